@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The controller: the one control thread that owns every station's hardware.
+ * It ticks at a fixed period on CLOCK_MONOTONIC with absolute sleeps, reads
+ * pressures, runs each station's state machine and the safety supervisor,
+ * writes outputs, then publishes an immutable snapshot.  Between ticks it
+ * waits for the next tick or the next command, whichever comes first, so a
+ * stop acts at once.
+ *
+ * Other threads talk to it only through:
+ *   - controller_submit()          commands in (non-blocking, bounded queue)
+ *   - controller_snapshot_acquire() the latest immutable snapshot (refcounted)
+ *   - controller_events_read()     the event stream (a ring every reader walks
+ *                                  with its own cursor)
+ *   - listeners                    called on the control thread after each
+ *                                  snapshot change or event; must not block
+ *                                  (e.g. SDL_PushEvent, write to an eventfd).
+ */
+#ifndef KIOSK_CORE_CONTROLLER_H
+#define KIOSK_CORE_CONTROLLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "kiosk_types.h"
+#include "program.h"
+#include "screening.h"
+
+#define CONTROLLER_TICK_MS 20u
+#define CONTROLLER_EVENT_RING 4096u
+
+struct controller;
+struct station_hw;
+
+struct controller_clock {
+	/* Monotonic ms; NULL = CLOCK_MONOTONIC.  Tests pass a fake. */
+	uint64_t (*now_ms)(void *ctx);
+	/* Wall clock ms since epoch for event stamps; NULL = CLOCK_REALTIME. */
+	uint64_t (*wall_ms)(void *ctx);
+	void *ctx;
+};
+
+struct controller_params {
+	const struct kiosk_config *config;
+	const struct program_set *programs;
+	const struct screening_set *screening;
+	struct station_hw **hw;          /* config->station_count of them; the controller does not own them */
+	struct controller_clock clock;
+	/* Called on the control thread whenever it advances, so an external
+	 * watchdog (sd_notify WATCHDOG=1) is fed only while it really ticks. */
+	void (*on_tick)(void *ctx, uint64_t now_ms);
+	void *on_tick_ctx;
+};
+
+/* Builds the controller and drives every station to the safe state.
+ * NULL + errno on failure. */
+struct controller *controller_create(const struct controller_params *params);
+/* Stops the thread if running, drives the safe state, frees.  NULL ok. */
+void controller_destroy(struct controller *c);
+
+/* Start / stop the control thread.  stop drives the safe state before it
+ * returns.  Any thread. */
+int controller_start(struct controller *c);
+void controller_stop(struct controller *c);
+
+/* Advance every station by one tick at now_ms, processing queued commands
+ * first.  Used by the thread and, with virtual time, by tests; never call it
+ * while the thread runs. */
+void controller_step(struct controller *c, uint64_t now_ms);
+
+/* Queue a command; never blocks.  0, or -EAGAIN when the queue is full, or
+ * -EINVAL for a malformed command.  The result arrives as an
+ * EVENT_COMMAND_RESULT on the event stream.  Any thread. */
+int controller_submit(struct controller *c, const struct command *cmd);
+
+/* The latest snapshot; release it when done.  Any thread. */
+const struct kiosk_snapshot *controller_snapshot_acquire(struct controller *c);
+void controller_snapshot_release(struct controller *c, const struct kiosk_snapshot *snap);
+
+/* Copy events with seq >= *cursor into out (up to max), advance *cursor, and
+ * return the count.  If the reader fell more than CONTROLLER_EVENT_RING behind,
+ * *lost is set to how many it missed.  Any thread. */
+size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kiosk_event *out,
+                              size_t max, uint64_t *lost);
+
+/* Register a change listener (before controller_start).  Up to 4. */
+int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *ctx);
+
+/* Tick lateness/CPU statistics for benchmarks. */
+struct controller_stats {
+	uint64_t ticks;
+	uint64_t late_ticks_over_2ms;
+	double last_tick_cpu_us;
+};
+void controller_get_stats(struct controller *c, struct controller_stats *out);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Compression programs, loaded from programs.conf (inih): one [program.<id>]
+ * section each.  Validated against the hard limits on load.
+ *
+ * Keys: name, description, pattern (sequential_pulse | gradient_hold),
+ * target_mmhg (the foot zone), gradient_mmhg (dropped per zone going up the
+ * leg), boost_zone (1-based, 0 = none), boost_mmhg, skip_zones (1-based list),
+ * hold_s, rest_s, duration_min (default), duration_min_min, duration_max_min,
+ * intensity_step_mmhg, intensity_min_mmhg, intensity_max_mmhg (allowed
+ * member adjustment of target_mmhg), warmup_cycles, warmup_factor.
+ *
+ * Threading: read-only after load.
+ */
+#ifndef KIOSK_CORE_PROGRAM_H
+#define KIOSK_CORE_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define PROGRAM_MAX 16
+
+enum program_pattern {
+	PATTERN_SEQUENTIAL_PULSE, /* each zone fills, holds, releases; then the next */
+	PATTERN_GRADIENT_HOLD,    /* zones fill in turn and stay; all hold; all release */
+};
+
+struct program {
+	char id[32];
+	char name[48];
+	char description[160];
+	enum program_pattern pattern;
+	double target_mmhg;         /* foot zone target */
+	double gradient_mmhg;       /* subtracted per zone going up */
+	unsigned int boost_zone;    /* 1-based, 0 = none */
+	double boost_mmhg;
+	uint8_t skip_mask;          /* bit k = zone k left out */
+	unsigned int hold_ms;
+	unsigned int rest_ms;
+	unsigned int duration_s;    /* default */
+	unsigned int duration_min_s;
+	unsigned int duration_max_s;
+	double intensity_min_mmhg;  /* allowed target range for the member */
+	double intensity_max_mmhg;
+	double intensity_step_mmhg;
+	unsigned int warmup_cycles; /* first cycles at warmup_factor x pressure */
+	double warmup_factor;
+};
+
+struct program_set {
+	struct program items[PROGRAM_MAX];
+	size_t count;
+};
+
+/* Load and validate; errors name file, line and fix. */
+int program_set_load(struct program_set *set, const char *path, const struct kiosk_limits *limits,
+                     char *err, size_t err_len);
+const struct program *program_set_find(const struct program_set *set, const char *id);
+
+/* Target for zone k (0-based, foot first) of a station with zone_count zones
+ * at the given foot target, with gradient and boost, clamped to the ceiling.
+ * Returns 0 for a skipped zone. */
+double program_zone_target(const struct program *p, size_t zone, size_t zone_count,
+                           double foot_target_mmhg, double ceiling_mmhg);
+
+#endif

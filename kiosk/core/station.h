@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One station's state machine and its safety supervisor, as pure logic:
+ * time (now_ms), commands and pressure readings in; outputs and events out.
+ * It never sleeps, never reads a clock and never touches hardware, so a
+ * 45-minute session runs in milliseconds of virtual time in tests.
+ *
+ * The machine is table-driven (enter / tick / exit per enum station_state).
+ * Every path out of RUNNING or PAUSED passes through the safe state; every
+ * fault vents everything in the same tick it is detected and locks the
+ * station in STATION_FAULT until a staff reset.
+ *
+ * Threading: owned by the control thread.
+ */
+#ifndef KIOSK_CORE_STATION_H
+#define KIOSK_CORE_STATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "kiosk_types.h"
+#include "program.h"
+#include "screening.h"
+
+struct station;
+
+struct event_sink {
+	/* Called synchronously for each event (seq and wall_ms are filled in by
+	 * the sink's owner).  Must not block. */
+	void (*emit)(void *ctx, const struct kiosk_event *ev);
+	void *ctx;
+};
+
+struct station_context {
+	const struct kiosk_config *config;  /* limits, staff PIN */
+	const struct station_config *station;
+	const struct program_set *programs;
+	const struct screening_set *screening;
+	unsigned int index;                 /* 0-based, for events */
+};
+
+struct station *station_create(const struct station_context *ctx, uint64_t now_ms);
+void station_destroy(struct station *st); /* wipes any screening answers; NULL ok */
+
+/* Apply one command.  Emits the domain events it causes (not the command
+ * result, which the caller reports).  Commands that would be unsafe in the
+ * current state are refused with a status, never half-applied. */
+enum command_status station_command(struct station *st, const struct command *cmd,
+                                    uint64_t now_ms, const struct event_sink *sink);
+
+/* One tick: check safety against the reading, advance the session, and fill
+ * out with what the outputs must be now. */
+void station_tick(struct station *st, uint64_t now_ms, const struct pressure_reading *reading,
+                  struct station_outputs *out, const struct event_sink *sink);
+
+/* The hardware refused a write: fault the station (FAULT_HARDWARE). */
+void station_hardware_failed(struct station *st, uint64_t now_ms, const struct event_sink *sink);
+
+/* Raise a fault from outside the machine (e.g. an NC stop circuit open at
+ * start): vents and locks like any fault. */
+void station_raise_fault(struct station *st, enum fault_code fault, uint64_t now_ms,
+                         const struct event_sink *sink);
+
+/* Fill a snapshot (never includes screening answers). */
+void station_snapshot(const struct station *st, uint64_t now_ms, struct station_snapshot *out);
+
+enum station_state station_state(const struct station *st);
+
+#endif
