@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The touchscreen: SDL2 + SDL2_ttf member and staff screens.
+ *
+ * The UI never changes station state itself: it reads immutable snapshots
+ * (controller_snapshot_acquire/release) and sends commands
+ * (controller_submit with SOURCE_UI).  Screening answers are sent with the
+ * press and never kept by the UI.
+ *
+ * Threading: every function here must be called on the main thread (SDL's
+ * video thread).  The only thing the control thread does for the UI is call
+ * the listener registered in ui_create, which pushes an SDL user event and
+ * never blocks.
+ */
+#ifndef KIOSK_UI_UI_H
+#define KIOSK_UI_UI_H
+
+#include <signal.h>
+#include <stddef.h>
+
+struct controller;
+struct kiosk_config;
+struct program_set;
+struct screening_set;
+struct ui;
+
+struct ui_params {
+	const struct kiosk_config *config;
+	const struct program_set *programs;
+	const struct screening_set *screening;
+	struct controller *controller;
+	const char *assets_dir;     /* fonts/, icons/ under it */
+};
+
+/* Initialise SDL video + TTF, open the window (config->display width/height,
+ * fullscreen flag), load fonts, register a controller listener that pushes an
+ * SDL user event.  Returns NULL + message in err when there is no display. */
+struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len);
+
+/* Run the SDL loop on the calling (main) thread until *stop becomes non-zero
+ * or the window is closed.  Returns 0 or -errno. */
+int ui_run(struct ui *ui, volatile sig_atomic_t *stop);
+
+void ui_destroy(struct ui *ui); /* NULL ok */
+
+#endif
