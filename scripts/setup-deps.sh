@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs every Debian package recovery-kiosk needs to build, run and test.
+# Safe to run again: apt-get skips what is already there.
+#   scripts/setup-deps.sh          build + run + test dependencies
+#   scripts/setup-deps.sh --run    only what building and running needs
+set -euo pipefail
+
+run_pkgs=(
+	build-essential cmake pkg-config
+	libsdl2-dev libsdl2-ttf-dev
+	libgpiod-dev gpiod
+	libmosquitto-dev mosquitto mosquitto-clients
+	libinih-dev libcjson-dev libsqlite3-dev sqlite3
+	libsystemd-dev libcrypt-dev
+)
+test_pkgs=(
+	libcmocka-dev
+	xvfb xdotool x11-apps imagemagick
+	clang
+	systemd dpkg-dev lintian file
+	qemu-system-x86 busybox-static cpio
+)
+
+pkgs=("${run_pkgs[@]}")
+if [[ "${1:-}" != "--run" ]]; then
+	pkgs+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+	echo "setup-deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+	SUDO="sudo"
+fi
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Packages such as mosquitto try to start their service on install; inside a
+# container without systemd that is harmless, on a desktop the broker is left
+# as Debian configures it (loopback only).
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The one test command: installs what is missing, builds with ASan/UBSan and
+# -Werror, and runs every registered test with ctest.  Tests start their own
+# services (a mosquitto broker on a free 127.0.0.1 port, an Xvfb display,
+# a qemu guest), so nothing needs to be running beforehand.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build="${KIOSK_TEST_BUILD:-$here/build/test}"
+
+"$here/scripts/setup-deps.sh"
+
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
+	-DKIOSK_WERROR=ON -DKIOSK_SANITIZE=ON -DBUILD_TESTING=ON
+cmake --build "$build" -j"$(nproc)"
+
+# Leaks are errors; UBSan stops at the first report so it cannot scroll by.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
