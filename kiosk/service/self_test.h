@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `recovery-kiosk --self-test` for installers: with the boots on, for each
+ * station and each zone valve, pulse the pump into that zone briefly, hold,
+ * then vent, and report per zone whether the manifold pressure rose and then
+ * fell as expected.  A zone that does not rise is reported as leaking or not
+ * connected; one that does not fall as stuck.  Stations without a sensor are
+ * pulsed for the installer to watch and reported as "not measured".
+ *
+ * Every station is returned to the safe state after each zone and at the
+ * end, on success and on failure.
+ *
+ * Threading: a blocking routine for a process that runs nothing else (run it
+ * with the service stopped).
+ */
+#ifndef KIOSK_SERVICE_SELF_TEST_H
+#define KIOSK_SERVICE_SELF_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "gpio.h"
+
+/* Thresholds and timing.  self_test_params_default fills sensible values. */
+struct self_test_params {
+	uint64_t (*now_ms)(void *ctx);           /* monotonic ms; NULL = CLOCK_MONOTONIC */
+	void (*sleep_ms)(void *ctx, uint64_t ms); /* NULL = clock_nanosleep */
+	void *ctx;
+	unsigned int poll_ms;         /* sensor poll period (20) */
+	unsigned int pulse_max_ms;    /* longest pump pulse per zone (8000) */
+	double rise_target_mmhg;      /* pulse stops once reached (20; capped under the ceiling) */
+	double rise_min_mmhg;         /* rise below this = leak/not connected (10) */
+	unsigned int vent_max_ms;     /* longest wait for the fall (5000) */
+	double fall_below_mmhg;       /* must fall under this (5) */
+	unsigned int no_sensor_pulse_ms; /* open-loop pulse (1000) */
+	unsigned int settle_ms;       /* vent before the first zone (1000) */
+};
+void self_test_params_default(struct self_test_params *p);
+
+enum self_test_zone_result {
+	SELF_TEST_ZONE_OK,
+	SELF_TEST_ZONE_NO_RISE,     /* leak, boot not connected, pump or valve dead */
+	SELF_TEST_ZONE_NO_FALL,     /* stuck inflated: exhaust or zone valve not venting */
+	SELF_TEST_ZONE_SENSOR_ERROR,
+	SELF_TEST_ZONE_NOT_MEASURED, /* no sensor: pulsed, not judged */
+	SELF_TEST_ZONE_HW_ERROR,    /* a GPIO write failed */
+};
+const char *self_test_zone_result_name(enum self_test_zone_result r);
+
+/* 0 when every measured zone rose and fell (and the hardware could be driven
+ * on every station), -EIO when any zone failed, or another negative errno
+ * (e.g. lines busy because the service is running).  Uses defaults;
+ * simulated selects the simulator's sensor readings (the config's
+ * sensor=sim).  report may be NULL. */
+int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simulated, FILE *report);
+
+/* The same with explicit timing and clock (tests use a fake clock). */
+int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,
+                       const struct self_test_params *params, FILE *report);
+
+#endif
