@@ -44,6 +44,8 @@ struct station_pins {
 	struct gpio_pin sensor_data;  /* HX710B DOUT, input */
 	double sensor_offset_counts;  /* raw reading at 0 mmHg */
 	double sensor_mmhg_per_count;
+	unsigned int sensor_extra_pulses; /* HX710B pulses after the 24 data bits: 1 = differential
+	                                   * input at 10 Hz (0 means 1), 3 = differential at 40 Hz */
 	bool has_stop_button;
 	struct gpio_pin stop_button;  /* input; logical 1 = pressed (use active_low for NC wiring) */
 	enum gpio_bias stop_button_bias;
@@ -77,7 +79,11 @@ struct station_hw;
 
 /* Request every line of one station (consumer "recovery-kiosk") and drive the
  * safe state at once.  Returns NULL and sets errno on failure with a message
- * in err naming the station, the line and the fix. */
+ * in err naming the station, the line and the fix.
+ * On the simulated backend (gpio_sim.h) the station's boot physics model
+ * (boot_sim.h) is used when one is registered on its pump line, else one with
+ * default parameters is created and owned by the station_hw;
+ * station_hw_read_pressure() advances it to now_ms. */
 struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
                                      const struct station_pins *pins,
                                      char *err, size_t err_len);
