@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot physics model: one station's pump, manifold, zone valves, exhaust
+ * and both boots, driven by the ELECTRICAL levels of the station's output
+ * lines on the simulated GPIO backend (gpio_sim.h), so wiring polarity
+ * (active_low) is exercised for real.  It also stands in for the pressure
+ * sensor: as an HX710B on the station's clock/data lines (so hx710b.c runs
+ * unchanged) or directly for SENSOR_SIM.
+ *
+ * Model (isothermal ideal gas, gauge pressures in mmHg, flows in litres of
+ * free air per second):
+ *   - pump: Q = Q0 * (1 - P_manifold / P_stall), no back-flow when off or
+ *     stalled (diaphragm pumps have check valves);
+ *   - manifold + hoses: fixed volume V_m, capacitance V_m / P_atm;
+ *   - zone k (the left and right chamber of zone k share the manifold port, so
+ *     they are one chamber of twice the volume): volume V0 + c * P, so
+ *     capacitance dn/dP = (V0 + c*P + (P_atm + P) * c) / P_atm;
+ *   - zone valves, exhaust and leaks: orifices, Q = k * sqrt(|dP|) (air at
+ *     dP << P_atm is nearly incompressible);
+ *   - fixed substeps (default 2 ms); each transfer is clamped to what would
+ *     equalise its two ends, so the stiff small manifold never oscillates;
+ *   - sensor on the manifold: Gaussian noise from a seeded xorshift RNG, so
+ *     every run is reproducible.
+ *
+ * Default values and where they come from (assumptions, not measurements):
+ *   - pump 12 L/min free flow, 300 mmHg (40 kPa) stall: datasheets of 12 V
+ *     diaphragm air pumps used in massage and IPC devices;
+ *   - manifold + hoses 100 mL: a small manifold block and 2 x 1.5 m of 8 mm
+ *     hose;
+ *   - zone (both legs) 100 mL at 0 mmHg + 10 mL/mmHg: a sleeve chamber holds
+ *     about 350 mL per leg at 60 mmHg (sleeve chambers of 0.3-0.5 L);
+ *   - zone valve 0.19 L/s/sqrt(mmHg): 5 mm orifice, Cd 0.65 -> 1.5 L/s at
+ *     60 mmHg; exhaust 0.27: 6 mm orifice -> 2.1 L/s at 60 mmHg;
+ *   - sensor noise 0.3 mmHg (1 sigma), HX710B at 10 Hz (25 pulses) or 40 Hz
+ *     (27 pulses) as the datasheet gives.
+ * Resulting figures (tests/drivers/test_boot_sim.c checks them): one zone
+ * fills from 0 to 60 mmHg in about 4 s and to 40 mmHg in about 2.5 s; one
+ * zone vents from 60 to below 3 mmHg in about 1 s; six zones at 50 mmHg in
+ * about 3 s; a blocked hose climbs ~30 mmHg per 20 ms tick (versus ~0.4 when
+ * filling a zone).
+ *
+ * Cost: boot_sim_advance() integrates only substeps; about 10 per 20 ms tick,
+ * each a handful of multiplications and one sqrt per open orifice.
+ *
+ * Ownership and threading: a boot_sim belongs to the thread that uses its
+ * struct gpio (the control thread); it must be destroyed before the gpio.
+ */
+#ifndef DRIVERS_BOOT_SIM_H
+#define DRIVERS_BOOT_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpio.h"
+#include "station_hw.h"
+
+struct boot_sim_params {
+	double ambient_mmhg;                 /* 760 */
+	double pump_free_flow_lpm;           /* 12 */
+	double pump_stall_mmhg;              /* 300 */
+	double manifold_volume_ml;           /* 100 */
+	double zone_volume_ml;               /* 100: both legs, gas at 0 mmHg gauge */
+	double zone_compliance_ml_per_mmhg;  /* 10: both legs */
+	double zone_valve_lps_per_sqrt_mmhg; /* 0.19 */
+	double exhaust_lps_per_sqrt_mmhg;    /* 0.27 */
+	double sensor_noise_mmhg;            /* 0.3, one sigma; 0 = no noise */
+	unsigned int substep_ms;             /* 2 */
+	uint64_t seed;                       /* RNG seed; same seed, same run */
+};
+
+void boot_sim_params_default(struct boot_sim_params *params);
+
+/* Build the model of the station on pins and register it on the pump line so
+ * boot_sim_find() (and station_hw) can reach it.  With pins->sensor ==
+ * SENSOR_HX710B it emulates the ADC on sensor_clock/sensor_data, using
+ * pins->sensor_offset_counts and sensor_mmhg_per_count backwards.  Lines need
+ * not be requested yet.  params NULL = defaults.  NULL + errno: EINVAL (not a
+ * simulator, bad pins/params), EEXIST (a model is already on the pump line),
+ * ENOMEM. */
+struct boot_sim *boot_sim_create(struct gpio *sim_gpio, const struct station_pins *pins,
+                                 const struct boot_sim_params *params);
+void boot_sim_destroy(struct boot_sim *sim); /* unregisters; NULL ok */
+
+/* The model registered on pins' pump line, or NULL. */
+struct boot_sim *boot_sim_find(struct gpio *sim_gpio, const struct station_pins *pins);
+
+/* Integrate the physics up to now_ms (the control loop's clock) with the
+ * outputs as they are now.  The first call only sets the clock; a jump of
+ * more than 10 s integrates the last 10 s only.  Going backwards is ignored. */
+void boot_sim_advance(struct boot_sim *sim, uint64_t now_ms);
+
+/* SENSOR_SIM: the manifold pressure as a sensor reports it (noise, faults).
+ * raw is in ADC counts via the pins' calibration (or 1 count = 0.0001 mmHg
+ * when sensor_mmhg_per_count is 0).  Always 0; out->status says the rest. */
+int boot_sim_read_sensor(struct boot_sim *sim, struct pressure_reading *out);
+
+/* Truth for tests and the UI's simulation view (no noise). */
+double boot_sim_zone_mmhg(const struct boot_sim *sim, size_t zone);
+double boot_sim_manifold_mmhg(const struct boot_sim *sim);
+double boot_sim_pump_flow_lpm(const struct boot_sim *sim); /* over the last substep */
+size_t boot_sim_zone_count(const struct boot_sim *sim);
+uint64_t boot_sim_now_ms(const struct boot_sim *sim);
+
+/* Force pressures (tests: start from a pressurised boot). */
+void boot_sim_set_zone_mmhg(struct boot_sim *sim, size_t zone, double mmhg);
+void boot_sim_set_manifold_mmhg(struct boot_sim *sim, double mmhg);
+
+/* ---- fault backdoors ---------------------------------------------------- */
+
+/* A hole in zone k's chambers leaking leak_lpm litres/min at 60 mmHg
+ * (orifice law: sqrt(P/60) of that at P).  0 closes it. */
+void boot_sim_set_leak(struct boot_sim *sim, size_t zone, double leak_lpm);
+/* Boot unplugged: every zone port open to the air (pressures stay 0). */
+void boot_sim_set_disconnected(struct boot_sim *sim, bool disconnected);
+/* Hose kinked between manifold and boots: the zones are cut off; the pump
+ * only sees the manifold. */
+void boot_sim_set_blocked(struct boot_sim *sim, bool blocked);
+
+enum boot_sim_valve_state {
+	BOOT_SIM_VALVE_WORKS,
+	BOOT_SIM_VALVE_STUCK_CLOSED,
+	BOOT_SIM_VALVE_STUCK_OPEN,
+};
+#define BOOT_SIM_EXHAUST (-1)
+/* valve: a zone index, or BOOT_SIM_EXHAUST. */
+void boot_sim_set_stuck_valve(struct boot_sim *sim, int valve, enum boot_sim_valve_state state);
+
+/* Dead sensor: SENSOR_SIM reads PRESSURE_ERROR; the HX710B never signals a
+ * conversion (DOUT stays high), so its driver reads PRESSURE_STALE forever. */
+void boot_sim_set_sensor_dead(struct boot_sim *sim, bool dead);
+/* Stuck sensor: keeps reporting the reading it had when stuck (same raw). */
+void boot_sim_set_sensor_stuck(struct boot_sim *sim, bool stuck);
+/* Sensor offset error in mmHg added to every reading (out-of-range tests). */
+void boot_sim_set_sensor_bias_mmhg(struct boot_sim *sim, double bias_mmhg);
+
+#endif

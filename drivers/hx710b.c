@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* HX710B driver; see hx710b.h. */
+#include "hx710b.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+struct hx710b {
+	struct gpio_request *req;
+	size_t clk;
+	size_t data;
+	struct hx710b_config cfg;
+	struct pressure_reading last;
+};
+
+int32_t hx710b_sign_extend(uint32_t code24)
+{
+	code24 &= 0xFFFFFFu;
+	if (code24 & 0x800000u)
+		return (int32_t)code24 - 0x1000000;
+	return (int32_t)code24;
+}
+
+double hx710b_raw_to_mmhg(const struct hx710b_config *cfg, int32_t raw)
+{
+	return ((double)raw - cfg->offset_counts) * cfg->mmhg_per_count;
+}
+
+struct hx710b *hx710b_create(struct gpio_request *req, size_t clock_index, size_t data_index,
+                             const struct hx710b_config *cfg)
+{
+	struct hx710b *dev;
+
+	if (!req || !cfg || cfg->mmhg_per_count == 0 || cfg->extra_pulses > 3 ||
+	    clock_index == data_index) {
+		errno = EINVAL;
+		return NULL;
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	dev->req = req;
+	dev->clk = clock_index;
+	dev->data = data_index;
+	dev->cfg = *cfg;
+	if (dev->cfg.extra_pulses == 0)
+		dev->cfg.extra_pulses = 1;
+	dev->last.status = PRESSURE_STALE;
+	return dev;
+}
+
+void hx710b_destroy(struct hx710b *dev)
+{
+	free(dev);
+}
+
+static int fail(struct hx710b *dev, struct pressure_reading *out, int ret)
+{
+	/* Leave the clock low whatever happened: high for > 60 us powers down. */
+	(void)gpio_request_set(dev->req, dev->clk, 0);
+	*out = dev->last;
+	out->status = PRESSURE_ERROR;
+	return ret;
+}
+
+int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
+{
+	uint32_t code = 0;
+	int32_t raw;
+	int bit;
+	int ret;
+
+	ret = gpio_request_get(dev->req, dev->data, &bit);
+	if (ret)
+		return fail(dev, out, ret);
+	if (bit) {
+		*out = dev->last;
+		out->status = PRESSURE_STALE;
+		return 0;
+	}
+	for (int i = 0; i < 24; i++) {
+		ret = gpio_request_set(dev->req, dev->clk, 1);
+		if (!ret)
+			ret = gpio_request_get(dev->req, dev->data, &bit);
+		if (!ret)
+			ret = gpio_request_set(dev->req, dev->clk, 0);
+		if (ret)
+			return fail(dev, out, ret);
+		code = (code << 1) | (bit ? 1u : 0u);
+	}
+	for (unsigned int i = 0; i < dev->cfg.extra_pulses; i++) {
+		ret = gpio_request_set(dev->req, dev->clk, 1);
+		if (!ret)
+			ret = gpio_request_set(dev->req, dev->clk, 0);
+		if (ret)
+			return fail(dev, out, ret);
+	}
+	raw = hx710b_sign_extend(code);
+	if (raw == HX710B_RAW_MAX || raw == HX710B_RAW_MIN) {
+		out->status = PRESSURE_ERROR;
+		out->raw = raw;
+		out->mmhg = dev->last.mmhg;
+		return 0;
+	}
+	dev->last.status = PRESSURE_OK;
+	dev->last.raw = raw;
+	dev->last.mmhg = hx710b_raw_to_mmhg(&dev->cfg, raw);
+	*out = dev->last;
+	return 0;
+}

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/* One station's pump, valves, sensor and stop button; see station_hw.h. */
+#include "station_hw.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_sim.h"
+#include "gpio_sim.h"
+#include "hx710b.h"
+
+#define STATION_CONSUMER "recovery-kiosk"
+#define LINE_NAME_LEN 64
+/* pump, exhaust, zones, sensor clock + data, button */
+#define MAX_LINES (2 + STATION_MAX_ZONES + 2 + 1)
+#define NO_LINE ((size_t)-1)
+#define IDX_PUMP 0u
+#define IDX_EXHAUST 1u
+#define IDX_ZONE0 2u
+
+struct station_hw {
+	char name[32];
+	struct station_pins pins;
+	struct gpio *gpio;
+	struct gpio_request *req;
+	size_t n_lines;
+	size_t idx_clk;
+	size_t idx_data;
+	size_t idx_button;
+	bool is_output[MAX_LINES];
+	int values[MAX_LINES]; /* logical value per line for set_all; 0 for inputs */
+	struct station_outputs out;
+
+	struct boot_sim *sim;
+	bool owns_sim;
+	struct hx710b *hx;
+
+	/* stop button debounce */
+	int btn_stable;       /* debounced logical level */
+	int btn_candidate;    /* last raw level seen */
+	uint64_t btn_since_ms;
+	bool btn_pressed_latch;
+};
+
+struct station_outputs station_outputs_safe(size_t zone_count)
+{
+	struct station_outputs o = { .pump_on = false, .exhaust_open = true, .zones_open = 0 };
+
+	if (zone_count > STATION_MAX_ZONES)
+		zone_count = STATION_MAX_ZONES;
+	o.zones_open = (uint8_t)((1u << zone_count) - 1u);
+	return o;
+}
+
+static void line_out(struct gpio_line_config *c, char (*name)[LINE_NAME_LEN],
+                     const struct gpio_pin *pin, const char *station, const char *what)
+{
+	snprintf(*name, LINE_NAME_LEN, "%s %s", station, what);
+	*c = (struct gpio_line_config){
+		.chip = pin->chip,
+		.offset = pin->offset,
+		.direction = GPIO_DIR_OUTPUT,
+		.active_low = pin->active_low,
+		.bias = GPIO_BIAS_AS_IS,
+		.edge = GPIO_EDGE_NONE,
+		.initial_value = 0, /* de-energised: the safe state from the first moment */
+		.name = *name,
+	};
+}
+
+static int check_pins(const char *station, const struct station_pins *p, const struct gpio *gpio,
+                      char *err, size_t err_len)
+{
+	if (p->zone_count < 1 || p->zone_count > STATION_MAX_ZONES) {
+		snprintf(err, err_len, "%s: %zu zones configured; a station has 1 to %d zones",
+		         station, p->zone_count, STATION_MAX_ZONES);
+		return -EINVAL;
+	}
+	if (p->sensor == SENSOR_HX710B && p->sensor_mmhg_per_count == 0) {
+		snprintf(err, err_len,
+		         "%s: the HX710B sensor has no calibration; set sensor_mmhg_per_count "
+		         "(and sensor_offset_counts) from a calibration against a gauge",
+		         station);
+		return -EINVAL;
+	}
+	if (p->sensor == SENSOR_HX710B && p->sensor_extra_pulses > 3) {
+		snprintf(err, err_len,
+		         "%s: sensor_extra_pulses is %u; the HX710B takes 1 (10 Hz) to 3 (40 Hz)",
+		         station, p->sensor_extra_pulses);
+		return -EINVAL;
+	}
+	if (p->sensor == SENSOR_SIM && !gpio_sim_is(gpio)) {
+		snprintf(err, err_len,
+		         "%s: sensor = sim needs the simulated hardware; run with --sim, or "
+		         "configure the real sensor (hx710b) or none",
+		         station);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
+                                     const struct station_pins *pins,
+                                     char *err, size_t err_len)
+{
+	struct gpio_line_config cfg[MAX_LINES];
+	char names[MAX_LINES][LINE_NAME_LEN];
+	char backend_err[256];
+	struct station_hw *hw;
+	size_t n = 0;
+	int e;
+
+	if (err && err_len)
+		err[0] = '\0';
+	if (!err || !err_len) {
+		err = backend_err;
+		err_len = sizeof(backend_err);
+	}
+	if (!gpio || !pins) {
+		snprintf(err, err_len, "station hardware: no GPIO backend or pins (internal error)");
+		e = EINVAL;
+		goto err;
+	}
+	if (!station_name)
+		station_name = "station";
+	e = -check_pins(station_name, pins, gpio, err, err_len);
+	if (e)
+		goto err;
+	hw = calloc(1, sizeof(*hw));
+	if (!hw) {
+		snprintf(err, err_len, "%s: out of memory", station_name);
+		e = ENOMEM;
+		goto err;
+	}
+	snprintf(hw->name, sizeof(hw->name), "%s", station_name);
+	hw->pins = *pins;
+	hw->gpio = gpio;
+	hw->idx_clk = hw->idx_data = hw->idx_button = NO_LINE;
+
+	line_out(&cfg[n], &names[n], &pins->pump, station_name, "pump");
+	n++;
+	line_out(&cfg[n], &names[n], &pins->exhaust, station_name, "exhaust valve");
+	n++;
+	for (size_t k = 0; k < pins->zone_count; k++, n++) {
+		char what[32];
+		snprintf(what, sizeof(what), "zone %u valve", (unsigned int)(k + 1));
+		line_out(&cfg[n], &names[n], &pins->zones[k], station_name, what);
+	}
+	if (pins->sensor == SENSOR_HX710B) {
+		hw->idx_clk = n;
+		line_out(&cfg[n], &names[n], &pins->sensor_clock, station_name, "sensor clock");
+		n++;
+		hw->idx_data = n;
+		line_out(&cfg[n], &names[n], &pins->sensor_data, station_name, "sensor data");
+		cfg[n].direction = GPIO_DIR_INPUT;
+		n++;
+	}
+	if (pins->has_stop_button) {
+		hw->idx_button = n;
+		line_out(&cfg[n], &names[n], &pins->stop_button, station_name, "stop button");
+		cfg[n].direction = GPIO_DIR_INPUT;
+		cfg[n].bias = pins->stop_button_bias;
+		cfg[n].edge = GPIO_EDGE_BOTH;
+		n++;
+	}
+	hw->n_lines = n;
+	for (size_t i = 0; i < n; i++)
+		hw->is_output[i] = cfg[i].direction == GPIO_DIR_OUTPUT;
+
+	/* The model first, so it sees the lines' very first levels. */
+	if (gpio_sim_is(gpio)) {
+		hw->sim = boot_sim_find(gpio, pins);
+		if (!hw->sim) {
+			hw->sim = boot_sim_create(gpio, pins, NULL);
+			if (!hw->sim) {
+				e = errno;
+				snprintf(err, err_len, "%s: cannot build the simulated boot: %s",
+				         station_name, strerror(e));
+				goto err_free;
+			}
+			hw->owns_sim = true;
+		}
+	}
+
+	hw->req = gpio_request_lines(gpio, STATION_CONSUMER, cfg, n, err, err_len);
+	if (!hw->req) {
+		e = errno ? errno : EIO;
+		goto err_sim;
+	}
+	if (pins->sensor == SENSOR_HX710B) {
+		struct hx710b_config hc = {
+			.offset_counts = pins->sensor_offset_counts,
+			.mmhg_per_count = pins->sensor_mmhg_per_count,
+			.extra_pulses = pins->sensor_extra_pulses,
+		};
+		hw->hx = hx710b_create(hw->req, hw->idx_clk, hw->idx_data, &hc);
+		if (!hw->hx) {
+			e = errno;
+			snprintf(err, err_len, "%s: cannot set up the HX710B sensor: %s",
+			         station_name, strerror(e));
+			goto err_req;
+		}
+	}
+	hw->out = station_outputs_safe(pins->zone_count);
+	return hw;
+
+err_req:
+	gpio_request_release(hw->req);
+err_sim:
+	if (hw->owns_sim)
+		boot_sim_destroy(hw->sim);
+err_free:
+	free(hw);
+err:
+	errno = e;
+	return NULL;
+}
+
+void station_hw_destroy(struct station_hw *hw)
+{
+	if (!hw)
+		return;
+	(void)station_hw_safe(hw);
+	hx710b_destroy(hw->hx);
+	gpio_request_release(hw->req);
+	if (hw->owns_sim)
+		boot_sim_destroy(hw->sim);
+	free(hw);
+}
+
+static void outputs_to_values(struct station_hw *hw, const struct station_outputs *o)
+{
+	/* Energised pump runs; energised exhaust and zone valves are CLOSED. */
+	hw->values[IDX_PUMP] = o->pump_on ? 1 : 0;
+	hw->values[IDX_EXHAUST] = o->exhaust_open ? 0 : 1;
+	for (size_t k = 0; k < hw->pins.zone_count; k++)
+		hw->values[IDX_ZONE0 + k] = (o->zones_open >> k) & 1u ? 0 : 1;
+	if (hw->idx_clk != NO_LINE)
+		hw->values[hw->idx_clk] = 0; /* the ADC clock idles low */
+}
+
+int station_hw_apply(struct station_hw *hw, const struct station_outputs *out)
+{
+	int ret;
+
+	if (!hw || !out)
+		return -EINVAL;
+	outputs_to_values(hw, out);
+	ret = gpio_request_set_all(hw->req, hw->values);
+	if (ret == 0) {
+		hw->out = *out;
+		hw->out.zones_open &= (uint8_t)((1u << hw->pins.zone_count) - 1u);
+	}
+	return ret;
+}
+
+int station_hw_safe(struct station_hw *hw)
+{
+	int first = 0;
+
+	if (!hw)
+		return -EINVAL;
+	memset(hw->values, 0, sizeof(hw->values));
+	hw->out = station_outputs_safe(hw->pins.zone_count);
+	if (gpio_request_set_all(hw->req, hw->values) == 0)
+		return 0;
+	/* The bulk write failed somewhere: drive every output on its own so one
+	 * bad line (or chip) cannot keep the others energised. */
+	for (size_t i = 0; i < hw->n_lines; i++) {
+		int ret;
+		if (!hw->is_output[i])
+			continue;
+		ret = gpio_request_set(hw->req, i, 0);
+		if (ret && !first)
+			first = ret;
+	}
+	return first;
+}
+
+struct station_outputs station_hw_outputs(const struct station_hw *hw)
+{
+	return hw->out;
+}
+
+int station_hw_read_pressure(struct station_hw *hw, uint64_t now_ms, struct pressure_reading *out)
+{
+	if (!hw || !out)
+		return -EINVAL;
+	if (hw->sim)
+		boot_sim_advance(hw->sim, now_ms);
+	switch (hw->pins.sensor) {
+	case SENSOR_HX710B:
+		return hx710b_read(hw->hx, out);
+	case SENSOR_SIM:
+		return boot_sim_read_sensor(hw->sim, out);
+	case SENSOR_NONE:
+	default:
+		*out = (struct pressure_reading){ .status = PRESSURE_ABSENT, .mmhg = 0, .raw = 0 };
+		return 0;
+	}
+}
+
+int station_hw_button_fd(struct station_hw *hw)
+{
+	if (!hw || hw->idx_button == NO_LINE)
+		return -1;
+	return gpio_request_event_fd(hw->req);
+}
+
+bool station_hw_button_pressed(struct station_hw *hw, uint64_t now_ms)
+{
+	struct gpio_edge_event ev[16];
+	bool pressed;
+	int level;
+	int n;
+
+	if (!hw || hw->idx_button == NO_LINE)
+		return false;
+	/* Drain the queue (so the fd stops polling readable); a press shorter
+	 * than a tick still shows as an edge to 1. */
+	do {
+		n = gpio_request_read_events(hw->req, ev, sizeof(ev) / sizeof(ev[0]));
+		for (int i = 0; i < n; i++) {
+			if (ev[i].index != hw->idx_button)
+				continue;
+			if (ev[i].value && hw->pins.stop_button_debounce_ms == 0)
+				hw->btn_pressed_latch = true; /* no debounce: every press counts */
+			if (ev[i].value != hw->btn_candidate) {
+				hw->btn_candidate = ev[i].value;
+				hw->btn_since_ms = now_ms;
+			}
+		}
+	} while (n == (int)(sizeof(ev) / sizeof(ev[0])));
+	if (gpio_request_get(hw->req, hw->idx_button, &level) == 0 && level != hw->btn_candidate) {
+		hw->btn_candidate = level;
+		hw->btn_since_ms = now_ms;
+	}
+	/* Debounce: a level counts once it has held for stop_button_debounce_ms. */
+	if (hw->btn_candidate != hw->btn_stable &&
+	    now_ms - hw->btn_since_ms >= hw->pins.stop_button_debounce_ms) {
+		hw->btn_stable = hw->btn_candidate;
+		if (hw->btn_stable)
+			hw->btn_pressed_latch = true;
+	}
+	pressed = hw->btn_pressed_latch || hw->btn_stable;
+	hw->btn_pressed_latch = false;
+	return pressed;
+}
+
+size_t station_hw_zone_count(const struct station_hw *hw)
+{
+	return hw ? hw->pins.zone_count : 0;
+}
