@@ -25,4 +25,14 @@
  * report may be NULL. */
 int safe_state_run(const struct kiosk_config *cfg, struct gpio *gpio, FILE *report);
 
+/* The same, but the lines stay requested (held at the safe level) until
+ * safe_state_release, so a test can read every output back through the
+ * simulator.  *out is set even on failure (it holds the stations that could
+ * be requested); release it in every case. */
+struct safe_state;
+int safe_state_acquire(const struct kiosk_config *cfg, struct gpio *gpio, FILE *report,
+                       struct safe_state **out);
+/* Drives the safe state once more, releases the lines, frees.  NULL ok. */
+void safe_state_release(struct safe_state *s);
+
 #endif
