@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: MIT
+# Install layout (GNUInstallDirs), included at the end of the top CMakeLists.
+#
+#   bin/recovery-kiosk
+#   share/recovery-kiosk/{programs.conf,screening.conf,kiosk.conf.example,fonts/...}
+#   <sysconfdir>/recovery-kiosk/kiosk.conf        (the Debian package's conffile)
+#   <systemd system unit dir>/recovery-kiosk.service
+#   <udev rules dir>/60-recovery-kiosk-gpio.rules
+#   share/doc/recovery-kiosk/{INSTALL.md,README.md}
+#
+# With CMAKE_INSTALL_PREFIX=/usr the unit goes where pkg-config systemd says
+# (/lib/systemd/system on Debian 12), otherwise under <prefix>/lib/systemd/system
+# so an install into any prefix works without root.
+
+set(KIOSK_BINARY "${CMAKE_INSTALL_FULL_BINDIR}/recovery-kiosk")
+set(KIOSK_CONFIG_FILE "${KIOSK_SYSCONFDIR}/kiosk.conf")
+set(KIOSK_DOCDIR "${CMAKE_INSTALL_FULL_DOCDIR}")
+set(KIOSK_STATE_DIR "/var/lib/recovery-kiosk")
+
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    pkg_get_variable(_kiosk_pc_unitdir systemd systemdsystemunitdir)
+    pkg_get_variable(_kiosk_pc_udevdir udev udevdir)
+endif()
+if(NOT _kiosk_pc_unitdir)
+    set(_kiosk_pc_unitdir "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
+endif()
+if(NOT _kiosk_pc_udevdir)
+    if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+        set(_kiosk_pc_udevdir "/lib/udev")
+    else()
+        set(_kiosk_pc_udevdir "${CMAKE_INSTALL_PREFIX}/lib/udev")
+    endif()
+endif()
+set(KIOSK_SYSTEMD_UNITDIR "${_kiosk_pc_unitdir}" CACHE PATH "Where the systemd unit is installed")
+set(KIOSK_UDEV_RULESDIR "${_kiosk_pc_udevdir}/rules.d" CACHE PATH "Where the udev rule is installed")
+
+configure_file("${CMAKE_SOURCE_DIR}/systemd/recovery-kiosk.service.in"
+               "${CMAKE_BINARY_DIR}/systemd/recovery-kiosk.service" @ONLY)
+
+if(TARGET recovery-kiosk)
+    install(TARGETS recovery-kiosk RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
+
+# Data files the binary finds under KIOSK_DATADIR.
+set(KIOSK_ASSET_DATADIR "${CMAKE_INSTALL_DATADIR}/recovery-kiosk")
+foreach(asset programs.conf screening.conf)
+    if(EXISTS "${KIOSK_SOURCE_ASSETS}/${asset}")
+        install(FILES "${KIOSK_SOURCE_ASSETS}/${asset}" DESTINATION "${KIOSK_ASSET_DATADIR}")
+    endif()
+endforeach()
+foreach(dir fonts icons i18n)
+    if(IS_DIRECTORY "${KIOSK_SOURCE_ASSETS}/${dir}")
+        install(DIRECTORY "${KIOSK_SOURCE_ASSETS}/${dir}" DESTINATION "${KIOSK_ASSET_DATADIR}"
+                FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+    endif()
+endforeach()
+
+# The example config: a pristine copy in share, and the live one under /etc
+# with its paths pointing at this install (programs, screening, state).
+if(EXISTS "${KIOSK_SOURCE_ASSETS}/kiosk.conf")
+    set(_kiosk_example "${KIOSK_SOURCE_ASSETS}/kiosk.conf")
+elseif(EXISTS "${KIOSK_SOURCE_ASSETS}/kiosk.conf.example")
+    set(_kiosk_example "${KIOSK_SOURCE_ASSETS}/kiosk.conf.example")
+endif()
+if(_kiosk_example)
+    file(READ "${_kiosk_example}" _kiosk_conf)
+    string(REGEX REPLACE "(^|\n)programs[ \t]*=[^\n]*" "\\1programs = ${KIOSK_DATADIR}/programs.conf"
+           _kiosk_conf "${_kiosk_conf}")
+    string(REGEX REPLACE "(^|\n)screening[ \t]*=[^\n]*" "\\1screening = ${KIOSK_DATADIR}/screening.conf"
+           _kiosk_conf "${_kiosk_conf}")
+    string(REGEX REPLACE "(^|\n)state_dir[ \t]*=[^\n]*" "\\1state_dir = ${KIOSK_STATE_DIR}"
+           _kiosk_conf "${_kiosk_conf}")
+    file(WRITE "${CMAKE_BINARY_DIR}/etc/kiosk.conf.tmp" "${_kiosk_conf}")
+    configure_file("${CMAKE_BINARY_DIR}/etc/kiosk.conf.tmp" "${CMAKE_BINARY_DIR}/etc/kiosk.conf" COPYONLY)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_kiosk_example}")
+    install(FILES "${CMAKE_BINARY_DIR}/etc/kiosk.conf"
+            DESTINATION "${KIOSK_ASSET_DATADIR}" RENAME kiosk.conf.example)
+    install(FILES "${CMAKE_BINARY_DIR}/etc/kiosk.conf"
+            DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/recovery-kiosk")
+endif()
+
+install(FILES "${CMAKE_BINARY_DIR}/systemd/recovery-kiosk.service"
+        DESTINATION "${KIOSK_SYSTEMD_UNITDIR}")
+install(FILES "${CMAKE_SOURCE_DIR}/systemd/60-recovery-kiosk-gpio.rules"
+        DESTINATION "${KIOSK_UDEV_RULESDIR}")
+
+foreach(doc docs/INSTALL.md README.md)
+    if(EXISTS "${CMAKE_SOURCE_DIR}/${doc}")
+        install(FILES "${CMAKE_SOURCE_DIR}/${doc}" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+    endif()
+endforeach()
