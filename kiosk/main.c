@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * recovery-kiosk: wiring only.  Parse the arguments, load and validate the
+ * configuration, build the hardware, the controller, the reporter (SQLite +
+ * MQTT) and the touchscreen, run until asked to stop, tear down in reverse.
+ * Every decision about stations lives in kiosk/core.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "controller.h"
+#include "gpio.h"
+#include "gpio_gpiod.h"
+#include "gpio_sim.h"
+#include "program.h"
+#include "reporter.h"
+#include "safe_state.h"
+#include "screening.h"
+#include "self_test.h"
+#include "station_hw.h"
+#include "ui.h"
+#include "watchdog.h"
+
+#ifndef KIOSK_VERSION
+#define KIOSK_VERSION "0.0.0"
+#endif
+#ifndef KIOSK_GPIO_BACKEND
+#define KIOSK_GPIO_BACKEND "libgpiod"
+#endif
+#ifndef KIOSK_DEFAULT_CONFIG
+#define KIOSK_DEFAULT_CONFIG "/etc/recovery-kiosk/kiosk.conf"
+#endif
+#ifndef KIOSK_DEFAULT_ASSETS
+#define KIOSK_DEFAULT_ASSETS "/usr/share/recovery-kiosk"
+#endif
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,      /* runtime failure (hardware, self-test) */
+	EXIT_USAGE = 64,      /* EX_USAGE */
+	EXIT_CONFIG = 78,     /* EX_CONFIG */
+};
+
+enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST };
+
+struct options {
+	const char *config_path;
+	const char *assets_dir;
+	enum run_mode mode;
+	bool sim;
+	bool headless;
+};
+
+/* The one mutable global: set from the signal handler. */
+static volatile sig_atomic_t stop_requested;
+
+static void handle_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+	        "Usage: recovery-kiosk [OPTION]...\n"
+	        "Run the gym compression-boot stations: touchscreen, control loop, MQTT reporting.\n"
+	        "\n"
+	        "  -c, --config FILE   configuration (default %s)\n"
+	        "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
+	        "      --headless      no touchscreen; stations run and report over MQTT\n"
+	        "      --assets DIR    fonts and icons (default %s)\n"
+	        "      --check-config  load and validate everything, print one line per\n"
+	        "                      station, exit 0 when valid\n"
+	        "      --safe-state    drive every configured output to its de-energised\n"
+	        "                      (vented) level and exit; run by the unit's ExecStopPost\n"
+	        "      --self-test     with boots on, pulse each zone and report whether\n"
+	        "                      its pressure rose and fell (stop the service first)\n"
+	        "  -h, --help          this text\n"
+	        "  -V, --version       version and hardware backend\n"
+	        "\n"
+	        "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	        KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
+}
+
+static int parse_options(int argc, char **argv, struct options *opt)
+{
+	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "sim", no_argument, NULL, 's' },
+		{ "headless", no_argument, NULL, OPT_HEADLESS },
+		{ "assets", required_argument, NULL, OPT_ASSETS },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "safe-state", no_argument, NULL, OPT_SAFE },
+		{ "self-test", no_argument, NULL, OPT_SELF_TEST },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env_assets = getenv("KIOSK_ASSETS_DIR");
+
+	*opt = (struct options){
+		.config_path = KIOSK_DEFAULT_CONFIG,
+		.assets_dir = env_assets && *env_assets ? env_assets : KIOSK_DEFAULT_ASSETS,
+		.mode = MODE_RUN,
+	};
+	for (;;) {
+		int c = getopt_long(argc, argv, "c:shV", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'c': opt->config_path = optarg; break;
+		case 's': opt->sim = true; break;
+		case OPT_HEADLESS: opt->headless = true; break;
+		case OPT_ASSETS: opt->assets_dir = optarg; break;
+		case OPT_CHECK: opt->mode = MODE_CHECK_CONFIG; break;
+		case OPT_SAFE: opt->mode = MODE_SAFE_STATE; break;
+		case OPT_SELF_TEST: opt->mode = MODE_SELF_TEST; break;
+		case 'h':
+			print_usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("recovery-kiosk %s (GPIO backend: %s; simulator built in)\n", KIOSK_VERSION,
+			       KIOSK_GPIO_BACKEND);
+			exit(EXIT_OK);
+		default:
+			fprintf(stderr, "Try 'recovery-kiosk --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "recovery-kiosk: unexpected argument '%s'; options start with '-'. "
+		                "Try 'recovery-kiosk --help'.\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct loaded {
+	struct kiosk_config config;
+	struct program_set programs;
+	struct screening_set screening;
+};
+
+static int load_everything(const char *path, struct loaded *l)
+{
+	char err[512];
+
+	if (kiosk_config_load(&l->config, path, err, sizeof(err)) < 0 ||
+	    program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
+	                     sizeof(err)) < 0 ||
+	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void print_summary(const struct loaded *l)
+{
+	char line[512];
+
+	for (size_t i = 0; i < l->config.station_count; i++) {
+		kiosk_config_describe_station(&l->config.stations[i], line, sizeof(line));
+		printf("%s\n", line);
+	}
+	printf("%s: site '%s', %zu station(s), %zu program(s), %zu screening question(s): OK\n",
+	       l->config.path, l->config.site, l->config.station_count, l->programs.count,
+	       l->screening.count);
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = handle_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* The UI must not install SDL's own SIGINT/SIGTERM handlers over ours. */
+	setenv("SDL_NO_SIGNAL_HANDLERS", "1", 1);
+}
+
+/* Headless: wait for a stop signal without spinning. */
+static void wait_for_stop(void)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	while (!stop_requested)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+struct runtime {
+	struct gpio *gpio;
+	struct station_hw *hw[KIOSK_MAX_STATIONS];
+	size_t hw_count;
+	struct controller *controller;
+	struct reporter *reporter;
+	struct ui *ui;
+	struct watchdog *watchdog;
+};
+
+static void runtime_teardown(struct runtime *rt)
+{
+	watchdog_stopping(rt->watchdog);
+	/* Stop the control loop first: it drives every station to the safe state. */
+	controller_stop(rt->controller);
+	reporter_stop(rt->reporter);
+	ui_destroy(rt->ui);
+	reporter_destroy(rt->reporter);
+	controller_destroy(rt->controller);
+	for (size_t i = rt->hw_count; i-- > 0;)
+		station_hw_destroy(rt->hw[i]);
+	watchdog_destroy(rt->watchdog);
+	gpio_destroy(rt->gpio);
+}
+
+static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
+{
+	char err[512];
+	const char *backend = gpio_backend_name(rt->gpio);
+
+	for (size_t i = 0; i < l->config.station_count; i++) {
+		const struct station_config *st = &l->config.stations[i];
+		rt->hw[i] = station_hw_create(rt->gpio, st->name, &st->pins, err, sizeof(err));
+		if (!rt->hw[i]) {
+			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+			return EXIT_FAILED;
+		}
+		rt->hw_count++;
+	}
+
+	rt->watchdog = watchdog_create();
+	if (!rt->watchdog) {
+		fprintf(stderr, "<3>recovery-kiosk: cannot create the watchdog: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	struct controller_params cp = {
+		.config = &l->config,
+		.programs = &l->programs,
+		.screening = &l->screening,
+		.hw = rt->hw,
+		.on_tick = watchdog_tick,
+		.on_tick_ctx = rt->watchdog,
+	};
+	rt->controller = controller_create(&cp);
+	if (!rt->controller) {
+		fprintf(stderr, "<3>recovery-kiosk: cannot create the controller: %s\n",
+		        strerror(errno));
+		return EXIT_FAILED;
+	}
+
+	struct reporter_params rp = {
+		.config = &l->config,
+		.controller = rt->controller,
+		.version = KIOSK_VERSION,
+		.backend = backend,
+	};
+	rt->reporter = reporter_create(&rp, err, sizeof(err));
+	if (!rt->reporter) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
+
+	if (!opt->headless) {
+		struct ui_params up = {
+			.config = &l->config,
+			.programs = &l->programs,
+			.screening = &l->screening,
+			.controller = rt->controller,
+			.assets_dir = opt->assets_dir,
+		};
+		rt->ui = ui_create(&up, err, sizeof(err));
+		if (!rt->ui) {
+			fprintf(stderr, "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
+			if (l->config.mqtt.enabled)
+				fprintf(stderr, "<5>recovery-kiosk: watch the stations with: "
+				                "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
+				        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
+		}
+	}
+
+	if (controller_start(rt->controller) < 0 || reporter_start(rt->reporter) < 0 ||
+	    watchdog_start(rt->watchdog) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+
+	char status[128];
+	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s",
+	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless");
+	watchdog_ready(rt->watchdog, status);
+	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
+
+	if (rt->ui) {
+		if (ui_run(rt->ui, &stop_requested) < 0)
+			return EXIT_FAILED;
+	} else {
+		wait_for_stop();
+	}
+	fprintf(stderr, "<6>recovery-kiosk: stopping; every station goes to the safe state\n");
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	struct loaded *l;
+	struct runtime rt = { 0 };
+	int rc;
+
+	if (parse_options(argc, argv, &opt) < 0)
+		return EXIT_USAGE;
+
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		perror("recovery-kiosk");
+		return EXIT_FAILED;
+	}
+	if (load_everything(opt.config_path, l) < 0) {
+		free(l);
+		return EXIT_CONFIG;
+	}
+	if (opt.mode == MODE_CHECK_CONFIG) {
+		print_summary(l);
+		free(l);
+		return EXIT_OK;
+	}
+
+	install_signal_handlers();
+	rt.gpio = opt.sim ? gpio_sim_create() : gpio_gpiod_create();
+	if (!rt.gpio) {
+		fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n",
+		        strerror(errno));
+		free(l);
+		return EXIT_FAILED;
+	}
+
+	switch (opt.mode) {
+	case MODE_SAFE_STATE:
+		rc = safe_state_run(&l->config, rt.gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		break;
+	case MODE_SELF_TEST:
+		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		break;
+	default:
+		rc = run_kiosk(&opt, l, &rt);
+		runtime_teardown(&rt);
+		rt.gpio = NULL;
+		break;
+	}
+	gpio_destroy(rt.gpio);
+	free(l);
+	return rc;
+}
