@@ -165,47 +165,6 @@ void kiosk_config_defaults(struct kiosk_config *cfg)
 
 /* ---- value parsing ------------------------------------------------------ */
 
-int config_parse_uint(const char *value, unsigned long *out)
-{
-	char *end;
-	if (!isdigit((unsigned char)value[0]))
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(value, &end, 10);
-	if (errno || *end != '\0')
-		return -EINVAL;
-	return 0;
-}
-
-int config_parse_double(const char *value, double *out)
-{
-	char *end;
-	if (value[0] == '\0' || isspace((unsigned char)value[0]))
-		return -EINVAL;
-	errno = 0;
-	*out = strtod(value, &end);
-	if (errno || *end != '\0' || !isfinite(*out))
-		return -EINVAL;
-	return 0;
-}
-
-int config_parse_bool(const char *value, bool *out)
-{
-	static const char *const yes[] = {"true", "yes", "on", "1"};
-	static const char *const no[] = {"false", "no", "off", "0"};
-	for (size_t i = 0; i < COUNT(yes); i++) {
-		if (strcasecmp(value, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(value, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 /* value resolved against dir unless absolute; -ENAMETOOLONG when it does not fit. */
 static int resolve_path(const char *dir, const char *value, char *out, size_t len)
 {
@@ -349,7 +308,7 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 		}
 		return 0;
 	case VAL_UINT:
-		if (config_parse_uint(value, &u) < 0) {
+		if (ini_value_uint(value, &u) < 0) {
 			ini_file_fail(f, "%s = '%s' is not a whole number; write digits only, from %.0f "
 			                 "to %.0f", k->name, value, k->min, k->max);
 			return -1;
@@ -363,7 +322,7 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 		*(unsigned int *)(void *)field = (unsigned int)u;
 		return 0;
 	case VAL_DOUBLE:
-		if (config_parse_double(value, &d) < 0) {
+		if (ini_value_double(value, &d) < 0) {
 			ini_file_fail(f, "%s = '%s' is not a number; write a number like %g", k->name,
 			              value, k->max);
 			return -1;
@@ -377,7 +336,7 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 		*(double *)(void *)field = d;
 		return 0;
 	case VAL_BOOL:
-		if (config_parse_bool(value, &b) < 0) {
+		if (ini_value_bool(value, &b) < 0) {
 			ini_file_fail(f, "%s = '%s' is not true or false; write true or false", k->name,
 			              value);
 			return -1;

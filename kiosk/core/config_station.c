@@ -113,7 +113,7 @@ static int parse_pin(struct ini_file *f, const char *key, const char *item, stru
 		while (isspace((unsigned char)*num))
 			num++;
 	}
-	if (config_parse_uint(num, &v) < 0 || v > LINE_OFFSET_MAX) {
+	if (ini_value_uint(num, &v) < 0 || v > LINE_OFFSET_MAX) {
 		ini_file_fail(f, "%s = '%s' is not a GPIO line; write the line offset on its chip "
 		                 "(0 to %u) like 17, or chip:offset like mcp23017:3", key, item,
 		              LINE_OFFSET_MAX);
@@ -221,7 +221,7 @@ int station_build_begin(struct ini_file *f, struct station_build *sb, const char
 {
 	unsigned long n;
 
-	if (config_parse_uint(number_text, &n) < 0 || n < 1 || n > 99) {
+	if (ini_value_uint(number_text, &n) < 0 || n < 1 || n > 99) {
 		ini_file_fail(f, "[station.%s]: the station number must be a whole number from 1 to "
 		                 "99, like [station.1]", number_text);
 		return -1;
@@ -296,7 +296,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 	case SK_SENSOR_DATA:
 		return parse_one_pin(f, key, value, &pins->sensor_data);
 	case SK_SENSOR_OFFSET:
-		if (config_parse_double(value, &d) < 0 || d < -16777216.0 || d > 16777216.0) {
+		if (ini_value_double(value, &d) < 0 || d < -16777216.0 || d > 16777216.0) {
 			ini_file_fail(f, "sensor_offset = '%s' is not a raw ADC reading; write the "
 			                 "counts read at 0 mmHg, from -16777216 to 16777216", value);
 			return -1;
@@ -304,7 +304,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		pins->sensor_offset_counts = d;
 		return 0;
 	case SK_SENSOR_SCALE:
-		if (config_parse_double(value, &d) < 0 || d == 0.0 || d < -1.0 || d > 1.0) {
+		if (ini_value_double(value, &d) < 0 || d == 0.0 || d < -1.0 || d > 1.0) {
 			ini_file_fail(f, "sensor_mmhg_per_count = '%s' is not a calibration factor; "
 			                 "write a non-zero number between -1 and 1 from calibration, "
 			                 "like 0.0000358", value);
@@ -313,7 +313,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		pins->sensor_mmhg_per_count = d;
 		return 0;
 	case SK_OPEN_LOOP:
-		if (config_parse_uint(value, &u) < 0 || u < 100 || u > 120000) {
+		if (ini_value_uint(value, &u) < 0 || u < 100 || u > 120000) {
 			ini_file_fail(f, "open_loop_fill_ms = '%s' is not a fill time; write the "
 			                 "milliseconds one zone takes to fill, from 100 to 120000",
 			              value);
@@ -325,7 +325,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		pins->has_stop_button = true;
 		return parse_one_pin(f, key, value, &pins->stop_button);
 	case SK_STOP_ACTIVE_LOW:
-		if (config_parse_bool(value, &pins->stop_button.active_low) < 0) {
+		if (ini_value_bool(value, &pins->stop_button.active_low) < 0) {
 			ini_file_fail(f, "%s = '%s' is not true or false; write true or false", key,
 			              value);
 			return -1;
@@ -342,7 +342,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		                                  : GPIO_BIAS_PULL_DOWN;
 		return 0;
 	case SK_STOP_DEBOUNCE:
-		if (config_parse_uint(value, &u) < 0 || u > 1000) {
+		if (ini_value_uint(value, &u) < 0 || u > 1000) {
 			ini_file_fail(f, "%s = '%s' is out of range; write milliseconds from 0 to 1000, "
 			                 "like 20", key, value);
 			return -1;

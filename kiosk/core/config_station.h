@@ -64,9 +64,4 @@ void station_build_sort(struct station_build *all, size_t count); /* by station 
 
 void station_config_describe(const struct station_config *st, char *out, size_t len);
 
-/* Strict value parsing shared with config.c: whole string, no junk. */
-int config_parse_uint(const char *value, unsigned long *out);
-int config_parse_double(const char *value, double *out);
-int config_parse_bool(const char *value, bool *out);
-
 #endif

@@ -3,7 +3,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,6 +110,47 @@ const char *ini_file_suggest(const char *word, const char *const *names, size_t 
 	if (best && best_d <= 1 + wl / 3)
 		return best;
 	return NULL;
+}
+
+int ini_value_uint(const char *value, unsigned long *out)
+{
+	char *end;
+	if (!isdigit((unsigned char)value[0]))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(value, &end, 10);
+	if (errno || *end != '\0')
+		return -EINVAL;
+	return 0;
+}
+
+int ini_value_double(const char *value, double *out)
+{
+	char *end;
+	if (value[0] == '\0' || isspace((unsigned char)value[0]))
+		return -EINVAL;
+	errno = 0;
+	*out = strtod(value, &end);
+	if (errno || *end != '\0' || !isfinite(*out))
+		return -EINVAL;
+	return 0;
+}
+
+int ini_value_bool(const char *value, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* Mirror inih's reading of one line so headers, continuations and syntax

@@ -54,6 +54,12 @@ void ini_file_fail_at(struct ini_file *f, unsigned int line, const char *fmt, ..
 /* The closest of names to word (a likely typo), or NULL when none is close. */
 const char *ini_file_suggest(const char *word, const char *const *names, size_t n);
 
+/* Strict value parsing: the whole string or -EINVAL.  uint: digits only;
+ * double: finite; bool: true/false, yes/no, on/off, 1/0 (any case). */
+int ini_value_uint(const char *value, unsigned long *out);
+int ini_value_double(const char *value, double *out);
+int ini_value_bool(const char *value, bool *out);
+
 unsigned int ini_file_line(const struct ini_file *f); /* current line, 1-based; last line in finish */
 const char *ini_file_path(const struct ini_file *f);
 bool ini_file_failed(const struct ini_file *f);

@@ -62,7 +62,11 @@ const struct program *program_set_find(const struct program_set *set, const char
 
 /* Target for zone k (0-based, foot first) of a station with zone_count zones
  * at the given foot target, with gradient and boost, clamped to the ceiling.
- * Returns 0 for a skipped zone. */
+ * Returns 0 for a skipped zone.
+ * Details: the gradient never takes a zone below half the foot target (so
+ * the thigh of a long sleeve still gets real pressure); the boost is added
+ * after that; the clamp is min(ceiling_mmhg, KIOSK_COMPILED_CEILING_MMHG).
+ * Returns 0 too for zone >= zone_count or a foot target <= 0. */
 double program_zone_target(const struct program *p, size_t zone, size_t zone_count,
                            double foot_target_mmhg, double ceiling_mmhg);
 
