@@ -41,6 +41,8 @@ struct station_hw {
 	int btn_stable;       /* debounced logical level */
 	int btn_candidate;    /* last raw level seen */
 	uint64_t btn_since_ms;
+	uint64_t btn_rise_ns;  /* edge timestamp of the last press edge */
+	bool btn_rise_valid;
 	bool btn_pressed_latch;
 };
 
@@ -312,37 +314,50 @@ int station_hw_button_fd(struct station_hw *hw)
 bool station_hw_button_pressed(struct station_hw *hw, uint64_t now_ms)
 {
 	struct gpio_edge_event ev[16];
+	uint64_t debounce_ns;
 	bool pressed;
 	int level;
 	int n;
 
 	if (!hw || hw->idx_button == NO_LINE)
 		return false;
-	/* Drain the queue (so the fd stops polling readable); a press shorter
-	 * than a tick still shows as an edge to 1. */
+	debounce_ns = (uint64_t)hw->pins.stop_button_debounce_ms * 1000000u;
+	/* Drain the queue so the fd stops polling readable.  Pulse widths come
+	 * from the kernel's edge timestamps, so a press that began and ended
+	 * between two ticks still counts when it was long enough; a level that
+	 * is still held is timed on the caller's clock (now_ms), which need not
+	 * share the edge timestamps' base. */
 	do {
 		n = gpio_request_read_events(hw->req, ev, sizeof(ev) / sizeof(ev[0]));
 		for (int i = 0; i < n; i++) {
 			if (ev[i].index != hw->idx_button)
 				continue;
-			if (ev[i].value && hw->pins.stop_button_debounce_ms == 0)
-				hw->btn_pressed_latch = true; /* no debounce: every press counts */
+			if (ev[i].value) {
+				hw->btn_rise_ns = ev[i].time_ns;
+				hw->btn_rise_valid = true;
+			} else if (hw->btn_rise_valid && !hw->btn_stable &&
+			           ev[i].time_ns - hw->btn_rise_ns >= debounce_ns) {
+				hw->btn_pressed_latch = true; /* a complete press between reads */
+			}
+			if (!ev[i].value)
+				hw->btn_rise_valid = false;
 			if (ev[i].value != hw->btn_candidate) {
 				hw->btn_candidate = ev[i].value;
 				hw->btn_since_ms = now_ms;
 			}
 		}
 	} while (n == (int)(sizeof(ev) / sizeof(ev[0])));
+	/* The level itself, in case the queue overflowed. */
 	if (gpio_request_get(hw->req, hw->idx_button, &level) == 0 && level != hw->btn_candidate) {
 		hw->btn_candidate = level;
 		hw->btn_since_ms = now_ms;
 	}
-	/* Debounce: a level counts once it has held for stop_button_debounce_ms. */
+	/* A level counts once it has held for stop_button_debounce_ms. */
 	if (hw->btn_candidate != hw->btn_stable &&
 	    now_ms - hw->btn_since_ms >= hw->pins.stop_button_debounce_ms) {
-		hw->btn_stable = hw->btn_candidate;
-		if (hw->btn_stable)
+		if (hw->btn_candidate && !hw->btn_stable)
 			hw->btn_pressed_latch = true;
+		hw->btn_stable = hw->btn_candidate;
 	}
 	pressed = hw->btn_pressed_latch || hw->btn_stable;
 	hw->btn_pressed_latch = false;
