@@ -54,11 +54,22 @@ enum screening_outcome {
 	SCREENING_BLOCKED_ACK,       /* acknowledgement refused */
 };
 
+/* Load and validate; errors name file, line and fix ("path:line: ...").
+ * text is English (langs[0] = "en"); text.<lang> adds a translation, and a
+ * language must then be given for every question.  Indented lines continue
+ * a text.  Never prints. */
 int screening_set_load(struct screening_set *set, const char *path, char *err, size_t err_len);
+/* Precedence, so a flow may evaluate after every answer: any absolute Yes ->
+ * BLOCKED_ABSOLUTE; else any acknowledge No -> BLOCKED_ACK; else a relative
+ * Yes without staff_approved -> NEEDS_APPROVAL; else any unanswered (or an
+ * answer value outside the enum) -> INCOMPLETE; else PASSED.  PASSED is only
+ * ever returned with every question answered. */
 enum screening_outcome screening_evaluate(const struct screening_set *set,
                                           const struct screening_answers *ans);
 /* Wipe answers so the compiler cannot elide it. */
 void screening_answers_wipe(struct screening_answers *ans);
+/* The text in lang, or the English text when lang is NULL, unknown or
+ * missing for q. */
 const char *screening_question_text(const struct screening_question *q,
                                     const struct screening_set *set, const char *lang);
 
