@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -56,7 +57,12 @@ void self_test_params_default(struct self_test_params *p)
 		.pulse_max_ms = 8000,
 		.rise_target_mmhg = 20.0,
 		.rise_min_mmhg = 10.0,
+		.hold_settle_ms = 300,
+		.hold_ms = 2000,
+		.hold_max_drop_mmhg = 3.0,
 		.vent_max_ms = 5000,
+		.vent_slice_ms = 250,
+		.probe_settle_ms = 150,
 		.fall_below_mmhg = 5.0,
 		.no_sensor_pulse_ms = 1000,
 		.settle_ms = 1000,
@@ -68,6 +74,7 @@ const char *self_test_zone_result_name(enum self_test_zone_result r)
 	switch (r) {
 	case SELF_TEST_ZONE_OK: return "ok";
 	case SELF_TEST_ZONE_NO_RISE: return "no_rise";
+	case SELF_TEST_ZONE_LEAK: return "leak";
 	case SELF_TEST_ZONE_NO_FALL: return "no_fall";
 	case SELF_TEST_ZONE_SENSOR_ERROR: return "sensor_error";
 	case SELF_TEST_ZONE_NOT_MEASURED: return "not_measured";
@@ -93,146 +100,234 @@ static void run_sleep(const struct run *r, uint64_t ms)
 	r->p->sleep_ms(r->p->ctx, ms);
 }
 
-/* Reads until a fresh value (a stale one is fine between HX710B conversions).
- * Returns 0 with *mmhg set, -ENODATA without a sensor, -EIO on a read error. */
-static int read_mmhg(const struct run *r, struct station_hw *hw, double *mmhg)
+/* Wait with the outputs as they are, reading the sensor every poll period
+ * like the control loop does.  The reads also carry the simulator's physics
+ * forward under the outputs that were really applied during the wait. */
+static void run_wait(const struct run *r, struct station_hw *hw, uint64_t ms)
 {
-	struct pressure_reading rd;
-	int rc = station_hw_read_pressure(hw, run_now(r), &rd);
-	if (rd.status == PRESSURE_ABSENT)
-		return -ENODATA;
-	if (rc < 0 || rd.status == PRESSURE_ERROR || !isfinite(rd.mmhg))
-		return -EIO;
-	*mmhg = rd.mmhg;
-	return 0;
+	while (ms > 0) {
+		uint64_t step = ms < r->p->poll_ms ? ms : r->p->poll_ms;
+		run_sleep(r, step);
+		ms -= step;
+		struct pressure_reading rd;
+		(void)station_hw_read_pressure(hw, run_now(r), &rd);
+	}
 }
 
-/* Vent (safe outputs) until the pressure is under the fall threshold or the
- * time runs out.  Returns 0 when it fell, -ETIMEDOUT, or the read error. */
-static int vent_and_wait(const struct run *r, struct station_hw *hw, uint64_t max_ms,
-                         double *last, uint64_t *took_ms)
+/* A fresh conversion must arrive within this (an HX710B converts at 10 or
+ * 40 Hz); a sensor that never delivers one is dead. */
+#define SELF_TEST_FRESH_TIMEOUT_MS 600u
+
+/* The current reading.  fresh: wait for a new conversion taken now, not one
+ * from before the outputs last changed.  0 with *mmhg set, -ENODATA without
+ * a sensor, -EIO on a read error or no fresh conversion in time. */
+static int read_mmhg(const struct run *r, struct station_hw *hw, bool fresh, double *mmhg)
 {
-	int rc = station_hw_safe(hw);
-	if (rc < 0)
-		return rc;
 	uint64_t t0 = run_now(r);
 	for (;;) {
-		rc = read_mmhg(r, hw, last);
-		if (rc < 0)
-			return rc;
-		uint64_t el = run_now(r) - t0;
-		*took_ms = el;
-		if (*last < r->p->fall_below_mmhg)
+		struct pressure_reading rd = { .status = PRESSURE_ERROR };
+		int rc = station_hw_read_pressure(hw, run_now(r), &rd);
+		if (rd.status == PRESSURE_ABSENT)
+			return -ENODATA;
+		if (rc < 0 || rd.status == PRESSURE_ERROR || !isfinite(rd.mmhg))
+			return -EIO;
+		if (rd.status == PRESSURE_OK || !fresh) {
+			*mmhg = rd.mmhg;
 			return 0;
-		if (el >= max_ms)
-			return -ETIMEDOUT;
+		}
+		if (run_now(r) - t0 >= SELF_TEST_FRESH_TIMEOUT_MS)
+			return -EIO;
 		run_sleep(r, r->p->poll_ms);
 	}
+}
+
+static struct station_outputs outputs_zone(size_t zone, bool pump_on, bool exhaust_open)
+{
+	return (struct station_outputs){ .pump_on = pump_on, .exhaust_open = exhaust_open,
+	                                 .zones_open = (uint8_t)(1u << zone) };
+}
+
+/* Zone pressure: pump off, exhaust closed, only this zone open to the
+ * manifold sensor; let them equalise, then read.  0, -EIO, or a GPIO error
+ * (-EPIPE stands for "could not drive"). */
+static int probe_zone(const struct run *r, struct station_hw *hw, size_t zone, double *mmhg)
+{
+	struct station_outputs out = outputs_zone(zone, false, false);
+	if (station_hw_apply(hw, &out) < 0)
+		return -EPIPE;
+	run_wait(r, hw, r->p->probe_settle_ms);
+	return read_mmhg(r, hw, true, mmhg);
+}
+
+/* Vent this zone through the exhaust, probing between slices, until it is
+ * under the fall threshold or vent_max_ms passes.  0 when it fell,
+ * -ETIMEDOUT, or the probe's error. */
+static int vent_zone(const struct run *r, struct station_hw *hw, size_t zone, double *last,
+                     uint64_t *took_ms)
+{
+	uint64_t t0 = run_now(r);
+	for (;;) {
+		struct station_outputs out = outputs_zone(zone, false, true);
+		if (station_hw_apply(hw, &out) < 0)
+			return -EPIPE;
+		run_wait(r, hw, r->p->vent_slice_ms);
+		int rc = probe_zone(r, hw, zone, last);
+		if (rc < 0)
+			return rc;
+		*took_ms = run_now(r) - t0;
+		if (*last < r->p->fall_below_mmhg)
+			return 0;
+		if (*took_ms >= r->p->vent_max_ms)
+			return -ETIMEDOUT;
+	}
+}
+
+static void report_zone(const struct run *r, const struct station_config *st, size_t zone,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void report_zone(const struct run *r, const struct station_config *st, size_t zone,
+                        const char *fmt, ...)
+{
+	if (!r->report)
+		return;
+	fprintf(r->report, "station.%u zone %zu: ", st->number, zone + 1);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(r->report, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->report);
+}
+
+static enum self_test_zone_result zone_no_sensor(const struct run *r,
+                                                 const struct station_config *st,
+                                                 struct station_hw *hw, size_t zone)
+{
+	const struct self_test_params *p = r->p;
+	struct station_outputs fill = outputs_zone(zone, true, false);
+	if (station_hw_apply(hw, &fill) < 0)
+		return SELF_TEST_ZONE_HW_ERROR;
+	run_wait(r, hw, p->no_sensor_pulse_ms);
+	if (station_hw_safe(hw) < 0)
+		return SELF_TEST_ZONE_HW_ERROR;
+	run_wait(r, hw, p->no_sensor_pulse_ms);
+	report_zone(r, st, zone, "not measured (no sensor): pulsed %u ms; check by eye that it "
+	            "inflated and vented", p->no_sensor_pulse_ms);
+	return SELF_TEST_ZONE_NOT_MEASURED;
+}
+
+static enum self_test_zone_result zone_failed_io(const struct run *r,
+                                                 const struct station_config *st, size_t zone,
+                                                 int rc)
+{
+	if (rc == -EPIPE) {
+		report_zone(r, st, zone, "FAIL hardware: could not drive the pump or valves");
+		return SELF_TEST_ZONE_HW_ERROR;
+	}
+	report_zone(r, st, zone, "FAIL sensor: the pressure sensor gave no reading; check its "
+	            "wiring and calibration");
+	return SELF_TEST_ZONE_SENSOR_ERROR;
+}
+
+/* Rise, hold, fall for one zone.  The station is left in the safe state. */
+static enum self_test_zone_result test_zone_measured(const struct run *r,
+                                                     const struct station_config *st,
+                                                     struct station_hw *hw, size_t zone)
+{
+	const struct self_test_params *p = r->p;
+	double base = 0.0, left = 0.0;
+	uint64_t took = 0;
+
+	int rc = probe_zone(r, hw, zone, &base);
+	if (rc < 0)
+		return zone_failed_io(r, st, zone, rc);
+	if (base >= p->fall_below_mmhg) {
+		/* Left over from before: start from an empty zone. */
+		rc = vent_zone(r, hw, zone, &left, &took);
+		if (rc < 0 && rc != -ETIMEDOUT)
+			return zone_failed_io(r, st, zone, rc);
+		base = left;
+	}
+
+	/* Rise: pump into this zone only, until the target, the ceiling or the
+	 * longest pulse. */
+	struct station_outputs fill = outputs_zone(zone, true, false);
+	if (station_hw_apply(hw, &fill) < 0)
+		return zone_failed_io(r, st, zone, -EPIPE);
+	uint64_t t0 = run_now(r);
+	double peak = base, now_mmhg = base;
+	uint64_t rise_ms = 0;
+	for (;;) {
+		rc = read_mmhg(r, hw, false, &now_mmhg);
+		if (rc < 0)
+			return zone_failed_io(r, st, zone, rc);
+		if (now_mmhg > peak)
+			peak = now_mmhg;
+		rise_ms = run_now(r) - t0;
+		if (peak >= base + r->rise_target_mmhg || peak >= r->cfg->limits.ceiling_mmhg ||
+		    rise_ms >= p->pulse_max_ms)
+			break;
+		run_sleep(r, p->poll_ms);
+	}
+	if (peak - base < p->rise_min_mmhg) {
+		report_zone(r, st, zone, "FAIL no rise: %.1f -> %.1f mmHg after %.1f s (needs +%.0f); "
+		            "boot not connected, badly leaking, hose off, or the pump or this zone "
+		            "valve not switching", base, peak, (double)rise_ms / 1000.0,
+		            p->rise_min_mmhg);
+		return SELF_TEST_ZONE_NO_RISE;
+	}
+
+	/* Hold: pump off (its check valve holds), exhaust closed, zone open to
+	 * the sensor.  A sound zone keeps its pressure. */
+	double held_from = 0.0, held_to = 0.0;
+	struct station_outputs hold = outputs_zone(zone, false, false);
+	if (station_hw_apply(hw, &hold) < 0)
+		return zone_failed_io(r, st, zone, -EPIPE);
+	run_wait(r, hw, p->hold_settle_ms);
+	rc = read_mmhg(r, hw, true, &held_from);
+	if (rc == 0) {
+		run_wait(r, hw, p->hold_ms);
+		rc = read_mmhg(r, hw, true, &held_to);
+	}
+	if (rc < 0)
+		return zone_failed_io(r, st, zone, rc);
+
+	/* Fall: vent through the exhaust. */
+	double vented = held_to;
+	uint64_t fall_ms = 0;
+	rc = vent_zone(r, hw, zone, &vented, &fall_ms);
+	if (rc < 0 && rc != -ETIMEDOUT)
+		return zone_failed_io(r, st, zone, rc);
+
+	if (held_from - held_to > p->hold_max_drop_mmhg) {
+		report_zone(r, st, zone, "FAIL leak: held %.1f -> %.1f mmHg in %.1f s (allowed drop "
+		            "%.1f); a leaking chamber, a loose hose fitting or a zone valve not "
+		            "sealing", held_from, held_to, (double)p->hold_ms / 1000.0,
+		            p->hold_max_drop_mmhg);
+		return SELF_TEST_ZONE_LEAK;
+	}
+	if (rc == -ETIMEDOUT) {
+		report_zone(r, st, zone, "FAIL no fall: still %.1f mmHg after %.1f s of venting "
+		            "(needs < %.0f); exhaust valve stuck closed or blocked, or wired "
+		            "normally-closed", vented, (double)fall_ms / 1000.0, p->fall_below_mmhg);
+		return SELF_TEST_ZONE_NO_FALL;
+	}
+	report_zone(r, st, zone, "OK rose %.1f -> %.1f mmHg in %.1f s, held %.1f -> %.1f mmHg, "
+	            "fell to %.1f mmHg in %.1f s", base, peak, (double)rise_ms / 1000.0,
+	            held_from, held_to, vented, (double)fall_ms / 1000.0);
+	return SELF_TEST_ZONE_OK;
 }
 
 static enum self_test_zone_result test_zone(const struct run *r, const struct station_config *st,
                                             struct station_hw *hw, size_t zone)
 {
-	const struct self_test_params *p = r->p;
-	double base = 0.0;
-	int rc = read_mmhg(r, hw, &base);
-	if (rc == -ENODATA) {
-		/* Open loop: pulse for the installer to watch, then vent. */
-		struct station_outputs fill = { .pump_on = true, .exhaust_open = false,
-		                                 .zones_open = (uint8_t)(1u << zone) };
-		if (station_hw_apply(hw, &fill) < 0) {
-			station_hw_safe(hw);
-			return SELF_TEST_ZONE_HW_ERROR;
-		}
-		run_sleep(r, p->no_sensor_pulse_ms);
-		if (station_hw_safe(hw) < 0)
-			return SELF_TEST_ZONE_HW_ERROR;
-		run_sleep(r, p->no_sensor_pulse_ms);
-		if (r->report)
-			fprintf(r->report, "station.%u zone %zu: not measured (no sensor): pulsed %u ms; "
-			        "check by eye that it inflated and vented\n",
-			        st->number, zone + 1, p->no_sensor_pulse_ms);
-		return SELF_TEST_ZONE_NOT_MEASURED;
-	}
-	if (rc < 0)
-		goto sensor_error;
-
-	struct station_outputs fill = { .pump_on = true, .exhaust_open = false,
-	                                 .zones_open = (uint8_t)(1u << zone) };
-	if (station_hw_apply(hw, &fill) < 0) {
-		station_hw_safe(hw);
-		if (r->report)
-			fprintf(r->report, "station.%u zone %zu: FAIL hardware: could not drive the pump or "
-			        "valves\n", st->number, zone + 1);
-		return SELF_TEST_ZONE_HW_ERROR;
-	}
-	uint64_t t0 = run_now(r);
-	double peak = base, now_mmhg = base;
-	uint64_t rise_ms = 0;
-	for (;;) {
-		rc = read_mmhg(r, hw, &now_mmhg);
-		if (rc < 0) {
-			station_hw_safe(hw);
-			goto sensor_error;
-		}
-		if (now_mmhg > peak)
-			peak = now_mmhg;
-		rise_ms = run_now(r) - t0;
-		/* The ceiling check does not wait for the target: pump off at once. */
-		if (peak >= r->rise_target_mmhg + base || peak >= r->cfg->limits.ceiling_mmhg ||
-		    rise_ms >= p->pulse_max_ms)
-			break;
-		run_sleep(r, p->poll_ms);
-	}
-
-	double vented = peak;
-	uint64_t fall_ms = 0;
-	rc = vent_and_wait(r, hw, p->vent_max_ms, &vented, &fall_ms);
-	if (rc == -EIO) {
-		station_hw_safe(hw);
-		goto sensor_error;
-	}
-	if (rc < 0 && rc != -ETIMEDOUT) {
-		station_hw_safe(hw);
-		return SELF_TEST_ZONE_HW_ERROR;
-	}
-
-	enum self_test_zone_result res = SELF_TEST_ZONE_OK;
-	if (peak - base < p->rise_min_mmhg)
-		res = SELF_TEST_ZONE_NO_RISE;
-	else if (rc == -ETIMEDOUT)
-		res = SELF_TEST_ZONE_NO_FALL;
-
-	if (r->report) {
-		switch (res) {
-		case SELF_TEST_ZONE_OK:
-			fprintf(r->report, "station.%u zone %zu: OK rose %.1f -> %.1f mmHg in %.1f s, "
-			        "fell to %.1f mmHg in %.1f s\n", st->number, zone + 1, base, peak,
-			        (double)rise_ms / 1000.0, vented, (double)fall_ms / 1000.0);
-			break;
-		case SELF_TEST_ZONE_NO_RISE:
-			fprintf(r->report, "station.%u zone %zu: FAIL no rise: %.1f -> %.1f mmHg after "
-			        "%.1f s (needs +%.0f); boot not connected, leaking, hose off, or the "
-			        "pump or this zone valve not switching\n", st->number, zone + 1, base,
-			        peak, (double)rise_ms / 1000.0, p->rise_min_mmhg);
-			break;
-		case SELF_TEST_ZONE_NO_FALL:
-			fprintf(r->report, "station.%u zone %zu: FAIL no fall: still %.1f mmHg after "
-			        "%.1f s of venting (needs < %.0f); exhaust or zone valve stuck closed, "
-			        "or wired normally-closed\n", st->number, zone + 1, vented,
-			        (double)fall_ms / 1000.0, p->fall_below_mmhg);
-			break;
-		default:
-			break;
-		}
-	}
+	enum self_test_zone_result res;
+	if (st->pins.sensor == SENSOR_NONE)
+		res = zone_no_sensor(r, st, hw, zone);
+	else
+		res = test_zone_measured(r, st, hw, zone);
+	/* Whatever happened, the zone ends vented. */
+	if (station_hw_safe(hw) < 0 && res == SELF_TEST_ZONE_OK)
+		res = SELF_TEST_ZONE_HW_ERROR;
 	return res;
-
-sensor_error:
-	if (r->report)
-		fprintf(r->report, "station.%u zone %zu: FAIL sensor: the pressure sensor could not "
-		        "be read; check its wiring and calibration\n", st->number, zone + 1);
-	return SELF_TEST_ZONE_SENSOR_ERROR;
 }
 
 /* One station: 0 when every measured zone passed, -EIO when one failed, or
@@ -256,13 +351,9 @@ static int test_station(const struct run *r, const struct station_config *st, st
 
 	/* Start from empty boots: vent whatever a previous session left. */
 	int rc = 0;
-	double left = 0.0;
-	uint64_t took = 0;
-	run_sleep(r, r->p->settle_ms);
-	int vrc = vent_and_wait(r, hw, r->p->vent_max_ms, &left, &took);
-	if (vrc == -ETIMEDOUT && r->report)
-		fprintf(r->report, "station.%u: still %.1f mmHg after venting %.1f s; the rise "
-		        "test starts from there\n", st->number, left, (double)took / 1000.0);
+	if (station_hw_safe(hw) < 0)
+		rc = -EIO;
+	run_wait(r, hw, r->p->settle_ms);
 
 	size_t passed = 0;
 	for (size_t z = 0; z < st->pins.zone_count; z++) {
@@ -272,8 +363,10 @@ static int test_station(const struct run *r, const struct station_config *st, st
 		else
 			rc = -EIO;
 	}
+	/* Hand the boots back empty. */
 	if (station_hw_safe(hw) < 0)
 		rc = -EIO;
+	run_wait(r, hw, r->p->settle_ms);
 	if (r->report)
 		fprintf(r->report, "station.%u '%s': %s (%zu of %zu zones passed)\n", st->number,
 		        st->name, rc ? "FAIL" : "PASS", passed, st->pins.zone_count);

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `recovery-kiosk --self-test` for installers: with the boots on, for each
- * station and each zone valve, pulse the pump into that zone briefly, hold,
- * then vent, and report per zone whether the manifold pressure rose and then
- * fell as expected.  A zone that does not rise is reported as leaking or not
- * connected; one that does not fall as stuck.  Stations without a sensor are
- * pulsed for the installer to watch and reported as "not measured".
+ * station and each zone valve, pulse the pump into that zone briefly, hold
+ * (pump off, exhaust closed, zone open to the manifold sensor), then vent,
+ * and report per zone whether the pressure rose, held and fell as expected.
+ * The sensor sits on the manifold, so every zone pressure is read with the
+ * exhaust closed and only that zone open to the manifold (a "probe"); while
+ * venting, the manifold reads far below the zone behind its valve.
+ * A zone that does not rise is reported as not connected (or a dead pump or
+ * valve), one that loses pressure while held as leaking, one that does not
+ * fall as stuck.  Stations without a sensor are pulsed for the installer to
+ * watch and reported as "not measured".
  *
  * Every station is returned to the safe state after each zone and at the
  * end, on success and on failure.
@@ -32,7 +37,12 @@ struct self_test_params {
 	unsigned int pulse_max_ms;    /* longest pump pulse per zone (8000) */
 	double rise_target_mmhg;      /* pulse stops once reached (20; capped under the ceiling) */
 	double rise_min_mmhg;         /* rise below this = leak/not connected (10) */
+	unsigned int hold_settle_ms;  /* manifold and zone equalise before the hold (300) */
+	unsigned int hold_ms;         /* hold measured over this (2000) */
+	double hold_max_drop_mmhg;    /* a larger drop while held = leak (3) */
 	unsigned int vent_max_ms;     /* longest wait for the fall (5000) */
+	unsigned int vent_slice_ms;   /* vent this long between two probes (250) */
+	unsigned int probe_settle_ms; /* exhaust closed, zone open: equalise before reading (150) */
 	double fall_below_mmhg;       /* must fall under this (5) */
 	unsigned int no_sensor_pulse_ms; /* open-loop pulse (1000) */
 	unsigned int settle_ms;       /* vent before the first zone (1000) */
@@ -41,7 +51,8 @@ void self_test_params_default(struct self_test_params *p);
 
 enum self_test_zone_result {
 	SELF_TEST_ZONE_OK,
-	SELF_TEST_ZONE_NO_RISE,     /* leak, boot not connected, pump or valve dead */
+	SELF_TEST_ZONE_NO_RISE,     /* boot not connected, big leak, pump or valve dead */
+	SELF_TEST_ZONE_LEAK,        /* rose but lost pressure while held */
 	SELF_TEST_ZONE_NO_FALL,     /* stuck inflated: exhaust or zone valve not venting */
 	SELF_TEST_ZONE_SENSOR_ERROR,
 	SELF_TEST_ZONE_NOT_MEASURED, /* no sensor: pulsed, not judged */
