@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/* Overview, program choice and adjust screens. */
+#include "view_private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "program.h"
+
+#define DURATION_STEP_S 300u
+
+const struct program *view_program(const struct ui_view *v, const struct station_snapshot *st)
+{
+	if (!st || !v->p.programs || st->program_index < 0 ||
+	    (size_t)st->program_index >= v->p.programs->count)
+		return NULL;
+	return &v->p.programs->items[st->program_index];
+}
+
+static void card_status(const struct station_snapshot *st, char *big, size_t big_len, char *small,
+                        size_t small_len)
+{
+	char t[16];
+
+	small[0] = '\0';
+	widget_format_mmss(st->remaining_s, t, sizeof(t));
+	switch (st->state) {
+	case STATION_IDLE:
+		snprintf(big, big_len, "Tap to start");
+		break;
+	case STATION_SETUP:
+	case STATION_SCREENING:
+	case STATION_READY:
+		snprintf(big, big_len, "Getting ready");
+		snprintf(small, small_len, "%s", st->program_name);
+		break;
+	case STATION_RUNNING:
+		snprintf(big, big_len, "%s left", t);
+		snprintf(small, small_len, "%s", st->program_name);
+		break;
+	case STATION_PAUSED:
+		snprintf(big, big_len, "%s left", t);
+		snprintf(small, small_len, "Paused - %s", st->program_name);
+		break;
+	case STATION_VENTING:
+		snprintf(big, big_len, "Releasing air");
+		snprintf(small, small_len, "%s", st->program_name);
+		break;
+	case STATION_NEEDS_CLEANING:
+		snprintf(big, big_len, "Wipe the boots");
+		snprintf(small, small_len, "Then tap to confirm");
+		break;
+	case STATION_FAULT:
+		snprintf(big, big_len, "Staff notified");
+		snprintf(small, small_len, "%s", fault_code_name(st->fault));
+		break;
+	case STATION_OUT_OF_SERVICE:
+	case STATION_STATE_COUNT:
+		snprintf(big, big_len, "Not available");
+		break;
+	}
+}
+
+static void draw_card(struct ui_view *v, enum ui_button b, const struct station_snapshot *st)
+{
+	struct ui_rect r = v->layout.button[b];
+	struct ui_color accent = theme_state_color(st->state);
+	struct ui_color surface = theme_color(THEME_SURFACE);
+	bool pressed = widget_activate(v, b);
+	int pad = v->m.pad, stripe = (int)fmax(6, v->m.px_per_mm * 1.5);
+	char big[64], small[96];
+	const char *label = theme_state_label(st->state);
+	int lw, lh, name_h;
+	struct ui_rect pill, name_r, big_r;
+	enum ui_font big_font = UI_FONT_LARGE;
+
+	if (pressed) {
+		surface = theme_color(THEME_SURFACE_HI);
+		r.y += 2;
+	}
+	draw_round_rect(v->r, r, v->m.radius, surface);
+	draw_round_rect(v->r, (struct ui_rect){r.x, r.y, stripe + v->m.radius, r.h}, v->m.radius,
+	                accent);
+	draw_rect(v->r, (struct ui_rect){r.x + stripe, r.y, v->m.radius, r.h}, surface);
+	if (pressed)
+		draw_round_frame(v->r, r, v->m.radius, 3, theme_color(THEME_TEXT));
+
+	/* Name top left, state pill top right (below the name if narrow). */
+	text_size(v->text, UI_FONT_BODY_BOLD, label, &lw, &lh);
+	pill.w = lw + 2 * v->m.gap + v->m.gap / 2;
+	pill.h = lh + v->m.gap;
+	name_h = text_line_height(v->text, UI_FONT_TITLE);
+	name_r = (struct ui_rect){r.x + stripe + pad, r.y + pad, r.w - stripe - 2 * pad, name_h};
+	{
+		int nw;
+		text_size(v->text, UI_FONT_TITLE, st->name, &nw, NULL);
+		if (nw + pill.w + v->m.gap <= name_r.w) {
+			pill.x = r.x + r.w - pad - pill.w;
+			pill.y = name_r.y + (name_h - pill.h) / 2;
+		} else {
+			pill.x = name_r.x;
+			pill.y = name_r.y + name_h + v->m.gap / 2;
+		}
+	}
+	text_draw(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), st->name, name_r.x, name_r.y,
+	          TEXT_LEFT);
+	widget_pill(v, pill, label, accent, UI_FONT_BODY_BOLD);
+
+	card_status(st, big, sizeof(big), small, sizeof(small));
+	{
+		int top = pill.y + pill.h + v->m.gap / 2;
+		int small_h = small[0] ? text_line_height(v->text, UI_FONT_BODY) : 0;
+		int bottom = r.y + r.h - pad - small_h;
+		int bw;
+
+		big_r = (struct ui_rect){name_r.x, top, name_r.w, bottom - top};
+		text_size(v->text, big_font, big, &bw, NULL);
+		if (bw > big_r.w || text_line_height(v->text, big_font) > big_r.h)
+			big_font = UI_FONT_TITLE;
+		text_draw_in(v->text, big_font, theme_color(THEME_TEXT), big, big_r, TEXT_LEFT);
+		if (small[0])
+			text_draw(v->text, UI_FONT_BODY, theme_color(THEME_TEXT_DIM), small, name_r.x,
+			          bottom, TEXT_LEFT);
+	}
+}
+
+void screen_draw_station_cards(struct ui_view *v, bool staff)
+{
+	(void)staff;
+	for (size_t i = 0; v->snap && i < v->snap->station_count && i < UI_MAX_CARDS; i++)
+		draw_card(v, (enum ui_button)(UI_BTN_CARD0 + i), &v->snap->stations[i]);
+}
+
+static void overview_draw(struct ui_view *v)
+{
+	char title[96];
+
+	snprintf(title, sizeof(title), "Recovery boots");
+	widget_header(v, title, NULL, "Staff", theme_color(THEME_PRIMARY));
+	if (!v->snap || v->snap->station_count == 0) {
+		text_draw_wrapped(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT_DIM),
+		                  "Starting up...", v->layout.area[UI_AREA_CONTENT], TEXT_CENTER, 1);
+		return;
+	}
+	screen_draw_station_cards(v, false);
+}
+
+static void overview_press(struct ui_view *v, enum ui_button b)
+{
+	if (b == UI_BTN_STAFF) {
+		view_open_pin(v, PIN_FOR_STAFF, -1);
+		return;
+	}
+	if (b >= UI_BTN_CARD0 && b < UI_BTN_CARD0 + UI_MAX_CARDS) {
+		int i = (int)(b - UI_BTN_CARD0);
+		const struct station_snapshot *st = view_station(v, i);
+		if (!st)
+			return;
+		v->station = i;
+		v->seen_state = st->state;
+		v->program_page = 0;
+		v->dirty = true;
+	}
+}
+
+const struct screen_ops screen_overview_ops = {.draw = overview_draw, .press = overview_press};
+
+/* ---- programs ---- */
+
+static void program_card(struct ui_view *v, enum ui_button b, const struct program *p)
+{
+	struct ui_rect r = v->layout.button[b];
+	bool pressed = widget_activate(v, b);
+	struct ui_color surface = theme_color(pressed ? THEME_SURFACE_HI : THEME_SURFACE);
+	int pad = v->m.pad;
+	char meta[64];
+	int mw, name_h = text_line_height(v->text, UI_FONT_TITLE);
+	struct ui_rect desc;
+
+	if (pressed)
+		r.y += 2;
+	draw_round_rect(v->r, r, v->m.radius, surface);
+	draw_round_frame(v->r, r, v->m.radius, pressed ? 3 : 2,
+	                 pressed ? theme_color(THEME_TEXT) : theme_color(THEME_OUTLINE));
+	snprintf(meta, sizeof(meta), "%.0f mmHg  |  %u min", p->target_mmhg, p->duration_s / 60);
+	text_size(v->text, UI_FONT_BODY_BOLD, meta, &mw, NULL);
+	text_draw(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), p->name, r.x + pad, r.y + pad,
+	          TEXT_LEFT);
+	{
+		int nw;
+		text_size(v->text, UI_FONT_TITLE, p->name, &nw, NULL);
+		if (nw + mw + 2 * pad + v->m.gap <= r.w) {
+			text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
+			          r.x + r.w - pad, r.y + pad + (name_h - text_line_height(v->text,
+			                                        UI_FONT_BODY_BOLD)) / 2,
+			          TEXT_RIGHT);
+			desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + v->m.gap / 2,
+			                        r.w - 2 * pad, r.h - 2 * pad - name_h};
+		} else {
+			int mh = text_line_height(v->text, UI_FONT_BODY_BOLD);
+			text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
+			          r.x + pad, r.y + pad + name_h, TEXT_LEFT);
+			desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + v->m.gap / 2,
+			                        r.w - 2 * pad, r.h - 2 * pad - name_h - mh};
+		}
+	}
+	if (desc.h > text_line_height(v->text, UI_FONT_SMALL) / 2)
+		text_draw_wrapped(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), p->description,
+		                  desc, TEXT_LEFT, 0);
+}
+
+static void programs_draw(struct ui_view *v)
+{
+	const struct station_snapshot *st = view_station(v, v->station);
+	char title[96];
+	size_t first;
+
+	snprintf(title, sizeof(title), "%s: choose a program", st ? st->name : "");
+	widget_header(v, title, "Back", NULL, theme_state_color(STATION_IDLE));
+	if (!v->p.programs)
+		return;
+	first = v->program_page * v->layout.programs_per_page;
+	for (size_t i = 0; i < v->layout.programs_per_page; i++) {
+		if (first + i >= v->p.programs->count)
+			break;
+		program_card(v, (enum ui_button)(UI_BTN_PROGRAM0 + i),
+		             &v->p.programs->items[first + i]);
+	}
+	if (v->layout.program_pages > 1) {
+		char page[32];
+		snprintf(page, sizeof(page), "Page %zu of %zu", v->program_page + 1,
+		         v->layout.program_pages);
+		widget_button(v, UI_BTN_PAGE_PREV, "< Prev", THEME_SURFACE_HI, v->program_page > 0);
+		widget_button(v, UI_BTN_PAGE_NEXT, "Next >", THEME_SURFACE_HI,
+		              v->program_page + 1 < v->layout.program_pages);
+		text_draw_in(v->text, UI_FONT_BODY, theme_color(THEME_TEXT_DIM), page,
+		             v->layout.area[UI_AREA_PAGE], TEXT_CENTER);
+	}
+}
+
+static void programs_press(struct ui_view *v, enum ui_button b)
+{
+	if (b == UI_BTN_BACK) {
+		view_go_overview(v);
+	} else if (b == UI_BTN_PAGE_PREV && v->program_page > 0) {
+		v->program_page--;
+	} else if (b == UI_BTN_PAGE_NEXT && v->program_page + 1 < v->layout.program_pages) {
+		v->program_page++;
+	} else if (b >= UI_BTN_PROGRAM0 && b < UI_BTN_PROGRAM0 + UI_MAX_PROGRAM_SLOTS) {
+		struct command cmd;
+		size_t idx = v->program_page * v->layout.programs_per_page + (size_t)(b - UI_BTN_PROGRAM0);
+
+		if (!v->p.programs || idx >= v->p.programs->count)
+			return;
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.action = CMD_SELECT_PROGRAM;
+		cmd.station = (unsigned int)v->station;
+		cmd.program_index = (unsigned int)idx;
+		view_submit(v, &cmd);
+	}
+	v->dirty = true;
+}
+
+const struct screen_ops screen_programs_ops = {.draw = programs_draw, .press = programs_press};
+
+/* ---- adjust ---- */
+
+static void stepper(struct ui_view *v, enum ui_area area, enum ui_button minus,
+                    enum ui_button plus, const char *label, const char *value,
+                    const char *range, bool can_minus, bool can_plus)
+{
+	struct ui_rect p = v->layout.area[area];
+	struct ui_rect mb = v->layout.button[minus], pb = v->layout.button[plus];
+	struct ui_rect val = {mb.x + mb.w, mb.y, pb.x - mb.x - mb.w, mb.h};
+	int lh = text_line_height(v->text, UI_FONT_LARGE);
+	int rh = text_line_height(v->text, UI_FONT_SMALL);
+
+	draw_round_rect(v->r, p, v->m.radius, theme_color(THEME_SURFACE));
+	text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label, p.x + p.w / 2,
+	          p.y + v->m.pad / 2 + 2, TEXT_CENTER);
+	widget_button(v, minus, "", THEME_SURFACE_HI, can_minus);
+	widget_button(v, plus, "", THEME_SURFACE_HI, can_plus);
+	widget_icon_plus_minus(v, v->layout.button[minus], false,
+	                       theme_color(can_minus ? THEME_TEXT : THEME_TEXT_DIM));
+	widget_icon_plus_minus(v, v->layout.button[plus], true,
+	                       theme_color(can_plus ? THEME_TEXT : THEME_TEXT_DIM));
+	text_draw(v->text, UI_FONT_LARGE, theme_color(THEME_TEXT), value, val.x + val.w / 2,
+	          val.y + (val.h - lh - rh) / 2, TEXT_CENTER);
+	text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), range, val.x + val.w / 2,
+	          val.y + (val.h - lh - rh) / 2 + lh, TEXT_CENTER);
+}
+
+static void adjust_draw(struct ui_view *v)
+{
+	const struct station_snapshot *st = view_station(v, v->station);
+	const struct program *p = view_program(v, st);
+	char title[96], dur[32], dur_range[48], mmhg[32], mmhg_range[48];
+
+	if (!st)
+		return;
+	snprintf(title, sizeof(title), "%s: %s", st->name, st->program_name);
+	widget_header(v, title, "Cancel", NULL, theme_state_color(st->state));
+	snprintf(dur, sizeof(dur), "%u min", st->duration_s / 60);
+	snprintf(mmhg, sizeof(mmhg), "%.0f mmHg", st->target_mmhg);
+	if (p) {
+		snprintf(dur_range, sizeof(dur_range), "%u to %u min", p->duration_min_s / 60,
+		         p->duration_max_s / 60);
+		snprintf(mmhg_range, sizeof(mmhg_range), "%.0f to %.0f mmHg", p->intensity_min_mmhg,
+		         p->intensity_max_mmhg);
+	} else {
+		dur_range[0] = mmhg_range[0] = '\0';
+	}
+	stepper(v, UI_AREA_DURATION, UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS, "Duration", dur,
+	        dur_range, p && st->duration_s > p->duration_min_s,
+	        p && st->duration_s < p->duration_max_s);
+	stepper(v, UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS, "Pressure",
+	        mmhg, mmhg_range, p && st->target_mmhg > p->intensity_min_mmhg + 0.01,
+	        p && st->target_mmhg < p->intensity_max_mmhg - 0.01);
+	widget_button(v, UI_BTN_CONTINUE, "Continue", THEME_GO, true);
+}
+
+static void adjust_press(struct ui_view *v, enum ui_button b)
+{
+	const struct station_snapshot *st = view_station(v, v->station);
+	const struct program *p = view_program(v, st);
+	struct command cmd;
+	double step;
+
+	if (!st)
+		return;
+	if (b == UI_BTN_BACK) {
+		view_submit_simple(v, CMD_CANCEL, v->station);
+		view_go_overview(v);
+		return;
+	}
+	if (b == UI_BTN_CONTINUE) {
+		view_submit_simple(v, CMD_BEGIN_SCREENING, v->station);
+		return;
+	}
+	if (!p)
+		return;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.action = CMD_ADJUST;
+	cmd.station = (unsigned int)v->station;
+	cmd.duration_s = st->duration_s;
+	cmd.target_mmhg = st->target_mmhg;
+	step = p->intensity_step_mmhg > 0 ? p->intensity_step_mmhg : 5.0;
+	switch (b) {
+	case UI_BTN_DURATION_MINUS:
+		cmd.duration_s = cmd.duration_s > p->duration_min_s + DURATION_STEP_S
+		                     ? cmd.duration_s - DURATION_STEP_S
+		                     : p->duration_min_s;
+		break;
+	case UI_BTN_DURATION_PLUS:
+		cmd.duration_s = cmd.duration_s + DURATION_STEP_S < p->duration_max_s
+		                     ? cmd.duration_s + DURATION_STEP_S
+		                     : p->duration_max_s;
+		break;
+	case UI_BTN_INTENSITY_MINUS:
+		cmd.target_mmhg = fmax(p->intensity_min_mmhg, cmd.target_mmhg - step);
+		break;
+	case UI_BTN_INTENSITY_PLUS:
+		cmd.target_mmhg = fmin(p->intensity_max_mmhg, cmd.target_mmhg + step);
+		break;
+	default:
+		return;
+	}
+	view_submit(v, &cmd);
+}
+
+const struct screen_ops screen_adjust_ops = {.draw = adjust_draw, .press = adjust_press};

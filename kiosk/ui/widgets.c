@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+#include "view_private.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void widget_background(struct ui_view *v)
+{
+	struct ui_color bg = theme_color(THEME_BG);
+	SDL_SetRenderDrawBlendMode(v->r, SDL_BLENDMODE_NONE);
+	SDL_SetRenderDrawColor(v->r, bg.r, bg.g, bg.b, 0xff);
+	SDL_RenderClear(v->r);
+}
+
+bool widget_activate(struct ui_view *v, enum ui_button b)
+{
+	if (v->layout.button[b].w <= 0)
+		return false;
+	v->active[b] = true;
+	return v->pressed == b;
+}
+
+static enum ui_font label_font(struct ui_view *v, const char *label, struct ui_rect r,
+                               enum ui_font want)
+{
+	static const enum ui_font order[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD,
+	                                     UI_FONT_SMALL};
+	size_t first = 0;
+	struct ui_rect inner = {r.x + v->m.gap, r.y + v->m.gap / 2, r.w - 2 * v->m.gap,
+	                        r.h - v->m.gap};
+
+	while (first < 3 && order[first] != want)
+		first++;
+	return text_fit(v->text, order + first, 4 - first, label, inner);
+}
+
+void widget_button_font(struct ui_view *v, enum ui_button b, const char *label,
+                        enum theme_role role, bool enabled, enum ui_font font)
+{
+	struct ui_rect r = v->layout.button[b];
+	struct ui_color bg = enabled ? theme_color(role) : theme_color(THEME_DISABLED);
+	struct ui_color fg = enabled ? theme_color(THEME_TEXT_ON_ACCENT) : theme_color(THEME_TEXT_DIM);
+	bool pressed = false;
+	enum ui_font f;
+	struct ui_rect inner;
+
+	if (r.w <= 0)
+		return;
+	if (enabled)
+		pressed = widget_activate(v, b);
+	if (pressed) {
+		/* Pressed: darker and nudged down, so a touch visibly lands. */
+		bg = theme_shade(bg, 0.65);
+		r.y += 2;
+	}
+	draw_round_rect(v->r, r, v->m.radius, bg);
+	if (role == THEME_SURFACE_HI && enabled)
+		draw_round_frame(v->r, r, v->m.radius, 2, theme_color(THEME_OUTLINE));
+	if (pressed)
+		draw_round_frame(v->r, r, v->m.radius, 3, theme_color(THEME_TEXT));
+	f = label_font(v, label, r, font);
+	inner.x = r.x + v->m.gap;
+	inner.w = r.w - 2 * v->m.gap;
+	inner.y = r.y;
+	inner.h = r.h;
+	text_draw_wrapped(v->text, f, fg, label, inner, TEXT_CENTER, 1);
+}
+
+void widget_button(struct ui_view *v, enum ui_button b, const char *label, enum theme_role role,
+                   bool enabled)
+{
+	widget_button_font(v, b, label, role, enabled, UI_FONT_TITLE);
+}
+
+void widget_header(struct ui_view *v, const char *title, const char *back_label,
+                   const char *staff_label, struct ui_color accent)
+{
+	struct ui_rect h = v->layout.area[UI_AREA_HEADER];
+	struct ui_rect t = v->layout.area[UI_AREA_TITLE];
+	struct ui_rect bar = {0, h.h - 3, h.w, 3};
+	char clock[8];
+	int cw = 0;
+
+	draw_rect(v->r, h, theme_color(THEME_HEADER));
+	draw_rect(v->r, bar, accent);
+	if (back_label && v->layout.button[UI_BTN_BACK].w > 0)
+		widget_button_font(v, UI_BTN_BACK, back_label, THEME_SURFACE_HI, true,
+		                   UI_FONT_BODY_BOLD);
+	if (staff_label && v->layout.button[UI_BTN_STAFF].w > 0)
+		widget_button_font(v, UI_BTN_STAFF, staff_label, THEME_SURFACE_HI, true,
+		                   UI_FONT_BODY_BOLD);
+	if (v->layout.button[UI_BTN_STAFF].w == 0) {
+		/* The clock sits where the staff button would be. */
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		snprintf(clock, sizeof(clock), "%02d:%02d", tm.tm_hour, tm.tm_min);
+		text_size(v->text, UI_FONT_BODY_BOLD, clock, &cw, NULL);
+		text_draw_in(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), clock,
+		             (struct ui_rect){h.w - v->m.pad - cw, 0, cw, h.h}, TEXT_LEFT);
+		t.w -= cw + v->m.gap;
+	}
+	if (title) {
+		static const enum ui_font fonts[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD, UI_FONT_SMALL};
+		struct ui_rect tr = {t.x + (v->layout.button[UI_BTN_BACK].w ? 0 : v->m.pad / 2),
+		                     t.y, t.w, t.h};
+		int lh;
+		enum ui_font f = UI_FONT_SMALL;
+
+		for (size_t i = 0; i < 3; i++) {
+			int w;
+			text_size(v->text, fonts[i], title, &w, NULL);
+			if (w <= tr.w) {
+				f = fonts[i];
+				break;
+			}
+		}
+		lh = text_line_height(v->text, f);
+		tr.h = lh;
+		tr.y = (h.h - lh) / 2;
+		text_draw(v->text, f, theme_color(THEME_TEXT), title, tr.x, tr.y, TEXT_LEFT);
+	}
+}
+
+void widget_toast(struct ui_view *v)
+{
+	struct ui_rect r = v->layout.area[UI_AREA_TOAST];
+	struct ui_rect in;
+
+	if (!v->toast[0] || r.w <= 0)
+		return;
+	draw_round_rect(v->r, r, v->m.radius, theme_color(v->toast_role));
+	draw_round_frame(v->r, r, v->m.radius, 2, theme_color(THEME_TEXT));
+	in.x = r.x + v->m.gap;
+	in.y = r.y;
+	in.w = r.w - 2 * v->m.gap;
+	in.h = r.h;
+	{
+		static const enum ui_font fonts[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
+		enum ui_font f = text_fit(v->text, fonts, 2, v->toast, in);
+		text_draw_wrapped(v->text, f, theme_color(THEME_TEXT_ON_ACCENT), v->toast, in,
+		                  TEXT_CENTER, 1);
+	}
+}
+
+void widget_pill(struct ui_view *v, struct ui_rect r, const char *label, struct ui_color bg,
+                 enum ui_font font)
+{
+	draw_round_rect(v->r, r, r.h / 2, bg);
+	text_draw_in(v->text, font, theme_color(THEME_TEXT_ON_ACCENT), label, r, TEXT_CENTER);
+}
+
+void widget_icon_plus_minus(struct ui_view *v, struct ui_rect r, bool plus, struct ui_color c)
+{
+	float cx = (float)r.x + (float)r.w / 2, cy = (float)r.y + (float)r.h / 2;
+	float half = (float)(r.w < r.h ? r.w : r.h) * 0.22f;
+	float th = half * 0.32f;
+
+	(void)v;
+	draw_line(v->r, cx - half, cy, cx + half, cy, th, c);
+	if (plus)
+		draw_line(v->r, cx, cy - half, cx, cy + half, th, c);
+}
+
+void widget_format_mmss(unsigned int s, char *out, size_t len)
+{
+	if (s >= 3600)
+		snprintf(out, len, "%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
+	else
+		snprintf(out, len, "%u:%02u", s / 60, s % 60);
+}
+
+/* A round badge with a drawn symbol: '!' or 'i'. */
+void widget_badge(struct ui_view *v, int cx, int cy, int radius, struct ui_color c, bool bang)
+{
+	float w = (float)radius * 0.22f;
+	draw_circle(v->r, (float)cx, (float)cy, (float)radius, c);
+	if (bang) {
+		draw_line(v->r, (float)cx, (float)cy - (float)radius * 0.55f, (float)cx,
+		          (float)cy + (float)radius * 0.15f, w, theme_color(THEME_TEXT_ON_ACCENT));
+		draw_circle(v->r, (float)cx, (float)cy + (float)radius * 0.45f, w * 0.6f,
+		            theme_color(THEME_TEXT_ON_ACCENT));
+	} else {
+		draw_circle(v->r, (float)cx, (float)cy - (float)radius * 0.45f, w * 0.6f,
+		            theme_color(THEME_TEXT_ON_ACCENT));
+		draw_line(v->r, (float)cx, (float)cy - (float)radius * 0.15f, (float)cx,
+		          (float)cy + (float)radius * 0.55f, w, theme_color(THEME_TEXT_ON_ACCENT));
+	}
+}
+
+void widget_message(struct ui_view *v, struct ui_rect a, struct ui_color accent, bool bang,
+                    const char *headline, const char *body)
+{
+	int radius = (int)(v->m.font_px[UI_FONT_LARGE] * 0.75);
+	struct ui_rect tr = {a.x + v->m.pad, a.y, a.w - 2 * v->m.pad, a.h};
+	static const enum ui_font body_fonts[] = {UI_FONT_BODY, UI_FONT_SMALL};
+	int hh, bh, total, y;
+	enum ui_font bf;
+
+	hh = text_wrapped_height(v->text, UI_FONT_TITLE, headline, tr.w);
+	bf = text_fit(v->text, body_fonts, 2, body,
+	              (struct ui_rect){tr.x, tr.y, tr.w, a.h - hh - 2 * radius - 2 * v->m.gap});
+	bh = text_wrapped_height(v->text, bf, body, tr.w);
+	total = 2 * radius + v->m.gap + hh + v->m.gap + bh;
+	if (total > a.h) {
+		radius = 0;
+		total = hh + v->m.gap + bh;
+	}
+	y = a.y + (a.h - total) / 2;
+	if (radius > 0) {
+		widget_badge(v, a.x + a.w / 2, y + radius, radius, accent, bang);
+		y += 2 * radius + v->m.gap;
+	}
+	text_draw_wrapped(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), headline,
+	                  (struct ui_rect){tr.x, y, tr.w, hh}, TEXT_CENTER, 0);
+	y += hh + v->m.gap;
+	text_draw_wrapped(v->text, bf, theme_color(THEME_TEXT_DIM), body,
+	                  (struct ui_rect){tr.x, y, tr.w, bh}, TEXT_CENTER, 0);
+}
