@@ -45,9 +45,26 @@ void station_destroy(struct station *st); /* wipes any screening answers; NULL o
 
 /* Apply one command.  Emits the domain events it causes (not the command
  * result, which the caller reports).  Commands that would be unsafe in the
- * current state are refused with a status, never half-applied. */
+ * current state are refused with a status, never half-applied.
+ * Screening commands (BEGIN_SCREENING, ANSWER, SCREENING_BACK,
+ * STAFF_APPROVE) and START are accepted from SOURCE_UI and SOURCE_INTERNAL
+ * only: health answers never travel over MQTT and nothing remote skips them.
+ * START outside READY gives CMD_ERR_NOT_SCREENED (idle, setup, screening) or
+ * CMD_ERR_BAD_STATE.  The PIN of STAFF_APPROVE is read, never copied; the
+ * caller wipes its command. */
 enum command_status station_command(struct station *st, const struct command *cmd,
                                     uint64_t now_ms, const struct event_sink *sink);
+
+/* Staff approval of a relative Yes with a PIN already checked by the caller
+ * (the controller runs kiosk_config_pin_matches() on the submitting thread,
+ * so a slow crypt(3) hash never delays the control loop).  CMD_OK,
+ * CMD_ERR_BAD_PIN or CMD_ERR_BAD_STATE.  Emits EVENT_SCREENING_APPROVED,
+ * which never says which question. */
+enum command_status station_staff_approve(struct station *st, bool pin_ok, uint64_t now_ms,
+                                          const struct event_sink *sink);
+
+/* The outputs the station wants now (after a command, between ticks). */
+void station_current_outputs(const struct station *st, struct station_outputs *out);
 
 /* One tick: check safety against the reading, advance the session, and fill
  * out with what the outputs must be now. */
