@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The compression engine of one running session: which zone fills, holds,
+ * releases or rests, and the outputs for it.  Pure logic, time as input.
+ *
+ * Zones always fill foot to thigh (index 0 first), skipping the program's
+ * skipped zones.  Patterns:
+ *   sequential pulse: fill k, hold k (hold_ms), release, next zone; after
+ *                     the last zone rest (rest_ms), next cycle.
+ *   gradient hold:    fill 1..N in turn (each closes when full and stays
+ *                     closed), hold all (hold_ms), release all, rest.
+ * Fill: exhaust shut, only zone k open, pump on, until the sensor reads the
+ * zone's target (with a sensor) or open_loop_fill_ms passed (without).
+ * Release and rest: pump off, exhaust and every zone open.  A release ends
+ * when the sensor reads residual_mmhg or less (vent_ms without a sensor).
+ * The first warmup_cycles cycles run at warmup_factor x pressure.
+ *
+ * Knows nothing about the session clock, pause or safety: the station does
+ * those.  Plain struct embedded in struct station.
+ */
+#ifndef KIOSK_CORE_SESSION_H
+#define KIOSK_CORE_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk_types.h"
+#include "program.h"
+
+struct session_params {
+	const struct program *program;
+	size_t zone_count;
+	double foot_target_mmhg;
+	double max_zone_mmhg;      /* zone targets are clamped to this */
+	bool has_sensor;
+	unsigned int open_loop_fill_ms;
+	unsigned int vent_ms;
+	double residual_mmhg;
+};
+
+struct session {
+	struct session_params p;
+	uint8_t used_mask;                      /* zones not skipped */
+	double target_mmhg[STATION_MAX_ZONES];  /* full-pressure targets; 0 = skipped */
+	enum session_phase phase;
+	int zone;                               /* zone filling / holding (sequential) */
+	uint64_t phase_since_ms;
+	unsigned int transitions;               /* counts phase entries */
+	unsigned int cycle;                     /* 0-based */
+	bool first_cycle_reached;               /* every zone of cycle 0 reached pressure */
+	struct station_outputs out;
+};
+
+/* Prepare targets and start filling the first zone at now_ms.  -EINVAL when
+ * the program leaves no zone to fill on this station. */
+int session_begin(struct session *s, const struct session_params *p, uint64_t now_ms);
+
+/* Advance at now_ms with this tick's reading (mmhg valid when fresh).
+ * Returns true on the tick the first cycle has reached pressure. */
+bool session_step(struct session *s, uint64_t now_ms, bool fresh, double mmhg);
+
+/* After a pause (everything vented): start the current cycle again from the
+ * first zone. */
+void session_restart_cycle(struct session *s, uint64_t now_ms);
+
+/* Target of zone k in the current cycle (warm-up applied); 0 if skipped. */
+double session_zone_target(const struct session *s, size_t zone);
+
+/* Zone being filled, or held by a sequential pulse; -1 otherwise. */
+int session_active_zone(const struct session *s);
+
+#endif

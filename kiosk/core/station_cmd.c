@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The station's commands: a table indexed by enum command_action giving the
+ * states a command is allowed in, the sources it is accepted from, and its
+ * handler.  A refused command changes nothing.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "safety.h"
+#include "session.h"
+#include "station_private.h"
+
+#define IN(s) (1u << (s))
+#define MEMBER_FLOW (IN(STATION_SETUP) | IN(STATION_SCREENING) | IN(STATION_READY))
+#define SESSION (IN(STATION_RUNNING) | IN(STATION_PAUSED))
+#define FROM(src) (1u << (src))
+#define ANY_SOURCE (FROM(SOURCE_UI) | FROM(SOURCE_MQTT) | FROM(SOURCE_BUTTON) | FROM(SOURCE_INTERNAL))
+/* Health questions are answered on the member's screen only: nothing that
+ * carries or skips an answer is accepted over MQTT. */
+#define KIOSK_SCREEN (FROM(SOURCE_UI) | FROM(SOURCE_INTERNAL))
+
+typedef enum command_status (*command_fn)(struct station *st, const struct command *cmd,
+                                          uint64_t now_ms, const struct event_sink *sink);
+
+static bool in_range(double v, double lo, double hi)
+{
+	return v >= lo - 1e-9 && v <= hi + 1e-9;
+}
+
+static enum command_status choose_duration(const struct station *st, const struct program *p,
+                                           unsigned int asked_s, unsigned int *out_s)
+{
+	uint64_t cap_s = station_session_cap_ms(st) / 1000u;
+	unsigned int d = asked_s;
+
+	if (d == 0) {
+		d = p->duration_s;
+		if (d > cap_s)
+			d = (unsigned int)cap_s;
+	} else if (d < p->duration_min_s || d > p->duration_max_s || d > cap_s) {
+		return CMD_ERR_BAD_ARGUMENT;
+	}
+	if (d == 0)
+		return CMD_ERR_BAD_ARGUMENT;
+	*out_s = d;
+	return CMD_OK;
+}
+
+static enum command_status choose_target(const struct station *st, const struct program *p,
+                                         double asked_mmhg, double *out_mmhg)
+{
+	double ceiling = safety_ceiling_mmhg(st->limits);
+	double t = asked_mmhg;
+
+	if (t == 0.0) {
+		t = p->target_mmhg;
+		if (t > ceiling)
+			t = ceiling;
+	} else if (!in_range(t, p->intensity_min_mmhg, p->intensity_max_mmhg) || t > ceiling) {
+		return CMD_ERR_BAD_ARGUMENT;
+	}
+	if (!(t > 0.0))
+		return CMD_ERR_BAD_ARGUMENT;
+	*out_mmhg = t;
+	return CMD_OK;
+}
+
+static enum command_status cmd_select(struct station *st, const struct command *cmd,
+                                      uint64_t now_ms, const struct event_sink *sink)
+{
+	const struct program *p;
+	unsigned int d;
+	double t;
+	enum command_status rc;
+
+	(void)sink;
+	if (st->ctx.programs == NULL || cmd->program_index >= st->ctx.programs->count)
+		return CMD_ERR_BAD_ARGUMENT;
+	p = &st->ctx.programs->items[cmd->program_index];
+	rc = choose_duration(st, p, cmd->duration_s, &d);
+	if (rc == CMD_OK)
+		rc = choose_target(st, p, cmd->target_mmhg, &t);
+	if (rc != CMD_OK)
+		return rc;
+	if (st->state == STATION_IDLE)
+		station_set_state(st, STATION_SETUP, now_ms);
+	st->program = p;
+	st->program_index = (int)cmd->program_index;
+	st->duration_s = d;
+	st->target_mmhg = t;
+	st->last_stop = STOP_NONE;
+	st->elapsed_final_ms = 0;
+	return CMD_OK;
+}
+
+static enum command_status cmd_adjust(struct station *st, const struct command *cmd,
+                                      uint64_t now_ms, const struct event_sink *sink)
+{
+	unsigned int d = st->duration_s;
+	double t = st->target_mmhg;
+	enum command_status rc = CMD_OK;
+
+	(void)now_ms;
+	(void)sink;
+	if (cmd->duration_s != 0)
+		rc = choose_duration(st, st->program, cmd->duration_s, &d);
+	if (rc == CMD_OK && cmd->target_mmhg != 0.0)
+		rc = choose_target(st, st->program, cmd->target_mmhg, &t);
+	if (rc != CMD_OK)
+		return rc;
+	st->duration_s = d;
+	st->target_mmhg = t;
+	return CMD_OK;
+}
+
+static enum command_status cmd_begin_screening(struct station *st, const struct command *cmd,
+                                               uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	(void)sink;
+	/* No questions is a broken install, never a pass. */
+	if (st->ctx.screening == NULL || st->ctx.screening->count == 0)
+		return CMD_ERR_BAD_STATE;
+	station_set_state(st, STATION_SCREENING, now_ms);
+	return CMD_OK;
+}
+
+static void screening_block(struct station *st)
+{
+	screening_answers_wipe(&st->answers);
+	st->screening_view = SCREENING_VIEW_BLOCKED;
+}
+
+static void screening_conclude(struct station *st, uint64_t now_ms)
+{
+	switch (screening_evaluate(st->ctx.screening, &st->answers)) {
+	case SCREENING_PASSED:
+		station_set_state(st, STATION_READY, now_ms);
+		st->screening_passed = true;
+		break;
+	case SCREENING_NEEDS_APPROVAL:
+		st->screening_view = SCREENING_VIEW_NEEDS_APPROVAL;
+		break;
+	case SCREENING_INCOMPLETE:
+		/* Every question must be answered: go back to the first gap. */
+		st->screening_index = 0;
+		while (st->screening_index < st->ctx.screening->count &&
+		       st->answers.answer[st->screening_index] != SCREENING_UNANSWERED)
+			st->screening_index++;
+		if (st->screening_index >= st->ctx.screening->count)
+			screening_block(st);
+		break;
+	case SCREENING_BLOCKED_ABSOLUTE:
+	case SCREENING_BLOCKED_ACK:
+	default:
+		screening_block(st);
+		break;
+	}
+}
+
+static enum command_status cmd_answer(struct station *st, const struct command *cmd,
+                                      uint64_t now_ms, const struct event_sink *sink)
+{
+	const struct screening_set *set = st->ctx.screening;
+	enum screening_class cls;
+
+	(void)sink;
+	if (st->screening_view != SCREENING_VIEW_ASKING)
+		return CMD_ERR_BAD_STATE;
+	if (cmd->question != st->screening_index || cmd->question >= set->count)
+		return CMD_ERR_BAD_ARGUMENT;
+	st->answers.answer[cmd->question] = (uint8_t)(cmd->yes ? SCREENING_YES : SCREENING_NO);
+	cls = set->items[cmd->question].cls;
+	if ((cls == SCREENING_ABSOLUTE && cmd->yes) || (cls == SCREENING_ACKNOWLEDGE && !cmd->yes)) {
+		screening_block(st);
+		return CMD_OK;
+	}
+	st->screening_index++;
+	if (st->screening_index >= set->count)
+		screening_conclude(st, now_ms);
+	return CMD_OK;
+}
+
+static enum command_status cmd_screening_back(struct station *st, const struct command *cmd,
+                                              uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	(void)sink;
+	switch (st->screening_view) {
+	case SCREENING_VIEW_BLOCKED:
+		return CMD_ERR_BAD_STATE;
+	case SCREENING_VIEW_NEEDS_APPROVAL:
+		st->screening_view = SCREENING_VIEW_ASKING;
+		st->screening_index = (unsigned int)st->ctx.screening->count;
+		break;
+	case SCREENING_VIEW_ASKING:
+		break;
+	}
+	if (st->screening_index == 0) {
+		/* Back from the first question: to the program choice. */
+		station_wipe_screening(st);
+		station_set_state(st, STATION_SETUP, now_ms);
+		return CMD_OK;
+	}
+	st->screening_index--;
+	st->answers.answer[st->screening_index] = SCREENING_UNANSWERED;
+	return CMD_OK;
+}
+
+static enum command_status cmd_staff_approve(struct station *st, const struct command *cmd,
+                                             uint64_t now_ms, const struct event_sink *sink)
+{
+	if (st->screening_view != SCREENING_VIEW_NEEDS_APPROVAL)
+		return CMD_ERR_BAD_STATE;
+	return station_staff_approve(st, kiosk_config_pin_matches(st->ctx.config, cmd->pin), now_ms,
+	                             sink);
+}
+
+static enum command_status cmd_cancel(struct station *st, const struct command *cmd,
+                                      uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	(void)sink;
+	station_set_state(st, STATION_IDLE, now_ms);
+	return CMD_OK;
+}
+
+static enum command_status cmd_touch(struct station *st, const struct command *cmd,
+                                     uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)st;
+	(void)cmd;
+	(void)now_ms;
+	(void)sink;
+	return CMD_OK; /* the activity time is refreshed for every accepted command */
+}
+
+static enum command_status cmd_start(struct station *st, const struct command *cmd,
+                                     uint64_t now_ms, const struct event_sink *sink)
+{
+	struct session_params sp;
+
+	(void)cmd;
+	if (st->state != STATION_READY)
+		return st->state <= STATION_SCREENING ? CMD_ERR_NOT_SCREENED : CMD_ERR_BAD_STATE;
+	/* Checked again here: READY is only reached through a pass, and this
+	 * makes sure of it. */
+	if (!st->screening_passed ||
+	    screening_evaluate(st->ctx.screening, &st->answers) != SCREENING_PASSED)
+		return CMD_ERR_NOT_SCREENED;
+	sp = (struct session_params){
+	    .program = st->program,
+	    .zone_count = st->zone_count,
+	    .foot_target_mmhg = st->target_mmhg,
+	    .max_zone_mmhg = safety_ceiling_mmhg(st->limits) - STATION_TARGET_MARGIN_MMHG,
+	    .has_sensor = st->has_sensor,
+	    .open_loop_fill_ms = st->ctx.station->open_loop_fill_ms,
+	    .vent_ms = st->limits->vent_ms,
+	    .residual_mmhg = st->limits->residual_mmhg,
+	};
+	if (session_begin(&st->session, &sp, now_ms) < 0)
+		return CMD_ERR_BAD_ARGUMENT;
+	/* The answers did their job; the member's health data goes now. */
+	station_wipe_screening(st);
+	st->session_active = true;
+	st->start_ms = now_ms;
+	st->clock_started = false;
+	st->clock_start_ms = 0;
+	st->paused_total_ms = 0;
+	st->paused_at_clock_ms = 0;
+	st->elapsed_final_ms = 0;
+	st->last_stop = STOP_NONE;
+	station_set_state(st, STATION_RUNNING, now_ms);
+	station_emit(st, sink, EVENT_SESSION_STARTED, STOP_NONE, now_ms);
+	return CMD_OK;
+}
+
+static enum command_status cmd_pause(struct station *st, const struct command *cmd,
+                                     uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	(void)sink;
+	if (station_paused_ms(st, now_ms) >= (uint64_t)st->limits->max_pause_s * 1000u)
+		return CMD_ERR_BAD_STATE; /* no pause time left */
+	station_set_state(st, STATION_PAUSED, now_ms);
+	return CMD_OK;
+}
+
+static enum command_status cmd_resume(struct station *st, const struct command *cmd,
+                                      uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	(void)sink;
+	/* Everything vented during the pause: the cycle starts again at the foot. */
+	session_restart_cycle(&st->session, now_ms);
+	station_set_state(st, STATION_RUNNING, now_ms);
+	return CMD_OK;
+}
+
+static enum stop_reason stop_reason_for(enum command_source src)
+{
+	switch (src) {
+	case SOURCE_UI:
+		return STOP_MEMBER;
+	case SOURCE_MQTT:
+		return STOP_STAFF;
+	case SOURCE_BUTTON:
+		return STOP_BUTTON;
+	case SOURCE_INTERNAL:
+		return STOP_SHUTDOWN;
+	}
+	return STOP_STAFF;
+}
+
+static enum command_status cmd_stop(struct station *st, const struct command *cmd,
+                                    uint64_t now_ms, const struct event_sink *sink)
+{
+	if (st->state == STATION_VENTING)
+		return CMD_OK; /* already stopping */
+	if (!st->session_active) {
+		station_set_state(st, STATION_IDLE, now_ms); /* setup/screening/ready: cancel */
+		return CMD_OK;
+	}
+	station_end_session(st, cmd->action == CMD_SYMPTOM_STOP ? STOP_SYMPTOM : stop_reason_for(cmd->source),
+	            now_ms, sink);
+	return CMD_OK;
+}
+
+static enum command_status cmd_cleaned(struct station *st, const struct command *cmd,
+                                       uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	station_set_state(st, STATION_IDLE, now_ms);
+	station_emit(st, sink, EVENT_CLEANED, STOP_NONE, now_ms);
+	return CMD_OK;
+}
+
+static enum command_status cmd_reset_fault(struct station *st, const struct command *cmd,
+                                           uint64_t now_ms, const struct event_sink *sink)
+{
+	enum fault_code was = st->fault;
+
+	(void)cmd;
+	if (safety_pressurised(&st->safety, st->limits))
+		return CMD_ERR_PRESSURISED;
+	station_set_state(st, STATION_IDLE, now_ms);
+	st->fault = was;
+	station_emit(st, sink, EVENT_FAULT_RESET, STOP_NONE, now_ms);
+	st->fault = FAULT_NONE;
+	return CMD_OK;
+}
+
+static enum command_status cmd_out_of_service(struct station *st, const struct command *cmd,
+                                              uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
+	station_wipe_screening(st);
+	station_emit(st, sink, EVENT_OUT_OF_SERVICE, STOP_NONE, now_ms);
+	return CMD_OK;
+}
+
+static enum command_status cmd_in_service(struct station *st, const struct command *cmd,
+                                          uint64_t now_ms, const struct event_sink *sink)
+{
+	(void)cmd;
+	if (safety_pressurised(&st->safety, st->limits))
+		return CMD_ERR_PRESSURISED;
+	station_set_state(st, STATION_IDLE, now_ms);
+	station_emit(st, sink, EVENT_IN_SERVICE, STOP_NONE, now_ms);
+	return CMD_OK;
+}
+
+struct command_rule {
+	unsigned int states;  /* IN(state) bits where the command is allowed */
+	unsigned int sources; /* FROM(source) bits it is accepted from */
+	command_fn handle;
+};
+
+static const struct command_rule command_table[CMD_ACTION_COUNT] = {
+	[CMD_SELECT_PROGRAM] = {IN(STATION_IDLE) | IN(STATION_SETUP), ANY_SOURCE, cmd_select},
+	[CMD_ADJUST] = {IN(STATION_SETUP), ANY_SOURCE, cmd_adjust},
+	[CMD_BEGIN_SCREENING] = {IN(STATION_SETUP), KIOSK_SCREEN, cmd_begin_screening},
+	[CMD_ANSWER] = {IN(STATION_SCREENING), KIOSK_SCREEN, cmd_answer},
+	[CMD_SCREENING_BACK] = {IN(STATION_SCREENING), KIOSK_SCREEN, cmd_screening_back},
+	[CMD_STAFF_APPROVE] = {IN(STATION_SCREENING), KIOSK_SCREEN, cmd_staff_approve},
+	[CMD_CANCEL] = {MEMBER_FLOW, ANY_SOURCE, cmd_cancel},
+	[CMD_TOUCH] = {~0u, ANY_SOURCE, cmd_touch},
+	/* START checks its state itself to say "not screened". */
+	[CMD_START] = {~0u, KIOSK_SCREEN, cmd_start},
+	[CMD_PAUSE] = {IN(STATION_RUNNING), ANY_SOURCE, cmd_pause},
+	[CMD_RESUME] = {IN(STATION_PAUSED), ANY_SOURCE, cmd_resume},
+	[CMD_STOP] = {MEMBER_FLOW | SESSION | IN(STATION_VENTING), ANY_SOURCE, cmd_stop},
+	[CMD_SYMPTOM_STOP] = {SESSION | IN(STATION_VENTING), ANY_SOURCE, cmd_stop},
+	[CMD_CLEANED] = {IN(STATION_NEEDS_CLEANING), ANY_SOURCE, cmd_cleaned},
+	[CMD_RESET_FAULT] = {IN(STATION_FAULT), ANY_SOURCE, cmd_reset_fault},
+	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING),
+	                        ANY_SOURCE, cmd_out_of_service},
+	[CMD_IN_SERVICE] = {IN(STATION_OUT_OF_SERVICE), ANY_SOURCE, cmd_in_service},
+};
+
+enum command_status station_command(struct station *st, const struct command *cmd,
+                                    uint64_t now_ms, const struct event_sink *sink)
+{
+	const struct command_rule *rule;
+	enum command_status rc;
+
+	if (cmd == NULL || (unsigned int)cmd->action >= CMD_ACTION_COUNT)
+		return CMD_ERR_BAD_ARGUMENT;
+	rule = &command_table[cmd->action];
+	if (!(rule->sources & FROM(cmd->source)) || !(rule->states & IN(st->state)))
+		return cmd->action == CMD_START && st->state <= STATION_SCREENING
+		           ? CMD_ERR_NOT_SCREENED
+		           : CMD_ERR_BAD_STATE;
+	rc = rule->handle(st, cmd, now_ms, sink);
+	/* A member doing something keeps the flow alive. */
+	if (rc == CMD_OK || cmd->action == CMD_TOUCH)
+		st->activity_ms = now_ms;
+	return rc;
+}
+
+enum command_status station_staff_approve(struct station *st, bool pin_ok, uint64_t now_ms,
+                                          const struct event_sink *sink)
+{
+	if (st->state != STATION_SCREENING || st->screening_view != SCREENING_VIEW_NEEDS_APPROVAL)
+		return CMD_ERR_BAD_STATE;
+	if (!pin_ok)
+		return CMD_ERR_BAD_PIN;
+	st->activity_ms = now_ms;
+	st->answers.staff_approved = true;
+	if (screening_evaluate(st->ctx.screening, &st->answers) != SCREENING_PASSED) {
+		screening_block(st);
+		return CMD_ERR_BAD_STATE;
+	}
+	station_set_state(st, STATION_READY, now_ms);
+	st->screening_passed = true;
+	/* Which question needed approval is nobody's business but the member's. */
+	station_emit(st, sink, EVENT_SCREENING_APPROVED, STOP_NONE, now_ms);
+	return CMD_OK;
+}
+

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside one station: the struct shared by the state machine (station.c)
+ * and the command handlers (station_cmd.c).  Not part of the contract; only
+ * those two files include it.
+ */
+#ifndef KIOSK_CORE_STATION_PRIVATE_H
+#define KIOSK_CORE_STATION_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "safety.h"
+#include "session.h"
+#include "station.h"
+
+/* Zone targets stay this far under the ceiling, so the overshoot of one
+ * tick of pump flow and the sensor noise never touch the overpressure trip. */
+#define STATION_TARGET_MARGIN_MMHG 5.0
+
+struct station {
+	struct station_context ctx;
+	const struct kiosk_limits *limits;
+	size_t zone_count;
+	bool has_sensor;
+
+	enum station_state state;
+	uint64_t state_since_ms;
+	uint64_t activity_ms; /* last member activity (setup/screening/ready) */
+
+	/* The member's choice. */
+	const struct program *program;
+	int program_index;
+	unsigned int duration_s;
+	double target_mmhg;
+
+	/* Screening: the answers never leave this struct. */
+	struct screening_answers answers;
+	unsigned int screening_index;
+	enum screening_view screening_view;
+	bool screening_passed;
+
+	/* The running session. */
+	struct session session;
+	bool session_active;
+	uint64_t start_ms;
+	bool clock_started;
+	uint64_t clock_start_ms;
+	uint64_t paused_total_ms;
+	uint64_t paused_at_clock_ms;
+	uint64_t pause_since_ms;
+	uint64_t elapsed_final_ms;
+	enum stop_reason last_stop;
+
+	enum fault_code fault;
+
+	struct station_outputs out;
+	double manifold_mmhg;
+	double zone_mmhg[STATION_MAX_ZONES];
+	struct safety safety;
+};
+
+/* Leave the current state (its exit), enter next (its enter). */
+void station_set_state(struct station *st, enum station_state next, uint64_t now_ms);
+/* End the running or paused session: event, then VENTING (FAULT for STOP_FAULT). */
+void station_end_session(struct station *st, enum stop_reason reason, uint64_t now_ms,
+                         const struct event_sink *sink);
+void station_emit(const struct station *st, const struct event_sink *sink, enum event_kind kind,
+                  enum stop_reason reason, uint64_t now_ms);
+/* Forget the answers, the question index and any pass. */
+void station_wipe_screening(struct station *st);
+/* min(limits.max_session_s, KIOSK_COMPILED_MAX_SESSION_S) in ms. */
+uint64_t station_session_cap_ms(const struct station *st);
+/* Pause time used in this session, the current pause included. */
+uint64_t station_paused_ms(const struct station *st, uint64_t now_ms);
+
+#endif
