@@ -29,6 +29,7 @@ struct gd_group {
 	int flags;
 	struct gpiod_line_bulk bulk;
 	size_t index[GD_MAX_LINES]; /* request index of bulk line k */
+	int values[GD_MAX_LINES];   /* outputs: logical values last written */
 	bool requested;
 	bool output;
 };
@@ -36,6 +37,7 @@ struct gd_group {
 struct gd_line {
 	struct gpiod_line *line;
 	struct gd_group *group;
+	unsigned int pos; /* position in the group's bulk */
 	int event_fd; /* -1 unless requested for edges */
 };
 
@@ -236,6 +238,7 @@ static int request_group(struct gd_request *r, struct gd_group *g, const char *c
 		vals[k] = lines[g->index[k]].initial_value ? 1 : 0;
 	if (gpiod_line_request_bulk(&g->bulk, &rc, vals) == 0) {
 		g->requested = true;
+		memcpy(g->values, vals, sizeof(g->values));
 		return 0;
 	}
 	e = errno;
@@ -366,6 +369,7 @@ static struct gpio_request *gd_request(struct gpio *gpio, const char *consumer,
 			goto err_release;
 		}
 		g = group_for(r, chip, request_type_of(c), flags_of(c));
+		r->lines[i].pos = g->bulk.num_lines;
 		g->index[g->bulk.num_lines] = i;
 		gpiod_line_bulk_add(&g->bulk, r->lines[i].line);
 		r->lines[i].group = g;
@@ -417,34 +421,58 @@ static int gd_set_all(struct gpio_request *req, const int *values)
 			continue;
 		for (unsigned int i = 0; i < g->bulk.num_lines; i++)
 			vals[i] = values[g->index[i]] ? 1 : 0;
-		if (gpiod_line_set_value_bulk(&g->bulk, vals) < 0 && !first)
-			first = errno ? -errno : -EIO;
+		if (gpiod_line_set_value_bulk(&g->bulk, vals) < 0) {
+			if (!first)
+				first = errno ? -errno : -EIO;
+			continue;
+		}
+		memcpy(g->values, vals, sizeof(g->values));
 	}
 	return first;
 }
 
+/* In the v1 uAPI a value ioctl covers every line of the kernel request,
+ * and libgpiod 1.6's single-line calls on a multi-line request act on its
+ * FIRST line.  So single-line access always goes through the whole group:
+ * writes resend the group's cached values with one changed, reads take the
+ * line's slot of a group read. */
 static int gd_set(struct gpio_request *req, size_t index, int value)
 {
 	struct gd_request *r = to_req(req);
+	struct gd_group *g;
+	int vals[GD_MAX_LINES];
 
 	if (index >= r->n || !r->lines[index].group->output)
 		return -EINVAL;
-	if (gpiod_line_set_value(r->lines[index].line, value ? 1 : 0) < 0)
+	g = r->lines[index].group;
+	memcpy(vals, g->values, sizeof(vals));
+	vals[r->lines[index].pos] = value ? 1 : 0;
+	if (gpiod_line_set_value_bulk(&g->bulk, vals) < 0)
 		return errno ? -errno : -EIO;
+	g->values[r->lines[index].pos] = vals[r->lines[index].pos];
 	return 0;
 }
 
 static int gd_get(struct gpio_request *req, size_t index, int *value)
 {
 	struct gd_request *r = to_req(req);
-	int v;
+	struct gd_line *l;
+	int vals[GD_MAX_LINES];
 
 	if (index >= r->n)
 		return -EINVAL;
-	v = gpiod_line_get_value(r->lines[index].line);
-	if (v < 0)
+	l = &r->lines[index];
+	if (l->event_fd >= 0) {
+		/* Edge lines have a kernel request (and fd) each. */
+		int v = gpiod_line_get_value(l->line);
+		if (v < 0)
+			return errno ? -errno : -EIO;
+		*value = v;
+		return 0;
+	}
+	if (gpiod_line_get_value_bulk(&l->group->bulk, vals) < 0)
 		return errno ? -errno : -EIO;
-	*value = v;
+	*value = vals[l->pos];
 	return 0;
 }
 
