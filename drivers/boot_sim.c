@@ -16,9 +16,9 @@
 
 struct sim_zone {
 	double p_mmhg;
-	double v0_l;        /* gas volume at 0 mmHg gauge */
+	double v0_l; /* gas volume at 0 mmHg gauge */
 	double c_l_per_mmhg;
-	double leak_k;      /* L/s per sqrt(mmHg) */
+	double leak_k; /* L/s per sqrt(mmHg) */
 	enum boot_sim_valve_state stuck;
 	struct gpio_sim_line *line;
 	bool active_low;
@@ -32,9 +32,9 @@ struct hx_emu {
 	bool clk_active_low;
 	uint64_t period_ms;
 	uint64_t next_ms;
-	uint32_t word;        /* latched 24-bit code */
-	bool ready;           /* DOUT low, a conversion waiting */
-	unsigned int pulses;  /* clock pulses since the conversion was latched */
+	uint32_t word;       /* latched 24-bit code */
+	bool ready;          /* DOUT low, a conversion waiting */
+	unsigned int pulses; /* clock pulses since the conversion was latched */
 };
 
 struct boot_sim {
@@ -75,17 +75,17 @@ struct boot_sim {
 void boot_sim_params_default(struct boot_sim_params *p)
 {
 	*p = (struct boot_sim_params){
-		.ambient_mmhg = 760.0,
-		.pump_free_flow_lpm = 12.0,
-		.pump_stall_mmhg = 300.0,
-		.manifold_volume_ml = 100.0,
-		.zone_volume_ml = 100.0,
-		.zone_compliance_ml_per_mmhg = 10.0,
-		.zone_valve_lps_per_sqrt_mmhg = 0.19,
-		.exhaust_lps_per_sqrt_mmhg = 0.27,
-		.sensor_noise_mmhg = 0.3,
-		.substep_ms = 2,
-		.seed = 0x5eed2026u,
+	    .ambient_mmhg = 760.0,
+	    .pump_free_flow_lpm = 12.0,
+	    .pump_stall_mmhg = 300.0,
+	    .manifold_volume_ml = 100.0,
+	    .zone_volume_ml = 100.0,
+	    .zone_compliance_ml_per_mmhg = 10.0,
+	    .zone_valve_lps_per_sqrt_mmhg = 0.19,
+	    .exhaust_lps_per_sqrt_mmhg = 0.27,
+	    .sensor_noise_mmhg = 0.3,
+	    .substep_ms = 2,
+	    .seed = 0x5eed2026u,
 	};
 }
 
@@ -142,7 +142,7 @@ int boot_sim_read_sensor(struct boot_sim *s, struct pressure_reading *out)
 	int32_t raw;
 
 	if (s->sensor_dead) {
-		*out = (struct pressure_reading){ .status = PRESSURE_ERROR, .mmhg = 0, .raw = 0 };
+		*out = (struct pressure_reading){.status = PRESSURE_ERROR, .mmhg = 0, .raw = 0};
 		return 0;
 	}
 	if (s->sensor_stuck) {
@@ -248,7 +248,8 @@ static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const b
 			z->p_mmhg = 0;
 			if (zone_open[k] && s->pm_mmhg > 0)
 				s->pm_mmhg -= orifice_dn(s->prm.zone_valve_lps_per_sqrt_mmhg * dt,
-				                         s->pm_mmhg, s->pm_mmhg * cm) / cm;
+				                         s->pm_mmhg, s->pm_mmhg * cm) /
+				              cm;
 			continue;
 		}
 		if (zone_open[k] && !s->blocked) {
@@ -265,8 +266,9 @@ static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const b
 		}
 	}
 	if (exhaust_open && s->pm_mmhg > 0)
-		s->pm_mmhg -= orifice_dn(s->prm.exhaust_lps_per_sqrt_mmhg * dt, s->pm_mmhg,
-		                         s->pm_mmhg * cm) / cm;
+		s->pm_mmhg -=
+		    orifice_dn(s->prm.exhaust_lps_per_sqrt_mmhg * dt, s->pm_mmhg, s->pm_mmhg * cm) /
+		    cm;
 }
 
 void boot_sim_advance(struct boot_sim *s, uint64_t now_ms)

@@ -8,8 +8,8 @@
 #include "gpio_private.h"
 
 struct gpio_request *gpio_request_lines(struct gpio *gpio, const char *consumer,
-                                        const struct gpio_line_config *lines, size_t n,
-                                        char *err, size_t err_len)
+                                        const struct gpio_line_config *lines, size_t n, char *err,
+                                        size_t err_len)
 {
 	if (err && err_len)
 		err[0] = '\0';

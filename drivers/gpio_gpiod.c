@@ -38,7 +38,7 @@ struct gd_line {
 	struct gpiod_line *line;
 	struct gd_group *group;
 	unsigned int pos; /* position in the group's bulk */
-	int event_fd; /* -1 unless requested for edges */
+	int event_fd;     /* -1 unless requested for edges */
 };
 
 struct gd_request {
@@ -108,13 +108,15 @@ static struct gpiod_chip *req_chip(struct gd_request *r, const char *descr, cons
 		if (e == ENOENT || e == ENODEV)
 			snprintf(err, err_len,
 			         "%s: GPIO chip \"%s\" not found (no chip has that path, name or "
-			         "label); list the chips with `gpiodetect` and fix the chip in the config",
+			         "label); list the chips with `gpiodetect` and fix the chip in the "
+			         "config",
 			         what, descr);
 		else if (e == EACCES || e == EPERM)
-			snprintf(err, err_len,
-			         "%s: no permission to open GPIO chip \"%s\"; run as a member of the "
-			         "gpio group (the systemd unit sets SupplementaryGroups=gpio)",
-			         what, descr);
+			snprintf(
+			    err, err_len,
+			    "%s: no permission to open GPIO chip \"%s\"; run as a member of the "
+			    "gpio group (the systemd unit sets SupplementaryGroups=gpio)",
+			    what, descr);
 		else
 			snprintf(err, err_len, "%s: cannot open GPIO chip \"%s\": %s", what, descr,
 			         strerror(e));
@@ -176,8 +178,7 @@ static int flags_of(const struct gpio_line_config *c)
 }
 
 static void busy_message(struct gd_request *r, size_t i, const struct gpio_line_config *c,
-                         struct gpiod_line *line, const char *consumer, char *err,
-                         size_t err_len)
+                         struct gpiod_line *line, const char *consumer, char *err, size_t err_len)
 {
 	const char *chip = gpiod_chip_name(gpiod_line_get_chip(line));
 
@@ -229,9 +230,11 @@ static int request_group(struct gd_request *r, struct gd_group *g, const char *c
                          const struct gpio_line_config *lines, char *err, size_t err_len)
 {
 	struct gpiod_line_request_config rc = {
-		.consumer = consumer, .request_type = g->request_type, .flags = g->flags,
+	    .consumer = consumer,
+	    .request_type = g->request_type,
+	    .flags = g->flags,
 	};
-	int vals[GD_MAX_LINES] = { 0 };
+	int vals[GD_MAX_LINES] = {0};
 	int e;
 
 	for (unsigned int k = 0; k < g->bulk.num_lines; k++)
@@ -281,7 +284,7 @@ static int setup_poll(struct gd_request *r, char *err, size_t err_len)
 				goto fail;
 			r->own_poll_fd = true;
 		}
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = i };
+		struct epoll_event ev = {.events = EPOLLIN, .data.u64 = i};
 		if (epoll_ctl(r->poll_fd, EPOLL_CTL_ADD, r->lines[i].event_fd, &ev) < 0)
 			goto fail;
 	}
@@ -294,8 +297,8 @@ fail:
 static void gd_release(struct gpio_request *req);
 
 static struct gpio_request *gd_request(struct gpio *gpio, const char *consumer,
-                                       const struct gpio_line_config *lines, size_t n,
-                                       char *err, size_t err_len)
+                                       const struct gpio_line_config *lines, size_t n, char *err,
+                                       size_t err_len)
 {
 	struct gd_request *r;
 	int e = ENOMEM;
@@ -329,7 +332,8 @@ static struct gpio_request *gd_request(struct gpio *gpio, const char *consumer,
 		snprintf(r->names[i], GD_NAME_LEN, "%s", c->name ? c->name : "GPIO line");
 		if (!c->chip || !c->chip[0]) {
 			e = EINVAL;
-			snprintf(err, err_len, "%s: no GPIO chip given; set the chip name, path or label",
+			snprintf(err, err_len,
+			         "%s: no GPIO chip given; set the chip name, path or label",
 			         r->names[i]);
 			goto err_release;
 		}
@@ -343,8 +347,8 @@ static struct gpio_request *gd_request(struct gpio *gpio, const char *consumer,
 			snprintf(err, err_len,
 			         "%s: line %u does not exist on %s (%s), which has lines 0-%u; "
 			         "fix the line number in the config",
-			         r->names[i], c->offset, gpiod_chip_name(chip), gpiod_chip_label(chip),
-			         gpiod_chip_num_lines(chip) - 1);
+			         r->names[i], c->offset, gpiod_chip_name(chip),
+			         gpiod_chip_label(chip), gpiod_chip_num_lines(chip) - 1);
 			goto err_release;
 		}
 		r->lines[i].line = gpiod_chip_get_line(chip, c->offset);
@@ -360,7 +364,8 @@ static struct gpio_request *gd_request(struct gpio *gpio, const char *consumer,
 				snprintf(err, err_len,
 				         "%s: %s line %u is also given to %s; "
 				         "give every output and input its own line",
-				         r->names[i], gpiod_chip_name(chip), c->offset, r->names[j]);
+				         r->names[i], gpiod_chip_name(chip), c->offset,
+				         r->names[j]);
 				goto err_release;
 			}
 		}
@@ -490,7 +495,7 @@ static int gd_read_events(struct gpio_request *req, struct gpio_edge_event *out,
 		return -EINVAL;
 	for (size_t i = 0; i < r->n && count < max; i++) {
 		struct gpiod_line_event ev[16];
-		struct pollfd p = { .fd = r->lines[i].event_fd, .events = POLLIN };
+		struct pollfd p = {.fd = r->lines[i].event_fd, .events = POLLIN};
 		size_t room = max - count;
 		int got;
 
@@ -506,10 +511,10 @@ static int gd_read_events(struct gpio_request *req, struct gpio_edge_event *out,
 			return errno ? -errno : -EIO;
 		for (int k = 0; k < got; k++) {
 			struct gpio_edge_event e = {
-				.index = i,
-				.value = ev[k].event_type == GPIOD_LINE_EVENT_RISING_EDGE ? 1 : 0,
-				.time_ns = (uint64_t)ev[k].ts.tv_sec * 1000000000u +
-				           (uint64_t)ev[k].ts.tv_nsec,
+			    .index = i,
+			    .value = ev[k].event_type == GPIOD_LINE_EVENT_RISING_EDGE ? 1 : 0,
+			    .time_ns = (uint64_t)ev[k].ts.tv_sec * 1000000000u +
+			               (uint64_t)ev[k].ts.tv_nsec,
 			};
 			/* Keep the merged list in time order across lines. */
 			size_t pos = count;
@@ -552,15 +557,15 @@ static void gd_destroy(struct gpio *gpio)
 }
 
 static const struct gpio_ops gd_ops = {
-	.request = gd_request,
-	.set_all = gd_set_all,
-	.set = gd_set,
-	.get = gd_get,
-	.event_fd = gd_event_fd,
-	.read_events = gd_read_events,
-	.release = gd_release,
-	.destroy = gd_destroy,
-	.name = "libgpiod 1.6",
+    .request = gd_request,
+    .set_all = gd_set_all,
+    .set = gd_set,
+    .get = gd_get,
+    .event_fd = gd_event_fd,
+    .read_events = gd_read_events,
+    .release = gd_release,
+    .destroy = gd_destroy,
+    .name = "libgpiod 1.6",
 };
 
 struct gpio *gpio_gpiod_create(void)

@@ -311,8 +311,8 @@ int gpio_sim_set_input(struct gpio *gpio, const char *chip, unsigned int offset,
 	return ret ? ret : gpio_sim_line_set_input(l, level);
 }
 
-int gpio_sim_output(struct gpio *gpio, const char *chip, unsigned int offset,
-                    int *electrical, int *logical)
+int gpio_sim_output(struct gpio *gpio, const char *chip, unsigned int offset, int *electrical,
+                    int *logical)
 {
 	struct gpio_sim_line *l;
 	int ret = backdoor_line(gpio, chip, offset, &l);
@@ -378,8 +378,8 @@ static void line_give_back(struct gpio_sim_line *l)
 }
 
 static struct gpio_request *sim_request(struct gpio *gpio, const char *consumer,
-                                        const struct gpio_line_config *lines, size_t n,
-                                        char *err, size_t err_len)
+                                        const struct gpio_line_config *lines, size_t n, char *err,
+                                        size_t err_len)
 {
 	struct gpio_sim *sim = to_sim(gpio);
 	struct sim_request *r;
@@ -410,8 +410,8 @@ static struct gpio_request *sim_request(struct gpio *gpio, const char *consumer,
 		chip = c->chip ? chip_get(sim, c->chip) : NULL;
 		if (!chip) {
 			e = EINVAL;
-			snprintf(err, err_len, "%s: no GPIO chip given; set the chip name, path or label",
-			         what);
+			snprintf(err, err_len,
+			         "%s: no GPIO chip given; set the chip name, path or label", what);
 			goto err_lines;
 		}
 		if (c->offset >= chip->num_lines) {
@@ -431,11 +431,12 @@ static struct gpio_request *sim_request(struct gpio *gpio, const char *consumer,
 				         "give every output and input its own line",
 				         what, chip->name, c->offset, r->names[l->holder_index]);
 			else
-				snprintf(err, err_len,
-				         "%s: %s line %u is busy, held by consumer \"%s\" (as %s); "
-				         "give each line to one user only, or stop the other program",
-				         what, chip->name, c->offset, l->holder->consumer,
-				         l->holder->names[l->holder_index]);
+				snprintf(
+				    err, err_len,
+				    "%s: %s line %u is busy, held by consumer \"%s\" (as %s); "
+				    "give each line to one user only, or stop the other program",
+				    what, chip->name, c->offset, l->holder->consumer,
+				    l->holder->names[l->holder_index]);
 			goto err_lines;
 		}
 		if (c->direction == GPIO_DIR_INPUT && c->edge != GPIO_EDGE_NONE)
@@ -585,15 +586,15 @@ static void sim_destroy(struct gpio *gpio)
 }
 
 static const struct gpio_ops sim_ops = {
-	.request = sim_request,
-	.set_all = sim_set_all,
-	.set = sim_set,
-	.get = sim_get,
-	.event_fd = sim_event_fd,
-	.read_events = sim_read_events,
-	.release = sim_release,
-	.destroy = sim_destroy,
-	.name = "simulator",
+    .request = sim_request,
+    .set_all = sim_set_all,
+    .set = sim_set,
+    .get = sim_get,
+    .event_fd = sim_event_fd,
+    .read_events = sim_read_events,
+    .release = sim_release,
+    .destroy = sim_destroy,
+    .name = "simulator",
 };
 
 struct gpio *gpio_sim_create(void)

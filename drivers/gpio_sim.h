@@ -63,8 +63,8 @@ int gpio_sim_set_input(struct gpio *gpio, const char *chip, unsigned int offset,
 /* Read a line as driven by its holder: *electrical is the pin's level and
  * *logical the value at the seam (either pointer may be NULL).
  * -ENOENT when the line is not requested as an output. */
-int gpio_sim_output(struct gpio *gpio, const char *chip, unsigned int offset,
-                    int *electrical, int *logical);
+int gpio_sim_output(struct gpio *gpio, const char *chip, unsigned int offset, int *electrical,
+                    int *logical);
 
 /* Make every later write to the line fail with -err (a positive errno such as
  * EIO); 0 makes writes work again.  A failing line fails the whole set_all of

@@ -25,12 +25,12 @@
 #include "gpio.h"
 #include "station_hw.h"
 
-#define HX710B_RAW_MAX 0x7FFFFF     /* positive saturation */
-#define HX710B_RAW_MIN (-0x800000)  /* negative saturation */
+#define HX710B_RAW_MAX 0x7FFFFF    /* positive saturation */
+#define HX710B_RAW_MIN (-0x800000) /* negative saturation */
 
 struct hx710b_config {
-	double offset_counts;     /* raw reading at 0 mmHg */
-	double mmhg_per_count;    /* must not be 0 */
+	double offset_counts;      /* raw reading at 0 mmHg */
+	double mmhg_per_count;     /* must not be 0 */
 	unsigned int extra_pulses; /* 1..3 after the 24 data bits; 0 means 1 */
 };
 

@@ -38,17 +38,17 @@ struct station_hw {
 	struct hx710b *hx;
 
 	/* stop button debounce */
-	int btn_stable;       /* debounced logical level */
-	int btn_candidate;    /* last raw level seen */
+	int btn_stable;    /* debounced logical level */
+	int btn_candidate; /* last raw level seen */
 	uint64_t btn_since_ms;
-	uint64_t btn_rise_ns;  /* edge timestamp of the last press edge */
+	uint64_t btn_rise_ns; /* edge timestamp of the last press edge */
 	bool btn_rise_valid;
 	bool btn_pressed_latch;
 };
 
 struct station_outputs station_outputs_safe(size_t zone_count)
 {
-	struct station_outputs o = { .pump_on = false, .exhaust_open = true, .zones_open = 0 };
+	struct station_outputs o = {.pump_on = false, .exhaust_open = true, .zones_open = 0};
 
 	if (zone_count > STATION_MAX_ZONES)
 		zone_count = STATION_MAX_ZONES;
@@ -61,14 +61,14 @@ static void line_out(struct gpio_line_config *c, char (*name)[LINE_NAME_LEN],
 {
 	snprintf(*name, LINE_NAME_LEN, "%s %s", station, what);
 	*c = (struct gpio_line_config){
-		.chip = pin->chip,
-		.offset = pin->offset,
-		.direction = GPIO_DIR_OUTPUT,
-		.active_low = pin->active_low,
-		.bias = GPIO_BIAS_AS_IS,
-		.edge = GPIO_EDGE_NONE,
-		.initial_value = 0, /* de-energised: the safe state from the first moment */
-		.name = *name,
+	    .chip = pin->chip,
+	    .offset = pin->offset,
+	    .direction = GPIO_DIR_OUTPUT,
+	    .active_low = pin->active_low,
+	    .bias = GPIO_BIAS_AS_IS,
+	    .edge = GPIO_EDGE_NONE,
+	    .initial_value = 0, /* de-energised: the safe state from the first moment */
+	    .name = *name,
 	};
 }
 
@@ -104,8 +104,7 @@ static int check_pins(const char *station, const struct station_pins *p, const s
 }
 
 struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
-                                     const struct station_pins *pins,
-                                     char *err, size_t err_len)
+                                     const struct station_pins *pins, char *err, size_t err_len)
 {
 	struct gpio_line_config cfg[MAX_LINES];
 	char names[MAX_LINES][LINE_NAME_LEN];
@@ -121,7 +120,8 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 		err_len = sizeof(backend_err);
 	}
 	if (!gpio || !pins) {
-		snprintf(err, err_len, "station hardware: no GPIO backend or pins (internal error)");
+		snprintf(err, err_len,
+		         "station hardware: no GPIO backend or pins (internal error)");
 		e = EINVAL;
 		goto err;
 	}
@@ -193,9 +193,9 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 	}
 	if (pins->sensor == SENSOR_HX710B) {
 		struct hx710b_config hc = {
-			.offset_counts = pins->sensor_offset_counts,
-			.mmhg_per_count = pins->sensor_mmhg_per_count,
-			.extra_pulses = pins->sensor_extra_pulses,
+		    .offset_counts = pins->sensor_offset_counts,
+		    .mmhg_per_count = pins->sensor_mmhg_per_count,
+		    .extra_pulses = pins->sensor_extra_pulses,
 		};
 		hw->hx = hx710b_create(hw->req, hw->idx_clk, hw->idx_data, &hc);
 		if (!hw->hx) {
@@ -299,7 +299,7 @@ int station_hw_read_pressure(struct station_hw *hw, uint64_t now_ms, struct pres
 		return boot_sim_read_sensor(hw->sim, out);
 	case SENSOR_NONE:
 	default:
-		*out = (struct pressure_reading){ .status = PRESSURE_ABSENT, .mmhg = 0, .raw = 0 };
+		*out = (struct pressure_reading){.status = PRESSURE_ABSENT, .mmhg = 0, .raw = 0};
 		return 0;
 	}
 }

@@ -64,14 +64,14 @@ static void tick(struct rig *r)
 
 static void fill_zone(struct rig *r, size_t zone)
 {
-	struct station_outputs o = { .pump_on = true, .exhaust_open = false,
-	                             .zones_open = (uint8_t)(1u << zone) };
+	struct station_outputs o = {
+	    .pump_on = true, .exhaust_open = false, .zones_open = (uint8_t)(1u << zone)};
 	assert_int_equal(station_hw_apply(r->hw, &o), 0);
 }
 
 static void hold_all(struct rig *r)
 {
-	struct station_outputs o = { .pump_on = false, .exhaust_open = false, .zones_open = 0 };
+	struct station_outputs o = {.pump_on = false, .exhaust_open = false, .zones_open = 0};
 	assert_int_equal(station_hw_apply(r->hw, &o), 0);
 }
 
@@ -137,7 +137,8 @@ static void test_boot_sim_pump_flow_drops_with_back_pressure(void **state)
 	free_flow = boot_sim_pump_flow_lpm(r->sim);
 	assert_true(ms_to_reach(r, 60.0, 20000) > 0);
 	flow60 = boot_sim_pump_flow_lpm(r->sim);
-	print_message("pump flow %.2f L/min near 0 mmHg, %.2f L/min at 60 mmHg\n", free_flow, flow60);
+	print_message("pump flow %.2f L/min near 0 mmHg, %.2f L/min at 60 mmHg\n", free_flow,
+	              flow60);
 	assert_true(free_flow > 11.0 && free_flow <= 12.0);
 	assert_true(flow60 > 9.0 && flow60 < 10.0); /* 12 * (1 - 60/300) = 9.6 */
 
@@ -363,8 +364,11 @@ static void test_boot_sim_reads_electrical_levels(void **state)
 {
 	struct rig *r = *state;
 	struct gpio_line_config cfg = {
-		.chip = "gpiochip3", .offset = 5, .direction = GPIO_DIR_OUTPUT,
-		.active_low = false, .name = "wrongly wired pump",
+	    .chip = "gpiochip3",
+	    .offset = 5,
+	    .direction = GPIO_DIR_OUTPUT,
+	    .active_low = false,
+	    .name = "wrongly wired pump",
 	};
 	struct station_pins pins = test_station_pins(1, SENSOR_NONE);
 	struct gpio_request *req;
@@ -424,7 +428,8 @@ static void test_boot_sim_cost_per_station_tick(void **state)
 			test_pin(&p.zones[k], chip, 17 + (unsigned int)k, false);
 		hw[s] = station_hw_create(gpio, "bench", &p, err, sizeof(err));
 		assert_non_null(hw[s]);
-		struct station_outputs o = { .pump_on = true, .exhaust_open = false, .zones_open = 0x3 };
+		struct station_outputs o = {
+		    .pump_on = true, .exhaust_open = false, .zones_open = 0x3};
 		assert_int_equal(station_hw_apply(hw[s], &o), 0);
 		station_hw_read_pressure(hw[s], 0, &rd);
 	}
@@ -447,22 +452,22 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, rig_setup, rig_teardown)
-		T(test_boot_sim_fills_zone_to_60_in_plausible_time),
-		T(test_boot_sim_closed_zone_holds_its_pressure),
-		T(test_boot_sim_pump_flow_drops_with_back_pressure),
-		T(test_boot_sim_exhaust_vents_one_zone_quickly),
-		T(test_boot_sim_exhaust_vents_full_boot),
-		T(test_boot_sim_leak_prevents_reaching_target),
-		T(test_boot_sim_disconnected_boot_never_builds_pressure),
-		T(test_boot_sim_blocked_hose_rises_far_faster),
-		T(test_boot_sim_stuck_exhaust_keeps_pressure),
-		T(test_boot_sim_stuck_zone_valve_keeps_zone_pressure),
-		T(test_boot_sim_dead_sensor_reads_error),
-		T(test_boot_sim_stuck_sensor_freezes_raw),
-		T(test_boot_sim_sensor_noise_is_gaussian_and_seeded),
-		T(test_boot_sim_reads_electrical_levels),
-		T(test_boot_sim_create_rejects_second_model_on_a_pump),
-		cmocka_unit_test(test_boot_sim_cost_per_station_tick),
+	    T(test_boot_sim_fills_zone_to_60_in_plausible_time),
+	    T(test_boot_sim_closed_zone_holds_its_pressure),
+	    T(test_boot_sim_pump_flow_drops_with_back_pressure),
+	    T(test_boot_sim_exhaust_vents_one_zone_quickly),
+	    T(test_boot_sim_exhaust_vents_full_boot),
+	    T(test_boot_sim_leak_prevents_reaching_target),
+	    T(test_boot_sim_disconnected_boot_never_builds_pressure),
+	    T(test_boot_sim_blocked_hose_rises_far_faster),
+	    T(test_boot_sim_stuck_exhaust_keeps_pressure),
+	    T(test_boot_sim_stuck_zone_valve_keeps_zone_pressure),
+	    T(test_boot_sim_dead_sensor_reads_error),
+	    T(test_boot_sim_stuck_sensor_freezes_raw),
+	    T(test_boot_sim_sensor_noise_is_gaussian_and_seeded),
+	    T(test_boot_sim_reads_electrical_levels),
+	    T(test_boot_sim_create_rejects_second_model_on_a_pump),
+	    cmocka_unit_test(test_boot_sim_cost_per_station_tick),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,7 +72,7 @@ static void drive_at(struct rig *r, uint64_t t_ms, int level)
 
 static bool readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	return poll(&p, 1, 0) == 1;
 }
@@ -96,7 +96,7 @@ static void test_button_press_counts_after_debounce_and_while_held(void **state)
 	assert_true(station_hw_button_pressed(r->hw, 1040));  /* 40 ms >= 30 */
 	assert_true(station_hw_button_pressed(r->hw, 1060));  /* held now */
 	drive_at(r, 1070, RELEASED);
-	assert_true(station_hw_button_pressed(r->hw, 1080));  /* release not settled yet */
+	assert_true(station_hw_button_pressed(r->hw, 1080)); /* release not settled yet */
 	assert_false(station_hw_button_pressed(r->hw, 1120));
 	assert_false(station_hw_button_pressed(r->hw, 1140));
 }
@@ -180,17 +180,17 @@ static void test_button_without_debounce_reports_a_press_within_one_tick(void **
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_button_idle_is_not_pressed, setup30, teardown),
-		cmocka_unit_test_setup_teardown(test_button_press_counts_after_debounce_and_while_held,
-		                                setup30, teardown),
-		cmocka_unit_test_setup_teardown(test_button_bounce_and_glitch_are_ignored, setup30,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_button_press_between_reads_is_not_lost, setup30,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_button_fd_wakes_on_press_and_is_drained, setup30,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_button_without_debounce_reports_a_press_within_one_tick,
-		                                setup0, teardown),
+	    cmocka_unit_test_setup_teardown(test_button_idle_is_not_pressed, setup30, teardown),
+	    cmocka_unit_test_setup_teardown(test_button_press_counts_after_debounce_and_while_held,
+	                                    setup30, teardown),
+	    cmocka_unit_test_setup_teardown(test_button_bounce_and_glitch_are_ignored, setup30,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_button_press_between_reads_is_not_lost, setup30,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_button_fd_wakes_on_press_and_is_drained, setup30,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_button_without_debounce_reports_a_press_within_one_tick, setup0, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

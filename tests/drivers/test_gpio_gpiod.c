@@ -29,7 +29,10 @@ static int teardown(void **state)
 static void expect_chip_error(struct gpio *gpio, const char *chip)
 {
 	struct gpio_line_config c = {
-		.chip = chip, .offset = 5, .direction = GPIO_DIR_OUTPUT, .name = "station 7 pump",
+	    .chip = chip,
+	    .offset = 5,
+	    .direction = GPIO_DIR_OUTPUT,
+	    .name = "station 7 pump",
 	};
 	char err[512];
 
@@ -49,8 +52,10 @@ static void test_gpio_gpiod_backend_name(void **state)
 static void test_gpio_gpiod_missing_chip_error_names_line_chip_and_fix(void **state)
 {
 	struct gpio_line_config c = {
-		.chip = "no-such-expander", .offset = 5, .direction = GPIO_DIR_OUTPUT,
-		.name = "station 7 pump",
+	    .chip = "no-such-expander",
+	    .offset = 5,
+	    .direction = GPIO_DIR_OUTPUT,
+	    .name = "station 7 pump",
 	};
 	char err[512];
 
@@ -59,7 +64,8 @@ static void test_gpio_gpiod_missing_chip_error_names_line_chip_and_fix(void **st
 	expect_chip_error(*state, "/dev/gpiochip98");
 	expect_chip_error(*state, "99");
 	assert_null(gpio_request_lines(*state, "k", &c, 1, err, sizeof(err)));
-	assert_true(strstr(err, "gpiodetect") || strstr(err, "permission") || strstr(err, "cannot"));
+	assert_true(strstr(err, "gpiodetect") || strstr(err, "permission") ||
+	            strstr(err, "cannot"));
 }
 
 static void test_gpio_gpiod_rejects_empty_chip_and_huge_requests(void **state)
@@ -81,11 +87,11 @@ static void test_gpio_gpiod_rejects_empty_chip_and_huge_requests(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_gpio_gpiod_backend_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gpio_gpiod_missing_chip_error_names_line_chip_and_fix,
-		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gpio_gpiod_rejects_empty_chip_and_huge_requests,
-		                                setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpio_gpiod_backend_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_gpio_gpiod_missing_chip_error_names_line_chip_and_fix, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gpio_gpiod_rejects_empty_chip_and_huge_requests,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

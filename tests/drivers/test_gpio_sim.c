@@ -29,24 +29,32 @@ static struct gpio_line_config out_line(const char *chip, unsigned int offset, b
                                         const char *name)
 {
 	return (struct gpio_line_config){
-		.chip = chip, .offset = offset, .direction = GPIO_DIR_OUTPUT,
-		.active_low = active_low, .initial_value = 0, .name = name,
+	    .chip = chip,
+	    .offset = offset,
+	    .direction = GPIO_DIR_OUTPUT,
+	    .active_low = active_low,
+	    .initial_value = 0,
+	    .name = name,
 	};
 }
 
 static struct gpio_line_config in_line(const char *chip, unsigned int offset, bool active_low,
-                                       enum gpio_bias bias, enum gpio_edge edge,
-                                       const char *name)
+                                       enum gpio_bias bias, enum gpio_edge edge, const char *name)
 {
 	return (struct gpio_line_config){
-		.chip = chip, .offset = offset, .direction = GPIO_DIR_INPUT,
-		.active_low = active_low, .bias = bias, .edge = edge, .name = name,
+	    .chip = chip,
+	    .offset = offset,
+	    .direction = GPIO_DIR_INPUT,
+	    .active_low = active_low,
+	    .bias = bias,
+	    .edge = edge,
+	    .name = name,
 	};
 }
 
 static bool fd_readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
@@ -62,8 +70,8 @@ static void test_gpio_sim_active_low_output_inverts_electrical_level(void **stat
 {
 	struct gpio *gpio = *state;
 	struct gpio_line_config cfg[2] = {
-		out_line("gpiochip0", 5, true, "pump"),
-		out_line("gpiochip0", 6, false, "exhaust"),
+	    out_line("gpiochip0", 5, true, "pump"),
+	    out_line("gpiochip0", 6, false, "exhaust"),
 	};
 	struct gpio_request *req;
 	int el, lo, v;
@@ -82,7 +90,7 @@ static void test_gpio_sim_active_low_output_inverts_electrical_level(void **stat
 	assert_int_equal(gpio_request_get(req, 0, &v), 0);
 	assert_int_equal(v, 1);
 
-	assert_int_equal(gpio_request_set_all(req, (const int[]){ 0, 1 }), 0);
+	assert_int_equal(gpio_request_set_all(req, (const int[]){0, 1}), 0);
 	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 5, &el, NULL), 0);
 	assert_int_equal(el, 1);
 	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 6, &el, NULL), 0);
@@ -96,8 +104,8 @@ static void test_gpio_sim_active_low_input_and_bias(void **state)
 {
 	struct gpio *gpio = *state;
 	struct gpio_line_config cfg[2] = {
-		in_line("gpiochip0", 4, true, GPIO_BIAS_PULL_UP, GPIO_EDGE_NONE, "button"),
-		in_line("gpiochip0", 3, false, GPIO_BIAS_PULL_DOWN, GPIO_EDGE_NONE, "data"),
+	    in_line("gpiochip0", 4, true, GPIO_BIAS_PULL_UP, GPIO_EDGE_NONE, "button"),
+	    in_line("gpiochip0", 3, false, GPIO_BIAS_PULL_DOWN, GPIO_EDGE_NONE, "data"),
 	};
 	struct gpio_request *req;
 	char err[256];
@@ -130,8 +138,8 @@ static void test_gpio_sim_busy_line_error_names_the_holder(void **state)
 	struct gpio *gpio = *state;
 	struct gpio_line_config mine = out_line("gpiochip0", 17, false, "station 1 zone 1 valve");
 	struct gpio_line_config theirs[2] = {
-		out_line("gpiochip0", 5, false, "station 2 pump"),
-		out_line("gpiochip0", 17, false, "station 2 zone 3 valve"),
+	    out_line("gpiochip0", 5, false, "station 2 pump"),
+	    out_line("gpiochip0", 17, false, "station 2 zone 3 valve"),
 	};
 	struct gpio_request *a, *b;
 	char err[256];
@@ -160,8 +168,8 @@ static void test_gpio_sim_busy_line_error_names_the_holder(void **state)
 static void test_gpio_sim_same_line_twice_in_one_request_fails(void **state)
 {
 	struct gpio_line_config cfg[2] = {
-		out_line("gpiochip0", 9, false, "station 1 pump"),
-		out_line("/dev/gpiochip0", 9, false, "station 1 exhaust valve"),
+	    out_line("gpiochip0", 9, false, "station 1 pump"),
+	    out_line("/dev/gpiochip0", 9, false, "station 1 exhaust valve"),
 	};
 	char err[256];
 
@@ -200,9 +208,9 @@ static void test_gpio_sim_edges_queue_events_and_wake_fd(void **state)
 {
 	struct gpio *gpio = *state;
 	struct gpio_line_config cfg[3] = {
-		out_line("gpiochip0", 5, false, "pump"),
-		in_line("gpiochip0", 4, true, GPIO_BIAS_PULL_UP, GPIO_EDGE_RISING, "button"),
-		in_line("gpiochip0", 7, false, GPIO_BIAS_PULL_DOWN, GPIO_EDGE_BOTH, "door"),
+	    out_line("gpiochip0", 5, false, "pump"),
+	    in_line("gpiochip0", 4, true, GPIO_BIAS_PULL_UP, GPIO_EDGE_RISING, "button"),
+	    in_line("gpiochip0", 7, false, GPIO_BIAS_PULL_DOWN, GPIO_EDGE_BOTH, "door"),
 	};
 	struct gpio_edge_event ev[8];
 	struct gpio_request *req;
@@ -247,8 +255,8 @@ static void test_gpio_sim_edges_queue_events_and_wake_fd(void **state)
 
 static void test_gpio_sim_request_without_edges_has_no_fd(void **state)
 {
-	struct gpio_line_config cfg = in_line("gpiochip0", 3, false, GPIO_BIAS_AS_IS,
-	                                      GPIO_EDGE_NONE, "data");
+	struct gpio_line_config cfg =
+	    in_line("gpiochip0", 3, false, GPIO_BIAS_AS_IS, GPIO_EDGE_NONE, "data");
 	struct gpio_request *req;
 	struct gpio_edge_event ev;
 	char err[256];
@@ -264,9 +272,9 @@ static void test_gpio_sim_failing_write_fails_its_chip_only(void **state)
 {
 	struct gpio *gpio = *state;
 	struct gpio_line_config cfg[3] = {
-		out_line("gpiochip0", 5, false, "pump"),
-		out_line("gpiochip0", 6, false, "exhaust"),
-		out_line("gpiochip1", 2, false, "zone on an expander"),
+	    out_line("gpiochip0", 5, false, "pump"),
+	    out_line("gpiochip0", 6, false, "exhaust"),
+	    out_line("gpiochip1", 2, false, "zone on an expander"),
 	};
 	struct gpio_request *req;
 	char err[256];
@@ -278,7 +286,7 @@ static void test_gpio_sim_failing_write_fails_its_chip_only(void **state)
 	assert_int_equal(gpio_request_set(req, 1, 1), -EIO);
 	assert_int_equal(gpio_request_set(req, 0, 1), 0); /* other lines still work alone */
 
-	assert_int_equal(gpio_request_set_all(req, (const int[]){ 0, 1, 1 }), -EIO);
+	assert_int_equal(gpio_request_set_all(req, (const int[]){0, 1, 1}), -EIO);
 	/* gpiochip0 is all-or-nothing: the pump kept its level ... */
 	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 5, &el, NULL), 0);
 	assert_int_equal(el, 1);
@@ -289,7 +297,7 @@ static void test_gpio_sim_failing_write_fails_its_chip_only(void **state)
 	assert_int_equal(el, 1);
 
 	assert_int_equal(gpio_sim_set_write_error(gpio, "gpiochip0", 6, 0), 0);
-	assert_int_equal(gpio_request_set_all(req, (const int[]){ 0, 1, 0 }), 0);
+	assert_int_equal(gpio_request_set_all(req, (const int[]){0, 1, 0}), 0);
 	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 6, &el, NULL), 0);
 	assert_int_equal(el, 1);
 	gpio_request_release(req);
@@ -314,7 +322,7 @@ static void test_gpio_sim_hook_sees_electrical_changes(void **state)
 	struct gpio *gpio = *state;
 	struct gpio_line_config cfg = out_line("gpiochip0", 13, true, "clock");
 	struct gpio_sim_line *line = gpio_sim_line_get(gpio, "gpiochip0", 13);
-	struct hook_log log = { 0, -1 };
+	struct hook_log log = {0, -1};
 	struct gpio_request *req;
 	char err[256];
 
@@ -350,17 +358,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_gpio_sim_backend_name),
-		T(test_gpio_sim_active_low_output_inverts_electrical_level),
-		T(test_gpio_sim_active_low_input_and_bias),
-		T(test_gpio_sim_busy_line_error_names_the_holder),
-		T(test_gpio_sim_same_line_twice_in_one_request_fails),
-		T(test_gpio_sim_chip_by_label_path_and_range),
-		T(test_gpio_sim_edges_queue_events_and_wake_fd),
-		T(test_gpio_sim_request_without_edges_has_no_fd),
-		T(test_gpio_sim_failing_write_fails_its_chip_only),
-		T(test_gpio_sim_hook_sees_electrical_changes),
-		T(test_gpio_sim_backdoors_refuse_other_backends),
+	    T(test_gpio_sim_backend_name),
+	    T(test_gpio_sim_active_low_output_inverts_electrical_level),
+	    T(test_gpio_sim_active_low_input_and_bias),
+	    T(test_gpio_sim_busy_line_error_names_the_holder),
+	    T(test_gpio_sim_same_line_twice_in_one_request_fails),
+	    T(test_gpio_sim_chip_by_label_path_and_range),
+	    T(test_gpio_sim_edges_queue_events_and_wake_fd),
+	    T(test_gpio_sim_request_without_edges_has_no_fd),
+	    T(test_gpio_sim_failing_write_fails_its_chip_only),
+	    T(test_gpio_sim_hook_sees_electrical_changes),
+	    T(test_gpio_sim_backdoors_refuse_other_backends),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,8 +60,8 @@ static struct rig *rig_make(unsigned int extra)
 {
 	struct rig *r = test_calloc(1, sizeof(*r));
 	struct gpio_line_config lines[2] = {
-		{ .chip = "gpiochip0", .offset = 13, .direction = GPIO_DIR_OUTPUT, .name = "clk" },
-		{ .chip = "gpiochip0", .offset = 19, .direction = GPIO_DIR_INPUT, .name = "dout" },
+	    {.chip = "gpiochip0", .offset = 13, .direction = GPIO_DIR_OUTPUT, .name = "clk"},
+	    {.chip = "gpiochip0", .offset = 19, .direction = GPIO_DIR_INPUT, .name = "dout"},
 	};
 	char err[256];
 
@@ -73,8 +73,8 @@ static struct rig *rig_make(unsigned int extra)
 	gpio_sim_line_set_input(r->chip.dout, 1);
 	r->req = gpio_request_lines(r->gpio, "test", lines, 2, err, sizeof(err));
 	assert_non_null(r->req);
-	r->cfg = (struct hx710b_config){ .offset_counts = 1000, .mmhg_per_count = 0.001,
-	                                 .extra_pulses = extra };
+	r->cfg = (struct hx710b_config){
+	    .offset_counts = 1000, .mmhg_per_count = 0.001, .extra_pulses = extra};
 	r->hx = hx710b_create(r->req, 0, 1, &r->cfg);
 	assert_non_null(r->hx);
 	return r;
@@ -111,7 +111,7 @@ static void test_hx710b_sign_extend(void **state)
 
 static void test_hx710b_calibration(void **state)
 {
-	struct hx710b_config cfg = { .offset_counts = -12000, .mmhg_per_count = 0.0025 };
+	struct hx710b_config cfg = {.offset_counts = -12000, .mmhg_per_count = 0.0025};
 
 	(void)state;
 	assert_true(fabs(hx710b_raw_to_mmhg(&cfg, -12000)) < 1e-12);
@@ -205,7 +205,7 @@ static void test_hx710b_line_failure_is_an_error_with_clock_low(void **state)
 static void test_hx710b_rejects_bad_config(void **state)
 {
 	struct rig *r = *state;
-	struct hx710b_config cfg = { .offset_counts = 0, .mmhg_per_count = 0 };
+	struct hx710b_config cfg = {.offset_counts = 0, .mmhg_per_count = 0};
 
 	assert_null(hx710b_create(r->req, 0, 1, &cfg));
 	assert_int_equal(errno, EINVAL);
@@ -275,7 +275,7 @@ static struct pressure_reading station_next(struct station_rig *s)
 static void test_hx710b_on_boot_model_reads_the_manifold_at_10hz(void **state)
 {
 	struct station_rig s;
-	struct station_outputs fill = { .pump_on = true, .exhaust_open = false, .zones_open = 1 };
+	struct station_outputs fill = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
 	struct pressure_reading rd;
 	int fresh = 0;
 
@@ -340,8 +340,8 @@ static void test_hx710b_on_boot_model_negative_and_saturated(void **state)
 static void test_hx710b_on_boot_model_dead_and_stuck_sensor(void **state)
 {
 	struct station_rig s;
-	struct station_outputs fill = { .pump_on = true, .exhaust_open = false, .zones_open = 1 };
-	struct pressure_reading rd, frozen = { 0 };
+	struct station_outputs fill = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
+	struct pressure_reading rd, frozen = {0};
 
 	(void)state;
 	station_open(&s, 3);
@@ -369,21 +369,21 @@ static void test_hx710b_on_boot_model_dead_and_stuck_sensor(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hx710b_sign_extend),
-		cmocka_unit_test(test_hx710b_calibration),
+	    cmocka_unit_test(test_hx710b_sign_extend),
+	    cmocka_unit_test(test_hx710b_calibration),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_hx710b_not_ready_is_stale_and_cheap),
-		T(test_hx710b_reads_msb_first_with_one_extra_pulse),
-		T(test_hx710b_negative_code_sign_extends),
-		T(test_hx710b_saturation_is_an_error),
-		T(test_hx710b_line_failure_is_an_error_with_clock_low),
-		T(test_hx710b_rejects_bad_config),
+	    T(test_hx710b_not_ready_is_stale_and_cheap),
+	    T(test_hx710b_reads_msb_first_with_one_extra_pulse),
+	    T(test_hx710b_negative_code_sign_extends),
+	    T(test_hx710b_saturation_is_an_error),
+	    T(test_hx710b_line_failure_is_an_error_with_clock_low),
+	    T(test_hx710b_rejects_bad_config),
 #undef T
-		cmocka_unit_test(test_hx710b_extra_pulses_select_40hz),
-		cmocka_unit_test(test_hx710b_on_boot_model_reads_the_manifold_at_10hz),
-		cmocka_unit_test(test_hx710b_on_boot_model_27_pulses_give_40hz),
-		cmocka_unit_test(test_hx710b_on_boot_model_negative_and_saturated),
-		cmocka_unit_test(test_hx710b_on_boot_model_dead_and_stuck_sensor),
+	    cmocka_unit_test(test_hx710b_extra_pulses_select_40hz),
+	    cmocka_unit_test(test_hx710b_on_boot_model_reads_the_manifold_at_10hz),
+	    cmocka_unit_test(test_hx710b_on_boot_model_27_pulses_give_40hz),
+	    cmocka_unit_test(test_hx710b_on_boot_model_negative_and_saturated),
+	    cmocka_unit_test(test_hx710b_on_boot_model_dead_and_stuck_sensor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

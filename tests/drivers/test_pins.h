@@ -21,7 +21,7 @@ static inline void test_pin(struct gpio_pin *pin, const char *chip, unsigned int
  * no stop button. */
 static inline struct station_pins test_station_pins(size_t zones, enum sensor_kind sensor)
 {
-	static const unsigned int zone_lines[STATION_MAX_ZONES] = { 17, 27, 22, 23, 24, 25, 26, 16 };
+	static const unsigned int zone_lines[STATION_MAX_ZONES] = {17, 27, 22, 23, 24, 25, 26, 16};
 	struct station_pins p;
 
 	memset(&p, 0, sizeof(p));

@@ -102,8 +102,8 @@ static void test_station_hw_create_drives_safe_state(void **state)
 static void test_station_hw_apply_maps_to_energised_levels(void **state)
 {
 	struct rig *r = *state;
-	struct station_outputs fill2 = { .pump_on = true, .exhaust_open = false, .zones_open = 0x02 };
-	struct station_outputs hold = { .pump_on = false, .exhaust_open = false, .zones_open = 0 };
+	struct station_outputs fill2 = {.pump_on = true, .exhaust_open = false, .zones_open = 0x02};
+	struct station_outputs hold = {.pump_on = false, .exhaust_open = false, .zones_open = 0};
 	struct station_outputs o;
 
 	create(r);
@@ -136,13 +136,13 @@ static void test_station_hw_apply_maps_to_energised_levels(void **state)
 static void test_station_hw_safe_with_failing_line_drives_the_rest(void **state)
 {
 	struct rig *r = *state;
-	struct station_outputs all_on = { .pump_on = true, .exhaust_open = false, .zones_open = 0 };
+	struct station_outputs all_on = {.pump_on = true, .exhaust_open = false, .zones_open = 0};
 	struct station_outputs o;
 
 	create(r);
 	assert_int_equal(station_hw_apply(r->hw, &all_on), 0);
-	assert_int_equal(gpio_sim_set_write_error(r->gpio, "gpiochip0", r->pins.zones[2].offset, EIO),
-	                 0);
+	assert_int_equal(
+	    gpio_sim_set_write_error(r->gpio, "gpiochip0", r->pins.zones[2].offset, EIO), 0);
 	/* The bulk write fails on the chip, yet every other line is driven. */
 	assert_int_equal(station_hw_safe(r->hw), -EIO);
 	assert_int_equal(energised(r, &r->pins.pump), 0);
@@ -180,7 +180,10 @@ static void test_station_hw_busy_line_error_names_station_line_and_holder(void *
 {
 	struct rig *r = *state;
 	struct gpio_line_config other = {
-		.chip = "gpiochip0", .offset = 6, .direction = GPIO_DIR_OUTPUT, .name = "fan",
+	    .chip = "gpiochip0",
+	    .offset = 6,
+	    .direction = GPIO_DIR_OUTPUT,
+	    .name = "fan",
 	};
 	struct gpio_request *req;
 
@@ -236,8 +239,8 @@ static struct gpio_request *fake_request(struct gpio *g, const char *c,
 static void test_station_hw_sensor_sim_needs_the_simulator(void **state)
 {
 	struct rig *r = *state;
-	static const struct gpio_ops fake_ops = { .request = fake_request, .name = "fake" };
-	struct gpio fake = { .ops = &fake_ops };
+	static const struct gpio_ops fake_ops = {.request = fake_request, .name = "fake"};
+	struct gpio fake = {.ops = &fake_ops};
 	struct station_pins p = r->pins;
 
 	p.sensor = SENSOR_SIM;
@@ -249,7 +252,7 @@ static void test_station_hw_sensor_sim_needs_the_simulator(void **state)
 static void test_station_hw_builds_and_owns_a_boot_model_on_the_sim(void **state)
 {
 	struct rig *r = *state;
-	struct station_outputs fill = { .pump_on = true, .exhaust_open = false, .zones_open = 1 };
+	struct station_outputs fill = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
 	struct pressure_reading rd;
 	struct boot_sim *sim;
 
@@ -271,7 +274,7 @@ static void test_station_hw_builds_and_owns_a_boot_model_on_the_sim(void **state
 static void test_station_hw_without_sensor_reads_absent(void **state)
 {
 	struct rig *r = *state;
-	struct pressure_reading rd = { .status = PRESSURE_OK };
+	struct pressure_reading rd = {.status = PRESSURE_OK};
 
 	create(r);
 	assert_int_equal(station_hw_read_pressure(r->hw, 20, &rd), 0);
@@ -293,9 +296,9 @@ static void log_level(void *ctx, struct gpio_sim_line *line, int electrical_leve
 static void test_station_hw_destroy_de_energises_before_release(void **state)
 {
 	struct rig *r = *state;
-	struct station_outputs on = { .pump_on = true, .exhaust_open = false, .zones_open = 0 };
+	struct station_outputs on = {.pump_on = true, .exhaust_open = false, .zones_open = 0};
 	struct gpio_sim_line *pump = gpio_sim_line_get(r->gpio, "gpiochip0", 5);
-	struct level_log log = { -1 };
+	struct level_log log = {-1};
 
 	create(r);
 	assert_int_equal(station_hw_apply(r->hw, &on), 0);
@@ -311,16 +314,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_station_hw_create_drives_safe_state),
-		T(test_station_hw_apply_maps_to_energised_levels),
-		T(test_station_hw_safe_with_failing_line_drives_the_rest),
-		T(test_station_hw_safe_state_outputs_helper),
-		T(test_station_hw_busy_line_error_names_station_line_and_holder),
-		T(test_station_hw_rejects_bad_pins_with_a_fix),
-		T(test_station_hw_sensor_sim_needs_the_simulator),
-		T(test_station_hw_builds_and_owns_a_boot_model_on_the_sim),
-		T(test_station_hw_without_sensor_reads_absent),
-		T(test_station_hw_destroy_de_energises_before_release),
+	    T(test_station_hw_create_drives_safe_state),
+	    T(test_station_hw_apply_maps_to_energised_levels),
+	    T(test_station_hw_safe_with_failing_line_drives_the_rest),
+	    T(test_station_hw_safe_state_outputs_helper),
+	    T(test_station_hw_busy_line_error_names_station_line_and_holder),
+	    T(test_station_hw_rejects_bad_pins_with_a_fix),
+	    T(test_station_hw_sensor_sim_needs_the_simulator),
+	    T(test_station_hw_builds_and_owns_a_boot_model_on_the_sim),
+	    T(test_station_hw_without_sensor_reads_absent),
+	    T(test_station_hw_destroy_de_energises_before_release),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
