@@ -11,11 +11,15 @@ struct gpio_request *gpio_request_lines(struct gpio *gpio, const char *consumer,
                                         const struct gpio_line_config *lines, size_t n, char *err,
                                         size_t err_len)
 {
-	if (err && err_len)
-		err[0] = '\0';
+	char scratch[256]; /* the backends always write a message */
+
+	if (!err || !err_len) {
+		err = scratch;
+		err_len = sizeof(scratch);
+	}
+	err[0] = '\0';
 	if (!gpio || !lines || n == 0) {
-		if (err && err_len)
-			snprintf(err, err_len, "no GPIO lines to request (internal error)");
+		snprintf(err, err_len, "no GPIO lines to request (internal error)");
 		errno = EINVAL;
 		return NULL;
 	}

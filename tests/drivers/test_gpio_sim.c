@@ -177,6 +177,10 @@ static void test_gpio_sim_same_line_twice_in_one_request_fails(void **state)
 	assert_int_equal(errno, EBUSY);
 	assert_non_null(strstr(err, "station 1 exhaust valve"));
 	assert_non_null(strstr(err, "station 1 pump"));
+	/* No message buffer is fine too. */
+	errno = 0;
+	assert_null(gpio_request_lines(*state, "k", cfg, 2, NULL, 0));
+	assert_int_equal(errno, EBUSY);
 }
 
 static void test_gpio_sim_chip_by_label_path_and_range(void **state)
