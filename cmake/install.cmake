@@ -12,27 +12,7 @@
 # (/lib/systemd/system on Debian 12), otherwise under <prefix>/lib/systemd/system
 # so an install into any prefix works without root.
 
-set(KIOSK_BINARY "${CMAKE_INSTALL_FULL_BINDIR}/recovery-kiosk")
-set(KIOSK_CONFIG_FILE "${KIOSK_SYSCONFDIR}/kiosk.conf")
-set(KIOSK_DOCDIR "${CMAKE_INSTALL_FULL_DOCDIR}")
-set(KIOSK_STATE_DIR "/var/lib/recovery-kiosk")
-
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-    pkg_get_variable(_kiosk_pc_unitdir systemd systemdsystemunitdir)
-    pkg_get_variable(_kiosk_pc_udevdir udev udevdir)
-endif()
-if(NOT _kiosk_pc_unitdir)
-    set(_kiosk_pc_unitdir "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
-endif()
-if(NOT _kiosk_pc_udevdir)
-    if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-        set(_kiosk_pc_udevdir "/lib/udev")
-    else()
-        set(_kiosk_pc_udevdir "${CMAKE_INSTALL_PREFIX}/lib/udev")
-    endif()
-endif()
-set(KIOSK_SYSTEMD_UNITDIR "${_kiosk_pc_unitdir}" CACHE PATH "Where the systemd unit is installed")
-set(KIOSK_UDEV_RULESDIR "${_kiosk_pc_udevdir}/rules.d" CACHE PATH "Where the udev rule is installed")
+include("${CMAKE_CURRENT_LIST_DIR}/install_dirs.cmake")
 
 configure_file("${CMAKE_SOURCE_DIR}/systemd/recovery-kiosk.service.in"
                "${CMAKE_BINARY_DIR}/systemd/recovery-kiosk.service" @ONLY)
@@ -76,7 +56,7 @@ if(_kiosk_example)
     install(FILES "${CMAKE_BINARY_DIR}/etc/kiosk.conf"
             DESTINATION "${KIOSK_ASSET_DATADIR}" RENAME kiosk.conf.example)
     install(FILES "${CMAKE_BINARY_DIR}/etc/kiosk.conf"
-            DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/recovery-kiosk")
+            DESTINATION "${KIOSK_ETC_INSTALLDIR}")
 endif()
 
 install(FILES "${CMAKE_BINARY_DIR}/systemd/recovery-kiosk.service"

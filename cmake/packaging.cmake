@@ -44,7 +44,7 @@ endif()
 # Library dependencies come from dpkg-shlibdeps (dpkg-dev); the rest are
 # what the maintainer scripts and the unit use at run time.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52), fonts-dejavu-core")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gpiod")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mosquitto")
 

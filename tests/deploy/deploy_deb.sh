@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The Debian package as a release builds it (packaging/build-deb.sh): its
+# control fields (Depends computed by dpkg-shlibdeps), contents, conffiles
+# and maintainer scripts checked with dpkg-deb; the maintainer scripts run
+# against stub commands in a private mount namespace; the packaged unit
+# verified; and lintian reports no errors.
+#   deploy_deb.sh SOURCE_DIR PKG_BUILD_DIR
+set -uo pipefail
+src=$1 pkgbuild=$2
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for tool in dpkg-deb dpkg-shlibdeps lintian; do
+	command -v "$tool" >/dev/null || fail "$tool not found; install it with: apt-get install -y dpkg-dev lintian"
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+deb=$("$src/packaging/build-deb.sh" "$pkgbuild" "$work/out" | tail -n 1) || fail "packaging/build-deb.sh failed"
+[[ -f "$deb" ]] || fail "no .deb produced"
+echo "package: $(basename "$deb") ($(stat -c %s "$deb") bytes)"
+
+# ---- control fields ---------------------------------------------------------
+field() { dpkg-deb -f "$deb" "$1"; }
+arch=$(dpkg --print-architecture)
+[[ "$(field Package)" == recovery-kiosk ]] || fail "Package is $(field Package)"
+[[ "$(field Architecture)" == "$arch" ]] || fail "Architecture is $(field Architecture), not $arch"
+[[ "$(field Version)" =~ ^[0-9]+\.[0-9]+\.[0-9]+-1$ ]] || fail "Version $(field Version) is not upstream-1"
+[[ -n "$(field Maintainer)" ]] || fail "no Maintainer"
+[[ -n "$(field Installed-Size)" ]] || fail "no Installed-Size"
+[[ "$(field Section)" == misc && "$(field Priority)" == optional ]] || fail "Section/Priority"
+depends=$(field Depends)
+echo "Depends: $depends"
+# Computed from the binary's libraries, each with a version floor.
+for lib in libc6 libsdl2-2.0-0 libsdl2-ttf-2.0-0 libgpiod2 libmosquitto1 libsqlite3-0 \
+           libsystemd0 libinih1 libcjson1 libcrypt1; do
+	grep -qE "(^|, )$lib \(>= [^)]+\)" <<<"$depends" || fail "Depends lacks a versioned $lib"
+done
+for pkg in adduser init-system-helpers; do
+	grep -qE "(^|, )$pkg( |,|$)" <<<"$depends" || fail "Depends lacks $pkg (used by the maintainer scripts)"
+done
+grep -qE 'lib(asan|ubsan)' <<<"$depends" && fail "the package links the sanitizers"
+
+# ---- contents ---------------------------------------------------------------
+contents=$(dpkg-deb -c "$deb")
+has() { grep -qE "^$1 +root/root +[0-9]+ [0-9-]+ [0-9:]+ \./${2#/}$" <<<"$contents" || fail "package lacks $2 ($1 root/root)"; }
+has '-rwxr-xr-x' /usr/bin/recovery-kiosk
+has '-rw-r--r--' /etc/recovery-kiosk/kiosk.conf
+has '-rw-r--r--' /lib/systemd/system/recovery-kiosk.service
+has '-rw-r--r--' /lib/udev/rules.d/60-recovery-kiosk-gpio.rules
+has '-rw-r--r--' /usr/share/recovery-kiosk/programs.conf
+has '-rw-r--r--' /usr/share/recovery-kiosk/screening.conf
+has '-rw-r--r--' /usr/share/recovery-kiosk/kiosk.conf.example
+has '-rw-r--r--' /usr/share/recovery-kiosk/fonts/DejaVuSans.ttf
+has '-rw-r--r--' /usr/share/doc/recovery-kiosk/copyright
+has '-rw-r--r--' /usr/share/doc/recovery-kiosk/changelog.Debian.gz
+has '-rw-r--r--' /usr/share/doc/recovery-kiosk/INSTALL.md
+grep -q '\./usr/local' <<<"$contents" && fail "files under /usr/local"
+grep -vqE ' root/root ' <<<"$contents" && fail "files not owned by root/root"
+
+dpkg-deb -x "$deb" "$work/root"
+file "$work/root/usr/bin/recovery-kiosk" | grep -q 'not stripped' && fail "binary not stripped"
+
+# ---- control area: conffiles and maintainer scripts --------------------------
+dpkg-deb -e "$deb" "$work/control"
+[[ "$(cat "$work/control/conffiles")" == "/etc/recovery-kiosk/kiosk.conf" ]] \
+	|| fail "conffiles is '$(cat "$work/control/conffiles")'"
+for s in postinst prerm postrm; do
+	[[ -x "$work/control/$s" ]] || fail "$s missing or not executable"
+	sh -n "$work/control/$s" || fail "$s has a syntax error"
+	grep -q '@[A-Z_]*@' "$work/control/$s" && fail "$s has an unsubstituted @VARIABLE@"
+done
+[[ -f "$work/control/md5sums" ]] || fail "no md5sums"
+
+# Run the maintainer scripts against stubs that log their calls, with a
+# private /run that says "systemd is running".
+if unshare -m true 2>/dev/null; then
+	stubs=$work/stubs log=$work/calls
+	mkdir -p "$stubs"
+	for cmd in adduser addgroup deb-systemd-helper deb-systemd-invoke systemctl \
+	           dpkg-statoverride chown chmod udevadm rm; do
+		printf '#!/bin/sh\necho "%s $*" >>"%s"\nexit 0\n' "$cmd" "$log" >"$stubs/$cmd"
+		chmod +x "$stubs/$cmd"
+	done
+	# getent: nothing exists yet (fresh install); deb-systemd-helper
+	# debian-installed: not yet installed.
+	printf '#!/bin/sh\necho "getent $*" >>"%s"\nexit 2\n' "$log" >"$stubs/getent"
+	printf '#!/bin/sh\necho "deb-systemd-helper $*" >>"%s"\n[ "$1" = debian-installed ] && exit 1\nexit 0\n' "$log" >"$stubs/deb-systemd-helper"
+	chmod +x "$stubs/getent" "$stubs/deb-systemd-helper"
+	run() { # script args...
+		: >"$log"
+		unshare -m sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && PATH="$0:$PATH" exec sh "$@"' \
+			"$stubs" "$work/control/$1" "${@:2}" || fail "$1 $* exited non-zero"
+	}
+	run postinst configure ""
+	grep -q '^adduser --quiet --system --group .*recovery-kiosk$' "$log" || { cat "$log"; fail "postinst does not create the system user"; }
+	grep -q '^addgroup --quiet --system gpio$' "$log" || { cat "$log"; fail "postinst does not create a missing gpio group"; }
+	grep -q '^deb-systemd-helper enable recovery-kiosk.service$' "$log" || { cat "$log"; fail "postinst does not enable the service"; }
+	grep -qE '(start|restart)' "$log" && { cat "$log"; fail "postinst starts the service on a fresh install"; }
+	run postinst configure 0.0.9-1
+	grep -q '^deb-systemd-invoke try-restart recovery-kiosk.service$' "$log" || { cat "$log"; fail "an upgrade does not restart a running kiosk"; }
+	run prerm remove
+	grep -q '^deb-systemd-invoke stop recovery-kiosk.service$' "$log" || { cat "$log"; fail "prerm does not stop the service"; }
+	run prerm upgrade 0.2.0-1
+	grep -q 'stop' "$log" && fail "prerm stops the service on upgrade (postinst restarts it)"
+	run postrm purge
+	grep -q '^deb-systemd-helper purge recovery-kiosk.service$' "$log" || { cat "$log"; fail "postrm purge does not purge the enablement"; }
+	grep -q '^rm -rf /var/lib/recovery-kiosk$' "$log" || { cat "$log"; fail "postrm purge keeps the state directory"; }
+	run postrm remove
+	grep -q 'rm -rf' "$log" && fail "postrm remove deletes the state directory"
+	echo "maintainer scripts: ok"
+else
+	echo "maintainer scripts: not run (no mount namespaces here); syntax checked only"
+fi
+
+# ---- the packaged unit --------------------------------------------------------
+if command -v systemd-analyze >/dev/null; then
+	mkdir -p "$work/root/lib/systemd/system"
+	cp -an /lib/systemd/system/. "$work/root/lib/systemd/system/" 2>/dev/null || true
+	out=$(systemd-analyze verify --root="$work/root" "$work/root/lib/systemd/system/recovery-kiosk.service" 2>&1) \
+		&& [[ -z "$out" ]] || { echo "$out"; fail "the packaged unit does not verify cleanly"; }
+	echo "packaged unit: verify clean"
+fi
+
+# ---- lintian ------------------------------------------------------------------
+out=$(lintian --fail-on error --no-tag-display-limit "$deb" 2>&1); rc=$?
+echo "$out"
+[[ $rc -eq 0 ]] || fail "lintian reports errors (rc $rc)"
+grep -q '^E: ' <<<"$out" && fail "lintian reports errors"
+echo "lintian: no errors ($(grep -c '^W: ' <<<"$out") warnings, $(grep -c '^I: ' <<<"$out") info)"
+echo "PASS"
