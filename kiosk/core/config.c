@@ -47,6 +47,7 @@ struct loader {
 	size_t station_count;
 };
 
+/* clang-format off */
 #define CFG_OFF(m) offsetof(struct kiosk_config, m)
 #define CFG_SIZE(m) sizeof(((struct kiosk_config *)0)->m)
 #define KEY_STR(n, m, chk) {n, VAL_STR, CFG_OFF(m), CFG_SIZE(m), 0, 0, NULL, chk}
@@ -54,6 +55,7 @@ struct loader {
 #define KEY_UINT(n, m, lo, hi, why) {n, VAL_UINT, CFG_OFF(m), 0, lo, hi, why, NULL}
 #define KEY_DBL(n, m, lo, hi, why) {n, VAL_DOUBLE, CFG_OFF(m), 0, lo, hi, why, NULL}
 #define KEY_BOOL(n, m) {n, VAL_BOOL, CFG_OFF(m), 0, 0, 1, NULL, NULL}
+/* clang-format on */
 
 static int check_site(struct ini_file *f, const char *key, const char *value);
 static int check_language(struct ini_file *f, const char *key, const char *value);
@@ -62,67 +64,80 @@ static int check_client_id(struct ini_file *f, const char *key, const char *valu
 static int check_topic(struct ini_file *f, const char *key, const char *value);
 static int check_pin_hash(struct ini_file *f, const char *key, const char *value);
 
-static const char compiled_ceiling_why[] = "the ceiling compiled into the kiosk, which no config can raise";
+static const char compiled_ceiling_why[] =
+    "the ceiling compiled into the kiosk, which no config can raise";
 static const char compiled_session_why[] = "the longest session the kiosk will ever run";
 
 /* Indexes into these tables are the key_line[] slots: keep the enums in step. */
 enum { K_SITE, K_PROGRAMS, K_SCREENING, K_STATE_DIR, K_PIN_HASH };
 static const struct key_spec kiosk_keys[] = {
-	KEY_STR("site", site, check_site),
-	KEY_PATH("programs", programs_file),
-	KEY_PATH("screening", screening_file),
-	KEY_PATH("state_dir", state_dir),
-	KEY_STR("staff_pin_hash", staff_pin_hash, check_pin_hash),
+    KEY_STR("site", site, check_site),
+    KEY_PATH("programs", programs_file),
+    KEY_PATH("screening", screening_file),
+    KEY_PATH("state_dir", state_dir),
+    KEY_STR("staff_pin_hash", staff_pin_hash, check_pin_hash),
 };
 
 static const struct key_spec display_keys[] = {
-	KEY_UINT("width", display.width, 320, 7680, NULL),
-	KEY_UINT("height", display.height, 240, 4320, NULL),
-	KEY_BOOL("fullscreen", display.fullscreen),
-	KEY_STR("language", display.language, check_language),
-	KEY_UINT("diagonal_mm", display.diagonal_mm, 50, 3000, NULL),
+    KEY_UINT("width", display.width, 320, 7680, NULL),
+    KEY_UINT("height", display.height, 240, 4320, NULL),
+    KEY_BOOL("fullscreen", display.fullscreen),
+    KEY_STR("language", display.language, check_language),
+    KEY_UINT("diagonal_mm", display.diagonal_mm, 50, 3000, NULL),
 };
 
 enum { M_ENABLED, M_HOST, M_PORT, M_CLIENT_ID, M_USERNAME, M_PASSWORD_FILE, M_TLS, M_CA_FILE };
 static const struct key_spec mqtt_keys[] = {
-	KEY_BOOL("enabled", mqtt.enabled),
-	KEY_STR("host", mqtt.host, check_host),
-	KEY_UINT("port", mqtt.port, 1, 65535, NULL),
-	KEY_STR("client_id", mqtt.client_id, check_client_id),
-	KEY_STR("username", mqtt.username, NULL),
-	KEY_PATH("password_file", mqtt.password_file),
-	KEY_BOOL("tls", mqtt.tls),
-	KEY_PATH("ca_file", mqtt.ca_file),
-	KEY_UINT("keepalive_s", mqtt.keepalive_s, 5, 3600, NULL),
-	KEY_STR("discovery_prefix", mqtt.discovery_prefix, check_topic),
+    KEY_BOOL("enabled", mqtt.enabled),
+    KEY_STR("host", mqtt.host, check_host),
+    KEY_UINT("port", mqtt.port, 1, 65535, NULL),
+    KEY_STR("client_id", mqtt.client_id, check_client_id),
+    KEY_STR("username", mqtt.username, NULL),
+    KEY_PATH("password_file", mqtt.password_file),
+    KEY_BOOL("tls", mqtt.tls),
+    KEY_PATH("ca_file", mqtt.ca_file),
+    KEY_UINT("keepalive_s", mqtt.keepalive_s, 5, 3600, NULL),
+    KEY_STR("discovery_prefix", mqtt.discovery_prefix, check_topic),
 };
 
-enum { L_CEILING, L_SESSION, L_FILL, L_RISE, L_VENT, L_RESIDUAL, L_PAUSE, L_PUMP, L_STUCK,
-       L_SENSOR_MIN, L_SENSOR_MAX, L_IDLE };
+enum {
+	L_CEILING,
+	L_SESSION,
+	L_FILL,
+	L_RISE,
+	L_VENT,
+	L_RESIDUAL,
+	L_PAUSE,
+	L_PUMP,
+	L_STUCK,
+	L_SENSOR_MIN,
+	L_SENSOR_MAX,
+	L_IDLE
+};
 static const struct key_spec limits_keys[] = {
-	KEY_DBL("ceiling_mmhg", limits.ceiling_mmhg, 20, KIOSK_COMPILED_CEILING_MMHG,
-	        compiled_ceiling_why),
-	KEY_UINT("max_session_s", limits.max_session_s, 60, KIOSK_COMPILED_MAX_SESSION_S,
-	         compiled_session_why),
-	KEY_UINT("max_fill_ms", limits.max_fill_ms, 1000, 120000, NULL),
-	KEY_DBL("max_rise_mmhg_per_s", limits.max_rise_mmhg_per_s, 10, 2000, NULL),
-	KEY_UINT("vent_ms", limits.vent_ms, 500, 60000, NULL),
-	KEY_DBL("residual_mmhg", limits.residual_mmhg, 1, 50, NULL),
-	KEY_UINT("max_pause_s", limits.max_pause_s, 10, 3600, NULL),
-	KEY_UINT("pump_max_on_ms", limits.pump_max_on_ms, 1000, 600000, NULL),
-	KEY_UINT("sensor_stuck_ms", limits.sensor_stuck_ms, 100, 60000, NULL),
-	KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
-	KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
-	KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
+    KEY_DBL("ceiling_mmhg", limits.ceiling_mmhg, 20, KIOSK_COMPILED_CEILING_MMHG,
+            compiled_ceiling_why),
+    KEY_UINT("max_session_s", limits.max_session_s, 60, KIOSK_COMPILED_MAX_SESSION_S,
+             compiled_session_why),
+    KEY_UINT("max_fill_ms", limits.max_fill_ms, 1000, 120000, NULL),
+    KEY_DBL("max_rise_mmhg_per_s", limits.max_rise_mmhg_per_s, 10, 2000, NULL),
+    KEY_UINT("vent_ms", limits.vent_ms, 500, 60000, NULL),
+    KEY_DBL("residual_mmhg", limits.residual_mmhg, 1, 50, NULL),
+    KEY_UINT("max_pause_s", limits.max_pause_s, 10, 3600, NULL),
+    KEY_UINT("pump_max_on_ms", limits.pump_max_on_ms, 1000, 600000, NULL),
+    KEY_UINT("sensor_stuck_ms", limits.sensor_stuck_ms, 100, 60000, NULL),
+    KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
+    KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
+    KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct section_spec sections[SEC_COUNT] = {
-	[SEC_KIOSK] = {"kiosk", kiosk_keys, COUNT(kiosk_keys)},
-	[SEC_DISPLAY] = {"display", display_keys, COUNT(display_keys)},
-	[SEC_MQTT] = {"mqtt", mqtt_keys, COUNT(mqtt_keys)},
-	[SEC_LIMITS] = {"limits", limits_keys, COUNT(limits_keys)},
+    [SEC_KIOSK] = {"kiosk", kiosk_keys, COUNT(kiosk_keys)},
+    [SEC_DISPLAY] = {"display", display_keys, COUNT(display_keys)},
+    [SEC_MQTT] = {"mqtt", mqtt_keys, COUNT(mqtt_keys)},
+    [SEC_LIMITS] = {"limits", limits_keys, COUNT(limits_keys)},
 };
 
 _Static_assert(COUNT(limits_keys) <= SECTION_MAX_KEYS, "key_line too small");
@@ -181,15 +196,19 @@ static int resolve_path(const char *dir, const char *value, char *out, size_t le
 static int check_site(struct ini_file *f, const char *key, const char *value)
 {
 	if (value[0] == '\0') {
-		ini_file_fail(f, "%s is empty; name the site with a-z, 0-9, '_' or '-', like site = "
-		                 "city-gym", key);
+		ini_file_fail(f,
+		              "%s is empty; name the site with a-z, 0-9, '_' or '-', like site = "
+		              "city-gym",
+		              key);
 		return -1;
 	}
 	for (const char *p = value; *p; p++) {
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
 		      *p == '-')) {
-			ini_file_fail(f, "%s = '%s' has '%c', which cannot go into an MQTT topic; use "
-			                 "only a-z, 0-9, '_' and '-'", key, value, *p);
+			ini_file_fail(f,
+			              "%s = '%s' has '%c', which cannot go into an MQTT topic; use "
+			              "only a-z, 0-9, '_' and '-'",
+			              key, value, *p);
 			return -1;
 		}
 	}
@@ -203,8 +222,8 @@ static int check_language(struct ini_file *f, const char *key, const char *value
 	for (size_t i = 2; ok && i < n; i++)
 		ok = isalpha((unsigned char)value[i]) || value[i] == '-';
 	if (!ok) {
-		ini_file_fail(f, "%s = '%s' is not a language code; write a code like en or de", key,
-		              value);
+		ini_file_fail(f, "%s = '%s' is not a language code; write a code like en or de",
+		              key, value);
 		return -1;
 	}
 	return 0;
@@ -213,8 +232,10 @@ static int check_language(struct ini_file *f, const char *key, const char *value
 static int check_host(struct ini_file *f, const char *key, const char *value)
 {
 	if (value[0] == '\0' || strpbrk(value, " \t/")) {
-		ini_file_fail(f, "%s = '%s' is not a host name; write a name or address like "
-		                 "localhost or 192.168.1.10", key, value);
+		ini_file_fail(f,
+		              "%s = '%s' is not a host name; write a name or address like "
+		              "localhost or 192.168.1.10",
+		              key, value);
 		return -1;
 	}
 	return 0;
@@ -224,8 +245,10 @@ static int check_client_id(struct ini_file *f, const char *key, const char *valu
 {
 	for (const char *p = value; *p; p++) {
 		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-')) {
-			ini_file_fail(f, "%s = '%s' has '%c'; use only letters, digits, '_' and '-', "
-			                 "or leave it out for recovery-kiosk-<site>", key, value, *p);
+			ini_file_fail(f,
+			              "%s = '%s' has '%c'; use only letters, digits, '_' and '-', "
+			              "or leave it out for recovery-kiosk-<site>",
+			              key, value, *p);
 			return -1;
 		}
 	}
@@ -239,8 +262,10 @@ static int check_topic(struct ini_file *f, const char *key, const char *value)
 	for (const char *p = value; ok && *p; p++)
 		ok = isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '/';
 	if (!ok) {
-		ini_file_fail(f, "%s = '%s' is not a topic prefix; use letters, digits, '_', '-' and "
-		                 "inner '/', like homeassistant", key, value);
+		ini_file_fail(f,
+		              "%s = '%s' is not a topic prefix; use letters, digits, '_', '-' and "
+		              "inner '/', like homeassistant",
+		              key, value);
 		return -1;
 	}
 	return 0;
@@ -272,8 +297,10 @@ static bool pin_hash_valid(const char *hash)
 static int check_pin_hash(struct ini_file *f, const char *key, const char *value)
 {
 	if (!pin_hash_valid(value)) {
-		ini_file_fail(f, "%s is not a crypt(3) hash; make one with: mkpasswd -m yescrypt "
-		                 "(package whois) and paste the whole $y$... line", key);
+		ini_file_fail(f,
+		              "%s is not a crypt(3) hash; make one with: mkpasswd -m yescrypt "
+		              "(package whois) and paste the whole $y$... line",
+		              key);
 		return -1;
 	}
 	return 0;
@@ -302,19 +329,23 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 		return 0;
 	case VAL_PATH:
 		if (resolve_path(ld->dir, value, field, k->size) < 0) {
-			ini_file_fail(f, "%s: the path is too long; use at most %zu characters", k->name,
-			              k->size - 1);
+			ini_file_fail(f, "%s: the path is too long; use at most %zu characters",
+			              k->name, k->size - 1);
 			return -1;
 		}
 		return 0;
 	case VAL_UINT:
 		if (ini_value_uint(value, &u) < 0) {
-			ini_file_fail(f, "%s = '%s' is not a whole number; write digits only, from %.0f "
-			                 "to %.0f", k->name, value, k->min, k->max);
+			ini_file_fail(
+			    f,
+			    "%s = '%s' is not a whole number; write digits only, from %.0f "
+			    "to %.0f",
+			    k->name, value, k->min, k->max);
 			return -1;
 		}
 		if ((double)u < k->min || (double)u > k->max) {
-			ini_file_fail(f, "%s = %lu is out of range; use a value from %.0f to %.0f%s%s",
+			ini_file_fail(f,
+			              "%s = %lu is out of range; use a value from %.0f to %.0f%s%s",
 			              k->name, u, k->min, k->max, k->max_why ? ", " : "",
 			              k->max_why ? k->max_why : "");
 			return -1;
@@ -323,8 +354,8 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 		return 0;
 	case VAL_DOUBLE:
 		if (ini_value_double(value, &d) < 0) {
-			ini_file_fail(f, "%s = '%s' is not a number; write a number like %g", k->name,
-			              value, k->max);
+			ini_file_fail(f, "%s = '%s' is not a number; write a number like %g",
+			              k->name, value, k->max);
 			return -1;
 		}
 		if (d < k->min || d > k->max) {
@@ -337,8 +368,8 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 		return 0;
 	case VAL_BOOL:
 		if (ini_value_bool(value, &b) < 0) {
-			ini_file_fail(f, "%s = '%s' is not true or false; write true or false", k->name,
-			              value);
+			ini_file_fail(f, "%s = '%s' is not true or false; write true or false",
+			              k->name, value);
 			return -1;
 		}
 		*(bool *)(void *)field = b;
@@ -356,13 +387,16 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 	if (strncmp(name, "station.", 8) == 0) {
 		ld->sec = SEC_STATION;
 		if (ld->station_count == KIOSK_MAX_STATIONS) {
-			ini_file_fail(f, "more than %d stations; one kiosk drives at most %d, so remove "
-			                 "this one or run a second kiosk", KIOSK_MAX_STATIONS,
-			              KIOSK_MAX_STATIONS);
+			ini_file_fail(
+			    f,
+			    "more than %d stations; one kiosk drives at most %d, so remove "
+			    "this one or run a second kiosk",
+			    KIOSK_MAX_STATIONS, KIOSK_MAX_STATIONS);
 			return -1;
 		}
 		ld->station = &ld->stations[ld->station_count];
-		if (station_build_begin(f, ld->station, name + 8, ld->stations, ld->station_count) < 0)
+		if (station_build_begin(f, ld->station, name + 8, ld->stations, ld->station_count) <
+		    0)
 			return -1;
 		ld->station_count++;
 		return 0;
@@ -371,8 +405,11 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 		if (strcmp(name, sections[s].name) != 0)
 			continue;
 		if (ld->section_line[s]) {
-			ini_file_fail(f, "section [%s] appears twice (first on line %u); merge the two "
-			                 "into one", name, ld->section_line[s]);
+			ini_file_fail(
+			    f,
+			    "section [%s] appears twice (first on line %u); merge the two "
+			    "into one",
+			    name, ld->section_line[s]);
 			return -1;
 		}
 		ld->sec = (enum section_id)s;
@@ -380,8 +417,10 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 		return 0;
 	}
 	ld->sec = SEC_NONE;
-	ini_file_fail(f, "unknown section [%s]; use [kiosk], [display], [mqtt], [limits] or "
-	                 "[station.N] with N a station number", name);
+	ini_file_fail(f,
+	              "unknown section [%s]; use [kiosk], [display], [mqtt], [limits] or "
+	              "[station.N] with N a station number",
+	              name);
 	return -1;
 }
 
@@ -393,13 +432,17 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	const char *names[SECTION_MAX_KEYS];
 
 	if (continuation) {
-		ini_file_fail(f, "this line starts with a space, so it reads as more of '%s' above; "
-		                 "remove the leading spaces", key);
+		ini_file_fail(f,
+		              "this line starts with a space, so it reads as more of '%s' above; "
+		              "remove the leading spaces",
+		              key);
 		return -1;
 	}
 	if (ld->sec == SEC_NONE) {
-		ini_file_fail(f, "'%s' is outside any section; put it under [kiosk], [display], "
-		                 "[mqtt], [limits] or [station.N]", key);
+		ini_file_fail(f,
+		              "'%s' is outside any section; put it under [kiosk], [display], "
+		              "[mqtt], [limits] or [station.N]",
+		              key);
 		return -1;
 	}
 	if (ld->sec == SEC_STATION)
@@ -411,7 +454,8 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 		if (strcmp(key, sp->keys[i].name) != 0)
 			continue;
 		if (ld->key_line[ld->sec][i]) {
-			ini_file_fail(f, "%s is set twice in [%s] (first on line %u); keep only one",
+			ini_file_fail(f,
+			              "%s is set twice in [%s] (first on line %u); keep only one",
 			              key, section, ld->key_line[ld->sec][i]);
 			return -1;
 		}
@@ -420,10 +464,13 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	}
 	const char *near = ini_file_suggest(key, names, sp->count);
 	if (near)
-		ini_file_fail(f, "unknown key '%s' in [%s]; did you mean '%s'?", key, section, near);
+		ini_file_fail(f, "unknown key '%s' in [%s]; did you mean '%s'?", key, section,
+		              near);
 	else
-		ini_file_fail(f, "unknown key '%s' in [%s]; remove it (the keys of [%s] are listed "
-		                 "in assets/kiosk.conf)", key, section, section);
+		ini_file_fail(f,
+		              "unknown key '%s' in [%s]; remove it (the keys of [%s] are listed "
+		              "in assets/kiosk.conf)",
+		              key, section, section);
 	return -1;
 }
 
@@ -437,8 +484,8 @@ static unsigned int where(const struct loader *ld, enum section_id s, int k)
 	return ld->section_line[s] ? ld->section_line[s] : 1;
 }
 
-static int check_readable(struct ini_file *f, unsigned int line, const char *key,
-                          const char *path, const char *fix)
+static int check_readable(struct ini_file *f, unsigned int line, const char *key, const char *path,
+                          const char *fix)
 {
 	FILE *fp = fopen(path, "re");
 	if (!fp) {
@@ -482,17 +529,17 @@ static int finish_kiosk(struct ini_file *f, struct loader *ld)
 	struct kiosk_config *cfg = ld->cfg;
 
 	if (!ld->key_line[SEC_KIOSK][K_PIN_HASH]) {
-		ini_file_fail_at(f, where(ld, SEC_KIOSK, -1),
-		                 "no staff_pin_hash in [kiosk]; add staff_pin_hash = <the output of "
-		                 "mkpasswd -m yescrypt> so staff can approve and reset");
+		ini_file_fail_at(
+		    f, where(ld, SEC_KIOSK, -1),
+		    "no staff_pin_hash in [kiosk]; add staff_pin_hash = <the output of "
+		    "mkpasswd -m yescrypt> so staff can approve and reset");
 		return -1;
 	}
 	if (check_readable(f, where(ld, SEC_KIOSK, K_PROGRAMS), "programs", cfg->programs_file,
 	                   "set programs = <path> in [kiosk] (relative paths start at the "
 	                   "config file's folder)") < 0)
 		return -1;
-	if (check_readable(f, where(ld, SEC_KIOSK, K_SCREENING), "screening",
-	                   cfg->screening_file,
+	if (check_readable(f, where(ld, SEC_KIOSK, K_SCREENING), "screening", cfg->screening_file,
 	                   "set screening = <path> in [kiosk] (relative paths start at the "
 	                   "config file's folder)") < 0)
 		return -1;
@@ -555,9 +602,9 @@ static int on_finish(struct ini_file *f, void *user)
 int kiosk_config_load(struct kiosk_config *cfg, const char *path, char *err, size_t err_len)
 {
 	static const struct ini_file_handler handler = {
-		.section = on_section,
-		.key = on_key,
-		.finish = on_finish,
+	    .section = on_section,
+	    .key = on_key,
+	    .finish = on_finish,
 	};
 	struct loader *ld;
 	const char *slash;
@@ -568,8 +615,9 @@ int kiosk_config_load(struct kiosk_config *cfg, const char *path, char *err, siz
 		err[0] = '\0';
 	if (strlen(path) >= sizeof(cfg->path)) {
 		if (err && err_len)
-			snprintf(err, err_len, "%s: the path is too long; use at most %zu characters",
-			         path, sizeof(cfg->path) - 1);
+			snprintf(err, err_len,
+			         "%s: the path is too long; use at most %zu characters", path,
+			         sizeof(cfg->path) - 1);
 		return -ENAMETOOLONG;
 	}
 	ld = calloc(1, sizeof(*ld));
@@ -585,8 +633,8 @@ int kiosk_config_load(struct kiosk_config *cfg, const char *path, char *err, siz
 	else
 		snprintf(ld->dir, sizeof(ld->dir), "%.*s", (int)(slash - path), path);
 	/* The defaults are relative to the config file too. */
-	if (resolve_path(ld->dir, "programs.conf", cfg->programs_file,
-	                 sizeof(cfg->programs_file)) < 0 ||
+	if (resolve_path(ld->dir, "programs.conf", cfg->programs_file, sizeof(cfg->programs_file)) <
+	        0 ||
 	    resolve_path(ld->dir, "screening.conf", cfg->screening_file,
 	                 sizeof(cfg->screening_file)) < 0) {
 		if (err && err_len)

@@ -21,35 +21,35 @@ enum {
 };
 
 static const char *const station_keys[SK_COUNT] = {
-	[SK_NAME] = "name",
-	[SK_CHIP] = "chip",
-	[SK_PUMP] = "pump",
-	[SK_EXHAUST] = "exhaust",
-	[SK_ZONES] = "zones",
-	[SK_ZONE1] = "zone1",
-	[SK_ZONE1 + 1] = "zone2",
-	[SK_ZONE1 + 2] = "zone3",
-	[SK_ZONE1 + 3] = "zone4",
-	[SK_ZONE1 + 4] = "zone5",
-	[SK_ZONE1 + 5] = "zone6",
-	[SK_ZONE1 + 6] = "zone7",
-	[SK_ZONE8] = "zone8",
-	[SK_ACTIVE_LOW] = "active_low",
-	[SK_SENSOR] = "sensor",
-	[SK_SENSOR_CLOCK] = "sensor_clock",
-	[SK_SENSOR_DATA] = "sensor_data",
-	[SK_SENSOR_OFFSET] = "sensor_offset",
-	[SK_SENSOR_SCALE] = "sensor_mmhg_per_count",
-	[SK_OPEN_LOOP] = "open_loop_fill_ms",
-	[SK_STOP_BUTTON] = "stop_button",
-	[SK_STOP_ACTIVE_LOW] = "stop_button_active_low",
-	[SK_STOP_BIAS] = "stop_button_bias",
-	[SK_STOP_DEBOUNCE] = "stop_button_debounce_ms",
+    [SK_NAME] = "name",
+    [SK_CHIP] = "chip",
+    [SK_PUMP] = "pump",
+    [SK_EXHAUST] = "exhaust",
+    [SK_ZONES] = "zones",
+    [SK_ZONE1] = "zone1",
+    [SK_ZONE1 + 1] = "zone2",
+    [SK_ZONE1 + 2] = "zone3",
+    [SK_ZONE1 + 3] = "zone4",
+    [SK_ZONE1 + 4] = "zone5",
+    [SK_ZONE1 + 5] = "zone6",
+    [SK_ZONE1 + 6] = "zone7",
+    [SK_ZONE8] = "zone8",
+    [SK_ACTIVE_LOW] = "active_low",
+    [SK_SENSOR] = "sensor",
+    [SK_SENSOR_CLOCK] = "sensor_clock",
+    [SK_SENSOR_DATA] = "sensor_data",
+    [SK_SENSOR_OFFSET] = "sensor_offset",
+    [SK_SENSOR_SCALE] = "sensor_mmhg_per_count",
+    [SK_OPEN_LOOP] = "open_loop_fill_ms",
+    [SK_STOP_BUTTON] = "stop_button",
+    [SK_STOP_ACTIVE_LOW] = "stop_button_active_low",
+    [SK_STOP_BIAS] = "stop_button_bias",
+    [SK_STOP_DEBOUNCE] = "stop_button_debounce_ms",
 };
 
 static const char *const active_low_roles[] = {
-	"none", "pump", "exhaust", "zones", "sensor_clock", "sensor_data",
-	"zone1", "zone2", "zone3", "zone4", "zone5", "zone6", "zone7", "zone8",
+    "none",  "pump",  "exhaust", "zones", "sensor_clock", "sensor_data", "zone1",
+    "zone2", "zone3", "zone4",   "zone5", "zone6",        "zone7",       "zone8",
 };
 
 /* Next comma-separated item of *p, trimmed, into buf.  Returns 1 for an
@@ -84,8 +84,10 @@ static int parse_pin(struct ini_file *f, const char *key, const char *item, stru
 	unsigned long v;
 
 	if (item[0] == '\0') {
-		ini_file_fail(f, "%s has an empty entry; write a line offset like 17, or chip:offset "
-		                 "like mcp23017:3", key);
+		ini_file_fail(f,
+		              "%s has an empty entry; write a line offset like 17, or chip:offset "
+		              "like mcp23017:3",
+		              key);
 		return -1;
 	}
 	if (colon) {
@@ -93,17 +95,23 @@ static int parse_pin(struct ini_file *f, const char *key, const char *item, stru
 		while (n > 0 && isspace((unsigned char)item[n - 1]))
 			n--;
 		if (n == 0 || n >= carry_len) {
-			ini_file_fail(f, "%s = '%s': the chip name before ':' is %s; write chip:offset "
-			                 "like mcp23017:3", key, item, n == 0 ? "empty" : "too long");
+			ini_file_fail(
+			    f,
+			    "%s = '%s': the chip name before ':' is %s; write chip:offset "
+			    "like mcp23017:3",
+			    key, item, n == 0 ? "empty" : "too long");
 			return -1;
 		}
 		for (size_t i = 0; i < n; i++) {
 			char c = item[i];
 			if (!(isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
 			      c == '/')) {
-				ini_file_fail(f, "%s = '%s': '%.*s' is not a chip name; use a name like "
-				                 "gpiochip0, a path like /dev/gpiochip2 or a label like "
-				                 "mcp23017", key, item, (int)n, item);
+				ini_file_fail(
+				    f,
+				    "%s = '%s': '%.*s' is not a chip name; use a name like "
+				    "gpiochip0, a path like /dev/gpiochip2 or a label like "
+				    "mcp23017",
+				    key, item, (int)n, item);
 				return -1;
 			}
 		}
@@ -114,9 +122,10 @@ static int parse_pin(struct ini_file *f, const char *key, const char *item, stru
 			num++;
 	}
 	if (ini_value_uint(num, &v) < 0 || v > LINE_OFFSET_MAX) {
-		ini_file_fail(f, "%s = '%s' is not a GPIO line; write the line offset on its chip "
-		                 "(0 to %u) like 17, or chip:offset like mcp23017:3", key, item,
-		              LINE_OFFSET_MAX);
+		ini_file_fail(f,
+		              "%s = '%s' is not a GPIO line; write the line offset on its chip "
+		              "(0 to %u) like 17, or chip:offset like mcp23017:3",
+		              key, item, LINE_OFFSET_MAX);
 		return -1;
 	}
 	snprintf(pin->chip, sizeof(pin->chip), "%s", carry);
@@ -129,8 +138,8 @@ static int parse_one_pin(struct ini_file *f, const char *key, const char *value,
 {
 	char carry[sizeof(pin->chip)] = "";
 	if (strchr(value, ',')) {
-		ini_file_fail(f, "%s takes one line, not a list; write %s = 17 or %s = chip:17", key,
-		              key, key);
+		ini_file_fail(f, "%s takes one line, not a list; write %s = 17 or %s = chip:17",
+		              key, key, key);
 		return -1;
 	}
 	return parse_pin(f, key, value, pin, carry, sizeof(carry));
@@ -146,13 +155,16 @@ static int parse_zone_list(struct ini_file *f, struct station_build *sb, const c
 
 	while ((r = next_item(&p, item, sizeof(item))) != 0) {
 		if (r < 0) {
-			ini_file_fail(f, "zones has an entry that is too long; write lines like 17 or "
-			                 "mcp23017:3");
+			ini_file_fail(f,
+			              "zones has an entry that is too long; write lines like 17 or "
+			              "mcp23017:3");
 			return -1;
 		}
 		if (n == STATION_MAX_ZONES) {
-			ini_file_fail(f, "zones lists more than %d lines; a station drives 1 to %d "
-			                 "zones, so remove some", STATION_MAX_ZONES, STATION_MAX_ZONES);
+			ini_file_fail(f,
+			              "zones lists more than %d lines; a station drives 1 to %d "
+			              "zones, so remove some",
+			              STATION_MAX_ZONES, STATION_MAX_ZONES);
 			return -1;
 		}
 		if (parse_pin(f, "zones", item, &sb->cfg.pins.zones[n], carry, sizeof(carry)) < 0)
@@ -179,10 +191,13 @@ static int parse_active_low(struct ini_file *f, struct station_build *sb, const 
 			const char *near = r > 0 ? ini_file_suggest(item, active_low_roles,
 			                                            COUNT(active_low_roles))
 			                         : NULL;
-			ini_file_fail(f, "active_low: '%s' is not a line role%s%s%s; list roles from "
-			                 "pump, exhaust, zones, zone1..zone8, sensor_clock, sensor_data "
-			                 "(or none)", r > 0 ? item : "?", near ? " (did you mean '" : "",
-			              near ? near : "", near ? "'?)" : "");
+			ini_file_fail(
+			    f,
+			    "active_low: '%s' is not a line role%s%s%s; list roles from "
+			    "pump, exhaust, zones, zone1..zone8, sensor_clock, sensor_data "
+			    "(or none)",
+			    r > 0 ? item : "?", near ? " (did you mean '" : "", near ? near : "",
+			    near ? "'?)" : "");
 			return -1;
 		}
 		if (i == 0)
@@ -193,14 +208,16 @@ static int parse_active_low(struct ini_file *f, struct station_build *sb, const 
 			sb->active_low_zones |= 1u << (i - 6);
 		any = true;
 		if (none && (sb->active_low_roles || sb->active_low_zones)) {
-			ini_file_fail(f, "active_low mixes none with line roles; write either none or "
-			                 "the roles");
+			ini_file_fail(f,
+			              "active_low mixes none with line roles; write either none or "
+			              "the roles");
 			return -1;
 		}
 	}
 	if (!any) {
-		ini_file_fail(f, "active_low is empty; list roles like pump, exhaust, zones, or write "
-		                 "none");
+		ini_file_fail(f,
+		              "active_low is empty; list roles like pump, exhaust, zones, or write "
+		              "none");
 		return -1;
 	}
 	return 0;
@@ -222,14 +239,18 @@ int station_build_begin(struct ini_file *f, struct station_build *sb, const char
 	unsigned long n;
 
 	if (ini_value_uint(number_text, &n) < 0 || n < 1 || n > 99) {
-		ini_file_fail(f, "[station.%s]: the station number must be a whole number from 1 to "
-		                 "99, like [station.1]", number_text);
+		ini_file_fail(f,
+		              "[station.%s]: the station number must be a whole number from 1 to "
+		              "99, like [station.1]",
+		              number_text);
 		return -1;
 	}
 	for (size_t i = 0; i < earlier_count; i++) {
 		if (earlier[i].cfg.number == n) {
-			ini_file_fail(f, "[station.%lu] appears twice (first on line %u); give every "
-			                 "station its own number", n, earlier[i].section_line);
+			ini_file_fail(f,
+			              "[station.%lu] appears twice (first on line %u); give every "
+			              "station its own number",
+			              n, earlier[i].section_line);
 			return -1;
 		}
 	}
@@ -244,8 +265,8 @@ int station_build_begin(struct ini_file *f, struct station_build *sb, const char
 	return 0;
 }
 
-static int set_station_value(struct ini_file *f, struct station_build *sb, int k,
-                             const char *key, const char *value)
+static int set_station_value(struct ini_file *f, struct station_build *sb, int k, const char *key,
+                             const char *value)
 {
 	static const char *const sensors[] = {"none", "hx710b", "sim"};
 	static const char *const biases[] = {"as-is", "disabled", "pull-up", "pull-down"};
@@ -257,8 +278,10 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 	switch (k) {
 	case SK_NAME:
 		if (value[0] == '\0' || strlen(value) >= sizeof(sb->cfg.name)) {
-			ini_file_fail(f, "name must be 1 to %zu characters; shorten it, like name = "
-			                 "Station 1", sizeof(sb->cfg.name) - 1);
+			ini_file_fail(f,
+			              "name must be 1 to %zu characters; shorten it, like name = "
+			              "Station 1",
+			              sizeof(sb->cfg.name) - 1);
 			return -1;
 		}
 		snprintf(sb->cfg.name, sizeof(sb->cfg.name), "%s", value);
@@ -270,8 +293,11 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		snprintf(probe, sizeof(probe), "%.63s:0", value);
 		if (value[0] == '\0' || strchr(value, ':') || strlen(value) >= sizeof(sb->chip) ||
 		    parse_pin(f, key, probe, &tmp, carry, sizeof(carry)) < 0) {
-			ini_file_fail(f, "chip = '%s' is not a chip name; use a name like gpiochip0, a "
-			                 "path like /dev/gpiochip2 or a label like mcp23017", value);
+			ini_file_fail(
+			    f,
+			    "chip = '%s' is not a chip name; use a name like gpiochip0, a "
+			    "path like /dev/gpiochip2 or a label like mcp23017",
+			    value);
 			return -1;
 		}
 		snprintf(sb->chip, sizeof(sb->chip), "%s", value);
@@ -297,25 +323,30 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		return parse_one_pin(f, key, value, &pins->sensor_data);
 	case SK_SENSOR_OFFSET:
 		if (ini_value_double(value, &d) < 0 || d < -16777216.0 || d > 16777216.0) {
-			ini_file_fail(f, "sensor_offset = '%s' is not a raw ADC reading; write the "
-			                 "counts read at 0 mmHg, from -16777216 to 16777216", value);
+			ini_file_fail(f,
+			              "sensor_offset = '%s' is not a raw ADC reading; write the "
+			              "counts read at 0 mmHg, from -16777216 to 16777216",
+			              value);
 			return -1;
 		}
 		pins->sensor_offset_counts = d;
 		return 0;
 	case SK_SENSOR_SCALE:
 		if (ini_value_double(value, &d) < 0 || d == 0.0 || d < -1.0 || d > 1.0) {
-			ini_file_fail(f, "sensor_mmhg_per_count = '%s' is not a calibration factor; "
-			                 "write a non-zero number between -1 and 1 from calibration, "
-			                 "like 0.0000358", value);
+			ini_file_fail(f,
+			              "sensor_mmhg_per_count = '%s' is not a calibration factor; "
+			              "write a non-zero number between -1 and 1 from calibration, "
+			              "like 0.0000358",
+			              value);
 			return -1;
 		}
 		pins->sensor_mmhg_per_count = d;
 		return 0;
 	case SK_OPEN_LOOP:
 		if (ini_value_uint(value, &u) < 0 || u < 100 || u > 120000) {
-			ini_file_fail(f, "open_loop_fill_ms = '%s' is not a fill time; write the "
-			                 "milliseconds one zone takes to fill, from 100 to 120000",
+			ini_file_fail(f,
+			              "open_loop_fill_ms = '%s' is not a fill time; write the "
+			              "milliseconds one zone takes to fill, from 100 to 120000",
 			              value);
 			return -1;
 		}
@@ -343,8 +374,11 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		return 0;
 	case SK_STOP_DEBOUNCE:
 		if (ini_value_uint(value, &u) < 0 || u > 1000) {
-			ini_file_fail(f, "%s = '%s' is out of range; write milliseconds from 0 to 1000, "
-			                 "like 20", key, value);
+			ini_file_fail(
+			    f,
+			    "%s = '%s' is out of range; write milliseconds from 0 to 1000, "
+			    "like 20",
+			    key, value);
 			return -1;
 		}
 		pins->stop_button_debounce_ms = (unsigned int)u;
@@ -366,37 +400,46 @@ int station_build_key(struct ini_file *f, struct station_build *sb, const char *
 	if (k == SK_COUNT) {
 		const char *near = ini_file_suggest(key, station_keys, SK_COUNT);
 		if (near)
-			ini_file_fail(f, "unknown key '%s' in [station.%u]; did you mean '%s'?", key,
-			              sb->cfg.number, near);
+			ini_file_fail(f, "unknown key '%s' in [station.%u]; did you mean '%s'?",
+			              key, sb->cfg.number, near);
 		else
-			ini_file_fail(f, "unknown key '%s' in [station.%u]; remove it (the station keys "
-			                 "are listed in assets/kiosk.conf)", key, sb->cfg.number);
+			ini_file_fail(
+			    f,
+			    "unknown key '%s' in [station.%u]; remove it (the station keys "
+			    "are listed in assets/kiosk.conf)",
+			    key, sb->cfg.number);
 		return -1;
 	}
 	if (sb->key_line[k]) {
-		ini_file_fail(f, "%s is set twice in [station.%u] (first on line %u); keep only one",
+		ini_file_fail(f,
+		              "%s is set twice in [station.%u] (first on line %u); keep only one",
 		              key, sb->cfg.number, sb->key_line[k]);
 		return -1;
 	}
 	if (k == SK_ZONES || (k >= SK_ZONE1 && k <= SK_ZONE8)) {
 		for (int z = SK_ZONE1; z <= SK_ZONE8; z++) {
 			if (k == SK_ZONES && sb->key_line[z]) {
-				ini_file_fail(f, "zones and %s both give zone lines (line %u); use one "
-				                 "form: zones = 17, 27, 22 or zone1 = 17, zone2 = 27 ...",
-				              station_keys[z], sb->key_line[z]);
+				ini_file_fail(
+				    f,
+				    "zones and %s both give zone lines (line %u); use one "
+				    "form: zones = 17, 27, 22 or zone1 = 17, zone2 = 27 ...",
+				    station_keys[z], sb->key_line[z]);
 				return -1;
 			}
 			if (k != SK_ZONES && z > k && sb->key_line[z]) {
-				ini_file_fail(f, "%s comes after %s (line %u); list zones in order from "
-				                 "zone1 at the foot up to the thigh", key, station_keys[z],
-				              sb->key_line[z]);
+				ini_file_fail(
+				    f,
+				    "%s comes after %s (line %u); list zones in order from "
+				    "zone1 at the foot up to the thigh",
+				    key, station_keys[z], sb->key_line[z]);
 				return -1;
 			}
 		}
 		if (k != SK_ZONES && sb->key_line[SK_ZONES]) {
-			ini_file_fail(f, "zones and %s both give zone lines (line %u); use one form: "
-			                 "zones = 17, 27, 22 or zone1 = 17, zone2 = 27 ...", key,
-			              sb->key_line[SK_ZONES]);
+			ini_file_fail(f,
+			              "zones and %s both give zone lines (line %u); use one form: "
+			              "zones = 17, 27, 22 or zone1 = 17, zone2 = 27 ...",
+			              key, sb->key_line[SK_ZONES]);
 			return -1;
 		}
 	}
@@ -422,9 +465,11 @@ static int finish_zones(struct ini_file *f, struct station_build *sb)
 			if (!sb->key_line[SK_ZONE1 + z])
 				continue;
 			if (z > 0 && !sb->key_line[SK_ZONE1 + z - 1]) {
-				ini_file_fail_at(f, sb->key_line[SK_ZONE1 + z],
-				                 "zone%d is set but zone%d is not; number the zones 1, 2, "
-				                 "3 ... from the foot up with no gap", z + 1, z);
+				ini_file_fail_at(
+				    f, sb->key_line[SK_ZONE1 + z],
+				    "zone%d is set but zone%d is not; number the zones 1, 2, "
+				    "3 ... from the foot up with no gap",
+				    z + 1, z);
 				return -1;
 			}
 			count++;
@@ -434,18 +479,20 @@ static int finish_zones(struct ini_file *f, struct station_build *sb)
 	if (pins->zone_count == 0) {
 		ini_file_fail_at(f, key_or_section(sb, SK_ZONES),
 		                 "[station.%u] has no zone lines; add zones = <lines from foot to "
-		                 "thigh>, like zones = 17, 27, 22, 23 (1 to %d zones)", n,
-		                 STATION_MAX_ZONES);
+		                 "thigh>, like zones = 17, 27, 22, 23 (1 to %d zones)",
+		                 n, STATION_MAX_ZONES);
 		return -1;
 	}
 	for (size_t z = 0; z < pins->zone_count; z++) {
-		bool on = (sb->active_low_roles & STATION_AL_ZONES) || (sb->active_low_zones >> z & 1u);
+		bool on =
+		    (sb->active_low_roles & STATION_AL_ZONES) || (sb->active_low_zones >> z & 1u);
 		pins->zones[z].active_low = on;
 	}
 	if (sb->active_low_zones >> pins->zone_count) {
 		ini_file_fail_at(f, sb->key_line[SK_ACTIVE_LOW],
 		                 "active_low names a zone that [station.%u] does not have (it has "
-		                 "%zu zones); remove it", n, pins->zone_count);
+		                 "%zu zones); remove it",
+		                 n, pins->zone_count);
 		return -1;
 	}
 	return 0;
@@ -462,16 +509,19 @@ static int finish_sensor(struct ini_file *f, struct station_build *sb,
 	if (pins->sensor != SENSOR_HX710B) {
 		for (size_t i = 0; i < COUNT(hx_keys); i++) {
 			if (sb->key_line[hx_keys[i]]) {
-				ini_file_fail_at(f, sb->key_line[hx_keys[i]],
-				                 "%s is only used with sensor = hx710b; remove it or set "
-				                 "sensor = hx710b", station_keys[hx_keys[i]]);
+				ini_file_fail_at(
+				    f, sb->key_line[hx_keys[i]],
+				    "%s is only used with sensor = hx710b; remove it or set "
+				    "sensor = hx710b",
+				    station_keys[hx_keys[i]]);
 				return -1;
 			}
 		}
 		if (sb->active_low_roles & (STATION_AL_SENSOR_CLOCK | STATION_AL_SENSOR_DATA)) {
 			ini_file_fail_at(f, sb->key_line[SK_ACTIVE_LOW],
 			                 "active_low names a sensor line but [station.%u] has no "
-			                 "hx710b sensor; remove it", n);
+			                 "hx710b sensor; remove it",
+			                 n);
 			return -1;
 		}
 	} else {
@@ -482,10 +532,11 @@ static int finish_sensor(struct ini_file *f, struct station_build *sb,
 			return -1;
 		}
 		if (!sb->key_line[SK_SENSOR_SCALE]) {
-			ini_file_fail_at(f, key_or_section(sb, SK_SENSOR),
-			                 "sensor = hx710b needs its calibration; add "
-			                 "sensor_mmhg_per_count (and sensor_offset) as measured, see "
-			                 "the calibration note in assets/kiosk.conf");
+			ini_file_fail_at(
+			    f, key_or_section(sb, SK_SENSOR),
+			    "sensor = hx710b needs its calibration; add "
+			    "sensor_mmhg_per_count (and sensor_offset) as measured, see "
+			    "the calibration note in assets/kiosk.conf");
 			return -1;
 		}
 		pins->sensor_clock.active_low = sb->active_low_roles & STATION_AL_SENSOR_CLOCK;
@@ -493,16 +544,19 @@ static int finish_sensor(struct ini_file *f, struct station_build *sb,
 	}
 	if (pins->sensor == SENSOR_NONE) {
 		if (!sb->key_line[SK_OPEN_LOOP]) {
-			ini_file_fail_at(f, key_or_section(sb, SK_SENSOR),
-			                 "[station.%u] has no sensor, so it runs open loop and needs "
-			                 "open_loop_fill_ms = <ms to fill one zone>, like 2500", n);
+			ini_file_fail_at(
+			    f, key_or_section(sb, SK_SENSOR),
+			    "[station.%u] has no sensor, so it runs open loop and needs "
+			    "open_loop_fill_ms = <ms to fill one zone>, like 2500",
+			    n);
 			return -1;
 		}
 		if (sb->cfg.open_loop_fill_ms > limits->max_fill_ms) {
-			ini_file_fail_at(f, sb->key_line[SK_OPEN_LOOP],
-			                 "open_loop_fill_ms (%u) is longer than max_fill_ms (%u) in "
-			                 "[limits]; shorten it", sb->cfg.open_loop_fill_ms,
-			                 limits->max_fill_ms);
+			ini_file_fail_at(
+			    f, sb->key_line[SK_OPEN_LOOP],
+			    "open_loop_fill_ms (%u) is longer than max_fill_ms (%u) in "
+			    "[limits]; shorten it",
+			    sb->cfg.open_loop_fill_ms, limits->max_fill_ms);
 			return -1;
 		}
 	} else if (sb->key_line[SK_OPEN_LOOP]) {
@@ -524,18 +578,21 @@ static int finish_one(struct ini_file *f, struct station_build *sb,
 
 	if (!sb->key_line[SK_PUMP] || !sb->key_line[SK_EXHAUST]) {
 		const char *what = !sb->key_line[SK_PUMP] ? "pump" : "exhaust";
-		ini_file_fail_at(f, sb->section_line,
-		                 "[station.%u] has no %s line; add %s = <line offset>, like %s = %d",
-		                 n, what, what, what, !sb->key_line[SK_PUMP] ? 5 : 6);
+		ini_file_fail_at(
+		    f, sb->section_line,
+		    "[station.%u] has no %s line; add %s = <line offset>, like %s = %d", n, what,
+		    what, what, !sb->key_line[SK_PUMP] ? 5 : 6);
 		return -1;
 	}
 	if (finish_zones(f, sb) < 0 || finish_sensor(f, sb, limits) < 0)
 		return -1;
 	for (size_t i = 0; i < COUNT(button_keys); i++) {
 		if (!pins->has_stop_button && sb->key_line[button_keys[i]]) {
-			ini_file_fail_at(f, sb->key_line[button_keys[i]],
-			                 "%s is set but stop_button is not; add stop_button = <line> "
-			                 "or remove it", station_keys[button_keys[i]]);
+			ini_file_fail_at(
+			    f, sb->key_line[button_keys[i]],
+			    "%s is set but stop_button is not; add stop_button = <line> "
+			    "or remove it",
+			    station_keys[button_keys[i]]);
 			return -1;
 		}
 	}
@@ -626,11 +683,12 @@ static int check_lines_unique(struct ini_file *f, const struct station_build *al
 		}
 	}
 	if (worst_b) {
-		ini_file_fail_at(f, worst_b->line,
-		                 "%s line %u for station.%u %s is already used by station.%u %s "
-		                 "(line %u); give every pump, valve, sensor and button its own line",
-		                 worst_b->chip, worst_b->offset, worst_b->station, worst_b->role,
-		                 worst_a->station, worst_a->role, worst_a->line);
+		ini_file_fail_at(
+		    f, worst_b->line,
+		    "%s line %u for station.%u %s is already used by station.%u %s "
+		    "(line %u); give every pump, valve, sensor and button its own line",
+		    worst_b->chip, worst_b->offset, worst_b->station, worst_b->role,
+		    worst_a->station, worst_a->role, worst_a->line);
 		return -1;
 	}
 	return 0;
@@ -659,7 +717,7 @@ void station_build_sort(struct station_build *all, size_t count)
 /* ---- description -------------------------------------------------------- */
 
 static void appendf(char *out, size_t len, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void appendf(char *out, size_t len, size_t *pos, const char *fmt, ...)
 {

@@ -43,7 +43,7 @@ enum station_key {
 
 struct station_build {
 	struct station_config cfg;
-	char chip[64];              /* chip for lines given without "chip:" */
+	char chip[64]; /* chip for lines given without "chip:" */
 	unsigned int section_line;
 	unsigned int key_line[SK_COUNT]; /* 0 = not set */
 	unsigned int active_low_roles;   /* STATION_AL_* bits */

@@ -27,7 +27,7 @@ struct ini_file {
 };
 
 static void fail_va(struct ini_file *f, unsigned int line, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 
 static void fail_va(struct ini_file *f, unsigned int line, const char *fmt, va_list ap)
 {
@@ -194,7 +194,8 @@ static void classify_line(struct ini_file *f, char *line)
 		f->section[n] = '\0';
 		f->prev_key = false;
 		if (!f->failed && f->h->section && f->h->section(f, f->user, f->section) < 0)
-			ini_file_fail(f, "section [%s] is not valid here; check the file's comments",
+			ini_file_fail(f,
+			              "section [%s] is not valid here; check the file's comments",
 			              f->section);
 		return;
 	}
@@ -210,8 +211,9 @@ static void classify_line(struct ini_file *f, char *line)
 	end = p + strlen(p);
 	while (end > p && isspace((unsigned char)end[-1]))
 		end--;
-	ini_file_fail(f, "'%.*s' is not a setting; write it as key = value (or start a comment with #)",
-	              (int)(end - p > 60 ? 60 : end - p), p);
+	ini_file_fail(
+	    f, "'%.*s' is not a setting; write it as key = value (or start a comment with #)",
+	    (int)(end - p > 60 ? 60 : end - p), p);
 }
 
 static char *read_line(char *str, int num, void *stream)
@@ -227,10 +229,11 @@ static char *read_line(char *str, int num, void *stream)
 		if (c != EOF && c != '\n') {
 			while (c != EOF && c != '\n')
 				c = fgetc(f->fp);
-			ini_file_fail(f,
-			              "line is longer than %d characters; shorten it, or continue a "
-			              "long text on the next line indented by a space",
-			              INI_FILE_MAX_LINE);
+			ini_file_fail(
+			    f,
+			    "line is longer than %d characters; shorten it, or continue a "
+			    "long text on the next line indented by a space",
+			    INI_FILE_MAX_LINE);
 			str[0] = '\n';
 			str[1] = '\0';
 			f->continuation = false;
@@ -259,11 +262,11 @@ int ini_file_parse(const char *path, const struct ini_file_handler *h, void *use
                    size_t err_len)
 {
 	struct ini_file f = {
-		.path = path,
-		.h = h,
-		.user = user,
-		.err = err,
-		.err_len = err_len,
+	    .path = path,
+	    .h = h,
+	    .user = user,
+	    .err = err,
+	    .err_len = err_len,
 	};
 	int ret;
 
@@ -272,9 +275,9 @@ int ini_file_parse(const char *path, const struct ini_file_handler *h, void *use
 	f.fp = fopen(path, "re");
 	if (!f.fp) {
 		ret = -errno;
-		ini_file_fail_at(&f, 0,
-		                 "cannot open (%s); check the path and that the kiosk user may read it",
-		                 strerror(errno));
+		ini_file_fail_at(
+		    &f, 0, "cannot open (%s); check the path and that the kiosk user may read it",
+		    strerror(errno));
 		return ret;
 	}
 	ret = ini_parse_stream(read_line, &f, on_key, &f);
@@ -285,9 +288,10 @@ int ini_file_parse(const char *path, const struct ini_file_handler *h, void *use
 	if (ret == -2)
 		return -ENOMEM;
 	if (ret > 0 && !f.failed)
-		ini_file_fail_at(&f, (unsigned int)ret,
-		                 "cannot read this line; write key = value, a [section] header, or a "
-		                 "comment starting with #");
+		ini_file_fail_at(
+		    &f, (unsigned int)ret,
+		    "cannot read this line; write key = value, a [section] header, or a "
+		    "comment starting with #");
 	if (!f.failed && h->finish)
 		h->finish(&f, user);
 	return f.failed ? -EINVAL : 0;

@@ -49,7 +49,7 @@ int ini_file_parse(const char *path, const struct ini_file_handler *h, void *use
 void ini_file_fail(struct ini_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record an error at a given line (0 = no line). */
 void ini_file_fail_at(struct ini_file *f, unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The closest of names to word (a likely typo), or NULL when none is close. */
 const char *ini_file_suggest(const char *word, const char *const *names, size_t n);
@@ -60,7 +60,8 @@ int ini_value_uint(const char *value, unsigned long *out);
 int ini_value_double(const char *value, double *out);
 int ini_value_bool(const char *value, bool *out);
 
-unsigned int ini_file_line(const struct ini_file *f); /* current line, 1-based; last line in finish */
+unsigned int
+ini_file_line(const struct ini_file *f); /* current line, 1-based; last line in finish */
 const char *ini_file_path(const struct ini_file *f);
 bool ini_file_failed(const struct ini_file *f);
 

@@ -35,24 +35,24 @@ enum program_key {
 };
 
 static const char *const program_keys[PK_COUNT] = {
-	[PK_NAME] = "name",
-	[PK_DESCRIPTION] = "description",
-	[PK_PATTERN] = "pattern",
-	[PK_TARGET] = "target_mmhg",
-	[PK_GRADIENT] = "gradient_mmhg",
-	[PK_BOOST_ZONE] = "boost_zone",
-	[PK_BOOST] = "boost_mmhg",
-	[PK_SKIP] = "skip_zones",
-	[PK_HOLD] = "hold_s",
-	[PK_REST] = "rest_s",
-	[PK_DURATION] = "duration_min",
-	[PK_DURATION_MIN] = "duration_min_min",
-	[PK_DURATION_MAX] = "duration_max_min",
-	[PK_STEP] = "intensity_step_mmhg",
-	[PK_INTENSITY_MIN] = "intensity_min_mmhg",
-	[PK_INTENSITY_MAX] = "intensity_max_mmhg",
-	[PK_WARMUP_CYCLES] = "warmup_cycles",
-	[PK_WARMUP_FACTOR] = "warmup_factor",
+    [PK_NAME] = "name",
+    [PK_DESCRIPTION] = "description",
+    [PK_PATTERN] = "pattern",
+    [PK_TARGET] = "target_mmhg",
+    [PK_GRADIENT] = "gradient_mmhg",
+    [PK_BOOST_ZONE] = "boost_zone",
+    [PK_BOOST] = "boost_mmhg",
+    [PK_SKIP] = "skip_zones",
+    [PK_HOLD] = "hold_s",
+    [PK_REST] = "rest_s",
+    [PK_DURATION] = "duration_min",
+    [PK_DURATION_MIN] = "duration_min_min",
+    [PK_DURATION_MAX] = "duration_max_min",
+    [PK_STEP] = "intensity_step_mmhg",
+    [PK_INTENSITY_MIN] = "intensity_min_mmhg",
+    [PK_INTENSITY_MAX] = "intensity_max_mmhg",
+    [PK_WARMUP_CYCLES] = "warmup_cycles",
+    [PK_WARMUP_FACTOR] = "warmup_factor",
 };
 
 /* Numeric keys: range and how the value is stored. */
@@ -63,20 +63,20 @@ struct number_rule {
 };
 
 static const struct number_rule number_rules[PK_COUNT] = {
-	[PK_TARGET] = {1, KIOSK_COMPILED_CEILING_MMHG, false, "mmHg at the foot, like 40"},
-	[PK_GRADIENT] = {0, 20, false, "mmHg less per zone up the leg, 5 to 10 is usual"},
-	[PK_BOOST_ZONE] = {0, STATION_MAX_ZONES, true, "a zone number from 1 (foot), or 0 for none"},
-	[PK_BOOST] = {0, 20, false, "extra mmHg on boost_zone, like 10"},
-	[PK_HOLD] = {0.5, 300, false, "seconds, like 10"},
-	[PK_REST] = {0, 600, false, "seconds, like 20"},
-	[PK_DURATION] = {1, KIOSK_COMPILED_MAX_SESSION_S / 60, true, "whole minutes, like 20"},
-	[PK_DURATION_MIN] = {1, KIOSK_COMPILED_MAX_SESSION_S / 60, true, "whole minutes"},
-	[PK_DURATION_MAX] = {1, KIOSK_COMPILED_MAX_SESSION_S / 60, true, "whole minutes"},
-	[PK_STEP] = {1, 20, false, "mmHg per +/- touch, like 5"},
-	[PK_INTENSITY_MIN] = {1, KIOSK_COMPILED_CEILING_MMHG, false, "mmHg"},
-	[PK_INTENSITY_MAX] = {1, KIOSK_COMPILED_CEILING_MMHG, false, "mmHg"},
-	[PK_WARMUP_CYCLES] = {0, 10, true, "cycles, like 2"},
-	[PK_WARMUP_FACTOR] = {0.5, 1.0, false, "a fraction of the target, like 0.8"},
+    [PK_TARGET] = {1, KIOSK_COMPILED_CEILING_MMHG, false, "mmHg at the foot, like 40"},
+    [PK_GRADIENT] = {0, 20, false, "mmHg less per zone up the leg, 5 to 10 is usual"},
+    [PK_BOOST_ZONE] = {0, STATION_MAX_ZONES, true, "a zone number from 1 (foot), or 0 for none"},
+    [PK_BOOST] = {0, 20, false, "extra mmHg on boost_zone, like 10"},
+    [PK_HOLD] = {0.5, 300, false, "seconds, like 10"},
+    [PK_REST] = {0, 600, false, "seconds, like 20"},
+    [PK_DURATION] = {1, KIOSK_COMPILED_MAX_SESSION_S / 60, true, "whole minutes, like 20"},
+    [PK_DURATION_MIN] = {1, KIOSK_COMPILED_MAX_SESSION_S / 60, true, "whole minutes"},
+    [PK_DURATION_MAX] = {1, KIOSK_COMPILED_MAX_SESSION_S / 60, true, "whole minutes"},
+    [PK_STEP] = {1, 20, false, "mmHg per +/- touch, like 5"},
+    [PK_INTENSITY_MIN] = {1, KIOSK_COMPILED_CEILING_MMHG, false, "mmHg"},
+    [PK_INTENSITY_MAX] = {1, KIOSK_COMPILED_CEILING_MMHG, false, "mmHg"},
+    [PK_WARMUP_CYCLES] = {0, 10, true, "cycles, like 2"},
+    [PK_WARMUP_FACTOR] = {0.5, 1.0, false, "a fraction of the target, like 0.8"},
 };
 
 struct program_build {
@@ -105,26 +105,35 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 
 	ld->cur = NULL;
 	if (strncmp(name, "program.", 8) != 0) {
-		ini_file_fail(f, "unknown section [%s]; every section is [program.<id>], like "
-		                 "[program.gentle]", name);
+		ini_file_fail(f,
+		              "unknown section [%s]; every section is [program.<id>], like "
+		              "[program.gentle]",
+		              name);
 		return -1;
 	}
 	if (n == 0 || n >= sizeof(set->items[0].id)) {
-		ini_file_fail(f, "[%s]: the program id must be 1 to %zu characters, like "
-		                 "[program.gentle]", name, sizeof(set->items[0].id) - 1);
+		ini_file_fail(f,
+		              "[%s]: the program id must be 1 to %zu characters, like "
+		              "[program.gentle]",
+		              name, sizeof(set->items[0].id) - 1);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) || id[i] == '_')) {
-			ini_file_fail(f, "[%s]: the program id may use only a-z, 0-9 and '_', like "
-			                 "[program.pre_run]", name);
+		if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) ||
+		      id[i] == '_')) {
+			ini_file_fail(f,
+			              "[%s]: the program id may use only a-z, 0-9 and '_', like "
+			              "[program.pre_run]",
+			              name);
 			return -1;
 		}
 	}
 	for (size_t i = 0; i < set->count; i++) {
 		if (strcmp(set->items[i].id, id) == 0) {
-			ini_file_fail(f, "program id '%s' appears twice (first on line %u); give each "
-			                 "program its own id", id, ld->builds[i].section_line);
+			ini_file_fail(f,
+			              "program id '%s' appears twice (first on line %u); give each "
+			              "program its own id",
+			              id, ld->builds[i].section_line);
 			return -1;
 		}
 	}
@@ -163,14 +172,16 @@ static int parse_skip(struct ini_file *f, struct program *p, const char *value)
 		while (n && isspace((unsigned char)s[n - 1]))
 			n--;
 		if (n == 0 || n >= sizeof(item)) {
-			ini_file_fail(f, "skip_zones has an empty or overlong entry; list zone numbers "
-			                 "like skip_zones = 2, 3");
+			ini_file_fail(
+			    f, "skip_zones has an empty or overlong entry; list zone numbers "
+			       "like skip_zones = 2, 3");
 			return -1;
 		}
 		memcpy(item, s, n);
 		item[n] = '\0';
 		if (ini_value_uint(item, &z) < 0 || z < 1 || z > STATION_MAX_ZONES) {
-			ini_file_fail(f, "skip_zones: '%s' is not a zone number; use 1 (foot) to %d",
+			ini_file_fail(f,
+			              "skip_zones: '%s' is not a zone number; use 1 (foot) to %d",
 			              item, STATION_MAX_ZONES);
 			return -1;
 		}
@@ -217,8 +228,10 @@ static int set_program_value(struct ini_file *f, struct program *p, int k, const
 		} else if (strcmp(value, "gradient_hold") == 0) {
 			p->pattern = PATTERN_GRADIENT_HOLD;
 		} else {
-			ini_file_fail(f, "pattern = '%s' is not known; write sequential_pulse or "
-			                 "gradient_hold", value);
+			ini_file_fail(f,
+			              "pattern = '%s' is not known; write sequential_pulse or "
+			              "gradient_hold",
+			              value);
 			return -1;
 		}
 		return 0;
@@ -234,10 +247,11 @@ static int set_program_value(struct ini_file *f, struct program *p, int k, const
 		return -1;
 	}
 	if (d < r->min || d > r->max) {
-		ini_file_fail(f, "%s = %g is out of range; use %g to %g (%s)", key, d, r->min, r->max,
-		              r->hint);
+		ini_file_fail(f, "%s = %g is out of range; use %g to %g (%s)", key, d, r->min,
+		              r->max, r->hint);
 		return -1;
 	}
+	/* clang-format off */
 	switch (k) {
 	case PK_TARGET: p->target_mmhg = d; break;
 	case PK_GRADIENT: p->gradient_mmhg = d; break;
@@ -255,6 +269,7 @@ static int set_program_value(struct ini_file *f, struct program *p, int k, const
 	case PK_WARMUP_FACTOR: p->warmup_factor = d; break;
 	default: return -1;
 	}
+	/* clang-format on */
 	return 0;
 }
 
@@ -267,13 +282,15 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 
 	(void)section;
 	if (continuation) {
-		ini_file_fail(f, "this line starts with a space, so it reads as more of '%s' above; "
-		                 "remove the leading spaces", key);
+		ini_file_fail(f,
+		              "this line starts with a space, so it reads as more of '%s' above; "
+		              "remove the leading spaces",
+		              key);
 		return -1;
 	}
 	if (!ld->cur) {
-		ini_file_fail(f, "'%s' is outside any program; put it under a [program.<id>] header",
-		              key);
+		ini_file_fail(
+		    f, "'%s' is outside any program; put it under a [program.<id>] header", key);
 		return -1;
 	}
 	for (k = 0; k < PK_COUNT; k++)
@@ -282,16 +299,19 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	if (k == PK_COUNT) {
 		const char *near = ini_file_suggest(key, program_keys, PK_COUNT);
 		if (near)
-			ini_file_fail(f, "unknown key '%s' in [program.%s]; did you mean '%s'?", key,
-			              ld->cur->id, near);
+			ini_file_fail(f, "unknown key '%s' in [program.%s]; did you mean '%s'?",
+			              key, ld->cur->id, near);
 		else
-			ini_file_fail(f, "unknown key '%s' in [program.%s]; remove it (the keys are "
-			                 "listed at the top of programs.conf)", key, ld->cur->id);
+			ini_file_fail(f,
+			              "unknown key '%s' in [program.%s]; remove it (the keys are "
+			              "listed at the top of programs.conf)",
+			              key, ld->cur->id);
 		return -1;
 	}
 	b = build_of(ld, ld->cur);
 	if (b->key_line[k]) {
-		ini_file_fail(f, "%s is set twice in [program.%s] (first on line %u); keep only one",
+		ini_file_fail(f,
+		              "%s is set twice in [program.%s] (first on line %u); keep only one",
 		              key, ld->cur->id, b->key_line[k]);
 		return -1;
 	}
@@ -344,15 +364,17 @@ static int finish_durations(struct ini_file *f, struct program *p, const struct 
 		ini_file_fail_at(f, line_of(b, PK_DURATION),
 		                 "duration_min (%u) is outside duration_min_min..duration_max_min "
 		                 "(%u..%u); make the default one of the allowed durations",
-		                 p->duration_s / 60, p->duration_min_s / 60, p->duration_max_s / 60);
+		                 p->duration_s / 60, p->duration_min_s / 60,
+		                 p->duration_max_s / 60);
 		return -1;
 	}
 	if (p->duration_max_s > limits->max_session_s) {
 		int k = b->key_line[PK_DURATION_MAX] ? PK_DURATION_MAX : PK_DURATION;
 		ini_file_fail_at(f, line_of(b, k),
 		                 "%s allows %u minutes, above max_session_s (%u s = %u min) in "
-		                 "kiosk.conf; shorten it", program_keys[k], p->duration_max_s / 60,
-		                 limits->max_session_s, limits->max_session_s / 60);
+		                 "kiosk.conf; shorten it",
+		                 program_keys[k], p->duration_max_s / 60, limits->max_session_s,
+		                 limits->max_session_s / 60);
 		return -1;
 	}
 	return 0;
@@ -369,30 +391,34 @@ static int finish_pressures(struct ini_file *f, struct program *p, const struct 
 	if (!b->key_line[PK_INTENSITY_MAX])
 		p->intensity_max_mmhg = p->target_mmhg;
 	if (p->intensity_min_mmhg > p->intensity_max_mmhg) {
-		ini_file_fail_at(f, line_of(b, PK_INTENSITY_MIN),
-		                 "intensity_min_mmhg (%g) is above intensity_max_mmhg (%g); swap them",
-		                 p->intensity_min_mmhg, p->intensity_max_mmhg);
+		ini_file_fail_at(
+		    f, line_of(b, PK_INTENSITY_MIN),
+		    "intensity_min_mmhg (%g) is above intensity_max_mmhg (%g); swap them",
+		    p->intensity_min_mmhg, p->intensity_max_mmhg);
 		return -1;
 	}
 	if (p->target_mmhg < p->intensity_min_mmhg || p->target_mmhg > p->intensity_max_mmhg) {
-		ini_file_fail_at(f, line_of(b, PK_TARGET),
-		                 "target_mmhg (%g) is outside intensity_min_mmhg..intensity_max_mmhg "
-		                 "(%g..%g); make the default one of the allowed pressures",
-		                 p->target_mmhg, p->intensity_min_mmhg, p->intensity_max_mmhg);
+		ini_file_fail_at(
+		    f, line_of(b, PK_TARGET),
+		    "target_mmhg (%g) is outside intensity_min_mmhg..intensity_max_mmhg "
+		    "(%g..%g); make the default one of the allowed pressures",
+		    p->target_mmhg, p->intensity_min_mmhg, p->intensity_max_mmhg);
 		return -1;
 	}
 	if (p->target_mmhg > limits->ceiling_mmhg) {
-		ini_file_fail_at(f, line_of(b, PK_TARGET),
-		                 "target_mmhg (%g) is above the ceiling of %g mmHg (ceiling_mmhg in "
-		                 "kiosk.conf); lower it", p->target_mmhg, limits->ceiling_mmhg);
+		ini_file_fail_at(
+		    f, line_of(b, PK_TARGET),
+		    "target_mmhg (%g) is above the ceiling of %g mmHg (ceiling_mmhg in "
+		    "kiosk.conf); lower it",
+		    p->target_mmhg, limits->ceiling_mmhg);
 		return -1;
 	}
 	peak = program_peak_mmhg(p, &peak_zone);
 	if (peak > limits->ceiling_mmhg) {
-		int k = b->key_line[PK_BOOST] ? PK_BOOST
+		int k = b->key_line[PK_BOOST]                                      ? PK_BOOST
 		        : b->key_line[PK_BOOST_ZONE] && peak_zone == p->boost_zone ? PK_BOOST_ZONE
-		        : b->key_line[PK_INTENSITY_MAX]                           ? PK_INTENSITY_MAX
-		                                                                  : PK_TARGET;
+		        : b->key_line[PK_INTENSITY_MAX] ? PK_INTENSITY_MAX
+		                                        : PK_TARGET;
 		ini_file_fail_at(f, line_of(b, k),
 		                 "zone %u can reach %g mmHg (intensity_max_mmhg %g%s), above the "
 		                 "ceiling of %g mmHg; lower the pressure or the boost",
@@ -402,9 +428,11 @@ static int finish_pressures(struct ini_file *f, struct program *p, const struct 
 		return -1;
 	}
 	if (p->boost_zone && (p->skip_mask & (1u << (p->boost_zone - 1)))) {
-		ini_file_fail_at(f, line_of(b, PK_BOOST_ZONE),
-		                 "boost_zone %u is also in skip_zones; boost another zone or do not "
-		                 "skip it", p->boost_zone);
+		ini_file_fail_at(
+		    f, line_of(b, PK_BOOST_ZONE),
+		    "boost_zone %u is also in skip_zones; boost another zone or do not "
+		    "skip it",
+		    p->boost_zone);
 		return -1;
 	}
 	return 0;
@@ -413,9 +441,9 @@ static int finish_pressures(struct ini_file *f, struct program *p, const struct 
 static int on_finish(struct ini_file *f, void *user)
 {
 	static const int required[] = {PK_NAME, PK_PATTERN, PK_TARGET, PK_HOLD, PK_DURATION};
-	static const char *const examples[] = {"name = Gentle start",
-	                                       "pattern = sequential_pulse", "target_mmhg = 40",
-	                                       "hold_s = 10", "duration_min = 20"};
+	static const char *const examples[] = {"name = Gentle start", "pattern = sequential_pulse",
+	                                       "target_mmhg = 40", "hold_s = 10",
+	                                       "duration_min = 20"};
 	struct program_loader *ld = user;
 	struct program_set *set = ld->set;
 
@@ -446,9 +474,9 @@ int program_set_load(struct program_set *set, const char *path, const struct kio
                      char *err, size_t err_len)
 {
 	static const struct ini_file_handler handler = {
-		.section = on_section,
-		.key = on_key,
-		.finish = on_finish,
+	    .section = on_section,
+	    .key = on_key,
+	    .finish = on_finish,
 	};
 	struct program_loader *ld;
 	int ret;

@@ -36,25 +36,34 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 
 	ld->cur = NULL;
 	if (strncmp(name, "question.", 9) != 0) {
-		ini_file_fail(f, "unknown section [%s]; every section is [question.<id>], like "
-		                 "[question.dvt]", name);
+		ini_file_fail(f,
+		              "unknown section [%s]; every section is [question.<id>], like "
+		              "[question.dvt]",
+		              name);
 		return -1;
 	}
 	if (n == 0 || n >= sizeof(set->items[0].id)) {
-		ini_file_fail(f, "[%s]: the question id must be 1 to %zu characters, like "
-		                 "[question.dvt]", name, sizeof(set->items[0].id) - 1);
+		ini_file_fail(f,
+		              "[%s]: the question id must be 1 to %zu characters, like "
+		              "[question.dvt]",
+		              name, sizeof(set->items[0].id) - 1);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) || id[i] == '_')) {
-			ini_file_fail(f, "[%s]: the question id may use only a-z, 0-9 and '_'", name);
+		if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) ||
+		      id[i] == '_')) {
+			ini_file_fail(f, "[%s]: the question id may use only a-z, 0-9 and '_'",
+			              name);
 			return -1;
 		}
 	}
 	for (size_t i = 0; i < set->count; i++) {
 		if (strcmp(set->items[i].id, id) == 0) {
-			ini_file_fail(f, "question id '%s' appears twice (first on line %u); give each "
-			                 "question its own id", id, ld->builds[i].section_line);
+			ini_file_fail(
+			    f,
+			    "question id '%s' appears twice (first on line %u); give each "
+			    "question its own id",
+			    id, ld->builds[i].section_line);
 			return -1;
 		}
 	}
@@ -93,13 +102,15 @@ static int lang_slot(struct ini_file *f, struct screening_set *set, const char *
 		if (strcmp(set->langs[i], lang) == 0)
 			return (int)i;
 	if (!lang_code_valid(lang)) {
-		ini_file_fail(f, "%s: '%s' is not a language code; write text.<code> with a code "
-		                 "like de or es", key, lang);
+		ini_file_fail(f,
+		              "%s: '%s' is not a language code; write text.<code> with a code "
+		              "like de or es",
+		              key, lang);
 		return -1;
 	}
 	if (set->lang_count == SCREENING_MAX_LANGS) {
-		ini_file_fail(f, "%s: more than %d languages; remove the translations of one",
-		              key, SCREENING_MAX_LANGS);
+		ini_file_fail(f, "%s: more than %d languages; remove the translations of one", key,
+		              SCREENING_MAX_LANGS);
 		return -1;
 	}
 	snprintf(set->langs[set->lang_count], sizeof(set->langs[0]), "%s", lang);
@@ -138,20 +149,27 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 
 	(void)section;
 	if (continuation && !is_text) {
-		ini_file_fail(f, "this line starts with a space, so it reads as more of '%s' above; "
-		                 "remove the leading spaces (only text may go on over lines)", key);
+		ini_file_fail(f,
+		              "this line starts with a space, so it reads as more of '%s' above; "
+		              "remove the leading spaces (only text may go on over lines)",
+		              key);
 		return -1;
 	}
 	if (!q) {
-		ini_file_fail(f, "'%s' is outside any question; put it under a [question.<id>] "
-		                 "header", key);
+		ini_file_fail(f,
+		              "'%s' is outside any question; put it under a [question.<id>] "
+		              "header",
+		              key);
 		return -1;
 	}
 	b = &ld->builds[q - ld->set->items];
 	if (strcmp(key, "class") == 0) {
 		if (b->class_line) {
-			ini_file_fail(f, "class is set twice in [question.%s] (first on line %u); keep "
-			                 "only one", q->id, b->class_line);
+			ini_file_fail(
+			    f,
+			    "class is set twice in [question.%s] (first on line %u); keep "
+			    "only one",
+			    q->id, b->class_line);
 			return -1;
 		}
 		b->class_line = ini_file_line(f);
@@ -162,9 +180,11 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 		} else if (strcmp(value, "acknowledge") == 0) {
 			q->cls = SCREENING_ACKNOWLEDGE;
 		} else {
-			ini_file_fail(f, "class = '%s' is not known; write absolute (Yes: no session), "
-			                 "relative (Yes: staff may approve) or acknowledge (must be Yes)",
-			              value);
+			ini_file_fail(
+			    f,
+			    "class = '%s' is not known; write absolute (Yes: no session), "
+			    "relative (Yes: staff may approve) or acknowledge (must be Yes)",
+			    value);
 			return -1;
 		}
 		return 0;
@@ -184,8 +204,11 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	}
 	if (!continuation) {
 		if (b->text_line[slot]) {
-			ini_file_fail(f, "%s is set twice in [question.%s] (first on line %u); keep only "
-			                 "one", key, q->id, b->text_line[slot]);
+			ini_file_fail(
+			    f,
+			    "%s is set twice in [question.%s] (first on line %u); keep only "
+			    "one",
+			    key, q->id, b->text_line[slot]);
 			return -1;
 		}
 		b->text_line[slot] = ini_file_line(f);
@@ -209,23 +232,29 @@ static int on_finish(struct ini_file *f, void *user)
 		const struct screening_question *q = &set->items[i];
 		const struct question_build *b = &ld->builds[i];
 		if (!b->class_line) {
-			ini_file_fail_at(f, b->section_line,
-			                 "[question.%s] has no class; add class = absolute, relative or "
-			                 "acknowledge", q->id);
+			ini_file_fail_at(
+			    f, b->section_line,
+			    "[question.%s] has no class; add class = absolute, relative or "
+			    "acknowledge",
+			    q->id);
 			return -1;
 		}
 		if (!b->text_line[0]) {
-			ini_file_fail_at(f, b->section_line,
-			                 "[question.%s] has no English text; add text = <the question "
-			                 "in plain words>", q->id);
+			ini_file_fail_at(
+			    f, b->section_line,
+			    "[question.%s] has no English text; add text = <the question "
+			    "in plain words>",
+			    q->id);
 			return -1;
 		}
 		/* A half-translated screening would switch language mid-flow. */
 		for (size_t l = 1; l < set->lang_count; l++) {
 			if (!b->text_line[l]) {
-				ini_file_fail_at(f, b->section_line,
-				                 "[question.%s] has no text.%s while other questions have "
-				                 "one; add the translation", q->id, set->langs[l]);
+				ini_file_fail_at(
+				    f, b->section_line,
+				    "[question.%s] has no text.%s while other questions have "
+				    "one; add the translation",
+				    q->id, set->langs[l]);
 				return -1;
 			}
 		}
@@ -236,9 +265,9 @@ static int on_finish(struct ini_file *f, void *user)
 int screening_set_load(struct screening_set *set, const char *path, char *err, size_t err_len)
 {
 	static const struct ini_file_handler handler = {
-		.section = on_section,
-		.key = on_key,
-		.finish = on_finish,
+	    .section = on_section,
+	    .key = on_key,
+	    .finish = on_finish,
 	};
 	struct screening_loader *ld;
 	int ret;

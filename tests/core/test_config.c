@@ -20,14 +20,14 @@
 #define DEMO_HASH "$y$j9T$XsWP9ENaAzFRkgLZsymbh0$Ymp2IufF.4MfElzljdMaPA0Oc11aeGZAqhXxY4WUJEC"
 
 /* Lines 1-8; tests append from line 9 on. */
-#define BASE                                                                                  \
-	"[kiosk]\n"                                                                            \
-	"site = test\n"                                                                        \
-	"staff_pin_hash = " DEMO_HASH "\n"                                                     \
-	"[station.1]\n"                                                                        \
-	"pump = 0\n"                                                                           \
-	"exhaust = 1\n"                                                                        \
-	"zones = 2, 3, 4\n"                                                                    \
+#define BASE                                                                                       \
+	"[kiosk]\n"                                                                                \
+	"site = test\n"                                                                            \
+	"staff_pin_hash = " DEMO_HASH "\n"                                                         \
+	"[station.1]\n"                                                                            \
+	"pump = 0\n"                                                                               \
+	"exhaust = 1\n"                                                                            \
+	"zones = 2, 3, 4\n"                                                                        \
 	"sensor = sim\n"
 
 static char dir[64];
@@ -102,8 +102,8 @@ static void test_config_sim_example_loads_with_expected_values(void **state)
 	const struct station_config *s;
 
 	(void)state;
-	assert_int_equal(kiosk_config_load(&cfg, KIOSK_SOURCE_ASSETS "/kiosk-sim.conf", err,
-	                                   sizeof(err)), 0);
+	assert_int_equal(
+	    kiosk_config_load(&cfg, KIOSK_SOURCE_ASSETS "/kiosk-sim.conf", err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 	assert_string_equal(cfg.site, "demo");
 	assert_string_equal(cfg.programs_file, KIOSK_SOURCE_ASSETS "/programs.conf");
@@ -165,14 +165,16 @@ static void test_config_pi_example_loads_with_expected_values(void **state)
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char buf[512];
 		if (strncmp(line, "programs = ", 11) == 0)
-			snprintf(buf, sizeof(buf), "programs = %s/programs.conf", KIOSK_SOURCE_ASSETS);
+			snprintf(buf, sizeof(buf), "programs = %s/programs.conf",
+			         KIOSK_SOURCE_ASSETS);
 		else if (strncmp(line, "screening = ", 12) == 0)
 			snprintf(buf, sizeof(buf), "screening = %s/screening.conf",
 			         KIOSK_SOURCE_ASSETS);
 		else if (strncmp(line, "password_file = ", 16) == 0)
 			snprintf(buf, sizeof(buf), "password_file = %s", pw);
 		else if (strncmp(line, "ca_file = ", 10) == 0)
-			snprintf(buf, sizeof(buf), "ca_file = %s", pw); /* only read access is checked */
+			snprintf(buf, sizeof(buf), "ca_file = %s",
+			         pw); /* only read access is checked */
 		else
 			snprintf(buf, sizeof(buf), "%s", line);
 		strcat(out, buf);
@@ -247,7 +249,8 @@ static void test_config_stations_sorted_by_number(void **state)
 	(void)state;
 	assert_int_equal(load_text(BASE "[station.7]\npump = 10\nexhaust = 11\nzones = 12\n"
 	                                "sensor = sim\n[station.3]\npump = 20\nexhaust = 21\n"
-	                                "zones = 22\nsensor = sim\n"), 0);
+	                                "zones = 22\nsensor = sim\n"),
+	                 0);
 	assert_int_equal(cfg.station_count, 3);
 	assert_int_equal(cfg.stations[0].number, 1);
 	assert_int_equal(cfg.stations[1].number, 3);
@@ -285,8 +288,7 @@ static void test_config_unknown_key_suggests_spelling(void **state)
 	(void)state;
 	expect_error(BASE "[display]\nwidht = 800\n", 10, "unknown key 'widht' in [display]",
 	             "did you mean 'width'?");
-	expect_error(BASE "colour = red\n", 9, "unknown key 'colour' in [station.1]",
-	             "remove it");
+	expect_error(BASE "colour = red\n", 9, "unknown key 'colour' in [station.1]", "remove it");
 }
 
 static void test_config_bad_number_rejected(void **state)
@@ -294,8 +296,7 @@ static void test_config_bad_number_rejected(void **state)
 	(void)state;
 	expect_error(BASE "[display]\nwidth = 80O\n", 10, "width = '80O' is not a whole number",
 	             "from 320 to 7680");
-	expect_error(BASE "[limits]\nceiling_mmhg = 9O\n", 10, "is not a number",
-	             "write a number");
+	expect_error(BASE "[limits]\nceiling_mmhg = 9O\n", 10, "is not a number", "write a number");
 	expect_error(BASE "[display]\nfullscreen = maybe\n", 10, "not true or false",
 	             "write true or false");
 }
@@ -312,8 +313,8 @@ static void test_config_out_of_range_rejected(void **state)
 static void test_config_ceiling_above_compiled_rejected(void **state)
 {
 	(void)state;
-	expect_error(BASE "[limits]\nceiling_mmhg = 150\n", 10, "ceiling_mmhg = 150 is out of range",
-	             "no config can raise");
+	expect_error(BASE "[limits]\nceiling_mmhg = 150\n", 10,
+	             "ceiling_mmhg = 150 is out of range", "no config can raise");
 }
 
 static void test_config_max_session_above_compiled_rejected(void **state)
@@ -371,7 +372,8 @@ static void test_config_more_than_eight_stations_rejected(void **state)
 	for (unsigned int s = 2; s <= 9; s++)
 		pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
 		                        "[station.%u]\npump = %u\nexhaust = %u\nzones = %u\n"
-		                        "sensor = sim\n", s, s * 10, s * 10 + 1, s * 10 + 2);
+		                        "sensor = sim\n",
+		                        s, s * 10, s * 10 + 1, s * 10 + 2);
 	/* Station 9's header is line 9 + 7 * 5. */
 	expect_error(text, 44, "more than 8 stations", "at most 8");
 }
@@ -386,9 +388,10 @@ static void test_config_no_stations_rejected(void **state)
 static void test_config_gpio_line_used_twice_across_stations_rejected(void **state)
 {
 	(void)state;
-	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12, 3\nsensor = sim\n",
-	             12, "gpiochip0 line 3 for station.2 zone 2 is already used by station.1 "
-	                 "zone 2 (line 7)", "its own line");
+	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12, 3\nsensor = sim\n", 12,
+	             "gpiochip0 line 3 for station.2 zone 2 is already used by station.1 "
+	             "zone 2 (line 7)",
+	             "its own line");
 }
 
 static void test_config_gpio_line_used_twice_by_sensor_or_button_rejected(void **state)
@@ -399,20 +402,25 @@ static void test_config_gpio_line_used_twice_by_sensor_or_button_rejected(void *
 	             "its own line");
 	expect_error("[kiosk]\nstaff_pin_hash = " DEMO_HASH "\n[station.1]\npump = 0\nexhaust = 1\n"
 	             "zones = 2\nsensor = hx710b\nsensor_clock = 5\nsensor_data = 5\n"
-	             "sensor_mmhg_per_count = 0.0001\n", 9, "sensor data is already used by "
-	                                                "station.1 sensor clock", "its own line");
+	             "sensor_mmhg_per_count = 0.0001\n",
+	             9,
+	             "sensor data is already used by "
+	             "station.1 sensor clock",
+	             "its own line");
 }
 
 static void test_config_same_offset_on_other_chip_is_fine(void **state)
 {
 	(void)state;
 	assert_int_equal(load_text(BASE "[station.2]\nchip = mcp23017\npump = 0\nexhaust = 1\n"
-	                                "zones = 2, 3, 4\nsensor = sim\n"), 0);
+	                                "zones = 2, 3, 4\nsensor = sim\n"),
+	                 0);
 	assert_string_equal(cfg.stations[1].pins.zones[0].chip, "mcp23017");
 	/* ...but a path and a name of the same chip are the same chip. */
 	expect_error(BASE "[station.2]\nchip = /dev/gpiochip0\npump = 0\nexhaust = 11\n"
-	                  "zones = 12\nsensor = sim\n", 11,
-	             "line 0 for station.2 pump is already used by station.1 pump", "its own line");
+	                  "zones = 12\nsensor = sim\n",
+	             11, "line 0 for station.2 pump is already used by station.1 pump",
+	             "its own line");
 }
 
 static void test_config_chip_prefix_carries_through_zone_list(void **state)
@@ -440,10 +448,11 @@ static void test_config_zone_count_zero_or_above_eight_rejected(void **state)
 {
 	(void)state;
 	expect_error("[kiosk]\nstaff_pin_hash = " DEMO_HASH "\n[station.1]\npump = 0\nexhaust = 1\n"
-	             "sensor = sim\n", 3, "has no zone lines", "add zones =");
+	             "sensor = sim\n",
+	             3, "has no zone lines", "add zones =");
 	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\n"
-	                  "zones = 12, 13, 14, 15, 16, 17, 18, 19, 20\n", 12,
-	             "more than 8 lines", "1 to 8 zones");
+	                  "zones = 12, 13, 14, 15, 16, 17, 18, 19, 20\n",
+	             12, "more than 8 lines", "1 to 8 zones");
 	expect_error(BASE "[station.2]\nzones =\n", 10, "zones has an empty entry", "like 17");
 }
 
@@ -453,15 +462,18 @@ static void test_config_zone_keys_out_of_order_rejected(void **state)
 	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzone2 = 13\nzone1 = 12\n", 13,
 	             "zone1 comes after zone2 (line 12)", "in order from zone1 at the foot");
 	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzone1 = 12\nzone3 = 14\n"
-	                  "sensor = sim\n", 13, "zone3 is set but zone2 is not", "no gap");
-	expect_error(BASE "zone1 = 12\n", 9, "zones and zone1 both give zone lines", "use one form");
+	                  "sensor = sim\n",
+	             13, "zone3 is set but zone2 is not", "no gap");
+	expect_error(BASE "zone1 = 12\n", 9, "zones and zone1 both give zone lines",
+	             "use one form");
 }
 
 static void test_config_zone_keys_build_zone_list(void **state)
 {
 	(void)state;
 	assert_int_equal(load_text(BASE "[station.2]\npump = 10\nexhaust = 11\nzone1 = 12\n"
-	                                "zone2 = mcp23017:4\nsensor = sim\n"), 0);
+	                                "zone2 = mcp23017:4\nsensor = sim\n"),
+	                 0);
 	assert_int_equal(cfg.stations[1].pins.zone_count, 2);
 	assert_string_equal(cfg.stations[1].pins.zones[0].chip, "gpiochip0");
 	assert_string_equal(cfg.stations[1].pins.zones[1].chip, "mcp23017");
@@ -494,10 +506,10 @@ static void test_config_sensor_rules(void **state)
 	(void)state;
 	expect_error(BASE "sensor_clock = 9\n", 9, "sensor_clock is only used with sensor = hx710b",
 	             "remove it or set sensor = hx710b");
-	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12\nsensor = hx710b\n",
-	             13, "sensor = hx710b needs its two lines", "add sensor_clock");
-	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12\nsensor = laser\n",
-	             13, "sensor = 'laser' is not known", "none, hx710b or sim");
+	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12\nsensor = hx710b\n", 13,
+	             "sensor = hx710b needs its two lines", "add sensor_clock");
+	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12\nsensor = laser\n", 13,
+	             "sensor = 'laser' is not known", "none, hx710b or sim");
 }
 
 static void test_config_open_loop_rules(void **state)
@@ -506,8 +518,9 @@ static void test_config_open_loop_rules(void **state)
 	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12\n", 9,
 	             "[station.2] has no sensor, so it runs open loop", "open_loop_fill_ms");
 	expect_error(BASE "[station.2]\npump = 10\nexhaust = 11\nzones = 12\n"
-	                  "open_loop_fill_ms = 20000\n", 13,
-	             "open_loop_fill_ms (20000) is longer than max_fill_ms (15000)", "shorten it");
+	                  "open_loop_fill_ms = 20000\n",
+	             13, "open_loop_fill_ms (20000) is longer than max_fill_ms (15000)",
+	             "shorten it");
 	expect_error(BASE "open_loop_fill_ms = 2000\n", 9,
 	             "open_loop_fill_ms is only used with sensor = none", "remove it");
 }
@@ -541,8 +554,8 @@ static void test_config_missing_programs_file_names_resolved_path(void **state)
 static void test_config_missing_screening_file_rejected(void **state)
 {
 	(void)state;
-	expect_error("[kiosk]\nstaff_pin_hash = " DEMO_HASH "\nscreening = /nonexistent/s.conf\n", 3,
-	             "screening file /nonexistent/s.conf cannot be read", "set screening =");
+	expect_error("[kiosk]\nstaff_pin_hash = " DEMO_HASH "\nscreening = /nonexistent/s.conf\n",
+	             3, "screening file /nonexistent/s.conf cannot be read", "set screening =");
 }
 
 static void test_config_unreadable_mqtt_password_file_rejected(void **state)
@@ -560,8 +573,10 @@ static void test_config_staff_pin_hash_must_be_crypt(void **state)
 	/* A bare salt (no hash part) is not enough. */
 	expect_error("[kiosk]\nstaff_pin_hash = $y$j9T$XsWP9ENaAzFRkgLZsymbh0\n", 2,
 	             "not a crypt(3) hash", "mkpasswd");
-	expect_error("[kiosk]\nsite = x\n" "[station.1]\npump = 0\nexhaust = 1\nzones = 2\n"
-	             "sensor = sim\n", 1, "no staff_pin_hash in [kiosk]", "mkpasswd -m yescrypt");
+	expect_error("[kiosk]\nsite = x\n"
+	             "[station.1]\npump = 0\nexhaust = 1\nzones = 2\n"
+	             "sensor = sim\n",
+	             1, "no staff_pin_hash in [kiosk]", "mkpasswd -m yescrypt");
 }
 
 static void test_config_syntax_errors_name_line(void **state)
@@ -570,8 +585,7 @@ static void test_config_syntax_errors_name_line(void **state)
 	expect_error(BASE "this is not a setting\n", 9, "'this is not a setting' is not a setting",
 	             "key = value");
 	expect_error(BASE "[display\n", 9, "no closing ']'", "[name]");
-	expect_error(BASE "  exhaust = 3\n", 9, "starts with a space",
-	             "remove the leading spaces");
+	expect_error(BASE "  exhaust = 3\n", 9, "starts with a space", "remove the leading spaces");
 	expect_error("site = x\n" BASE, 1, "'site' is outside any section", "put it under [kiosk]");
 }
 
@@ -612,13 +626,15 @@ static void test_config_describe_station_one_line(void **state)
 	char line[256];
 
 	(void)state;
-	assert_int_equal(load_text("[kiosk]\nstaff_pin_hash = " DEMO_HASH "\n[station.1]\n"
-	                           "name = Station 1\npump = 5\nexhaust = 6\n"
-	                           "zones = 17, 27, 22, 23, 24\nsensor = hx710b\nsensor_clock = 13\n"
-	                           "sensor_data = 19\nsensor_mmhg_per_count = 0.0001\n"
-	                           "[station.2]\nchip = mcp23017\npump = 0\nexhaust = gpiochip0:4\n"
-	                           "zones = 1, 2, 3\nactive_low = pump, zones\n"
-	                           "open_loop_fill_ms = 2000\nstop_button = 9\n"), 0);
+	assert_int_equal(
+	    load_text("[kiosk]\nstaff_pin_hash = " DEMO_HASH "\n[station.1]\n"
+	              "name = Station 1\npump = 5\nexhaust = 6\n"
+	              "zones = 17, 27, 22, 23, 24\nsensor = hx710b\nsensor_clock = 13\n"
+	              "sensor_data = 19\nsensor_mmhg_per_count = 0.0001\n"
+	              "[station.2]\nchip = mcp23017\npump = 0\nexhaust = gpiochip0:4\n"
+	              "zones = 1, 2, 3\nactive_low = pump, zones\n"
+	              "open_loop_fill_ms = 2000\nstop_button = 9\n"),
+	    0);
 	kiosk_config_describe_station(&cfg.stations[0], line, sizeof(line));
 	assert_string_equal(line, "station.1 'Station 1': 5 zones on gpiochip0 [17 27 22 23 24], "
 	                          "pump 5, exhaust 6, sensor hx710b (clk 13, data 19)");
@@ -634,49 +650,49 @@ static void test_config_describe_station_one_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_sim_example_loads_with_expected_values),
-		cmocka_unit_test(test_config_pi_example_loads_with_expected_values),
-		cmocka_unit_test(test_config_defaults_follow_domain_limits),
-		cmocka_unit_test(test_config_minimal_file_loads_and_resolves_relative_paths),
-		cmocka_unit_test(test_config_stations_sorted_by_number),
-		cmocka_unit_test(test_config_missing_file_names_path),
-		cmocka_unit_test(test_config_unknown_section_rejected),
-		cmocka_unit_test(test_config_empty_unknown_section_rejected),
-		cmocka_unit_test(test_config_unknown_key_suggests_spelling),
-		cmocka_unit_test(test_config_bad_number_rejected),
-		cmocka_unit_test(test_config_out_of_range_rejected),
-		cmocka_unit_test(test_config_ceiling_above_compiled_rejected),
-		cmocka_unit_test(test_config_max_session_above_compiled_rejected),
-		cmocka_unit_test(test_config_pressures_above_ceiling_rejected),
-		cmocka_unit_test(test_config_duplicate_key_rejected),
-		cmocka_unit_test(test_config_duplicate_section_rejected),
-		cmocka_unit_test(test_config_duplicate_station_number_rejected),
-		cmocka_unit_test(test_config_bad_station_number_rejected),
-		cmocka_unit_test(test_config_more_than_eight_stations_rejected),
-		cmocka_unit_test(test_config_no_stations_rejected),
-		cmocka_unit_test(test_config_gpio_line_used_twice_across_stations_rejected),
-		cmocka_unit_test(test_config_gpio_line_used_twice_by_sensor_or_button_rejected),
-		cmocka_unit_test(test_config_same_offset_on_other_chip_is_fine),
-		cmocka_unit_test(test_config_chip_prefix_carries_through_zone_list),
-		cmocka_unit_test(test_config_bad_gpio_line_rejected),
-		cmocka_unit_test(test_config_zone_count_zero_or_above_eight_rejected),
-		cmocka_unit_test(test_config_zone_keys_out_of_order_rejected),
-		cmocka_unit_test(test_config_zone_keys_build_zone_list),
-		cmocka_unit_test(test_config_missing_pump_rejected),
-		cmocka_unit_test(test_config_active_low_roles),
-		cmocka_unit_test(test_config_sensor_rules),
-		cmocka_unit_test(test_config_open_loop_rules),
-		cmocka_unit_test(test_config_stop_button_options_need_button),
-		cmocka_unit_test(test_config_bad_site_rejected),
-		cmocka_unit_test(test_config_missing_programs_file_names_resolved_path),
-		cmocka_unit_test(test_config_missing_screening_file_rejected),
-		cmocka_unit_test(test_config_unreadable_mqtt_password_file_rejected),
-		cmocka_unit_test(test_config_staff_pin_hash_must_be_crypt),
-		cmocka_unit_test(test_config_syntax_errors_name_line),
-		cmocka_unit_test(test_config_overlong_line_rejected),
-		cmocka_unit_test(test_config_first_error_wins),
-		cmocka_unit_test(test_config_pin_matches_only_the_right_pin),
-		cmocka_unit_test(test_config_describe_station_one_line),
+	    cmocka_unit_test(test_config_sim_example_loads_with_expected_values),
+	    cmocka_unit_test(test_config_pi_example_loads_with_expected_values),
+	    cmocka_unit_test(test_config_defaults_follow_domain_limits),
+	    cmocka_unit_test(test_config_minimal_file_loads_and_resolves_relative_paths),
+	    cmocka_unit_test(test_config_stations_sorted_by_number),
+	    cmocka_unit_test(test_config_missing_file_names_path),
+	    cmocka_unit_test(test_config_unknown_section_rejected),
+	    cmocka_unit_test(test_config_empty_unknown_section_rejected),
+	    cmocka_unit_test(test_config_unknown_key_suggests_spelling),
+	    cmocka_unit_test(test_config_bad_number_rejected),
+	    cmocka_unit_test(test_config_out_of_range_rejected),
+	    cmocka_unit_test(test_config_ceiling_above_compiled_rejected),
+	    cmocka_unit_test(test_config_max_session_above_compiled_rejected),
+	    cmocka_unit_test(test_config_pressures_above_ceiling_rejected),
+	    cmocka_unit_test(test_config_duplicate_key_rejected),
+	    cmocka_unit_test(test_config_duplicate_section_rejected),
+	    cmocka_unit_test(test_config_duplicate_station_number_rejected),
+	    cmocka_unit_test(test_config_bad_station_number_rejected),
+	    cmocka_unit_test(test_config_more_than_eight_stations_rejected),
+	    cmocka_unit_test(test_config_no_stations_rejected),
+	    cmocka_unit_test(test_config_gpio_line_used_twice_across_stations_rejected),
+	    cmocka_unit_test(test_config_gpio_line_used_twice_by_sensor_or_button_rejected),
+	    cmocka_unit_test(test_config_same_offset_on_other_chip_is_fine),
+	    cmocka_unit_test(test_config_chip_prefix_carries_through_zone_list),
+	    cmocka_unit_test(test_config_bad_gpio_line_rejected),
+	    cmocka_unit_test(test_config_zone_count_zero_or_above_eight_rejected),
+	    cmocka_unit_test(test_config_zone_keys_out_of_order_rejected),
+	    cmocka_unit_test(test_config_zone_keys_build_zone_list),
+	    cmocka_unit_test(test_config_missing_pump_rejected),
+	    cmocka_unit_test(test_config_active_low_roles),
+	    cmocka_unit_test(test_config_sensor_rules),
+	    cmocka_unit_test(test_config_open_loop_rules),
+	    cmocka_unit_test(test_config_stop_button_options_need_button),
+	    cmocka_unit_test(test_config_bad_site_rejected),
+	    cmocka_unit_test(test_config_missing_programs_file_names_resolved_path),
+	    cmocka_unit_test(test_config_missing_screening_file_rejected),
+	    cmocka_unit_test(test_config_unreadable_mqtt_password_file_rejected),
+	    cmocka_unit_test(test_config_staff_pin_hash_must_be_crypt),
+	    cmocka_unit_test(test_config_syntax_errors_name_line),
+	    cmocka_unit_test(test_config_overlong_line_rejected),
+	    cmocka_unit_test(test_config_first_error_wins),
+	    cmocka_unit_test(test_config_pin_matches_only_the_right_pin),
+	    cmocka_unit_test(test_config_describe_station_one_line),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

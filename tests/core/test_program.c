@@ -22,12 +22,12 @@ static struct program_set set;
 static struct kiosk_config cfg;
 
 /* Lines 1-6; tests append from line 7 on. */
-#define BASE                                                                                  \
-	"[program.easy]\n"                                                                     \
-	"name = Easy\n"                                                                        \
-	"pattern = sequential_pulse\n"                                                         \
-	"target_mmhg = 40\n"                                                                   \
-	"hold_s = 10\n"                                                                        \
+#define BASE                                                                                       \
+	"[program.easy]\n"                                                                         \
+	"name = Easy\n"                                                                            \
+	"pattern = sequential_pulse\n"                                                             \
+	"target_mmhg = 40\n"                                                                       \
+	"hold_s = 10\n"                                                                            \
 	"duration_min = 20\n"
 
 static int group_setup(void **state)
@@ -94,12 +94,12 @@ struct domain_range {
 };
 
 static const struct domain_range domain[] = {
-	{"gentle", 30, 40, 1, 20},          /* beginner: 30-40 mmHg, 20 min */
-	{"standard", 40, 60, 20, 30},       /* standard post-run: 40-60, 20-30 min */
-	{"deep", 50, 65, 35, 40},           /* advanced: 50-65, 35-40 min */
-	{"pre_run", 35, 45, 1, 15},         /* pre-run priming: 35-45, 15 min */
-	{"marathon_flush", 40, 60, 1, 45},  /* marathon: 40-60, up to 45 min */
-	{"lymphatic", 50, 60, 1, 60},       /* lymphatic sweet spot 50-60 */
+    {"gentle", 30, 40, 1, 20},         /* beginner: 30-40 mmHg, 20 min */
+    {"standard", 40, 60, 20, 30},      /* standard post-run: 40-60, 20-30 min */
+    {"deep", 50, 65, 35, 40},          /* advanced: 50-65, 35-40 min */
+    {"pre_run", 35, 45, 1, 15},        /* pre-run priming: 35-45, 15 min */
+    {"marathon_flush", 40, 60, 1, 45}, /* marathon: 40-60, up to 45 min */
+    {"lymphatic", 50, 60, 1, 60},      /* lymphatic sweet spot 50-60 */
 };
 
 static void test_program_assets_cover_domain_programs_and_ranges(void **state)
@@ -138,7 +138,8 @@ static void test_program_assets_show_patterns_boost_skip_warmup(void **state)
 		/* Gradient as in medical practice: 5-10 mmHg per zone. */
 		assert_true(p->gradient_mmhg >= 5.0 && p->gradient_mmhg <= 10.0);
 		assert_true(p->hold_ms > 0);
-		assert_true(p->duration_min_s <= p->duration_s && p->duration_s <= p->duration_max_s);
+		assert_true(p->duration_min_s <= p->duration_s &&
+		            p->duration_s <= p->duration_max_s);
 		assert_true(p->name[0] != '\0');
 	}
 	assert_true(pulse && hold && boost && skip && warmup);
@@ -174,7 +175,8 @@ static void test_program_assets_rejected_under_a_lower_ceiling(void **state)
 	/* deep reaches 65 + 10 boost - 5 = 70 mmHg on the calf. */
 	cfg.limits.ceiling_mmhg = 65.0;
 	assert_int_equal(program_set_load(&set, KIOSK_SOURCE_ASSETS "/programs.conf", &cfg.limits,
-	                                  err, sizeof(err)), -EINVAL);
+	                                  err, sizeof(err)),
+	                 -EINVAL);
 	assert_non_null(strstr(err, "programs.conf:"));
 	assert_non_null(strstr(err, "zone 2 can reach 70 mmHg"));
 	assert_non_null(strstr(err, "lower the pressure or the boost"));
@@ -184,8 +186,8 @@ static void test_program_assets_rejected_under_a_lower_ceiling(void **state)
 
 static void test_program_zone_target_gradient_boost_skip(void **state)
 {
-	struct program p = {.gradient_mmhg = 5.0, .boost_zone = 3, .boost_mmhg = 10.0,
-	                    .skip_mask = 1u << 1};
+	struct program p = {
+	    .gradient_mmhg = 5.0, .boost_zone = 3, .boost_mmhg = 10.0, .skip_mask = 1u << 1};
 
 	(void)state;
 	assert_true(program_zone_target(&p, 0, 5, 50.0, 100.0) == 50.0);
@@ -193,7 +195,7 @@ static void test_program_zone_target_gradient_boost_skip(void **state)
 	assert_true(program_zone_target(&p, 2, 5, 50.0, 100.0) == 50.0); /* 40 + boost */
 	assert_true(program_zone_target(&p, 3, 5, 50.0, 100.0) == 35.0);
 	assert_true(program_zone_target(&p, 4, 5, 50.0, 100.0) == 30.0);
-	assert_true(program_zone_target(&p, 5, 5, 50.0, 100.0) == 0.0);  /* no such zone */
+	assert_true(program_zone_target(&p, 5, 5, 50.0, 100.0) == 0.0); /* no such zone */
 }
 
 static void test_program_zone_target_floor_and_clamps(void **state)
@@ -236,8 +238,9 @@ static void test_program_minimal_program_gets_defaults(void **state)
 static void test_program_missing_file_names_path(void **state)
 {
 	(void)state;
-	assert_int_equal(program_set_load(&set, "/nonexistent/programs.conf", &cfg.limits, err,
-	                                  sizeof(err)), -ENOENT);
+	assert_int_equal(
+	    program_set_load(&set, "/nonexistent/programs.conf", &cfg.limits, err, sizeof(err)),
+	    -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/programs.conf: cannot open"));
 }
 
@@ -267,8 +270,11 @@ static void test_program_target_above_ceiling_rejected(void **state)
 	(void)state;
 	cfg.limits.ceiling_mmhg = 80.0;
 	expect_error("[program.x]\nname = X\npattern = gradient_hold\ntarget_mmhg = 90\n"
-	             "hold_s = 5\nduration_min = 10\n", 4, "target_mmhg (90) is above the ceiling "
-	                                              "of 80 mmHg", "lower it");
+	             "hold_s = 5\nduration_min = 10\n",
+	             4,
+	             "target_mmhg (90) is above the ceiling "
+	             "of 80 mmHg",
+	             "lower it");
 	expect_error("[program.x]\ntarget_mmhg = 150\n", 2, "target_mmhg = 150 is out of range",
 	             "use 1 to 110");
 }
@@ -296,8 +302,9 @@ static void test_program_duration_outside_limits_rejected(void **state)
 	expect_error("[program.x]\nduration_min = 61\n", 2, "duration_min = 61 is out of range",
 	             "use 1 to 60");
 	cfg.limits.max_session_s = 1800;
-	expect_error(BASE "duration_max_min = 45\n", 7, "duration_max_min allows 45 minutes, above "
-	                                                "max_session_s (1800 s = 30 min)",
+	expect_error(BASE "duration_max_min = 45\n", 7,
+	             "duration_max_min allows 45 minutes, above "
+	             "max_session_s (1800 s = 30 min)",
 	             "shorten it");
 	expect_error(BASE "duration_min_min = 1.5\n", 7, "is not a whole number", "whole minutes");
 }
@@ -319,23 +326,25 @@ static void test_program_min_above_max_rejected(void **state)
 static void test_program_duplicate_id_rejected(void **state)
 {
 	(void)state;
-	expect_error(BASE "[program.easy]\n", 7, "program id 'easy' appears twice (first on line 1)",
-	             "its own id");
+	expect_error(BASE "[program.easy]\n", 7,
+	             "program id 'easy' appears twice (first on line 1)", "its own id");
 }
 
 static void test_program_duplicate_key_rejected(void **state)
 {
 	(void)state;
-	expect_error(BASE "hold_s = 12\n", 7, "hold_s is set twice in [program.easy] (first on "
-	                                      "line 5)", "keep only one");
+	expect_error(BASE "hold_s = 12\n", 7,
+	             "hold_s is set twice in [program.easy] (first on "
+	             "line 5)",
+	             "keep only one");
 }
 
 static void test_program_missing_required_key_rejected(void **state)
 {
 	(void)state;
 	expect_error(BASE "[program.two]\nname = Two\npattern = gradient_hold\nhold_s = 5\n"
-	                  "duration_min = 10\n", 7, "[program.two] has no target_mmhg",
-	             "target_mmhg = 40");
+	                  "duration_min = 10\n",
+	             7, "[program.two] has no target_mmhg", "target_mmhg = 40");
 }
 
 static void test_program_bad_sections_rejected(void **state)
@@ -353,8 +362,8 @@ static void test_program_skip_and_boost_rules(void **state)
 	             "keep at least one");
 	expect_error(BASE "skip_zones = 2, 2\n", 7, "lists zone 2 twice", "each zone once");
 	expect_error(BASE "skip_zones = 9\n", 7, "'9' is not a zone number", "1 (foot) to 8");
-	expect_error(BASE "skip_zones = 2\nboost_zone = 2\n", 8, "boost_zone 2 is also in skip_zones",
-	             "boost another zone");
+	expect_error(BASE "skip_zones = 2\nboost_zone = 2\n", 8,
+	             "boost_zone 2 is also in skip_zones", "boost another zone");
 }
 
 static void test_program_too_many_programs_rejected(void **state)
@@ -366,35 +375,36 @@ static void test_program_too_many_programs_rejected(void **state)
 	for (unsigned int i = 0; i <= PROGRAM_MAX; i++)
 		pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
 		                        "[program.p%u]\nname = P\npattern = gradient_hold\n"
-		                        "target_mmhg = 40\nhold_s = 5\nduration_min = 10\n", i);
+		                        "target_mmhg = 40\nhold_s = 5\nduration_min = 10\n",
+		                        i);
 	expect_error(text, PROGRAM_MAX * 6 + 1, "more than 16 programs", "remove some");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_program_assets_cover_domain_programs_and_ranges, setup),
-		cmocka_unit_test_setup(test_program_assets_show_patterns_boost_skip_warmup, setup),
-		cmocka_unit_test_setup(test_program_assets_never_exceed_ceiling, setup),
-		cmocka_unit_test_setup(test_program_assets_rejected_under_a_lower_ceiling, setup),
-		cmocka_unit_test_setup(test_program_zone_target_gradient_boost_skip, setup),
-		cmocka_unit_test_setup(test_program_zone_target_floor_and_clamps, setup),
-		cmocka_unit_test_setup(test_program_minimal_program_gets_defaults, setup),
-		cmocka_unit_test_setup(test_program_missing_file_names_path, setup),
-		cmocka_unit_test_setup(test_program_empty_file_rejected, setup),
-		cmocka_unit_test_setup(test_program_unknown_key_rejected, setup),
-		cmocka_unit_test_setup(test_program_unknown_pattern_rejected, setup),
-		cmocka_unit_test_setup(test_program_target_above_ceiling_rejected, setup),
-		cmocka_unit_test_setup(test_program_boost_above_ceiling_rejected, setup),
-		cmocka_unit_test_setup(test_program_member_intensity_above_ceiling_rejected, setup),
-		cmocka_unit_test_setup(test_program_duration_outside_limits_rejected, setup),
-		cmocka_unit_test_setup(test_program_min_above_max_rejected, setup),
-		cmocka_unit_test_setup(test_program_duplicate_id_rejected, setup),
-		cmocka_unit_test_setup(test_program_duplicate_key_rejected, setup),
-		cmocka_unit_test_setup(test_program_missing_required_key_rejected, setup),
-		cmocka_unit_test_setup(test_program_bad_sections_rejected, setup),
-		cmocka_unit_test_setup(test_program_skip_and_boost_rules, setup),
-		cmocka_unit_test_setup(test_program_too_many_programs_rejected, setup),
+	    cmocka_unit_test_setup(test_program_assets_cover_domain_programs_and_ranges, setup),
+	    cmocka_unit_test_setup(test_program_assets_show_patterns_boost_skip_warmup, setup),
+	    cmocka_unit_test_setup(test_program_assets_never_exceed_ceiling, setup),
+	    cmocka_unit_test_setup(test_program_assets_rejected_under_a_lower_ceiling, setup),
+	    cmocka_unit_test_setup(test_program_zone_target_gradient_boost_skip, setup),
+	    cmocka_unit_test_setup(test_program_zone_target_floor_and_clamps, setup),
+	    cmocka_unit_test_setup(test_program_minimal_program_gets_defaults, setup),
+	    cmocka_unit_test_setup(test_program_missing_file_names_path, setup),
+	    cmocka_unit_test_setup(test_program_empty_file_rejected, setup),
+	    cmocka_unit_test_setup(test_program_unknown_key_rejected, setup),
+	    cmocka_unit_test_setup(test_program_unknown_pattern_rejected, setup),
+	    cmocka_unit_test_setup(test_program_target_above_ceiling_rejected, setup),
+	    cmocka_unit_test_setup(test_program_boost_above_ceiling_rejected, setup),
+	    cmocka_unit_test_setup(test_program_member_intensity_above_ceiling_rejected, setup),
+	    cmocka_unit_test_setup(test_program_duration_outside_limits_rejected, setup),
+	    cmocka_unit_test_setup(test_program_min_above_max_rejected, setup),
+	    cmocka_unit_test_setup(test_program_duplicate_id_rejected, setup),
+	    cmocka_unit_test_setup(test_program_duplicate_key_rejected, setup),
+	    cmocka_unit_test_setup(test_program_missing_required_key_rejected, setup),
+	    cmocka_unit_test_setup(test_program_bad_sections_rejected, setup),
+	    cmocka_unit_test_setup(test_program_skip_and_boost_rules, setup),
+	    cmocka_unit_test_setup(test_program_too_many_programs_rejected, setup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -84,8 +84,8 @@ static void answer_all_passing(void)
 {
 	memset(&ans, 0, sizeof(ans));
 	for (size_t i = 0; i < set.count; i++)
-		ans.answer[i] = set.items[i].cls == SCREENING_ACKNOWLEDGE ? SCREENING_YES
-		                                                          : SCREENING_NO;
+		ans.answer[i] =
+		    set.items[i].cls == SCREENING_ACKNOWLEDGE ? SCREENING_YES : SCREENING_NO;
 }
 
 static size_t index_of_class(enum screening_class cls)
@@ -106,29 +106,29 @@ static void test_screening_assets_cover_every_domain_condition(void **state)
 		enum screening_class cls;
 		const char *words; /* plain words the member reads */
 	} want[] = {
-		{"dvt", SCREENING_ABSOLUTE, "blood clot"},
-		{"pulmonary_embolism", SCREENING_ABSOLUTE, "blood clot in your lung"},
-		{"thrombophlebitis", SCREENING_ABSOLUTE, "vein"},
-		{"clotting_disorder", SCREENING_ABSOLUTE, "clots"},
-		{"heart_failure", SCREENING_ABSOLUTE, "heart failure"},
-		{"pulmonary_oedema", SCREENING_ABSOLUTE, "fluid on your lungs"},
-		{"arterial_disease", SCREENING_ABSOLUTE, "arteries"},
-		{"skin", SCREENING_ABSOLUTE, "open wound"},
-		{"gangrene_graft", SCREENING_ABSOLUTE, "skin graft"},
-		{"fracture", SCREENING_ABSOLUTE, "broken bone"},
-		{"leg_cancer", SCREENING_ABSOLUTE, "cancer"},
-		{"one_leg_swelling", SCREENING_ABSOLUTE, "swollen"},
-		{"pregnancy", SCREENING_RELATIVE, "pregnant"},
-		{"recent_injury_surgery", SCREENING_RELATIVE, "operation"},
-		{"numbness", SCREENING_RELATIVE, "tingling"},
-		{"diabetes", SCREENING_RELATIVE, "diabetes"},
-		{"high_blood_pressure", SCREENING_RELATIVE, "high blood pressure"},
-		{"pacemaker", SCREENING_RELATIVE, "pacemaker"},
-		{"blood_thinners", SCREENING_RELATIVE, "blood thinners"},
-		{"varicose_veins", SCREENING_RELATIVE, "varicose veins"},
-		{"organ_disease", SCREENING_RELATIVE, "kidney"},
-		{"stop_on_symptoms", SCREENING_ACKNOWLEDGE, "Stop at once"},
-		{"good_health", SCREENING_ACKNOWLEDGE, "good health"},
+	    {"dvt", SCREENING_ABSOLUTE, "blood clot"},
+	    {"pulmonary_embolism", SCREENING_ABSOLUTE, "blood clot in your lung"},
+	    {"thrombophlebitis", SCREENING_ABSOLUTE, "vein"},
+	    {"clotting_disorder", SCREENING_ABSOLUTE, "clots"},
+	    {"heart_failure", SCREENING_ABSOLUTE, "heart failure"},
+	    {"pulmonary_oedema", SCREENING_ABSOLUTE, "fluid on your lungs"},
+	    {"arterial_disease", SCREENING_ABSOLUTE, "arteries"},
+	    {"skin", SCREENING_ABSOLUTE, "open wound"},
+	    {"gangrene_graft", SCREENING_ABSOLUTE, "skin graft"},
+	    {"fracture", SCREENING_ABSOLUTE, "broken bone"},
+	    {"leg_cancer", SCREENING_ABSOLUTE, "cancer"},
+	    {"one_leg_swelling", SCREENING_ABSOLUTE, "swollen"},
+	    {"pregnancy", SCREENING_RELATIVE, "pregnant"},
+	    {"recent_injury_surgery", SCREENING_RELATIVE, "operation"},
+	    {"numbness", SCREENING_RELATIVE, "tingling"},
+	    {"diabetes", SCREENING_RELATIVE, "diabetes"},
+	    {"high_blood_pressure", SCREENING_RELATIVE, "high blood pressure"},
+	    {"pacemaker", SCREENING_RELATIVE, "pacemaker"},
+	    {"blood_thinners", SCREENING_RELATIVE, "blood thinners"},
+	    {"varicose_veins", SCREENING_RELATIVE, "varicose veins"},
+	    {"organ_disease", SCREENING_RELATIVE, "kidney"},
+	    {"stop_on_symptoms", SCREENING_ACKNOWLEDGE, "Stop at once"},
+	    {"good_health", SCREENING_ACKNOWLEDGE, "good health"},
 	};
 
 	(void)state;
@@ -203,8 +203,8 @@ static void test_screening_duplicate_id_rejected(void **state)
 static void test_screening_missing_text_or_class_rejected(void **state)
 {
 	(void)state;
-	expect_error("[question.a]\nclass = absolute\ntext = A?\n[question.b]\nclass = relative\n", 4,
-	             "[question.b] has no English text", "add text =");
+	expect_error("[question.a]\nclass = absolute\ntext = A?\n[question.b]\nclass = relative\n",
+	             4, "[question.b] has no English text", "add text =");
 	expect_error("[question.a]\ntext = A?\n", 1, "[question.a] has no class",
 	             "add class = absolute, relative or acknowledge");
 	expect_error("[question.a]\nclass = absolute\ntext =\n", 3, "text is empty", "plain words");
@@ -232,8 +232,8 @@ static void test_screening_other_errors_rejected(void **state)
 	             "text is set twice in [question.a] (first on line 3)", "keep only one");
 	expect_error("[questions]\n", 1, "unknown section [questions]", "[question.<id>]");
 	expect_error("[question.a]\nclass = absolute\ntext = A?\ntext.de = A?\n"
-	             "[question.b]\nclass = absolute\ntext = B?\n", 5,
-	             "[question.b] has no text.de while other questions have one",
+	             "[question.b]\nclass = absolute\ntext = B?\n",
+	             5, "[question.b] has no text.de while other questions have one",
 	             "add the translation");
 	expect_error("[question.a]\nclass = absolute\ntext = A?\ntext.DE = A?\n", 4,
 	             "'DE' is not a language code", "like de or es");
@@ -402,23 +402,23 @@ static void test_screening_prints_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_screening_assets_cover_every_domain_condition),
-		cmocka_unit_test(test_screening_assets_translated_and_continued),
-		cmocka_unit_test(test_screening_missing_file_rejected),
-		cmocka_unit_test(test_screening_empty_file_rejected),
-		cmocka_unit_test(test_screening_unknown_class_rejected),
-		cmocka_unit_test(test_screening_duplicate_id_rejected),
-		cmocka_unit_test(test_screening_missing_text_or_class_rejected),
-		cmocka_unit_test(test_screening_too_many_questions_rejected),
-		cmocka_unit_test(test_screening_other_errors_rejected),
-		cmocka_unit_test(test_screening_overlong_text_rejected),
-		cmocka_unit_test(test_screening_all_no_with_acknowledgements_passes),
-		cmocka_unit_test(test_screening_any_unanswered_is_incomplete),
-		cmocka_unit_test(test_screening_absolute_yes_blocks_without_override),
-		cmocka_unit_test(test_screening_relative_yes_needs_staff_approval),
-		cmocka_unit_test(test_screening_refused_acknowledgement_blocks),
-		cmocka_unit_test(test_screening_wipe_clears_every_answer),
-		cmocka_unit_test(test_screening_prints_nothing),
+	    cmocka_unit_test(test_screening_assets_cover_every_domain_condition),
+	    cmocka_unit_test(test_screening_assets_translated_and_continued),
+	    cmocka_unit_test(test_screening_missing_file_rejected),
+	    cmocka_unit_test(test_screening_empty_file_rejected),
+	    cmocka_unit_test(test_screening_unknown_class_rejected),
+	    cmocka_unit_test(test_screening_duplicate_id_rejected),
+	    cmocka_unit_test(test_screening_missing_text_or_class_rejected),
+	    cmocka_unit_test(test_screening_too_many_questions_rejected),
+	    cmocka_unit_test(test_screening_other_errors_rejected),
+	    cmocka_unit_test(test_screening_overlong_text_rejected),
+	    cmocka_unit_test(test_screening_all_no_with_acknowledgements_passes),
+	    cmocka_unit_test(test_screening_any_unanswered_is_incomplete),
+	    cmocka_unit_test(test_screening_absolute_yes_blocks_without_override),
+	    cmocka_unit_test(test_screening_relative_yes_needs_staff_approval),
+	    cmocka_unit_test(test_screening_refused_acknowledgement_blocks),
+	    cmocka_unit_test(test_screening_wipe_clears_every_answer),
+	    cmocka_unit_test(test_screening_prints_nothing),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
