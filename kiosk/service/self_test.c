@@ -63,7 +63,7 @@ void self_test_params_default(struct self_test_params *p)
 		.vent_max_ms = 5000,
 		.vent_slice_ms = 250,
 		.probe_settle_ms = 150,
-		.fall_below_mmhg = 5.0,
+		.fall_below_mmhg = 3.0,
 		.no_sensor_pulse_ms = 1000,
 		.settle_ms = 1000,
 	};

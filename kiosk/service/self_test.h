@@ -43,7 +43,7 @@ struct self_test_params {
 	unsigned int vent_max_ms;     /* longest wait for the fall (5000) */
 	unsigned int vent_slice_ms;   /* vent this long between two probes (250) */
 	unsigned int probe_settle_ms; /* exhaust closed, zone open: equalise before reading (150) */
-	double fall_below_mmhg;       /* must fall under this (5) */
+	double fall_below_mmhg;       /* must fall under this (3) */
 	unsigned int no_sensor_pulse_ms; /* open-loop pulse (1000) */
 	unsigned int settle_ms;       /* vent before the first zone (1000) */
 };
