@@ -93,6 +93,17 @@ struct controller_stats {
 	uint64_t ticks;
 	uint64_t late_ticks_over_2ms;
 	double last_tick_cpu_us;
+	/* Added: the last tick's lateness (start after its deadline) and the
+	 * worst seen, the CPU time of every tick summed (CLOCK_THREAD_CPUTIME_ID
+	 * around the tick's work), commands processed and refused for a full
+	 * queue, and snapshots published. */
+	double last_lateness_us;
+	double max_lateness_us;
+	double max_tick_cpu_us;
+	double total_tick_cpu_us;
+	uint64_t commands;
+	uint64_t queue_full;
+	uint64_t snapshots;
 };
 void controller_get_stats(struct controller *c, struct controller_stats *out);
 

@@ -55,13 +55,13 @@ void station_destroy(struct station *st); /* wipes any screening answers; NULL o
 enum command_status station_command(struct station *st, const struct command *cmd,
                                     uint64_t now_ms, const struct event_sink *sink);
 
-/* Staff approval of a relative Yes with a PIN already checked by the caller
- * (the controller runs kiosk_config_pin_matches() on the submitting thread,
- * so a slow crypt(3) hash never delays the control loop).  CMD_OK,
- * CMD_ERR_BAD_PIN or CMD_ERR_BAD_STATE.  Emits EVENT_SCREENING_APPROVED,
- * which never says which question. */
-enum command_status station_staff_approve(struct station *st, bool pin_ok, uint64_t now_ms,
-                                          const struct event_sink *sink);
+/* station_command() for a caller that has already checked the PIN of a
+ * CMD_STAFF_APPROVE (pin_ok): the controller runs kiosk_config_pin_matches()
+ * on the submitting thread, so a slow crypt(3) hash never delays the control
+ * loop.  pin_ok is ignored for every other action. */
+enum command_status station_command_pin_checked(struct station *st, const struct command *cmd,
+                                                bool pin_ok, uint64_t now_ms,
+                                                const struct event_sink *sink);
 
 /* The outputs the station wants now (after a command, between ticks). */
 void station_current_outputs(const struct station *st, struct station_outputs *out);
