@@ -211,10 +211,24 @@ static enum command_status cmd_screening_back(struct station *st, const struct c
 static enum command_status cmd_staff_approve(struct station *st, const struct command *cmd,
                                              uint64_t now_ms, const struct event_sink *sink)
 {
+	bool pin_ok;
+
 	if (st->screening_view != SCREENING_VIEW_NEEDS_APPROVAL)
 		return CMD_ERR_BAD_STATE;
-	return station_staff_approve(st, kiosk_config_pin_matches(st->ctx.config, cmd->pin), now_ms,
-	                             sink);
+	pin_ok = st->pin_verdict != NULL ? *st->pin_verdict
+	                                 : kiosk_config_pin_matches(st->ctx.config, cmd->pin);
+	if (!pin_ok)
+		return CMD_ERR_BAD_PIN;
+	st->answers.staff_approved = true;
+	if (screening_evaluate(st->ctx.screening, &st->answers) != SCREENING_PASSED) {
+		screening_block(st);
+		return CMD_ERR_BAD_STATE;
+	}
+	station_set_state(st, STATION_READY, now_ms);
+	st->screening_passed = true;
+	/* Which question needed approval is nobody's business but the member's. */
+	station_emit(st, sink, EVENT_SCREENING_APPROVED, STOP_NONE, now_ms);
+	return CMD_OK;
 }
 
 static enum command_status cmd_cancel(struct station *st, const struct command *cmd,
@@ -400,13 +414,14 @@ static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 	[CMD_IN_SERVICE] = {IN(STATION_OUT_OF_SERVICE), ANY_SOURCE, cmd_in_service},
 };
 
-enum command_status station_command(struct station *st, const struct command *cmd,
+static enum command_status dispatch(struct station *st, const struct command *cmd,
                                     uint64_t now_ms, const struct event_sink *sink)
 {
 	const struct command_rule *rule;
 	enum command_status rc;
 
-	if (cmd == NULL || (unsigned int)cmd->action >= CMD_ACTION_COUNT)
+	if (cmd == NULL || (unsigned int)cmd->action >= CMD_ACTION_COUNT ||
+	    (unsigned int)cmd->source > SOURCE_INTERNAL)
 		return CMD_ERR_BAD_ARGUMENT;
 	rule = &command_table[cmd->action];
 	if (!(rule->sources & FROM(cmd->source)) || !(rule->states & IN(st->state)))
@@ -420,23 +435,21 @@ enum command_status station_command(struct station *st, const struct command *cm
 	return rc;
 }
 
-enum command_status station_staff_approve(struct station *st, bool pin_ok, uint64_t now_ms,
-                                          const struct event_sink *sink)
+enum command_status station_command(struct station *st, const struct command *cmd,
+                                    uint64_t now_ms, const struct event_sink *sink)
 {
-	if (st->state != STATION_SCREENING || st->screening_view != SCREENING_VIEW_NEEDS_APPROVAL)
-		return CMD_ERR_BAD_STATE;
-	if (!pin_ok)
-		return CMD_ERR_BAD_PIN;
-	st->activity_ms = now_ms;
-	st->answers.staff_approved = true;
-	if (screening_evaluate(st->ctx.screening, &st->answers) != SCREENING_PASSED) {
-		screening_block(st);
-		return CMD_ERR_BAD_STATE;
-	}
-	station_set_state(st, STATION_READY, now_ms);
-	st->screening_passed = true;
-	/* Which question needed approval is nobody's business but the member's. */
-	station_emit(st, sink, EVENT_SCREENING_APPROVED, STOP_NONE, now_ms);
-	return CMD_OK;
+	st->pin_verdict = NULL;
+	return dispatch(st, cmd, now_ms, sink);
 }
 
+enum command_status station_command_pin_checked(struct station *st, const struct command *cmd,
+                                                bool pin_ok, uint64_t now_ms,
+                                                const struct event_sink *sink)
+{
+	enum command_status rc;
+
+	st->pin_verdict = &pin_ok;
+	rc = dispatch(st, cmd, now_ms, sink);
+	st->pin_verdict = NULL;
+	return rc;
+}

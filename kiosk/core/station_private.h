@@ -54,6 +54,9 @@ struct station {
 
 	enum fault_code fault;
 
+	/* During one station_command_pin_checked(): the caller's PIN verdict. */
+	const bool *pin_verdict;
+
 	struct station_outputs out;
 	double manifold_mmhg;
 	double zone_mmhg[STATION_MAX_ZONES];

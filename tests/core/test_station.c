@@ -104,7 +104,8 @@ static void test_station_absolute_yes_blocks_without_override(void **state)
 	assert_int_equal(rig_do(r, CMD_SCREENING_BACK), CMD_ERR_BAD_STATE);
 	snprintf(c.pin, sizeof(c.pin), "%s", FIXTURE_STAFF_PIN);
 	assert_int_equal(rig_cmd(r, &c), CMD_ERR_BAD_STATE);
-	assert_int_equal(station_staff_approve(r->st, true, r->now_ms, &r->sink),
+	c.pin[0] = '\0';
+	assert_int_equal(station_command_pin_checked(r->st, &c, true, r->now_ms, &r->sink),
 	                 CMD_ERR_BAD_STATE);
 	assert_int_equal(rig_do(r, CMD_START), CMD_ERR_NOT_SCREENED);
 	assert_int_equal(recorder_count(&r->rec, EVENT_SCREENING_APPROVED, NULL), 0);
@@ -131,8 +132,12 @@ static void test_station_absolute_yes_late_in_list_blocks(void **state)
 	answer(r, 1, true, CMD_OK); /* relative */
 	answer(r, 2, true, CMD_OK); /* absolute: beats the relative one */
 	assert_int_equal(snap(r).screening_view, SCREENING_VIEW_BLOCKED);
-	assert_int_equal(station_staff_approve(r->st, true, r->now_ms, &r->sink),
-	                 CMD_ERR_BAD_STATE);
+	{
+		struct command c = fixture_cmd(CMD_STAFF_APPROVE);
+
+		assert_int_equal(station_command_pin_checked(r->st, &c, true, r->now_ms, &r->sink),
+		                 CMD_ERR_BAD_STATE);
+	}
 	assert_int_equal(rig_do(r, CMD_START), CMD_ERR_NOT_SCREENED);
 	rig_free(r);
 }
@@ -162,6 +167,9 @@ static void test_station_relative_yes_needs_staff_pin(void **state)
 	c.source = SOURCE_MQTT;
 	assert_int_equal(rig_cmd(r, &c), CMD_ERR_BAD_STATE);
 	c.source = SOURCE_UI;
+	/* The caller's verdict decides, not the text of the PIN. */
+	assert_int_equal(station_command_pin_checked(r->st, &c, false, r->now_ms, &r->sink),
+	                 CMD_ERR_BAD_PIN);
 	assert_int_equal(rig_cmd(r, &c), CMD_OK);
 	assert_int_equal(station_state(r->st), STATION_READY);
 
