@@ -157,14 +157,19 @@ static void handle_command(struct reporter *r, const struct mosquitto_message *m
 	int rc;
 
 	if (!mqtt_rate_limit_take(&r->cmd_limit, now)) {
-		/* A flood: drop without a reply, one log line per second at most. */
-		r->flood_dropped++;
-		if (now - r->flood_logged_ms >= 1000u) {
-			reporter_log(REPORTER_LOG_WARNING, "command flood: dropped %llu commands over %.0f/s",
-			             (unsigned long long)r->flood_dropped, REPORTER_CMD_RATE_PER_S);
+		/* A flood: drop without a reply; one log line when it starts,
+		 * then at most one a second with the count. */
+		if (r->flood_dropped == 0 && now - r->flood_logged_ms >= 1000u) {
+			reporter_log(REPORTER_LOG_WARNING, "command flood: dropping commands above %.0f/s",
+			             REPORTER_CMD_RATE_PER_S);
+			r->flood_logged_ms = now;
+		} else if (now - r->flood_logged_ms >= 1000u) {
+			reporter_log(REPORTER_LOG_WARNING, "command flood: dropped %llu commands in the last %.1f s",
+			             (unsigned long long)r->flood_dropped, (double)(now - r->flood_logged_ms) / 1000.0);
 			r->flood_logged_ms = now;
 			r->flood_dropped = 0;
 		}
+		r->flood_dropped++;
 		return;
 	}
 	rc = mqtt_topic_parse_cmd(msg->topic, r->cfg->site, (unsigned int)r->cfg->station_count, &station);

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: MIT */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "mqtt_test_support.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+uint64_t test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- broker ---- */
+
+static unsigned int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	unsigned int port = 0;
+
+	if (fd < 0)
+		return 0;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int run(char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -1;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return 0;
+}
+
+static bool port_open(unsigned int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static int write_conf(struct test_broker *b, const char *source_dir)
+{
+	char src[512], line[512];
+	bool in_tls = false;
+	FILE *in, *out;
+
+	snprintf(src, sizeof(src), "%s/systemd/mosquitto/mosquitto.conf", source_dir);
+	in = fopen(src, "r");
+	if (!in)
+		return -errno;
+	out = fopen(b->conf, "w");
+	if (!out) {
+		fclose(in);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		if (strncmp(line, "# BEGIN TLS", 11) == 0)
+			in_tls = true;
+		if (in_tls) {
+			if (strncmp(line, "# END TLS", 9) == 0)
+				in_tls = false;
+			continue;
+		}
+		if (strncmp(line, "listener ", 9) == 0)
+			fprintf(out, "listener %u 127.0.0.1\n", b->port);
+		else if (strncmp(line, "password_file ", 14) == 0)
+			fprintf(out, "password_file %s/passwd\n", b->dir);
+		else if (strncmp(line, "acl_file ", 9) == 0)
+			fprintf(out, "acl_file %s/systemd/mosquitto/recovery-kiosk.acl\n", source_dir);
+		else
+			fputs(line, out);
+	}
+	/* Run as whoever runs the tests (as root mosquitto would switch to the
+	 * mosquitto user and could not read the temp folder). */
+	fprintf(out, "persistence false\nuser %s\n", geteuid() == 0 ? "root" : "nobody");
+	fclose(in);
+	return fclose(out) == 0 ? 0 : -EIO;
+}
+
+static int spawn_broker(struct test_broker *b)
+{
+	char log[128];
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { "mosquitto", "-c", b->conf, NULL };
+
+	snprintf(log, sizeof(log), "%s/broker.log", b->dir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	int rc = posix_spawnp(&b->pid, "mosquitto", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		b->pid = 0;
+		return -rc;
+	}
+	/* Ready when it accepts connections; give up after 5 s. */
+	uint64_t until = test_now_ms() + 5000u;
+	while (test_now_ms() < until) {
+		if (port_open(b->port))
+			return 0;
+		int status;
+		if (waitpid(b->pid, &status, WNOHANG) == b->pid) {
+			b->pid = 0;
+			return -ECHILD;
+		}
+		poll(NULL, 0, 10);
+	}
+	return -ETIMEDOUT;
+}
+
+int test_broker_start(struct test_broker *b, const char *source_dir)
+{
+	char passwd[128];
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	snprintf(b->dir, sizeof(b->dir), "/tmp/kiosk-mqtt-XXXXXX");
+	if (!mkdtemp(b->dir))
+		return -errno;
+	chmod(b->dir, 0755);
+	b->port = free_port();
+	if (!b->port)
+		return -EADDRNOTAVAIL;
+	snprintf(passwd, sizeof(passwd), "%s/passwd", b->dir);
+	snprintf(b->conf, sizeof(b->conf), "%s/mosquitto.conf", b->dir);
+	char *kiosk[] = { "mosquitto_passwd", "-c", "-b", passwd, "kiosk", TEST_PW_KIOSK, NULL };
+	char *staff[] = { "mosquitto_passwd", "-b", passwd, "staff", TEST_PW_STAFF, NULL };
+	char *viewer[] = { "mosquitto_passwd", "-b", passwd, "viewer", TEST_PW_VIEWER, NULL };
+	if (run(kiosk) < 0 || run(staff) < 0 || run(viewer) < 0)
+		return -EIO;
+	rc = write_conf(b, source_dir);
+	if (rc < 0)
+		return rc;
+	return spawn_broker(b);
+}
+
+void test_broker_kill(struct test_broker *b)
+{
+	if (b->pid > 0) {
+		kill(b->pid, SIGKILL);
+		waitpid(b->pid, NULL, 0);
+		b->pid = 0;
+	}
+}
+
+int test_broker_restart(struct test_broker *b)
+{
+	test_broker_kill(b);
+	return spawn_broker(b);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void test_broker_cleanup(struct test_broker *b)
+{
+	test_broker_kill(b);
+	if (b->dir[0] && !getenv("KIOSK_TEST_KEEP"))
+		nftw(b->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- client ---- */
+
+struct test_client {
+	struct mosquitto *mosq;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct test_msg **msgs; /* each allocated once: pointers stay valid */
+	size_t count, cap;
+	int connack;           /* -1 until answered */
+	bool connected;
+	int acked_mid;         /* last PUBACK / SUBACK mid */
+	int subacked_mid;
+};
+
+static void on_connect(struct mosquitto *m, void *obj, int rc)
+{
+	struct test_client *c = obj;
+
+	(void)m;
+	pthread_mutex_lock(&c->lock);
+	c->connack = rc;
+	c->connected = rc == 0;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void on_disconnect(struct mosquitto *m, void *obj, int rc)
+{
+	struct test_client *c = obj;
+
+	(void)m;
+	(void)rc;
+	pthread_mutex_lock(&c->lock);
+	c->connected = false;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void on_publish(struct mosquitto *m, void *obj, int mid)
+{
+	struct test_client *c = obj;
+
+	(void)m;
+	pthread_mutex_lock(&c->lock);
+	c->acked_mid = mid;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void on_subscribe(struct mosquitto *m, void *obj, int mid, int n, const int *qos)
+{
+	struct test_client *c = obj;
+
+	(void)m;
+	(void)n;
+	(void)qos;
+	pthread_mutex_lock(&c->lock);
+	c->subacked_mid = mid;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
+{
+	struct test_client *c = obj;
+	struct test_msg *t = calloc(1, sizeof(*t));
+
+	(void)m;
+	if (!t)
+		abort();
+	t->at_ms = test_now_ms();
+	t->topic = strdup(msg->topic);
+	t->len = msg->payloadlen;
+	t->payload = malloc((size_t)msg->payloadlen + 1u);
+	if (!t->topic || !t->payload)
+		abort();
+	memcpy(t->payload, msg->payload, (size_t)msg->payloadlen);
+	t->payload[msg->payloadlen] = '\0';
+	t->retained = msg->retain;
+	pthread_mutex_lock(&c->lock);
+	if (c->count == c->cap) {
+		c->cap = c->cap ? c->cap * 2u : 256u;
+		c->msgs = realloc(c->msgs, c->cap * sizeof(*c->msgs));
+		if (!c->msgs)
+			abort();
+	}
+	c->msgs[c->count++] = t;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void deadline_in(struct timespec *ts, unsigned int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)(ms / 1000u);
+	ts->tv_nsec += (long)(ms % 1000u) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+struct test_client *test_client_connect(unsigned int port, const char *user, const char *password, int *rc)
+{
+	struct test_client *c = calloc(1, sizeof(*c));
+	pthread_condattr_t ca;
+	struct timespec until;
+	char id[64];
+	static unsigned int counter;
+
+	*rc = -1;
+	if (!c)
+		return NULL;
+	mosquitto_lib_init();
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	c->connack = -1;
+	snprintf(id, sizeof(id), "test-%d-%u", (int)getpid(), __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST));
+	c->mosq = mosquitto_new(id, true, c);
+	if (!c->mosq)
+		goto fail;
+	if (user)
+		mosquitto_username_pw_set(c->mosq, user, password);
+	mosquitto_connect_callback_set(c->mosq, on_connect);
+	mosquitto_disconnect_callback_set(c->mosq, on_disconnect);
+	mosquitto_publish_callback_set(c->mosq, on_publish);
+	mosquitto_subscribe_callback_set(c->mosq, on_subscribe);
+	mosquitto_message_callback_set(c->mosq, on_message);
+	mosquitto_reconnect_delay_set(c->mosq, 1, 1, false);
+	if (mosquitto_connect(c->mosq, "127.0.0.1", (int)port, 30) != MOSQ_ERR_SUCCESS)
+		goto fail;
+	mosquitto_loop_start(c->mosq);
+	deadline_in(&until, 5000);
+	pthread_mutex_lock(&c->lock);
+	while (c->connack < 0 && pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+		;
+	*rc = c->connack;
+	pthread_mutex_unlock(&c->lock);
+	if (*rc != 0)
+		goto fail;
+	return c;
+fail:
+	test_client_destroy(c);
+	return NULL;
+}
+
+void test_client_destroy(struct test_client *c)
+{
+	if (!c)
+		return;
+	if (c->mosq) {
+		mosquitto_disconnect(c->mosq);
+		mosquitto_loop_stop(c->mosq, true);
+		mosquitto_destroy(c->mosq);
+	}
+	for (size_t i = 0; i < c->count; i++) {
+		free(c->msgs[i]->topic);
+		free(c->msgs[i]->payload);
+		free(c->msgs[i]);
+	}
+	free(c->msgs);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	mosquitto_lib_cleanup();
+}
+
+int test_client_subscribe(struct test_client *c, const char *pattern)
+{
+	struct timespec until;
+	int mid = 0;
+	int ok;
+
+	pthread_mutex_lock(&c->lock);
+	if (mosquitto_subscribe(c->mosq, &mid, pattern, 1) != MOSQ_ERR_SUCCESS) {
+		pthread_mutex_unlock(&c->lock);
+		return -1;
+	}
+	deadline_in(&until, 5000);
+	while (c->subacked_mid != mid && pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+		;
+	ok = c->subacked_mid == mid;
+	pthread_mutex_unlock(&c->lock);
+	return ok ? 0 : -1;
+}
+
+int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len, int qos,
+                        bool retain)
+{
+	struct timespec until;
+	int mid = 0;
+	int ok;
+
+	pthread_mutex_lock(&c->lock);
+	if (mosquitto_publish(c->mosq, &mid, topic, len, payload, qos, retain) != MOSQ_ERR_SUCCESS) {
+		pthread_mutex_unlock(&c->lock);
+		return -1;
+	}
+	if (qos == 0) {
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	deadline_in(&until, 5000);
+	while (c->acked_mid != mid && pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+		;
+	ok = c->acked_mid == mid;
+	pthread_mutex_unlock(&c->lock);
+	return ok ? 0 : -1;
+}
+
+int test_client_publish_str(struct test_client *c, const char *topic, const char *payload)
+{
+	return test_client_publish(c, topic, payload, (int)strlen(payload), 1, false);
+}
+
+bool test_client_connected(struct test_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	bool up = c->connected;
+	pthread_mutex_unlock(&c->lock);
+	return up;
+}
+
+size_t test_client_count(struct test_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	size_t n = c->count;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+const struct test_msg *test_client_msg(struct test_client *c, size_t i)
+{
+	pthread_mutex_lock(&c->lock);
+	const struct test_msg *m = i < c->count ? c->msgs[i] : NULL;
+	pthread_mutex_unlock(&c->lock);
+	return m;
+}
+
+static bool matches(const struct test_msg *m, const char *pattern, const char *contains)
+{
+	bool result = false;
+
+	mosquitto_topic_matches_sub(pattern, m->topic, &result);
+	return result && (!contains || strstr(m->payload, contains));
+}
+
+long test_client_wait(struct test_client *c, size_t from, const char *pattern, const char *contains,
+                      unsigned int timeout_ms, const struct test_msg **out)
+{
+	struct timespec until;
+	long found = -1;
+	size_t i = from;
+
+	deadline_in(&until, timeout_ms);
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		for (; i < c->count; i++) {
+			if (matches(c->msgs[i], pattern, contains)) {
+				found = (long)i;
+				if (out)
+					*out = c->msgs[i];
+				goto done;
+			}
+		}
+		if (pthread_cond_timedwait(&c->cond, &c->lock, &until) != 0) {
+			/* One last look after the deadline. */
+			for (; i < c->count; i++)
+				if (matches(c->msgs[i], pattern, contains)) {
+					found = (long)i;
+					if (out)
+						*out = c->msgs[i];
+					break;
+				}
+			break;
+		}
+	}
+done:
+	pthread_mutex_unlock(&c->lock);
+	return found;
+}
+
+size_t test_client_count_matching(struct test_client *c, size_t from, const char *pattern, const char *contains)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = from; i < c->count; i++)
+		n += matches(c->msgs[i], pattern, contains);
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+bool test_client_wait_count(struct test_client *c, size_t from, const char *pattern, const char *contains, size_t n,
+                            unsigned int timeout_ms)
+{
+	struct timespec until;
+	bool ok;
+
+	deadline_in(&until, timeout_ms);
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		size_t have = 0;
+		for (size_t i = from; i < c->count; i++)
+			have += matches(c->msgs[i], pattern, contains);
+		ok = have >= n;
+		if (ok || pthread_cond_timedwait(&c->cond, &c->lock, &until) != 0)
+			break;
+	}
+	if (!ok) {
+		size_t have = 0;
+		for (size_t i = from; i < c->count; i++)
+			have += matches(c->msgs[i], pattern, contains);
+		ok = have >= n;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ok;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test support for the MQTT integration tests: a real mosquitto broker on a
+ * free 127.0.0.1 port, configured from systemd/mosquitto/ (the example
+ * mosquitto.conf with its paths and ports rewritten, and the example ACL as
+ * it is) with a password file made by mosquitto_passwd -b; and a recording
+ * MQTT client whose waits have deadlines instead of sleeps.
+ */
+#ifndef TESTS_MQTT_SUPPORT_H
+#define TESTS_MQTT_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define TEST_SITE "city-gym" /* the site the example ACL names */
+#define TEST_PW_KIOSK "kiosk-secret"
+#define TEST_PW_STAFF "staff-secret"
+#define TEST_PW_VIEWER "viewer-secret"
+
+struct test_broker {
+	pid_t pid;
+	unsigned int port;
+	char dir[64];       /* temp folder: conf, passwd, log, kiosk files */
+	char conf[128];
+};
+
+uint64_t test_now_ms(void);
+
+/* Makes the temp folder, the password file and the conf from the examples
+ * in source_dir/systemd/mosquitto, then starts the broker.  0 or -errno. */
+int test_broker_start(struct test_broker *b, const char *source_dir);
+/* SIGKILL and reap. */
+void test_broker_kill(struct test_broker *b);
+/* Start again on the same port. */
+int test_broker_restart(struct test_broker *b);
+/* Kill and remove the folder. */
+void test_broker_cleanup(struct test_broker *b);
+
+struct test_msg {
+	char *topic;
+	char *payload;      /* NUL-terminated copy */
+	int len;
+	bool retained;
+	uint64_t at_ms;     /* CLOCK_MONOTONIC when received */
+};
+
+struct test_client;
+
+/* Connects (blocking, up to 5 s).  user NULL = anonymous.  Returns NULL and
+ * the CONNACK code (or -1 for no answer) in *rc on refusal. */
+struct test_client *test_client_connect(unsigned int port, const char *user, const char *password, int *rc);
+void test_client_destroy(struct test_client *c);
+/* Subscribes and waits for the SUBACK.  0 or -1. */
+int test_client_subscribe(struct test_client *c, const char *pattern);
+/* Publishes; for qos 1 waits for the PUBACK.  0 or -1. */
+int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len, int qos,
+                        bool retain);
+int test_client_publish_str(struct test_client *c, const char *topic, const char *payload);
+/* True while the client's connection is up. */
+bool test_client_connected(struct test_client *c);
+
+/* Messages received so far. */
+size_t test_client_count(struct test_client *c);
+/* Waits until a message at index >= from matches pattern (MQTT wildcards)
+ * and, if contains is not NULL, has it in its payload.  Returns its index,
+ * or -1 at the deadline.  *out gets a pointer valid until destroy. */
+long test_client_wait(struct test_client *c, size_t from, const char *pattern, const char *contains,
+                      unsigned int timeout_ms, const struct test_msg **out);
+/* Counts messages at index >= from that match. */
+size_t test_client_count_matching(struct test_client *c, size_t from, const char *pattern, const char *contains);
+/* Waits until at least n messages at index >= from match.  true if so. */
+bool test_client_wait_count(struct test_client *c, size_t from, const char *pattern, const char *contains, size_t n,
+                            unsigned int timeout_ms);
+/* Message i (i < count). */
+const struct test_msg *test_client_msg(struct test_client *c, size_t i);
+
+#endif
