@@ -115,7 +115,7 @@ static void grid(struct ui_rect c, int gap, size_t n, double aspect, struct ui_r
 			continue;
 		score = fabs(log((cw / ch) / aspect));
 		/* Prefer fewer empty cells at equal shape. */
-		score += 0.05 * (rows * cols - (int)n);
+		score += 0.25 * (rows * cols - (int)n);
 		if (score < best) {
 			best = score;
 			best_cols = cols;
@@ -150,8 +150,10 @@ static void layout_programs(struct ui_layout *l, const struct ui_metrics *m,
 {
 	struct ui_rect c = l->area[UI_AREA_CONTENT];
 	int cols = m->portrait ? 1 : 2;
-	int card_min = m->pad * 2 + iround(m->font_px[UI_FONT_TITLE] * 1.3) +
-	               iround(m->font_px[UI_FONT_SMALL] * 2.5);
+	/* Name, figures, two lines of description (DejaVu lines are ~1.17 em). */
+	int card_min = m->gap + m->gap / 2 + 2 +
+	               iround(1.17 * (m->font_px[UI_FONT_TITLE] + m->font_px[UI_FONT_BODY] +
+	                              2 * m->font_px[UI_FONT_SMALL]));
 	int rows = imax(1, (c.h + m->gap) / (card_min + m->gap));
 	size_t per_page = (size_t)(rows * cols);
 	size_t pages = 1, page, first, shown;
@@ -195,18 +197,20 @@ static void layout_programs(struct ui_layout *l, const struct ui_metrics *m,
 	}
 }
 
-/* A value panel: label on top, [-] value [+] below. */
+/* A value panel: label and value on top, [-] and [+] side by side below. */
 static void layout_stepper(struct ui_layout *l, const struct ui_metrics *m, struct ui_rect panel,
                            enum ui_area area, enum ui_button minus, enum ui_button plus)
 {
-	int label_h = iround(m->font_px[UI_FONT_BODY] * 1.8);
-	int avail = panel.h - label_h - m->pad;
-	int side = imax(m->target_min, imin(avail, iround(m->button_h * 1.5)));
-	int y = panel.y + label_h + (avail - side) / 2;
+	int text_h = iround(m->font_px[UI_FONT_BODY] * 1.5 + m->font_px[UI_FONT_LARGE] * 1.25 +
+	                    m->font_px[UI_FONT_SMALL] * 1.3);
+	int avail = panel.h - text_h - 2 * m->gap;
+	int bh = imax(m->target_min, imin(avail, iround(m->button_h * 1.3)));
+	int bw = (panel.w - 2 * m->gap - m->gap) / 2;
 
 	l->area[area] = panel;
-	l->button[minus] = rect(panel.x + m->pad, y, side, side);
-	l->button[plus] = rect(panel.x + panel.w - m->pad - side, y, side, side);
+	l->button[minus] = rect(panel.x + m->gap, panel.y + panel.h - m->gap - bh, bw, bh);
+	l->button[plus] = rect(panel.x + panel.w - m->gap - bw, panel.y + panel.h - m->gap - bh, bw,
+	                       bh);
 }
 
 static void layout_adjust(struct ui_layout *l, const struct ui_metrics *m)
@@ -263,6 +267,10 @@ static void layout_question(struct ui_layout *l, const struct ui_metrics *m)
 
 	bottom_pair(l, m, bh, UI_BTN_NO, UI_BTN_YES);
 	l->area[UI_AREA_PROGRESS] = rect(c.x, c.y, c.w, prog_h);
+	{
+		int bar_h = imax(6, m->gap * 2 / 3);
+		l->area[UI_AREA_PROGRESS_BAR] = rect(c.x, c.y + prog_h - bar_h, c.w, bar_h);
+	}
 	l->area[UI_AREA_MESSAGE] =
 	    rect(c.x, c.y + prog_h + m->gap, c.w, c.h - bh - prog_h - 2 * m->gap);
 }
@@ -349,7 +357,7 @@ static void layout_running(struct ui_layout *l, const struct ui_metrics *m)
 		int row_y = c.y + c.h - bh;
 		int stop_y = row_y - m->gap - stop_h;
 		int half = (c.w - m->gap) / 2;
-		int cd_h = iround(m->font_px[UI_FONT_HUGE] * 1.25);
+		int cd_h = iround(m->font_px[UI_FONT_HUGE] * 1.2 + m->font_px[UI_FONT_BODY] * 1.4);
 		int st_h = iround(m->font_px[UI_FONT_BODY] * 3.2);
 
 		l->button[UI_BTN_STOP] = rect(c.x, stop_y, c.w, stop_h);
@@ -482,6 +490,15 @@ void ui_layout_compute(struct ui_layout *out, const struct ui_metrics *m, enum u
 	case UI_SCREEN_COUNT:
 		break;
 	}
+}
+
+int ui_progress_fill_w(int bar_w, unsigned int index, unsigned int count)
+{
+	if (count == 0)
+		return 0;
+	if (index >= count)
+		index = count - 1;
+	return (int)((long)bar_w * (index + 1) / count);
 }
 
 enum ui_button ui_layout_hit(const struct ui_layout *l, int x, int y)

@@ -117,6 +117,7 @@ enum ui_area {
 	UI_AREA_INTENSITY,
 	UI_AREA_PAGE,         /* programs: "1 / 2" */
 	UI_AREA_TOAST,
+	UI_AREA_PROGRESS_BAR, /* the bar at the bottom of UI_AREA_PROGRESS */
 	UI_AREA_COUNT
 };
 
@@ -141,6 +142,10 @@ void ui_metrics_compute(struct ui_metrics *m, int w, int h, unsigned int diagona
 /* Rectangles of one screen. */
 void ui_layout_compute(struct ui_layout *out, const struct ui_metrics *m, enum ui_screen screen,
                        const struct ui_layout_input *in);
+
+/* Width of the filled part of the screening progress bar while question
+ * index (0-based) of count is asked: questions done plus the current one. */
+int ui_progress_fill_w(int bar_w, unsigned int index, unsigned int count);
 
 /* The button under (x, y), or UI_BTN_NONE. */
 enum ui_button ui_layout_hit(const struct ui_layout *l, int x, int y);

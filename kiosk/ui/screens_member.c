@@ -54,7 +54,10 @@ static void card_status(const struct station_snapshot *st, char *big, size_t big
 		break;
 	case STATION_FAULT:
 		snprintf(big, big_len, "Staff notified");
-		snprintf(small, small_len, "%s", fault_code_name(st->fault));
+		/* The first clause of the message: "Leak detected". */
+		snprintf(small, small_len, "%s",
+		         st->fault_message[0] ? st->fault_message : fault_code_message(st->fault));
+		small[strcspn(small, ":.;")] = '\0';
 		break;
 	case STATION_OUT_OF_SERVICE:
 	case STATION_STATE_COUNT:
@@ -174,7 +177,7 @@ static void program_card(struct ui_view *v, enum ui_button b, const struct progr
 	struct ui_rect r = v->layout.button[b];
 	bool pressed = widget_activate(v, b);
 	struct ui_color surface = theme_color(pressed ? THEME_SURFACE_HI : THEME_SURFACE);
-	int pad = v->m.pad;
+	int pad = v->m.gap;
 	char meta[64];
 	int mw, name_h = text_line_height(v->text, UI_FONT_TITLE);
 	struct ui_rect desc;
@@ -272,24 +275,26 @@ static void stepper(struct ui_view *v, enum ui_area area, enum ui_button minus,
                     const char *range, bool can_minus, bool can_plus)
 {
 	struct ui_rect p = v->layout.area[area];
-	struct ui_rect mb = v->layout.button[minus], pb = v->layout.button[plus];
-	struct ui_rect val = {mb.x + mb.w, mb.y, pb.x - mb.x - mb.w, mb.h};
+	struct ui_rect mb = v->layout.button[minus];
+	int label_h = text_line_height(v->text, UI_FONT_BODY_BOLD);
 	int lh = text_line_height(v->text, UI_FONT_LARGE);
 	int rh = text_line_height(v->text, UI_FONT_SMALL);
+	int block = label_h + lh + rh;
+	int y = p.y + (mb.y - p.y - block) / 2;
 
 	draw_round_rect(v->r, p, v->m.radius, theme_color(THEME_SURFACE));
-	text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label, p.x + p.w / 2,
-	          p.y + v->m.pad / 2 + 2, TEXT_CENTER);
+	text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label, p.x + p.w / 2, y,
+	          TEXT_CENTER);
+	text_draw(v->text, UI_FONT_LARGE, theme_color(THEME_TEXT), value, p.x + p.w / 2,
+	          y + label_h, TEXT_CENTER);
+	text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), range, p.x + p.w / 2,
+	          y + label_h + lh, TEXT_CENTER);
 	widget_button(v, minus, "", THEME_SURFACE_HI, can_minus);
 	widget_button(v, plus, "", THEME_SURFACE_HI, can_plus);
 	widget_icon_plus_minus(v, v->layout.button[minus], false,
 	                       theme_color(can_minus ? THEME_TEXT : THEME_TEXT_DIM));
 	widget_icon_plus_minus(v, v->layout.button[plus], true,
 	                       theme_color(can_plus ? THEME_TEXT : THEME_TEXT_DIM));
-	text_draw(v->text, UI_FONT_LARGE, theme_color(THEME_TEXT), value, val.x + val.w / 2,
-	          val.y + (val.h - lh - rh) / 2, TEXT_CENTER);
-	text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), range, val.x + val.w / 2,
-	          val.y + (val.h - lh - rh) / 2 + lh, TEXT_CENTER);
 }
 
 static void adjust_draw(struct ui_view *v)

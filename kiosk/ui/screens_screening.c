@@ -42,17 +42,11 @@ static void question_draw(struct ui_view *v)
 	text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), progress, pr.x, pr.y,
 	          TEXT_LEFT);
 	{
-		int th = text_line_height(v->text, UI_FONT_BODY_BOLD);
-		int bar_h = pr.h - th - v->m.gap / 2;
-		struct ui_rect bar = {pr.x, pr.y + th + v->m.gap / 2, pr.w, bar_h < 6 ? 6 : bar_h};
+		struct ui_rect bar = v->layout.area[UI_AREA_PROGRESS_BAR];
 		struct ui_rect fill = bar;
 
-		if (bar.h > v->m.gap)
-			bar.h = fill.h = v->m.gap;
 		draw_round_rect(v->r, bar, bar.h / 2, theme_color(THEME_SURFACE_HI));
-		fill.w = st->screening_count
-		             ? (int)((long)bar.w * (st->screening_index + 1) / st->screening_count)
-		             : 0;
+		fill.w = ui_progress_fill_w(bar.w, st->screening_index, st->screening_count);
 		draw_round_rect(v->r, fill, fill.h / 2, theme_color(THEME_WAVE_FILL));
 	}
 	{
@@ -94,11 +88,11 @@ static void blocked_draw(struct ui_view *v)
 	if (!st)
 		return;
 	header_for(v, st, "health check", NULL);
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), false, "Please don't use the boots today",
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), BADGE_INFO, "Please don't use the boots today",
 	              "For your safety we can't start a session with the answers you gave. "
 	              "Please talk to a member of staff or your doctor before using "
 	              "compression. Your answers have not been kept.");
-	widget_button(v, UI_BTN_CANCEL, "Back to start", THEME_PRIMARY, true);
+	widget_button(v, UI_BTN_CANCEL, "Back to start", THEME_SURFACE_HI, true);
 }
 
 static void blocked_press(struct ui_view *v, enum ui_button b)
@@ -118,7 +112,7 @@ static void approval_draw(struct ui_view *v)
 	if (!st)
 		return;
 	header_for(v, st, "health check", NULL);
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), true, "Please check with staff first",
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), BADGE_ALERT, "Please check with staff first",
 	              "One of your answers means a doctor's advice is recommended before "
 	              "using compression. A trained member of staff can approve your session "
 	              "with their PIN. Your answers have not been kept.");

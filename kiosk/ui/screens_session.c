@@ -186,7 +186,7 @@ static void finished_draw(struct ui_view *v)
 		struct ui_rect all = v->layout.area[UI_AREA_CONTENT];
 		picture_wave(v, v->layout.area[UI_AREA_PICTURE0], st);
 		msg.h = all.y + all.h - msg.y;
-		widget_message(v, msg, theme_color(THEME_PRIMARY), false, "Releasing the air",
+		widget_message(v, msg, theme_color(THEME_PRIMARY), BADGE_INFO, "Releasing the air",
 		               "Please stay seated for a moment while the boots let the air out.");
 		return;
 	}
@@ -204,8 +204,8 @@ static void finished_draw(struct ui_view *v)
 		       "with a disinfectant wipe for the next member.";
 	}
 	picture_wipe(v, v->layout.area[UI_AREA_PICTURE0]);
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_state_color(st->state), false,
-	               headline, body);
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_state_color(st->state),
+	               st->last_stop == STOP_COMPLETED ? BADGE_CHECK : BADGE_INFO, headline, body);
 	widget_button(v, UI_BTN_CLEANED, "I have wiped the boots", THEME_GO, true);
 }
 
@@ -231,7 +231,7 @@ static void fault_draw(struct ui_view *v)
 	session_header(v, st, "All stations", "Staff");
 	snprintf(body, sizeof(body), "%s",
 	         st->fault_message[0] ? st->fault_message : fault_code_message(st->fault));
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_state_color(STATION_FAULT), true,
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_state_color(STATION_FAULT), BADGE_ALERT,
 	               "This station has stopped safely", body);
 }
 
@@ -253,7 +253,7 @@ static void oos_draw(struct ui_view *v)
 		return;
 	session_header(v, st, "All stations", "Staff");
 	widget_message(v, v->layout.area[UI_AREA_MESSAGE],
-	               theme_state_color(STATION_OUT_OF_SERVICE), false, "Out of service",
+	               theme_state_color(STATION_OUT_OF_SERVICE), BADGE_INFO, "Out of service",
 	               "This station is not available right now. Please use another station "
 	               "or ask a member of staff.");
 }

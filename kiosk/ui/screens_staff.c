@@ -79,7 +79,7 @@ static void staff_station_draw(struct ui_view *v)
 		widget_button(v, UI_BTN_SERVICE, "Back in service", THEME_GO, true);
 	else
 		widget_button(v, UI_BTN_SERVICE, "Out of service", THEME_SURFACE_HI,
-		              st->state == STATION_IDLE || st->state == STATION_FAULT ||
+		              st->state == STATION_IDLE || flow_state(st->state) ||
 		                  st->state == STATION_NEEDS_CLEANING);
 }
 

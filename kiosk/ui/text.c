@@ -248,6 +248,25 @@ static int measure_n(struct text_cache *tc, enum ui_font font, const char *s, si
 	return w;
 }
 
+void text_ellipsize(struct text_cache *tc, enum ui_font font, const char *s, int max_w, char *out,
+                    size_t out_len)
+{
+	size_t n = strlen(s);
+
+	snprintf(out, out_len, "%s", s);
+	if (measure_n(tc, font, s, n) <= max_w)
+		return;
+	while (n > 0) {
+		n--;
+		/* Do not cut inside a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		snprintf(out, out_len, "%.*s...", (int)n, s);
+		if (measure_n(tc, font, out, strlen(out)) <= max_w)
+			return;
+	}
+}
+
 size_t text_wrap(struct text_cache *tc, enum ui_font font, const char *s, int max_w,
                  size_t start[UI_TEXT_MAX_LINES], size_t len[UI_TEXT_MAX_LINES])
 {

@@ -47,6 +47,10 @@ int text_draw(struct text_cache *tc, enum ui_font font, struct ui_color c, const
 void text_draw_in(struct text_cache *tc, enum ui_font font, struct ui_color c, const char *s,
                   struct ui_rect r, enum text_align align);
 
+/* Copy s into out, cut with "..." so it is at most max_w px wide. */
+void text_ellipsize(struct text_cache *tc, enum ui_font font, const char *s, int max_w, char *out,
+                    size_t out_len);
+
 /* Word-wrap s into lines of at most max_w px.  Returns the number of lines
  * (<= UI_TEXT_MAX_LINES); line i is s[start[i]] for len[i] bytes. */
 size_t text_wrap(struct text_cache *tc, enum ui_font font, const char *s, int max_w,

@@ -86,11 +86,13 @@ void widget_toast(struct ui_view *v);
 void widget_pill(struct ui_view *v, struct ui_rect r, const char *label, struct ui_color bg,
                  enum ui_font font);
 void widget_icon_plus_minus(struct ui_view *v, struct ui_rect r, bool plus, struct ui_color c);
-/* A round badge with a drawn '!' (bang) or 'i'. */
-void widget_badge(struct ui_view *v, int cx, int cy, int radius, struct ui_color c, bool bang);
+enum badge_kind { BADGE_INFO, BADGE_ALERT, BADGE_CHECK };
+/* A round badge with a drawn 'i', '!' or tick. */
+void widget_badge(struct ui_view *v, int cx, int cy, int radius, struct ui_color c,
+                  enum badge_kind kind);
 /* Badge, headline and paragraph centred in a. */
-void widget_message(struct ui_view *v, struct ui_rect a, struct ui_color accent, bool bang,
-                    const char *headline, const char *body);
+void widget_message(struct ui_view *v, struct ui_rect a, struct ui_color accent,
+                    enum badge_kind kind, const char *headline, const char *body);
 void widget_format_mmss(unsigned int s, char *out, size_t len);
 
 /* Screens: draw fills v->layout via ui_layout_compute first; press gets the

@@ -90,7 +90,7 @@ void widget_header(struct ui_view *v, const char *title, const char *back_label,
 	if (staff_label && v->layout.button[UI_BTN_STAFF].w > 0)
 		widget_button_font(v, UI_BTN_STAFF, staff_label, THEME_SURFACE_HI, true,
 		                   UI_FONT_BODY_BOLD);
-	if (v->layout.button[UI_BTN_STAFF].w == 0) {
+	if (v->layout.button[UI_BTN_STAFF].w == 0 && !v->m.portrait) {
 		/* The clock sits where the staff button would be. */
 		time_t now = time(NULL);
 		struct tm tm;
@@ -116,10 +116,13 @@ void widget_header(struct ui_view *v, const char *title, const char *back_label,
 				break;
 			}
 		}
-		lh = text_line_height(v->text, f);
-		tr.h = lh;
-		tr.y = (h.h - lh) / 2;
-		text_draw(v->text, f, theme_color(THEME_TEXT), title, tr.x, tr.y, TEXT_LEFT);
+		{
+			char fitted[160];
+			text_ellipsize(v->text, f, title, tr.w, fitted, sizeof(fitted));
+			lh = text_line_height(v->text, f);
+			tr.y = (h.h - lh) / 2;
+			text_draw(v->text, f, theme_color(THEME_TEXT), fitted, tr.x, tr.y, TEXT_LEFT);
+		}
 	}
 }
 
@@ -172,11 +175,19 @@ void widget_format_mmss(unsigned int s, char *out, size_t len)
 }
 
 /* A round badge with a drawn symbol: '!' or 'i'. */
-void widget_badge(struct ui_view *v, int cx, int cy, int radius, struct ui_color c, bool bang)
+void widget_badge(struct ui_view *v, int cx, int cy, int radius, struct ui_color c,
+                  enum badge_kind kind)
 {
 	float w = (float)radius * 0.22f;
 	draw_circle(v->r, (float)cx, (float)cy, (float)radius, c);
-	if (bang) {
+	if (kind == BADGE_CHECK) {
+		struct ui_color white = theme_color(THEME_TEXT_ON_ACCENT);
+		float r = (float)radius;
+		struct draw_point tick[3] = {{(float)cx - r * 0.45f, (float)cy + r * 0.02f},
+		                             {(float)cx - r * 0.12f, (float)cy + r * 0.35f},
+		                             {(float)cx + r * 0.5f, (float)cy - r * 0.35f}};
+		draw_polyline(v->r, tick, 3, w, white);
+	} else if (kind == BADGE_ALERT) {
 		draw_line(v->r, (float)cx, (float)cy - (float)radius * 0.55f, (float)cx,
 		          (float)cy + (float)radius * 0.15f, w, theme_color(THEME_TEXT_ON_ACCENT));
 		draw_circle(v->r, (float)cx, (float)cy + (float)radius * 0.45f, w * 0.6f,
@@ -189,8 +200,8 @@ void widget_badge(struct ui_view *v, int cx, int cy, int radius, struct ui_color
 	}
 }
 
-void widget_message(struct ui_view *v, struct ui_rect a, struct ui_color accent, bool bang,
-                    const char *headline, const char *body)
+void widget_message(struct ui_view *v, struct ui_rect a, struct ui_color accent,
+                    enum badge_kind kind, const char *headline, const char *body)
 {
 	int radius = (int)(v->m.font_px[UI_FONT_LARGE] * 0.75);
 	struct ui_rect tr = {a.x + v->m.pad, a.y, a.w - 2 * v->m.pad, a.h};
@@ -209,7 +220,7 @@ void widget_message(struct ui_view *v, struct ui_rect a, struct ui_color accent,
 	}
 	y = a.y + (a.h - total) / 2;
 	if (radius > 0) {
-		widget_badge(v, a.x + a.w / 2, y + radius, radius, accent, bang);
+		widget_badge(v, a.x + a.w / 2, y + radius, radius, accent, kind);
 		y += 2 * radius + v->m.gap;
 	}
 	text_draw_wrapped(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), headline,
