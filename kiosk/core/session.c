@@ -40,9 +40,14 @@ static void enter(struct session *s, enum session_phase phase, int zone, uint64_
 	case PHASE_HOLD:
 		s->out = (struct station_outputs){.pump_on = false, .exhaust_open = false};
 		break;
-	case PHASE_NONE:
 	case PHASE_RELEASE:
 	case PHASE_REST:
+		/* A skipped zone (an injury) stays shut: not even the puff of
+		 * air that passes through the manifold on the way out. */
+		s->out = (struct station_outputs){
+		    .pump_on = false, .exhaust_open = true, .zones_open = s->used_mask};
+		break;
+	case PHASE_NONE:
 		s->out = station_outputs_safe(s->p.zone_count);
 		break;
 	}

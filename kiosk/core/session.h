@@ -11,7 +11,8 @@
  *                     closed), hold all (hold_ms), release all, rest.
  * Fill: exhaust shut, only zone k open, pump on, until the sensor reads the
  * zone's target (with a sensor) or open_loop_fill_ms passed (without).
- * Release and rest: pump off, exhaust and every zone open.  A release ends
+ * Release and rest: pump off, exhaust and every used zone open (a skipped
+ * zone stays shut so no air reaches it).  A release ends
  * when the sensor reads residual_mmhg or less (vent_ms without a sensor).
  * The first warmup_cycles cycles run at warmup_factor x pressure.
  *

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Whole-station simulations for the control-core tests: the real controller
+ * (stepped in virtual time, or its thread), real station_hw drivers on the
+ * simulated GPIO backend and the boot physics model (boot_sim), with the
+ * programs and screening questions shipped in assets/.
+ */
+#ifndef TESTS_CORE_SIM_RIG_H
+#define TESTS_CORE_SIM_RIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot_sim.h"
+#include "config.h"
+#include "controller.h"
+#include "gpio_sim.h"
+#include "kiosk_types.h"
+#include "program.h"
+#include "screening.h"
+#include "station_hw.h"
+
+#define SIM_TICK_MS CONTROLLER_TICK_MS
+#define SIM_EVENTS_MAX 8192
+
+struct sim_station_spec {
+	size_t zones;
+	enum sensor_kind sensor; /* SENSOR_SIM, SENSOR_HX710B or SENSOR_NONE */
+};
+
+struct sim_rig {
+	struct kiosk_config cfg;
+	struct program_set programs;
+	struct screening_set screening;
+	struct gpio *gpio;
+	struct station_hw *hw[KIOSK_MAX_STATIONS];
+	struct boot_sim *sim[KIOSK_MAX_STATIONS];
+	struct controller *ctl;
+	uint64_t now_ms;
+	uint64_t cursor;
+	struct kiosk_event events[SIM_EVENTS_MAX];
+	size_t event_count;
+};
+
+/* Stations on chips gpiochip<i> (pump 0, exhaust 1, zones 2.., HX710B clock
+ * 20 / data 21), limits from kiosk_config_defaults(), programs and questions
+ * from assets/.  Heap-allocated; sim_rig_free() tears down in order. */
+struct sim_rig *sim_rig_new(size_t n, const struct sim_station_spec *specs);
+/* Like sim_rig_new, with a hook to change the config before the hardware
+ * and controller are built. */
+struct sim_rig *sim_rig_new_with(size_t n, const struct sim_station_spec *specs,
+                                 void (*tweak)(struct kiosk_config *cfg));
+void sim_rig_free(struct sim_rig *r);
+
+/* One controller_step 20 ms later; events are collected. */
+void sim_step(struct sim_rig *r);
+void sim_run_ms(struct sim_rig *r, uint64_t ms);
+/* Collect events published so far (also done by sim_step). */
+void sim_collect(struct sim_rig *r);
+
+/* Snapshot of one station (copied out of a refcounted snapshot). */
+void sim_station(struct sim_rig *r, size_t station, struct station_snapshot *out);
+enum station_state sim_state(struct sim_rig *r, size_t station);
+
+/* Submit a command (SOURCE_UI unless set) and assert it is queued. */
+void sim_submit(struct sim_rig *r, const struct command *cmd);
+struct command sim_cmd(enum command_action action, size_t station);
+/* The result of the last command result event for station/action. */
+enum command_status sim_last_result(const struct sim_rig *r, size_t station,
+                                    enum command_action action);
+
+/* Select the program (duration_s 0 = default), answer every question as a
+ * healthy member would (No; Yes to acknowledgements), Start, step once and
+ * assert the station runs. */
+void sim_start_session(struct sim_rig *r, size_t station, size_t program,
+                       unsigned int duration_s);
+
+size_t sim_count_events(const struct sim_rig *r, size_t station, enum event_kind kind,
+                        const struct kiosk_event **last);
+
+/* True when every output pin of the station is de-energised (the safe
+ * state), read from the simulated lines. */
+bool sim_outputs_safe(const struct sim_rig *r, size_t station);
+/* Electrical level a pin is driven to, or -1. */
+int sim_pin_level(const struct sim_rig *r, const struct gpio_pin *pin);
+
+#endif
