@@ -6,7 +6,8 @@
 #   <sysconfdir>/recovery-kiosk/kiosk.conf        (the Debian package's conffile)
 #   <systemd system unit dir>/recovery-kiosk.service
 #   <udev rules dir>/60-recovery-kiosk-gpio.rules
-#   share/doc/recovery-kiosk/{INSTALL.md,README.md}
+#   share/doc/recovery-kiosk/{installers-guide.md,README.md,copyright,changelog.Debian.gz}
+#   share/man/man1/recovery-kiosk.1.gz
 #
 # With CMAKE_INSTALL_PREFIX=/usr the unit goes where pkg-config systemd says
 # (/lib/systemd/system on Debian 12), otherwise under <prefix>/lib/systemd/system
@@ -28,7 +29,30 @@ foreach(asset programs.conf screening.conf)
         install(FILES "${KIOSK_SOURCE_ASSETS}/${asset}" DESTINATION "${KIOSK_ASSET_DATADIR}")
     endif()
 endforeach()
+# Fonts: a Debian install links the DejaVu files of fonts-dejavu-core (one
+# copy on the system, security updates from Debian); other installs copy the
+# bundled ones.
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(_kiosk_system_fonts_default ON)
+else()
+    set(_kiosk_system_fonts_default OFF)
+endif()
+option(KIOSK_SYSTEM_FONTS "Link the DejaVu fonts of fonts-dejavu-core instead of copying them"
+       ${_kiosk_system_fonts_default})
+set(KIOSK_SYSTEM_FONT_DIR "/usr/share/fonts/truetype/dejavu")
+if(KIOSK_SYSTEM_FONTS)
+    file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/fonts-links")
+    foreach(font DejaVuSans.ttf DejaVuSans-Bold.ttf)
+        # Relative, as Debian policy wants for links within /usr.
+        file(RELATIVE_PATH _kiosk_font_link "${KIOSK_DATADIR}/fonts" "${KIOSK_SYSTEM_FONT_DIR}/${font}")
+        file(CREATE_LINK "${_kiosk_font_link}" "${CMAKE_BINARY_DIR}/fonts-links/${font}" SYMBOLIC)
+        install(FILES "${CMAKE_BINARY_DIR}/fonts-links/${font}" DESTINATION "${KIOSK_ASSET_DATADIR}/fonts")
+    endforeach()
+endif()
 foreach(dir fonts icons i18n)
+    if(dir STREQUAL "fonts" AND KIOSK_SYSTEM_FONTS)
+        continue()
+    endif()
     if(IS_DIRECTORY "${KIOSK_SOURCE_ASSETS}/${dir}")
         install(DIRECTORY "${KIOSK_SOURCE_ASSETS}/${dir}" DESTINATION "${KIOSK_ASSET_DATADIR}"
                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
@@ -64,8 +88,20 @@ install(FILES "${CMAKE_BINARY_DIR}/systemd/recovery-kiosk.service"
 install(FILES "${CMAKE_SOURCE_DIR}/systemd/60-recovery-kiosk-gpio.rules"
         DESTINATION "${KIOSK_UDEV_RULESDIR}")
 
-foreach(doc docs/INSTALL.md README.md)
-    if(EXISTS "${CMAKE_SOURCE_DIR}/${doc}")
-        install(FILES "${CMAKE_SOURCE_DIR}/${doc}" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
-    endif()
-endforeach()
+# The installer's guide (installed under a name lintian does not take for
+# upstream build instructions) and the manual page.
+install(FILES "${CMAKE_SOURCE_DIR}/docs/INSTALL.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}"
+        RENAME installers-guide.md)
+if(EXISTS "${CMAKE_SOURCE_DIR}/README.md")
+    install(FILES "${CMAKE_SOURCE_DIR}/README.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+endif()
+configure_file("${CMAKE_SOURCE_DIR}/packaging/recovery-kiosk.1.in"
+               "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1" @ONLY)
+find_program(GZIP_EXECUTABLE gzip REQUIRED)
+add_custom_command(OUTPUT "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1.gz"
+    COMMAND "${GZIP_EXECUTABLE}" -9nc "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1"
+            > "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1.gz"
+    DEPENDS "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1"
+    COMMENT "Compressing the manual page")
+add_custom_target(kiosk_manpage ALL DEPENDS "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1.gz")
+install(FILES "${CMAKE_BINARY_DIR}/man/recovery-kiosk.1.gz" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")

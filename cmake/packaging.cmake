@@ -45,6 +45,9 @@ endif()
 # what the maintainer scripts and the unit use at run time.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52)")
+if(KIOSK_SYSTEM_FONTS)
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", fonts-dejavu-core")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gpiod")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mosquitto")
 
@@ -67,7 +70,6 @@ configure_file("${CMAKE_SOURCE_DIR}/packaging/debian/copyright"
                "${_kiosk_deb_dir}/copyright" COPYONLY)
 configure_file("${CMAKE_SOURCE_DIR}/packaging/debian/changelog.in"
                "${_kiosk_deb_dir}/changelog" @ONLY)
-find_program(GZIP_EXECUTABLE gzip REQUIRED)
 add_custom_command(OUTPUT "${_kiosk_deb_dir}/changelog.Debian.gz"
     COMMAND "${GZIP_EXECUTABLE}" -9nc "${_kiosk_deb_dir}/changelog" > "${_kiosk_deb_dir}/changelog.Debian.gz"
     DEPENDS "${_kiosk_deb_dir}/changelog"

@@ -31,12 +31,14 @@ arch=$(dpkg --print-architecture)
 [[ "$(field Section)" == misc && "$(field Priority)" == optional ]] || fail "Section/Priority"
 depends=$(field Depends)
 echo "Depends: $depends"
-# Computed from the binary's libraries, each with a version floor.
+# Computed from the binary's libraries (dpkg-shlibdeps adds a version floor
+# where the library's symbols file asks for one).
 for lib in libc6 libsdl2-2.0-0 libsdl2-ttf-2.0-0 libgpiod2 libmosquitto1 libsqlite3-0 \
            libsystemd0 libinih1 libcjson1 libcrypt1; do
-	grep -qE "(^|, )$lib \(>= [^)]+\)" <<<"$depends" || fail "Depends lacks a versioned $lib"
+	grep -qE "(^|, )$lib( \(>= [^)]+\))?(,|$)" <<<"$depends" || fail "Depends lacks $lib"
 done
-for pkg in adduser init-system-helpers; do
+grep -qE "(^|, )libc6 \(>= [^)]+\)" <<<"$depends" || fail "libc6 has no version floor: not computed by dpkg-shlibdeps?"
+for pkg in adduser init-system-helpers fonts-dejavu-core; do
 	grep -qE "(^|, )$pkg( |,|$)" <<<"$depends" || fail "Depends lacks $pkg (used by the maintainer scripts)"
 done
 grep -qE 'lib(asan|ubsan)' <<<"$depends" && fail "the package links the sanitizers"
@@ -51,10 +53,15 @@ has '-rw-r--r--' /lib/udev/rules.d/60-recovery-kiosk-gpio.rules
 has '-rw-r--r--' /usr/share/recovery-kiosk/programs.conf
 has '-rw-r--r--' /usr/share/recovery-kiosk/screening.conf
 has '-rw-r--r--' /usr/share/recovery-kiosk/kiosk.conf.example
-has '-rw-r--r--' /usr/share/recovery-kiosk/fonts/DejaVuSans.ttf
+has '-rw-r--r--' /usr/share/man/man1/recovery-kiosk.1.gz
+# Fonts come from fonts-dejavu-core (Depends), linked, not copied.
+for font in DejaVuSans.ttf DejaVuSans-Bold.ttf; do
+	grep -qE "^lrwxrwxrwx root/root .* \./usr/share/recovery-kiosk/fonts/$font -> \.\./\.\./fonts/truetype/dejavu/$font$" <<<"$contents" \
+		|| fail "fonts/$font is not a link to fonts-dejavu-core's file"
+done
 has '-rw-r--r--' /usr/share/doc/recovery-kiosk/copyright
 has '-rw-r--r--' /usr/share/doc/recovery-kiosk/changelog.Debian.gz
-has '-rw-r--r--' /usr/share/doc/recovery-kiosk/INSTALL.md
+has '-rw-r--r--' /usr/share/doc/recovery-kiosk/installers-guide.md
 grep -q '\./usr/local' <<<"$contents" && fail "files under /usr/local"
 grep -vqE ' root/root ' <<<"$contents" && fail "files not owned by root/root"
 
@@ -117,7 +124,9 @@ fi
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$work/root/lib/systemd/system"
 	cp -an /lib/systemd/system/. "$work/root/lib/systemd/system/" 2>/dev/null || true
-	out=$(systemd-analyze verify --root="$work/root" "$work/root/lib/systemd/system/recovery-kiosk.service" 2>&1) \
+	manargs=(--man=no)
+	command -v man >/dev/null && manargs=() && export MANPATH=$work/root/usr/share/man
+	out=$(systemd-analyze verify "${manargs[@]}" --root="$work/root" "$work/root/lib/systemd/system/recovery-kiosk.service" 2>&1) \
 		&& [[ -z "$out" ]] || { echo "$out"; fail "the packaged unit does not verify cleanly"; }
 	echo "packaged unit: verify clean"
 fi

@@ -3,9 +3,9 @@
 # `cmake --install` puts everything where the unit and the binary expect it:
 # into a temporary DESTDIR, and (for a non-/usr prefix) relocated with
 # --prefix into a temporary folder with nothing written outside it.
-#   deploy_install.sh BUILD_DIR PREFIX BINARY DATADIR ETCDIR UNITDIR DOCDIR UDEVDIR
+#   deploy_install.sh BUILD_DIR PREFIX BINARY DATADIR ETCDIR UNITDIR DOCDIR UDEVDIR MANDIR
 set -uo pipefail
-build=$1 prefix=$2 binary=$3 datadir=$4 etcdir=$5 unitdir=$6 docdir=$7 udevdir=$8
+build=$1 prefix=$2 binary=$3 datadir=$4 etcdir=$5 unitdir=$6 docdir=$7 udevdir=$8 mandir=$9
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 root=$(mktemp -d)
@@ -16,7 +16,7 @@ d=$root/dest
 want() { # path mode
 	[[ -f "$d$1" ]] || fail "missing $1"
 	local mode
-	mode=$(stat -c %a "$d$1")
+	mode=$(stat -L -c %a "$d$1")
 	[[ "$mode" == "$2" ]] || fail "$1 has mode $mode, expected $2"
 }
 want "$binary" 755
@@ -28,7 +28,9 @@ want "$datadir/fonts/DejaVuSans-Bold.ttf" 644
 want "$etcdir/kiosk.conf" 644
 want "$unitdir/recovery-kiosk.service" 644
 want "$udevdir/60-recovery-kiosk-gpio.rules" 644
-want "$docdir/INSTALL.md" 644
+want "$docdir/installers-guide.md" 644
+want "$mandir/man1/recovery-kiosk.1.gz" 644
+gzip -t "$d$mandir/man1/recovery-kiosk.1.gz" || fail "the manual page is not gzip"
 want "$docdir/copyright" 644
 want "$docdir/changelog.Debian.gz" 644
 gzip -t "$d$docdir/changelog.Debian.gz" || fail "changelog.Debian.gz is not gzip"
@@ -44,8 +46,16 @@ grep -qxF "ExecStart=$binary --config $etcdir/kiosk.conf" "$d$unitdir/recovery-k
 	|| fail "the unit's ExecStart does not match the installed binary and config"
 
 # The installed binary accepts the installed config (paths moved into DESTDIR).
+# The MQTT password file is the installer's to create: stand one in.
+echo "not-a-real-password" >"$root/mqtt-password"
+chmod 600 "$root/mqtt-password"
 sed -e "s|^programs = |programs = $d|" -e "s|^screening = |screening = $d|" \
-    -e "s|^state_dir = .*|state_dir = $root/state|" "$conf" >"$root/kiosk.conf"
+    -e "s|^state_dir = .*|state_dir = $root/state|" \
+    -e "s|^password_file = .*|password_file = $root/mqtt-password|" "$conf" >"$root/kiosk.conf"
+if grep -q '^ca_file = ' "$root/kiosk.conf"; then
+	ca=$(sed -n 's/^ca_file = //p' "$root/kiosk.conf")
+	[[ -r "$ca" ]] || sed -i '/^ca_file = /d' "$root/kiosk.conf"
+fi
 mkdir -p "$root/state"
 out=$("$d$binary" --check-config --config "$root/kiosk.conf" 2>&1) || { echo "$out"; fail "--check-config rejects the installed example config"; }
 echo "$out"

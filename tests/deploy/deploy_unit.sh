@@ -49,7 +49,16 @@ grep -qE '^WatchdogSec=[1-9]' "$unit" || fail "unit has no WatchdogSec="
 grep -qE '^StartLimitBurst=[1-9]' "$unit" || fail "unit has no start limit"
 grep -qE '@[A-Z_]+@' "$unit" && fail "unsubstituted @VARIABLE@ left in $unit"
 
-verify() { systemd-analyze verify --root="$root" "$1" 2>&1; }
+# Documentation=man:recovery-kiosk(1) is checked against the installed page.
+manargs=()
+if command -v man >/dev/null; then
+	export MANPATH
+	MANPATH=$(find "$root" -type d -path '*/share/man' | head -n 1)
+else
+	echo "note: man is not installed; not checking Documentation=man:"
+	manargs=(--man=no)
+fi
+verify() { systemd-analyze verify "${manargs[@]}" --root="$root" "$1" 2>&1; }
 out=$(verify "$unit"); rc=$?
 if [[ $rc -ne 0 || -n "$out" ]]; then
 	echo "$out"
