@@ -42,9 +42,15 @@ struct reporter *reporter_create(const struct reporter_params *p, char *err, siz
 int reporter_start(struct reporter *r);
 
 /* Flushes what it can (bounded, ~1 s), publishes availability offline,
- * disconnects, stops threads. */
+ * disconnects, stops threads.  Call it after controller_stop (so the last
+ * events, e.g. the shutdown stop, are logged) and before controller_destroy
+ * (it reads the controller one last time).  Idempotent. */
 void reporter_stop(struct reporter *r);
 
-void reporter_destroy(struct reporter *r); /* NULL ok */
+/* Frees everything.  NULL ok.  The controller keeps calling the listener
+ * registered by reporter_create until it is destroyed (controller_destroy
+ * drives the safe state and notifies), so the order at exit is:
+ *   controller_stop -> reporter_stop -> controller_destroy -> reporter_destroy */
+void reporter_destroy(struct reporter *r);
 
 #endif

@@ -274,7 +274,8 @@ static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_me
 	t->payload = malloc((size_t)msg->payloadlen + 1u);
 	if (!t->topic || !t->payload)
 		abort();
-	memcpy(t->payload, msg->payload, (size_t)msg->payloadlen);
+	if (msg->payloadlen > 0)
+		memcpy(t->payload, msg->payload, (size_t)msg->payloadlen);
 	t->payload[msg->payloadlen] = '\0';
 	t->retained = msg->retain;
 	pthread_mutex_lock(&c->lock);
