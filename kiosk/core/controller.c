@@ -33,6 +33,9 @@
 /* While a session runs, pressures change all the time; they are published
  * at least this often even when nothing else changed. */
 #define CONTROLLER_REFRESH_MS 1000u
+/* A stop button that reads pressed this soon after start is an open
+ * normally-closed circuit (a wiring fault), not a member. */
+#define CONTROLLER_BUTTON_STARTUP_MS 1000u
 /* Further behind than this, skip the missed ticks rather than race. */
 #define CONTROLLER_RESYNC_TICKS 5u
 #define NS_PER_MS 1000000ull
@@ -58,8 +61,9 @@ struct controller {
 	size_t n;
 	struct station *st[KIOSK_MAX_STATIONS];
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
+	bool safe_pending[KIOSK_MAX_STATIONS]; /* a safe-state write failed */
 	struct event_sink sink;
-	bool first_tick_done;
+	uint64_t created_ms;
 
 	pthread_mutex_t qlock;
 	pthread_cond_t qcond;
@@ -271,13 +275,18 @@ int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *c
 static void hardware_failed(struct controller *c, size_t i, uint64_t now)
 {
 	station_hardware_failed(c->st[i], now, &c->sink);
-	(void)station_hw_safe(c->hw[i]);
+	/* Until every line has taken the safe level, drive it again each tick. */
+	c->safe_pending[i] = station_hw_safe(c->hw[i]) < 0;
 }
 
 static void apply_outputs(struct controller *c, size_t i, uint64_t now)
 {
 	struct station_outputs want, have;
 
+	if (c->safe_pending[i]) {
+		c->safe_pending[i] = station_hw_safe(c->hw[i]) < 0;
+		return;
+	}
 	station_current_outputs(c->st[i], &want);
 	have = station_hw_outputs(c->hw[i]);
 	if (want.pump_on == have.pump_on && want.exhaust_open == have.exhaust_open &&
@@ -411,7 +420,7 @@ static void tick_station(struct controller *c, size_t i, uint64_t now)
 	if (station_hw_button_pressed(c->hw[i], now)) {
 		enum station_state s = station_state(c->st[i]);
 
-		if (!c->first_tick_done) {
+		if (now - c->created_ms < CONTROLLER_BUTTON_STARTUP_MS) {
 			/* Pressed before anyone could press it: an open NC circuit. */
 			station_raise_fault(c->st[i], FAULT_STOP_BUTTON, now, &c->sink);
 		} else if (s == STATION_RUNNING || s == STATION_PAUSED) {
@@ -433,7 +442,6 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 
 	for (size_t i = 0; i < c->n; i++)
 		tick_station(c, i, now);
-	c->first_tick_done = true;
 	changed = publish(c, now, false);
 	cpu_us = (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0) / 1000.0;
 
@@ -600,6 +608,7 @@ struct controller *controller_create(const struct controller_params *params)
 	pthread_mutex_init(&c->stats_lock, NULL);
 
 	now = now_ms(c);
+	c->created_ms = now;
 	for (made = 0; made < c->n; made++) {
 		struct station_context ctx = {
 		    .config = params->config,
