@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,7 +70,9 @@ struct controller {
 	pthread_cond_t qcond;
 	struct queued_command queue[CONTROLLER_QUEUE_LEN];
 	size_t qhead;
-	size_t qcount;
+	/* Written under qlock; read without it so a full queue refuses a
+	 * flood without ever contending for the lock the thread waits on. */
+	_Atomic size_t qcount;
 	bool stop_requested;
 	bool running;
 	pthread_t thread;
@@ -340,7 +343,7 @@ static size_t dequeue_locked(struct controller *c, struct queued_command *batch,
 		batch[n++] = *q;
 		explicit_bzero(q, sizeof(*q));
 		c->qhead = (c->qhead + 1u) % CONTROLLER_QUEUE_LEN;
-		c->qcount--;
+		atomic_fetch_sub_explicit(&c->qcount, 1u, memory_order_relaxed);
 	}
 	return n;
 }
@@ -390,15 +393,19 @@ int controller_submit(struct controller *c, const struct command *cmd)
 	explicit_bzero(qc.cmd.pin, sizeof(qc.cmd.pin));
 	qc.cmd.request_id[sizeof(qc.cmd.request_id) - 1] = '\0';
 
-	pthread_mutex_lock(&c->qlock);
-	if (c->qcount == CONTROLLER_QUEUE_LEN) {
+	if (atomic_load_explicit(&c->qcount, memory_order_relaxed) >= CONTROLLER_QUEUE_LEN) {
 		ret = -EAGAIN;
 	} else {
-		c->queue[(c->qhead + c->qcount) % CONTROLLER_QUEUE_LEN] = qc;
-		c->qcount++;
-		pthread_cond_signal(&c->qcond);
+		pthread_mutex_lock(&c->qlock);
+		if (c->qcount == CONTROLLER_QUEUE_LEN) {
+			ret = -EAGAIN;
+		} else {
+			c->queue[(c->qhead + c->qcount) % CONTROLLER_QUEUE_LEN] = qc;
+			atomic_fetch_add_explicit(&c->qcount, 1u, memory_order_relaxed);
+			pthread_cond_signal(&c->qcond);
+		}
+		pthread_mutex_unlock(&c->qlock);
 	}
-	pthread_mutex_unlock(&c->qlock);
 	if (ret == -EAGAIN) {
 		pthread_mutex_lock(&c->stats_lock);
 		c->stats.queue_full++;

@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The controller: safe state at create and stop, the command queue and its
+ * bounds, results and events with per-reader cursors, snapshots published
+ * only on change, the PIN checked off the control thread, and, with the real
+ * control thread, a stop that reaches the pins well before the next tick.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "core_fixture.h"
+#include "sim_rig.h"
+
+static const struct sim_station_spec sim4[2] = {
+    {.zones = 4, .sensor = SENSOR_SIM},
+    {.zones = 4, .sensor = SENSOR_SIM},
+};
+
+static void test_controller_create_drives_safe_state(void **state)
+{
+	struct kiosk_config cfg;
+	struct program_set programs;
+	struct screening_set screening;
+	struct gpio *gpio = gpio_sim_create();
+	struct station_hw *hw[1];
+	struct station_outputs busy = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
+	struct controller_params p;
+	struct controller *c;
+	char err[256];
+	int level = -1;
+
+	(void)state;
+	fixture_config(&cfg, 1, 4, true);
+	fixture_programs(&programs);
+	fixture_screening(&screening);
+	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
+	assert_non_null(hw[0]);
+	assert_int_equal(station_hw_apply(hw[0], &busy), 0);
+	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 0, &level, NULL), 0);
+	assert_int_equal(level, 1); /* pump energised */
+
+	memset(&p, 0, sizeof(p));
+	errno = 0;
+	assert_null(controller_create(&p));
+	assert_int_equal(errno, EINVAL);
+	p.config = &cfg;
+	p.programs = &programs;
+	p.screening = &screening;
+	assert_null(controller_create(&p)); /* no hardware */
+	p.hw = hw;
+	c = controller_create(&p);
+	assert_non_null(c);
+	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 0, &level, NULL), 0);
+	assert_int_equal(level, 0);
+	for (unsigned int line = 1; line < 6; line++) {
+		assert_int_equal(gpio_sim_output(gpio, "gpiochip0", line, &level, NULL), 0);
+		assert_int_equal(level, 0);
+	}
+	controller_destroy(c);
+	controller_destroy(NULL);
+	station_hw_destroy(hw[0]);
+	gpio_destroy(gpio);
+}
+
+static void test_controller_submit_checks_and_reports(void **state)
+{
+	struct sim_rig *r = sim_rig_new(2, sim4);
+	struct command c = sim_cmd(CMD_TOUCH, 0);
+	const struct kiosk_event *ev = NULL;
+
+	(void)state;
+	assert_int_equal(controller_submit(r->ctl, NULL), -EINVAL);
+	c.action = CMD_ACTION_COUNT;
+	assert_int_equal(controller_submit(r->ctl, &c), -EINVAL);
+	c = sim_cmd(CMD_CANCEL, 7);
+	snprintf(c.request_id, sizeof(c.request_id), "%s", "req-42");
+	sim_submit(r, &c);
+	c = sim_cmd(CMD_CLEANED, 1);
+	c.source = SOURCE_MQTT;
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_count_events(r, 7, EVENT_COMMAND_RESULT, &ev), 1);
+	assert_int_equal(ev->status, CMD_ERR_BAD_STATION);
+	assert_string_equal(ev->request_id, "req-42");
+	assert_int_equal(ev->action, CMD_CANCEL);
+	assert_int_equal(sim_count_events(r, 1, EVENT_COMMAND_RESULT, &ev), 1);
+	assert_int_equal(ev->status, CMD_ERR_BAD_STATE);
+	assert_int_equal(ev->source, SOURCE_MQTT);
+	assert_true(ev->seq > 0);
+	assert_int_equal(ev->wall_ms, 1700000000000ull + r->now_ms);
+	/* Start over MQTT is refused: the member starts at the kiosk. */
+	c = sim_cmd(CMD_START, 0);
+	c.source = SOURCE_MQTT;
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_START), CMD_ERR_NOT_SCREENED);
+	sim_rig_free(r);
+}
+
+static void test_controller_queue_is_bounded(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, sim4);
+	struct command c = sim_cmd(CMD_TOUCH, 0);
+	struct controller_stats st;
+	int rc = 0;
+	size_t queued = 0;
+
+	(void)state;
+	while ((rc = controller_submit(r->ctl, &c)) == 0)
+		queued++;
+	assert_int_equal(rc, -EAGAIN);
+	assert_int_equal(queued, 256);
+	controller_get_stats(r->ctl, &st);
+	assert_int_equal(st.queue_full, 1);
+	sim_step(r);
+	assert_int_equal(sim_count_events(r, 0, EVENT_COMMAND_RESULT, NULL), 256);
+	assert_int_equal(controller_submit(r->ctl, &c), 0);
+	sim_rig_free(r);
+}
+
+static void test_controller_events_cursor_and_loss(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, sim4);
+	struct command c = sim_cmd(CMD_TOUCH, 0);
+	struct kiosk_event buf[64];
+	uint64_t cursor = 0, lost = 0, last_seq = 0;
+	size_t n, total = 0;
+
+	(void)state;
+	/* A second reader that never reads until the ring has wrapped. */
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 250; i++)
+			assert_int_equal(controller_submit(r->ctl, &c), 0);
+		r->now_ms += SIM_TICK_MS;
+		controller_step(r->ctl, r->now_ms);
+	}
+	n = controller_events_read(r->ctl, &cursor, buf, 64, &lost);
+	assert_int_equal(n, 64);
+	assert_int_equal(lost, 5000 - CONTROLLER_EVENT_RING);
+	assert_int_equal(buf[0].seq, 5000 - CONTROLLER_EVENT_RING + 1);
+	for (size_t i = 1; i < n; i++)
+		assert_int_equal(buf[i].seq, buf[i - 1].seq + 1);
+	total = n;
+	last_seq = buf[n - 1].seq;
+	while ((n = controller_events_read(r->ctl, &cursor, buf, 64, &lost)) > 0) {
+		assert_int_equal(lost, 0);
+		assert_int_equal(buf[0].seq, last_seq + 1);
+		last_seq = buf[n - 1].seq;
+		total += n;
+	}
+	assert_int_equal(total, CONTROLLER_EVENT_RING);
+	assert_int_equal(cursor, 5001);
+	sim_rig_free(r);
+}
+
+static void test_controller_snapshot_only_on_change(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, sim4);
+	const struct kiosk_snapshot *a, *b, *held[3];
+	struct command c;
+	uint64_t seq;
+
+	(void)state;
+	sim_step(r);
+	a = controller_snapshot_acquire(r->ctl);
+	seq = a->seq;
+	assert_int_equal(a->station_count, 1);
+	assert_int_equal(a->stations[0].state, STATION_IDLE);
+	sim_run_ms(r, 5000);
+	b = controller_snapshot_acquire(r->ctl);
+	assert_true(a == b); /* idle: nothing visible changed, nothing published */
+	assert_int_equal(b->seq, seq);
+	controller_snapshot_release(r->ctl, b);
+
+	c = sim_cmd(CMD_OUT_OF_SERVICE, 0);
+	c.source = SOURCE_MQTT;
+	sim_submit(r, &c);
+	sim_step(r);
+	b = controller_snapshot_acquire(r->ctl);
+	assert_true(b->seq > seq);
+	assert_int_equal(b->stations[0].state, STATION_OUT_OF_SERVICE);
+	/* The old one is immutable while held. */
+	assert_int_equal(a->seq, seq);
+	assert_int_equal(a->stations[0].state, STATION_IDLE);
+	controller_snapshot_release(r->ctl, a);
+	controller_snapshot_release(r->ctl, b);
+
+	/* Readers holding every spare buffer only delay publishing. */
+	c = sim_cmd(CMD_IN_SERVICE, 0);
+	sim_submit(r, &c);
+	sim_step(r);
+	held[0] = controller_snapshot_acquire(r->ctl);
+	sim_start_session(r, 0, FIXTURE_PULSE, 0);
+	held[1] = controller_snapshot_acquire(r->ctl);
+	sim_run_ms(r, 1000);
+	held[2] = controller_snapshot_acquire(r->ctl);
+	assert_true(held[0] != held[1] && held[1] != held[2] && held[0] != held[2]);
+	seq = held[2]->seq;
+	sim_run_ms(r, 3000);
+	b = controller_snapshot_acquire(r->ctl);
+	assert_true(b->seq > seq); /* a fourth buffer was still free */
+	controller_snapshot_release(r->ctl, b);
+	for (int i = 0; i < 3; i++)
+		controller_snapshot_release(r->ctl, held[i]);
+	/* While a session runs it is republished at least once a second. */
+	seq = controller_snapshot_acquire(r->ctl)->seq;
+	controller_snapshot_release(r->ctl, controller_snapshot_acquire(r->ctl));
+	controller_snapshot_release(r->ctl, controller_snapshot_acquire(r->ctl));
+	sim_run_ms(r, 3000);
+	b = controller_snapshot_acquire(r->ctl);
+	assert_true(b->seq >= seq + 3);
+	assert_int_equal(b->stations[0].state, STATION_RUNNING);
+	controller_snapshot_release(r->ctl, b);
+	/* Balance the unreleased acquire above. */
+	b = controller_snapshot_acquire(r->ctl);
+	controller_snapshot_release(r->ctl, b);
+	sim_rig_free(r);
+}
+
+static bool bytes_contain(const void *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *h = hay;
+
+	for (size_t i = 0; n > 0 && i + n <= len; i++) {
+		if (memcmp(h + i, needle, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void test_controller_staff_pin_checked_by_submitter(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, sim4);
+	struct command c = sim_cmd(CMD_SELECT_PROGRAM, 0);
+	const struct kiosk_event *ev = NULL;
+	struct station_snapshot s;
+	bool asked_relative = false;
+
+	(void)state;
+	sim_submit(r, &c);
+	c = sim_cmd(CMD_BEGIN_SCREENING, 0);
+	sim_submit(r, &c);
+	for (size_t q = 0; q < r->screening.count; q++) {
+		c = sim_cmd(CMD_ANSWER, 0);
+		c.question = (unsigned int)q;
+		c.yes = r->screening.items[q].cls == SCREENING_ACKNOWLEDGE;
+		if (r->screening.items[q].cls == SCREENING_RELATIVE && !asked_relative) {
+			c.yes = true;
+			asked_relative = true;
+		}
+		sim_submit(r, &c);
+	}
+	sim_step(r);
+	sim_station(r, 0, &s);
+	assert_int_equal(s.screening_view, SCREENING_VIEW_NEEDS_APPROVAL);
+	c = sim_cmd(CMD_STAFF_APPROVE, 0);
+	snprintf(c.pin, sizeof(c.pin), "%s", "0000");
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_STAFF_APPROVE), CMD_ERR_BAD_PIN);
+	snprintf(c.pin, sizeof(c.pin), "%s", FIXTURE_STAFF_PIN);
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_STAFF_APPROVE), CMD_OK);
+	assert_int_equal(sim_state(r, 0), STATION_READY);
+	assert_int_equal(sim_count_events(r, 0, EVENT_SCREENING_APPROVED, &ev), 1);
+	/* Nothing on the event stream names a question or carries the PIN. */
+	for (size_t i = 0; i < r->event_count; i++) {
+		const char *bytes = (const char *)&r->events[i];
+
+		for (size_t q = 0; q < r->screening.count; q++)
+			assert_false(bytes_contain(bytes, sizeof(r->events[i]),
+			                           r->screening.items[q].id));
+		assert_false(bytes_contain(bytes, sizeof(r->events[i]), FIXTURE_STAFF_PIN));
+	}
+	c = sim_cmd(CMD_START, 0);
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_state(r, 0), STATION_RUNNING);
+	sim_rig_free(r);
+}
+
+static void test_controller_stop_ends_sessions_safely(void **state)
+{
+	struct sim_rig *r = sim_rig_new(2, sim4);
+	const struct kiosk_event *ev = NULL;
+
+	(void)state;
+	sim_start_session(r, 1, FIXTURE_GRADIENT, 0);
+	sim_run_ms(r, 1500);
+	assert_false(sim_outputs_safe(r, 1));
+	controller_stop(r->ctl);
+	assert_true(sim_outputs_safe(r, 0));
+	assert_true(sim_outputs_safe(r, 1));
+	sim_collect(r);
+	assert_int_equal(sim_count_events(r, 1, EVENT_SESSION_STOPPED, &ev), 1);
+	assert_int_equal(ev->reason, STOP_SHUTDOWN);
+	sim_rig_free(r);
+}
+
+/* ---- the real control thread ------------------------------------------- */
+
+struct live {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct station_hw *hw;
+	uint64_t ticks;
+	bool pump_on;
+	uint64_t safe_at_ns;   /* when the listener first saw safe outputs */
+	uint64_t safe_tick;    /* tick count at that moment */
+	uint64_t listener_calls;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Both run on the control thread, the only thread that may touch hw. */
+static void live_observe(struct live *l)
+{
+	struct station_outputs o = station_hw_outputs(l->hw);
+	bool safe = !o.pump_on && o.exhaust_open && o.zones_open == 0x0f;
+
+	pthread_mutex_lock(&l->lock);
+	l->pump_on = o.pump_on;
+	if (safe && l->safe_at_ns == 0) {
+		l->safe_at_ns = mono_ns();
+		l->safe_tick = l->ticks;
+	}
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+}
+
+static void live_listener(void *ctx)
+{
+	struct live *l = ctx;
+
+	pthread_mutex_lock(&l->lock);
+	l->listener_calls++;
+	pthread_mutex_unlock(&l->lock);
+	live_observe(l);
+}
+
+static void live_on_tick(void *ctx, uint64_t now_ms)
+{
+	struct live *l = ctx;
+
+	(void)now_ms;
+	pthread_mutex_lock(&l->lock);
+	l->ticks++;
+	pthread_mutex_unlock(&l->lock);
+	live_observe(l);
+}
+
+/* Wait (bounded) until pred holds; the lock is held on return. */
+static bool live_wait(struct live *l, bool (*pred)(const struct live *l, uint64_t arg),
+                      uint64_t arg, unsigned int max_ms)
+{
+	struct timespec ts;
+	uint64_t deadline = mono_ns() + (uint64_t)max_ms * 1000000ull;
+
+	ts.tv_sec = (time_t)(deadline / 1000000000ull);
+	ts.tv_nsec = (long)(deadline % 1000000000ull);
+	pthread_mutex_lock(&l->lock);
+	while (!pred(l, arg)) {
+		if (pthread_cond_timedwait(&l->cond, &l->lock, &ts) == ETIMEDOUT)
+			return pred(l, arg);
+	}
+	return true;
+}
+
+static bool pred_pump_on(const struct live *l, uint64_t arg)
+{
+	(void)arg;
+	return l->pump_on;
+}
+
+static bool pred_tick_after(const struct live *l, uint64_t arg)
+{
+	return l->ticks > arg;
+}
+
+static bool pred_safe(const struct live *l, uint64_t arg)
+{
+	(void)arg;
+	return l->safe_at_ns != 0;
+}
+
+static void test_controller_thread_stop_beats_the_tick(void **state)
+{
+	struct kiosk_config cfg;
+	struct program_set programs;
+	struct screening_set screening;
+	struct gpio *gpio = gpio_sim_create();
+	struct station_hw *hw[1];
+	struct controller_params p;
+	struct controller *ctl;
+	struct live l;
+	struct command c;
+	char err[256];
+	double worst_us = 0.0;
+	pthread_condattr_t attr;
+
+	(void)state;
+	fixture_config(&cfg, 1, 4, true);
+	fixture_programs(&programs);
+	fixture_screening(&screening);
+	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
+	assert_non_null(hw[0]);
+	memset(&l, 0, sizeof(l));
+	pthread_mutex_init(&l.lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&l.cond, &attr);
+	pthread_condattr_destroy(&attr);
+	l.hw = hw[0];
+	memset(&p, 0, sizeof(p));
+	p.config = &cfg;
+	p.programs = &programs;
+	p.screening = &screening;
+	p.hw = hw;
+	p.on_tick = live_on_tick;
+	p.on_tick_ctx = &l;
+	ctl = controller_create(&p);
+	assert_non_null(ctl);
+	assert_int_equal(controller_add_listener(ctl, live_listener, &l), 0);
+	assert_int_equal(controller_start(ctl), 0);
+	assert_int_equal(controller_start(ctl), -EALREADY);
+
+	c = fixture_cmd(CMD_SELECT_PROGRAM);
+	c.program_index = FIXTURE_GRADIENT;
+	assert_int_equal(controller_submit(ctl, &c), 0);
+	c = fixture_cmd(CMD_BEGIN_SCREENING);
+	assert_int_equal(controller_submit(ctl, &c), 0);
+	for (unsigned int q = 0; q < screening.count; q++) {
+		c = fixture_cmd(CMD_ANSWER);
+		c.question = q;
+		c.yes = screening.items[q].cls == SCREENING_ACKNOWLEDGE;
+		assert_int_equal(controller_submit(ctl, &c), 0);
+	}
+
+	/* Pause vents like a stop: measure it five times, then stop. */
+	for (int round = 0; round < 6; round++) {
+		uint64_t t_submit, ticks_before, tick_seen;
+		double us;
+
+		c = fixture_cmd(round == 0 ? CMD_START : CMD_RESUME);
+		assert_int_equal(controller_submit(ctl, &c), 0);
+		assert_true(live_wait(&l, pred_pump_on, 0, 2000));
+		pthread_mutex_unlock(&l.lock);
+
+		/* Right after a tick, so the next one is a whole period away. */
+		do {
+			pthread_mutex_lock(&l.lock);
+			tick_seen = l.ticks;
+			pthread_mutex_unlock(&l.lock);
+			assert_true(live_wait(&l, pred_tick_after, tick_seen, 1000));
+			tick_seen = l.ticks;
+			l.safe_at_ns = 0;
+			pthread_mutex_unlock(&l.lock);
+
+			c = fixture_cmd(round == 5 ? CMD_STOP : CMD_PAUSE);
+			pthread_mutex_lock(&l.lock);
+			ticks_before = l.ticks;
+			pthread_mutex_unlock(&l.lock);
+		} while (ticks_before != tick_seen);
+		t_submit = mono_ns();
+		assert_int_equal(controller_submit(ctl, &c), 0);
+		assert_true(live_wait(&l, pred_safe, 0, 2000));
+		us = (double)(l.safe_at_ns - t_submit) / 1000.0;
+		/* Applied by the command path, not by a tick. */
+		assert_int_equal(l.safe_tick, ticks_before);
+		pthread_mutex_unlock(&l.lock);
+		if (us > worst_us)
+			worst_us = us;
+		print_message("%s to safe pins: %.0f us (tick period %u ms)\n",
+		              round == 5 ? "stop" : "pause", us, CONTROLLER_TICK_MS);
+	}
+	assert_true(worst_us < CONTROLLER_TICK_MS * 1000.0 / 2.0);
+
+	controller_stop(ctl);
+	assert_int_equal(station_hw_outputs(hw[0]).pump_on, false);
+	controller_destroy(ctl);
+	station_hw_destroy(hw[0]);
+	gpio_destroy(gpio);
+	pthread_cond_destroy(&l.cond);
+	pthread_mutex_destroy(&l.lock);
+}
+
+struct flood {
+	struct controller *ctl;
+	volatile int stop;
+	uint64_t sent;
+	uint64_t refused;
+};
+
+static void *flood_thread(void *arg)
+{
+	struct flood *f = arg;
+	struct command c = fixture_cmd(CMD_TOUCH);
+
+	while (!f->stop) {
+		if (controller_submit(f->ctl, &c) == 0)
+			f->sent++;
+		else
+			f->refused++;
+	}
+	return NULL;
+}
+
+static void test_controller_thread_keeps_time_under_a_flood(void **state)
+{
+	struct kiosk_config cfg;
+	struct program_set programs;
+	struct screening_set screening;
+	struct gpio *gpio = gpio_sim_create();
+	struct station_hw *hw[1];
+	struct controller_params p;
+	struct controller *ctl;
+	struct controller_stats st0, st1;
+	struct live l;
+	struct flood f;
+	pthread_t th;
+	char err[256];
+	uint64_t t0, ticks_seen;
+	pthread_condattr_t attr;
+
+	(void)state;
+	fixture_config(&cfg, 1, 4, true);
+	fixture_programs(&programs);
+	fixture_screening(&screening);
+	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
+	assert_non_null(hw[0]);
+	memset(&l, 0, sizeof(l));
+	pthread_mutex_init(&l.lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&l.cond, &attr);
+	pthread_condattr_destroy(&attr);
+	l.hw = hw[0];
+	memset(&p, 0, sizeof(p));
+	p.config = &cfg;
+	p.programs = &programs;
+	p.screening = &screening;
+	p.hw = hw;
+	p.on_tick = live_on_tick;
+	p.on_tick_ctx = &l;
+	ctl = controller_create(&p);
+	assert_non_null(ctl);
+	assert_int_equal(controller_start(ctl), 0);
+	assert_true(live_wait(&l, pred_tick_after, 2, 2000));
+	pthread_mutex_unlock(&l.lock);
+	controller_get_stats(ctl, &st0);
+
+	memset(&f, 0, sizeof(f));
+	f.ctl = ctl;
+	t0 = mono_ns();
+	assert_int_equal(pthread_create(&th, NULL, flood_thread, &f), 0);
+	/* Half a second of flood, timed by the controller's own ticks. */
+	assert_true(live_wait(&l, pred_tick_after, st0.ticks + 25, 5000));
+	ticks_seen = l.ticks;
+	pthread_mutex_unlock(&l.lock);
+	f.stop = 1;
+	pthread_join(th, NULL);
+	controller_get_stats(ctl, &st1);
+	print_message("flood: %llu commands taken, %llu refused (queue full), %llu ticks in %.0f ms, "
+	              "worst lateness %.0f us\n",
+	              (unsigned long long)f.sent, (unsigned long long)f.refused,
+	              (unsigned long long)(ticks_seen - st0.ticks),
+	              (double)(mono_ns() - t0) / 1e6, st1.max_lateness_us);
+	assert_true(f.sent > 100);
+	/* The ticks kept their period: 25 ticks took about 500 ms. */
+	assert_true((double)(mono_ns() - t0) / 1e6 < 25 * CONTROLLER_TICK_MS * 1.5);
+	/* No tick was held up for a whole period (the machine may be loaded). */
+	assert_true(st1.max_lateness_us < CONTROLLER_TICK_MS * 1000.0);
+	controller_destroy(ctl);
+	station_hw_destroy(hw[0]);
+	gpio_destroy(gpio);
+	pthread_cond_destroy(&l.cond);
+	pthread_mutex_destroy(&l.lock);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_controller_create_drives_safe_state),
+	    cmocka_unit_test(test_controller_submit_checks_and_reports),
+	    cmocka_unit_test(test_controller_queue_is_bounded),
+	    cmocka_unit_test(test_controller_events_cursor_and_loss),
+	    cmocka_unit_test(test_controller_snapshot_only_on_change),
+	    cmocka_unit_test(test_controller_staff_pin_checked_by_submitter),
+	    cmocka_unit_test(test_controller_stop_ends_sessions_safely),
+	    cmocka_unit_test(test_controller_thread_stop_beats_the_tick),
+	    cmocka_unit_test(test_controller_thread_keeps_time_under_a_flood),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
