@@ -401,6 +401,27 @@ int64_t store_outbox_count(struct store *s)
 	return count_query(s, "SELECT COUNT(*) FROM outbox");
 }
 
+int store_history_ids(struct store *s, int64_t after_id, int64_t *ids, size_t max)
+{
+	sqlite3_stmt *st = NULL;
+	int count = 0;
+	int rc = SQLITE_ERROR;
+
+	pthread_mutex_lock(&s->lock);
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, after_id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && (size_t)count < max)
+			ids[count++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		count = -EIO;
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return count;
+}
+
 int store_sessions_recent(struct store *s, struct store_session *out, size_t max)
 {
 	sqlite3_stmt *st = NULL;

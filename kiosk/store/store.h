@@ -65,6 +65,10 @@ int store_outbox_delete(struct store *s, int64_t id);
 /* How many events wait in the outbox.  Count, or -EIO. */
 int64_t store_outbox_count(struct store *s);
 
+/* Ids of the events in the history with id > after_id, oldest first, up to
+ * max (history keeps the newest STORE_EVENT_LOG_KEEP).  Count, or -EIO. */
+int store_history_ids(struct store *s, int64_t after_id, int64_t *ids, size_t max);
+
 struct store_session {
 	int64_t id;
 	unsigned int station;       /* index 0.. */

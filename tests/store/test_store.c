@@ -185,6 +185,11 @@ static void test_store_delete_removes_only_that_event_and_survives_reopen(void *
 	int64_t kept1 = rows[0].id, kept2 = rows[2].id;
 	assert_int_equal(store_outbox_delete(s, rows[1].id), 0);
 	assert_int_equal(store_outbox_delete(s, rows[1].id), 0); /* twice is fine */
+	/* Delivered or not, every event stays in the history. */
+	int64_t ids[8];
+	assert_int_equal(store_history_ids(s, 0, ids, 8), 3);
+	assert_int_equal(ids[1], rows[1].id);
+	assert_int_equal(store_history_ids(s, rows[1].id, ids, 8), 1);
 	store_close(s);
 
 	s = open_ok(f);
