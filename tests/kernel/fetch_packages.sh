@@ -49,8 +49,10 @@ fetch_deb() {
 		fi
 	done
 	kt_log "downloading $name=$version"
-	local log
-	log=$(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "$name=$version" 2>&1) ||
+	local log sandbox=()
+	# As root, apt drops to _apt, which may not write into a cache under $HOME.
+	[[ $(id -u) -eq 0 ]] && sandbox=(-o APT::Sandbox::User=root)
+	log=$(cd "$debs" && apt-get download -q ${sandbox[@]+"${sandbox[@]}"} "$name=$version" 2>&1) ||
 		kt_skip "cannot download the Debian package $name=$version: $(printf '%s' "$log" | tail -n 2 | tr '\n' ' ')"
 	for f in "$debs/${name}_"*.deb; do
 		if [[ -e "$f" && "$(dpkg-deb -f "$f" Version)" == "$version" ]]; then
