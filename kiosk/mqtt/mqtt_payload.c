@@ -123,8 +123,12 @@ static void iso8601(char *out, size_t len, uint64_t wall_ms)
 		snprintf(out, len, "1970-01-01T00:00:00.000Z");
 		return;
 	}
-	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	         tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned int)(wall_ms % 1000u));
+	size_t n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || n >= len) {
+		snprintf(out, len, "1970-01-01T00:00:00.000Z");
+		return;
+	}
+	snprintf(out + n, len - n, ".%03uZ", (unsigned int)(wall_ms % 1000u));
 }
 
 int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk_event *ev)

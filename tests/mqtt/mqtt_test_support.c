@@ -31,6 +31,14 @@ uint64_t test_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+uint64_t test_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 /* ---- broker ---- */
 
 static unsigned int free_port(void)
@@ -268,7 +276,8 @@ static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_me
 	(void)m;
 	if (!t)
 		abort();
-	t->at_ms = test_now_ms();
+	t->at_us = test_now_us();
+	t->at_ms = t->at_us / 1000u;
 	t->topic = strdup(msg->topic);
 	t->len = msg->payloadlen;
 	t->payload = malloc((size_t)msg->payloadlen + 1u);

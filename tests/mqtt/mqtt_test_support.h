@@ -27,6 +27,7 @@ struct test_broker {
 };
 
 uint64_t test_now_ms(void);
+uint64_t test_now_us(void);
 
 /* Makes the temp folder, the password file and the conf from the examples
  * in source_dir/systemd/mosquitto, then starts the broker.  0 or -errno. */
@@ -44,6 +45,7 @@ struct test_msg {
 	int len;
 	bool retained;
 	uint64_t at_ms;     /* CLOCK_MONOTONIC when received */
+	uint64_t at_us;
 };
 
 struct test_client;
