@@ -612,53 +612,74 @@ static int g2_event_fd(struct gpio_request *req)
 	return to_req(req)->event_fd;
 }
 
-static int g2_read_events(struct gpio_request *req, struct gpio_edge_event *out, size_t max)
+/* Insert e into out[0..count) keeping one time order across chips, as the
+ * 1.6 backend does. */
+static void event_insert(struct gpio_edge_event *out, size_t count, struct gpio_edge_event e)
 {
-	struct g2_request *r = to_req(req);
-	size_t count = 0;
+	size_t pos = count;
 
-	if (r->event_fd < 0)
-		return -EINVAL;
-	for (size_t gi = 0; gi < r->group_count && count < max; gi++) {
-		struct g2_group *g = &r->groups[gi];
+	while (pos > 0 && out[pos - 1].time_ns > e.time_ns) {
+		out[pos] = out[pos - 1];
+		pos--;
+	}
+	out[pos] = e;
+}
 
-		if (!g->edges)
-			continue;
-		while (count < max) {
-			size_t want = max - count;
-			int ready, got;
+/* Move what group g has queued into out, up to max in all.  Returns the new
+ * count, or -errno when nothing could be read. */
+static int group_read_events(struct g2_group *g, struct gpio_edge_event *out, size_t count,
+                             size_t max)
+{
+	while (count < max) {
+		size_t want = max - count;
+		int ready, got;
 
-			/* read_edge_events blocks on an empty queue: look first. */
-			ready = gpiod_line_request_wait_edge_events(g->req, 0);
-			if (ready < 0)
-				return count ? (int)count : -errno;
-			if (ready == 0)
-				break;
-			if (want > G2_EVENT_BUFFER)
-				want = G2_EVENT_BUFFER;
-			got = gpiod_line_request_read_edge_events(g->req, g->events, want);
-			if (got < 0)
-				return count ? (int)count : -errno;
-			for (int k = 0; k < got; k++) {
-				struct gpiod_edge_event *ev =
-					gpiod_edge_event_buffer_get_event(g->events, (unsigned long)k);
-				unsigned int offset = gpiod_edge_event_get_line_offset(ev);
-				size_t idx = SIZE_MAX;
+		/* read_edge_events blocks on an empty queue: look first. */
+		ready = gpiod_line_request_wait_edge_events(g->req, 0);
+		if (ready == 0)
+			break;
+		if (want > G2_EVENT_BUFFER)
+			want = G2_EVENT_BUFFER;
+		got = ready < 0 ? -1 : gpiod_line_request_read_edge_events(g->req, g->events, want);
+		if (got < 0)
+			return count ? (int)count : (errno ? -errno : -EIO);
+		for (int k = 0; k < got; k++) {
+			struct gpiod_edge_event *ev =
+				gpiod_edge_event_buffer_get_event(g->events, (unsigned long)k);
+			unsigned int offset = gpiod_edge_event_get_line_offset(ev);
 
-				for (size_t j = 0; j < g->n; j++)
-					if (g->offsets[j] == offset)
-						idx = g->index[j];
-				if (idx == SIZE_MAX)
+			for (size_t j = 0; j < g->n; j++) {
+				if (g->offsets[j] != offset)
 					continue;
-				out[count].index = idx;
-				out[count].value = gpiod_edge_event_get_event_type(ev) ==
-				                   GPIOD_EDGE_EVENT_RISING_EDGE;
-				out[count].time_ns = gpiod_edge_event_get_timestamp_ns(ev);
-				count++;
+				event_insert(out, count++,
+				             (struct gpio_edge_event){
+						     .index = g->index[j],
+						     .value = gpiod_edge_event_get_event_type(ev) ==
+						              GPIOD_EDGE_EVENT_RISING_EDGE,
+						     .time_ns = gpiod_edge_event_get_timestamp_ns(ev),
+					     });
+				break;
 			}
 		}
 	}
 	return (int)count;
+}
+
+static int g2_read_events(struct gpio_request *req, struct gpio_edge_event *out, size_t max)
+{
+	struct g2_request *r = to_req(req);
+	int count = 0;
+
+	if (r->event_fd < 0)
+		return -EINVAL;
+	for (size_t gi = 0; gi < r->group_count && (size_t)count < max; gi++) {
+		if (!r->groups[gi].edges)
+			continue;
+		count = group_read_events(&r->groups[gi], out, (size_t)count, max);
+		if (count < 0)
+			return count;
+	}
+	return count;
 }
 
 static void g2_release(struct gpio_request *req)
