@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,7 +486,17 @@ static struct timespec ns_to_timespec(uint64_t ns)
 static void *control_thread(void *arg)
 {
 	struct controller *c = arg;
-	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + TICK_NS;
+	uint64_t deadline;
+
+	if (c->p.realtime_priority > 0) {
+		struct sched_param sp = {.sched_priority = c->p.realtime_priority};
+		bool rt = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+
+		pthread_mutex_lock(&c->stats_lock);
+		c->stats.realtime = rt;
+		pthread_mutex_unlock(&c->stats_lock);
+	}
+	deadline = clock_ns(CLOCK_MONOTONIC) + TICK_NS;
 
 	pthread_mutex_lock(&c->qlock);
 	for (;;) {
@@ -609,10 +620,19 @@ struct controller *controller_create(const struct controller_params *params)
 	pthread_condattr_destroy(&attr);
 	if (err != 0)
 		goto fail_free;
-	pthread_mutex_init(&c->qlock, NULL);
-	pthread_mutex_init(&c->slock, NULL);
-	pthread_mutex_init(&c->elock, NULL);
-	pthread_mutex_init(&c->stats_lock, NULL);
+	/* Priority inheritance: a reader preempted while holding a lock must
+	 * not hold up a real-time control thread behind it. */
+	{
+		pthread_mutexattr_t ma;
+
+		pthread_mutexattr_init(&ma);
+		(void)pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+		pthread_mutex_init(&c->qlock, &ma);
+		pthread_mutex_init(&c->slock, &ma);
+		pthread_mutex_init(&c->elock, &ma);
+		pthread_mutex_init(&c->stats_lock, &ma);
+		pthread_mutexattr_destroy(&ma);
+	}
 
 	now = now_ms(c);
 	c->created_ms = now;

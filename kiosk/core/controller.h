@@ -52,6 +52,11 @@ struct controller_params {
 	 * watchdog (sd_notify WATCHDOG=1) is fed only while it really ticks. */
 	void (*on_tick)(void *ctx, uint64_t now_ms);
 	void *on_tick_ctx;
+	/* Added: 1..99 asks for SCHED_FIFO at this priority for the control
+	 * thread only (needs CAP_SYS_NICE or an RLIMIT_RTPRIO, e.g. systemd
+	 * LimitRTPRIO=); when refused the thread runs with normal scheduling and
+	 * controller_stats.realtime stays false.  0 = normal scheduling. */
+	int realtime_priority;
 };
 
 /* Builds the controller and drives every station to the safe state.
@@ -104,6 +109,7 @@ struct controller_stats {
 	uint64_t commands;
 	uint64_t queue_full;
 	uint64_t snapshots;
+	bool realtime; /* the control thread got SCHED_FIFO */
 };
 void controller_get_stats(struct controller *c, struct controller_stats *out);
 
