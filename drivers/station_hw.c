@@ -40,9 +40,7 @@ struct station_hw {
 	/* stop button debounce */
 	int btn_stable;    /* debounced logical level */
 	int btn_candidate; /* last raw level seen */
-	uint64_t btn_since_ms;
-	uint64_t btn_rise_ns; /* edge timestamp of the last press edge */
-	bool btn_rise_valid;
+	uint64_t btn_since_ms; /* when btn_candidate was first seen */
 	bool btn_pressed_latch;
 };
 
@@ -311,54 +309,47 @@ int station_hw_button_fd(struct station_hw *hw)
 	return gpio_request_event_fd(hw->req);
 }
 
+/* Track one observed button level (from an edge or a read). */
+static void button_see_level(struct station_hw *hw, int level, uint64_t now_ms)
+{
+	if (level && !hw->btn_stable) {
+		hw->btn_stable = 1;
+		hw->btn_pressed_latch = true;
+	}
+	if (level != hw->btn_candidate) {
+		hw->btn_candidate = level;
+		hw->btn_since_ms = now_ms;
+	}
+}
+
 bool station_hw_button_pressed(struct station_hw *hw, uint64_t now_ms)
 {
 	struct gpio_edge_event ev[16];
-	uint64_t debounce_ns;
 	bool pressed;
 	int level;
 	int n;
 
 	if (!hw || hw->idx_button == NO_LINE)
 		return false;
-	debounce_ns = (uint64_t)hw->pins.stop_button_debounce_ms * 1000000u;
-	/* Drain the queue so the fd stops polling readable.  Pulse widths come
-	 * from the kernel's edge timestamps, so a press that began and ended
-	 * between two ticks still counts when it was long enough; a level that
-	 * is still held is timed on the caller's clock (now_ms), which need not
-	 * share the edge timestamps' base. */
+	/* A stop acts on the leading edge: the first edge to "pressed" latches
+	 * a press at once, so the station vents within one tick.  Even a short
+	 * opening of the stop circuit (a loose wire) stops: wiring faults fail
+	 * safe.  The debounce only decides when a release has settled, so
+	 * contact chatter after a press is not reported as further presses. */
 	do {
 		n = gpio_request_read_events(hw->req, ev, sizeof(ev) / sizeof(ev[0]));
 		for (int i = 0; i < n; i++) {
 			if (ev[i].index != hw->idx_button)
 				continue;
-			if (ev[i].value) {
-				hw->btn_rise_ns = ev[i].time_ns;
-				hw->btn_rise_valid = true;
-			} else if (hw->btn_rise_valid && !hw->btn_stable &&
-			           ev[i].time_ns - hw->btn_rise_ns >= debounce_ns) {
-				hw->btn_pressed_latch = true; /* a complete press between reads */
-			}
-			if (!ev[i].value)
-				hw->btn_rise_valid = false;
-			if (ev[i].value != hw->btn_candidate) {
-				hw->btn_candidate = ev[i].value;
-				hw->btn_since_ms = now_ms;
-			}
+			button_see_level(hw, ev[i].value, now_ms);
 		}
 	} while (n == (int)(sizeof(ev) / sizeof(ev[0])));
 	/* The level itself, in case the queue overflowed. */
-	if (gpio_request_get(hw->req, hw->idx_button, &level) == 0 && level != hw->btn_candidate) {
-		hw->btn_candidate = level;
-		hw->btn_since_ms = now_ms;
-	}
-	/* A level counts once it has held for stop_button_debounce_ms. */
-	if (hw->btn_candidate != hw->btn_stable &&
-	    now_ms - hw->btn_since_ms >= hw->pins.stop_button_debounce_ms) {
-		if (hw->btn_candidate && !hw->btn_stable)
-			hw->btn_pressed_latch = true;
-		hw->btn_stable = hw->btn_candidate;
-	}
+	if (gpio_request_get(hw->req, hw->idx_button, &level) == 0)
+		button_see_level(hw, level, now_ms);
+	if (!hw->btn_candidate && hw->btn_stable &&
+	    now_ms - hw->btn_since_ms >= hw->pins.stop_button_debounce_ms)
+		hw->btn_stable = 0;
 	pressed = hw->btn_pressed_latch || hw->btn_stable;
 	hw->btn_pressed_latch = false;
 	return pressed;

@@ -47,7 +47,8 @@ struct station_pins {
 	unsigned int sensor_extra_pulses; /* HX710B pulses after the 24 data bits: 1 = differential
 	                                   * input at 10 Hz (0 means 1), 3 = differential at 40 Hz */
 	bool has_stop_button;
-	struct gpio_pin stop_button;  /* input; logical 1 = pressed (use active_low for NC wiring) */
+	struct gpio_pin stop_button;  /* input; logical 1 = pressed.  An NC switch to ground with a
+	                               * pull-up reads 1 when pressed or broken: no active_low. */
 	enum gpio_bias stop_button_bias;
 	unsigned int stop_button_debounce_ms;
 };
@@ -104,8 +105,9 @@ struct station_outputs station_hw_outputs(const struct station_hw *hw);
  * which the simulator uses to advance its physics. */
 int station_hw_read_pressure(struct station_hw *hw, uint64_t now_ms, struct pressure_reading *out);
 
-/* Stop button: fd to poll (or -1), and pending debounced presses since the
- * last call (returns true when pressed at least once, or held now). */
+/* Stop button: fd to poll (or -1), and whether it was pressed since the last
+ * call or is held now.  A press counts on its leading edge (no delay); the
+ * debounce (stop_button_debounce_ms) only settles the release. */
 int station_hw_button_fd(struct station_hw *hw);
 bool station_hw_button_pressed(struct station_hw *hw, uint64_t now_ms);
 

@@ -85,70 +85,63 @@ static void test_button_idle_is_not_pressed(void **state)
 		assert_false(station_hw_button_pressed(r->hw, t));
 }
 
-static void test_button_press_counts_after_debounce_and_while_held(void **state)
+static void test_button_press_counts_at_once_and_while_held(void **state)
 {
 	struct rig *r = *state;
 
 	assert_false(station_hw_button_pressed(r->hw, 1000));
 	drive_at(r, 1000, PRESSED);
-	assert_false(station_hw_button_pressed(r->hw, 1000)); /* 0 ms held */
-	assert_false(station_hw_button_pressed(r->hw, 1020)); /* 20 ms */
-	assert_true(station_hw_button_pressed(r->hw, 1040));  /* 40 ms >= 30 */
-	assert_true(station_hw_button_pressed(r->hw, 1060));  /* held now */
+	assert_true(station_hw_button_pressed(r->hw, 1000)); /* the leading edge: no delay */
+	assert_true(station_hw_button_pressed(r->hw, 1020)); /* held */
 	drive_at(r, 1070, RELEASED);
 	assert_true(station_hw_button_pressed(r->hw, 1080)); /* release not settled yet */
-	assert_false(station_hw_button_pressed(r->hw, 1120));
+	assert_false(station_hw_button_pressed(r->hw, 1110)); /* 30 ms after the read saw it */
 	assert_false(station_hw_button_pressed(r->hw, 1140));
 }
 
-static void test_button_bounce_and_glitch_are_ignored(void **state)
+static void test_button_chatter_after_a_press_is_one_press(void **state)
 {
 	struct rig *r = *state;
 
-	/* Contact bounce of 1-2 ms ending released. */
-	drive_at(r, 0, PRESSED);
-	drive_at(r, 1, RELEASED);
-	drive_at(r, 2, PRESSED);
-	drive_at(r, 4, RELEASED);
-	assert_false(station_hw_button_pressed(r->hw, 20));
-	assert_false(station_hw_button_pressed(r->hw, 40));
-	/* A 10 ms glitch between two reads. */
-	drive_at(r, 45, PRESSED);
-	drive_at(r, 55, RELEASED);
-	assert_false(station_hw_button_pressed(r->hw, 60));
-	/* A 10 ms glitch seen pressed by one read. */
-	drive_at(r, 75, PRESSED);
-	assert_false(station_hw_button_pressed(r->hw, 80));
-	drive_at(r, 85, RELEASED);
-	assert_false(station_hw_button_pressed(r->hw, 100));
-	assert_false(station_hw_button_pressed(r->hw, 200));
-
-	/* Bounce that ends pressed is one press once it has settled. */
+	/* Contact bounce of 1-2 ms ending pressed: pressed at once, and stays. */
 	drive_at(r, 300, PRESSED);
 	drive_at(r, 301, RELEASED);
 	drive_at(r, 302, PRESSED);
-	assert_false(station_hw_button_pressed(r->hw, 310));
-	assert_true(station_hw_button_pressed(r->hw, 340));
+	assert_true(station_hw_button_pressed(r->hw, 310));
+	/* Release with bounce: still pressed until 30 ms of quiet. */
+	drive_at(r, 400, RELEASED);
+	drive_at(r, 401, PRESSED);
+	drive_at(r, 402, RELEASED);
+	assert_true(station_hw_button_pressed(r->hw, 410));
+	assert_true(station_hw_button_pressed(r->hw, 420));
+	assert_false(station_hw_button_pressed(r->hw, 440));
+	assert_false(station_hw_button_pressed(r->hw, 500));
+}
+
+static void test_button_short_opening_of_the_stop_circuit_fails_safe(void **state)
+{
+	struct rig *r = *state;
+
+	/* A 1 ms opening (a loose wire) between two reads still stops. */
+	drive_at(r, 45, PRESSED);
+	drive_at(r, 46, RELEASED);
+	assert_true(station_hw_button_pressed(r->hw, 60));
+	/* The release seen at 60 settles 30 ms later. */
+	assert_true(station_hw_button_pressed(r->hw, 80));
+	assert_false(station_hw_button_pressed(r->hw, 100));
 }
 
 static void test_button_press_between_reads_is_not_lost(void **state)
 {
 	struct rig *r = *state;
 
-	/* Pressed for 50 ms, but released before any read saw it settle. */
+	/* Pressed for 8 ms, entirely between two reads 20 ms apart. */
 	drive_at(r, 1, PRESSED);
-	assert_false(station_hw_button_pressed(r->hw, 20));
-	assert_false(station_hw_button_pressed(r->hw, 40));
-	drive_at(r, 51, RELEASED);
-	assert_true(station_hw_button_pressed(r->hw, 60));
-	assert_false(station_hw_button_pressed(r->hw, 80)); /* reported once */
+	drive_at(r, 9, RELEASED);
+	assert_true(station_hw_button_pressed(r->hw, 20));
+	assert_true(station_hw_button_pressed(r->hw, 40)); /* settling the release */
+	assert_false(station_hw_button_pressed(r->hw, 60));
 	assert_false(station_hw_button_pressed(r->hw, 120));
-
-	/* Entirely between two reads, 40 ms long. */
-	drive_at(r, 125, PRESSED);
-	drive_at(r, 165, RELEASED);
-	assert_true(station_hw_button_pressed(r->hw, 180));
-	assert_false(station_hw_button_pressed(r->hw, 200));
 }
 
 static void test_button_fd_wakes_on_press_and_is_drained(void **state)
@@ -181,10 +174,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_button_idle_is_not_pressed, setup30, teardown),
-	    cmocka_unit_test_setup_teardown(test_button_press_counts_after_debounce_and_while_held,
+	    cmocka_unit_test_setup_teardown(test_button_press_counts_at_once_and_while_held,
 	                                    setup30, teardown),
-	    cmocka_unit_test_setup_teardown(test_button_bounce_and_glitch_are_ignored, setup30,
+	    cmocka_unit_test_setup_teardown(test_button_chatter_after_a_press_is_one_press, setup30,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_button_short_opening_of_the_stop_circuit_fails_safe,
+	                                    setup30, teardown),
 	    cmocka_unit_test_setup_teardown(test_button_press_between_reads_is_not_lost, setup30,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_button_fd_wakes_on_press_and_is_drained, setup30,
