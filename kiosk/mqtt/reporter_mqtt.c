@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
+#include <math.h>
 #include <mosquitto.h>
 #include <poll.h>
 #include <stdio.h>
@@ -306,6 +307,31 @@ static void publish_discovery(struct reporter *r)
 	}
 }
 
+static bool station_active(enum station_state s)
+{
+	return s == STATION_RUNNING || s == STATION_PAUSED || s == STATION_VENTING;
+}
+
+/* On a resting station, true when only the pressures moved, and by less than
+ * the deadband: the sensor's noise is not worth a message a second. */
+static bool only_noise(const struct reporter_station_cache *c, const struct station_snapshot *st)
+{
+	struct station_snapshot same = *st;
+	char buf[MQTT_PAYLOAD_MAX];
+
+	if (station_active(st->state) || !c->published)
+		return false;
+	for (size_t z = 0; z < STATION_MAX_ZONES; z++) {
+		if (fabs(st->zone_mmhg[z] - c->zone_mmhg[z]) >= REPORTER_IDLE_DEADBAND_MMHG)
+			return false;
+		same.zone_mmhg[z] = c->zone_mmhg[z];
+	}
+	if (fabs(st->manifold_mmhg - c->manifold_mmhg) >= REPORTER_IDLE_DEADBAND_MMHG)
+		return false;
+	same.manifold_mmhg = c->manifold_mmhg;
+	return mqtt_payload_station_status(buf, sizeof(buf), &same) > 0 && strcmp(buf, c->payload) == 0;
+}
+
 /* Publishes what changed; returns ms until a rate-limited update is due. */
 static uint64_t publish_statuses(struct reporter *r, uint64_t now, bool force)
 {
@@ -322,7 +348,7 @@ static uint64_t publish_statuses(struct reporter *r, uint64_t now, bool force)
 		int n = mqtt_payload_station_status(payload, sizeof(payload), st);
 		if (n <= 0)
 			continue;
-		if (!force && c->published && strcmp(payload, c->payload) == 0)
+		if (!force && c->published && (strcmp(payload, c->payload) == 0 || only_noise(c, st)))
 			continue;
 		bool immediate = force || !c->published || c->state != st->state || c->fault != st->fault ||
 		                 c->program_index != st->program_index;
@@ -339,6 +365,8 @@ static uint64_t publish_statuses(struct reporter *r, uint64_t now, bool force)
 		c->fault = st->fault;
 		c->program_index = st->program_index;
 		c->published_ms = now;
+		memcpy(c->zone_mmhg, st->zone_mmhg, sizeof(c->zone_mmhg));
+		c->manifold_mmhg = st->manifold_mmhg;
 		memcpy(c->payload, payload, (size_t)n + 1u);
 	}
 	controller_snapshot_release(r->ctl, snap);

@@ -25,6 +25,7 @@ struct store;
 #define REPORTER_CMD_RATE_PER_S 10.0 /* commands accepted per second, all stations */
 #define REPORTER_CMD_BURST 20.0
 #define REPORTER_STATUS_MIN_MS 1000u /* running status updates at most 1/s */
+#define REPORTER_IDLE_DEADBAND_MMHG 1.0 /* sensor noise on a resting station is not news */
 #define REPORTER_KIOSK_STATUS_MS 60000u
 #define REPORTER_FLUSH_MS 1000u
 
@@ -39,6 +40,8 @@ struct reporter_station_cache {
 	enum fault_code fault;
 	int program_index;
 	uint64_t published_ms;
+	double zone_mmhg[STATION_MAX_ZONES];
+	double manifold_mmhg;
 	char payload[MQTT_PAYLOAD_MAX];
 };
 

@@ -206,6 +206,25 @@ static void test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_whil
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-2/status", NULL), 0);
 }
 
+static void test_reporter_ignores_sensor_noise_on_a_resting_station(void **state)
+{
+	struct fx *f = *state;
+
+	wait_msg(f->staff, 0, T "station-2/status", "\"state\":\"idle\"");
+	size_t mark = test_client_count(f->staff);
+	fake_controller_set_pressure(f->ctl, 1, 0.4, 0);
+	fake_controller_set_pressure(f->ctl, 1, -0.3, 0);
+	/* Sync point: an event is published after the status decision. */
+	struct kiosk_event ev = ev_of(EVENT_CLEANED, 1);
+	fake_controller_emit(f->ctl, &ev);
+	wait_msg(f->staff, mark, T "station-2/event", "cleaned");
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-2/status", NULL), 0);
+	/* A real change (someone squeezed the boot) is reported. */
+	fake_controller_set_pressure(f->ctl, 1, 6.0, 0);
+	const struct test_msg *m = wait_msg(f->staff, mark, T "station-2/status", "\"pressure_mmhg\":6");
+	assert_non_null(strstr(m->payload, "\"state\":\"idle\""));
+}
+
 static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked(void **state)
 {
 	struct fx *f = *state;
@@ -521,6 +540,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(
 			test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reporter_ignores_sensor_noise_on_a_resting_station, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
