@@ -44,11 +44,13 @@ static int safe_state_station(const struct station_config *st, struct gpio *gpio
 		rc = -EIO;
 	if (report) {
 		if (rc == 0)
-			fprintf(report, "station.%u '%s': safe (pump off, exhaust open, %zu zone%s open)\n",
+			fprintf(report,
+			        "station.%u '%s': safe (pump off, exhaust open, %zu zone%s open)\n",
 			        st->number, st->name, st->pins.zone_count,
 			        st->pins.zone_count == 1 ? "" : "s");
 		else
-			fprintf(report, "station.%u '%s': FAILED to drive every output de-energised: %s\n",
+			fprintf(report,
+			        "station.%u '%s': FAILED to drive every output de-energised: %s\n",
 			        st->number, st->name, strerror(-rc));
 	}
 	return rc;
@@ -83,7 +85,8 @@ int safe_state_acquire(const struct kiosk_config *cfg, struct gpio *gpio, FILE *
 	}
 	if (report) {
 		if (first_err)
-			fprintf(report, "safe state: %zu of %zu station%s FAILED; check the wiring and "
+			fprintf(report,
+			        "safe state: %zu of %zu station%s FAILED; check the wiring and "
 			        "the messages above, and vent the boots by hand\n",
 			        failed, cfg->station_count, cfg->station_count == 1 ? "" : "s");
 		else

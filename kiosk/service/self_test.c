@@ -24,8 +24,8 @@ static void real_sleep_ms(void *ctx, uint64_t ms)
 {
 	(void)ctx;
 	struct timespec ts = {
-		.tv_sec = (time_t)(ms / 1000u),
-		.tv_nsec = (long)(ms % 1000u) * 1000000L,
+	    .tv_sec = (time_t)(ms / 1000u),
+	    .tv_nsec = (long)(ms % 1000u) * 1000000L,
 	};
 	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
 		;
@@ -50,35 +50,42 @@ static void virtual_sleep_ms(void *ctx, uint64_t ms)
 void self_test_params_default(struct self_test_params *p)
 {
 	*p = (struct self_test_params){
-		.now_ms = NULL,
-		.sleep_ms = NULL,
-		.ctx = NULL,
-		.poll_ms = 20,
-		.pulse_max_ms = 8000,
-		.rise_target_mmhg = 20.0,
-		.rise_min_mmhg = 10.0,
-		.hold_settle_ms = 300,
-		.hold_ms = 2000,
-		.hold_max_drop_mmhg = 3.0,
-		.vent_max_ms = 5000,
-		.vent_slice_ms = 250,
-		.probe_settle_ms = 150,
-		.fall_below_mmhg = 3.0,
-		.no_sensor_pulse_ms = 1000,
-		.settle_ms = 1000,
+	    .now_ms = NULL,
+	    .sleep_ms = NULL,
+	    .ctx = NULL,
+	    .poll_ms = 20,
+	    .pulse_max_ms = 8000,
+	    .rise_target_mmhg = 20.0,
+	    .rise_min_mmhg = 10.0,
+	    .hold_settle_ms = 300,
+	    .hold_ms = 2000,
+	    .hold_max_drop_mmhg = 3.0,
+	    .vent_max_ms = 5000,
+	    .vent_slice_ms = 250,
+	    .probe_settle_ms = 150,
+	    .fall_below_mmhg = 3.0,
+	    .no_sensor_pulse_ms = 1000,
+	    .settle_ms = 1000,
 	};
 }
 
 const char *self_test_zone_result_name(enum self_test_zone_result r)
 {
 	switch (r) {
-	case SELF_TEST_ZONE_OK: return "ok";
-	case SELF_TEST_ZONE_NO_RISE: return "no_rise";
-	case SELF_TEST_ZONE_LEAK: return "leak";
-	case SELF_TEST_ZONE_NO_FALL: return "no_fall";
-	case SELF_TEST_ZONE_SENSOR_ERROR: return "sensor_error";
-	case SELF_TEST_ZONE_NOT_MEASURED: return "not_measured";
-	case SELF_TEST_ZONE_HW_ERROR: return "hardware_error";
+	case SELF_TEST_ZONE_OK:
+		return "ok";
+	case SELF_TEST_ZONE_NO_RISE:
+		return "no_rise";
+	case SELF_TEST_ZONE_LEAK:
+		return "leak";
+	case SELF_TEST_ZONE_NO_FALL:
+		return "no_fall";
+	case SELF_TEST_ZONE_SENSOR_ERROR:
+		return "sensor_error";
+	case SELF_TEST_ZONE_NOT_MEASURED:
+		return "not_measured";
+	case SELF_TEST_ZONE_HW_ERROR:
+		return "hardware_error";
 	}
 	return "unknown";
 }
@@ -125,7 +132,7 @@ static int read_mmhg(const struct run *r, struct station_hw *hw, bool fresh, dou
 {
 	uint64_t t0 = run_now(r);
 	for (;;) {
-		struct pressure_reading rd = { .status = PRESSURE_ERROR };
+		struct pressure_reading rd = {.status = PRESSURE_ERROR};
 		int rc = station_hw_read_pressure(hw, run_now(r), &rd);
 		if (rd.status == PRESSURE_ABSENT)
 			return -ENODATA;
@@ -143,8 +150,8 @@ static int read_mmhg(const struct run *r, struct station_hw *hw, bool fresh, dou
 
 static struct station_outputs outputs_zone(size_t zone, bool pump_on, bool exhaust_open)
 {
-	return (struct station_outputs){ .pump_on = pump_on, .exhaust_open = exhaust_open,
-	                                 .zones_open = (uint8_t)(1u << zone) };
+	return (struct station_outputs){
+	    .pump_on = pump_on, .exhaust_open = exhaust_open, .zones_open = (uint8_t)(1u << zone)};
 }
 
 /* Zone pressure: pump off, exhaust closed, only this zone open to the
@@ -209,20 +216,22 @@ static enum self_test_zone_result zone_no_sensor(const struct run *r,
 	if (station_hw_safe(hw) < 0)
 		return SELF_TEST_ZONE_HW_ERROR;
 	run_wait(r, hw, p->no_sensor_pulse_ms);
-	report_zone(r, st, zone, "not measured (no sensor): pulsed %u ms; check by eye that it "
-	            "inflated and vented", p->no_sensor_pulse_ms);
+	report_zone(r, st, zone,
+	            "not measured (no sensor): pulsed %u ms; check by eye that it "
+	            "inflated and vented",
+	            p->no_sensor_pulse_ms);
 	return SELF_TEST_ZONE_NOT_MEASURED;
 }
 
-static enum self_test_zone_result zone_failed_io(const struct run *r,
-                                                 const struct station_config *st, size_t zone,
-                                                 int rc)
+static enum self_test_zone_result
+zone_failed_io(const struct run *r, const struct station_config *st, size_t zone, int rc)
 {
 	if (rc == -EPIPE) {
 		report_zone(r, st, zone, "FAIL hardware: could not drive the pump or valves");
 		return SELF_TEST_ZONE_HW_ERROR;
 	}
-	report_zone(r, st, zone, "FAIL sensor: the pressure sensor gave no reading; check its "
+	report_zone(r, st, zone,
+	            "FAIL sensor: the pressure sensor gave no reading; check its "
 	            "wiring and calibration");
 	return SELF_TEST_ZONE_SENSOR_ERROR;
 }
@@ -268,10 +277,11 @@ static enum self_test_zone_result test_zone_measured(const struct run *r,
 		run_sleep(r, p->poll_ms);
 	}
 	if (peak - base < p->rise_min_mmhg) {
-		report_zone(r, st, zone, "FAIL no rise: %.1f -> %.1f mmHg after %.1f s (needs +%.0f); "
+		report_zone(r, st, zone,
+		            "FAIL no rise: %.1f -> %.1f mmHg after %.1f s (needs +%.0f); "
 		            "boot not connected, badly leaking, hose off, or the pump or this zone "
-		            "valve not switching", base, peak, (double)rise_ms / 1000.0,
-		            p->rise_min_mmhg);
+		            "valve not switching",
+		            base, peak, (double)rise_ms / 1000.0, p->rise_min_mmhg);
 		return SELF_TEST_ZONE_NO_RISE;
 	}
 
@@ -298,21 +308,26 @@ static enum self_test_zone_result test_zone_measured(const struct run *r,
 		return zone_failed_io(r, st, zone, rc);
 
 	if (held_from - held_to > p->hold_max_drop_mmhg) {
-		report_zone(r, st, zone, "FAIL leak: held %.1f -> %.1f mmHg in %.1f s (allowed drop "
+		report_zone(r, st, zone,
+		            "FAIL leak: held %.1f -> %.1f mmHg in %.1f s (allowed drop "
 		            "%.1f); a leaking chamber, a loose hose fitting or a zone valve not "
-		            "sealing", held_from, held_to, (double)p->hold_ms / 1000.0,
-		            p->hold_max_drop_mmhg);
+		            "sealing",
+		            held_from, held_to, (double)p->hold_ms / 1000.0, p->hold_max_drop_mmhg);
 		return SELF_TEST_ZONE_LEAK;
 	}
 	if (rc == -ETIMEDOUT) {
-		report_zone(r, st, zone, "FAIL no fall: still %.1f mmHg after %.1f s of venting "
+		report_zone(r, st, zone,
+		            "FAIL no fall: still %.1f mmHg after %.1f s of venting "
 		            "(needs < %.0f); exhaust valve stuck closed or blocked, or wired "
-		            "normally-closed", vented, (double)fall_ms / 1000.0, p->fall_below_mmhg);
+		            "normally-closed",
+		            vented, (double)fall_ms / 1000.0, p->fall_below_mmhg);
 		return SELF_TEST_ZONE_NO_FALL;
 	}
-	report_zone(r, st, zone, "OK rose %.1f -> %.1f mmHg in %.1f s, held %.1f -> %.1f mmHg, "
-	            "fell to %.1f mmHg in %.1f s", base, peak, (double)rise_ms / 1000.0,
-	            held_from, held_to, vented, (double)fall_ms / 1000.0);
+	report_zone(r, st, zone,
+	            "OK rose %.1f -> %.1f mmHg in %.1f s, held %.1f -> %.1f mmHg, "
+	            "fell to %.1f mmHg in %.1f s",
+	            base, peak, (double)rise_ms / 1000.0, held_from, held_to, vented,
+	            (double)fall_ms / 1000.0);
 	return SELF_TEST_ZONE_OK;
 }
 
@@ -341,8 +356,9 @@ static int test_station(const struct run *r, const struct station_config *st, st
 		if (r->report)
 			fprintf(r->report, "station.%u '%s': FAIL could not take the lines: %s%s\n",
 			        st->number, st->name, err[0] ? err : strerror(-rc),
-			        rc == -EBUSY ? " (stop the service first: systemctl stop recovery-kiosk)"
-			                     : "");
+			        rc == -EBUSY
+			            ? " (stop the service first: systemctl stop recovery-kiosk)"
+			            : "");
 		return rc;
 	}
 	if (r->report)
@@ -386,15 +402,16 @@ int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,
 	if (!p.sleep_ms)
 		p.sleep_ms = real_sleep_ms;
 
-	struct run r = { .p = &p, .cfg = cfg, .report = report };
+	struct run r = {.p = &p, .cfg = cfg, .report = report};
 	r.rise_target_mmhg = p.rise_target_mmhg;
 	if (r.rise_target_mmhg > cfg->limits.ceiling_mmhg - SELF_TEST_CEILING_MARGIN_MMHG)
 		r.rise_target_mmhg = cfg->limits.ceiling_mmhg - SELF_TEST_CEILING_MARGIN_MMHG;
 
 	if (report)
-		fprintf(report, "self-test: %zu station%s; the boots must be on and zipped. Each zone "
-		        "is pulsed to about %.0f mmHg and vented.\n", cfg->station_count,
-		        cfg->station_count == 1 ? "" : "s", r.rise_target_mmhg);
+		fprintf(report,
+		        "self-test: %zu station%s; the boots must be on and zipped. Each zone "
+		        "is pulsed to about %.0f mmHg and vented.\n",
+		        cfg->station_count, cfg->station_count == 1 ? "" : "s", r.rise_target_mmhg);
 
 	int first_err = 0;
 	bool any_zone_failed = false;
@@ -417,7 +434,7 @@ int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simula
 {
 	struct self_test_params p;
 	self_test_params_default(&p);
-	struct virtual_clock vc = { .now_ms = real_now_ms(NULL) };
+	struct virtual_clock vc = {.now_ms = real_now_ms(NULL)};
 	if (simulated) {
 		p.now_ms = virtual_now_ms;
 		p.sleep_ms = virtual_sleep_ms;

@@ -30,7 +30,7 @@
 
 /* Thresholds and timing.  self_test_params_default fills sensible values. */
 struct self_test_params {
-	uint64_t (*now_ms)(void *ctx);           /* monotonic ms; NULL = CLOCK_MONOTONIC */
+	uint64_t (*now_ms)(void *ctx);            /* monotonic ms; NULL = CLOCK_MONOTONIC */
 	void (*sleep_ms)(void *ctx, uint64_t ms); /* NULL = clock_nanosleep */
 	void *ctx;
 	unsigned int poll_ms;         /* sensor poll period (20) */
@@ -45,18 +45,18 @@ struct self_test_params {
 	unsigned int probe_settle_ms; /* exhaust closed, zone open: equalise before reading (150) */
 	double fall_below_mmhg;       /* must fall under this (3) */
 	unsigned int no_sensor_pulse_ms; /* open-loop pulse (1000) */
-	unsigned int settle_ms;       /* vent before the first zone (1000) */
+	unsigned int settle_ms;          /* vent before the first zone (1000) */
 };
 void self_test_params_default(struct self_test_params *p);
 
 enum self_test_zone_result {
 	SELF_TEST_ZONE_OK,
-	SELF_TEST_ZONE_NO_RISE,     /* boot not connected, big leak, pump or valve dead */
-	SELF_TEST_ZONE_LEAK,        /* rose but lost pressure while held */
-	SELF_TEST_ZONE_NO_FALL,     /* stuck inflated: exhaust or zone valve not venting */
+	SELF_TEST_ZONE_NO_RISE, /* boot not connected, big leak, pump or valve dead */
+	SELF_TEST_ZONE_LEAK,    /* rose but lost pressure while held */
+	SELF_TEST_ZONE_NO_FALL, /* stuck inflated: exhaust or zone valve not venting */
 	SELF_TEST_ZONE_SENSOR_ERROR,
 	SELF_TEST_ZONE_NOT_MEASURED, /* no sensor: pulsed, not judged */
-	SELF_TEST_ZONE_HW_ERROR,    /* a GPIO write failed */
+	SELF_TEST_ZONE_HW_ERROR,     /* a GPIO write failed */
 };
 const char *self_test_zone_result_name(enum self_test_zone_result r);
 

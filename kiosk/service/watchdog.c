@@ -19,14 +19,14 @@ struct watchdog {
 	_Atomic uint64_t last_tick_ms;
 	_Atomic uint64_t pings;
 	bool enabled;
-	uint64_t interval_us;   /* WatchdogSec */
+	uint64_t interval_us; /* WatchdogSec */
 	uint64_t (*now_ms)(void *ctx);
 	void *clock_ctx;
 
 	pthread_mutex_t lock;
-	pthread_cond_t cond;    /* CLOCK_MONOTONIC */
-	bool stop;              /* under lock */
-	bool running;           /* main thread only */
+	pthread_cond_t cond; /* CLOCK_MONOTONIC */
+	bool stop;           /* under lock */
+	bool running;        /* main thread only */
 	pthread_t thread;
 };
 
@@ -159,14 +159,18 @@ static void *watchdog_thread(void *arg)
 			stalled = false;
 		} else if (!stalled && age_ms != UINT64_MAX) {
 			/* Logged once per stall; systemd does the rest. */
-			fprintf(stderr, SD_ERR "watchdog: control loop has not ticked for %" PRIu64
-			        " ms; withholding WATCHDOG=1 so systemd restarts the kiosk\n", age_ms);
+			fprintf(stderr,
+			        SD_ERR
+			        "watchdog: control loop has not ticked for %" PRIu64
+			        " ms; withholding WATCHDOG=1 so systemd restarts the kiosk\n",
+			        age_ms);
 			stalled = true;
 		}
 		/* A late wake-up must not fire a burst of pings. */
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > next.tv_sec || (now.tv_sec == next.tv_sec && now.tv_nsec > next.tv_nsec))
+		if (now.tv_sec > next.tv_sec ||
+		    (now.tv_sec == next.tv_sec && now.tv_nsec > next.tv_nsec))
 			next = now;
 		pthread_mutex_lock(&w->lock);
 	}

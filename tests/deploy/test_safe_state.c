@@ -75,23 +75,28 @@ static void crash_with_outputs_energised(struct gpio *gpio, const struct kiosk_c
 	for (size_t s = 0; s < cfg->station_count; s++) {
 		const struct station_pins *p = &cfg->stations[s].pins;
 		struct gpio_line_config lines[2 + STATION_MAX_ZONES];
-		const struct gpio_pin *pins[2 + STATION_MAX_ZONES] = { &p->pump, &p->exhaust };
+		const struct gpio_pin *pins[2 + STATION_MAX_ZONES] = {&p->pump, &p->exhaust};
 		size_t n = 2;
 		for (size_t z = 0; z < p->zone_count; z++)
 			pins[n++] = &p->zones[z];
 		for (size_t i = 0; i < n; i++)
 			lines[i] = (struct gpio_line_config){
-				.chip = pins[i]->chip, .offset = pins[i]->offset,
-				.direction = GPIO_DIR_OUTPUT, .active_low = pins[i]->active_low,
-				.initial_value = 1, .name = "energised by the crashed kiosk",
+			    .chip = pins[i]->chip,
+			    .offset = pins[i]->offset,
+			    .direction = GPIO_DIR_OUTPUT,
+			    .active_low = pins[i]->active_low,
+			    .initial_value = 1,
+			    .name = "energised by the crashed kiosk",
 			};
 		char err[256];
-		struct gpio_request *req = gpio_request_lines(gpio, "crashed-kiosk", lines, n, err, sizeof(err));
+		struct gpio_request *req =
+		    gpio_request_lines(gpio, "crashed-kiosk", lines, n, err, sizeof(err));
 		assert_non_null(req);
 		for (size_t i = 0; i < n; i++) {
 			int electrical = -1, logical = -1;
 			assert_int_equal(gpio_sim_output(gpio, pins[i]->chip, pins[i]->offset,
-			                                 &electrical, &logical), 0);
+			                                 &electrical, &logical),
+			                 0);
 			assert_int_equal(logical, 1);
 			assert_int_equal(electrical, pins[i]->active_low ? 0 : 1);
 		}
@@ -106,13 +111,14 @@ static void assert_all_outputs_de_energised(struct gpio *gpio, const struct kios
 	assert_true(n > 0);
 	for (size_t i = 0; i < n; i++) {
 		int electrical = -1, logical = -1;
-		int rc = gpio_sim_output(gpio, pins[i]->chip, pins[i]->offset, &electrical, &logical);
+		int rc =
+		    gpio_sim_output(gpio, pins[i]->chip, pins[i]->offset, &electrical, &logical);
 		if (rc != 0)
 			fail_msg("%s line %u is not driven by the helper (%d)", pins[i]->chip,
 			         pins[i]->offset, rc);
 		if (logical != 0 || electrical != (pins[i]->active_low ? 1 : 0))
-			fail_msg("%s line %u left energised: logical %d electrical %d", pins[i]->chip,
-			         pins[i]->offset, logical, electrical);
+			fail_msg("%s line %u left energised: logical %d electrical %d",
+			         pins[i]->chip, pins[i]->offset, logical, electrical);
 	}
 }
 
@@ -146,7 +152,8 @@ static void test_safe_state_de_energises_outputs_a_crash_left_energised(void **s
 
 	assert_non_null(strstr(buf, "station.1 'Station 1': safe"));
 	assert_non_null(strstr(buf, "station.2 'Station 2': safe"));
-	assert_non_null(strstr(buf, "station.3 'Station 3': safe (pump off, exhaust open, 6 zones open)"));
+	assert_non_null(
+	    strstr(buf, "station.3 'Station 3': safe (pump off, exhaust open, 6 zones open)"));
 	assert_non_null(strstr(buf, "all 3 stations de-energised"));
 	free(buf);
 	gpio_destroy(gpio);
@@ -206,8 +213,8 @@ static void test_safe_state_lines_held_by_running_kiosk_report_busy(void **state
 	struct gpio *gpio = sim_with_expander();
 	/* The kiosk is still running and holds station 2. */
 	char err[256];
-	struct station_hw *kiosk = station_hw_create(gpio, "Station 2", &cfg.stations[1].pins,
-	                                             err, sizeof(err));
+	struct station_hw *kiosk =
+	    station_hw_create(gpio, "Station 2", &cfg.stations[1].pins, err, sizeof(err));
 	assert_non_null(kiosk);
 
 	char *buf = NULL;
@@ -238,11 +245,11 @@ static void test_safe_state_rejects_missing_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_safe_state_de_energises_outputs_a_crash_left_energised),
-		cmocka_unit_test(test_safe_state_run_returns_zero_and_releases_lines),
-		cmocka_unit_test(test_safe_state_failed_write_fails_but_other_stations_vent),
-		cmocka_unit_test(test_safe_state_lines_held_by_running_kiosk_report_busy),
-		cmocka_unit_test(test_safe_state_rejects_missing_arguments),
+	    cmocka_unit_test(test_safe_state_de_energises_outputs_a_crash_left_energised),
+	    cmocka_unit_test(test_safe_state_run_returns_zero_and_releases_lines),
+	    cmocka_unit_test(test_safe_state_failed_write_fails_but_other_stations_vent),
+	    cmocka_unit_test(test_safe_state_lines_held_by_running_kiosk_report_busy),
+	    cmocka_unit_test(test_safe_state_rejects_missing_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

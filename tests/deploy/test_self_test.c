@@ -126,7 +126,8 @@ static void assert_vented(const struct rig *r)
 		assert_true(boot_sim_manifold_mmhg(r->sim[s]) < 5.0);
 		for (size_t z = 0; z < ZONES; z++)
 			if (boot_sim_zone_mmhg(r->sim[s], z) >= 5.0)
-				fail_msg("station %zu zone %zu at %.1f mmHg:\n%s", s + 1, z + 1, boot_sim_zone_mmhg(r->sim[s], z), r->report);
+				fail_msg("station %zu zone %zu at %.1f mmHg:\n%s", s + 1, z + 1,
+				         boot_sim_zone_mmhg(r->sim[s], z), r->report);
 	}
 }
 
@@ -212,8 +213,8 @@ static void test_self_test_lines_held_by_the_service_say_stop_it(void **state)
 {
 	struct rig *r = *state;
 	char err[256];
-	struct station_hw *service = station_hw_create(r->gpio, "Station 1",
-	                                               &r->cfg.stations[0].pins, err, sizeof(err));
+	struct station_hw *service =
+	    station_hw_create(r->gpio, "Station 1", &r->cfg.stations[0].pins, err, sizeof(err));
 	assert_non_null(service);
 	assert_int_equal(rig_run(r), -EBUSY);
 	assert_report_has(r, "systemctl stop recovery-kiosk");
@@ -268,16 +269,28 @@ static void test_self_test_hx710b_sensor_in_simulation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_self_test_every_zone_rises_holds_and_falls, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_leaking_zone_fails_that_zone_only, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_disconnected_boot_fails_every_zone, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_stuck_exhaust_reports_no_fall, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_dead_sensor_reports_sensor_fault, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_without_sensor_pulses_and_reports_not_measured, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_lines_held_by_the_service_say_stop_it, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_low_ceiling_caps_the_pulse, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_hx710b_sensor_in_simulation, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_self_test_public_entry_runs_simulation_on_virtual_time, rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_every_zone_rises_holds_and_falls,
+	                                    rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_leaking_zone_fails_that_zone_only,
+	                                    rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_disconnected_boot_fails_every_zone,
+	                                    rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_stuck_exhaust_reports_no_fall, rig_setup,
+	                                    rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_dead_sensor_reports_sensor_fault,
+	                                    rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_self_test_without_sensor_pulses_and_reports_not_measured, rig_setup,
+	        rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_lines_held_by_the_service_say_stop_it,
+	                                    rig_setup, rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_low_ceiling_caps_the_pulse, rig_setup,
+	                                    rig_teardown),
+	    cmocka_unit_test_setup_teardown(test_self_test_hx710b_sensor_in_simulation, rig_setup,
+	                                    rig_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_self_test_public_entry_runs_simulation_on_virtual_time, rig_setup,
+	        rig_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,7 +48,7 @@ static int fake_systemd_open(struct fake_systemd *fs, const char *tag, bool with
 	if (fs->fd < 0)
 		return -errno;
 	snprintf(fs->name, sizeof(fs->name), "recovery-kiosk-test-%d-%s", (int)getpid(), tag);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	size_t len = strlen(fs->name);
 	memcpy(sa.sun_path + 1, fs->name, len);
 	if (bind(fs->fd, (struct sockaddr *)&sa,
@@ -82,8 +82,8 @@ static void fake_systemd_close(struct fake_systemd *fs)
  * needle and stop early once want of them arrived.  The last datagram
  * matching needle is copied into last (optional). */
 static unsigned int fake_systemd_count(struct fake_systemd *fs, const char *needle,
-                                       unsigned int want, uint64_t deadline_ms,
-                                       char *last, size_t last_len)
+                                       unsigned int want, uint64_t deadline_ms, char *last,
+                                       size_t last_len)
 {
 	uint64_t end = mono_ms() + deadline_ms;
 	unsigned int n = 0;
@@ -91,7 +91,7 @@ static unsigned int fake_systemd_count(struct fake_systemd *fs, const char *need
 		uint64_t now = mono_ms();
 		if (now >= end || n >= want)
 			return n;
-		struct pollfd pfd = { .fd = fs->fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fs->fd, .events = POLLIN};
 		int rc = poll(&pfd, 1, (int)(end - now));
 		if (rc <= 0)
 			continue;
@@ -194,8 +194,8 @@ static void test_watchdog_stalled_control_loop_stops_pings_then_resumes(void **s
 	assert_true(in_flight <= 2);
 
 	/* Then silence for three full WatchdogSec: systemd would have fired. */
-	assert_int_equal(fake_systemd_count(&fs, "WATCHDOG=1", 1, 3 * WATCHDOG_TEST_USEC / 1000u,
-	                                    NULL, 0), 0);
+	assert_int_equal(
+	    fake_systemd_count(&fs, "WATCHDOG=1", 1, 3 * WATCHDOG_TEST_USEC / 1000u, NULL, 0), 0);
 
 	/* The loop recovers (a restart would too): pings resume. */
 	atomic_store(&t.ticking, true);
@@ -215,8 +215,8 @@ static void test_watchdog_no_ping_before_first_tick(void **state)
 	assert_non_null(w);
 	assert_int_equal(watchdog_start(w), 0);
 	/* A kiosk that never got its control loop running is never fed. */
-	assert_int_equal(fake_systemd_count(&fs, "WATCHDOG=1", 1, 3 * WATCHDOG_TEST_USEC / 1000u,
-	                                    NULL, 0), 0);
+	assert_int_equal(
+	    fake_systemd_count(&fs, "WATCHDOG=1", 1, 3 * WATCHDOG_TEST_USEC / 1000u, NULL, 0), 0);
 	assert_int_equal(watchdog_pings(w), 0);
 	watchdog_destroy(w);
 	fake_systemd_close(&fs);
@@ -298,8 +298,10 @@ static void test_watchdog_freshness_uses_the_controller_clock(void **state)
 	struct fake_clock clk;
 	atomic_init(&clk.now_ms, 1000000);
 	struct watchdog_params p = {
-		.now_ms = fake_now, .clock_ctx = &clk,
-		.override_interval = true, .interval_us = WATCHDOG_TEST_USEC,
+	    .now_ms = fake_now,
+	    .clock_ctx = &clk,
+	    .override_interval = true,
+	    .interval_us = WATCHDOG_TEST_USEC,
 	};
 	struct watchdog *w = watchdog_create_with(&p);
 	assert_non_null(w);
@@ -319,13 +321,13 @@ static void test_watchdog_freshness_uses_the_controller_clock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_watchdog_pings_while_control_loop_ticks),
-		cmocka_unit_test(test_watchdog_stalled_control_loop_stops_pings_then_resumes),
-		cmocka_unit_test(test_watchdog_no_ping_before_first_tick),
-		cmocka_unit_test(test_watchdog_ready_status_and_stopping_reach_systemd),
-		cmocka_unit_test(test_watchdog_outside_systemd_is_a_no_op),
-		cmocka_unit_test(test_watchdog_for_another_pid_is_disabled),
-		cmocka_unit_test(test_watchdog_freshness_uses_the_controller_clock),
+	    cmocka_unit_test(test_watchdog_pings_while_control_loop_ticks),
+	    cmocka_unit_test(test_watchdog_stalled_control_loop_stops_pings_then_resumes),
+	    cmocka_unit_test(test_watchdog_no_ping_before_first_tick),
+	    cmocka_unit_test(test_watchdog_ready_status_and_stopping_reach_systemd),
+	    cmocka_unit_test(test_watchdog_outside_systemd_is_a_no_op),
+	    cmocka_unit_test(test_watchdog_for_another_pid_is_disabled),
+	    cmocka_unit_test(test_watchdog_freshness_uses_the_controller_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
