@@ -150,12 +150,19 @@ struct loaded {
 	struct screening_set screening;
 };
 
-static int load_everything(const char *path, struct loaded *l)
+/* The safe-state helper needs only the stations: a broken programs or
+ * screening file must never keep the boots from venting. */
+static int load_everything(const char *path, bool stations_only, struct loaded *l)
 {
 	char err[512];
 
-	if (kiosk_config_load(&l->config, path, err, sizeof(err)) < 0 ||
-	    program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
+	if (kiosk_config_load(&l->config, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return -EINVAL;
+	}
+	if (stations_only)
+		return 0;
+	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
@@ -332,7 +339,7 @@ int main(int argc, char **argv)
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, l) < 0) {
+	if (load_everything(opt.config_path, opt.mode == MODE_SAFE_STATE, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
