@@ -245,8 +245,12 @@ static void *net_thread_main(void *arg)
 		rc = mosquitto_loop_forever(r->mosq, 1000, 1);
 		if (atomic_load(&r->stop_net))
 			break;
-		reporter_log(REPORTER_LOG_WARNING, "broker connection failed (%s); retrying in %u s",
-		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc), backoff_s);
+		reporter_log(REPORTER_LOG_WARNING, "broker connection failed (%s%s); retrying in %u s",
+		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
+		             rc == MOSQ_ERR_TLS ? ": check ca_file in [mqtt] and that host matches the broker's "
+		                                  "certificate" :
+		             rc == MOSQ_ERR_EAI ? ": check host in [mqtt]" : "",
+		             backoff_s);
 		struct pollfd pfd = { .fd = r->net_efd, .events = POLLIN };
 		poll(&pfd, 1, (int)(backoff_s * 1000u));
 		drain(r->net_efd);

@@ -58,10 +58,18 @@ static unsigned int free_port(void)
 
 static int run(char *const argv[])
 {
+	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int status;
+	int rc;
 
-	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+	/* Quiet: openssl draws progress dots on stderr. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
 		return -1;
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return -1;
@@ -98,12 +106,19 @@ static int write_conf(struct test_broker *b, const char *source_dir)
 	while (fgets(line, sizeof(line), in)) {
 		if (strncmp(line, "# BEGIN TLS", 11) == 0)
 			in_tls = true;
-		if (in_tls) {
-			if (strncmp(line, "# END TLS", 9) == 0)
-				in_tls = false;
+		if (in_tls && strncmp(line, "# END TLS", 9) == 0)
+			in_tls = false;
+		if (in_tls && !b->tls_port)
 			continue;
-		}
-		if (strncmp(line, "listener ", 9) == 0)
+		if (in_tls && strncmp(line, "listener ", 9) == 0)
+			fprintf(out, "listener %u 127.0.0.1\n", b->tls_port);
+		else if (in_tls && strncmp(line, "cafile ", 7) == 0)
+			fprintf(out, "cafile %s/ca.crt\n", b->dir);
+		else if (in_tls && strncmp(line, "certfile ", 9) == 0)
+			fprintf(out, "certfile %s/server.crt\n", b->dir);
+		else if (in_tls && strncmp(line, "keyfile ", 8) == 0)
+			fprintf(out, "keyfile %s/server.key\n", b->dir);
+		else if (strncmp(line, "listener ", 9) == 0)
 			fprintf(out, "listener %u 127.0.0.1\n", b->port);
 		else if (strncmp(line, "password_file ", 14) == 0)
 			fprintf(out, "password_file %s/passwd\n", b->dir);
@@ -150,7 +165,50 @@ static int spawn_broker(struct test_broker *b)
 	return -ETIMEDOUT;
 }
 
+static int test_broker_start_opts(struct test_broker *b, const char *source_dir, bool tls);
+
+static int make_certs(struct test_broker *b)
+{
+	char ca_key[128], ca_crt[128], other_key[128], other_crt[128], key[128], csr[128], crt[128], ext[128];
+	FILE *fp;
+
+	snprintf(ca_key, sizeof(ca_key), "%s/ca.key", b->dir);
+	snprintf(ca_crt, sizeof(ca_crt), "%s/ca.crt", b->dir);
+	snprintf(other_key, sizeof(other_key), "%s/other-ca.key", b->dir);
+	snprintf(other_crt, sizeof(other_crt), "%s/other-ca.crt", b->dir);
+	snprintf(key, sizeof(key), "%s/server.key", b->dir);
+	snprintf(csr, sizeof(csr), "%s/server.csr", b->dir);
+	snprintf(crt, sizeof(crt), "%s/server.crt", b->dir);
+	snprintf(ext, sizeof(ext), "%s/san.ext", b->dir);
+	fp = fopen(ext, "w");
+	if (!fp)
+		return -errno;
+	fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", fp);
+	fclose(fp);
+	char *ca[] = { "openssl", "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-days", "2",
+		       "-subj", "/CN=recovery-kiosk test CA", "-keyout", ca_key, "-out", ca_crt, NULL };
+	char *other[] = { "openssl", "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-days", "2",
+		          "-subj", "/CN=someone else", "-keyout", other_key, "-out", other_crt, NULL };
+	char *req[] = { "openssl", "req", "-new", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=localhost",
+		        "-keyout", key, "-out", csr, NULL };
+	char *sign[] = { "openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
+		         "-days", "2", "-extfile", ext, "-out", crt, NULL };
+	if (run(ca) < 0 || run(other) < 0 || run(req) < 0 || run(sign) < 0)
+		return -EIO;
+	return 0;
+}
+
+int test_broker_start_tls(struct test_broker *b, const char *source_dir)
+{
+	return test_broker_start_opts(b, source_dir, true);
+}
+
 int test_broker_start(struct test_broker *b, const char *source_dir)
+{
+	return test_broker_start_opts(b, source_dir, false);
+}
+
+static int test_broker_start_opts(struct test_broker *b, const char *source_dir, bool tls)
 {
 	char passwd[128];
 	int rc;
@@ -163,6 +221,14 @@ int test_broker_start(struct test_broker *b, const char *source_dir)
 	b->port = free_port();
 	if (!b->port)
 		return -EADDRNOTAVAIL;
+	if (tls) {
+		b->tls_port = free_port();
+		while (b->tls_port == b->port)
+			b->tls_port = free_port();
+		rc = make_certs(b);
+		if (rc < 0)
+			return rc;
+	}
 	snprintf(passwd, sizeof(passwd), "%s/passwd", b->dir);
 	snprintf(b->conf, sizeof(b->conf), "%s/mosquitto.conf", b->dir);
 	char *kiosk[] = { "mosquitto_passwd", "-c", "-b", passwd, "kiosk", TEST_PW_KIOSK, NULL };

@@ -22,6 +22,7 @@
 struct test_broker {
 	pid_t pid;
 	unsigned int port;
+	unsigned int tls_port;  /* 0 unless started with test_broker_start_tls */
 	char dir[64];       /* temp folder: conf, passwd, log, kiosk files */
 	char conf[128];
 };
@@ -32,6 +33,10 @@ uint64_t test_now_us(void);
 /* Makes the temp folder, the password file and the conf from the examples
  * in source_dir/systemd/mosquitto, then starts the broker.  0 or -errno. */
 int test_broker_start(struct test_broker *b, const char *source_dir);
+/* Same, plus the example's TLS listener on tls_port (127.0.0.1) with a CA
+ * and a server certificate for "localhost" made by openssl in the folder:
+ * <dir>/ca.crt is the CA to trust, <dir>/other-ca.crt one that is not. */
+int test_broker_start_tls(struct test_broker *b, const char *source_dir);
 /* SIGKILL and reap. */
 void test_broker_kill(struct test_broker *b);
 /* Start again on the same port. */
