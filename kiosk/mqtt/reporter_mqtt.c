@@ -148,8 +148,20 @@ static void publish_error(struct reporter *r, const char *cmd_topic, const char 
 		mosquitto_publish(r->mosq, NULL, topic, n, payload, 1, false);
 }
 
+/* A topic fit for a log line: printable ASCII only, bounded. */
+static const char *printable(const char *topic, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; topic[i] && i + 1 < len; i++)
+		buf[i] = topic[i] >= 0x20 && topic[i] < 0x7f ? topic[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 static void handle_command(struct reporter *r, const struct mosquitto_message *msg)
 {
+	char shown[96];
 	struct mqtt_command_request req;
 	struct command cmd;
 	unsigned int station;
@@ -180,13 +192,14 @@ static void handle_command(struct reporter *r, const struct mosquitto_message *m
 		mqtt_command_parse(msg->payload, (size_t)(msg->payloadlen > 0 ? msg->payloadlen : 0), &req, why,
 	                           sizeof(why));
 	if (perr != MQTT_CMD_OK) {
-		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: %s", msg->topic,
-		             mqtt_command_error_name(perr));
+		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: %s",
+		             printable(msg->topic, shown, sizeof(shown)), mqtt_command_error_name(perr));
 		publish_error(r, msg->topic, req.request_id, NULL, mqtt_command_error_name(perr), why);
 		return;
 	}
 	if (rc == -ENOENT) {
-		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: no such station", msg->topic);
+		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: no such station",
+		             printable(msg->topic, shown, sizeof(shown)));
 		snprintf(why, sizeof(why), "no such station; use station-1 .. station-%zu", r->cfg->station_count);
 		publish_error(r, msg->topic, req.request_id, command_action_name(req.action), "unknown_station", why);
 		return;
@@ -247,9 +260,9 @@ static void *net_thread_main(void *arg)
 			break;
 		reporter_log(REPORTER_LOG_WARNING, "broker connection failed (%s%s); retrying in %u s",
 		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
-		             rc == MOSQ_ERR_TLS ? ": check ca_file in [mqtt] and that host matches the broker's "
+		             rc == MOSQ_ERR_TLS ? "; check ca_file in [mqtt] and that host matches the broker's "
 		                                  "certificate" :
-		             rc == MOSQ_ERR_EAI ? ": check host in [mqtt]" : "",
+		             rc == MOSQ_ERR_EAI ? "; check host in [mqtt]" : "",
 		             backoff_s);
 		struct pollfd pfd = { .fd = r->net_efd, .events = POLLIN };
 		poll(&pfd, 1, (int)(backoff_s * 1000u));
