@@ -9,22 +9,22 @@ static const struct {
 	const char *name;
 	enum command_action action;
 } remote_actions[] = {
-	{ "stop", CMD_STOP },
-	{ "reset_fault", CMD_RESET_FAULT },
-	{ "cleaned", CMD_CLEANED },
-	{ "out_of_service", CMD_OUT_OF_SERVICE },
-	{ "in_service", CMD_IN_SERVICE },
+    {"stop", CMD_STOP},
+    {"reset_fault", CMD_RESET_FAULT},
+    {"cleaned", CMD_CLEANED},
+    {"out_of_service", CMD_OUT_OF_SERVICE},
+    {"in_service", CMD_IN_SERVICE},
 };
 
 static const char *const error_names[MQTT_CMD_ERR_COUNT] = {
-	[MQTT_CMD_OK] = "ok",
-	[MQTT_CMD_ERR_TOO_LARGE] = "too_large",
-	[MQTT_CMD_ERR_NOT_JSON] = "not_json",
-	[MQTT_CMD_ERR_NOT_OBJECT] = "not_object",
-	[MQTT_CMD_ERR_BAD_FIELD] = "bad_field",
-	[MQTT_CMD_ERR_NO_ACTION] = "no_action",
-	[MQTT_CMD_ERR_UNKNOWN_ACTION] = "unknown_action",
-	[MQTT_CMD_ERR_REMOTE_START] = "remote_start_refused",
+    [MQTT_CMD_OK] = "ok",
+    [MQTT_CMD_ERR_TOO_LARGE] = "too_large",
+    [MQTT_CMD_ERR_NOT_JSON] = "not_json",
+    [MQTT_CMD_ERR_NOT_OBJECT] = "not_object",
+    [MQTT_CMD_ERR_BAD_FIELD] = "bad_field",
+    [MQTT_CMD_ERR_NO_ACTION] = "no_action",
+    [MQTT_CMD_ERR_UNKNOWN_ACTION] = "unknown_action",
+    [MQTT_CMD_ERR_REMOTE_START] = "remote_start_refused",
 };
 
 const char *mqtt_command_error_name(enum mqtt_command_error e)
@@ -46,14 +46,15 @@ static bool request_id_valid(const char *s)
 	return true;
 }
 
-static enum mqtt_command_error fail(enum mqtt_command_error e, char *why, size_t why_len, const char *msg)
+static enum mqtt_command_error fail(enum mqtt_command_error e, char *why, size_t why_len,
+                                    const char *msg)
 {
 	snprintf(why, why_len, "%s", msg);
 	return e;
 }
 
-static enum mqtt_command_error read_request_id(const cJSON *item, struct mqtt_command_request *out, char *why,
-                                               size_t why_len)
+static enum mqtt_command_error read_request_id(const cJSON *item, struct mqtt_command_request *out,
+                                               char *why, size_t why_len)
 {
 	if (!cJSON_IsString(item) || !request_id_valid(item->valuestring))
 		return fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len,
@@ -62,27 +63,31 @@ static enum mqtt_command_error read_request_id(const cJSON *item, struct mqtt_co
 	return MQTT_CMD_OK;
 }
 
-static enum mqtt_command_error read_action(const cJSON *item, struct mqtt_command_request *out, char *why,
-                                           size_t why_len)
+static enum mqtt_command_error read_action(const cJSON *item, struct mqtt_command_request *out,
+                                           char *why, size_t why_len)
 {
 	if (!cJSON_IsString(item))
 		return fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len,
-		            "action must be a string: stop, reset_fault, cleaned, out_of_service or in_service");
+		            "action must be a string: stop, reset_fault, cleaned, out_of_service "
+		            "or in_service");
 	for (size_t i = 0; i < sizeof(remote_actions) / sizeof(remote_actions[0]); i++) {
 		if (strcmp(item->valuestring, remote_actions[i].name) == 0) {
 			out->action = remote_actions[i].action;
 			return MQTT_CMD_OK;
 		}
 	}
-	if (strcmp(item->valuestring, "start") == 0 || strcmp(item->valuestring, "select_program") == 0)
+	if (strcmp(item->valuestring, "start") == 0 ||
+	    strcmp(item->valuestring, "select_program") == 0)
 		return fail(MQTT_CMD_ERR_REMOTE_START, why, why_len,
-		            "sessions cannot be started remotely: the member must be at the station and pass screening");
+		            "sessions cannot be started remotely: the member must be at the "
+		            "station and pass screening");
 	return fail(MQTT_CMD_ERR_UNKNOWN_ACTION, why, why_len,
 	            "unknown action; use stop, reset_fault, cleaned, out_of_service or in_service");
 }
 
-enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len, struct mqtt_command_request *out,
-                                           char *why, size_t why_len)
+enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len,
+                                           struct mqtt_command_request *out, char *why,
+                                           size_t why_len)
 {
 	enum mqtt_command_error rc = MQTT_CMD_OK;
 	const cJSON *action = NULL;
@@ -94,17 +99,21 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len, stru
 	if (why_len)
 		why[0] = '\0';
 	if (len > MQTT_COMMAND_MAX_BYTES)
-		return fail(MQTT_CMD_ERR_TOO_LARGE, why, why_len, "command larger than 4096 bytes; send {\"action\": ...}");
+		return fail(MQTT_CMD_ERR_TOO_LARGE, why, why_len,
+		            "command larger than 4096 bytes; send {\"action\": ...}");
 	if (len == 0 || !payload || memchr(payload, '\0', len))
-		return fail(MQTT_CMD_ERR_NOT_JSON, why, why_len,
-		            "payload is not JSON; send {\"action\": \"stop\", \"request_id\": \"...\"}");
+		return fail(
+		    MQTT_CMD_ERR_NOT_JSON, why, why_len,
+		    "payload is not JSON; send {\"action\": \"stop\", \"request_id\": \"...\"}");
 	root = cJSON_ParseWithLength(payload, len);
 	if (!root)
-		return fail(MQTT_CMD_ERR_NOT_JSON, why, why_len,
-		            "payload is not JSON; send {\"action\": \"stop\", \"request_id\": \"...\"}");
+		return fail(
+		    MQTT_CMD_ERR_NOT_JSON, why, why_len,
+		    "payload is not JSON; send {\"action\": \"stop\", \"request_id\": \"...\"}");
 	if (!cJSON_IsObject(root)) {
 		rc = fail(MQTT_CMD_ERR_NOT_OBJECT, why, why_len,
-		          "payload must be a JSON object like {\"action\": \"stop\", \"request_id\": \"...\"}");
+		          "payload must be a JSON object like {\"action\": \"stop\", "
+		          "\"request_id\": \"...\"}");
 		goto out;
 	}
 
@@ -113,7 +122,8 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len, stru
 	{
 		if (item->string && strcmp(item->string, "request_id") == 0) {
 			if (cJSON_IsString(item) && request_id_valid(item->valuestring))
-				snprintf(out->request_id, sizeof(out->request_id), "%s", item->valuestring);
+				snprintf(out->request_id, sizeof(out->request_id), "%s",
+				         item->valuestring);
 			break;
 		}
 	}
@@ -134,7 +144,8 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len, stru
 			goto out;
 		}
 		if (*slot) {
-			rc = fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len, "duplicate key; give action and request_id once");
+			rc = fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len,
+			          "duplicate key; give action and request_id once");
 			goto out;
 		}
 		*slot = item;
@@ -146,7 +157,8 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len, stru
 	}
 	if (!action) {
 		rc = fail(MQTT_CMD_ERR_NO_ACTION, why, why_len,
-		          "missing \"action\"; use stop, reset_fault, cleaned, out_of_service or in_service");
+		          "missing \"action\"; use stop, reset_fault, cleaned, out_of_service or "
+		          "in_service");
 		goto out;
 	}
 	rc = read_action(action, out, why, why_len);

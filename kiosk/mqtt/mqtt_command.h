@@ -23,27 +23,28 @@
 
 enum mqtt_command_error {
 	MQTT_CMD_OK,
-	MQTT_CMD_ERR_TOO_LARGE,       /* over MQTT_COMMAND_MAX_BYTES */
-	MQTT_CMD_ERR_NOT_JSON,        /* not UTF-8 JSON, or contains a NUL byte */
-	MQTT_CMD_ERR_NOT_OBJECT,      /* valid JSON but not an object */
-	MQTT_CMD_ERR_BAD_FIELD,       /* unknown key, duplicate key, wrong type */
+	MQTT_CMD_ERR_TOO_LARGE,  /* over MQTT_COMMAND_MAX_BYTES */
+	MQTT_CMD_ERR_NOT_JSON,   /* not UTF-8 JSON, or contains a NUL byte */
+	MQTT_CMD_ERR_NOT_OBJECT, /* valid JSON but not an object */
+	MQTT_CMD_ERR_BAD_FIELD,  /* unknown key, duplicate key, wrong type */
 	MQTT_CMD_ERR_NO_ACTION,
 	MQTT_CMD_ERR_UNKNOWN_ACTION,
-	MQTT_CMD_ERR_REMOTE_START,    /* start/select_program: refused by design */
+	MQTT_CMD_ERR_REMOTE_START, /* start/select_program: refused by design */
 	MQTT_CMD_ERR_COUNT
 };
 
 struct mqtt_command_request {
-	enum command_action action;                 /* valid when MQTT_CMD_OK */
-	char request_id[COMMAND_REQUEST_ID_MAX];    /* "" when absent or invalid */
+	enum command_action action;              /* valid when MQTT_CMD_OK */
+	char request_id[COMMAND_REQUEST_ID_MAX]; /* "" when absent or invalid */
 };
 
 /* Parses len bytes (need not be NUL-terminated).  Fills out (request_id is
  * filled whenever it could be read, even on error, so the error result can
  * echo it) and, on error, writes a one-line reason that names what was wrong
  * and how to fix it into why.  Never logs the payload. */
-enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len, struct mqtt_command_request *out,
-                                           char *why, size_t why_len);
+enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len,
+                                           struct mqtt_command_request *out, char *why,
+                                           size_t why_len);
 
 /* "too_large", "not_json", ... for the result's "error" field. */
 const char *mqtt_command_error_name(enum mqtt_command_error e);

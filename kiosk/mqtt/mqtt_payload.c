@@ -89,7 +89,8 @@ int mqtt_payload_station_status(char *buf, size_t len, const struct station_snap
 	}
 	cJSON_AddNumberToObject(o, "pressure_mmhg", tenth(peak));
 	cJSON_AddStringToObject(o, "fault", fault_code_name(st->fault));
-	cJSON_AddStringToObject(o, "fault_message", st->fault == FAULT_NONE ? "" : st->fault_message);
+	cJSON_AddStringToObject(o, "fault_message",
+	                        st->fault == FAULT_NONE ? "" : st->fault_message);
 	return print(o, buf, len);
 }
 
@@ -146,7 +147,8 @@ int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk
 	cJSON_AddNumberToObject(o, "timestamp_ms", (double)ev->wall_ms);
 	if (ev->program_id[0]) {
 		char program[sizeof(ev->program_id) + 1];
-		snprintf(program, sizeof(program), "%.*s", (int)sizeof(ev->program_id), ev->program_id);
+		snprintf(program, sizeof(program), "%.*s", (int)sizeof(ev->program_id),
+		         ev->program_id);
 		cJSON_AddStringToObject(o, "program", program);
 		cJSON_AddNumberToObject(o, "duration_s", ev->duration_s);
 		cJSON_AddNumberToObject(o, "elapsed_s", ev->elapsed_s);
@@ -161,8 +163,8 @@ int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk
 	return print(o, buf, len);
 }
 
-int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, const char *action, bool ok,
-                                const char *status, const char *message)
+int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, const char *action,
+                                bool ok, const char *status, const char *message)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -190,21 +192,24 @@ struct discovery_entity {
 };
 
 static const struct discovery_entity entities[MQTT_DISCOVERY_ITEMS] = {
-	{ "sensor", "state", "State", "{{ value_json.state }}", NULL, NULL, NULL, "mdi:state-machine" },
-	{ "sensor", "remaining", "Remaining", "{{ value_json.remaining_s }}", "s", "duration", NULL, NULL },
-	{ "sensor", "pressure", "Pressure", "{{ value_json.pressure_mmhg }}", "mmHg", "pressure", NULL, NULL },
-	{ "binary_sensor", "fault", "Fault", "{{ 'ON' if value_json.fault != 'none' else 'OFF' }}", NULL,
-	  "problem", NULL, NULL },
-	{ "button", "stop", "Stop", NULL, NULL, NULL, "stop", "mdi:stop" },
-	{ "button", "reset_fault", "Reset fault", NULL, NULL, NULL, "reset_fault", "mdi:restart-alert" },
-	{ "button", "cleaned", "Cleaned", NULL, NULL, NULL, "cleaned", "mdi:spray-bottle" },
+    {"sensor", "state", "State", "{{ value_json.state }}", NULL, NULL, NULL, "mdi:state-machine"},
+    {"sensor", "remaining", "Remaining", "{{ value_json.remaining_s }}", "s", "duration", NULL,
+     NULL},
+    {"sensor", "pressure", "Pressure", "{{ value_json.pressure_mmhg }}", "mmHg", "pressure", NULL,
+     NULL},
+    {"binary_sensor", "fault", "Fault", "{{ 'ON' if value_json.fault != 'none' else 'OFF' }}", NULL,
+     "problem", NULL, NULL},
+    {"button", "stop", "Stop", NULL, NULL, NULL, "stop", "mdi:stop"},
+    {"button", "reset_fault", "Reset fault", NULL, NULL, NULL, "reset_fault", "mdi:restart-alert"},
+    {"button", "cleaned", "Cleaned", NULL, NULL, NULL, "cleaned", "mdi:spray-bottle"},
 };
 
-int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item, char *topic, size_t topic_len,
-                        char *buf, size_t len)
+int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item, char *topic,
+                        size_t topic_len, char *buf, size_t len)
 {
 	const struct discovery_entity *e;
-	char node[96], uid[160], t_status[MQTT_TOPIC_MAX], t_avail[MQTT_TOPIC_MAX], t_cmd[MQTT_TOPIC_MAX];
+	char node[96], uid[160], t_status[MQTT_TOPIC_MAX], t_avail[MQTT_TOPIC_MAX],
+	    t_cmd[MQTT_TOPIC_MAX];
 	cJSON *o, *dev, *ids;
 	int n;
 
@@ -216,7 +221,8 @@ int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item
 	if (n < 0 || (size_t)n >= sizeof(node))
 		return -ENAMETOOLONG;
 	snprintf(uid, sizeof(uid), "%s_%s", node, e->object);
-	n = snprintf(topic, topic_len, "%s/%s/%s/%s/config", p->prefix, e->component, node, e->object);
+	n = snprintf(topic, topic_len, "%s/%s/%s/%s/config", p->prefix, e->component, node,
+	             e->object);
 	if (n < 0 || (size_t)n >= topic_len)
 		return -ENAMETOOLONG;
 	if (mqtt_topic_station(t_status, sizeof(t_status), p->site, p->index, "status") < 0 ||
@@ -235,8 +241,8 @@ int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item
 	cJSON_AddStringToObject(o, "payload_not_available", "offline");
 	if (e->press_action) {
 		char press[96];
-		snprintf(press, sizeof(press), "{\"action\":\"%s\",\"request_id\":\"ha-%s\"}", e->press_action,
-		         e->press_action);
+		snprintf(press, sizeof(press), "{\"action\":\"%s\",\"request_id\":\"ha-%s\"}",
+		         e->press_action, e->press_action);
 		cJSON_AddStringToObject(o, "command_topic", t_cmd);
 		cJSON_AddStringToObject(o, "payload_press", press);
 	} else {

@@ -12,9 +12,11 @@ static int finish(int n, size_t len)
 	return n;
 }
 
-int mqtt_topic_station(char *buf, size_t len, const char *site, unsigned int index, const char *leaf)
+int mqtt_topic_station(char *buf, size_t len, const char *site, unsigned int index,
+                       const char *leaf)
 {
-	return finish(snprintf(buf, len, MQTT_TOPIC_ROOT "/%s/station-%u/%s", site, index + 1u, leaf), len);
+	return finish(
+	    snprintf(buf, len, MQTT_TOPIC_ROOT "/%s/station-%u/%s", site, index + 1u, leaf), len);
 }
 
 int mqtt_topic_site(char *buf, size_t len, const char *site, const char *leaf)
@@ -27,7 +29,8 @@ int mqtt_topic_station_slug(char *buf, size_t len, unsigned int index)
 	return finish(snprintf(buf, len, "station-%u", index + 1u), len);
 }
 
-int mqtt_topic_parse_cmd(const char *topic, const char *site, unsigned int station_count, unsigned int *index)
+int mqtt_topic_parse_cmd(const char *topic, const char *site, unsigned int station_count,
+                         unsigned int *index)
 {
 	static const char root[] = MQTT_TOPIC_ROOT "/";
 	static const char station[] = "station-";

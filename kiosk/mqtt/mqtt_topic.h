@@ -22,7 +22,8 @@
 #define MQTT_TOPIC_MAX 192
 
 /* recovery/<site>/station-<index+1>/<leaf> */
-int mqtt_topic_station(char *buf, size_t len, const char *site, unsigned int index, const char *leaf);
+int mqtt_topic_station(char *buf, size_t len, const char *site, unsigned int index,
+                       const char *leaf);
 /* recovery/<site>/<leaf> */
 int mqtt_topic_site(char *buf, size_t len, const char *site, const char *leaf);
 /* The "station-<n>" segment alone (also the Home Assistant object id part). */
@@ -32,6 +33,7 @@ int mqtt_topic_station_slug(char *buf, size_t len, unsigned int index);
  * return 0.  -ENOENT when it names station-<n> with n outside
  * 1..station_count (or a malformed station segment); -EINVAL for any other
  * topic. */
-int mqtt_topic_parse_cmd(const char *topic, const char *site, unsigned int station_count, unsigned int *index);
+int mqtt_topic_parse_cmd(const char *topic, const char *site, unsigned int station_count,
+                         unsigned int *index);
 
 #endif

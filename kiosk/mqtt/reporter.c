@@ -71,16 +71,20 @@ static void on_controller_change(void *ctx)
 
 /* Reads everything the controller has, commits it, and only then moves the
  * persisted cursor: a command result is published after its event is safe. */
-static int store_drain(struct reporter *r, uint64_t *cursor, struct kiosk_event *batch, size_t *pending)
+static int store_drain(struct reporter *r, uint64_t *cursor, struct kiosk_event *batch,
+                       size_t *pending)
 {
 	for (;;) {
 		if (*pending == 0) {
 			uint64_t lost = 0;
-			*pending = controller_events_read(r->ctl, cursor, batch, STORE_BATCH, &lost);
+			*pending =
+			    controller_events_read(r->ctl, cursor, batch, STORE_BATCH, &lost);
 			if (lost) {
 				atomic_fetch_add(&r->events_lost, lost);
-				reporter_log(REPORTER_LOG_ERR, "store fell %llu events behind the controller; they are lost",
-				             (unsigned long long)lost);
+				reporter_log(
+				    REPORTER_LOG_ERR,
+				    "store fell %llu events behind the controller; they are lost",
+				    (unsigned long long)lost);
 			}
 			if (*pending == 0)
 				return 0;
@@ -103,21 +107,24 @@ static void *store_thread_main(void *arg)
 	bool failing = false;
 
 	if (!batch) {
-		reporter_log(REPORTER_LOG_ERR, "store thread: out of memory; events are not logged");
+		reporter_log(REPORTER_LOG_ERR,
+		             "store thread: out of memory; events are not logged");
 		return NULL;
 	}
 	for (;;) {
 		bool stopping = atomic_load(&r->stop_store);
 		int rc = store_drain(r, &cursor, batch, &pending);
 		if (rc < 0 && !failing)
-			reporter_log(REPORTER_LOG_ERR, "cannot write events to the database: %s; retrying every second",
-			             store_errmsg(r->store));
+			reporter_log(
+			    REPORTER_LOG_ERR,
+			    "cannot write events to the database: %s; retrying every second",
+			    store_errmsg(r->store));
 		else if (rc == 0 && failing)
 			reporter_log(REPORTER_LOG_NOTICE, "database writes work again");
 		failing = rc < 0;
 		if (stopping)
 			break;
-		struct pollfd pfd = { .fd = r->store_efd, .events = POLLIN };
+		struct pollfd pfd = {.fd = r->store_efd, .events = POLLIN};
 		poll(&pfd, 1, failing ? STORE_RETRY_MS : -1);
 		drain_efd(r->store_efd);
 	}
@@ -171,7 +178,8 @@ struct reporter *reporter_create(const struct reporter_params *p, char *err, siz
 	/* Last: the listener cannot be removed again. */
 	rc = controller_add_listener(r->ctl, on_controller_change, r);
 	if (rc < 0) {
-		snprintf(err, err_len, "reporter: cannot listen to the controller: %s", strerror(-rc));
+		snprintf(err, err_len, "reporter: cannot listen to the controller: %s",
+		         strerror(-rc));
 		goto err_mqtt;
 	}
 	return r;

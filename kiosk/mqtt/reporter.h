@@ -28,8 +28,8 @@ struct reporter;
 struct reporter_params {
 	const struct kiosk_config *config; /* site, mqtt section, state_dir */
 	struct controller *controller;
-	const char *version;               /* PROJECT_VERSION */
-	const char *backend;               /* "simulator" or "libgpiod 1.6" */
+	const char *version; /* PROJECT_VERSION */
+	const char *backend; /* "simulator" or "libgpiod 1.6" */
 };
 
 /* Opens <state_dir>/recovery-kiosk.db (creating the folder), and prepares the

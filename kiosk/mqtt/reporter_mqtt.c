@@ -44,22 +44,27 @@ static int read_password(const char *path, char *out, size_t len, char *err, siz
 
 	if (!f) {
 		snprintf(err, err_len,
-		         "mqtt: cannot read password_file '%s': %s; put the kiosk user's broker password on its first "
+		         "mqtt: cannot read password_file '%s': %s; put the kiosk user's broker "
+		         "password on its first "
 		         "line (chmod 600)",
 		         path, strerror(errno));
 		return -errno;
 	}
 	if (!fgets(out, (int)len, f)) {
 		fclose(f);
-		snprintf(err, err_len, "mqtt: password_file '%s' is empty; put the password on its first line", path);
+		snprintf(err, err_len,
+		         "mqtt: password_file '%s' is empty; put the password on its first line",
+		         path);
 		return -EINVAL;
 	}
 	fclose(f);
 	n = strcspn(out, "\r\n");
 	out[n] = '\0';
 	if (n == 0) {
-		snprintf(err, err_len, "mqtt: password_file '%s' starts with an empty line; put the password on it",
-		         path);
+		snprintf(
+		    err, err_len,
+		    "mqtt: password_file '%s' starts with an empty line; put the password on it",
+		    path);
 		return -EINVAL;
 	}
 	return 0;
@@ -73,7 +78,8 @@ static void on_log(struct mosquitto *mosq, void *obj, int level, const char *str
 	(void)obj;
 	/* libmosquitto's own lines name packets, never payloads; keep warnings up. */
 	if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING))
-		reporter_log(level & MOSQ_LOG_ERR ? REPORTER_LOG_ERR : REPORTER_LOG_WARNING, "libmosquitto: %s", str);
+		reporter_log(level & MOSQ_LOG_ERR ? REPORTER_LOG_ERR : REPORTER_LOG_WARNING,
+		             "libmosquitto: %s", str);
 }
 
 static void on_connect(struct mosquitto *mosq, void *obj, int rc)
@@ -83,15 +89,17 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 
 	if (rc != 0) {
 		if (rc != r->last_refusal)
-			reporter_log(REPORTER_LOG_ERR, "broker %s:%u refused the connection: %s; check username and "
+			reporter_log(REPORTER_LOG_ERR,
+			             "broker %s:%u refused the connection: %s; check username and "
 			             "password_file in [mqtt] and the broker's ACL",
-			             r->cfg->mqtt.host, r->cfg->mqtt.port, mosquitto_connack_string(rc));
+			             r->cfg->mqtt.host, r->cfg->mqtt.port,
+			             mosquitto_connack_string(rc));
 		r->last_refusal = rc;
 		return;
 	}
 	r->last_refusal = 0;
-	reporter_log(REPORTER_LOG_INFO, "connected to broker %s:%u as '%s'", r->cfg->mqtt.host, r->cfg->mqtt.port,
-	             r->client_id);
+	reporter_log(REPORTER_LOG_INFO, "connected to broker %s:%u as '%s'", r->cfg->mqtt.host,
+	             r->cfg->mqtt.port, r->client_id);
 	if (mqtt_topic_site(topic, sizeof(topic), r->cfg->site, "+/cmd") >= 0)
 		mosquitto_subscribe(mosq, NULL, topic, 1);
 	if (r->cfg->mqtt.discovery_prefix[0]) {
@@ -115,7 +123,8 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 	r->connected = false;
 	pthread_mutex_unlock(&r->lock);
 	if (rc != 0 && was)
-		reporter_log(REPORTER_LOG_WARNING, "lost the broker connection; reconnecting with back-off, events wait "
+		reporter_log(REPORTER_LOG_WARNING,
+		             "lost the broker connection; reconnecting with back-off, events wait "
 		             "in the outbox");
 	reporter_wake(r->mqtt_efd);
 }
@@ -134,8 +143,8 @@ static void on_publish(struct mosquitto *mosq, void *obj, int mid)
 	reporter_wake(r->mqtt_efd);
 }
 
-static void publish_error(struct reporter *r, const char *cmd_topic, const char *request_id, const char *action,
-                          const char *status, const char *message)
+static void publish_error(struct reporter *r, const char *cmd_topic, const char *request_id,
+                          const char *action, const char *status, const char *message)
 {
 	char topic[MQTT_TOPIC_MAX + 8];
 	char payload[MQTT_PAYLOAD_MAX];
@@ -143,7 +152,8 @@ static void publish_error(struct reporter *r, const char *cmd_topic, const char 
 
 	if ((size_t)snprintf(topic, sizeof(topic), "%s/result", cmd_topic) >= sizeof(topic))
 		return;
-	n = mqtt_payload_command_result(payload, sizeof(payload), request_id, action, false, status, message);
+	n = mqtt_payload_command_result(payload, sizeof(payload), request_id, action, false, status,
+	                                message);
 	if (n > 0)
 		mosquitto_publish(r->mosq, NULL, topic, n, payload, 1, false);
 }
@@ -173,35 +183,43 @@ static void handle_command(struct reporter *r, const struct mosquitto_message *m
 		/* A flood: drop without a reply; one log line when it starts,
 		 * then at most one a second with the count. */
 		if (r->flood_dropped == 0 && now - r->flood_logged_ms >= 1000u) {
-			reporter_log(REPORTER_LOG_WARNING, "command flood: dropping commands above %.0f/s",
+			reporter_log(REPORTER_LOG_WARNING,
+			             "command flood: dropping commands above %.0f/s",
 			             REPORTER_CMD_RATE_PER_S);
 			r->flood_logged_ms = now;
 		} else if (now - r->flood_logged_ms >= 1000u) {
-			reporter_log(REPORTER_LOG_WARNING, "command flood: dropped %llu commands in the last %.1f s",
-			             (unsigned long long)r->flood_dropped, (double)(now - r->flood_logged_ms) / 1000.0);
+			reporter_log(REPORTER_LOG_WARNING,
+			             "command flood: dropped %llu commands in the last %.1f s",
+			             (unsigned long long)r->flood_dropped,
+			             (double)(now - r->flood_logged_ms) / 1000.0);
 			r->flood_logged_ms = now;
 			r->flood_dropped = 0;
 		}
 		r->flood_dropped++;
 		return;
 	}
-	rc = mqtt_topic_parse_cmd(msg->topic, r->cfg->site, (unsigned int)r->cfg->station_count, &station);
+	rc = mqtt_topic_parse_cmd(msg->topic, r->cfg->site, (unsigned int)r->cfg->station_count,
+	                          &station);
 	if (rc == -EINVAL)
 		return;
 	enum mqtt_command_error perr =
-		mqtt_command_parse(msg->payload, (size_t)(msg->payloadlen > 0 ? msg->payloadlen : 0), &req, why,
-	                           sizeof(why));
+	    mqtt_command_parse(msg->payload, (size_t)(msg->payloadlen > 0 ? msg->payloadlen : 0),
+	                       &req, why, sizeof(why));
 	if (perr != MQTT_CMD_OK) {
 		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: %s",
-		             printable(msg->topic, shown, sizeof(shown)), mqtt_command_error_name(perr));
-		publish_error(r, msg->topic, req.request_id, NULL, mqtt_command_error_name(perr), why);
+		             printable(msg->topic, shown, sizeof(shown)),
+		             mqtt_command_error_name(perr));
+		publish_error(r, msg->topic, req.request_id, NULL, mqtt_command_error_name(perr),
+		              why);
 		return;
 	}
 	if (rc == -ENOENT) {
 		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: no such station",
 		             printable(msg->topic, shown, sizeof(shown)));
-		snprintf(why, sizeof(why), "no such station; use station-1 .. station-%zu", r->cfg->station_count);
-		publish_error(r, msg->topic, req.request_id, command_action_name(req.action), "unknown_station", why);
+		snprintf(why, sizeof(why), "no such station; use station-1 .. station-%zu",
+		         r->cfg->station_count);
+		publish_error(r, msg->topic, req.request_id, command_action_name(req.action),
+		              "unknown_station", why);
 		return;
 	}
 	memset(&cmd, 0, sizeof(cmd));
@@ -212,8 +230,8 @@ static void handle_command(struct reporter *r, const struct mosquitto_message *m
 	rc = controller_submit(r->ctl, &cmd);
 	if (rc < 0) {
 		enum command_status st = rc == -EAGAIN ? CMD_ERR_QUEUE_FULL : CMD_ERR_BAD_ARGUMENT;
-		publish_error(r, msg->topic, req.request_id, command_action_name(req.action), command_status_name(st),
-		              command_status_message(st));
+		publish_error(r, msg->topic, req.request_id, command_action_name(req.action),
+		              command_status_name(st), command_status_message(st));
 	}
 	/* Otherwise the result arrives as EVENT_COMMAND_RESULT. */
 }
@@ -250,21 +268,25 @@ static void *net_thread_main(void *arg)
 	rc = mosquitto_connect_async(r->mosq, r->cfg->mqtt.host, (int)r->cfg->mqtt.port,
 	                             (int)r->cfg->mqtt.keepalive_s);
 	if (rc != MOSQ_ERR_SUCCESS)
-		reporter_log(REPORTER_LOG_WARNING, "cannot reach broker %s:%u yet (%s); retrying", r->cfg->mqtt.host,
-		             r->cfg->mqtt.port, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+		reporter_log(REPORTER_LOG_WARNING, "cannot reach broker %s:%u yet (%s); retrying",
+		             r->cfg->mqtt.host, r->cfg->mqtt.port,
+		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
 	while (!atomic_load(&r->stop_net)) {
 		/* Returns on a clean disconnect or an error it will not retry by
 		 * itself (name lookup, TLS): retry those here too. */
 		rc = mosquitto_loop_forever(r->mosq, 1000, 1);
 		if (atomic_load(&r->stop_net))
 			break;
-		reporter_log(REPORTER_LOG_WARNING, "broker connection failed (%s%s); retrying in %u s",
+		reporter_log(REPORTER_LOG_WARNING,
+		             "broker connection failed (%s%s); retrying in %u s",
 		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
-		             rc == MOSQ_ERR_TLS ? "; check ca_file in [mqtt] and that host matches the broker's "
-		                                  "certificate" :
-		             rc == MOSQ_ERR_EAI ? "; check host in [mqtt]" : "",
+		             rc == MOSQ_ERR_TLS
+		                 ? "; check ca_file in [mqtt] and that host matches the broker's "
+		                   "certificate"
+		             : rc == MOSQ_ERR_EAI ? "; check host in [mqtt]"
+		                                  : "",
 		             backoff_s);
-		struct pollfd pfd = { .fd = r->net_efd, .events = POLLIN };
+		struct pollfd pfd = {.fd = r->net_efd, .events = POLLIN};
 		poll(&pfd, 1, (int)(backoff_s * 1000u));
 		drain(r->net_efd);
 		if (backoff_s < 30u)
@@ -277,8 +299,8 @@ static void *net_thread_main(void *arg)
 
 /* ---- publisher thread ---- */
 
-static int publish(struct reporter *r, const char *topic, const char *payload, int len, int qos, bool retain,
-                   int *mid)
+static int publish(struct reporter *r, const char *topic, const char *payload, int len, int qos,
+                   bool retain, int *mid)
 {
 	int rc = mosquitto_publish(r->mosq, mid, topic, len, payload, qos, retain);
 
@@ -289,11 +311,11 @@ static void publish_kiosk_status(struct reporter *r, uint64_t now)
 {
 	char topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX];
 	struct mqtt_kiosk_info info = {
-		.site = r->cfg->site,
-		.version = r->version,
-		.backend = r->backend,
-		.uptime_s = (now - r->start_ms) / 1000u,
-		.station_count = (unsigned int)r->cfg->station_count,
+	    .site = r->cfg->site,
+	    .version = r->version,
+	    .backend = r->backend,
+	    .uptime_s = (now - r->start_ms) / 1000u,
+	    .station_count = (unsigned int)r->cfg->station_count,
 	};
 	int n = mqtt_payload_kiosk_status(payload, sizeof(payload), &info);
 
@@ -310,14 +332,15 @@ static void publish_discovery(struct reporter *r)
 		return;
 	for (size_t i = 0; i < r->cfg->station_count; i++) {
 		struct mqtt_discovery_params p = {
-			.prefix = r->cfg->mqtt.discovery_prefix,
-			.site = r->cfg->site,
-			.version = r->version,
-			.index = (unsigned int)i,
-			.station_name = r->cfg->stations[i].name,
+		    .prefix = r->cfg->mqtt.discovery_prefix,
+		    .site = r->cfg->site,
+		    .version = r->version,
+		    .index = (unsigned int)i,
+		    .station_name = r->cfg->stations[i].name,
 		};
 		for (unsigned int item = 0; item < MQTT_DISCOVERY_ITEMS; item++) {
-			int n = mqtt_discovery_item(&p, item, topic, sizeof(topic), payload, sizeof(payload));
+			int n = mqtt_discovery_item(&p, item, topic, sizeof(topic), payload,
+			                            sizeof(payload));
 			if (n > 0)
 				publish(r, topic, payload, n, 1, true, NULL);
 		}
@@ -346,7 +369,8 @@ static bool only_noise(const struct reporter_station_cache *c, const struct stat
 	if (fabs(st->manifold_mmhg - c->manifold_mmhg) >= REPORTER_IDLE_DEADBAND_MMHG)
 		return false;
 	same.manifold_mmhg = c->manifold_mmhg;
-	return mqtt_payload_station_status(buf, sizeof(buf), &same) > 0 && strcmp(buf, c->payload) == 0;
+	return mqtt_payload_station_status(buf, sizeof(buf), &same) > 0 &&
+	       strcmp(buf, c->payload) == 0;
 }
 
 /* Publishes what changed; returns ms until a rate-limited update is due. */
@@ -358,23 +382,26 @@ static uint64_t publish_statuses(struct reporter *r, uint64_t now, bool force)
 
 	if (!snap)
 		return next;
-	size_t count = snap->station_count < KIOSK_MAX_STATIONS ? snap->station_count : KIOSK_MAX_STATIONS;
+	size_t count =
+	    snap->station_count < KIOSK_MAX_STATIONS ? snap->station_count : KIOSK_MAX_STATIONS;
 	for (size_t i = 0; i < count; i++) {
 		const struct station_snapshot *st = &snap->stations[i];
 		struct reporter_station_cache *c = &r->cache[i];
 		int n = mqtt_payload_station_status(payload, sizeof(payload), st);
 		if (n <= 0)
 			continue;
-		if (!force && c->published && (strcmp(payload, c->payload) == 0 || only_noise(c, st)))
+		if (!force && c->published &&
+		    (strcmp(payload, c->payload) == 0 || only_noise(c, st)))
 			continue;
-		bool immediate = force || !c->published || c->state != st->state || c->fault != st->fault ||
-		                 c->program_index != st->program_index;
+		bool immediate = force || !c->published || c->state != st->state ||
+		                 c->fault != st->fault || c->program_index != st->program_index;
 		if (!immediate && now - c->published_ms < REPORTER_STATUS_MIN_MS) {
 			uint64_t due = c->published_ms + REPORTER_STATUS_MIN_MS - now;
 			next = due < next ? due : next;
 			continue;
 		}
-		if (mqtt_topic_station(topic, sizeof(topic), r->cfg->site, (unsigned int)i, "status") < 0 ||
+		if (mqtt_topic_station(topic, sizeof(topic), r->cfg->site, (unsigned int)i,
+		                       "status") < 0 ||
 		    publish(r, topic, payload, n, 0, true, NULL) < 0)
 			continue;
 		c->published = true;
@@ -413,12 +440,13 @@ static void publish_results(struct reporter *r)
 			r->result_cursor = ev[i].seq + 1u;
 			if (ev[i].kind != EVENT_COMMAND_RESULT || ev[i].source != SOURCE_MQTT)
 				continue;
-			int len = mqtt_payload_command_result(payload, sizeof(payload), ev[i].request_id,
-			                                      command_action_name(ev[i].action), ev[i].status == CMD_OK,
-			                                      command_status_name(ev[i].status),
-			                                      command_status_message(ev[i].status));
-			if (len > 0 && mqtt_topic_station(topic, sizeof(topic), r->cfg->site, ev[i].station,
-			                                  "cmd/result") >= 0)
+			int len = mqtt_payload_command_result(
+			    payload, sizeof(payload), ev[i].request_id,
+			    command_action_name(ev[i].action), ev[i].status == CMD_OK,
+			    command_status_name(ev[i].status),
+			    command_status_message(ev[i].status));
+			if (len > 0 && mqtt_topic_station(topic, sizeof(topic), r->cfg->site,
+			                                  ev[i].station, "cmd/result") >= 0)
 				publish(r, topic, payload, len, 1, false, NULL);
 		}
 	}
@@ -442,7 +470,8 @@ static void handle_acks(struct reporter *r, const int *mids, size_t count)
 			if (r->inflight[i].mid != mids[k])
 				continue;
 			if (store_outbox_delete(r->store, r->inflight[i].row) < 0)
-				reporter_log(REPORTER_LOG_ERR, "cannot remove a delivered event from the outbox: %s",
+				reporter_log(REPORTER_LOG_ERR,
+				             "cannot remove a delivered event from the outbox: %s",
 				             store_errmsg(r->store));
 			r->inflight[i].mid = 0;
 			break;
@@ -462,16 +491,19 @@ static int publish_outbox(struct reporter *r)
 		return 0;
 	int n = store_outbox_peek(r->store, r->last_sent_row, rows, free_slots);
 	if (n < 0) {
-		reporter_log(REPORTER_LOG_ERR, "cannot read the outbox: %s", store_errmsg(r->store));
+		reporter_log(REPORTER_LOG_ERR, "cannot read the outbox: %s",
+		             store_errmsg(r->store));
 		return -EIO;
 	}
 	for (int k = 0; k < n; k++) {
 		int mid = 0;
-		mqtt_payload_event_id(id, sizeof(id), r->cfg->site, store_tag(r->store), rows[k].id);
+		mqtt_payload_event_id(id, sizeof(id), r->cfg->site, store_tag(r->store),
+		                      rows[k].id);
 		int len = mqtt_payload_event(payload, sizeof(payload), id, &rows[k].event);
-		if (len <= 0 ||
-		    mqtt_topic_station(topic, sizeof(topic), r->cfg->site, rows[k].event.station, "event") < 0) {
-			/* Cannot be built (should not happen): drop it rather than block the queue. */
+		if (len <= 0 || mqtt_topic_station(topic, sizeof(topic), r->cfg->site,
+		                                   rows[k].event.station, "event") < 0) {
+			/* Cannot be built (should not happen): drop it rather than block the queue.
+			 */
 			store_outbox_delete(r->store, rows[k].id);
 			r->last_sent_row = rows[k].id;
 			continue;
@@ -505,10 +537,11 @@ static void *mqtt_thread_main(void *arg)
 
 	r->result_cursor = 0;
 	for (;;) {
-		int timeout = due == UINT64_MAX ? (int)REPORTER_KIOSK_STATUS_MS : (int)(due > 1000u ? 1000u : due);
+		int timeout = due == UINT64_MAX ? (int)REPORTER_KIOSK_STATUS_MS
+		                                : (int)(due > 1000u ? 1000u : due);
 		if (deadline)
 			timeout = 20;
-		struct pollfd pfd = { .fd = r->mqtt_efd, .events = POLLIN };
+		struct pollfd pfd = {.fd = r->mqtt_efd, .events = POLLIN};
 		poll(&pfd, 1, timeout);
 		drain(r->mqtt_efd);
 		uint64_t now = reporter_now_ms();
@@ -565,7 +598,7 @@ static void *mqtt_thread_main(void *arg)
 		r->offline_mid = 0;
 		publish_availability(r, "offline", &r->offline_mid);
 		while (!r->offline_acked && reporter_now_ms() < until) {
-			struct pollfd pfd = { .fd = r->mqtt_efd, .events = POLLIN };
+			struct pollfd pfd = {.fd = r->mqtt_efd, .events = POLLIN};
 			poll(&pfd, 1, 20);
 			drain(r->mqtt_efd);
 			pthread_mutex_lock(&r->lock);
@@ -592,7 +625,8 @@ int reporter_mqtt_create(struct reporter *r, char *err, size_t err_len)
 		return -errno;
 	}
 	if (m->username[0] && m->password_file[0]) {
-		rc = read_password(m->password_file, r->password, sizeof(r->password), err, err_len);
+		rc =
+		    read_password(m->password_file, r->password, sizeof(r->password), err, err_len);
 		if (rc < 0)
 			goto err_efd;
 	}
@@ -601,7 +635,8 @@ int reporter_mqtt_create(struct reporter *r, char *err, size_t err_len)
 	else
 		snprintf(r->client_id, sizeof(r->client_id), "recovery-kiosk-%s", r->cfg->site);
 	if (mqtt_topic_site(r->t_avail, sizeof(r->t_avail), r->cfg->site, "availability") < 0) {
-		snprintf(err, err_len, "mqtt: site '%s' is too long; use a shorter site name", r->cfg->site);
+		snprintf(err, err_len, "mqtt: site '%s' is too long; use a shorter site name",
+		         r->cfg->site);
 		rc = -ENAMETOOLONG;
 		goto err_efd;
 	}
@@ -616,15 +651,21 @@ int reporter_mqtt_create(struct reporter *r, char *err, size_t err_len)
 	rc = -EINVAL;
 	mosquitto_threaded_set(r->mosq, true);
 	mosquitto_int_option(r->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-	if (m->username[0] && mosquitto_username_pw_set(r->mosq, m->username, r->password[0] ? r->password : NULL)) {
-		snprintf(err, err_len, "mqtt: username '%s' is not valid UTF-8; fix username in [mqtt]", m->username);
+	if (m->username[0] &&
+	    mosquitto_username_pw_set(r->mosq, m->username, r->password[0] ? r->password : NULL)) {
+		snprintf(err, err_len,
+		         "mqtt: username '%s' is not valid UTF-8; fix username in [mqtt]",
+		         m->username);
 		goto err_mosq;
 	}
 	if (m->tls) {
-		int trc = mosquitto_tls_set(r->mosq, m->ca_file[0] ? m->ca_file : NULL,
-		                            m->ca_file[0] ? NULL : "/etc/ssl/certs", NULL, NULL, NULL);
+		int trc =
+		    mosquitto_tls_set(r->mosq, m->ca_file[0] ? m->ca_file : NULL,
+		                      m->ca_file[0] ? NULL : "/etc/ssl/certs", NULL, NULL, NULL);
 		if (trc != MOSQ_ERR_SUCCESS) {
-			snprintf(err, err_len, "mqtt: TLS set-up failed (%s) for ca_file '%s'; point ca_file at a readable "
+			snprintf(err, err_len,
+			         "mqtt: TLS set-up failed (%s) for ca_file '%s'; point ca_file at "
+			         "a readable "
 			         "PEM CA certificate",
 			         mosquitto_strerror(trc), m->ca_file);
 			goto err_mosq;
@@ -661,13 +702,15 @@ int reporter_mqtt_start(struct reporter *r)
 	int rc = -pthread_create(&r->net_thread, NULL, net_thread_main, r);
 
 	if (rc < 0) {
-		reporter_log(REPORTER_LOG_ERR, "cannot start the MQTT network thread: %s", strerror(-rc));
+		reporter_log(REPORTER_LOG_ERR, "cannot start the MQTT network thread: %s",
+		             strerror(-rc));
 		return rc;
 	}
 	r->net_started = true;
 	rc = -pthread_create(&r->mqtt_thread, NULL, mqtt_thread_main, r);
 	if (rc < 0) {
-		reporter_log(REPORTER_LOG_ERR, "cannot start the MQTT publisher thread: %s", strerror(-rc));
+		reporter_log(REPORTER_LOG_ERR, "cannot start the MQTT publisher thread: %s",
+		             strerror(-rc));
 		return rc;
 	}
 	r->mqtt_started = true;
@@ -691,7 +734,8 @@ void reporter_mqtt_stop(struct reporter *r)
 		until.tv_sec += NET_JOIN_MS / 1000;
 		if (pthread_timedjoin_np(r->net_thread, NULL, &until) != 0) {
 			/* Stuck in a blocking connect to an unreachable host. */
-			reporter_log(REPORTER_LOG_WARNING, "MQTT network thread did not stop; cancelling it");
+			reporter_log(REPORTER_LOG_WARNING,
+			             "MQTT network thread did not stop; cancelling it");
 			pthread_cancel(r->net_thread);
 			pthread_join(r->net_thread, NULL);
 		}

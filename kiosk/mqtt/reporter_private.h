@@ -20,17 +20,17 @@
 struct mosquitto;
 struct store;
 
-#define REPORTER_WINDOW 32u          /* outbox events in flight at once */
+#define REPORTER_WINDOW 32u /* outbox events in flight at once */
 #define REPORTER_ACKS_MAX 256u
 #define REPORTER_CMD_RATE_PER_S 10.0 /* commands accepted per second, all stations */
 #define REPORTER_CMD_BURST 20.0
-#define REPORTER_STATUS_MIN_MS 1000u /* running status updates at most 1/s */
+#define REPORTER_STATUS_MIN_MS 1000u    /* running status updates at most 1/s */
 #define REPORTER_IDLE_DEADBAND_MMHG 1.0 /* sensor noise on a resting station is not news */
 #define REPORTER_KIOSK_STATUS_MS 60000u
 #define REPORTER_FLUSH_MS 1000u
 
 struct reporter_inflight {
-	int mid;       /* 0 = free slot */
+	int mid; /* 0 = free slot */
 	int64_t row;
 };
 
@@ -51,9 +51,9 @@ struct reporter {
 	char version[32];
 	char backend[48];
 	struct store *store;
-	int store_efd;               /* woken by the controller listener */
-	int mqtt_efd;                /* woken by the listener, the store thread and libmosquitto callbacks */
-	uint64_t start_ms;           /* CLOCK_MONOTONIC at create */
+	int store_efd;     /* woken by the controller listener */
+	int mqtt_efd;      /* woken by the listener, the store thread and libmosquitto callbacks */
+	uint64_t start_ms; /* CLOCK_MONOTONIC at create */
 
 	pthread_t store_thread;
 	bool store_started;
@@ -64,10 +64,10 @@ struct reporter {
 	/* MQTT; mosq is NULL when disabled. */
 	struct mosquitto *mosq;
 	bool mosq_lib;
-	pthread_t net_thread;        /* runs mosquitto_loop_forever, i.e. every callback */
+	pthread_t net_thread; /* runs mosquitto_loop_forever, i.e. every callback */
 	bool net_started;
 	atomic_bool stop_net;
-	int net_efd;                 /* wakes the net thread's back-off wait */
+	int net_efd; /* wakes the net thread's back-off wait */
 	pthread_t mqtt_thread;
 	bool mqtt_started;
 	atomic_bool stop_mqtt;
@@ -104,7 +104,12 @@ struct reporter {
 };
 
 /* sd-daemon priorities: journald reads "<N>" at the start of a stderr line. */
-enum { REPORTER_LOG_ERR = 3, REPORTER_LOG_WARNING = 4, REPORTER_LOG_NOTICE = 5, REPORTER_LOG_INFO = 6 };
+enum {
+	REPORTER_LOG_ERR = 3,
+	REPORTER_LOG_WARNING = 4,
+	REPORTER_LOG_NOTICE = 5,
+	REPORTER_LOG_INFO = 6
+};
 void reporter_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 uint64_t reporter_now_ms(void); /* CLOCK_MONOTONIC */

@@ -25,21 +25,21 @@ struct store {
 };
 
 static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS events ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" kind INTEGER NOT NULL, kind_name TEXT NOT NULL,"
-	" station INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
-	" program_id TEXT NOT NULL, duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL,"
-	" target_mmhg REAL NOT NULL, reason INTEGER NOT NULL, fault INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS outbox (event_id INTEGER PRIMARY KEY);"
-	"CREATE TABLE IF NOT EXISTS sessions ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" station INTEGER NOT NULL, program_id TEXT NOT NULL,"
-	" started_ms INTEGER NOT NULL, ended_ms INTEGER,"
-	" duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL DEFAULT 0,"
-	" target_mmhg REAL NOT NULL, end_reason TEXT);"
-	"CREATE INDEX IF NOT EXISTS sessions_open ON sessions (station) WHERE ended_ms IS NULL;";
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kind INTEGER NOT NULL, kind_name TEXT NOT NULL,"
+    " station INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
+    " program_id TEXT NOT NULL, duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL,"
+    " target_mmhg REAL NOT NULL, reason INTEGER NOT NULL, fault INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS outbox (event_id INTEGER PRIMARY KEY);"
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " station INTEGER NOT NULL, program_id TEXT NOT NULL,"
+    " started_ms INTEGER NOT NULL, ended_ms INTEGER,"
+    " duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL DEFAULT 0,"
+    " target_mmhg REAL NOT NULL, end_reason TEXT);"
+    "CREATE INDEX IF NOT EXISTS sessions_open ON sessions (station) WHERE ended_ms IS NULL;";
 
 static int mkdir_parents(const char *dir)
 {
@@ -72,7 +72,8 @@ static int load_or_make_tag(struct store *s)
 	sqlite3_stmt *st = NULL;
 	int rc = -EIO;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='tag'", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='tag'", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -EIO;
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
@@ -93,8 +94,8 @@ static int load_or_make_tag(struct store *s)
 		return -EIO;
 	for (size_t i = 0; i < sizeof(raw); i++)
 		snprintf(s->tag + 2 * i, 3, "%02x", raw[i]);
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('tag', ?)", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('tag', ?)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_text(st, 1, s->tag, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
@@ -109,21 +110,26 @@ static int prepare_all(struct store *s)
 		sqlite3_stmt **st;
 		const char *sql;
 	} list[] = {
-		{ &s->ins_event, "INSERT INTO events (kind, kind_name, station, wall_ms, program_id, duration_s,"
-		                 " elapsed_s, target_mmhg, reason, fault) VALUES (?,?,?,?,?,?,?,?,?,?)" },
-		{ &s->ins_outbox, "INSERT INTO outbox (event_id) VALUES (?)" },
-		{ &s->ins_session, "INSERT INTO sessions (station, program_id, started_ms, ended_ms, duration_s,"
-		                   " elapsed_s, target_mmhg, end_reason) VALUES (?,?,?,?,?,?,?,?)" },
-		{ &s->close_session, "UPDATE sessions SET ended_ms=?, elapsed_s=?, end_reason=? WHERE id ="
-		                     " (SELECT MAX(id) FROM sessions WHERE station=? AND ended_ms IS NULL AND end_reason IS NULL)" },
-		{ &s->peek, "SELECT e.id, e.kind, e.station, e.wall_ms, e.program_id, e.duration_s, e.elapsed_s,"
-		            " e.target_mmhg, e.reason, e.fault FROM outbox o JOIN events e ON e.id = o.event_id"
-		            " WHERE o.event_id > ? ORDER BY o.event_id LIMIT ?" },
-		{ &s->del_outbox, "DELETE FROM outbox WHERE event_id=?" },
+	    {&s->ins_event,
+	     "INSERT INTO events (kind, kind_name, station, wall_ms, program_id, duration_s,"
+	     " elapsed_s, target_mmhg, reason, fault) VALUES (?,?,?,?,?,?,?,?,?,?)"},
+	    {&s->ins_outbox, "INSERT INTO outbox (event_id) VALUES (?)"},
+	    {&s->ins_session,
+	     "INSERT INTO sessions (station, program_id, started_ms, ended_ms, duration_s,"
+	     " elapsed_s, target_mmhg, end_reason) VALUES (?,?,?,?,?,?,?,?)"},
+	    {&s->close_session,
+	     "UPDATE sessions SET ended_ms=?, elapsed_s=?, end_reason=? WHERE id ="
+	     " (SELECT MAX(id) FROM sessions WHERE station=? AND ended_ms IS NULL AND end_reason "
+	     "IS NULL)"},
+	    {&s->peek,
+	     "SELECT e.id, e.kind, e.station, e.wall_ms, e.program_id, e.duration_s, e.elapsed_s,"
+	     " e.target_mmhg, e.reason, e.fault FROM outbox o JOIN events e ON e.id = o.event_id"
+	     " WHERE o.event_id > ? ORDER BY o.event_id LIMIT ?"},
+	    {&s->del_outbox, "DELETE FROM outbox WHERE event_id=?"},
 	};
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
-		if (sqlite3_prepare_v3(s->db, list[i].sql, -1, SQLITE_PREPARE_PERSISTENT, list[i].st, NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v3(s->db, list[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
+		                       list[i].st, NULL) != SQLITE_OK)
 			return -EIO;
 	return 0;
 }
@@ -157,28 +163,39 @@ struct store *store_open(const char *state_dir, char *err, size_t err_len)
 	pthread_mutex_init(&s->lock, NULL);
 	rc = mkdir_parents(state_dir);
 	if (rc < 0) {
-		snprintf(err, err_len, "store: cannot create state_dir '%s': %s; create it writable by the kiosk user",
-		         state_dir, strerror(-rc));
+		snprintf(
+		    err, err_len,
+		    "store: cannot create state_dir '%s': %s; create it writable by the kiosk user",
+		    state_dir, strerror(-rc));
 		goto err_free;
 	}
-	if ((size_t)snprintf(s->path, sizeof(s->path), "%s/%s", state_dir, STORE_DB_NAME) >= sizeof(s->path)) {
-		snprintf(err, err_len, "store: state_dir '%s' is too long; use a shorter path", state_dir);
+	if ((size_t)snprintf(s->path, sizeof(s->path), "%s/%s", state_dir, STORE_DB_NAME) >=
+	    sizeof(s->path)) {
+		snprintf(err, err_len, "store: state_dir '%s' is too long; use a shorter path",
+		         state_dir);
 		rc = -ENAMETOOLONG;
 		goto err_free;
 	}
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+	if (sqlite3_open_v2(s->path, &s->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
 	                    NULL) != SQLITE_OK) {
-		snprintf(err, err_len, "store: cannot open '%s': %s; check the folder's owner and free space",
+		snprintf(err, err_len,
+		         "store: cannot open '%s': %s; check the folder's owner and free space",
 		         s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		rc = -EIO;
 		goto err_db;
 	}
 	sqlite3_busy_timeout(s->db, 2000);
 	/* WAL + FULL: a committed event survives kill -9 and power loss. */
-	if (exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") < 0 ||
+	if (exec_sql(s,
+	             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") <
+	        0 ||
 	    exec_sql(s, schema_sql) < 0 || load_or_make_tag(s) < 0 || prepare_all(s) < 0 ||
-	    exec_sql(s, "UPDATE sessions SET end_reason='interrupted' WHERE ended_ms IS NULL AND end_reason IS NULL") < 0) {
-		snprintf(err, err_len, "store: cannot set up '%s': %s; move the file away if it is not a kiosk database",
+	    exec_sql(s, "UPDATE sessions SET end_reason='interrupted' WHERE ended_ms IS NULL AND "
+	                "end_reason IS NULL") < 0) {
+		snprintf(err, err_len,
+		         "store: cannot set up '%s': %s; move the file away if it is not a kiosk "
+		         "database",
 		         s->path, sqlite3_errmsg(s->db));
 		rc = -EIO;
 		goto err_stmts;
@@ -280,8 +297,8 @@ static int append_one(struct store *s, const struct kiosk_event *ev)
 	sqlite3_bind_text(st, 2, event_kind_name(ev->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)ev->station);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)ev->wall_ms);
-	sqlite3_bind_text(st, 5, ev->program_id, (int)strnlen(ev->program_id, sizeof(ev->program_id)),
-	                  SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, ev->program_id,
+	                  (int)strnlen(ev->program_id, sizeof(ev->program_id)), SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, (int)ev->duration_s);
 	sqlite3_bind_int(st, 7, (int)ev->elapsed_s);
 	sqlite3_bind_double(st, 8, ev->target_mmhg);
@@ -389,7 +406,8 @@ static int64_t count_query(struct store *s, const char *sql)
 	int64_t n = -EIO;
 
 	pthread_mutex_lock(&s->lock);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->lock);
@@ -408,8 +426,8 @@ int store_history_ids(struct store *s, int64_t after_id, int64_t *ids, size_t ma
 	int rc = SQLITE_ERROR;
 
 	pthread_mutex_lock(&s->lock);
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?", -1, &st, NULL) ==
-	    SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?", -1,
+	                       &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, after_id);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW && (size_t)count < max)
@@ -429,10 +447,11 @@ int store_sessions_recent(struct store *s, struct store_session *out, size_t max
 	int rc;
 
 	pthread_mutex_lock(&s->lock);
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT id, station, program_id, started_ms, ended_ms, duration_s, elapsed_s,"
-	                       " target_mmhg, end_reason FROM sessions ORDER BY id DESC LIMIT ?",
-	                       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT id, station, program_id, started_ms, ended_ms, duration_s, elapsed_s,"
+	        " target_mmhg, end_reason FROM sessions ORDER BY id DESC LIMIT ?",
+	        -1, &st, NULL) != SQLITE_OK) {
 		count = -EIO;
 		goto out;
 	}

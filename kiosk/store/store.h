@@ -26,8 +26,8 @@
 #include "kiosk_types.h"
 
 #define STORE_DB_NAME "recovery-kiosk.db"
-#define STORE_TAG_LEN 8u                 /* hex characters */
-#define STORE_EVENT_LOG_KEEP 50000u      /* older history rows are pruned */
+#define STORE_TAG_LEN 8u            /* hex characters */
+#define STORE_EVENT_LOG_KEEP 50000u /* older history rows are pruned */
 
 struct store;
 
@@ -51,8 +51,8 @@ const char *store_errmsg(struct store *s);
 int store_events_append(struct store *s, const struct kiosk_event *ev, size_t n);
 
 struct store_outbox_row {
-	int64_t id;                 /* event id (rowid): part of the published id */
-	struct kiosk_event event;   /* seq is 0: controller seqs do not survive a restart */
+	int64_t id;               /* event id (rowid): part of the published id */
+	struct kiosk_event event; /* seq is 0: controller seqs do not survive a restart */
 };
 
 /* Up to max outbox rows with id > after_id, oldest first.  Count, or -EIO. */
@@ -71,14 +71,15 @@ int store_history_ids(struct store *s, int64_t after_id, int64_t *ids, size_t ma
 
 struct store_session {
 	int64_t id;
-	unsigned int station;       /* index 0.. */
+	unsigned int station; /* index 0.. */
 	char program_id[32];
-	uint64_t started_ms;        /* wall clock, ms since epoch */
-	uint64_t ended_ms;          /* 0 while open */
-	unsigned int duration_s;    /* planned */
-	unsigned int elapsed_s;     /* actually run */
+	uint64_t started_ms;     /* wall clock, ms since epoch */
+	uint64_t ended_ms;       /* 0 while open */
+	unsigned int duration_s; /* planned */
+	unsigned int elapsed_s;  /* actually run */
 	double target_mmhg;
-	char end_reason[24];        /* "completed", "member", "staff", "fault", "interrupted", "" while open */
+	char end_reason[24]; /* "completed", "member", "staff", "fault", "interrupted", "" while
+	                        open */
 };
 
 /* The newest sessions first, up to max.  Count, or -EIO. */

@@ -47,8 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_request_id(req.request_id);
 	if (e == MQTT_CMD_OK) {
-		if (req.action != CMD_STOP && req.action != CMD_RESET_FAULT && req.action != CMD_CLEANED &&
-		    req.action != CMD_OUT_OF_SERVICE && req.action != CMD_IN_SERVICE)
+		if (req.action != CMD_STOP && req.action != CMD_RESET_FAULT &&
+		    req.action != CMD_CLEANED && req.action != CMD_OUT_OF_SERVICE &&
+		    req.action != CMD_IN_SERVICE)
 			abort();
 		if (size > MQTT_COMMAND_MAX_BYTES)
 			abort();

@@ -64,9 +64,10 @@ static size_t load_dir(const char *dir, struct seed *seeds, size_t count)
 	return count;
 }
 
-static const char *const tokens[] = { "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u0000", "\\ud800", "null",
-	                              "true", "1e999", "-0", "\"action\"", "\"request_id\"", "\"stop\"",
-	                              "\"start\"", "\xff", "\xc3\xa9" };
+static const char *const tokens[] = {
+    "{",        "}",         "[",    "]",       ",",     ":",  "\"",         "\\",
+    "\\u0000",  "\\ud800",   "null", "true",    "1e999", "-0", "\"action\"", "\"request_id\"",
+    "\"stop\"", "\"start\"", "\xff", "\xc3\xa9"};
 
 static size_t mutate(uint8_t *buf, size_t len, const struct seed *seeds, size_t nseeds)
 {

@@ -68,7 +68,7 @@ static void configure(struct kiosk_config *cfg, const struct test_broker *b)
 static struct reporter *reporter_up(struct kiosk_config *cfg, struct controller *ctl)
 {
 	char err[256];
-	struct reporter_params p = { cfg, ctl, "bench", "simulator" };
+	struct reporter_params p = {cfg, ctl, "bench", "simulator"};
 	struct reporter *r = reporter_create(&p, err, sizeof(err));
 
 	if (!r || reporter_start(r) < 0) {
@@ -81,8 +81,7 @@ static struct reporter *reporter_up(struct kiosk_config *cfg, struct controller 
 static void bench_latency(size_t samples)
 {
 	static const struct sim_station_spec specs[4] = {
-		{ 5, SENSOR_SIM }, { 5, SENSOR_SIM }, { 4, SENSOR_SIM }, { 3, SENSOR_NONE }
-	};
+	    {5, SENSOR_SIM}, {5, SENSOR_SIM}, {4, SENSOR_SIM}, {3, SENSOR_NONE}};
 	struct test_broker broker;
 	int rc;
 
@@ -109,18 +108,20 @@ static void bench_latency(size_t samples)
 		uint64_t t0 = test_now_us();
 		sim_step(rig); /* the state changes in here */
 		const struct test_msg *m = NULL;
-		if (test_client_wait(sub, mark, T "station-4/status", oos ? "out_of_service" : "\"idle\"", 2000, &m) <
-		    0) {
+		if (test_client_wait(sub, mark, T "station-4/status",
+		                     oos ? "out_of_service" : "\"idle\"", 2000, &m) < 0) {
 			fprintf(stderr, "bench: status %zu never arrived\n", i);
 			exit(1);
 		}
 		lat[i] = m->at_us - t0;
 	}
 	qsort(lat, samples, sizeof(*lat), cmp_u64);
-	printf("state change -> status at subscriber (loopback, %zu samples): p50 %.2f ms, p90 %.2f ms, "
+	printf("state change -> status at subscriber (loopback, %zu samples): p50 %.2f ms, p90 "
+	       "%.2f ms, "
 	       "p99 %.2f ms, max %.2f ms\n",
-	       samples, (double)pct(lat, samples, 50) / 1000.0, (double)pct(lat, samples, 90) / 1000.0,
-	       (double)pct(lat, samples, 99) / 1000.0, (double)lat[samples - 1] / 1000.0);
+	       samples, (double)pct(lat, samples, 50) / 1000.0,
+	       (double)pct(lat, samples, 90) / 1000.0, (double)pct(lat, samples, 99) / 1000.0,
+	       (double)lat[samples - 1] / 1000.0);
 	free(lat);
 	reporter_stop(rep);
 	sim_rig_free(rig);
@@ -154,10 +155,10 @@ static void *sample_main(void *arg)
 	return NULL;
 }
 
-static void phase(struct controller *ctl, const char *name, unsigned int seconds, struct test_client *flooder,
-                  unsigned int per_s)
+static void phase(struct controller *ctl, const char *name, unsigned int seconds,
+                  struct test_client *flooder, unsigned int per_s)
 {
-	struct sampler s = { .ctl = ctl, .cap = 100000 };
+	struct sampler s = {.ctl = ctl, .cap = 100000};
 	struct controller_stats a, b;
 	uint64_t sent = 0;
 
@@ -167,15 +168,18 @@ static void phase(struct controller *ctl, const char *name, unsigned int seconds
 	uint64_t end = test_now_ms() + seconds * 1000u;
 	if (flooder) {
 		static const char *const payloads[] = {
-			"{\"action\":\"in_service\",\"request_id\":\"f\"}", "{\"action\":\"stop\"}", "garbage{{{",
-			"{\"action\":\"start\"}",
+		    "{\"action\":\"in_service\",\"request_id\":\"f\"}",
+		    "{\"action\":\"stop\"}",
+		    "garbage{{{",
+		    "{\"action\":\"start\"}",
 		};
 		char topic[64];
 		/* Bursts every 10 ms: per_s/100 messages each (or 100 when unpaced). */
 		unsigned int burst = per_s ? (per_s + 99u) / 100u : 100u;
 		while (test_now_ms() < end) {
 			for (unsigned int k = 0; k < burst; k++, sent++) {
-				snprintf(topic, sizeof(topic), T "station-%u/cmd", (unsigned int)(sent % 4u) + 1u);
+				snprintf(topic, sizeof(topic), T "station-%u/cmd",
+				         (unsigned int)(sent % 4u) + 1u);
 				const char *p = payloads[sent % 4u];
 				test_client_publish(flooder, topic, p, (int)strlen(p), 0, false);
 			}
@@ -190,24 +194,27 @@ static void phase(struct controller *ctl, const char *name, unsigned int seconds
 	controller_get_stats(ctl, &b);
 	qsort(s.lateness_us, s.n, sizeof(*s.lateness_us), cmp_u64);
 	uint64_t ticks = b.ticks - a.ticks;
-	printf("%-14s %u s: ticks %llu, late >2 ms %llu, lateness p50 %llu us, p99 %llu us, max sampled %llu us, "
+	printf("%-14s %u s: ticks %llu, late >2 ms %llu, lateness p50 %llu us, p99 %llu us, max "
+	       "sampled %llu us, "
 	       "max ever %.0f us, commands %llu, cpu/tick %.1f us%s",
-	       name, seconds, (unsigned long long)ticks, (unsigned long long)(b.late_ticks_over_2ms - a.late_ticks_over_2ms),
+	       name, seconds, (unsigned long long)ticks,
+	       (unsigned long long)(b.late_ticks_over_2ms - a.late_ticks_over_2ms),
 	       (unsigned long long)(s.n ? pct(s.lateness_us, s.n, 50) : 0),
 	       (unsigned long long)(s.n ? pct(s.lateness_us, s.n, 99) : 0),
 	       (unsigned long long)(s.n ? s.lateness_us[s.n - 1] : 0), b.max_lateness_us,
 	       (unsigned long long)(b.commands - a.commands),
-	       ticks ? (b.total_tick_cpu_us - a.total_tick_cpu_us) / (double)ticks : 0.0, flooder ? "" : "\n");
+	       ticks ? (b.total_tick_cpu_us - a.total_tick_cpu_us) / (double)ticks : 0.0,
+	       flooder ? "" : "\n");
 	if (flooder)
-		printf(", flood %llu msgs (%.0f/s)\n", (unsigned long long)sent, (double)sent / seconds);
+		printf(", flood %llu msgs (%.0f/s)\n", (unsigned long long)sent,
+		       (double)sent / seconds);
 	free(s.lateness_us);
 }
 
 static void bench_lateness(unsigned int seconds, unsigned int per_s)
 {
 	static const struct sim_station_spec specs[4] = {
-		{ 5, SENSOR_SIM }, { 5, SENSOR_SIM }, { 4, SENSOR_SIM }, { 3, SENSOR_NONE }
-	};
+	    {5, SENSOR_SIM}, {5, SENSOR_SIM}, {4, SENSOR_SIM}, {3, SENSOR_NONE}};
 	struct test_broker broker;
 	int rc;
 
@@ -218,7 +225,10 @@ static void bench_lateness(unsigned int seconds, unsigned int per_s)
 	/* Swap the rig's virtual-time controller for one on the real clock. */
 	controller_destroy(rig->ctl);
 	struct controller_params p = {
-		.config = &rig->cfg, .programs = &rig->programs, .screening = &rig->screening, .hw = rig->hw,
+	    .config = &rig->cfg,
+	    .programs = &rig->programs,
+	    .screening = &rig->screening,
+	    .hw = rig->hw,
 	};
 	rig->ctl = controller_create(&p);
 	if (!rig->ctl)

@@ -15,7 +15,7 @@ struct controller {
 	pthread_mutex_t lock;
 	struct kiosk_snapshot snap;
 	struct kiosk_event ring[FAKE_RING];
-	uint64_t next_seq;          /* first event is seq 1 */
+	uint64_t next_seq; /* first event is seq 1 */
 	void (*listener[4])(void *);
 	void *listener_ctx[4];
 	size_t listeners;
@@ -91,14 +91,16 @@ void fake_controller_set_state(struct controller *c, unsigned int station, enum 
 	pthread_mutex_lock(&c->lock);
 	c->snap.stations[station].state = state;
 	c->snap.stations[station].fault = fault;
-	snprintf(c->snap.stations[station].fault_message, sizeof(c->snap.stations[station].fault_message), "%s",
+	snprintf(c->snap.stations[station].fault_message,
+	         sizeof(c->snap.stations[station].fault_message), "%s",
 	         fault == FAULT_NONE ? "" : "test fault");
 	c->snap.seq++;
 	pthread_mutex_unlock(&c->lock);
 	notify(c);
 }
 
-void fake_controller_set_pressure(struct controller *c, unsigned int station, double mmhg, unsigned int remaining_s)
+void fake_controller_set_pressure(struct controller *c, unsigned int station, double mmhg,
+                                  unsigned int remaining_s)
 {
 	pthread_mutex_lock(&c->lock);
 	c->snap.stations[station].zone_mmhg[0] = mmhg;
@@ -143,9 +145,9 @@ int fake_controller_snapshots_out(struct controller *c)
 int controller_submit(struct controller *c, const struct command *cmd)
 {
 	static const enum event_kind effect[CMD_ACTION_COUNT] = {
-		[CMD_STOP] = EVENT_SESSION_STOPPED,   [CMD_RESET_FAULT] = EVENT_FAULT_RESET,
-		[CMD_CLEANED] = EVENT_CLEANED,        [CMD_OUT_OF_SERVICE] = EVENT_OUT_OF_SERVICE,
-		[CMD_IN_SERVICE] = EVENT_IN_SERVICE,
+	    [CMD_STOP] = EVENT_SESSION_STOPPED,  [CMD_RESET_FAULT] = EVENT_FAULT_RESET,
+	    [CMD_CLEANED] = EVENT_CLEANED,       [CMD_OUT_OF_SERVICE] = EVENT_OUT_OF_SERVICE,
+	    [CMD_IN_SERVICE] = EVENT_IN_SERVICE,
 	};
 	struct kiosk_event ev;
 
@@ -197,8 +199,8 @@ void controller_snapshot_release(struct controller *c, const struct kiosk_snapsh
 	free((void *)snap);
 }
 
-size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kiosk_event *out, size_t max,
-                              uint64_t *lost)
+size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kiosk_event *out,
+                              size_t max, uint64_t *lost)
 {
 	size_t n = 0;
 

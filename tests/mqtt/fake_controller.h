@@ -19,7 +19,8 @@ void fake_controller_emit(struct controller *c, const struct kiosk_event *ev);
 /* Change a station's snapshot fields and call the listeners. */
 void fake_controller_set_state(struct controller *c, unsigned int station, enum station_state state,
                                enum fault_code fault);
-void fake_controller_set_pressure(struct controller *c, unsigned int station, double mmhg, unsigned int remaining_s);
+void fake_controller_set_pressure(struct controller *c, unsigned int station, double mmhg,
+                                  unsigned int remaining_s);
 
 /* The status the next commands get (CMD_OK by default). */
 void fake_controller_set_result(struct controller *c, enum command_status status);

@@ -43,14 +43,15 @@ uint64_t test_now_us(void)
 
 static unsigned int free_port(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(a);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	unsigned int port = 0;
 
 	if (fd < 0)
 		return 0;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
 		port = ntohs(a.sin_port);
 	close(fd);
 	return port;
@@ -78,8 +79,9 @@ static int run(char *const argv[])
 
 static bool port_open(unsigned int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)port),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
 
@@ -123,7 +125,8 @@ static int write_conf(struct test_broker *b, const char *source_dir)
 		else if (strncmp(line, "password_file ", 14) == 0)
 			fprintf(out, "password_file %s/passwd\n", b->dir);
 		else if (strncmp(line, "acl_file ", 9) == 0)
-			fprintf(out, "acl_file %s/systemd/mosquitto/recovery-kiosk.acl\n", source_dir);
+			fprintf(out, "acl_file %s/systemd/mosquitto/recovery-kiosk.acl\n",
+			        source_dir);
 		else
 			fputs(line, out);
 	}
@@ -138,7 +141,7 @@ static int spawn_broker(struct test_broker *b)
 {
 	char log[128];
 	posix_spawn_file_actions_t fa;
-	char *argv[] = { "mosquitto", "-c", b->conf, NULL };
+	char *argv[] = {"mosquitto", "-c", b->conf, NULL};
 
 	snprintf(log, sizeof(log), "%s/broker.log", b->dir);
 	posix_spawn_file_actions_init(&fa);
@@ -169,7 +172,8 @@ static int test_broker_start_opts(struct test_broker *b, const char *source_dir,
 
 static int make_certs(struct test_broker *b)
 {
-	char ca_key[128], ca_crt[128], other_key[128], other_crt[128], key[128], csr[128], crt[128], ext[128];
+	char ca_key[128], ca_crt[128], other_key[128], other_crt[128], key[128], csr[128], crt[128],
+	    ext[128];
 	FILE *fp;
 
 	snprintf(ca_key, sizeof(ca_key), "%s/ca.key", b->dir);
@@ -185,14 +189,30 @@ static int make_certs(struct test_broker *b)
 		return -errno;
 	fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", fp);
 	fclose(fp);
-	char *ca[] = { "openssl", "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-days", "2",
-		       "-subj", "/CN=recovery-kiosk test CA", "-keyout", ca_key, "-out", ca_crt, NULL };
-	char *other[] = { "openssl", "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-days", "2",
-		          "-subj", "/CN=someone else", "-keyout", other_key, "-out", other_crt, NULL };
-	char *req[] = { "openssl", "req", "-new", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=localhost",
-		        "-keyout", key, "-out", csr, NULL };
-	char *sign[] = { "openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
-		         "-days", "2", "-extfile", ext, "-out", crt, NULL };
+	char *ca[] = {"openssl",
+	              "req",
+	              "-x509",
+	              "-new",
+	              "-nodes",
+	              "-newkey",
+	              "rsa:2048",
+	              "-days",
+	              "2",
+	              "-subj",
+	              "/CN=recovery-kiosk test CA",
+	              "-keyout",
+	              ca_key,
+	              "-out",
+	              ca_crt,
+	              NULL};
+	char *other[] = {"openssl",  "req",   "-x509",   "-new",  "-nodes",           "-newkey",
+	                 "rsa:2048", "-days", "2",       "-subj", "/CN=someone else", "-keyout",
+	                 other_key,  "-out",  other_crt, NULL};
+	char *req[] = {"openssl",       "req",     "-new", "-nodes", "-newkey", "rsa:2048", "-subj",
+	               "/CN=localhost", "-keyout", key,    "-out",   csr,       NULL};
+	char *sign[] = {
+	    "openssl",         "x509",  "-req", "-in",      csr, "-CA",  ca_crt, "-CAkey", ca_key,
+	    "-CAcreateserial", "-days", "2",    "-extfile", ext, "-out", crt,    NULL};
 	if (run(ca) < 0 || run(other) < 0 || run(req) < 0 || run(sign) < 0)
 		return -EIO;
 	return 0;
@@ -231,9 +251,9 @@ static int test_broker_start_opts(struct test_broker *b, const char *source_dir,
 	}
 	snprintf(passwd, sizeof(passwd), "%s/passwd", b->dir);
 	snprintf(b->conf, sizeof(b->conf), "%s/mosquitto.conf", b->dir);
-	char *kiosk[] = { "mosquitto_passwd", "-c", "-b", passwd, "kiosk", TEST_PW_KIOSK, NULL };
-	char *staff[] = { "mosquitto_passwd", "-b", passwd, "staff", TEST_PW_STAFF, NULL };
-	char *viewer[] = { "mosquitto_passwd", "-b", passwd, "viewer", TEST_PW_VIEWER, NULL };
+	char *kiosk[] = {"mosquitto_passwd", "-c", "-b", passwd, "kiosk", TEST_PW_KIOSK, NULL};
+	char *staff[] = {"mosquitto_passwd", "-b", passwd, "staff", TEST_PW_STAFF, NULL};
+	char *viewer[] = {"mosquitto_passwd", "-b", passwd, "viewer", TEST_PW_VIEWER, NULL};
 	if (run(kiosk) < 0 || run(staff) < 0 || run(viewer) < 0)
 		return -EIO;
 	rc = write_conf(b, source_dir);
@@ -280,9 +300,9 @@ struct test_client {
 	pthread_cond_t cond;
 	struct test_msg **msgs; /* each allocated once: pointers stay valid */
 	size_t count, cap;
-	int connack;           /* -1 until answered */
+	int connack; /* -1 until answered */
 	bool connected;
-	int acked_mid;         /* last PUBACK / SUBACK mid */
+	int acked_mid; /* last PUBACK / SUBACK mid */
 	int subacked_mid;
 };
 
@@ -376,7 +396,8 @@ static void deadline_in(struct timespec *ts, unsigned int ms)
 	}
 }
 
-struct test_client *test_client_connect(unsigned int port, const char *user, const char *password, int *rc)
+struct test_client *test_client_connect(unsigned int port, const char *user, const char *password,
+                                        int *rc)
 {
 	struct test_client *c = calloc(1, sizeof(*c));
 	pthread_condattr_t ca;
@@ -394,7 +415,8 @@ struct test_client *test_client_connect(unsigned int port, const char *user, con
 	pthread_cond_init(&c->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	c->connack = -1;
-	snprintf(id, sizeof(id), "test-%d-%u", (int)getpid(), __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST));
+	snprintf(id, sizeof(id), "test-%d-%u", (int)getpid(),
+	         __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST));
 	c->mosq = mosquitto_new(id, true, c);
 	if (!c->mosq)
 		goto fail;
@@ -463,15 +485,16 @@ int test_client_subscribe(struct test_client *c, const char *pattern)
 	return ok ? 0 : -1;
 }
 
-int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len, int qos,
-                        bool retain)
+int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len,
+                        int qos, bool retain)
 {
 	struct timespec until;
 	int mid = 0;
 	int ok;
 
 	pthread_mutex_lock(&c->lock);
-	if (mosquitto_publish(c->mosq, &mid, topic, len, payload, qos, retain) != MOSQ_ERR_SUCCESS) {
+	if (mosquitto_publish(c->mosq, &mid, topic, len, payload, qos, retain) !=
+	    MOSQ_ERR_SUCCESS) {
 		pthread_mutex_unlock(&c->lock);
 		return -1;
 	}
@@ -559,7 +582,8 @@ done:
 	return found;
 }
 
-size_t test_client_count_matching(struct test_client *c, size_t from, const char *pattern, const char *contains)
+size_t test_client_count_matching(struct test_client *c, size_t from, const char *pattern,
+                                  const char *contains)
 {
 	size_t n = 0;
 
@@ -570,8 +594,8 @@ size_t test_client_count_matching(struct test_client *c, size_t from, const char
 	return n;
 }
 
-bool test_client_wait_count(struct test_client *c, size_t from, const char *pattern, const char *contains, size_t n,
-                            unsigned int timeout_ms)
+bool test_client_wait_count(struct test_client *c, size_t from, const char *pattern,
+                            const char *contains, size_t n, unsigned int timeout_ms)
 {
 	struct timespec until;
 	bool ok;

@@ -22,8 +22,8 @@
 struct test_broker {
 	pid_t pid;
 	unsigned int port;
-	unsigned int tls_port;  /* 0 unless started with test_broker_start_tls */
-	char dir[64];       /* temp folder: conf, passwd, log, kiosk files */
+	unsigned int tls_port; /* 0 unless started with test_broker_start_tls */
+	char dir[64];          /* temp folder: conf, passwd, log, kiosk files */
 	char conf[128];
 };
 
@@ -46,10 +46,10 @@ void test_broker_cleanup(struct test_broker *b);
 
 struct test_msg {
 	char *topic;
-	char *payload;      /* NUL-terminated copy */
+	char *payload; /* NUL-terminated copy */
 	int len;
 	bool retained;
-	uint64_t at_ms;     /* CLOCK_MONOTONIC when received */
+	uint64_t at_ms; /* CLOCK_MONOTONIC when received */
 	uint64_t at_us;
 };
 
@@ -57,13 +57,14 @@ struct test_client;
 
 /* Connects (blocking, up to 5 s).  user NULL = anonymous.  Returns NULL and
  * the CONNACK code (or -1 for no answer) in *rc on refusal. */
-struct test_client *test_client_connect(unsigned int port, const char *user, const char *password, int *rc);
+struct test_client *test_client_connect(unsigned int port, const char *user, const char *password,
+                                        int *rc);
 void test_client_destroy(struct test_client *c);
 /* Subscribes and waits for the SUBACK.  0 or -1. */
 int test_client_subscribe(struct test_client *c, const char *pattern);
 /* Publishes; for qos 1 waits for the PUBACK.  0 or -1. */
-int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len, int qos,
-                        bool retain);
+int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len,
+                        int qos, bool retain);
 int test_client_publish_str(struct test_client *c, const char *topic, const char *payload);
 /* True while the client's connection is up. */
 bool test_client_connected(struct test_client *c);
@@ -76,10 +77,11 @@ size_t test_client_count(struct test_client *c);
 long test_client_wait(struct test_client *c, size_t from, const char *pattern, const char *contains,
                       unsigned int timeout_ms, const struct test_msg **out);
 /* Counts messages at index >= from that match. */
-size_t test_client_count_matching(struct test_client *c, size_t from, const char *pattern, const char *contains);
+size_t test_client_count_matching(struct test_client *c, size_t from, const char *pattern,
+                                  const char *contains);
 /* Waits until at least n messages at index >= from match.  true if so. */
-bool test_client_wait_count(struct test_client *c, size_t from, const char *pattern, const char *contains, size_t n,
-                            unsigned int timeout_ms);
+bool test_client_wait_count(struct test_client *c, size_t from, const char *pattern,
+                            const char *contains, size_t n, unsigned int timeout_ms);
 /* Message i (i < count). */
 const struct test_msg *test_client_msg(struct test_client *c, size_t i);
 

@@ -34,7 +34,7 @@ struct fx {
 
 static int setup(void **state)
 {
-	static const struct sim_station_spec specs[2] = { { 5, SENSOR_SIM }, { 4, SENSOR_SIM } };
+	static const struct sim_station_spec specs[2] = {{5, SENSOR_SIM}, {4, SENSOR_SIM}};
 	struct fx *f = calloc(1, sizeof(*f));
 	char err[256] = "";
 	int rc;
@@ -60,7 +60,7 @@ static int setup(void **state)
 	f->staff = test_client_connect(f->broker.port, "staff", TEST_PW_STAFF, &rc);
 	assert_non_null(f->staff);
 	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
-	struct reporter_params p = { cfg, f->rig->ctl, "0.1.0-test", "simulator" };
+	struct reporter_params p = {cfg, f->rig->ctl, "0.1.0-test", "simulator"};
 	f->rep = reporter_create(&p, err, sizeof(err));
 	if (!f->rep)
 		fail_msg("reporter_create: %s", err);
@@ -86,8 +86,8 @@ static int teardown(void **state)
 
 /* Steps the core in virtual time until the message shows up (or the virtual
  * budget runs out), then gives the network 3 real seconds. */
-static const struct test_msg *step_until(struct fx *f, size_t from, const char *topic, const char *contains,
-                                         uint64_t max_virtual_ms)
+static const struct test_msg *step_until(struct fx *f, size_t from, const char *topic,
+                                         const char *contains, uint64_t max_virtual_ms)
 {
 	const struct test_msg *m = NULL;
 	uint64_t end = f->rig->now_ms + max_virtual_ms;
@@ -104,13 +104,15 @@ static const struct test_msg *step_until(struct fx *f, size_t from, const char *
 	return NULL;
 }
 
-static const struct test_msg *command(struct fx *f, unsigned int station, const char *action, const char *rid)
+static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,
+                                      const char *rid)
 {
 	char topic[96], payload[128], want[80];
 	size_t mark = test_client_count(f->staff);
 
 	snprintf(topic, sizeof(topic), T "station-%u/cmd", station);
-	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action, rid);
+	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action,
+	         rid);
 	assert_int_equal(test_client_publish_str(f->staff, topic, payload), 0);
 	snprintf(topic, sizeof(topic), T "station-%u/cmd/result", station);
 	snprintf(want, sizeof(want), "\"request_id\":\"%s\"", rid);
@@ -236,8 +238,13 @@ static void test_core_malformed_commands_change_nothing(void **state)
 {
 	struct fx *f = *state;
 	static const char *const bad[] = {
-		"", "{", "{\"action\":\"stop\",\"request_id\":5}", "{\"action\":[]}", "{\"action\":\"stop\",\"x\":1}",
-		"null", "{\"action\":\"out_of_service\",\"action\":\"stop\"}",
+	    "",
+	    "{",
+	    "{\"action\":\"stop\",\"request_id\":5}",
+	    "{\"action\":[]}",
+	    "{\"action\":\"stop\",\"x\":1}",
+	    "null",
+	    "{\"action\":\"out_of_service\",\"action\":\"stop\"}",
 	};
 
 	step_until(f, 0, T "station-1/status", "\"state\":\"idle\"", 1000);
@@ -245,9 +252,11 @@ static void test_core_malformed_commands_change_nothing(void **state)
 	step_until(f, 0, T "station-1/status", "\"state\":\"running\"", 1000);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t mark = test_client_count(f->staff);
-		assert_int_equal(test_client_publish(f->staff, T "station-1/cmd", bad[i], (int)strlen(bad[i]), 1, false),
+		assert_int_equal(test_client_publish(f->staff, T "station-1/cmd", bad[i],
+		                                     (int)strlen(bad[i]), 1, false),
 		                 0);
-		const struct test_msg *m = step_until(f, mark, T "station-1/cmd/result", "\"ok\":false", 200);
+		const struct test_msg *m =
+		    step_until(f, mark, T "station-1/cmd/result", "\"ok\":false", 200);
 		assert_non_null(m);
 		assert_int_equal(sim_state(f->rig, 0), STATION_RUNNING);
 	}
@@ -260,8 +269,10 @@ static void test_core_malformed_commands_change_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_core_every_staff_command_drives_a_real_station, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_core_malformed_commands_change_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_core_every_staff_command_drives_a_real_station,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_core_malformed_commands_change_nothing, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_core", tests, NULL, NULL);
 }

@@ -70,7 +70,8 @@ static void write_config(struct fx *f)
 		else if (strncmp(line, "state_dir ", 10) == 0)
 			fprintf(out, "state_dir = %s\n", f->state_dir);
 		else if (in_mqtt && strncmp(line, "host ", 5) == 0)
-			fprintf(out, "host = 127.0.0.1\nusername = kiosk\npassword_file = %s\n", pw);
+			fprintf(out, "host = 127.0.0.1\nusername = kiosk\npassword_file = %s\n",
+			        pw);
 		else if (in_mqtt && strncmp(line, "port ", 5) == 0)
 			fprintf(out, "port = %u\n", f->broker.port);
 		else if (in_mqtt && strncmp(line, "enabled ", 8) == 0)
@@ -85,7 +86,7 @@ static void write_config(struct fx *f)
 static void kiosk_start(struct fx *f)
 {
 	posix_spawn_file_actions_t fa;
-	char *argv[] = { KIOSK_BINARY, "--sim", "--headless", "--config", f->conf, NULL };
+	char *argv[] = {KIOSK_BINARY, "--sim", "--headless", "--config", f->conf, NULL};
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 2, f->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -160,24 +161,28 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *topic, const char *contains)
+static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *topic,
+                                       const char *contains)
 {
 	const struct test_msg *m = NULL;
 
 	if (test_client_wait(f->staff, from, topic, contains, 8000, &m) < 0) {
 		dump_log(f);
-		fail_msg("no message on %s containing %s", topic, contains ? contains : "(anything)");
+		fail_msg("no message on %s containing %s", topic,
+		         contains ? contains : "(anything)");
 	}
 	return m;
 }
 
-static const struct test_msg *command(struct fx *f, unsigned int station, const char *action, const char *rid)
+static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,
+                                      const char *rid)
 {
 	char topic[96], payload[128], want[80];
 	size_t mark = test_client_count(f->staff);
 
 	snprintf(topic, sizeof(topic), T "station-%u/cmd", station);
-	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action, rid);
+	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action,
+	         rid);
 	assert_int_equal(test_client_publish_str(f->staff, topic, payload), 0);
 	snprintf(topic, sizeof(topic), T "station-%u/cmd/result", station);
 	snprintf(want, sizeof(want), "\"request_id\":\"%s\"", rid);
@@ -195,7 +200,8 @@ static size_t assert_history_delivered(struct fx *f)
 	int n = store_history_ids(s, 0, ids, 512);
 	assert_true(n >= 0);
 	for (int i = 0; i < n; i++) {
-		snprintf(want, sizeof(want), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s), (long long)ids[i]);
+		snprintf(want, sizeof(want), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s),
+		         (long long)ids[i]);
 		if (f->before && test_client_count_matching(f->before, 0, T "+/event", want) > 0)
 			continue;
 		wait_msg(f, 0, T "+/event", want);
@@ -232,17 +238,19 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 
 	/* On an idle station these are refused with the reason, and change nothing. */
 	size_t mark2 = test_client_count(f->staff);
-	static const char *const refused[] = { "stop", "cleaned", "reset_fault" };
+	static const char *const refused[] = {"stop", "cleaned", "reset_fault"};
 	for (size_t i = 0; i < 3; i++) {
 		char rid[16];
 		snprintf(rid, sizeof(rid), "k-%s", refused[i]);
 		m = command(f, 3, refused[i], rid);
-		if (!strstr(m->payload, "\"ok\":false") || !strstr(m->payload, "\"status\":\"bad_state\""))
+		if (!strstr(m->payload, "\"ok\":false") ||
+		    !strstr(m->payload, "\"status\":\"bad_state\""))
 			fail_msg("%s on an idle station: %s", refused[i], m->payload);
 	}
 	m = command(f, 3, "start", "k-start");
 	assert_non_null(strstr(m->payload, "remote_start_refused"));
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/status", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/status", NULL),
+	                 0);
 	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/event", NULL), 0);
 
 	/* A clean stop says offline and exits 0. */
@@ -266,13 +274,16 @@ static void test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing(vo
 	wait_msg(f, 0, T "station-3/status", "\"state\":\"idle\"");
 	assert_null(test_client_connect(f->broker.port, NULL, NULL, &rc));
 	assert_int_equal(rc, 5);
-	struct test_client *viewer = test_client_connect(f->broker.port, "viewer", TEST_PW_VIEWER, &rc);
+	struct test_client *viewer =
+	    test_client_connect(f->broker.port, "viewer", TEST_PW_VIEWER, &rc);
 	assert_non_null(viewer);
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(viewer, T "station-3/cmd", "{\"action\":\"out_of_service\",\"request_id\":\"v1\"}");
+	test_client_publish_str(viewer, T "station-3/cmd",
+	                        "{\"action\":\"out_of_service\",\"request_id\":\"v1\"}");
 
-	static const char *const bad[] = { "oos", "{\"action\":\"out_of_service\",\"request_id\":1}",
-		                           "{\"action\":\"out_of_service\",\"extra\":true}", "[1,2]" };
+	static const char *const bad[] = {"oos", "{\"action\":\"out_of_service\",\"request_id\":1}",
+	                                  "{\"action\":\"out_of_service\",\"extra\":true}",
+	                                  "[1,2]"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t m0 = test_client_count(f->staff);
 		test_client_publish_str(f->staff, T "station-3/cmd", bad[i]);
@@ -316,7 +327,8 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event(void **state)
 		char payload[96];
 		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"x%u\"}",
 		         i % 2 ? "in_service" : "out_of_service", i);
-		test_client_publish(f->staff, T "station-3/cmd", payload, (int)strlen(payload), 1, false);
+		test_client_publish(f->staff, T "station-3/cmd", payload, (int)strlen(payload), 1,
+		                    false);
 	}
 	wait_msg(f, mark, T "station-3/cmd/result", "\"x3\"");
 	kiosk_kill9(f);
@@ -347,10 +359,12 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kiosk_reports_status_and_obeys_every_staff_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_kiosk_broker_and_kiosk_killed_lose_no_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kiosk_reports_status_and_obeys_every_staff_command,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kiosk_broker_and_kiosk_killed_lose_no_event, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_kiosk", tests, NULL, NULL);
 }

@@ -37,24 +37,35 @@ static void test_topic_parse_cmd_accepts_only_known_stations(void **state)
 	(void)state;
 	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-2/cmd", "gym1", 2, &idx), 0);
 	assert_int_equal(idx, 1);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-3/cmd", "gym1", 2, &idx), -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-0/cmd", "gym1", 2, &idx), -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-01/cmd", "gym1", 2, &idx), -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-/cmd", "gym1", 2, &idx), -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-99999999999/cmd", "gym1", 2, &idx), -ENOENT);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-3/cmd", "gym1", 2, &idx),
+	                 -ENOENT);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-0/cmd", "gym1", 2, &idx),
+	                 -ENOENT);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-01/cmd", "gym1", 2, &idx),
+	                 -ENOENT);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-/cmd", "gym1", 2, &idx),
+	                 -ENOENT);
+	assert_int_equal(
+	    mqtt_topic_parse_cmd("recovery/gym1/station-99999999999/cmd", "gym1", 2, &idx),
+	    -ENOENT);
 	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/kiosk/cmd", "gym1", 2, &idx), -ENOENT);
 	/* Not a command topic at all. */
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym2/station-1/cmd", "gym1", 2, &idx), -EINVAL);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-1/cmd/result", "gym1", 2, &idx), -EINVAL);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-1/status", "gym1", 2, &idx), -EINVAL);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1x/station-1/cmd", "gym1", 2, &idx), -EINVAL);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym2/station-1/cmd", "gym1", 2, &idx),
+	                 -EINVAL);
+	assert_int_equal(
+	    mqtt_topic_parse_cmd("recovery/gym1/station-1/cmd/result", "gym1", 2, &idx), -EINVAL);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-1/status", "gym1", 2, &idx),
+	                 -EINVAL);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1x/station-1/cmd", "gym1", 2, &idx),
+	                 -EINVAL);
 	assert_int_equal(mqtt_topic_parse_cmd("homeassistant/status", "gym1", 2, &idx), -EINVAL);
 	assert_int_equal(idx, 1);
 }
 
 /* ---- command parser ---- */
 
-static enum mqtt_command_error parse(const char *s, struct mqtt_command_request *req, char *why, size_t len)
+static enum mqtt_command_error parse(const char *s, struct mqtt_command_request *req, char *why,
+                                     size_t len)
 {
 	return mqtt_command_parse(s, strlen(s), req, why, len);
 }
@@ -65,11 +76,11 @@ static void test_command_parse_accepts_every_staff_action(void **state)
 		const char *json;
 		enum command_action action;
 	} cases[] = {
-		{ "{\"action\":\"stop\",\"request_id\":\"r1\"}", CMD_STOP },
-		{ "{\"action\":\"reset_fault\",\"request_id\":\"r2\"}", CMD_RESET_FAULT },
-		{ "{\"action\":\"cleaned\",\"request_id\":\"r3\"}", CMD_CLEANED },
-		{ "{\"action\":\"out_of_service\",\"request_id\":\"r4\"}", CMD_OUT_OF_SERVICE },
-		{ " { \"request_id\" : \"r5\" , \"action\" : \"in_service\" } ", CMD_IN_SERVICE },
+	    {"{\"action\":\"stop\",\"request_id\":\"r1\"}", CMD_STOP},
+	    {"{\"action\":\"reset_fault\",\"request_id\":\"r2\"}", CMD_RESET_FAULT},
+	    {"{\"action\":\"cleaned\",\"request_id\":\"r3\"}", CMD_CLEANED},
+	    {"{\"action\":\"out_of_service\",\"request_id\":\"r4\"}", CMD_OUT_OF_SERVICE},
+	    {" { \"request_id\" : \"r5\" , \"action\" : \"in_service\" } ", CMD_IN_SERVICE},
 	};
 	struct mqtt_command_request req;
 	char why[200];
@@ -93,11 +104,13 @@ static void test_command_parse_refuses_remote_start_with_a_reason(void **state)
 	char why[200];
 
 	(void)state;
-	assert_int_equal(parse("{\"action\":\"start\",\"request_id\":\"s1\"}", &req, why, sizeof(why)),
-	                 MQTT_CMD_ERR_REMOTE_START);
+	assert_int_equal(
+	    parse("{\"action\":\"start\",\"request_id\":\"s1\"}", &req, why, sizeof(why)),
+	    MQTT_CMD_ERR_REMOTE_START);
 	assert_non_null(strstr(why, "screening"));
 	assert_string_equal(req.request_id, "s1");
-	assert_string_equal(mqtt_command_error_name(MQTT_CMD_ERR_REMOTE_START), "remote_start_refused");
+	assert_string_equal(mqtt_command_error_name(MQTT_CMD_ERR_REMOTE_START),
+	                    "remote_start_refused");
 }
 
 static void test_command_parse_rejects_malformed_input_with_a_named_error(void **state)
@@ -107,24 +120,25 @@ static void test_command_parse_rejects_malformed_input_with_a_named_error(void *
 		enum mqtt_command_error err;
 		const char *why_has;
 	} cases[] = {
-		{ "stop", MQTT_CMD_ERR_NOT_JSON, "not JSON" },
-		{ "{\"action\":\"stop\"", MQTT_CMD_ERR_NOT_JSON, "not JSON" },
-		{ "", MQTT_CMD_ERR_NOT_JSON, "not JSON" },
-		{ "[\"stop\"]", MQTT_CMD_ERR_NOT_OBJECT, "object" },
-		{ "\"stop\"", MQTT_CMD_ERR_NOT_OBJECT, "object" },
-		{ "{}", MQTT_CMD_ERR_NO_ACTION, "missing" },
-		{ "{\"request_id\":\"x\"}", MQTT_CMD_ERR_NO_ACTION, "missing" },
-		{ "{\"action\":1}", MQTT_CMD_ERR_BAD_FIELD, "string" },
-		{ "{\"action\":null}", MQTT_CMD_ERR_BAD_FIELD, "string" },
-		{ "{\"action\":[\"stop\"]}", MQTT_CMD_ERR_BAD_FIELD, "string" },
-		{ "{\"action\":\"stop\",\"request_id\":7}", MQTT_CMD_ERR_BAD_FIELD, "request_id" },
-		{ "{\"action\":\"stop\",\"request_id\":\"\"}", MQTT_CMD_ERR_BAD_FIELD, "request_id" },
-		{ "{\"action\":\"stop\",\"request_id\":\"tab\\there\"}", MQTT_CMD_ERR_BAD_FIELD, "printable" },
-		{ "{\"action\":\"stop\",\"station\":2}", MQTT_CMD_ERR_BAD_FIELD, "unknown key" },
-		{ "{\"action\":\"stop\",\"action\":\"cleaned\"}", MQTT_CMD_ERR_BAD_FIELD, "duplicate" },
-		{ "{\"action\":\"explode\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "reset_fault" },
-		{ "{\"action\":\"STOP\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "unknown action" },
-		{ "{\"action\":\"pause\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "unknown action" },
+	    {"stop", MQTT_CMD_ERR_NOT_JSON, "not JSON"},
+	    {"{\"action\":\"stop\"", MQTT_CMD_ERR_NOT_JSON, "not JSON"},
+	    {"", MQTT_CMD_ERR_NOT_JSON, "not JSON"},
+	    {"[\"stop\"]", MQTT_CMD_ERR_NOT_OBJECT, "object"},
+	    {"\"stop\"", MQTT_CMD_ERR_NOT_OBJECT, "object"},
+	    {"{}", MQTT_CMD_ERR_NO_ACTION, "missing"},
+	    {"{\"request_id\":\"x\"}", MQTT_CMD_ERR_NO_ACTION, "missing"},
+	    {"{\"action\":1}", MQTT_CMD_ERR_BAD_FIELD, "string"},
+	    {"{\"action\":null}", MQTT_CMD_ERR_BAD_FIELD, "string"},
+	    {"{\"action\":[\"stop\"]}", MQTT_CMD_ERR_BAD_FIELD, "string"},
+	    {"{\"action\":\"stop\",\"request_id\":7}", MQTT_CMD_ERR_BAD_FIELD, "request_id"},
+	    {"{\"action\":\"stop\",\"request_id\":\"\"}", MQTT_CMD_ERR_BAD_FIELD, "request_id"},
+	    {"{\"action\":\"stop\",\"request_id\":\"tab\\there\"}", MQTT_CMD_ERR_BAD_FIELD,
+	     "printable"},
+	    {"{\"action\":\"stop\",\"station\":2}", MQTT_CMD_ERR_BAD_FIELD, "unknown key"},
+	    {"{\"action\":\"stop\",\"action\":\"cleaned\"}", MQTT_CMD_ERR_BAD_FIELD, "duplicate"},
+	    {"{\"action\":\"explode\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "reset_fault"},
+	    {"{\"action\":\"STOP\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "unknown action"},
+	    {"{\"action\":\"pause\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "unknown action"},
 	};
 	struct mqtt_command_request req;
 	char why[200];
@@ -133,7 +147,8 @@ static void test_command_parse_rejects_malformed_input_with_a_named_error(void *
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		enum mqtt_command_error e = parse(cases[i].json, &req, why, sizeof(why));
 		if (e != cases[i].err)
-			fail_msg("case %zu (%s): got %s", i, cases[i].json, mqtt_command_error_name(e));
+			fail_msg("case %zu (%s): got %s", i, cases[i].json,
+			         mqtt_command_error_name(e));
 		if (!strstr(why, cases[i].why_has))
 			fail_msg("case %zu: reason '%s' lacks '%s'", i, why, cases[i].why_has);
 	}
@@ -149,17 +164,22 @@ static void test_command_parse_rejects_oversize_and_embedded_nul(void **state)
 	/* A valid command padded past 4 KiB with spaces is still refused. */
 	memset(big, ' ', sizeof(big));
 	memcpy(big, "{\"action\":\"stop\"}", 17);
-	assert_int_equal(mqtt_command_parse(big, MQTT_COMMAND_MAX_BYTES + 1, &req, why, sizeof(why)),
-	                 MQTT_CMD_ERR_TOO_LARGE);
+	assert_int_equal(
+	    mqtt_command_parse(big, MQTT_COMMAND_MAX_BYTES + 1, &req, why, sizeof(why)),
+	    MQTT_CMD_ERR_TOO_LARGE);
 	assert_non_null(strstr(why, "4096"));
-	assert_int_equal(mqtt_command_parse(big, MQTT_COMMAND_MAX_BYTES, &req, why, sizeof(why)), MQTT_CMD_OK);
+	assert_int_equal(mqtt_command_parse(big, MQTT_COMMAND_MAX_BYTES, &req, why, sizeof(why)),
+	                 MQTT_CMD_OK);
 
 	const char nul[] = "{\"action\":\"stop\"}\0{}";
-	assert_int_equal(mqtt_command_parse(nul, sizeof(nul) - 1, &req, why, sizeof(why)), MQTT_CMD_ERR_NOT_JSON);
+	assert_int_equal(mqtt_command_parse(nul, sizeof(nul) - 1, &req, why, sizeof(why)),
+	                 MQTT_CMD_ERR_NOT_JSON);
 	/* Not NUL-terminated: the parser must not read past len. */
-	const char unterminated[4] = { '{', '}', '{', '}' };
-	assert_int_equal(mqtt_command_parse(unterminated, 2, &req, why, sizeof(why)), MQTT_CMD_ERR_NO_ACTION);
-	assert_int_equal(mqtt_command_parse(NULL, 0, &req, why, sizeof(why)), MQTT_CMD_ERR_NOT_JSON);
+	const char unterminated[4] = {'{', '}', '{', '}'};
+	assert_int_equal(mqtt_command_parse(unterminated, 2, &req, why, sizeof(why)),
+	                 MQTT_CMD_ERR_NO_ACTION);
+	assert_int_equal(mqtt_command_parse(NULL, 0, &req, why, sizeof(why)),
+	                 MQTT_CMD_ERR_NOT_JSON);
 }
 
 static void test_command_parse_echoes_request_id_of_a_bad_command(void **state)
@@ -168,8 +188,9 @@ static void test_command_parse_echoes_request_id_of_a_bad_command(void **state)
 	char why[200];
 
 	(void)state;
-	assert_int_equal(parse("{\"request_id\":\"abc\",\"action\":\"fly\"}", &req, why, sizeof(why)),
-	                 MQTT_CMD_ERR_UNKNOWN_ACTION);
+	assert_int_equal(
+	    parse("{\"request_id\":\"abc\",\"action\":\"fly\"}", &req, why, sizeof(why)),
+	    MQTT_CMD_ERR_UNKNOWN_ACTION);
 	assert_string_equal(req.request_id, "abc");
 	char long_id[100];
 	memset(long_id, 'a', sizeof(long_id));
@@ -292,7 +313,7 @@ static void test_payload_station_status_has_every_field(void **state)
 static void test_payload_kiosk_status(void **state)
 {
 	char buf[MQTT_PAYLOAD_MAX];
-	struct mqtt_kiosk_info info = { "gym1", "0.1.0", "simulator", 42, 2 };
+	struct mqtt_kiosk_info info = {"gym1", "0.1.0", "simulator", 42, 2};
 
 	(void)state;
 	cJSON *o = parse_json(buf, mqtt_payload_kiosk_status(buf, sizeof(buf), &info));
@@ -350,12 +371,14 @@ static void test_payload_command_result(void **state)
 	char buf[MQTT_PAYLOAD_MAX];
 
 	(void)state;
-	cJSON *o = parse_json(buf, mqtt_payload_command_result(buf, sizeof(buf), "r1", "stop", true, "ok", "done"));
+	cJSON *o = parse_json(
+	    buf, mqtt_payload_command_result(buf, sizeof(buf), "r1", "stop", true, "ok", "done"));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok")));
 	assert_string_equal(str_of(o, "request_id"), "r1");
 	assert_string_equal(str_of(o, "action"), "stop");
 	cJSON_Delete(o);
-	o = parse_json(buf, mqtt_payload_command_result(buf, sizeof(buf), "", NULL, false, "not_json", "why"));
+	o = parse_json(
+	    buf, mqtt_payload_command_result(buf, sizeof(buf), "", NULL, false, "not_json", "why"));
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "ok")));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "request_id")));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "action")));
@@ -365,13 +388,14 @@ static void test_payload_command_result(void **state)
 
 static void test_discovery_one_device_per_station_with_all_entities(void **state)
 {
-	struct mqtt_discovery_params p = { "homeassistant", "gym1", "0.1.0", 1, "Station 2" };
+	struct mqtt_discovery_params p = {"homeassistant", "gym1", "0.1.0", 1, "Station 2"};
 	char topic[256], buf[MQTT_PAYLOAD_MAX];
 	unsigned int sensors = 0, binary = 0, buttons = 0;
 
 	(void)state;
 	for (unsigned int i = 0; i < MQTT_DISCOVERY_ITEMS; i++) {
-		cJSON *o = parse_json(buf, mqtt_discovery_item(&p, i, topic, sizeof(topic), buf, sizeof(buf)));
+		cJSON *o = parse_json(
+		    buf, mqtt_discovery_item(&p, i, topic, sizeof(topic), buf, sizeof(buf)));
 		assert_true(strncmp(topic, "homeassistant/", 14) == 0);
 		assert_non_null(strstr(topic, "/recovery_gym1_station_2/"));
 		assert_non_null(strstr(topic, "/config"));
@@ -379,17 +403,22 @@ static void test_discovery_one_device_per_station_with_all_entities(void **state
 		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(o, "device");
 		assert_string_equal(str_of(dev, "name"), "Station 2");
 		const cJSON *ids = cJSON_GetObjectItemCaseSensitive(dev, "identifiers");
-		assert_string_equal(cJSON_GetArrayItem(ids, 0)->valuestring, "recovery_gym1_station_2");
+		assert_string_equal(cJSON_GetArrayItem(ids, 0)->valuestring,
+		                    "recovery_gym1_station_2");
 		if (strstr(topic, "/button/")) {
 			buttons++;
-			assert_string_equal(str_of(o, "command_topic"), "recovery/gym1/station-2/cmd");
+			assert_string_equal(str_of(o, "command_topic"),
+			                    "recovery/gym1/station-2/cmd");
 			/* The press payload must pass our own parser. */
 			struct mqtt_command_request req;
 			char why[200];
 			const char *press = str_of(o, "payload_press");
-			assert_int_equal(mqtt_command_parse(press, strlen(press), &req, why, sizeof(why)), MQTT_CMD_OK);
+			assert_int_equal(
+			    mqtt_command_parse(press, strlen(press), &req, why, sizeof(why)),
+			    MQTT_CMD_OK);
 		} else {
-			assert_string_equal(str_of(o, "state_topic"), "recovery/gym1/station-2/status");
+			assert_string_equal(str_of(o, "state_topic"),
+			                    "recovery/gym1/station-2/status");
 			if (strstr(topic, "/binary_sensor/"))
 				binary++;
 			else
@@ -400,26 +429,27 @@ static void test_discovery_one_device_per_station_with_all_entities(void **state
 	assert_int_equal(sensors, 3);
 	assert_int_equal(binary, 1);
 	assert_int_equal(buttons, 3);
-	assert_int_equal(mqtt_discovery_item(&p, MQTT_DISCOVERY_ITEMS, topic, sizeof(topic), buf, sizeof(buf)),
-	                 -EINVAL);
+	assert_int_equal(
+	    mqtt_discovery_item(&p, MQTT_DISCOVERY_ITEMS, topic, sizeof(topic), buf, sizeof(buf)),
+	    -EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_topic_station_uses_index_plus_one),
-		cmocka_unit_test(test_topic_parse_cmd_accepts_only_known_stations),
-		cmocka_unit_test(test_command_parse_accepts_every_staff_action),
-		cmocka_unit_test(test_command_parse_refuses_remote_start_with_a_reason),
-		cmocka_unit_test(test_command_parse_rejects_malformed_input_with_a_named_error),
-		cmocka_unit_test(test_command_parse_rejects_oversize_and_embedded_nul),
-		cmocka_unit_test(test_command_parse_echoes_request_id_of_a_bad_command),
-		cmocka_unit_test(test_rate_limit_passes_burst_then_sustained_rate),
-		cmocka_unit_test(test_payload_station_status_has_every_field),
-		cmocka_unit_test(test_payload_kiosk_status),
-		cmocka_unit_test(test_payload_event_has_id_timestamp_and_kind_fields),
-		cmocka_unit_test(test_payload_command_result),
-		cmocka_unit_test(test_discovery_one_device_per_station_with_all_entities),
+	    cmocka_unit_test(test_topic_station_uses_index_plus_one),
+	    cmocka_unit_test(test_topic_parse_cmd_accepts_only_known_stations),
+	    cmocka_unit_test(test_command_parse_accepts_every_staff_action),
+	    cmocka_unit_test(test_command_parse_refuses_remote_start_with_a_reason),
+	    cmocka_unit_test(test_command_parse_rejects_malformed_input_with_a_named_error),
+	    cmocka_unit_test(test_command_parse_rejects_oversize_and_embedded_nul),
+	    cmocka_unit_test(test_command_parse_echoes_request_id_of_a_bad_command),
+	    cmocka_unit_test(test_rate_limit_passes_burst_then_sustained_rate),
+	    cmocka_unit_test(test_payload_station_status_has_every_field),
+	    cmocka_unit_test(test_payload_kiosk_status),
+	    cmocka_unit_test(test_payload_event_has_id_timestamp_and_kind_fields),
+	    cmocka_unit_test(test_payload_command_result),
+	    cmocka_unit_test(test_discovery_one_device_per_station_with_all_entities),
 	};
 	return cmocka_run_group_tests_name("mqtt_proto", tests, NULL, NULL);
 }

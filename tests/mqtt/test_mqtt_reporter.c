@@ -44,7 +44,8 @@ static void make_config(struct fx *f)
 	f->cfg.station_count = 2;
 	for (unsigned int i = 0; i < 2; i++) {
 		f->cfg.stations[i].number = i + 1;
-		snprintf(f->cfg.stations[i].name, sizeof(f->cfg.stations[i].name), "Station %u", i + 1);
+		snprintf(f->cfg.stations[i].name, sizeof(f->cfg.stations[i].name), "Station %u",
+		         i + 1);
 	}
 	struct mqtt_config *m = &f->cfg.mqtt;
 	m->enabled = true;
@@ -64,7 +65,7 @@ static void make_config(struct fx *f)
 static void start_reporter(struct fx *f)
 {
 	char err[256] = "";
-	struct reporter_params p = { &f->cfg, f->ctl, "9.9.9", "simulator" };
+	struct reporter_params p = {&f->cfg, f->ctl, "9.9.9", "simulator"};
 
 	f->rep = reporter_create(&p, err, sizeof(err));
 	if (!f->rep)
@@ -110,12 +111,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct test_msg *wait_msg(struct test_client *c, size_t from, const char *topic, const char *contains)
+static const struct test_msg *wait_msg(struct test_client *c, size_t from, const char *topic,
+                                       const char *contains)
 {
 	const struct test_msg *m = NULL;
 
 	if (test_client_wait(c, from, topic, contains, 5000, &m) < 0)
-		fail_msg("no message on %s containing %s within 5 s", topic, contains ? contains : "(anything)");
+		fail_msg("no message on %s containing %s within 5 s", topic,
+		         contains ? contains : "(anything)");
 	return m;
 }
 
@@ -166,12 +169,15 @@ static void test_reporter_announces_availability_status_and_discovery(void **sta
 	wait_msg(f->staff, 0, T "station-1/status", "\"state\":\"idle\"");
 	m = wait_msg(f->staff, 0, T "station-2/status", "\"name\":\"Station 2\"");
 	assert_non_null(strstr(m->payload, "\"zone_mmhg\":[0,0,0,0,0]"));
-	assert_true(test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL, 2 * 7, 5000));
-	assert_true(test_client_wait_count(f->staff, 0, "homeassistant/button/recovery_city-gym_station_2/+/config",
-	                                   NULL, 3, 100));
+	assert_true(
+	    test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL, 2 * 7, 5000));
+	assert_true(test_client_wait_count(
+	    f->staff, 0, "homeassistant/button/recovery_city-gym_station_2/+/config", NULL, 3,
+	    100));
 }
 
-static void test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running(void **state)
+static void
+test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running(void **state)
 {
 	struct fx *f = *state;
 	const struct test_msg *m;
@@ -193,7 +199,8 @@ static void test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_whil
 	m = wait_msg(f->staff, mark2, T "station-1/status", "\"remaining_s\":1170");
 	assert_non_null(strstr(m->payload, "\"pressure_mmhg\":40"));
 	assert_true(m->at_ms - running_at >= 900);
-	assert_in_range(test_client_count_matching(f->staff, mark2, T "station-1/status", NULL), 1, 2);
+	assert_in_range(test_client_count_matching(f->staff, mark2, T "station-1/status", NULL), 1,
+	                2);
 
 	/* A fault is a state change: immediate again. */
 	size_t mark3 = test_client_count(f->staff);
@@ -221,15 +228,17 @@ static void test_reporter_ignores_sensor_noise_on_a_resting_station(void **state
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-2/status", NULL), 0);
 	/* A real change (someone squeezed the boot) is reported. */
 	fake_controller_set_pressure(f->ctl, 1, 6.0, 0);
-	const struct test_msg *m = wait_msg(f->staff, mark, T "station-2/status", "\"pressure_mmhg\":6");
+	const struct test_msg *m =
+	    wait_msg(f->staff, mark, T "station-2/status", "\"pressure_mmhg\":6");
 	assert_non_null(strstr(m->payload, "\"state\":\"idle\""));
 }
 
 static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked(void **state)
 {
 	struct fx *f = *state;
-	static const enum event_kind kinds[] = { EVENT_SESSION_STARTED, EVENT_SESSION_COMPLETED, EVENT_FAULT_RAISED,
-		                                 EVENT_FAULT_RESET, EVENT_CLEANED };
+	static const enum event_kind kinds[] = {EVENT_SESSION_STARTED, EVENT_SESSION_COMPLETED,
+	                                        EVENT_FAULT_RAISED, EVENT_FAULT_RESET,
+	                                        EVENT_CLEANED};
 	char ids[20][64];
 
 	wait_msg(f->staff, 0, T "availability", "online");
@@ -249,7 +258,8 @@ static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked
 		assert_non_null(strstr(m->topic, i % 2 ? "/station-2/" : "/station-1/"));
 		cJSON *o = cJSON_Parse(m->payload);
 		assert_non_null(o);
-		assert_string_equal(cJSON_GetObjectItem(o, "type")->valuestring, event_kind_name(kinds[i % 5]));
+		assert_string_equal(cJSON_GetObjectItem(o, "type")->valuestring,
+		                    event_kind_name(kinds[i % 5]));
 		assert_non_null(cJSON_GetObjectItem(o, "timestamp"));
 		snprintf(ids[i], sizeof(ids[i]), "%s", cJSON_GetObjectItem(o, "id")->valuestring);
 		assert_true(strncmp(ids[i], TEST_SITE "-", strlen(TEST_SITE) + 1) == 0);
@@ -270,11 +280,11 @@ static void test_reporter_every_staff_command_reaches_the_core_and_reports_its_r
 		enum command_action cmd;
 		const char *event;
 	} cases[] = {
-		{ "stop", CMD_STOP, "session_stopped" },
-		{ "reset_fault", CMD_RESET_FAULT, "fault_reset" },
-		{ "cleaned", CMD_CLEANED, "cleaned" },
-		{ "out_of_service", CMD_OUT_OF_SERVICE, "out_of_service" },
-		{ "in_service", CMD_IN_SERVICE, "in_service" },
+	    {"stop", CMD_STOP, "session_stopped"},
+	    {"reset_fault", CMD_RESET_FAULT, "fault_reset"},
+	    {"cleaned", CMD_CLEANED, "cleaned"},
+	    {"out_of_service", CMD_OUT_OF_SERVICE, "out_of_service"},
+	    {"in_service", CMD_IN_SERVICE, "in_service"},
 	};
 	char payload[128], rid[48];
 
@@ -282,8 +292,8 @@ static void test_reporter_every_staff_command_reaches_the_core_and_reports_its_r
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t mark = test_client_count(f->staff);
 		snprintf(rid, sizeof(rid), "\"request_id\":\"req-%s\"", cases[i].action);
-		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"req-%s\"}", cases[i].action,
-		         cases[i].action);
+		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"req-%s\"}",
+		         cases[i].action, cases[i].action);
 		assert_int_equal(test_client_publish_str(f->staff, T "station-2/cmd", payload), 0);
 		const struct test_msg *m = wait_msg(f->staff, mark, T "station-2/cmd/result", rid);
 		assert_non_null(strstr(m->payload, "\"ok\":true"));
@@ -307,7 +317,8 @@ static void test_reporter_every_staff_command_reaches_the_core_and_reports_its_r
 	/* The core's refusal comes back as an error result. */
 	fake_controller_set_result(f->ctl, CMD_ERR_BAD_STATE);
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd", "{\"action\":\"cleaned\",\"request_id\":\"late\"}");
+	test_client_publish_str(f->staff, T "station-1/cmd",
+	                        "{\"action\":\"cleaned\",\"request_id\":\"late\"}");
 	const struct test_msg *m = wait_msg(f->staff, mark, T "station-1/cmd/result", "\"late\"");
 	assert_non_null(strstr(m->payload, "\"ok\":false"));
 	assert_non_null(strstr(m->payload, "\"status\":\"bad_state\""));
@@ -322,15 +333,17 @@ static void test_reporter_bad_commands_get_errors_and_never_reach_the_core(void 
 		const char *payload;
 		const char *status;
 	} cases[] = {
-		{ T "station-1/cmd", "stop please", "not_json" },
-		{ T "station-1/cmd", "{\"action\":7,\"request_id\":\"b2\"}", "bad_field" },
-		{ T "station-1/cmd", "{\"action\":\"self_destruct\",\"request_id\":\"b3\"}", "unknown_action" },
-		{ T "station-1/cmd", "{\"action\":\"start\",\"request_id\":\"b4\"}", "remote_start_refused" },
-		{ T "station-9/cmd", "{\"action\":\"stop\",\"request_id\":\"b5\"}", "unknown_station" },
-		{ T "kiosk/cmd", "{\"action\":\"stop\",\"request_id\":\"b6\"}", "unknown_station" },
-		{ T "station-1/cmd", "[\"stop\"]", "not_object" },
-		{ T "station-1/cmd", "{\"request_id\":\"b8\"}", "no_action" },
-		{ T "station-1/cmd", big, "too_large" },
+	    {T "station-1/cmd", "stop please", "not_json"},
+	    {T "station-1/cmd", "{\"action\":7,\"request_id\":\"b2\"}", "bad_field"},
+	    {T "station-1/cmd", "{\"action\":\"self_destruct\",\"request_id\":\"b3\"}",
+	     "unknown_action"},
+	    {T "station-1/cmd", "{\"action\":\"start\",\"request_id\":\"b4\"}",
+	     "remote_start_refused"},
+	    {T "station-9/cmd", "{\"action\":\"stop\",\"request_id\":\"b5\"}", "unknown_station"},
+	    {T "kiosk/cmd", "{\"action\":\"stop\",\"request_id\":\"b6\"}", "unknown_station"},
+	    {T "station-1/cmd", "[\"stop\"]", "not_object"},
+	    {T "station-1/cmd", "{\"request_id\":\"b8\"}", "no_action"},
+	    {T "station-1/cmd", big, "too_large"},
 	};
 
 	memset(big, ' ', sizeof(big) - 1);
@@ -341,7 +354,8 @@ static void test_reporter_bad_commands_get_errors_and_never_reach_the_core(void 
 		size_t mark = test_client_count(f->staff);
 		snprintf(result_topic, sizeof(result_topic), "%s/result", cases[i].topic);
 		snprintf(status, sizeof(status), "\"status\":\"%s\"", cases[i].status);
-		assert_int_equal(test_client_publish_str(f->staff, cases[i].topic, cases[i].payload), 0);
+		assert_int_equal(
+		    test_client_publish_str(f->staff, cases[i].topic, cases[i].payload), 0);
 		const struct test_msg *m = wait_msg(f->staff, mark, result_topic, status);
 		assert_non_null(strstr(m->payload, "\"ok\":false"));
 		cJSON *o = cJSON_Parse(m->payload);
@@ -352,7 +366,8 @@ static void test_reporter_bad_commands_get_errors_and_never_reach_the_core(void 
 	assert_int_equal(fake_controller_commands(f->ctl), 0);
 	/* The reporter is still alive and well. */
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd", "{\"action\":\"stop\",\"request_id\":\"fine\"}");
+	test_client_publish_str(f->staff, T "station-1/cmd",
+	                        "{\"action\":\"stop\",\"request_id\":\"fine\"}");
 	wait_msg(f->staff, mark, T "station-1/cmd/result", "\"ok\":true");
 }
 
@@ -373,13 +388,15 @@ static void test_reporter_viewer_and_anonymous_cannot_command(void **state)
 	wait_msg(viewer, 0, T "station-1/status", "\"state\"");
 	/* ...but its commands are dropped by the broker (PUBACK, no delivery). */
 	size_t mark = test_client_count(f->staff);
-	assert_int_equal(test_client_publish_str(viewer, T "station-1/cmd",
-	                                         "{\"action\":\"out_of_service\",\"request_id\":\"viewer\"}"),
-	                 0);
+	assert_int_equal(
+	    test_client_publish_str(viewer, T "station-1/cmd",
+	                            "{\"action\":\"out_of_service\",\"request_id\":\"viewer\"}"),
+	    0);
 	/* Nor may it fake a status. */
 	test_client_publish(viewer, T "station-1/status", "{\"state\":\"hacked\"}", 18, 1, true);
 	/* The PUBACKs came first; a staff command after them is a sync point. */
-	test_client_publish_str(f->staff, T "station-1/cmd", "{\"action\":\"in_service\",\"request_id\":\"marker\"}");
+	test_client_publish_str(f->staff, T "station-1/cmd",
+	                        "{\"action\":\"in_service\",\"request_id\":\"marker\"}");
 	wait_msg(f->staff, mark, T "station-1/cmd/result", "\"marker\"");
 	assert_int_equal(fake_controller_commands(f->ctl), 1);
 	struct command cmd;
@@ -399,15 +416,19 @@ static void test_reporter_drops_a_command_flood_and_keeps_serving(void **state)
 	size_t mark = test_client_count(f->staff);
 	uint64_t t0 = test_now_ms();
 	for (unsigned int i = 0; i < 300; i++) {
-		snprintf(payload, sizeof(payload), "{\"action\":\"in_service\",\"request_id\":\"flood-%u\"}", i);
-		test_client_publish(f->staff, T "station-1/cmd", payload, (int)strlen(payload), 0, false);
+		snprintf(payload, sizeof(payload),
+		         "{\"action\":\"in_service\",\"request_id\":\"flood-%u\"}", i);
+		test_client_publish(f->staff, T "station-1/cmd", payload, (int)strlen(payload), 0,
+		                    false);
 	}
 	/* Keep asking (every 200 ms, up to 5 s) until a command is served again. */
 	long got = -1;
 	for (unsigned int k = 0; got < 0 && k < 25; k++) {
-		snprintf(payload, sizeof(payload), "{\"action\":\"in_service\",\"request_id\":\"after-%u\"}", k);
+		snprintf(payload, sizeof(payload),
+		         "{\"action\":\"in_service\",\"request_id\":\"after-%u\"}", k);
 		test_client_publish_str(f->staff, T "station-1/cmd", payload);
-		got = test_client_wait(f->staff, mark, T "station-1/cmd/result", "after-", 200, NULL);
+		got =
+		    test_client_wait(f->staff, mark, T "station-1/cmd/result", "after-", 200, NULL);
 	}
 	assert_true(got >= 0);
 	double elapsed_s = (double)(test_now_ms() - t0) / 1000.0;
@@ -416,8 +437,10 @@ static void test_reporter_drops_a_command_flood_and_keeps_serving(void **state)
 	assert_true(accepted >= 20);
 	assert_true((double)accepted <= 20.0 + 10.0 * elapsed_s + 2.0);
 	/* Every accepted command was answered; the dropped ones were not. */
-	assert_true(test_client_wait_count(f->staff, mark, T "station-1/cmd/result", NULL, accepted, 5000));
-	assert_true(test_client_count_matching(f->staff, mark, T "station-1/cmd/result", NULL) <= accepted);
+	assert_true(
+	    test_client_wait_count(f->staff, mark, T "station-1/cmd/result", NULL, accepted, 5000));
+	assert_true(test_client_count_matching(f->staff, mark, T "station-1/cmd/result", NULL) <=
+	            accepted);
 }
 
 static void test_reporter_broker_restart_loses_no_event(void **state)
@@ -471,12 +494,14 @@ static void test_reporter_restart_resends_events_left_in_the_outbox(void **state
 	f->rep = NULL;
 	uint64_t took = test_now_ms() - t0;
 	if (took > 1500u)
-		fail_msg("reporter_destroy with the broker down took %llu ms", (unsigned long long)took);
+		fail_msg("reporter_destroy with the broker down took %llu ms",
+		         (unsigned long long)took);
 	struct store *s = store_open(f->cfg.state_dir, err, sizeof(err));
 	assert_non_null(s);
 	assert_int_equal(store_outbox_peek(s, 0, rows, 8), 5);
 	for (unsigned int i = 0; i < 5; i++)
-		snprintf(ids[i], sizeof(ids[i]), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s), (long long)rows[i].id);
+		snprintf(ids[i], sizeof(ids[i]), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s),
+		         (long long)rows[i].id);
 	store_close(s);
 
 	assert_int_equal(test_broker_restart(&f->broker), 0);
@@ -495,16 +520,20 @@ static void test_reporter_republishes_discovery_when_home_assistant_comes_online
 {
 	struct fx *f = *state;
 
-	assert_true(test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL, 14, 5000));
+	assert_true(
+	    test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL, 14, 5000));
 	size_t mark = test_client_count(f->staff);
 	assert_int_equal(test_client_publish_str(f->staff, "homeassistant/status", "online"), 0);
-	assert_true(test_client_wait_count(f->staff, mark, "homeassistant/+/+/+/config", NULL, 14, 5000));
+	assert_true(
+	    test_client_wait_count(f->staff, mark, "homeassistant/+/+/+/config", NULL, 14, 5000));
 	/* "offline" is not a reason to republish. */
 	size_t mark2 = test_client_count(f->staff);
 	test_client_publish_str(f->staff, "homeassistant/status", "offline");
-	test_client_publish_str(f->staff, T "station-1/cmd", "{\"action\":\"stop\",\"request_id\":\"sync\"}");
+	test_client_publish_str(f->staff, T "station-1/cmd",
+	                        "{\"action\":\"stop\",\"request_id\":\"sync\"}");
 	wait_msg(f->staff, mark2, T "station-1/cmd/result", "sync");
-	assert_int_equal(test_client_count_matching(f->staff, mark2, "homeassistant/+/+/+/config", NULL), 0);
+	assert_int_equal(
+	    test_client_count_matching(f->staff, mark2, "homeassistant/+/+/+/config", NULL), 0);
 }
 
 static void test_reporter_stop_publishes_offline_and_delivers_last_events(void **state)
@@ -529,7 +558,7 @@ static void test_reporter_create_names_a_missing_password_file(void **state)
 	struct fx *f = *state;
 	char err[256] = "";
 	struct kiosk_config cfg = f->cfg;
-	struct reporter_params p = { &cfg, f->ctl, "1", "simulator" };
+	struct reporter_params p = {&cfg, f->ctl, "1", "simulator"};
 
 	snprintf(cfg.mqtt.password_file, sizeof(cfg.mqtt.password_file), "%s/nope", f->broker.dir);
 	assert_null(reporter_create(&p, err, sizeof(err)));
@@ -540,27 +569,36 @@ static void test_reporter_create_names_a_missing_password_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reporter_announces_availability_status_and_discovery, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(
-			test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_ignores_sensor_noise_on_a_resting_station, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked,
-		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_reporter_every_staff_command_reaches_the_core_and_reports_its_result, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_bad_commands_get_errors_and_never_reach_the_core, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_viewer_and_anonymous_cannot_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_drops_a_command_flood_and_keeps_serving, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_broker_restart_loses_no_event, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_restart_resends_events_left_in_the_outbox, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_republishes_discovery_when_home_assistant_comes_online,
-		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_stop_publishes_offline_and_delivers_last_events, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_reporter_create_names_a_missing_password_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_announces_availability_status_and_discovery, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running,
+	        setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_ignores_sensor_noise_on_a_resting_station,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_every_staff_command_reaches_the_core_and_reports_its_result, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_bad_commands_get_errors_and_never_reach_the_core, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_viewer_and_anonymous_cannot_command,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_drops_a_command_flood_and_keeps_serving,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_broker_restart_loses_no_event, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_restart_resends_events_left_in_the_outbox,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_republishes_discovery_when_home_assistant_comes_online, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_reporter_stop_publishes_offline_and_delivers_last_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_create_names_a_missing_password_file,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_reporter", tests, NULL, NULL);
 }

@@ -75,7 +75,7 @@ static int teardown(void **state)
 static struct reporter *start(struct fx *f, const char *ca)
 {
 	char err[256] = "";
-	struct reporter_params p = { &f->cfg, f->ctl, "1", "simulator" };
+	struct reporter_params p = {&f->cfg, f->ctl, "1", "simulator"};
 
 	snprintf(f->cfg.mqtt.ca_file, sizeof(f->cfg.mqtt.ca_file), "%s/%s", f->broker.dir, ca);
 	struct reporter *r = reporter_create(&p, err, sizeof(err));
@@ -95,11 +95,14 @@ static void test_tls_kiosk_verifies_the_broker_and_publishes(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = EVENT_OUT_OF_SERVICE;
 	fake_controller_emit(f->ctl, &ev);
-	assert_true(test_client_wait(f->staff, 0, T "station-1/event", "out_of_service", 5000, NULL) >= 0);
+	assert_true(
+	    test_client_wait(f->staff, 0, T "station-1/event", "out_of_service", 5000, NULL) >= 0);
 	/* Commands come back over the TLS connection too. */
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd", "{\"action\":\"in_service\",\"request_id\":\"tls\"}");
-	assert_true(test_client_wait(f->staff, mark, T "station-1/cmd/result", "\"tls\"", 5000, NULL) >= 0);
+	test_client_publish_str(f->staff, T "station-1/cmd",
+	                        "{\"action\":\"in_service\",\"request_id\":\"tls\"}");
+	assert_true(
+	    test_client_wait(f->staff, mark, T "station-1/cmd/result", "\"tls\"", 5000, NULL) >= 0);
 	reporter_destroy(r);
 }
 
@@ -119,8 +122,10 @@ static void test_tls_kiosk_refuses_a_broker_it_cannot_verify(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tls_kiosk_verifies_the_broker_and_publishes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tls_kiosk_refuses_a_broker_it_cannot_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tls_kiosk_verifies_the_broker_and_publishes, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_tls_kiosk_refuses_a_broker_it_cannot_verify, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_tls", tests, NULL, NULL);
 }

@@ -119,9 +119,9 @@ static void test_store_append_then_peek_round_trips_fields_in_order(void **state
 	struct fixture *f = *state;
 	struct store *s = open_ok(f);
 	struct kiosk_event ev[3] = {
-		make_event(EVENT_SESSION_STARTED, 1, 1000),
-		make_event(EVENT_SESSION_STOPPED, 1, 61000),
-		make_event(EVENT_FAULT_RAISED, 0, 62000),
+	    make_event(EVENT_SESSION_STARTED, 1, 1000),
+	    make_event(EVENT_SESSION_STOPPED, 1, 61000),
+	    make_event(EVENT_FAULT_RAISED, 0, 62000),
 	};
 	struct store_outbox_row rows[8];
 
@@ -158,8 +158,8 @@ static void test_store_command_results_are_not_stored(void **state)
 	struct fixture *f = *state;
 	struct store *s = open_ok(f);
 	struct kiosk_event ev[2] = {
-		make_event(EVENT_COMMAND_RESULT, 0, 5),
-		make_event(EVENT_CLEANED, 0, 6),
+	    make_event(EVENT_COMMAND_RESULT, 0, 5),
+	    make_event(EVENT_CLEANED, 0, 6),
 	};
 	struct store_outbox_row rows[4];
 
@@ -174,9 +174,9 @@ static void test_store_delete_removes_only_that_event_and_survives_reopen(void *
 	struct fixture *f = *state;
 	struct store *s = open_ok(f);
 	struct kiosk_event ev[3] = {
-		make_event(EVENT_OUT_OF_SERVICE, 0, 1),
-		make_event(EVENT_IN_SERVICE, 0, 2),
-		make_event(EVENT_CLEANED, 0, 3),
+	    make_event(EVENT_OUT_OF_SERVICE, 0, 1),
+	    make_event(EVENT_IN_SERVICE, 0, 2),
+	    make_event(EVENT_CLEANED, 0, 3),
 	};
 	struct store_outbox_row rows[4];
 
@@ -211,10 +211,10 @@ static void test_store_sessions_log_start_and_end_with_reason(void **state)
 	struct fixture *f = *state;
 	struct store *s = open_ok(f);
 	struct kiosk_event ev[4] = {
-		make_event(EVENT_SESSION_STARTED, 0, 10000),
-		make_event(EVENT_SESSION_STARTED, 1, 20000),
-		make_event(EVENT_SESSION_COMPLETED, 0, 1210000),
-		make_event(EVENT_SESSION_STOPPED, 1, 320000),
+	    make_event(EVENT_SESSION_STARTED, 0, 10000),
+	    make_event(EVENT_SESSION_STARTED, 1, 20000),
+	    make_event(EVENT_SESSION_COMPLETED, 0, 1210000),
+	    make_event(EVENT_SESSION_STOPPED, 1, 320000),
 	};
 	struct store_session rows[4];
 
@@ -311,17 +311,22 @@ static void test_store_committed_events_survive_sigkill(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_open_creates_state_dir_and_tag, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_open_names_the_folder_when_it_cannot_create_it, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_store_append_then_peek_round_trips_fields_in_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_command_results_are_not_stored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_delete_removes_only_that_event_and_survives_reopen, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_store_sessions_log_start_and_end_with_reason, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_session_left_open_is_marked_interrupted_on_reopen, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_store_committed_events_survive_sigkill, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_open_creates_state_dir_and_tag, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_open_names_the_folder_when_it_cannot_create_it, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_append_then_peek_round_trips_fields_in_order,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_command_results_are_not_stored, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_delete_removes_only_that_event_and_survives_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_sessions_log_start_and_end_with_reason,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_session_left_open_is_marked_interrupted_on_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_committed_events_survive_sigkill, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
