@@ -188,7 +188,7 @@ test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running(vo
 	uint64_t t0 = test_now_ms();
 	fake_controller_set_state(f->ctl, 0, STATION_RUNNING, FAULT_NONE);
 	m = wait_msg(f->staff, mark, T "station-1/status", "\"state\":\"running\"");
-	assert_in_range(m->at_ms - t0, 0, 200);
+	assert_in_range(m->at_ms - t0, 0, 500);
 	uint64_t running_at = m->at_ms;
 
 	/* 30 pressure readings at once: they coalesce into one update, sent
@@ -207,7 +207,7 @@ test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running(vo
 	t0 = test_now_ms();
 	fake_controller_set_state(f->ctl, 0, STATION_FAULT, FAULT_OVERPRESSURE);
 	m = wait_msg(f->staff, mark3, T "station-1/status", "\"fault\":\"overpressure\"");
-	assert_in_range(m->at_ms - t0, 0, 200);
+	assert_in_range(m->at_ms - t0, 0, 500);
 	assert_non_null(strstr(m->payload, "\"state\":\"fault\""));
 	/* Station 2 was never touched after its first status. */
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-2/status", NULL), 0);
