@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The MQTT side of the reporter.  Two threads:
- *   - net: mosquitto_loop_forever (socket I/O, reconnect with back-off, and
+ *   - net: our own mosquitto_loop loop (socket I/O, reconnect with back-off, and
  *     every libmosquitto callback: connect, disconnect, PUBACK, commands);
  *   - publisher: woken by an eventfd, publishes statuses, outbox events,
  *     command results, availability and discovery.  It is the only thread
@@ -9,7 +9,6 @@
  * Callbacks hand facts to the publisher under r->lock; they never touch
  * SQLite.
  */
-#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
 #include <math.h>
 #include <mosquitto.h>
@@ -26,7 +25,9 @@
 #include "reporter_private.h"
 #include "store.h"
 
-#define NET_JOIN_MS 3000
+#define NET_LOOP_MS 500
+#define NET_BACKOFF_MIN_MS 1000u
+#define NET_BACKOFF_MAX_MS 30000u
 
 static void drain(int efd)
 {
@@ -98,6 +99,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 		return;
 	}
 	r->last_refusal = 0;
+	r->net_backoff_ms = NET_BACKOFF_MIN_MS;
 	reporter_log(REPORTER_LOG_INFO, "connected to broker %s:%u as '%s'", r->cfg->mqtt.host,
 	             r->cfg->mqtt.port, r->client_id);
 	if (mqtt_topic_site(topic, sizeof(topic), r->cfg->site, "+/cmd") >= 0)
@@ -259,40 +261,56 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 
 /* ---- net thread ---- */
 
+static const char *net_hint(int rc)
+{
+	if (rc == MOSQ_ERR_TLS)
+		return "; check ca_file in [mqtt] and that host matches the broker's certificate";
+	if (rc == MOSQ_ERR_EAI)
+		return "; check host in [mqtt]";
+	return "";
+}
+
+/* Our own loop rather than mosquitto_loop_forever: every wait is bounded
+ * (select up to NET_LOOP_MS, back-off on an eventfd), so a stop is seen at
+ * once even while the broker is away, and no thread is ever cancelled.
+ * Connects are non-blocking (only the name lookup blocks). */
 static void *net_thread_main(void *arg)
 {
 	struct reporter *r = arg;
-	unsigned int backoff_s = 1;
+	bool first = true;
+	bool want_connect = true;
 	int rc;
 
-	rc = mosquitto_connect_async(r->mosq, r->cfg->mqtt.host, (int)r->cfg->mqtt.port,
-	                             (int)r->cfg->mqtt.keepalive_s);
-	if (rc != MOSQ_ERR_SUCCESS)
-		reporter_log(REPORTER_LOG_WARNING, "cannot reach broker %s:%u yet (%s); retrying",
-		             r->cfg->mqtt.host, r->cfg->mqtt.port,
-		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+	r->net_backoff_ms = NET_BACKOFF_MIN_MS;
 	while (!atomic_load(&r->stop_net)) {
-		/* Returns on a clean disconnect or an error it will not retry by
-		 * itself (name lookup, TLS): retry those here too. */
-		rc = mosquitto_loop_forever(r->mosq, 1000, 1);
-		if (atomic_load(&r->stop_net))
-			break;
-		reporter_log(REPORTER_LOG_WARNING,
-		             "broker connection failed (%s%s); retrying in %u s",
-		             rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
-		             rc == MOSQ_ERR_TLS
-		                 ? "; check ca_file in [mqtt] and that host matches the broker's "
-		                   "certificate"
-		             : rc == MOSQ_ERR_EAI ? "; check host in [mqtt]"
-		                                  : "",
-		             backoff_s);
+		if (want_connect) {
+			rc = first ? mosquitto_connect_async(r->mosq, r->cfg->mqtt.host,
+			                                     (int)r->cfg->mqtt.port,
+			                                     (int)r->cfg->mqtt.keepalive_s)
+			           : mosquitto_reconnect_async(r->mosq);
+			first = false;
+			want_connect = rc != MOSQ_ERR_SUCCESS;
+		} else {
+			rc = mosquitto_loop(r->mosq, NET_LOOP_MS, 1);
+			want_connect = rc != MOSQ_ERR_SUCCESS;
+		}
+		if (!want_connect || atomic_load(&r->stop_net))
+			continue;
+		/* Not connected: wait, then try again. */
+		if (rc != MOSQ_ERR_NO_CONN && rc != MOSQ_ERR_CONN_LOST &&
+		    rc != MOSQ_ERR_CONN_REFUSED)
+			reporter_log(REPORTER_LOG_WARNING,
+			             "cannot reach broker %s:%u (%s%s); retrying in %.0f s",
+			             r->cfg->mqtt.host, r->cfg->mqtt.port,
+			             rc == MOSQ_ERR_ERRNO ? strerror(errno)
+			                                  : mosquitto_strerror(rc),
+			             net_hint(rc), (double)r->net_backoff_ms / 1000.0);
 		struct pollfd pfd = {.fd = r->net_efd, .events = POLLIN};
-		poll(&pfd, 1, (int)(backoff_s * 1000u));
+		poll(&pfd, 1, (int)r->net_backoff_ms);
 		drain(r->net_efd);
-		if (backoff_s < 30u)
-			backoff_s *= 2u;
-		if (!atomic_load(&r->stop_net))
-			mosquitto_reconnect_async(r->mosq);
+		r->net_backoff_ms = r->net_backoff_ms * 2u > NET_BACKOFF_MAX_MS
+		                        ? NET_BACKOFF_MAX_MS
+		                        : r->net_backoff_ms * 2u;
 	}
 	return NULL;
 }
@@ -675,7 +693,6 @@ int reporter_mqtt_create(struct reporter *r, char *err, size_t err_len)
 		snprintf(err, err_len, "mqtt: cannot set the last will on '%s'", r->t_avail);
 		goto err_mosq;
 	}
-	mosquitto_reconnect_delay_set(r->mosq, 1, 30, true);
 	mosquitto_log_callback_set(r->mosq, on_log);
 	mosquitto_connect_callback_set(r->mosq, on_connect);
 	mosquitto_disconnect_callback_set(r->mosq, on_disconnect);
@@ -726,19 +743,11 @@ void reporter_mqtt_stop(struct reporter *r)
 		r->mqtt_started = false;
 	}
 	if (r->net_started) {
-		struct timespec until;
 		atomic_store(&r->stop_net, true);
+		/* Sends DISCONNECT if connected and wakes the loop's select. */
 		mosquitto_disconnect(r->mosq);
 		reporter_wake(r->net_efd);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += NET_JOIN_MS / 1000;
-		if (pthread_timedjoin_np(r->net_thread, NULL, &until) != 0) {
-			/* Stuck in a blocking connect to an unreachable host. */
-			reporter_log(REPORTER_LOG_WARNING,
-			             "MQTT network thread did not stop; cancelling it");
-			pthread_cancel(r->net_thread);
-			pthread_join(r->net_thread, NULL);
-		}
+		pthread_join(r->net_thread, NULL);
 		r->net_started = false;
 	}
 }

@@ -64,7 +64,7 @@ struct reporter {
 	/* MQTT; mosq is NULL when disabled. */
 	struct mosquitto *mosq;
 	bool mosq_lib;
-	pthread_t net_thread; /* runs mosquitto_loop_forever, i.e. every callback */
+	pthread_t net_thread; /* runs mosquitto_loop, i.e. every callback */
 	bool net_started;
 	atomic_bool stop_net;
 	int net_efd; /* wakes the net thread's back-off wait */
@@ -89,6 +89,7 @@ struct reporter {
 	uint64_t flood_dropped;
 	uint64_t flood_logged_ms;
 	int last_refusal;
+	unsigned int net_backoff_ms;
 
 	/* Publisher thread only. */
 	unsigned int seen_gen;

@@ -553,6 +553,22 @@ static void test_reporter_stop_publishes_offline_and_delivers_last_events(void *
 	wait_outbox(f, 0);
 }
 
+static void test_reporter_stops_promptly_after_a_long_outage(void **state)
+{
+	struct fx *f = *state;
+
+	wait_msg(f->staff, 0, T "availability", "online");
+	test_broker_kill(&f->broker);
+	/* The scenario, not a synchronisation: let the reconnect back-off grow
+	 * past a few seconds (1 + 2 + 4 s) so a stop lands in a long wait. */
+	poll(NULL, 0, 3500);
+	uint64_t t0 = test_now_ms();
+	reporter_stop(f->rep);
+	uint64_t took = test_now_ms() - t0;
+	if (took > 1500u)
+		fail_msg("reporter_stop during an outage took %llu ms", (unsigned long long)took);
+}
+
 static void test_reporter_create_names_a_missing_password_file(void **state)
 {
 	struct fx *f = *state;
@@ -597,6 +613,8 @@ int main(void)
 	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_reporter_stop_publishes_offline_and_delivers_last_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_stops_promptly_after_a_long_outage, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_reporter_create_names_a_missing_password_file,
 	                                    setup, teardown),
 	};
