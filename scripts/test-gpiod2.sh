@@ -5,6 +5,8 @@
 # (scripts/gpiod2-prefix.sh; the machine's libgpiod 1.6 stays installed),
 # built with ASan/UBSan and -Werror like the default one, then the same
 # tests under ctest, plus the kernel gpio-sim test on the libgpiod 2 backend.
+# Binaries find libgpiod.so.3 in the prefix by their rpath, installed ones
+# too (CMAKE_INSTALL_RPATH_USE_LINK_PATH), so the install checks run them.
 #
 #   scripts/test-gpiod2.sh [ctest args...]
 #
@@ -36,9 +38,16 @@ fi
 start=$SECONDS
 prefix=$("$here/scripts/gpiod2-prefix.sh")
 
+# pkg-config results are cached: a build folder configured against another
+# prefix (an older version, another cache) is configured afresh.
+cached_lib=$(sed -n 's/^pkgcfg_lib_GPIOD_gpiod:FILEPATH=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+if [[ -n "$cached_lib" && "$cached_lib" != "$prefix"/* ]]; then
+	say "$build was configured against $cached_lib; configuring it afresh"
+	rm -f "$build/CMakeCache.txt"
+fi
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
 	-DKIOSK_WERROR=ON -DKIOSK_SANITIZE=ON -DBUILD_TESTING=ON \
-	-DCMAKE_PREFIX_PATH="$prefix"
+	-DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_INSTALL_RPATH_USE_LINK_PATH=ON
 version=$(sed -n 's/^GPIOD_VERSION:INTERNAL=//p' "$build/CMakeCache.txt")
 if [[ "$version" != [2-9].* ]]; then
 	say "ERROR: the configuration in $build found libgpiod '${version:-none}', not 2.x from $prefix"
