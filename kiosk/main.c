@@ -229,8 +229,10 @@ static void runtime_teardown(struct runtime *rt)
 	controller_stop(rt->controller);
 	reporter_stop(rt->reporter);
 	ui_destroy(rt->ui);
-	reporter_destroy(rt->reporter);
+	/* The controller may still call the reporter's listener while it is
+	 * destroyed: the reporter goes last. */
 	controller_destroy(rt->controller);
+	reporter_destroy(rt->reporter);
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);

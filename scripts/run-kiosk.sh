@@ -34,6 +34,7 @@ else
 listener $port 127.0.0.1
 allow_anonymous true
 persistence false
+set_tcp_nodelay true
 CONF
 	mosquitto -c "$state/mosquitto.conf" >"$state/mosquitto.log" 2>&1 &
 	broker_pid=$!
