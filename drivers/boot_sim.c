@@ -41,6 +41,8 @@ struct boot_sim {
 	struct boot_sim_params prm;
 	struct gpio *gpio;
 	struct gpio_sim_line *pump_line;
+	struct gpio_sim_line *button_line; /* NULL without a stop button */
+	bool button_active_low;
 	struct gpio_sim_line *exhaust_line;
 	bool pump_active_low;
 	bool exhaust_active_low;
@@ -415,6 +417,15 @@ struct boot_sim *boot_sim_create(struct gpio *gpio, const struct station_pins *p
 		gpio_sim_line_set_hook(s->hx.clk, hx_clock_hook, s);
 		hx_drive_dout(s, 1); /* no conversion yet */
 	}
+	if (pins->has_stop_button) {
+		/* The stop switch is wired and closed (not pressed), as on a
+		 * station ready for use. */
+		s->button_line = pin_line(gpio, &pins->stop_button);
+		if (!s->button_line)
+			goto err_free;
+		s->button_active_low = pins->stop_button.active_low;
+		boot_sim_press_stop_button(s, false);
+	}
 	gpio_sim_line_set_model(s->pump_line, s);
 	return s;
 
@@ -433,6 +444,8 @@ void boot_sim_destroy(struct boot_sim *s)
 		gpio_sim_line_set_hook(s->hx.clk, NULL, NULL);
 		gpio_sim_line_set_input(s->hx.data, -1);
 	}
+	if (s->button_line)
+		gpio_sim_line_set_input(s->button_line, -1);
 	gpio_sim_line_set_model(s->pump_line, NULL);
 	free(s);
 }
@@ -511,6 +524,13 @@ void boot_sim_set_sensor_dead(struct boot_sim *s, bool dead)
 void boot_sim_set_sensor_stuck(struct boot_sim *s, bool stuck)
 {
 	s->sensor_stuck = stuck;
+}
+
+void boot_sim_press_stop_button(struct boot_sim *s, bool pressed)
+{
+	if (s && s->button_line)
+		gpio_sim_line_set_input(s->button_line,
+		                        (pressed ? 1 : 0) ^ (s->button_active_low ? 1 : 0));
 }
 
 void boot_sim_set_sensor_bias_mmhg(struct boot_sim *s, double bias_mmhg)

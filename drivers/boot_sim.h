@@ -136,5 +136,9 @@ void boot_sim_set_sensor_dead(struct boot_sim *sim, bool dead);
 void boot_sim_set_sensor_stuck(struct boot_sim *sim, bool stuck);
 /* Sensor offset error in mmHg added to every reading (out-of-range tests). */
 void boot_sim_set_sensor_bias_mmhg(struct boot_sim *sim, double bias_mmhg);
+/* The station's stop switch, when pins has one: the model drives the input
+ * to its released level at creation (a wired, closed NC circuit); pressed
+ * drives the pressed level (an open circuit). */
+void boot_sim_press_stop_button(struct boot_sim *sim, bool pressed);
 
 #endif
