@@ -59,7 +59,9 @@ static const char *const stop_names[] = {
 	[STOP_NONE] = "none",
 	[STOP_COMPLETED] = "completed",
 	[STOP_MEMBER] = "member",
-	[STOP_SYMPTOM] = "symptom",
+	/* A member stopping because of numbness or tingling is health data: to
+	 * the log, the store and MQTT it is a stop by the member, no more. */
+	[STOP_SYMPTOM] = "member",
 	[STOP_STAFF] = "staff",
 	[STOP_BUTTON] = "button",
 	[STOP_FAULT] = "fault",
