@@ -64,6 +64,8 @@ struct controller {
 	struct station *st[KIOSK_MAX_STATIONS];
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
 	bool safe_pending[KIOSK_MAX_STATIONS]; /* a safe-state write failed */
+	bool button_held[KIOSK_MAX_STATIONS];  /* stop button read pressed last tick */
+	bool button_fault[KIOSK_MAX_STATIONS]; /* locked for an open stop circuit */
 	struct event_sink sink;
 	uint64_t created_ms;
 
@@ -324,9 +326,15 @@ static void process_command(struct controller *c, struct queued_command *qc, uin
 	res.request_id[sizeof(res.request_id) - 1] = '\0';
 	if (cmd->station >= c->n) {
 		res.status = CMD_ERR_BAD_STATION;
+	} else if (cmd->action == CMD_RESET_FAULT && c->button_fault[cmd->station] &&
+	           c->button_held[cmd->station]) {
+		/* The stop circuit is still open: fix the wiring first. */
+		res.status = CMD_ERR_BAD_STATE;
 	} else {
 		res.status =
 		    station_command_pin_checked(c->st[cmd->station], cmd, qc->pin_ok, now, &c->sink);
+		if (cmd->action == CMD_RESET_FAULT && res.status == CMD_OK)
+			c->button_fault[cmd->station] = false;
 		apply_outputs(c, cmd->station, now);
 	}
 	controller_emit(c, &res);
@@ -425,12 +433,15 @@ static void tick_station(struct controller *c, size_t i, uint64_t now)
 
 	if (station_hw_read_pressure(c->hw[i], now, &r) < 0)
 		r.status = PRESSURE_ERROR;
-	if (station_hw_button_pressed(c->hw[i], now)) {
+	c->button_held[i] = station_hw_button_pressed(c->hw[i], now);
+	if (c->button_held[i]) {
 		enum station_state s = station_state(c->st[i]);
 
 		if (now - c->created_ms < CONTROLLER_BUTTON_STARTUP_MS) {
-			/* Pressed before anyone could press it: an open NC circuit. */
+			/* Pressed before anyone could press it: an open NC circuit.
+			 * A reset is refused until the circuit closes. */
 			station_raise_fault(c->st[i], FAULT_STOP_BUTTON, now, &c->sink);
+			c->button_fault[i] = true;
 		} else if (s == STATION_RUNNING || s == STATION_PAUSED) {
 			struct command stop = {.action = CMD_STOP, .source = SOURCE_BUTTON,
 			                       .station = (unsigned int)i};

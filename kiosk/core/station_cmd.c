@@ -278,6 +278,7 @@ static enum command_status cmd_start(struct station *st, const struct command *c
 	/* The answers did their job; the member's health data goes now. */
 	station_wipe_screening(st);
 	st->session_active = true;
+	st->boots_used = true;
 	st->start_ms = now_ms;
 	st->clock_started = false;
 	st->clock_start_ms = 0;
@@ -345,6 +346,7 @@ static enum command_status cmd_cleaned(struct station *st, const struct command 
                                        uint64_t now_ms, const struct event_sink *sink)
 {
 	(void)cmd;
+	st->boots_used = false;
 	station_set_state(st, STATION_IDLE, now_ms);
 	station_emit(st, sink, EVENT_CLEANED, STOP_NONE, now_ms);
 	return CMD_OK;
@@ -358,7 +360,7 @@ static enum command_status cmd_reset_fault(struct station *st, const struct comm
 	(void)cmd;
 	if (safety_pressurised(&st->safety, st->limits))
 		return CMD_ERR_PRESSURISED;
-	station_set_state(st, STATION_IDLE, now_ms);
+	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, now_ms);
 	st->fault = was;
 	station_emit(st, sink, EVENT_FAULT_RESET, STOP_NONE, now_ms);
 	st->fault = FAULT_NONE;
@@ -381,7 +383,7 @@ static enum command_status cmd_in_service(struct station *st, const struct comma
 	(void)cmd;
 	if (safety_pressurised(&st->safety, st->limits))
 		return CMD_ERR_PRESSURISED;
-	station_set_state(st, STATION_IDLE, now_ms);
+	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, now_ms);
 	station_emit(st, sink, EVENT_IN_SERVICE, STOP_NONE, now_ms);
 	return CMD_OK;
 }

@@ -53,6 +53,10 @@ struct station {
 	enum stop_reason last_stop;
 
 	enum fault_code fault;
+	/* A member has worn the boots since the last confirmed cleaning: a
+	 * fault reset or a return to service leads to NEEDS_CLEANING, never
+	 * straight to IDLE. */
+	bool boots_used;
 
 	/* During one station_command_pin_checked(): the caller's PIN verdict. */
 	const bool *pin_verdict;

@@ -75,13 +75,20 @@ static void expect_locked_fault(struct rig *r, enum fault_code code, bool had_se
 	assert_int_equal(recorder_count(&r->rec, EVENT_FAULT_RAISED, NULL), 1);
 }
 
-static void reset_ok(struct rig *r)
+/* Reset by staff.  When a member wore the boots since the last cleaning,
+ * the station goes on to NEEDS_CLEANING, never straight to IDLE. */
+static void reset_ok(struct rig *r, bool boots_used)
 {
 	const struct kiosk_event *ev = NULL;
 
 	assert_int_equal(rig_do(r, CMD_RESET_FAULT), CMD_OK);
-	assert_int_equal(station_state(r->st), STATION_IDLE);
 	assert_int_equal(recorder_count(&r->rec, EVENT_FAULT_RESET, &ev), 1);
+	assert_true(ev->fault != FAULT_NONE);
+	if (boots_used) {
+		assert_int_equal(station_state(r->st), STATION_NEEDS_CLEANING);
+		assert_int_equal(rig_do(r, CMD_CLEANED), CMD_OK);
+	}
+	assert_int_equal(station_state(r->st), STATION_IDLE);
 	/* After a reset a session needs a fresh screening. */
 	assert_int_equal(rig_do(r, CMD_START), CMD_ERR_NOT_SCREENED);
 }
@@ -106,7 +113,7 @@ static void test_safety_overpressure_vents_and_locks(void **state)
 	assert_int_equal(rig_do(r, CMD_RESET_FAULT), CMD_ERR_PRESSURISED);
 	r->forced.mmhg = 1.0;
 	rig_tick(r);
-	reset_ok(r);
+	reset_ok(r, true);
 	rig_free(r);
 }
 
@@ -139,7 +146,7 @@ static void test_safety_slow_fill_is_leak(void **state)
 	expect_locked_fault(r, FAULT_LEAK, true);
 	r->model.zone_mmhg[0] = 0.0;
 	rig_tick(r);
-	reset_ok(r);
+	reset_ok(r, true);
 	rig_free(r);
 }
 
@@ -210,7 +217,7 @@ static void test_safety_stuck_inflated_keeps_exhaust_open(void **state)
 	assert_int_equal(rig_do(r, CMD_RESET_FAULT), CMD_ERR_PRESSURISED);
 	r->model.stuck_closed = false;
 	rig_run_ms(r, 2000);
-	reset_ok(r);
+	reset_ok(r, true);
 	rig_free(r);
 }
 
@@ -299,7 +306,7 @@ static void test_safety_pump_runtime(void **state)
 	assert_true(t > t0 + 7000);
 	assert_true(t <= t0 + 7000 + TICK_MS);
 	expect_locked_fault(r, FAULT_PUMP_RUNTIME, true);
-	reset_ok(r);
+	reset_ok(r, true);
 	rig_free(r);
 }
 
@@ -315,7 +322,7 @@ static void test_safety_hardware_failure(void **state)
 	station_current_outputs(r->st, &o);
 	assert_true(outputs_safe(&o, 4));
 	expect_locked_fault(r, FAULT_HARDWARE, true);
-	reset_ok(r);
+	reset_ok(r, true);
 	rig_free(r);
 }
 
@@ -328,7 +335,7 @@ static void test_safety_fault_during_screening_wipes(void **state)
 	rig_to_ready(r, FIXTURE_PULSE);
 	station_raise_fault(r->st, FAULT_STOP_BUTTON, r->now_ms, &r->sink);
 	expect_locked_fault(r, FAULT_STOP_BUTTON, false);
-	reset_ok(r);
+	reset_ok(r, false);
 	station_snapshot(r->st, r->now_ms, &s);
 	assert_int_equal(s.screening_index, 0);
 	assert_int_equal(s.fault, FAULT_NONE);

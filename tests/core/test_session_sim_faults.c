@@ -85,7 +85,9 @@ static void expect_locked(struct sim_rig *r, enum fault_code code, bool had_sess
 	}
 }
 
-static void reset_and_expect(struct sim_rig *r, enum command_status want)
+/* A staff reset over MQTT.  When it works, a station whose boots were worn
+ * since the last cleaning waits for cleaning; otherwise it is idle. */
+static void reset_and_expect(struct sim_rig *r, enum command_status want, bool boots_used)
 {
 	struct command c = sim_cmd(CMD_RESET_FAULT, 0);
 
@@ -93,7 +95,17 @@ static void reset_and_expect(struct sim_rig *r, enum command_status want)
 	sim_submit(r, &c);
 	sim_step(r);
 	assert_int_equal(sim_last_result(r, 0, CMD_RESET_FAULT), want);
-	assert_int_equal(sim_state(r, 0), want == CMD_OK ? STATION_IDLE : STATION_FAULT);
+	if (want != CMD_OK) {
+		assert_int_equal(sim_state(r, 0), STATION_FAULT);
+		return;
+	}
+	assert_int_equal(sim_state(r, 0), boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE);
+	if (boots_used) {
+		c = sim_cmd(CMD_CLEANED, 0);
+		sim_submit(r, &c);
+		sim_step(r);
+		assert_int_equal(sim_state(r, 0), STATION_IDLE);
+	}
 }
 
 static void wait_phase(struct sim_rig *r, enum session_phase phase, uint64_t max_ms)
@@ -122,7 +134,7 @@ static void test_sim_overpressure_vents_and_locks(void **state)
 	injected = r->now_ms;
 	assert_true(step_until_fault(r, 200) <= injected + SIM_TICK_MS);
 	expect_locked(r, FAULT_OVERPRESSURE, true);
-	reset_and_expect(r, CMD_OK);
+	reset_and_expect(r, CMD_OK, true);
 	sim_rig_free(r);
 }
 
@@ -145,7 +157,7 @@ static void test_sim_leak_times_out(void **state)
 	assert_true(t >= t0 + r->cfg.limits.max_fill_ms);
 	assert_true(t <= t0 + r->cfg.limits.max_fill_ms + 2 * SIM_TICK_MS);
 	expect_locked(r, FAULT_LEAK, true);
-	reset_and_expect(r, CMD_OK);
+	reset_and_expect(r, CMD_OK, true);
 	sim_rig_free(r);
 }
 
@@ -205,10 +217,10 @@ static void test_sim_stuck_inflated_keeps_exhaust_open(void **state)
 	assert_int_equal(sim_pin_level(r, &r->cfg.stations[0].pins.exhaust), 0); /* open */
 	expect_locked(r, FAULT_STUCK_INFLATED, false);
 	/* Staff cannot clear it while the boots are still pressurised. */
-	reset_and_expect(r, CMD_ERR_PRESSURISED);
+	reset_and_expect(r, CMD_ERR_PRESSURISED, true);
 	boot_sim_set_stuck_valve(r->sim[0], BOOT_SIM_EXHAUST, BOOT_SIM_VALVE_WORKS);
 	sim_run_ms(r, 3000);
-	reset_and_expect(r, CMD_OK);
+	reset_and_expect(r, CMD_OK, true);
 	sim_rig_free(r);
 }
 
@@ -267,7 +279,7 @@ static void test_sim_sensor_out_of_range(void **state)
 	/* Fixed: the staff reset works. */
 	boot_sim_set_sensor_bias_mmhg(r->sim[0], 0.0);
 	sim_step(r);
-	reset_and_expect(r, CMD_OK);
+	reset_and_expect(r, CMD_OK, false);
 	sim_run_ms(r, 1000);
 	assert_int_equal(sim_state(r, 0), STATION_IDLE);
 	sim_rig_free(r);
@@ -415,6 +427,14 @@ static void test_sim_stop_button(void **state)
 	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
 	step_until_fault(r, 200);
 	expect_locked(r, FAULT_STOP_BUTTON, false);
+	/* A reset while the circuit is still open is refused... */
+	reset_and_expect(r, CMD_ERR_BAD_STATE, false);
+	sim_run_ms(r, 200);
+	assert_int_equal(sim_state(r, 0), STATION_FAULT);
+	/* ...and works once the wiring is fixed. */
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 0), 0);
+	sim_run_ms(r, 100);
+	reset_and_expect(r, CMD_OK, false);
 	sim_rig_free(r);
 }
 
