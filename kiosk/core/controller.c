@@ -331,8 +331,8 @@ static void process_command(struct controller *c, struct queued_command *qc, uin
 		/* The stop circuit is still open: fix the wiring first. */
 		res.status = CMD_ERR_BAD_STATE;
 	} else {
-		res.status =
-		    station_command_pin_checked(c->st[cmd->station], cmd, qc->pin_ok, now, &c->sink);
+		res.status = station_command_pin_checked(c->st[cmd->station], cmd, qc->pin_ok, now,
+		                                         &c->sink);
 		if (cmd->action == CMD_RESET_FAULT && res.status == CMD_OK)
 			c->button_fault[cmd->station] = false;
 		apply_outputs(c, cmd->station, now);
@@ -363,8 +363,8 @@ static size_t run_commands(struct controller *c, uint64_t now, size_t max)
 	size_t total = 0;
 
 	while (total < max) {
-		size_t want = max - total < CONTROLLER_CMDS_PER_WAKE ? max - total
-		                                                     : CONTROLLER_CMDS_PER_WAKE;
+		size_t want =
+		    max - total < CONTROLLER_CMDS_PER_WAKE ? max - total : CONTROLLER_CMDS_PER_WAKE;
 		size_t n;
 
 		pthread_mutex_lock(&c->qlock);
@@ -443,7 +443,8 @@ static void tick_station(struct controller *c, size_t i, uint64_t now)
 			station_raise_fault(c->st[i], FAULT_STOP_BUTTON, now, &c->sink);
 			c->button_fault[i] = true;
 		} else if (s == STATION_RUNNING || s == STATION_PAUSED) {
-			struct command stop = {.action = CMD_STOP, .source = SOURCE_BUTTON,
+			struct command stop = {.action = CMD_STOP,
+			                       .source = SOURCE_BUTTON,
 			                       .station = (unsigned int)i};
 
 			(void)station_command(c->st[i], &stop, now, &c->sink);
@@ -576,7 +577,8 @@ void controller_stop(struct controller *c)
 		enum station_state s = station_state(c->st[i]);
 
 		if (s == STATION_RUNNING || s == STATION_PAUSED) {
-			struct command stop = {.action = CMD_STOP, .source = SOURCE_INTERNAL,
+			struct command stop = {.action = CMD_STOP,
+			                       .source = SOURCE_INTERNAL,
 			                       .station = (unsigned int)i};
 
 			(void)station_command(c->st[i], &stop, now, &c->sink);

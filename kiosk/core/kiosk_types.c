@@ -3,10 +3,11 @@
 #include "kiosk_types.h"
 
 #define TABLE_GET(table, idx, fallback)                                                            \
-	(((size_t)(idx) < sizeof(table) / sizeof((table)[0]) && (table)[(idx)] != NULL)             \
+	(((size_t)(idx) < sizeof(table) / sizeof((table)[0]) && (table)[(idx)] != NULL)            \
 	     ? (table)[(idx)]                                                                      \
 	     : (fallback))
 
+/* clang-format off */
 static const char *const state_names[STATION_STATE_COUNT] = {
 	[STATION_IDLE] = "idle",
 	[STATION_SETUP] = "setup",
@@ -127,6 +128,7 @@ static const char *const status_messages[] = {
 	                        "then reset",
 	[CMD_ERR_QUEUE_FULL] = "The station is busy: try again in a moment",
 };
+/* clang-format on */
 
 const char *station_state_name(enum station_state s)
 {

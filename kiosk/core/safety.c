@@ -80,7 +80,8 @@ static bool rise_too_fast(struct safety *s, const struct kiosk_limits *limits, u
 	bool fault = false;
 
 	for (unsigned int i = 0; i < s->rise_count; i++) {
-		unsigned int idx = (s->rise_head + SAFETY_RISE_SAMPLES - 1u - i) % SAFETY_RISE_SAMPLES;
+		unsigned int idx =
+		    (s->rise_head + SAFETY_RISE_SAMPLES - 1u - i) % SAFETY_RISE_SAMPLES;
 		const struct safety_sample *p = &s->rise[idx];
 		uint64_t dt_ms = now_ms - p->t_ms;
 		double rise = mmhg - p->mmhg;

@@ -64,7 +64,7 @@ struct safety {
 	bool filling;
 	uint8_t fill_zones;
 	uint64_t fill_since_ms;
-	double fill_smooth_mmhg;     /* exponential average over the fill */
+	double fill_smooth_mmhg; /* exponential average over the fill */
 	double fill_smooth_min_mmhg;
 	bool fill_seen;
 	struct safety_sample rise[SAFETY_RISE_SAMPLES];

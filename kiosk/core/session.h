@@ -33,7 +33,7 @@ struct session_params {
 	const struct program *program;
 	size_t zone_count;
 	double foot_target_mmhg;
-	double max_zone_mmhg;      /* zone targets are clamped to this */
+	double max_zone_mmhg; /* zone targets are clamped to this */
 	bool has_sensor;
 	unsigned int open_loop_fill_ms;
 	unsigned int vent_ms;
@@ -42,14 +42,14 @@ struct session_params {
 
 struct session {
 	struct session_params p;
-	uint8_t used_mask;                      /* zones not skipped */
-	double target_mmhg[STATION_MAX_ZONES];  /* full-pressure targets; 0 = skipped */
+	uint8_t used_mask;                     /* zones not skipped */
+	double target_mmhg[STATION_MAX_ZONES]; /* full-pressure targets; 0 = skipped */
 	enum session_phase phase;
-	int zone;                               /* zone filling / holding (sequential) */
+	int zone; /* zone filling / holding (sequential) */
 	uint64_t phase_since_ms;
-	unsigned int transitions;               /* counts phase entries */
-	unsigned int cycle;                     /* 0-based */
-	bool first_cycle_reached;               /* every zone of cycle 0 reached pressure */
+	unsigned int transitions; /* counts phase entries */
+	unsigned int cycle;       /* 0-based */
+	bool first_cycle_reached; /* every zone of cycle 0 reached pressure */
 	struct station_outputs out;
 };
 

@@ -82,7 +82,7 @@ uint64_t station_paused_ms(const struct station *st, uint64_t now_ms)
 }
 
 void station_emit(const struct station *st, const struct event_sink *sink, enum event_kind kind,
-                 enum stop_reason reason, uint64_t now_ms)
+                  enum stop_reason reason, uint64_t now_ms)
 {
 	struct kiosk_event ev;
 
@@ -148,13 +148,14 @@ static void tick_member_flow(struct station *st, uint64_t now_ms, const struct p
 }
 
 void station_end_session(struct station *st, enum stop_reason reason, uint64_t now_ms,
-                        const struct event_sink *sink)
+                         const struct event_sink *sink)
 {
 	st->elapsed_final_ms = elapsed_ms(st, now_ms);
 	st->session_active = false;
 	st->last_stop = reason;
-	station_emit(st, sink, reason == STOP_COMPLETED ? EVENT_SESSION_COMPLETED : EVENT_SESSION_STOPPED,
-	     reason, now_ms);
+	station_emit(st, sink,
+	             reason == STOP_COMPLETED ? EVENT_SESSION_COMPLETED : EVENT_SESSION_STOPPED,
+	             reason, now_ms);
 	station_set_state(st, reason == STOP_FAULT ? STATION_FAULT : STATION_VENTING, now_ms);
 }
 
@@ -234,16 +235,16 @@ static void exit_fault(struct station *st, uint64_t now_ms)
 }
 
 static const struct state_ops state_table[STATION_STATE_COUNT] = {
-	[STATION_IDLE] = {.enter = enter_idle},
-	[STATION_SETUP] = {.enter = enter_member_flow, .tick = tick_member_flow},
-	[STATION_SCREENING] = {.enter = enter_screening, .tick = tick_member_flow},
-	[STATION_READY] = {.enter = enter_member_flow, .tick = tick_member_flow},
-	[STATION_RUNNING] = {.enter = enter_running, .tick = tick_running},
-	[STATION_PAUSED] = {.enter = enter_paused, .tick = tick_paused, .exit = exit_paused},
-	[STATION_VENTING] = {.enter = enter_safe, .tick = tick_venting},
-	[STATION_NEEDS_CLEANING] = {.enter = enter_safe},
-	[STATION_FAULT] = {.enter = enter_fault, .exit = exit_fault},
-	[STATION_OUT_OF_SERVICE] = {.enter = enter_safe},
+    [STATION_IDLE] = {.enter = enter_idle},
+    [STATION_SETUP] = {.enter = enter_member_flow, .tick = tick_member_flow},
+    [STATION_SCREENING] = {.enter = enter_screening, .tick = tick_member_flow},
+    [STATION_READY] = {.enter = enter_member_flow, .tick = tick_member_flow},
+    [STATION_RUNNING] = {.enter = enter_running, .tick = tick_running},
+    [STATION_PAUSED] = {.enter = enter_paused, .tick = tick_paused, .exit = exit_paused},
+    [STATION_VENTING] = {.enter = enter_safe, .tick = tick_venting},
+    [STATION_NEEDS_CLEANING] = {.enter = enter_safe},
+    [STATION_FAULT] = {.enter = enter_fault, .exit = exit_fault},
+    [STATION_OUT_OF_SERVICE] = {.enter = enter_safe},
 };
 
 void station_set_state(struct station *st, enum station_state next, uint64_t now_ms)
@@ -411,10 +412,10 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 		}
 	} else if (st->program != NULL) {
 		out->elapsed_s = (unsigned int)(st->elapsed_final_ms / 1000u);
-		out->remaining_s = st->state == STATION_VENTING ||
-		                           st->state == STATION_NEEDS_CLEANING
-		                       ? 0u
-		                       : st->duration_s;
+		out->remaining_s =
+		    st->state == STATION_VENTING || st->state == STATION_NEEDS_CLEANING
+		        ? 0u
+		        : st->duration_s;
 	}
 	memcpy(out->zone_mmhg, st->zone_mmhg, sizeof(out->zone_mmhg));
 	out->manifold_mmhg = st->manifold_mmhg;
@@ -425,13 +426,15 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;
 	out->screening_index = st->screening_index;
-	out->screening_count = st->ctx.screening != NULL ? (unsigned int)st->ctx.screening->count : 0;
+	out->screening_count =
+	    st->ctx.screening != NULL ? (unsigned int)st->ctx.screening->count : 0;
 	out->screening_view = st->screening_view;
 	if (st->state == STATION_SETUP || st->state == STATION_SCREENING ||
 	    st->state == STATION_READY) {
 		uint64_t limit = (uint64_t)st->limits->idle_timeout_s * 1000u;
 		uint64_t idle = now_ms - st->activity_ms;
 
-		out->idle_left_s = idle >= limit ? 0u : (unsigned int)((limit - idle + 999u) / 1000u);
+		out->idle_left_s =
+		    idle >= limit ? 0u : (unsigned int)((limit - idle + 999u) / 1000u);
 	}
 }

@@ -15,7 +15,8 @@
 #define MEMBER_FLOW (IN(STATION_SETUP) | IN(STATION_SCREENING) | IN(STATION_READY))
 #define SESSION (IN(STATION_RUNNING) | IN(STATION_PAUSED))
 #define FROM(src) (1u << (src))
-#define ANY_SOURCE (FROM(SOURCE_UI) | FROM(SOURCE_MQTT) | FROM(SOURCE_BUTTON) | FROM(SOURCE_INTERNAL))
+#define ANY_SOURCE                                                                                 \
+	(FROM(SOURCE_UI) | FROM(SOURCE_MQTT) | FROM(SOURCE_BUTTON) | FROM(SOURCE_INTERNAL))
 /* Health questions are answered on the member's screen only: nothing that
  * carries or skips an answer is accepted over MQTT. */
 #define KIOSK_SCREEN (FROM(SOURCE_UI) | FROM(SOURCE_INTERNAL))
@@ -172,7 +173,8 @@ static enum command_status cmd_answer(struct station *st, const struct command *
 		return CMD_ERR_BAD_ARGUMENT;
 	st->answers.answer[cmd->question] = (uint8_t)(cmd->yes ? SCREENING_YES : SCREENING_NO);
 	cls = set->items[cmd->question].cls;
-	if ((cls == SCREENING_ABSOLUTE && cmd->yes) || (cls == SCREENING_ACKNOWLEDGE && !cmd->yes)) {
+	if ((cls == SCREENING_ABSOLUTE && cmd->yes) ||
+	    (cls == SCREENING_ACKNOWLEDGE && !cmd->yes)) {
 		screening_block(st);
 		return CMD_OK;
 	}
@@ -240,8 +242,8 @@ static enum command_status cmd_cancel(struct station *st, const struct command *
 	return CMD_OK;
 }
 
-static enum command_status cmd_touch(struct station *st, const struct command *cmd,
-                                     uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_touch(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                     const struct event_sink *sink)
 {
 	(void)st;
 	(void)cmd;
@@ -250,8 +252,8 @@ static enum command_status cmd_touch(struct station *st, const struct command *c
 	return CMD_OK; /* the activity time is refreshed for every accepted command */
 }
 
-static enum command_status cmd_start(struct station *st, const struct command *cmd,
-                                     uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_start(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                     const struct event_sink *sink)
 {
 	struct session_params sp;
 
@@ -291,8 +293,8 @@ static enum command_status cmd_start(struct station *st, const struct command *c
 	return CMD_OK;
 }
 
-static enum command_status cmd_pause(struct station *st, const struct command *cmd,
-                                     uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_pause(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                     const struct event_sink *sink)
 {
 	(void)cmd;
 	(void)sink;
@@ -328,8 +330,8 @@ static enum stop_reason stop_reason_for(enum command_source src)
 	return STOP_STAFF;
 }
 
-static enum command_status cmd_stop(struct station *st, const struct command *cmd,
-                                    uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_stop(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                    const struct event_sink *sink)
 {
 	if (st->state == STATION_VENTING)
 		return CMD_OK; /* already stopping */
@@ -337,8 +339,9 @@ static enum command_status cmd_stop(struct station *st, const struct command *cm
 		station_set_state(st, STATION_IDLE, now_ms); /* setup/screening/ready: cancel */
 		return CMD_OK;
 	}
-	station_end_session(st, cmd->action == CMD_SYMPTOM_STOP ? STOP_SYMPTOM : stop_reason_for(cmd->source),
-	            now_ms, sink);
+	station_end_session(
+	    st, cmd->action == CMD_SYMPTOM_STOP ? STOP_SYMPTOM : stop_reason_for(cmd->source),
+	    now_ms, sink);
 	return CMD_OK;
 }
 
@@ -394,6 +397,7 @@ struct command_rule {
 	command_fn handle;
 };
 
+/* clang-format off */
 static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 	[CMD_SELECT_PROGRAM] = {IN(STATION_IDLE) | IN(STATION_SETUP), ANY_SOURCE, cmd_select},
 	[CMD_ADJUST] = {IN(STATION_SETUP), ANY_SOURCE, cmd_adjust},
@@ -415,9 +419,10 @@ static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 	                        ANY_SOURCE, cmd_out_of_service},
 	[CMD_IN_SERVICE] = {IN(STATION_OUT_OF_SERVICE), ANY_SOURCE, cmd_in_service},
 };
+/* clang-format on */
 
-static enum command_status dispatch(struct station *st, const struct command *cmd,
-                                    uint64_t now_ms, const struct event_sink *sink)
+static enum command_status dispatch(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                    const struct event_sink *sink)
 {
 	const struct command_rule *rule;
 	enum command_status rc;
@@ -437,8 +442,8 @@ static enum command_status dispatch(struct station *st, const struct command *cm
 	return rc;
 }
 
-enum command_status station_command(struct station *st, const struct command *cmd,
-                                    uint64_t now_ms, const struct event_sink *sink)
+enum command_status station_command(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                    const struct event_sink *sink)
 {
 	st->pin_verdict = NULL;
 	return dispatch(st, cmd, now_ms, sink);

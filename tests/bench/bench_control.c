@@ -104,9 +104,11 @@ static void config_stations(struct kiosk_config *cfg, bool hx710b)
 		}
 		p->sensor = hx710b ? SENSOR_HX710B : SENSOR_SIM;
 		if (hx710b) {
-			snprintf(p->sensor_clock.chip, sizeof(p->sensor_clock.chip), "gpiochip%zu", i);
+			snprintf(p->sensor_clock.chip, sizeof(p->sensor_clock.chip), "gpiochip%zu",
+			         i);
 			p->sensor_clock.offset = 20;
-			snprintf(p->sensor_data.chip, sizeof(p->sensor_data.chip), "gpiochip%zu", i);
+			snprintf(p->sensor_data.chip, sizeof(p->sensor_data.chip), "gpiochip%zu",
+			         i);
 			p->sensor_data.offset = 21;
 			p->sensor_offset_counts = 120000.0;
 			p->sensor_mmhg_per_count = 0.0001;
@@ -248,8 +250,8 @@ int main(int argc, char **argv)
 		start_session(b.ctl, &screening, i, i % (unsigned int)programs.count, false);
 
 	printf("bench_control: %u stations x %u zones, %s sensors, %u s, tick %u ms%s\n",
-	       BENCH_STATIONS, BENCH_ZONES, hx710b ? "HX710B (emulated ADC)" : "simulated",
-	       seconds, CONTROLLER_TICK_MS, rt ? ", SCHED_FIFO requested" : "");
+	       BENCH_STATIONS, BENCH_ZONES, hx710b ? "HX710B (emulated ADC)" : "simulated", seconds,
+	       CONTROLLER_TICK_MS, rt ? ", SCHED_FIFO requested" : "");
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	{
 		struct timespec c0;

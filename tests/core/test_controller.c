@@ -279,8 +279,8 @@ static void test_controller_staff_pin_checked_by_submitter(void **state)
 		const char *bytes = (const char *)&r->events[i];
 
 		for (size_t q = 0; q < r->screening.count; q++)
-			assert_false(bytes_contain(bytes, sizeof(r->events[i]),
-			                           r->screening.items[q].id));
+			assert_false(
+			    bytes_contain(bytes, sizeof(r->events[i]), r->screening.items[q].id));
 		assert_false(bytes_contain(bytes, sizeof(r->events[i]), FIXTURE_STAFF_PIN));
 	}
 	c = sim_cmd(CMD_START, 0);
@@ -316,8 +316,8 @@ struct live {
 	struct station_hw *hw;
 	uint64_t ticks;
 	bool pump_on;
-	uint64_t safe_at_ns;   /* when the listener first saw safe outputs */
-	uint64_t safe_tick;    /* tick count at that moment */
+	uint64_t safe_at_ns; /* when the listener first saw safe outputs */
+	uint64_t safe_tick;  /* tick count at that moment */
 	uint64_t listener_calls;
 };
 
@@ -577,11 +577,12 @@ static void test_controller_thread_keeps_time_under_a_flood(void **state)
 	f.stop = 1;
 	pthread_join(th, NULL);
 	controller_get_stats(ctl, &st1);
-	print_message("flood: %llu commands taken, %llu refused (queue full), %llu ticks in %.0f ms, "
-	              "worst lateness %.0f us\n",
-	              (unsigned long long)f.sent, (unsigned long long)f.refused,
-	              (unsigned long long)(ticks_seen - st0.ticks),
-	              (double)(mono_ns() - t0) / 1e6, st1.max_lateness_us);
+	print_message(
+	    "flood: %llu commands taken, %llu refused (queue full), %llu ticks in %.0f ms, "
+	    "worst lateness %.0f us\n",
+	    (unsigned long long)f.sent, (unsigned long long)f.refused,
+	    (unsigned long long)(ticks_seen - st0.ticks), (double)(mono_ns() - t0) / 1e6,
+	    st1.max_lateness_us);
 	assert_true(f.sent > 100);
 	/* The ticks kept their period: 25 ticks took about 500 ms. */
 	assert_true((double)(mono_ns() - t0) / 1e6 < 25 * CONTROLLER_TICK_MS * 1.5);

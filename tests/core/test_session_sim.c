@@ -24,11 +24,11 @@
 #define SETTLE_TOLERANCE_MMHG 3.0
 
 struct tracker {
-	int filling;          /* zone filling last tick, -1 = none */
-	int last_fill;        /* last zone filled this cycle */
-	bool cycle_reset;     /* a rest since the last fill: next is the foot */
+	int filling;      /* zone filling last tick, -1 = none */
+	int last_fill;    /* last zone filled this cycle */
+	bool cycle_reset; /* a rest since the last fill: next is the foot */
 	double fill_target;
-	int check_zone;       /* closed last tick: check it settled */
+	int check_zone; /* closed last tick: check it settled */
 	double check_target;
 	unsigned int fills[STATION_MAX_ZONES];
 	double worst_error;
@@ -110,8 +110,8 @@ static void track(struct sim_rig *r, size_t i, struct tracker *t)
 		double err = fabs(p - t->check_target);
 
 		if (err > SETTLE_TOLERANCE_MMHG)
-			fail_msg("station %zu zone %d settled at %.2f, target %.2f", i, t->check_zone,
-			         p, t->check_target);
+			fail_msg("station %zu zone %d settled at %.2f, target %.2f", i,
+			         t->check_zone, p, t->check_target);
 		if (err > t->worst_error)
 			t->worst_error = err;
 		if (p - t->check_target < t->low_error)
@@ -184,12 +184,13 @@ static void test_session_sim_program(void **state)
 		assert_int_equal(sim_state(r, i), STATION_NEEDS_CLEANING);
 		assert_true(t[i].clock_seen);
 		ran = t[i].venting_ms - t[i].clock_start_ms;
-		print_message("%-22s station %zu (%zu zones, %s): clock after first cycle, ran "
-		              "%llu ms of %u s, settled %+.2f..%+.2f mmHg of target, peak %.1f mmHg\n",
-		              p->id, i, specs[i].zones,
-		              specs[i].sensor == SENSOR_SIM ? "sim sensor" : "hx710b",
-		              (unsigned long long)ran, duration_s, t[i].low_error, t[i].high_error,
-		              t[i].max_mmhg);
+		print_message(
+		    "%-22s station %zu (%zu zones, %s): clock after first cycle, ran "
+		    "%llu ms of %u s, settled %+.2f..%+.2f mmHg of target, peak %.1f mmHg\n",
+		    p->id, i, specs[i].zones,
+		    specs[i].sensor == SENSOR_SIM ? "sim sensor" : "hx710b",
+		    (unsigned long long)ran, duration_s, t[i].low_error, t[i].high_error,
+		    t[i].max_mmhg);
 		assert_true(ran >= (uint64_t)duration_s * 1000u);
 		assert_true(ran <= (uint64_t)duration_s * 1000u + SIM_TICK_MS);
 		for (size_t k = 0; k < specs[i].zones; k++) {

@@ -335,9 +335,8 @@ static void test_sim_hardware_write_failure(void **state)
 	assert_int_equal(sim_pin_level(r, &pins->exhaust), 0);
 	sim_station(r, 0, &s);
 	assert_int_equal(s.fault, FAULT_HARDWARE);
-	assert_int_equal(gpio_sim_set_write_error(r->gpio, pins->zones[3].chip,
-	                                          pins->zones[3].offset, 0),
-	                 0);
+	assert_int_equal(
+	    gpio_sim_set_write_error(r->gpio, pins->zones[3].chip, pins->zones[3].offset, 0), 0);
 	expect_locked(r, FAULT_HARDWARE, true);
 	sim_rig_free(r);
 }

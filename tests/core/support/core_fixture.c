@@ -12,8 +12,7 @@
 
 #define TICK_MS 20u
 
-void fixture_config(struct kiosk_config *cfg, size_t station_count, size_t zones,
-                    bool with_sensor)
+void fixture_config(struct kiosk_config *cfg, size_t station_count, size_t zones, bool with_sensor)
 {
 	kiosk_config_defaults(cfg);
 	snprintf(cfg->staff_pin_hash, sizeof(cfg->staff_pin_hash), "%s",

@@ -24,8 +24,7 @@
 /* Defaults, staff PIN FIXTURE_STAFF_PIN, station_count stations of zones
  * zones each on chip "gpiochip<i>" (pump 0, exhaust 1, zones 2..), with a
  * SENSOR_SIM sensor when with_sensor. */
-void fixture_config(struct kiosk_config *cfg, size_t station_count, size_t zones,
-                    bool with_sensor);
+void fixture_config(struct kiosk_config *cfg, size_t station_count, size_t zones, bool with_sensor);
 
 /* Index in fixture_programs(): */
 enum fixture_program {
@@ -67,9 +66,9 @@ struct toy_model {
 	double fill_rate_mmhg_per_s;
 	double vent_rate_mmhg_per_s;
 	double noise_mmhg;
-	bool disconnected;  /* zones never hold air */
-	bool blocked;       /* the pump fills only the manifold, very fast */
-	bool stuck_closed;  /* exhaust and zone valves never open to vent */
+	bool disconnected; /* zones never hold air */
+	bool blocked;      /* the pump fills only the manifold, very fast */
+	bool stuck_closed; /* exhaust and zone valves never open to vent */
 	unsigned int flip;
 	int32_t raw;
 };

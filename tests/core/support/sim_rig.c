@@ -56,7 +56,8 @@ struct sim_rig *sim_rig_new_with(size_t n, const struct sim_station_spec *specs,
 
 		pins->zone_count = specs[i].zones;
 		for (size_t k = 0; k < specs[i].zones; k++) {
-			snprintf(pins->zones[k].chip, sizeof(pins->zones[k].chip), "gpiochip%zu", i);
+			snprintf(pins->zones[k].chip, sizeof(pins->zones[k].chip), "gpiochip%zu",
+			         i);
 			pins->zones[k].offset = 2u + (unsigned int)k;
 		}
 		pins->sensor = specs[i].sensor;
@@ -81,8 +82,8 @@ struct sim_rig *sim_rig_new_with(size_t n, const struct sim_station_spec *specs,
 	for (size_t i = 0; i < n; i++) {
 		char err[256] = "";
 
-		r->hw[i] = station_hw_create(r->gpio, r->cfg.stations[i].name, &r->cfg.stations[i].pins,
-		                             err, sizeof(err));
+		r->hw[i] = station_hw_create(r->gpio, r->cfg.stations[i].name,
+		                             &r->cfg.stations[i].pins, err, sizeof(err));
 		if (r->hw[i] == NULL)
 			fail_msg("station_hw_create: %s", err);
 		r->sim[i] = boot_sim_find(r->gpio, &r->cfg.stations[i].pins);
@@ -191,8 +192,7 @@ enum command_status sim_last_result(const struct sim_rig *r, size_t station,
 	return CMD_ERR_BAD_ARGUMENT;
 }
 
-void sim_start_session(struct sim_rig *r, size_t station, size_t program,
-                       unsigned int duration_s)
+void sim_start_session(struct sim_rig *r, size_t station, size_t program, unsigned int duration_s)
 {
 	struct command c = sim_cmd(CMD_SELECT_PROGRAM, station);
 

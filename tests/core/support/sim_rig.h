@@ -73,8 +73,7 @@ enum command_status sim_last_result(const struct sim_rig *r, size_t station,
 /* Select the program (duration_s 0 = default), answer every question as a
  * healthy member would (No; Yes to acknowledgements), Start, step once and
  * assert the station runs. */
-void sim_start_session(struct sim_rig *r, size_t station, size_t program,
-                       unsigned int duration_s);
+void sim_start_session(struct sim_rig *r, size_t station, size_t program, unsigned int duration_s);
 
 size_t sim_count_events(const struct sim_rig *r, size_t station, enum event_kind kind,
                         const struct kiosk_event **last);
