@@ -34,12 +34,12 @@
 #define G2_EVENT_BUFFER 16u
 #define G2_PATH_LEN 272u /* "/dev/" + a d_name */
 
-struct g2_group {              /* the lines of one chip: one kernel request */
-	char path[G2_PATH_LEN];    /* "/dev/gpiochip0" */
+struct g2_group {               /* the lines of one chip: one kernel request */
+	char path[G2_PATH_LEN]; /* "/dev/gpiochip0" */
 	struct gpiod_line_request *req;
-	size_t n;                  /* lines in this group */
-	unsigned int *offsets;     /* in the kernel request's order */
-	size_t *index;             /* seam index of offsets[k] */
+	size_t n;              /* lines in this group */
+	unsigned int *offsets; /* in the kernel request's order */
+	size_t *index;         /* seam index of offsets[k] */
 	enum gpiod_line_value *values;
 	unsigned int *out_offsets; /* outputs only, for set_values_subset */
 	enum gpiod_line_value *out_values;
@@ -60,8 +60,8 @@ struct g2_request {
 	struct g2_line *lines;
 	struct g2_group *groups;
 	size_t group_count;
-	int epoll_fd;              /* only when more than one group has edges */
-	int event_fd;              /* what event_fd() returns, -1 without edges */
+	int epoll_fd; /* only when more than one group has edges */
+	int event_fd; /* what event_fd() returns, -1 without edges */
 };
 
 struct g2_gpio {
@@ -95,8 +95,8 @@ static void open_error(const struct gpio_line_config *c, int e, char *err, size_
 		         "gpio group (the systemd unit sets SupplementaryGroups=gpio)",
 		         line_what(c), c->chip);
 	else
-		snprintf(err, err_len, "%s: cannot open GPIO chip \"%s\": %s", line_what(c), c->chip,
-		         strerror(e));
+		snprintf(err, err_len, "%s: cannot open GPIO chip \"%s\": %s", line_what(c),
+		         c->chip, strerror(e));
 }
 
 static int is_number(const char *s)
@@ -179,16 +179,16 @@ static int chip_resolve(const char *id, char *path, size_t len)
 static void settings_fill(struct gpiod_line_settings *s, const struct gpio_line_config *c)
 {
 	static const enum gpiod_line_bias bias[] = {
-		[GPIO_BIAS_AS_IS] = GPIOD_LINE_BIAS_AS_IS,
-		[GPIO_BIAS_DISABLED] = GPIOD_LINE_BIAS_DISABLED,
-		[GPIO_BIAS_PULL_UP] = GPIOD_LINE_BIAS_PULL_UP,
-		[GPIO_BIAS_PULL_DOWN] = GPIOD_LINE_BIAS_PULL_DOWN,
+	    [GPIO_BIAS_AS_IS] = GPIOD_LINE_BIAS_AS_IS,
+	    [GPIO_BIAS_DISABLED] = GPIOD_LINE_BIAS_DISABLED,
+	    [GPIO_BIAS_PULL_UP] = GPIOD_LINE_BIAS_PULL_UP,
+	    [GPIO_BIAS_PULL_DOWN] = GPIOD_LINE_BIAS_PULL_DOWN,
 	};
 	static const enum gpiod_line_edge edge[] = {
-		[GPIO_EDGE_NONE] = GPIOD_LINE_EDGE_NONE,
-		[GPIO_EDGE_RISING] = GPIOD_LINE_EDGE_RISING,
-		[GPIO_EDGE_FALLING] = GPIOD_LINE_EDGE_FALLING,
-		[GPIO_EDGE_BOTH] = GPIOD_LINE_EDGE_BOTH,
+	    [GPIO_EDGE_NONE] = GPIOD_LINE_EDGE_NONE,
+	    [GPIO_EDGE_RISING] = GPIOD_LINE_EDGE_RISING,
+	    [GPIO_EDGE_FALLING] = GPIOD_LINE_EDGE_FALLING,
+	    [GPIO_EDGE_BOTH] = GPIOD_LINE_EDGE_BOTH,
 	};
 
 	gpiod_line_settings_reset(s);
@@ -196,8 +196,8 @@ static void settings_fill(struct gpiod_line_settings *s, const struct gpio_line_
 	gpiod_line_settings_set_bias(s, bias[c->bias]);
 	if (c->direction == GPIO_DIR_OUTPUT) {
 		gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_OUTPUT);
-		gpiod_line_settings_set_output_value(s, c->initial_value ? GPIOD_LINE_VALUE_ACTIVE
-		                                                         : GPIOD_LINE_VALUE_INACTIVE);
+		gpiod_line_settings_set_output_value(
+		    s, c->initial_value ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE);
 	} else {
 		gpiod_line_settings_set_direction(s, GPIOD_LINE_DIRECTION_INPUT);
 		gpiod_line_settings_set_edge_detection(s, edge[c->edge]);
@@ -235,18 +235,20 @@ static void explain_failure(struct gpiod_chip *chip, const char *chip_name,
 		}
 		consumer = gpiod_line_info_get_consumer(info);
 		if (consumer && consumer[0])
-			snprintf(err, err_len,
-			         "%s: %s line %u (%s) is busy, held by consumer \"%s\"; stop the "
-			         "program holding it (`gpioinfo %s` lists holders; another "
-			         "recovery-kiosk? check `systemctl status recovery-kiosk`) or use a "
-			         "free line in the config",
-			         line_what(c), chip_name, c->offset, c->chip, consumer, chip_name);
+			snprintf(
+			    err, err_len,
+			    "%s: %s line %u (%s) is busy, held by consumer \"%s\"; stop the "
+			    "program holding it (`gpioinfo %s` lists holders; another "
+			    "recovery-kiosk? check `systemctl status recovery-kiosk`) or use a "
+			    "free line in the config",
+			    line_what(c), chip_name, c->offset, c->chip, consumer, chip_name);
 		else
-			snprintf(err, err_len,
-			         "%s: %s line %u (%s) is busy, claimed by the kernel or an unnamed user "
-			         "(a device-tree overlay or driver such as SPI or 1-wire?); free it or "
-			         "use another line in the config",
-			         line_what(c), chip_name, c->offset, c->chip);
+			snprintf(
+			    err, err_len,
+			    "%s: %s line %u (%s) is busy, claimed by the kernel or an unnamed user "
+			    "(a device-tree overlay or driver such as SPI or 1-wire?); free it or "
+			    "use another line in the config",
+			    line_what(c), chip_name, c->offset, c->chip);
 		gpiod_line_info_free(info);
 		return;
 	}
@@ -339,7 +341,8 @@ static int group_request(struct g2_request *r, size_t gi, const char *consumer,
 		settings_fill(settings, c);
 		if (gpiod_line_config_add_line_settings(line_cfg, &c->offset, 1, settings) < 0) {
 			e = errno;
-			snprintf(err, err_len, "%s: bad line settings: %s", line_what(c), strerror(e));
+			snprintf(err, err_len, "%s: bad line settings: %s", line_what(c),
+			         strerror(e));
 			goto err_objs;
 		}
 	}
@@ -348,7 +351,8 @@ static int group_request(struct g2_request *r, size_t gi, const char *consumer,
 	g->req = gpiod_chip_request_lines(chip, req_cfg, line_cfg);
 	if (!g->req) {
 		e = errno;
-		explain_failure(chip, gpiod_chip_info_get_name(info), lines, r, gi, e, err, err_len);
+		explain_failure(chip, gpiod_chip_info_get_name(info), lines, r, gi, e, err,
+		                err_len);
 		goto err_objs;
 	}
 
@@ -409,11 +413,11 @@ static int events_setup(struct g2_request *r, char *err, size_t err_len)
 	if (r->epoll_fd < 0)
 		goto err;
 	for (size_t gi = 0; gi < r->group_count; gi++) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = gi };
+		struct epoll_event ev = {.events = EPOLLIN, .data.u64 = gi};
 
 		if (r->groups[gi].edges &&
-		    epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, gpiod_line_request_get_fd(r->groups[gi].req),
-		              &ev) < 0)
+		    epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD,
+		              gpiod_line_request_get_fd(r->groups[gi].req), &ev) < 0)
 			goto err;
 	}
 	r->event_fd = r->epoll_fd;
@@ -448,7 +452,8 @@ static int group_lines(struct g2_request *r, const struct gpio_line_config *line
 		int ret;
 
 		if (!c->chip || !c->chip[0]) {
-			snprintf(err, err_len, "%s: no GPIO chip given; set the chip name, path or label",
+			snprintf(err, err_len,
+			         "%s: no GPIO chip given; set the chip name, path or label",
 			         line_what(c));
 			return -EINVAL;
 		}
@@ -458,7 +463,8 @@ static int group_lines(struct g2_request *r, const struct gpio_line_config *line
 		}
 		if ((unsigned int)c->bias > GPIO_BIAS_PULL_DOWN ||
 		    (unsigned int)c->edge > GPIO_EDGE_BOTH) {
-			snprintf(err, err_len, "%s: bad bias or edge (internal error)", line_what(c));
+			snprintf(err, err_len, "%s: bad bias or edge (internal error)",
+			         line_what(c));
 			return -EINVAL;
 		}
 		ret = chip_resolve(c->chip, path, sizeof(path));
@@ -478,8 +484,8 @@ static int group_lines(struct g2_request *r, const struct gpio_line_config *line
 				snprintf(err, err_len,
 				         "%s: %s line %u is also given to %s; "
 				         "give every output and input its own line",
-				         line_what(c), strncmp(path, "/dev/", 5) ? path : path + 5, c->offset,
-				         line_what(&lines[j]));
+				         line_what(c), strncmp(path, "/dev/", 5) ? path : path + 5,
+				         c->offset, line_what(&lines[j]));
 				return -EBUSY;
 			}
 		r->lines[i].group = gi;
@@ -493,8 +499,8 @@ static int group_lines(struct g2_request *r, const struct gpio_line_config *line
 }
 
 static struct gpio_request *g2_request(struct gpio *gpio, const char *consumer,
-                                       const struct gpio_line_config *lines, size_t n,
-                                       char *err, size_t err_len)
+                                       const struct gpio_line_config *lines, size_t n, char *err,
+                                       size_t err_len)
 {
 	struct g2_request *r;
 	int ret = -ENOMEM;
@@ -645,7 +651,7 @@ static int group_read_events(struct g2_group *g, struct gpio_edge_event *out, si
 			return count ? (int)count : (errno ? -errno : -EIO);
 		for (int k = 0; k < got; k++) {
 			struct gpiod_edge_event *ev =
-				gpiod_edge_event_buffer_get_event(g->events, (unsigned long)k);
+			    gpiod_edge_event_buffer_get_event(g->events, (unsigned long)k);
 			unsigned int offset = gpiod_edge_event_get_line_offset(ev);
 
 			for (size_t j = 0; j < g->n; j++) {
@@ -653,11 +659,11 @@ static int group_read_events(struct g2_group *g, struct gpio_edge_event *out, si
 					continue;
 				event_insert(out, count++,
 				             (struct gpio_edge_event){
-						     .index = g->index[j],
-						     .value = gpiod_edge_event_get_event_type(ev) ==
-						              GPIOD_EDGE_EVENT_RISING_EDGE,
-						     .time_ns = gpiod_edge_event_get_timestamp_ns(ev),
-					     });
+				                 .index = g->index[j],
+				                 .value = gpiod_edge_event_get_event_type(ev) ==
+				                          GPIOD_EDGE_EVENT_RISING_EDGE,
+				                 .time_ns = gpiod_edge_event_get_timestamp_ns(ev),
+				             });
 				break;
 			}
 		}
@@ -693,15 +699,15 @@ static void g2_destroy(struct gpio *gpio)
 }
 
 static const struct gpio_ops g2_ops = {
-	.request = g2_request,
-	.set_all = g2_set_all,
-	.set = g2_set,
-	.get = g2_get,
-	.event_fd = g2_event_fd,
-	.read_events = g2_read_events,
-	.release = g2_release,
-	.destroy = g2_destroy,
-	.name = "libgpiod 2",
+    .request = g2_request,
+    .set_all = g2_set_all,
+    .set = g2_set,
+    .get = g2_get,
+    .event_fd = g2_event_fd,
+    .read_events = g2_read_events,
+    .release = g2_release,
+    .destroy = g2_destroy,
+    .name = "libgpiod 2",
 };
 
 struct gpio *gpio_gpiod_create(void)
