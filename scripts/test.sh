@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The one test command: installs what is missing, builds with ASan/UBSan and
-# -Werror, and runs every registered test with ctest.  Tests start their own
+# -Werror, and runs every registered test with ctest; then does the same in a
+# second configuration against libgpiod 2 (scripts/test-gpiod2.sh).  Tests start their own
 # services (a mosquitto broker on a free 127.0.0.1 port, an Xvfb display,
 # a qemu guest), so nothing needs to be running beforehand.
 set -euo pipefail
@@ -17,4 +18,11 @@ cmake --build "$build" -j"$(nproc)"
 # Leaks are errors; UBSan stops at the first report so it cannot scroll by.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
+status=0
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@" || status=$?
+
+# The second configuration: the same tests against libgpiod 2 (the API of
+# Raspberry Pi OS trixie), unpacked from bookworm-backports into a private
+# prefix so the machine's packages stay as they are.
+"$here/scripts/test-gpiod2.sh" "$@" || status=$?
+exit "$status"

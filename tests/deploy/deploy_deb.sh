@@ -33,7 +33,7 @@ depends=$(field Depends)
 echo "Depends: $depends"
 # Computed from the binary's libraries (dpkg-shlibdeps adds a version floor
 # where the library's symbols file asks for one).
-for lib in libc6 libsdl2-2.0-0 libsdl2-ttf-2.0-0 libgpiod2 libmosquitto1 libsqlite3-0 \
+for lib in libc6 libsdl2-2.0-0 libsdl2-ttf-2.0-0 "libgpiod[23]" libmosquitto1 libsqlite3-0 \
            libsystemd0 libinih1 libcjson1 libcrypt1; do
 	grep -qE "(^|, )$lib( \(>= [^)]+\))?(,|$)" <<<"$depends" || fail "Depends lacks $lib"
 done
