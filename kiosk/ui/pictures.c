@@ -133,7 +133,7 @@ void picture_wave(struct ui_view *v, struct ui_rect r, const struct station_snap
 	int label_h = text_line_height(v->text, UI_FONT_SMALL);
 	struct ui_rect plot = {r.x + v->m.gap, r.y + label_h + v->m.gap, r.w - 2 * v->m.gap,
 	                       r.h - 2 * label_h - 2 * v->m.gap};
-	double scale = 0;
+	double scale = 0, peak = 0;
 	struct draw_point tops[STATION_MAX_ZONES];
 	int col_w, gap;
 
@@ -150,10 +150,10 @@ void picture_wave(struct ui_view *v, struct ui_rect r, const struct station_snap
 	for (size_t z = 0; z < n; z++) {
 		int x = plot.x + (int)z * (col_w + gap);
 		double p = fmax(0.0, st->zone_mmhg[z]);
+		char val[16];
 		int fill_h = (int)(plot.h * fmin(1.0, p / scale));
 		int tgt_y = plot.y + plot.h - (int)(plot.h * st->zone_target_mmhg[z] / scale);
 		bool active = (int)z == st->active_zone;
-		char val[16];
 
 		draw_round_rect(v->r, (struct ui_rect){x, plot.y, col_w, plot.h}, v->m.radius / 2,
 		                theme_color(THEME_WAVE_EMPTY));
@@ -168,14 +168,16 @@ void picture_wave(struct ui_view *v, struct ui_rect r, const struct station_snap
 		if (active)
 			draw_round_frame(v->r, (struct ui_rect){x - 2, plot.y - 2, col_w + 4, plot.h + 4},
 			                 v->m.radius / 2, 2, theme_color(THEME_TEXT));
-		snprintf(val, sizeof(val), "%.0f", p);
+		peak = fmax(peak, p);
+		snprintf(val, sizeof(val), "%.0f", p < 0.5 ? 0.0 : p);
 		text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT), val, x + col_w / 2,
 		          r.y + v->m.gap / 2, TEXT_CENTER);
 		tops[z].x = (float)x + (float)col_w / 2;
 		tops[z].y = (float)(plot.y + plot.h - fill_h);
 	}
-	draw_polyline(v->r, tops, (int)n, fmaxf(2.0f, (float)v->m.px_per_mm * 0.5f),
-	              theme_color(THEME_TEXT));
+	if (peak >= 1.0)
+		draw_polyline(v->r, tops, (int)n, fmaxf(2.0f, (float)v->m.px_per_mm * 0.5f),
+		              theme_color(THEME_TEXT));
 	text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), "Foot", plot.x,
 	          plot.y + plot.h + v->m.gap / 2, TEXT_LEFT);
 	text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), "Thigh", plot.x + plot.w,

@@ -87,9 +87,11 @@ const struct screen_ops screen_boots_on_ops = {.draw = boots_on_draw, .press = b
 
 static double shown_pressure(const struct station_snapshot *st)
 {
+	double p = st->manifold_mmhg;
 	if (st->active_zone >= 0 && (size_t)st->active_zone < st->zone_count)
-		return st->zone_mmhg[st->active_zone];
-	return st->manifold_mmhg;
+		p = st->zone_mmhg[st->active_zone];
+	/* Sensor noise around zero must not read "-0 mmHg". */
+	return p < 0.5 ? 0.0 : p;
 }
 
 static void running_draw(struct ui_view *v)

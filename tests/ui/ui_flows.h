@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Member flows through the real kiosk, shared by the Xvfb UI tests: every
+ * step is a real click, followed by waiting for the station's MQTT state and
+ * for the next screen to be drawn.  Each returns true when every step held. */
+#ifndef TESTS_UI_FLOWS_H
+#define TESTS_UI_FLOWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "xharness.h"
+
+/* Overview -> station card -> program (index on the first page) -> adjust
+ * screen with the station in "setup".  shot: screenshot prefix or NULL. */
+bool flow_choose_program(struct xh *x, size_t station, size_t program, const char *shot);
+
+/* Adjust -> Continue -> first question drawn, station in "screening". */
+bool flow_begin_screening(struct xh *x, size_t station, const char *shot);
+
+/* Answer every question from the first: Yes at yes_index (SIZE_MAX for
+ * none), Yes to acknowledgements, No otherwise; stops after a Yes to an
+ * absolute question.  Waits until each question is on screen (progress
+ * bar) before answering it. */
+bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *shot);
+
+/* Type a PIN on the keypad and press OK. */
+bool flow_type_pin(struct xh *x, const char *pin);
+
+/* Index of the first question of a class, SIZE_MAX if none. */
+size_t flow_first_question(const struct xh *x, enum screening_class cls);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real kiosk under a private Xvfb, with a private mosquitto on a free
+ * 127.0.0.1 port: start everything, click real coordinates with xdotool
+ * (computed by the UI's own layout code), wait until a button is drawn
+ * (reading the X framebuffer), follow each station's retained MQTT status
+ * (the kiosk's own reporting, read by a mosquitto_sub child), take PNG
+ * screenshots, and tear it all down.
+ */
+#ifndef TESTS_UI_XHARNESS_H
+#define TESTS_UI_XHARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "layout.h"
+#include "program.h"
+#include "screening.h"
+#include "theme.h"
+
+#define XH_MAX_STATIONS 8
+#define XH_TIMEOUT_MS 8000
+
+struct xh_station {
+	char state[32];
+	char phase[16];
+	double pressure_mmhg;
+	double duration_s;
+	double target_mmhg;
+	char history[512];    /* every state seen, comma separated */
+	double vent_first_mmhg; /* pressure in the first "venting" status, -1 = none */
+	double vent_last_mmhg;
+};
+
+struct xh {
+	int w, h;
+	char dir[128];
+	char display[16];
+	int port;
+	pid_t xvfb, broker, app, sub;
+	int sub_fd;
+	char line[16384];
+	size_t line_len;
+	void *dpy;            /* Display * */
+	int origin_x, origin_y;
+	struct ui_metrics m;
+	struct kiosk_config *config;
+	struct program_set programs;
+	struct screening_set screening;
+	size_t station_count;
+	struct xh_station st[XH_MAX_STATIONS];
+	char shot_dir[256];
+};
+
+/* Start Xvfb (w x h), a broker and the kiosk (--sim) with a temp copy of
+ * assets/kiosk-sim.conf pointing at them, then wait for the overview.
+ * 0, or -1 with a message on stderr. */
+int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s);
+void xh_stop(struct xh *x); /* safe on a partly started harness */
+
+struct ui_rect xh_button(struct xh *x, enum ui_screen s, enum ui_button b);
+/* Move the real pointer to the centre of b and click. */
+void xh_click(struct xh *x, enum ui_screen s, enum ui_button b);
+void xh_click_at(struct xh *x, int px, int py);
+
+/* The pixel at window (px, py) as 0xRRGGBB. */
+unsigned int xh_pixel(struct xh *x, int px, int py);
+bool xh_wait_pixel(struct xh *x, int px, int py, struct ui_color c, int timeout_ms);
+/* Wait until b on screen s is drawn in the colour of role (sampled just
+ * inside its left edge, clear of the label). */
+bool xh_wait_button(struct xh *x, enum ui_screen s, enum ui_button b, enum theme_role role,
+                    int timeout_ms);
+
+/* Read MQTT statuses until station (0-based) is in state, or time out. */
+bool xh_wait_state(struct xh *x, size_t station, const char *state, int timeout_ms);
+/* Read MQTT statuses until pred holds. */
+bool xh_wait_status(struct xh *x, size_t station, bool (*pred)(const struct xh_station *),
+                    int timeout_ms);
+/* Take in whatever statuses arrived so far. */
+void xh_poll(struct xh *x, int wait_ms);
+
+/* <build>/screenshots/<WxH>/<name>.png of the whole X screen. */
+void xh_screenshot(struct xh *x, const char *name);
+
+#endif
