@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Screening through the real kiosk in Xvfb with real clicks, one station
+ * per outcome: all No (session allowed), an absolute Yes (blocked, kind
+ * message, no way on), a relative Yes approved with the staff PIN (a wrong
+ * PIN first), and the idle time-out back to the overview.  Station states
+ * come from the kiosk's MQTT status.  Screenshots: screening_*.png.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ui_flows.h"
+#include "xharness.h"
+
+#define IDLE_TIMEOUT_S 10u
+#define STAFF_PIN "2468" /* the demo PIN of assets/kiosk-sim.conf */
+
+static struct xh harness;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (xh_start(&harness, 1024, 600, IDLE_TIMEOUT_S) < 0) {
+		xh_stop(&harness);
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	xh_stop(&harness);
+	return 0;
+}
+
+static void back_to_overview(struct xh *x, size_t station)
+{
+	assert_true(xh_wait_state(x, station, "idle", XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, (enum ui_button)(UI_BTN_CARD0 + station),
+	                           THEME_GO, XH_TIMEOUT_MS));
+}
+
+static void test_ui_screening_all_no_allows_session(void **state)
+{
+	struct xh *x = &harness;
+	const size_t s = 0;
+
+	(void)state;
+	assert_true(flow_choose_program(x, s, 0, NULL));
+	assert_true(flow_begin_screening(x, s, "screening_all_no"));
+	assert_true(flow_answer(x, s, SIZE_MAX, NULL));
+	assert_true(xh_wait_state(x, s, "ready", XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_BOOTS_ON, UI_BTN_START, THEME_GO, XH_TIMEOUT_MS));
+	xh_screenshot(x, "screening_all_no_allowed");
+	xh_click(x, UI_SCREEN_BOOTS_ON, UI_BTN_BACK);
+	back_to_overview(x, s);
+}
+
+static void test_ui_screening_absolute_yes_blocks_with_message(void **state)
+{
+	struct xh *x = &harness;
+	const size_t s = 1;
+	size_t q = flow_first_question(x, SCREENING_ABSOLUTE);
+
+	(void)state;
+	assert_true(q != SIZE_MAX);
+	assert_true(flow_choose_program(x, s, 1, NULL));
+	assert_true(flow_begin_screening(x, s, NULL));
+	assert_true(flow_answer(x, s, q, "screening_absolute"));
+	/* The blocked screen: a neutral "Back to start" where the question
+	 * screen had its blue No, and no Yes/No any more. */
+	assert_true(xh_wait_button(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	xh_screenshot(x, "screening_absolute_blocked");
+	xh_poll(x, 300);
+	assert_string_equal(x->st[s].state, "screening");
+	assert_null(strstr(x->st[s].history, "ready"));
+	xh_click(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL);
+	back_to_overview(x, s);
+	assert_null(strstr(x->st[s].history, "ready"));
+}
+
+static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
+{
+	struct xh *x = &harness;
+	const size_t s = 2;
+	size_t q = flow_first_question(x, SCREENING_RELATIVE);
+	struct ui_layout l;
+	struct ui_layout_input in = {x->station_count, x->programs.count, 0};
+
+	(void)state;
+	assert_true(q != SIZE_MAX);
+	assert_true(flow_choose_program(x, s, 2, NULL));
+	assert_true(flow_begin_screening(x, s, NULL));
+	assert_true(flow_answer(x, s, q, "screening_relative"));
+	assert_true(xh_wait_button(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE, THEME_WARN,
+	                           XH_TIMEOUT_MS));
+	xh_screenshot(x, "screening_relative_needs_approval");
+	assert_string_equal(x->st[s].state, "screening");
+
+	/* A wrong PIN: refused by the core, said on screen, still screening. */
+	xh_click(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE);
+	assert_true(flow_type_pin(x, "1111"));
+	ui_layout_compute(&l, &x->m, UI_SCREEN_APPROVAL, &in);
+	assert_true(xh_wait_pixel(x, l.area[UI_AREA_TOAST].x + 5,
+	                          l.area[UI_AREA_TOAST].y + l.area[UI_AREA_TOAST].h / 2,
+	                          theme_color(THEME_STOP), XH_TIMEOUT_MS));
+	xh_screenshot(x, "screening_relative_wrong_pin");
+	assert_string_equal(x->st[s].state, "screening");
+
+	xh_click(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE);
+	xh_screenshot(x, "screening_relative_pin");
+	assert_true(flow_type_pin(x, STAFF_PIN));
+	assert_true(xh_wait_state(x, s, "ready", XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_BOOTS_ON, UI_BTN_START, THEME_GO, XH_TIMEOUT_MS));
+	xh_screenshot(x, "screening_relative_approved");
+	xh_click(x, UI_SCREEN_BOOTS_ON, UI_BTN_BACK);
+	back_to_overview(x, s);
+}
+
+static void test_ui_screening_idle_timeout_returns_to_overview(void **state)
+{
+	struct xh *x = &harness;
+	const size_t s = 3;
+	struct timespec t0, t1;
+	double waited;
+
+	(void)state;
+	assert_true(flow_choose_program(x, s, 0, NULL));
+	assert_true(flow_begin_screening(x, s, NULL));
+	xh_click(x, UI_SCREEN_QUESTION, UI_BTN_NO);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Hands off: the flow must end by itself and wipe the answers. */
+	assert_true(xh_wait_state(x, s, "idle", (int)(IDLE_TIMEOUT_S + 10) * 1000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(waited >= IDLE_TIMEOUT_S - 1.0);
+	back_to_overview(x, s);
+	xh_screenshot(x, "screening_idle_back_to_overview");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ui_screening_all_no_allows_session),
+	    cmocka_unit_test(test_ui_screening_absolute_yes_blocks_with_message),
+	    cmocka_unit_test(test_ui_screening_relative_yes_staff_pin_allows),
+	    cmocka_unit_test(test_ui_screening_idle_timeout_returns_to_overview),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
