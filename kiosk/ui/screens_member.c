@@ -73,7 +73,7 @@ static void draw_card(struct ui_view *v, enum ui_button b, const struct station_
 	struct ui_color surface = theme_color(THEME_SURFACE);
 	bool pressed = widget_activate(v, b);
 	int pad = v->m.pad, stripe = (int)fmax(6, v->m.px_per_mm * 1.5);
-	char big[64], small[96];
+	char big[64], small[192];
 	const char *label = theme_state_label(st->state);
 	int lw, lh, name_h;
 	struct ui_rect pill, name_r, big_r;

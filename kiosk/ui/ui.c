@@ -76,6 +76,13 @@ struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len)
 	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
 	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
 	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+	/* A few flat shapes and cached text redrawn only on change: the
+	 * software renderer is fast enough (a few ms a frame) and keeps a GL
+	 * stack (e.g. llvmpipe, ~90 MB) out of the kiosk.  Default priority,
+	 * so SDL_RENDER_DRIVER / SDL_FRAMEBUFFER_ACCELERATION in the
+	 * environment still win. */
+	SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_DEFAULT);
+	SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
 		snprintf(err, err_len,
 		         "no display: %s; run on the touchscreen (X11, Wayland or KMS) or start "
@@ -102,9 +109,9 @@ struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len)
 		errno = ENODEV;
 		goto fail;
 	}
-	ui->renderer = SDL_CreateRenderer(ui->window, -1, SDL_RENDERER_ACCELERATED);
-	if (!ui->renderer)
-		ui->renderer = SDL_CreateRenderer(ui->window, -1, SDL_RENDERER_SOFTWARE);
+	ui->renderer = SDL_CreateRenderer(ui->window, -1, 0);
+	if (!ui->renderer) /* e.g. KMS without a window framebuffer */
+		ui->renderer = SDL_CreateRenderer(ui->window, -1, SDL_RENDERER_ACCELERATED);
 	if (!ui->renderer) {
 		snprintf(err, err_len, "cannot create a renderer: %s", SDL_GetError());
 		errno = ENODEV;

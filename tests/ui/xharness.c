@@ -310,6 +310,7 @@ int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 	{
 		const char *argv[] = {KIOSK_APP_PATH, "--sim", "--config", conf,
 		                      "--assets", KIOSK_SOURCE_ASSETS, NULL};
+		x->spawn_ms = now_ms();
 		x->app = spawn(argv, log, -1, -1);
 	}
 	if (x->app < 0)
@@ -331,6 +332,7 @@ int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 		fprintf(stderr, "xharness: the overview was never drawn\n");
 		return -1;
 	}
+	x->first_frame_ms = now_ms();
 	deadline = now_ms() + 10000;
 	for (size_t i = 0; i < x->station_count; i++)
 		while (!x->st[i].state[0]) {

@@ -51,6 +51,8 @@ struct xh {
 	size_t station_count;
 	struct xh_station st[XH_MAX_STATIONS];
 	char shot_dir[256];
+	unsigned long long spawn_ms;       /* CLOCK_MONOTONIC when the kiosk was started */
+	unsigned long long first_frame_ms; /* ... when the overview was first on screen */
 };
 
 /* Start Xvfb (w x h), a broker and the kiosk (--sim) with a temp copy of
