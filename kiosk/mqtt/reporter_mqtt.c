@@ -171,6 +171,28 @@ static const char *printable(const char *topic, char *buf, size_t len)
 	return buf;
 }
 
+/* A flood: true when this command is to be dropped without a reply; one log
+ * line when the flood starts, then at most one a second with the count. */
+static bool flood_drop(struct reporter *r, uint64_t now)
+{
+	if (mqtt_rate_limit_take(&r->cmd_limit, now))
+		return false;
+	if (r->flood_dropped == 0 && now - r->flood_logged_ms >= 1000u) {
+		reporter_log(REPORTER_LOG_WARNING, "command flood: dropping commands above %.0f/s",
+		             REPORTER_CMD_RATE_PER_S);
+		r->flood_logged_ms = now;
+	} else if (now - r->flood_logged_ms >= 1000u) {
+		reporter_log(REPORTER_LOG_WARNING,
+		             "command flood: dropped %llu commands in the last %.1f s",
+		             (unsigned long long)r->flood_dropped,
+		             (double)(now - r->flood_logged_ms) / 1000.0);
+		r->flood_logged_ms = now;
+		r->flood_dropped = 0;
+	}
+	r->flood_dropped++;
+	return true;
+}
+
 static void handle_command(struct reporter *r, const struct mosquitto_message *msg)
 {
 	char shown[96];
@@ -181,25 +203,6 @@ static void handle_command(struct reporter *r, const struct mosquitto_message *m
 	uint64_t now = reporter_now_ms();
 	int rc;
 
-	if (!mqtt_rate_limit_take(&r->cmd_limit, now)) {
-		/* A flood: drop without a reply; one log line when it starts,
-		 * then at most one a second with the count. */
-		if (r->flood_dropped == 0 && now - r->flood_logged_ms >= 1000u) {
-			reporter_log(REPORTER_LOG_WARNING,
-			             "command flood: dropping commands above %.0f/s",
-			             REPORTER_CMD_RATE_PER_S);
-			r->flood_logged_ms = now;
-		} else if (now - r->flood_logged_ms >= 1000u) {
-			reporter_log(REPORTER_LOG_WARNING,
-			             "command flood: dropped %llu commands in the last %.1f s",
-			             (unsigned long long)r->flood_dropped,
-			             (double)(now - r->flood_logged_ms) / 1000.0);
-			r->flood_logged_ms = now;
-			r->flood_dropped = 0;
-		}
-		r->flood_dropped++;
-		return;
-	}
 	rc = mqtt_topic_parse_cmd(msg->topic, r->cfg->site, (unsigned int)r->cfg->station_count,
 	                          &station);
 	if (rc == -EINVAL)
@@ -207,6 +210,11 @@ static void handle_command(struct reporter *r, const struct mosquitto_message *m
 	enum mqtt_command_error perr =
 	    mqtt_command_parse(msg->payload, (size_t)(msg->payloadlen > 0 ? msg->payloadlen : 0),
 	                       &req, why, sizeof(why));
+	/* A stop is never rate-limited: a flood of junk on the command topics
+	 * must not keep staff from stopping a station.  Stops are idempotent,
+	 * and the controller's bounded queue still caps them. */
+	if (!(perr == MQTT_CMD_OK && req.action == CMD_STOP) && flood_drop(r, now))
+		return;
 	if (perr != MQTT_CMD_OK) {
 		reporter_log(REPORTER_LOG_NOTICE, "rejected a command on %s: %s",
 		             printable(msg->topic, shown, sizeof(shown)),

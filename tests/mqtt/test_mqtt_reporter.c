@@ -443,6 +443,38 @@ static void test_reporter_drops_a_command_flood_and_keeps_serving(void **state)
 	            accepted);
 }
 
+static void test_reporter_stop_passes_during_a_command_flood(void **state)
+{
+	struct fx *f = *state;
+	char payload[96];
+
+	wait_msg(f->staff, 0, T "availability", "online");
+	size_t mark = test_client_count(f->staff);
+	/* Junk and valid commands far above the rate limit empty the bucket... */
+	for (unsigned int i = 0; i < 200; i++) {
+		if (i % 2)
+			snprintf(payload, sizeof(payload), "not json %u", i);
+		else
+			snprintf(payload, sizeof(payload),
+			         "{\"action\":\"cleaned\",\"request_id\":\"junk-%u\"}", i);
+		test_client_publish(f->staff, T "station-1/cmd", payload, (int)strlen(payload), 0,
+		                    false);
+	}
+	/* ...and a staff stop still reaches the controller and is answered. */
+	test_client_publish_str(f->staff, T "station-1/cmd",
+	                        "{\"action\":\"stop\",\"request_id\":\"stop-in-flood\"}");
+	assert_true(test_client_wait(f->staff, mark, T "station-1/cmd/result", "stop-in-flood", 5000,
+	                             NULL) >= 0);
+	bool seen = false;
+	struct command cmd;
+	for (size_t i = 0; i < fake_controller_commands(f->ctl); i++) {
+		fake_controller_command(f->ctl, i, &cmd);
+		if (cmd.action == CMD_STOP && strcmp(cmd.request_id, "stop-in-flood") == 0)
+			seen = true;
+	}
+	assert_true(seen);
+}
+
 static void test_reporter_broker_restart_loses_no_event(void **state)
 {
 	struct fx *f = *state;
@@ -602,6 +634,8 @@ int main(void)
 	        test_reporter_bad_commands_get_errors_and_never_reach_the_core, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reporter_viewer_and_anonymous_cannot_command,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reporter_stop_passes_during_a_command_flood, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_reporter_drops_a_command_flood_and_keeps_serving,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reporter_broker_restart_loses_no_event, setup,
