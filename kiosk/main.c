@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -184,32 +185,53 @@ static void print_summary(const struct loaded *l)
 	       l->screening.count);
 }
 
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* Before any thread exists: block the stop signals so every thread inherits
+ * the block, and only the main thread ever takes them (see wait_for_stop and
+ * unblock_stop_signals). */
 static void install_signal_handlers(void)
 {
 	struct sigaction sa = { .sa_handler = handle_stop_signal };
+	sigset_t set;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	/* The UI must not install SDL's own SIGINT/SIGTERM handlers over ours. */
 	setenv("SDL_NO_SIGNAL_HANDLERS", "1", 1);
 }
 
-/* Headless: wait for a stop signal without spinning. */
+/* With the touchscreen: the main thread takes the signals in the handler and
+ * the UI loop sees the flag on its next wake. */
+static void unblock_stop_signals(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* Headless: wait for a stop signal without spinning and without a window
+ * between testing the flag and sleeping. */
 static void wait_for_stop(void)
 {
-	sigset_t block, old;
+	sigset_t set;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	while (!stop_requested)
-		sigsuspend(&old);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stop_signals(&set);
+	while (!stop_requested && sigwaitinfo(&set, NULL) < 0 && errno == EINTR)
+		;
+	stop_requested = 1;
 }
 
 struct runtime {
@@ -317,6 +339,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
 	if (rt->ui) {
+		unblock_stop_signals();
 		if (ui_run(rt->ui, &stop_requested) < 0)
 			return EXIT_FAILED;
 	} else {
