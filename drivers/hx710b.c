@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct hx710b {
 	struct gpio_request *req;
@@ -65,8 +66,21 @@ static int fail(struct hx710b *dev, struct pressure_reading *out, int ret)
 	return ret;
 }
 
+/* The chip powers down when PD_SCK stays high for more than 60 us; a read
+ * preempted in a high phase returns a corrupt word that may look valid. */
+#define HX710B_CLOCK_HIGH_MAX_NS 50000u
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 {
+	uint64_t high_ns, longest_high_ns = 0;
 	uint32_t code = 0;
 	int32_t raw;
 	int bit;
@@ -81,6 +95,7 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 		return 0;
 	}
 	for (int i = 0; i < 24; i++) {
+		high_ns = mono_ns();
 		ret = gpio_request_set(dev->req, dev->clk, 1);
 		if (!ret)
 			ret = gpio_request_get(dev->req, dev->data, &bit);
@@ -88,6 +103,9 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 			ret = gpio_request_set(dev->req, dev->clk, 0);
 		if (ret)
 			return fail(dev, out, ret);
+		high_ns = mono_ns() - high_ns;
+		if (high_ns > longest_high_ns)
+			longest_high_ns = high_ns;
 		code = (code << 1) | (bit ? 1u : 0u);
 	}
 	for (unsigned int i = 0; i < dev->cfg.extra_pulses; i++) {
@@ -96,6 +114,20 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 			ret = gpio_request_set(dev->req, dev->clk, 0);
 		if (ret)
 			return fail(dev, out, ret);
+	}
+	/* The 25th pulse pulls DOUT high; low here means the word was not a
+	 * conversion (a wiring fault or another chip on the line). */
+	ret = gpio_request_get(dev->req, dev->data, &bit);
+	if (ret)
+		return fail(dev, out, ret);
+	if (!bit)
+		return fail(dev, out, 0);
+	if (longest_high_ns > HX710B_CLOCK_HIGH_MAX_NS) {
+		/* Preempted mid-word: the chip may have powered down.  Drop the
+		 * word; the next conversion comes 25-100 ms later. */
+		*out = dev->last;
+		out->status = PRESSURE_STALE;
+		return 0;
 	}
 	raw = hx710b_sign_extend(code);
 	if (raw == HX710B_RAW_MAX || raw == HX710B_RAW_MIN) {

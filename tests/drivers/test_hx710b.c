@@ -202,6 +202,23 @@ static void test_hx710b_line_failure_is_an_error_with_clock_low(void **state)
 	assert_int_equal(rd.status, PRESSURE_ERROR);
 }
 
+static void test_hx710b_dout_stuck_low_is_an_error_not_a_reading(void **state)
+{
+	struct rig *r = *state;
+	struct pressure_reading rd;
+
+	/* DOUT shorted to ground: looks "ready" and shifts out zeros, but the
+	 * 25th pulse cannot pull it high.  That word is no conversion. */
+	gpio_sim_line_set_hook(r->chip.clk, NULL, NULL);
+	gpio_sim_line_set_input(r->chip.dout, 0);
+	assert_int_equal(hx710b_read(r->hx, &rd), 0);
+	assert_int_equal(rd.status, PRESSURE_ERROR);
+	/* The clock is left low, so a real chip would not power down. */
+	int electrical = -1;
+	assert_int_equal(gpio_sim_output(r->gpio, "gpiochip0", 13, &electrical, NULL), 0);
+	assert_int_equal(electrical, 0);
+}
+
 static void test_hx710b_rejects_bad_config(void **state)
 {
 	struct rig *r = *state;
@@ -377,6 +394,7 @@ int main(void)
 	    T(test_hx710b_negative_code_sign_extends),
 	    T(test_hx710b_saturation_is_an_error),
 	    T(test_hx710b_line_failure_is_an_error_with_clock_low),
+	    T(test_hx710b_dout_stuck_low_is_an_error_not_a_reading),
 	    T(test_hx710b_rejects_bad_config),
 #undef T
 	    cmocka_unit_test(test_hx710b_extra_pulses_select_40hz),
