@@ -209,8 +209,8 @@ static void layout_stepper(struct ui_layout *l, const struct ui_metrics *m, stru
 
 	l->area[area] = panel;
 	l->button[minus] = rect(panel.x + m->gap, panel.y + panel.h - m->gap - bh, bw, bh);
-	l->button[plus] = rect(panel.x + panel.w - m->gap - bw, panel.y + panel.h - m->gap - bh, bw,
-	                       bh);
+	l->button[plus] =
+	    rect(panel.x + panel.w - m->gap - bw, panel.y + panel.h - m->gap - bh, bw, bh);
 }
 
 static void layout_adjust(struct ui_layout *l, const struct ui_metrics *m)
@@ -225,14 +225,14 @@ static void layout_adjust(struct ui_layout *l, const struct ui_metrics *m)
 		int ph = (top.h - m->gap) / 2;
 		layout_stepper(l, m, rect(top.x, top.y, top.w, ph), UI_AREA_DURATION,
 		               UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS);
-		layout_stepper(l, m, rect(top.x, top.y + ph + m->gap, top.w, ph),
-		               UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
+		layout_stepper(l, m, rect(top.x, top.y + ph + m->gap, top.w, ph), UI_AREA_INTENSITY,
+		               UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
 	} else {
 		int pw = (top.w - m->gap) / 2;
 		layout_stepper(l, m, rect(top.x, top.y, pw, top.h), UI_AREA_DURATION,
 		               UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS);
-		layout_stepper(l, m, rect(top.x + pw + m->gap, top.y, pw, top.h),
-		               UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
+		layout_stepper(l, m, rect(top.x + pw + m->gap, top.y, pw, top.h), UI_AREA_INTENSITY,
+		               UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
 	}
 }
 
@@ -249,8 +249,7 @@ static void bottom_pair(struct ui_layout *l, const struct ui_metrics *m, int bh,
 	l->area[UI_AREA_MESSAGE] = rect(c.x, c.y, c.w, c.h - bh - m->gap);
 }
 
-static void bottom_single(struct ui_layout *l, const struct ui_metrics *m, int bh,
-                          enum ui_button b)
+static void bottom_single(struct ui_layout *l, const struct ui_metrics *m, int bh, enum ui_button b)
 {
 	struct ui_rect c = l->area[UI_AREA_CONTENT];
 	int bw = m->portrait ? c.w : imin(c.w, iround(c.w * 0.55));
@@ -300,12 +299,12 @@ static void layout_pin(struct ui_layout *l, const struct ui_metrics *m)
 		static const enum ui_button keys[12] = {
 		    UI_BTN_KEY0 + 1, UI_BTN_KEY0 + 2, UI_BTN_KEY0 + 3, UI_BTN_KEY0 + 4,
 		    UI_BTN_KEY0 + 5, UI_BTN_KEY0 + 6, UI_BTN_KEY0 + 7, UI_BTN_KEY0 + 8,
-		    UI_BTN_KEY0 + 9, UI_BTN_KEY_DEL, UI_BTN_KEY0,     UI_BTN_KEY_OK,
+		    UI_BTN_KEY0 + 9, UI_BTN_KEY_DEL,  UI_BTN_KEY0,     UI_BTN_KEY_OK,
 		};
 		for (int i = 0; i < 12; i++) {
 			int r = i / 3, col = i % 3;
-			l->button[keys[i]] = rect(x0 + col * (kw + m->gap),
-			                          pad_area.y + r * (kh + m->gap), kw, kh);
+			l->button[keys[i]] =
+			    rect(x0 + col * (kw + m->gap), pad_area.y + r * (kh + m->gap), kw, kh);
 		}
 	}
 	{
@@ -409,8 +408,8 @@ static void layout_staff_station(struct ui_layout *l, const struct ui_metrics *m
 	struct ui_rect c = l->area[UI_AREA_CONTENT];
 	int cols = m->portrait ? 1 : 2;
 	int rows = 4 / cols;
-	int bh = imax(m->target_min, imin(iround(m->button_h * 1.3),
-	                                  (c.h * 2 / 3 - (rows - 1) * m->gap) / rows));
+	int bh = imax(m->target_min,
+	              imin(iround(m->button_h * 1.3), (c.h * 2 / 3 - (rows - 1) * m->gap) / rows));
 	int grid_h = rows * bh + (rows - 1) * m->gap;
 	int bw = (c.w - (cols - 1) * m->gap) / cols;
 	static const enum ui_button order[4] = {UI_BTN_RESET_FAULT, UI_BTN_STAFF_CLEANED,
@@ -419,8 +418,8 @@ static void layout_staff_station(struct ui_layout *l, const struct ui_metrics *m
 	l->area[UI_AREA_MESSAGE] = rect(c.x, c.y, c.w, c.h - grid_h - m->gap);
 	for (int i = 0; i < 4; i++) {
 		int r = i / cols, col = i % cols;
-		l->button[order[i]] = rect(c.x + col * (bw + m->gap),
-		                           c.y + c.h - grid_h + r * (bh + m->gap), bw, bh);
+		l->button[order[i]] =
+		    rect(c.x + col * (bw + m->gap), c.y + c.h - grid_h + r * (bh + m->gap), bw, bh);
 	}
 }
 
@@ -512,20 +511,13 @@ enum ui_button ui_layout_hit(const struct ui_layout *l, int x, int y)
 const char *ui_screen_name(enum ui_screen s)
 {
 	static const char *const names[UI_SCREEN_COUNT] = {
-	    [UI_SCREEN_OVERVIEW] = "overview",
-	    [UI_SCREEN_PROGRAMS] = "programs",
-	    [UI_SCREEN_ADJUST] = "adjust",
-	    [UI_SCREEN_QUESTION] = "question",
-	    [UI_SCREEN_BLOCKED] = "blocked",
-	    [UI_SCREEN_APPROVAL] = "approval",
-	    [UI_SCREEN_PIN] = "pin",
-	    [UI_SCREEN_BOOTS_ON] = "boots_on",
-	    [UI_SCREEN_RUNNING] = "running",
-	    [UI_SCREEN_FINISHED] = "finished",
-	    [UI_SCREEN_FAULT] = "fault",
-	    [UI_SCREEN_OUT_OF_SERVICE] = "out_of_service",
-	    [UI_SCREEN_STAFF] = "staff",
-	    [UI_SCREEN_STAFF_STATION] = "staff_station",
+	    [UI_SCREEN_OVERVIEW] = "overview", [UI_SCREEN_PROGRAMS] = "programs",
+	    [UI_SCREEN_ADJUST] = "adjust",     [UI_SCREEN_QUESTION] = "question",
+	    [UI_SCREEN_BLOCKED] = "blocked",   [UI_SCREEN_APPROVAL] = "approval",
+	    [UI_SCREEN_PIN] = "pin",           [UI_SCREEN_BOOTS_ON] = "boots_on",
+	    [UI_SCREEN_RUNNING] = "running",   [UI_SCREEN_FINISHED] = "finished",
+	    [UI_SCREEN_FAULT] = "fault",       [UI_SCREEN_OUT_OF_SERVICE] = "out_of_service",
+	    [UI_SCREEN_STAFF] = "staff",       [UI_SCREEN_STAFF_STATION] = "staff_station",
 	};
 	return (unsigned)s < UI_SCREEN_COUNT ? names[s] : "?";
 }

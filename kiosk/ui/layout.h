@@ -28,9 +28,9 @@ enum ui_font {
 	UI_FONT_SMALL,
 	UI_FONT_BODY,
 	UI_FONT_BODY_BOLD,
-	UI_FONT_TITLE,    /* bold */
-	UI_FONT_LARGE,    /* bold: values, big buttons */
-	UI_FONT_HUGE,     /* bold: the countdown */
+	UI_FONT_TITLE, /* bold */
+	UI_FONT_LARGE, /* bold: values, big buttons */
+	UI_FONT_HUGE,  /* bold: the countdown */
 	UI_FONT_COUNT
 };
 
@@ -38,11 +38,11 @@ struct ui_metrics {
 	int w, h;
 	double px_per_mm;
 	bool portrait;
-	int pad;          /* outer margin */
-	int gap;          /* between controls */
-	int radius;       /* rounded corners */
-	int target_min;   /* 9 mm in px */
-	int button_h;     /* a primary button */
+	int pad;        /* outer margin */
+	int gap;        /* between controls */
+	int radius;     /* rounded corners */
+	int target_min; /* 9 mm in px */
+	int button_h;   /* a primary button */
 	int header_h;
 	int font_px[UI_FONT_COUNT];
 };
@@ -58,10 +58,10 @@ enum ui_screen {
 	UI_SCREEN_PIN,
 	UI_SCREEN_BOOTS_ON,
 	UI_SCREEN_RUNNING,
-	UI_SCREEN_FINISHED,   /* venting, then remove and wipe */
+	UI_SCREEN_FINISHED, /* venting, then remove and wipe */
 	UI_SCREEN_FAULT,
 	UI_SCREEN_OUT_OF_SERVICE,
-	UI_SCREEN_STAFF,      /* staff overview: every station */
+	UI_SCREEN_STAFF, /* staff overview: every station */
 	UI_SCREEN_STAFF_STATION,
 	UI_SCREEN_COUNT
 };
@@ -69,9 +69,9 @@ enum ui_screen {
 /* Everything that can be touched.  A rect with w == 0 is absent. */
 enum ui_button {
 	UI_BTN_NONE,
-	UI_BTN_BACK,          /* header, left: back / cancel / exit */
-	UI_BTN_STAFF,         /* header, right (overview, fault) */
-	UI_BTN_CARD0,         /* overview / staff cards, UI_MAX_CARDS of them */
+	UI_BTN_BACK,  /* header, left: back / cancel / exit */
+	UI_BTN_STAFF, /* header, right (overview, fault) */
+	UI_BTN_CARD0, /* overview / staff cards, UI_MAX_CARDS of them */
 	UI_BTN_PROGRAM0 = UI_BTN_CARD0 + UI_MAX_CARDS,
 	UI_BTN_PAGE_PREV = UI_BTN_PROGRAM0 + UI_MAX_PROGRAM_SLOTS,
 	UI_BTN_PAGE_NEXT,
@@ -79,43 +79,43 @@ enum ui_button {
 	UI_BTN_DURATION_PLUS,
 	UI_BTN_INTENSITY_MINUS,
 	UI_BTN_INTENSITY_PLUS,
-	UI_BTN_CONTINUE,      /* adjust -> screening */
+	UI_BTN_CONTINUE, /* adjust -> screening */
 	UI_BTN_NO,
 	UI_BTN_YES,
-	UI_BTN_APPROVE,       /* approval screen: staff PIN */
-	UI_BTN_CANCEL,        /* blocked / approval: back to start */
-	UI_BTN_KEY0,          /* keypad digits 0..9 */
+	UI_BTN_APPROVE, /* approval screen: staff PIN */
+	UI_BTN_CANCEL,  /* blocked / approval: back to start */
+	UI_BTN_KEY0,    /* keypad digits 0..9 */
 	UI_BTN_KEY_DEL = UI_BTN_KEY0 + 10,
 	UI_BTN_KEY_OK,
 	UI_BTN_START,
-	UI_BTN_PAUSE,         /* Pause / Resume */
+	UI_BTN_PAUSE, /* Pause / Resume */
 	UI_BTN_STOP,
-	UI_BTN_SYMPTOM,       /* "I feel numbness or tingling" */
-	UI_BTN_CLEANED,       /* finished: "I have wiped the boots" */
-	UI_BTN_RESET_FAULT,   /* staff station */
+	UI_BTN_SYMPTOM,     /* "I feel numbness or tingling" */
+	UI_BTN_CLEANED,     /* finished: "I have wiped the boots" */
+	UI_BTN_RESET_FAULT, /* staff station */
 	UI_BTN_STAFF_CLEANED,
 	UI_BTN_STAFF_STOP,
-	UI_BTN_SERVICE,       /* out of service / back in service */
+	UI_BTN_SERVICE, /* out of service / back in service */
 	UI_BTN_COUNT
 };
 
 /* Regions drawn but not touched. */
 enum ui_area {
 	UI_AREA_HEADER,
-	UI_AREA_TITLE,        /* header text between the header buttons */
-	UI_AREA_CONTENT,      /* below the header */
-	UI_AREA_MESSAGE,      /* main text block of a screen */
-	UI_AREA_PROGRESS,     /* screening progress bar */
+	UI_AREA_TITLE,    /* header text between the header buttons */
+	UI_AREA_CONTENT,  /* below the header */
+	UI_AREA_MESSAGE,  /* main text block of a screen */
+	UI_AREA_PROGRESS, /* screening progress bar */
 	UI_AREA_COUNTDOWN,
-	UI_AREA_STATUS,       /* running: phase line, pressure */
+	UI_AREA_STATUS, /* running: phase line, pressure */
 	UI_AREA_WAVE,
-	UI_AREA_PICTURE0,     /* boots-on pictures, 3 of them */
+	UI_AREA_PICTURE0, /* boots-on pictures, 3 of them */
 	UI_AREA_PICTURE1,
 	UI_AREA_PICTURE2,
-	UI_AREA_DOTS,         /* PIN dots */
-	UI_AREA_DURATION,     /* adjust: value panels */
+	UI_AREA_DOTS,     /* PIN dots */
+	UI_AREA_DURATION, /* adjust: value panels */
 	UI_AREA_INTENSITY,
-	UI_AREA_PAGE,         /* programs: "1 / 2" */
+	UI_AREA_PAGE, /* programs: "1 / 2" */
 	UI_AREA_TOAST,
 	UI_AREA_PROGRESS_BAR, /* the bar at the bottom of UI_AREA_PROGRESS */
 	UI_AREA_COUNT
@@ -124,7 +124,7 @@ enum ui_area {
 struct ui_layout_input {
 	size_t station_count;
 	size_t program_count;
-	size_t program_page;    /* programs screen: which page */
+	size_t program_page; /* programs screen: which page */
 };
 
 struct ui_layout {

@@ -76,10 +76,12 @@ void picture_boot(struct ui_view *v, struct ui_rect r, int step)
 		float zx = (float)(g.leg.x + g.leg.w) - aw * 0.9f;
 		float y0 = (float)g.foot.y - aw, y1 = top + h * 0.08f;
 		draw_line(v->r, zx, y0, zx, y1, aw * 0.6f, theme_color(THEME_TEXT));
-		draw_round_rect(v->r, (struct ui_rect){(int)(zx - aw), (int)(y1 + h * 0.1f),
-		                                       (int)(aw * 2), (int)(aw * 3)},
+		draw_round_rect(v->r,
+		                (struct ui_rect){(int)(zx - aw), (int)(y1 + h * 0.1f),
+		                                 (int)(aw * 2), (int)(aw * 3)},
 		                (int)aw / 2, accent);
-		arrow(v, zx + aw * 3.2f, y0 - h * 0.05f, zx + aw * 3.2f, y1 + h * 0.05f, aw, accent);
+		arrow(v, zx + aw * 3.2f, y0 - h * 0.05f, zx + aw * 3.2f, y1 + h * 0.05f, aw,
+		      accent);
 		break;
 	}
 	default: { /* hose clicked into the boot */
@@ -96,7 +98,8 @@ void picture_boot(struct ui_view *v, struct ui_rect r, int step)
 		for (int k = -1; k <= 1; k++) { /* "click" marks */
 			float a = (float)M_PI * (1.0f + 0.25f * (float)k);
 			draw_line(v->r, hx + cosf(a) * aw * 3.0f, hy + sinf(a) * aw * 3.0f,
-			          hx + cosf(a) * aw * 4.4f, hy + sinf(a) * aw * 4.4f, aw * 0.6f, accent);
+			          hx + cosf(a) * aw * 4.4f, hy + sinf(a) * aw * 4.4f, aw * 0.6f,
+			          accent);
 		}
 		break;
 	}
@@ -111,14 +114,16 @@ void picture_wipe(struct ui_view *v, struct ui_rect r)
 	struct boot_geom g = boot_draw(v, cx, top, h);
 	float cw = h * 0.26f, ch = h * 0.17f;
 	float wx = (float)(g.leg.x + g.leg.w) - cw * 0.4f, wy = top + h * 0.18f;
-	struct draw_point cloth[4] = {
-	    {wx, wy + ch * 0.25f}, {wx + cw, wy}, {wx + cw * 1.05f, wy + ch}, {wx + cw * 0.08f,
-	                                                                        wy + ch * 1.2f}};
+	struct draw_point cloth[4] = {{wx, wy + ch * 0.25f},
+	                              {wx + cw, wy},
+	                              {wx + cw * 1.05f, wy + ch},
+	                              {wx + cw * 0.08f, wy + ch * 1.2f}};
 	struct ui_color white = theme_color(THEME_TEXT);
 
 	draw_convex(v->r, cloth, 4, (struct ui_color){0xe8, 0xf4, 0xff, 0xff});
 	for (int k = 0; k < 3; k++) { /* sparkles */
-		float sx = wx + cw * (0.2f + 0.45f * (float)k), sy = wy - h * (0.08f + 0.05f * (float)(k % 2));
+		float sx = wx + cw * (0.2f + 0.45f * (float)k),
+		      sy = wy - h * (0.08f + 0.05f * (float)(k % 2));
 		float s = h * 0.035f;
 		draw_line(v->r, sx - s, sy, sx + s, sy, s * 0.35f, white);
 		draw_line(v->r, sx, sy - s, sx, sy + s, s * 0.35f, white);
@@ -158,15 +163,16 @@ void picture_wave(struct ui_view *v, struct ui_rect r, const struct station_snap
 		draw_round_rect(v->r, (struct ui_rect){x, plot.y, col_w, plot.h}, v->m.radius / 2,
 		                theme_color(THEME_WAVE_EMPTY));
 		if (fill_h > 0)
-			draw_round_rect(v->r,
-			                (struct ui_rect){x, plot.y + plot.h - fill_h, col_w, fill_h},
-			                v->m.radius / 2,
-			                theme_color(active ? THEME_WAVE_ACTIVE : THEME_WAVE_FILL));
+			draw_round_rect(
+			    v->r, (struct ui_rect){x, plot.y + plot.h - fill_h, col_w, fill_h},
+			    v->m.radius / 2,
+			    theme_color(active ? THEME_WAVE_ACTIVE : THEME_WAVE_FILL));
 		if (st->zone_target_mmhg[z] > 0)
 			draw_rect(v->r, (struct ui_rect){x, tgt_y - 1, col_w, 3},
 			          theme_color(THEME_TEXT_DIM));
 		if (active)
-			draw_round_frame(v->r, (struct ui_rect){x - 2, plot.y - 2, col_w + 4, plot.h + 4},
+			draw_round_frame(v->r,
+			                 (struct ui_rect){x - 2, plot.y - 2, col_w + 4, plot.h + 4},
 			                 v->m.radius / 2, 2, theme_color(THEME_TEXT));
 		peak = fmax(peak, p);
 		snprintf(val, sizeof(val), "%.0f", p < 0.5 ? 0.0 : p);

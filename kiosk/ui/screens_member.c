@@ -66,18 +66,44 @@ static void card_status(const struct station_snapshot *st, char *big, size_t big
 	}
 }
 
+/* The first font (largest first) in which s is at most w wide. */
+static enum ui_font widest_fit(struct ui_view *v, const enum ui_font *fonts, size_t n,
+                               const char *s, int w)
+{
+	for (size_t i = 0; i < n; i++) {
+		int tw;
+		text_size(v->text, fonts[i], s, &tw, NULL);
+		if (tw <= w)
+			return fonts[i];
+	}
+	return fonts[n - 1];
+}
+
+/* One line cut to width with "...". */
+static void draw_fitted(struct ui_view *v, enum ui_font f, struct ui_color c, const char *s, int x,
+                        int y, int w)
+{
+	char buf[192];
+	text_ellipsize(v->text, f, s, w, buf, sizeof(buf));
+	text_draw(v->text, f, c, buf, x, y, TEXT_LEFT);
+}
+
 static void draw_card(struct ui_view *v, enum ui_button b, const struct station_snapshot *st)
 {
+	static const enum ui_font name_fonts[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD, UI_FONT_SMALL};
+	static const enum ui_font big_fonts[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD,
+	                                         UI_FONT_SMALL};
+	static const enum ui_font pill_fonts[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
 	struct ui_rect r = v->layout.button[b];
 	struct ui_color accent = theme_state_color(st->state);
 	struct ui_color surface = theme_color(THEME_SURFACE);
 	bool pressed = widget_activate(v, b);
-	int pad = v->m.pad, stripe = (int)fmax(6, v->m.px_per_mm * 1.5);
-	char big[64], small[192];
-	const char *label = theme_state_label(st->state);
-	int lw, lh, name_h;
-	struct ui_rect pill, name_r, big_r;
-	enum ui_font big_font = UI_FONT_LARGE;
+	int stripe = (int)fmax(6, v->m.px_per_mm * 1.5);
+	int pad = r.w < v->m.font_px[UI_FONT_BODY] * 12 ? v->m.gap : v->m.pad;
+	char big[64], small[192], label[48];
+	int lw, lh, name_h, iw;
+	struct ui_rect pill, name_r;
+	enum ui_font name_font, pill_font, big_font, small_font;
 
 	if (pressed) {
 		surface = theme_color(THEME_SURFACE_HI);
@@ -90,15 +116,22 @@ static void draw_card(struct ui_view *v, enum ui_button b, const struct station_
 	if (pressed)
 		draw_round_frame(v->r, r, v->m.radius, 3, theme_color(THEME_TEXT));
 
-	/* Name top left, state pill top right (below the name if narrow). */
-	text_size(v->text, UI_FONT_BODY_BOLD, label, &lw, &lh);
+	/* Every line is fitted to the card: 8 small cards on a 7" panel must
+	 * still read cleanly. */
+	iw = r.w - stripe - 2 * pad;
+	name_font = widest_fit(v, name_fonts, 3, st->name, iw);
+	pill_font = widest_fit(v, pill_fonts, 2, theme_state_label(st->state),
+	                       iw - 2 * v->m.gap - v->m.gap / 2);
+	text_ellipsize(v->text, pill_font, theme_state_label(st->state),
+	               iw - 2 * v->m.gap - v->m.gap / 2, label, sizeof(label));
+	text_size(v->text, pill_font, label, &lw, &lh);
 	pill.w = lw + 2 * v->m.gap + v->m.gap / 2;
-	pill.h = lh + v->m.gap;
-	name_h = text_line_height(v->text, UI_FONT_TITLE);
-	name_r = (struct ui_rect){r.x + stripe + pad, r.y + pad, r.w - stripe - 2 * pad, name_h};
+	pill.h = lh + v->m.gap / 2 + 2;
+	name_h = text_line_height(v->text, name_font);
+	name_r = (struct ui_rect){r.x + stripe + pad, r.y + pad, iw, name_h};
 	{
 		int nw;
-		text_size(v->text, UI_FONT_TITLE, st->name, &nw, NULL);
+		text_size(v->text, name_font, st->name, &nw, NULL);
 		if (nw + pill.w + v->m.gap <= name_r.w) {
 			pill.x = r.x + r.w - pad - pill.w;
 			pill.y = name_r.y + (name_h - pill.h) / 2;
@@ -107,25 +140,33 @@ static void draw_card(struct ui_view *v, enum ui_button b, const struct station_
 			pill.y = name_r.y + name_h + v->m.gap / 2;
 		}
 	}
-	text_draw(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), st->name, name_r.x, name_r.y,
-	          TEXT_LEFT);
-	widget_pill(v, pill, label, accent, UI_FONT_BODY_BOLD);
+	draw_fitted(v, name_font, theme_color(THEME_TEXT), st->name, name_r.x, name_r.y, iw);
+	widget_pill(v, pill, label, accent, pill_font);
 
 	card_status(st, big, sizeof(big), small, sizeof(small));
 	{
-		int top = pill.y + pill.h + v->m.gap / 2;
-		int small_h = small[0] ? text_line_height(v->text, UI_FONT_BODY) : 0;
-		int bottom = r.y + r.h - pad - small_h;
-		int bw;
+		int top = (pill.y > name_r.y ? pill.y + pill.h : name_r.y + name_h) + v->m.gap / 2;
+		int small_h, bottom;
+		struct ui_rect big_r;
 
-		big_r = (struct ui_rect){name_r.x, top, name_r.w, bottom - top};
-		text_size(v->text, big_font, big, &bw, NULL);
-		if (bw > big_r.w || text_line_height(v->text, big_font) > big_r.h)
-			big_font = UI_FONT_TITLE;
-		text_draw_in(v->text, big_font, theme_color(THEME_TEXT), big, big_r, TEXT_LEFT);
+		small_font = pad == v->m.gap ? UI_FONT_SMALL : UI_FONT_BODY;
+		small_h = small[0] ? text_line_height(v->text, small_font) : 0;
+		bottom = r.y + r.h - pad - small_h;
+		big_r = (struct ui_rect){name_r.x, top, iw, bottom - top};
+		big_font = widest_fit(v, big_fonts, 4, big, iw);
+		while (big_font != UI_FONT_SMALL && text_line_height(v->text, big_font) > big_r.h)
+			big_font = big_font == UI_FONT_LARGE   ? UI_FONT_TITLE
+			           : big_font == UI_FONT_TITLE ? UI_FONT_BODY_BOLD
+			                                       : UI_FONT_SMALL;
+		{
+			char buf[64];
+			text_ellipsize(v->text, big_font, big, iw, buf, sizeof(buf));
+			text_draw_in(v->text, big_font, theme_color(THEME_TEXT), buf, big_r,
+			             TEXT_LEFT);
+		}
 		if (small[0])
-			text_draw(v->text, UI_FONT_BODY, theme_color(THEME_TEXT_DIM), small, name_r.x,
-			          bottom, TEXT_LEFT);
+			draw_fitted(v, small_font, theme_color(THEME_TEXT_DIM), small, name_r.x,
+			            bottom, iw);
 	}
 }
 
@@ -144,7 +185,8 @@ static void overview_draw(struct ui_view *v)
 	widget_header(v, title, NULL, "Staff", theme_color(THEME_PRIMARY));
 	if (!v->snap || v->snap->station_count == 0) {
 		text_draw_wrapped(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT_DIM),
-		                  "Starting up...", v->layout.area[UI_AREA_CONTENT], TEXT_CENTER, 1);
+		                  "Starting up...", v->layout.area[UI_AREA_CONTENT], TEXT_CENTER,
+		                  1);
 		return;
 	}
 	screen_draw_station_cards(v, false);
@@ -196,8 +238,9 @@ static void program_card(struct ui_view *v, enum ui_button b, const struct progr
 		text_size(v->text, UI_FONT_TITLE, p->name, &nw, NULL);
 		if (nw + mw + 2 * pad + v->m.gap <= r.w) {
 			text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
-			          r.x + r.w - pad, r.y + pad + (name_h - text_line_height(v->text,
-			                                        UI_FONT_BODY_BOLD)) / 2,
+			          r.x + r.w - pad,
+			          r.y + pad +
+			              (name_h - text_line_height(v->text, UI_FONT_BODY_BOLD)) / 2,
 			          TEXT_RIGHT);
 			desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + v->m.gap / 2,
 			                        r.w - 2 * pad, r.h - 2 * pad - name_h};
@@ -210,8 +253,8 @@ static void program_card(struct ui_view *v, enum ui_button b, const struct progr
 		}
 	}
 	if (desc.h > text_line_height(v->text, UI_FONT_SMALL) / 2)
-		text_draw_wrapped(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), p->description,
-		                  desc, TEXT_LEFT, 0);
+		text_draw_wrapped(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
+		                  p->description, desc, TEXT_LEFT, 0);
 }
 
 static void programs_draw(struct ui_view *v)
@@ -253,7 +296,8 @@ static void programs_press(struct ui_view *v, enum ui_button b)
 		v->program_page++;
 	} else if (b >= UI_BTN_PROGRAM0 && b < UI_BTN_PROGRAM0 + UI_MAX_PROGRAM_SLOTS) {
 		struct command cmd;
-		size_t idx = v->program_page * v->layout.programs_per_page + (size_t)(b - UI_BTN_PROGRAM0);
+		size_t idx =
+		    v->program_page * v->layout.programs_per_page + (size_t)(b - UI_BTN_PROGRAM0);
 
 		if (!v->p.programs || idx >= v->p.programs->count)
 			return;
@@ -270,9 +314,9 @@ const struct screen_ops screen_programs_ops = {.draw = programs_draw, .press = p
 
 /* ---- adjust ---- */
 
-static void stepper(struct ui_view *v, enum ui_area area, enum ui_button minus,
-                    enum ui_button plus, const char *label, const char *value,
-                    const char *range, bool can_minus, bool can_plus)
+static void stepper(struct ui_view *v, enum ui_area area, enum ui_button minus, enum ui_button plus,
+                    const char *label, const char *value, const char *range, bool can_minus,
+                    bool can_plus)
 {
 	struct ui_rect p = v->layout.area[area];
 	struct ui_rect mb = v->layout.button[minus];

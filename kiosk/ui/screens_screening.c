@@ -88,10 +88,11 @@ static void blocked_draw(struct ui_view *v)
 	if (!st)
 		return;
 	header_for(v, st, "health check", NULL);
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), BADGE_INFO, "Please don't use the boots today",
-	              "For your safety we can't start a session with the answers you gave. "
-	              "Please talk to a member of staff or your doctor before using "
-	              "compression. Your answers have not been kept.");
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), BADGE_INFO,
+	               "Please don't use the boots today",
+	               "For your safety we can't start a session with the answers you gave. "
+	               "Please talk to a member of staff or your doctor before using "
+	               "compression. Your answers have not been kept.");
 	widget_button(v, UI_BTN_CANCEL, "Back to start", THEME_SURFACE_HI, true);
 }
 
@@ -112,10 +113,11 @@ static void approval_draw(struct ui_view *v)
 	if (!st)
 		return;
 	header_for(v, st, "health check", NULL);
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), BADGE_ALERT, "Please check with staff first",
-	              "One of your answers means a doctor's advice is recommended before "
-	              "using compression. A trained member of staff can approve your session "
-	              "with their PIN. Your answers have not been kept.");
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_color(THEME_WARN), BADGE_ALERT,
+	               "Please check with staff first",
+	               "One of your answers means a doctor's advice is recommended before "
+	               "using compression. A trained member of staff can approve your session "
+	               "with their PIN. Your answers have not been kept.");
 	widget_button(v, UI_BTN_CANCEL, "Cancel", THEME_SURFACE_HI, true);
 	widget_button(v, UI_BTN_APPROVE, "Staff approval", THEME_WARN, true);
 }
@@ -160,8 +162,8 @@ static void pin_draw(struct ui_view *v)
 	}
 	for (int k = 0; k < 10; k++) {
 		label[0] = (char)('0' + k);
-		widget_button_font(v, (enum ui_button)(UI_BTN_KEY0 + k), label, THEME_SURFACE_HI, true,
-		                   UI_FONT_LARGE);
+		widget_button_font(v, (enum ui_button)(UI_BTN_KEY0 + k), label, THEME_SURFACE_HI,
+		                   true, UI_FONT_LARGE);
 	}
 	widget_button_font(v, UI_BTN_KEY_DEL, "Delete", THEME_SURFACE_HI, v->pin_len > 0,
 	                   UI_FONT_BODY_BOLD);

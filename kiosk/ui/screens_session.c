@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void session_header(struct ui_view *v, const struct station_snapshot *st,
-                           const char *back, const char *staff)
+static void session_header(struct ui_view *v, const struct station_snapshot *st, const char *back,
+                           const char *staff)
 {
 	char title[96];
 	if (st->program_name[0])
@@ -45,11 +45,13 @@ static void boots_on_draw(struct ui_view *v)
 			/* Picture on the left, words on the right. */
 			pic = (struct ui_rect){a.x + v->m.gap, a.y + v->m.gap, a.w * 2 / 5,
 			                       a.h - 2 * v->m.gap};
-			cap = (struct ui_rect){pic.x + pic.w + v->m.gap, a.y, a.w - pic.w - 3 * v->m.gap,
-			                       a.h};
-			f = text_fit(v->text, (const enum ui_font[]){UI_FONT_TITLE, UI_FONT_BODY_BOLD},
-			             2, steps[i], cap);
-			text_draw_wrapped(v->text, f, theme_color(THEME_TEXT), steps[i], cap, TEXT_LEFT, 1);
+			cap = (struct ui_rect){pic.x + pic.w + v->m.gap, a.y,
+			                       a.w - pic.w - 3 * v->m.gap, a.h};
+			f = text_fit(v->text,
+			             (const enum ui_font[]){UI_FONT_TITLE, UI_FONT_BODY_BOLD}, 2,
+			             steps[i], cap);
+			text_draw_wrapped(v->text, f, theme_color(THEME_TEXT), steps[i], cap,
+			                  TEXT_LEFT, 1);
 		} else {
 			cap_h = text_line_height(v->text, UI_FONT_BODY_BOLD) * 2 + v->m.gap;
 			cap = (struct ui_rect){a.x + v->m.gap, a.y + a.h - cap_h - v->m.gap / 2,
@@ -57,8 +59,8 @@ static void boots_on_draw(struct ui_view *v)
 			pic = (struct ui_rect){a.x + v->m.gap, a.y + v->m.gap, a.w - 2 * v->m.gap,
 			                       cap.y - a.y - v->m.gap};
 			f = text_fit(v->text, fonts, 2, steps[i], cap);
-			text_draw_wrapped(v->text, f, theme_color(THEME_TEXT), steps[i], cap, TEXT_CENTER,
-			                  1);
+			text_draw_wrapped(v->text, f, theme_color(THEME_TEXT), steps[i], cap,
+			                  TEXT_CENTER, 1);
 		}
 		picture_boot(v, pic, i);
 		draw_circle(v->r, (float)(a.x + v->m.gap + num_r), (float)(a.y + v->m.gap + num_r),
@@ -112,8 +114,9 @@ static void running_draw(struct ui_view *v)
 	sh = text_line_height(v->text, UI_FONT_BODY_BOLD);
 	{
 		int y = cd.y + (cd.h - hh - sh) / 2;
-		const char *label = paused ? "Paused" : st->clock_started ? "remaining"
-		                                                        : "Building up pressure";
+		const char *label = paused              ? "Paused"
+		                    : st->clock_started ? "remaining"
+		                                        : "Building up pressure";
 		text_draw(v->text, UI_FONT_HUGE,
 		          paused ? theme_state_color(STATION_PAUSED) : theme_color(THEME_TEXT), t,
 		          cd.x + cd.w / 2, y, TEXT_CENTER);
@@ -233,8 +236,8 @@ static void fault_draw(struct ui_view *v)
 	session_header(v, st, "All stations", "Staff");
 	snprintf(body, sizeof(body), "%s",
 	         st->fault_message[0] ? st->fault_message : fault_code_message(st->fault));
-	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_state_color(STATION_FAULT), BADGE_ALERT,
-	               "This station has stopped safely", body);
+	widget_message(v, v->layout.area[UI_AREA_MESSAGE], theme_state_color(STATION_FAULT),
+	               BADGE_ALERT, "This station has stopped safely", body);
 }
 
 static void service_press(struct ui_view *v, enum ui_button b)

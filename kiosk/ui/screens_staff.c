@@ -51,7 +51,8 @@ static void staff_station_draw(struct ui_view *v)
 		int pw, ph;
 		const char *label = theme_state_label(st->state);
 		text_size(v->text, UI_FONT_BODY_BOLD, label, &pw, &ph);
-		widget_pill(v, (struct ui_rect){m.x + v->m.pad, y, pw + 2 * v->m.gap, ph + v->m.gap},
+		widget_pill(v,
+		            (struct ui_rect){m.x + v->m.pad, y, pw + 2 * v->m.gap, ph + v->m.gap},
 		            label, theme_state_color(st->state), UI_FONT_BODY_BOLD);
 		y += ph + v->m.gap * 2;
 	}
@@ -64,17 +65,17 @@ static void staff_station_draw(struct ui_view *v)
 	else
 		snprintf(line, sizeof(line), "Manifold %.0f mmHg.%s", st->manifold_mmhg,
 		         st->has_sensor ? "" : " No pressure sensor.");
-	text_draw_wrapped(v->text, UI_FONT_BODY, theme_color(THEME_TEXT), line,
-	                  (struct ui_rect){m.x + v->m.pad, y, m.w - 2 * v->m.pad,
-	                                   m.y + m.h - y - v->m.pad},
-	                  TEXT_LEFT, 0);
+	text_draw_wrapped(
+	    v->text, UI_FONT_BODY, theme_color(THEME_TEXT), line,
+	    (struct ui_rect){m.x + v->m.pad, y, m.w - 2 * v->m.pad, m.y + m.h - y - v->m.pad},
+	    TEXT_LEFT, 0);
 	(void)lh;
-	widget_button(v, UI_BTN_RESET_FAULT, "Reset fault", THEME_STOP,
-	              st->state == STATION_FAULT);
+	widget_button(v, UI_BTN_RESET_FAULT, "Reset fault", THEME_STOP, st->state == STATION_FAULT);
 	widget_button(v, UI_BTN_STAFF_CLEANED, "Confirm cleaned", THEME_GO,
 	              st->state == STATION_NEEDS_CLEANING);
-	widget_button(v, UI_BTN_STAFF_STOP, flow_state(st->state) ? "Cancel set-up" : "Stop session",
-	              THEME_STOP, session_state(st->state) || flow_state(st->state));
+	widget_button(v, UI_BTN_STAFF_STOP,
+	              flow_state(st->state) ? "Cancel set-up" : "Stop session", THEME_STOP,
+	              session_state(st->state) || flow_state(st->state));
 	if (st->state == STATION_OUT_OF_SERVICE)
 		widget_button(v, UI_BTN_SERVICE, "Back in service", THEME_GO, true);
 	else
@@ -105,9 +106,9 @@ static void staff_station_press(struct ui_view *v, enum ui_button b)
 		view_submit_simple(v, flow_state(st->state) ? CMD_CANCEL : CMD_STOP, i);
 		break;
 	case UI_BTN_SERVICE:
-		view_submit_simple(v, st->state == STATION_OUT_OF_SERVICE ? CMD_IN_SERVICE
-		                                                          : CMD_OUT_OF_SERVICE,
-		                   i);
+		view_submit_simple(
+		    v, st->state == STATION_OUT_OF_SERVICE ? CMD_IN_SERVICE : CMD_OUT_OF_SERVICE,
+		    i);
 		break;
 	default:
 		break;

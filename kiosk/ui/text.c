@@ -322,7 +322,8 @@ int text_draw_wrapped(struct text_cache *tc, enum ui_font font, struct ui_color 
 	int y = valign_center && total < r.h ? r.y + (r.h - total) / 2 : r.y;
 
 	for (size_t i = 0; i < n; i++)
-		draw_n(tc, font, c, s + start[i], len[i], align_x(r, align), y + (int)i * lh, align);
+		draw_n(tc, font, c, s + start[i], len[i], align_x(r, align), y + (int)i * lh,
+		       align);
 	return total;
 }
 

@@ -17,10 +17,10 @@ struct ui_color {
 };
 
 enum theme_role {
-	THEME_BG,           /* screen background */
-	THEME_HEADER,       /* header bar */
-	THEME_SURFACE,      /* cards, panels */
-	THEME_SURFACE_HI,   /* raised: secondary buttons */
+	THEME_BG,         /* screen background */
+	THEME_HEADER,     /* header bar */
+	THEME_SURFACE,    /* cards, panels */
+	THEME_SURFACE_HI, /* raised: secondary buttons */
 	THEME_OUTLINE,
 	THEME_TEXT,
 	THEME_TEXT_DIM,

@@ -148,7 +148,7 @@ struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len)
 		}
 	}
 	return ui;
-fail: {
+fail : {
 	int e = errno;
 	ui_destroy(ui);
 	errno = e ? e : EIO;
@@ -194,8 +194,8 @@ static void pull_controller(struct ui *ui, uint64_t now)
 		controller_snapshot_release(ui->p.controller, snap);
 	}
 	do {
-		n = controller_events_read(ui->p.controller, &ui->event_cursor, evs, UI_EVENTS_BATCH,
-		                           &lost);
+		n = controller_events_read(ui->p.controller, &ui->event_cursor, evs,
+		                           UI_EVENTS_BATCH, &lost);
 		for (size_t i = 0; i < n; i++)
 			ui_view_event(ui->view, &evs[i], now);
 	} while (n == UI_EVENTS_BATCH);
@@ -284,9 +284,9 @@ int ui_run(struct ui *ui, volatile sig_atomic_t *stop)
 		bool draw;
 
 		draw = ui_view_dirty(ui->view) || !ui->first_frame_done;
-		if (draw && ui_view_animating(ui->view) &&
-		    now < ui->last_frame_ms + 33u)
-			deadline = deadline < ui->last_frame_ms + 33u ? deadline : ui->last_frame_ms + 33u;
+		if (draw && ui_view_animating(ui->view) && now < ui->last_frame_ms + 33u)
+			deadline =
+			    deadline < ui->last_frame_ms + 33u ? deadline : ui->last_frame_ms + 33u;
 		else if (draw)
 			deadline = now;
 		wait = deadline > now ? deadline - now : 0;

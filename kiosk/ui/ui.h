@@ -29,7 +29,7 @@ struct ui_params {
 	const struct program_set *programs;
 	const struct screening_set *screening;
 	struct controller *controller;
-	const char *assets_dir;     /* fonts/, icons/ under it */
+	const char *assets_dir; /* fonts/, icons/ under it */
 };
 
 /* Initialise SDL video + TTF, open the window (config->display width/height,

@@ -95,7 +95,8 @@ static enum ui_screen derive_screen(const struct ui_view *v)
 	if (v->pin_open)
 		return UI_SCREEN_PIN;
 	if (v->staff)
-		return view_station(v, v->staff_station) ? UI_SCREEN_STAFF_STATION : UI_SCREEN_STAFF;
+		return view_station(v, v->staff_station) ? UI_SCREEN_STAFF_STATION
+		                                         : UI_SCREEN_STAFF;
 	st = view_station(v, v->station);
 	if (!st)
 		return UI_SCREEN_OVERVIEW;

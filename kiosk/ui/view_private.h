@@ -31,16 +31,16 @@ struct ui_view {
 	uint64_t now_ms;
 
 	/* Navigation. */
-	int station;                    /* member focus, -1 = overview */
-	enum station_state seen_state;  /* its state when last seen */
+	int station;                   /* member focus, -1 = overview */
+	enum station_state seen_state; /* its state when last seen */
 	size_t program_page;
 	bool pin_open;
 	enum pin_purpose pin_purpose;
-	int pin_station;                /* station the PIN is for, or -1 */
+	int pin_station; /* station the PIN is for, or -1 */
 	char pin[COMMAND_PIN_MAX];
 	size_t pin_len;
 	bool staff;
-	int staff_station;              /* -1 = staff overview */
+	int staff_station; /* -1 = staff overview */
 
 	/* What was drawn last: hit tests act only on that. */
 	enum ui_screen screen;

@@ -40,7 +40,8 @@ void widget_button_font(struct ui_view *v, enum ui_button b, const char *label,
 {
 	struct ui_rect r = v->layout.button[b];
 	struct ui_color bg = enabled ? theme_color(role) : theme_color(THEME_DISABLED);
-	struct ui_color fg = enabled ? theme_color(THEME_TEXT_ON_ACCENT) : theme_color(THEME_TEXT_DIM);
+	struct ui_color fg =
+	    enabled ? theme_color(THEME_TEXT_ON_ACCENT) : theme_color(THEME_TEXT_DIM);
 	bool pressed = false;
 	enum ui_font f;
 	struct ui_rect inner;
@@ -102,7 +103,8 @@ void widget_header(struct ui_view *v, const char *title, const char *back_label,
 		t.w -= cw + v->m.gap;
 	}
 	if (title) {
-		static const enum ui_font fonts[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD, UI_FONT_SMALL};
+		static const enum ui_font fonts[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD,
+		                                     UI_FONT_SMALL};
 		struct ui_rect tr = {t.x + (v->layout.button[UI_BTN_BACK].w ? 0 : v->m.pad / 2),
 		                     t.y, t.w, t.h};
 		int lh;
@@ -121,7 +123,8 @@ void widget_header(struct ui_view *v, const char *title, const char *back_label,
 			text_ellipsize(v->text, f, title, tr.w, fitted, sizeof(fitted));
 			lh = text_line_height(v->text, f);
 			tr.y = (h.h - lh) / 2;
-			text_draw(v->text, f, theme_color(THEME_TEXT), fitted, tr.x, tr.y, TEXT_LEFT);
+			text_draw(v->text, f, theme_color(THEME_TEXT), fitted, tr.x, tr.y,
+			          TEXT_LEFT);
 		}
 	}
 }

@@ -106,7 +106,8 @@ static unsigned long long ticks_of(const char *stat_path)
 	}
 	fclose(f);
 	p = strrchr(buf, ')'); /* comm may hold spaces */
-	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+	if (p &&
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
 		return ut + st;
 	return 0;
 }

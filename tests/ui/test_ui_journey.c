@@ -119,19 +119,20 @@ static void member_journey(int w, int h)
 	xh_screenshot(&x, "journey_paused");
 	xh_click(&x, UI_SCREEN_RUNNING, UI_BTN_PAUSE);
 	assert_true(xh_wait_state(&x, s, "running", XH_TIMEOUT_MS));
-	assert_true(xh_wait_button(&x, UI_SCREEN_RUNNING, UI_BTN_PAUSE, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(&x, UI_SCREEN_RUNNING, UI_BTN_PAUSE, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 
 	stop_mid_fill(&x, s, prefix);
-	assert_true(xh_wait_button(&x, UI_SCREEN_FINISHED, UI_BTN_CLEANED, THEME_GO, XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(&x, UI_SCREEN_FINISHED, UI_BTN_CLEANED, THEME_GO, XH_TIMEOUT_MS));
 	xh_screenshot(&x, "journey_finished");
 	xh_click(&x, UI_SCREEN_FINISHED, UI_BTN_CLEANED);
 	assert_true(xh_wait_status(&x, s, back_to_idle, XH_TIMEOUT_MS));
 	/* Back on the overview, the station free again. */
 	assert_true(xh_wait_button(&x, UI_SCREEN_OVERVIEW, (enum ui_button)(UI_BTN_CARD0 + s),
 	                           THEME_GO, XH_TIMEOUT_MS));
-	assert_true(xh_wait_button(&x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(&x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_screenshot(&x, "journey_done");
 	assert_true(history_has(&x.st[s], "paused"));
 	xh_stop(&x);

@@ -45,8 +45,8 @@ static int group_teardown(void **state)
 static void back_to_overview(struct xh *x, size_t station)
 {
 	assert_true(xh_wait_state(x, station, "idle", XH_TIMEOUT_MS));
-	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, (enum ui_button)(UI_BTN_CARD0 + station),
 	                           THEME_GO, XH_TIMEOUT_MS));
 }
@@ -80,8 +80,8 @@ static void test_ui_screening_absolute_yes_blocks_with_message(void **state)
 	assert_true(flow_answer(x, s, q, "screening_absolute"));
 	/* The blocked screen: a neutral "Back to start" where the question
 	 * screen had its blue No, and no Yes/No any more. */
-	assert_true(xh_wait_button(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_screenshot(x, "screening_absolute_blocked");
 	xh_poll(x, 300);
 	assert_string_equal(x->st[s].state, "screening");
@@ -104,8 +104,8 @@ static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
 	assert_true(flow_choose_program(x, s, 2, NULL));
 	assert_true(flow_begin_screening(x, s, NULL));
 	assert_true(flow_answer(x, s, q, "screening_relative"));
-	assert_true(xh_wait_button(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE, THEME_WARN,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE, THEME_WARN, XH_TIMEOUT_MS));
 	xh_screenshot(x, "screening_relative_needs_approval");
 	assert_string_equal(x->st[s].state, "screening");
 

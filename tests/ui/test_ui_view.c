@@ -181,18 +181,24 @@ static void test_layout_targets_are_large_and_separate(void **state)
 					if (a.w == 0)
 						continue;
 					if (a.w < m.target_min || a.h < m.target_min)
-						fail_msg("%dx%d %s button %d is %dx%d, below 9 mm (%d px)",
-						         m.w, m.h, ui_screen_name((enum ui_screen)s), b, a.w,
+						fail_msg("%dx%d %s button %d is %dx%d, below 9 mm "
+						         "(%d px)",
+						         m.w, m.h,
+						         ui_screen_name((enum ui_screen)s), b, a.w,
 						         a.h, m.target_min);
 					assert_true(a.x >= 0 && a.y >= 0);
 					assert_true(a.x + a.w <= m.w && a.y + a.h <= m.h);
 					for (int o = b + 1; o < UI_BTN_COUNT; o++) {
 						struct ui_rect c = l.button[o];
-						bool overlap = c.w > 0 && a.x < c.x + c.w && c.x < a.x + a.w &&
-						               a.y < c.y + c.h && c.y < a.y + a.h;
+						bool overlap = c.w > 0 && a.x < c.x + c.w &&
+						               c.x < a.x + a.w && a.y < c.y + c.h &&
+						               c.y < a.y + a.h;
 						if (overlap)
-							fail_msg("%dx%d %s: buttons %d and %d overlap", m.w,
-							         m.h, ui_screen_name((enum ui_screen)s), b, o);
+							fail_msg(
+							    "%dx%d %s: buttons %d and %d overlap",
+							    m.w, m.h,
+							    ui_screen_name((enum ui_screen)s), b,
+							    o);
 					}
 				}
 			}
@@ -253,9 +259,11 @@ static void test_view_renders_every_screen_at_every_resolution(void **state)
 			struct ui_layout l;
 			ui_fixture_station(&h.fx, 0, shots[s].state);
 			if (shots[s].view >= 0)
-				h.fx.snap.stations[0].screening_view = (enum screening_view)shots[s].view;
+				h.fx.snap.stations[0].screening_view =
+				    (enum screening_view)shots[s].view;
 			if (shots[s].last_stop)
-				h.fx.snap.stations[0].last_stop = (enum stop_reason)shots[s].last_stop;
+				h.fx.snap.stations[0].last_stop =
+				    (enum stop_reason)shots[s].last_stop;
 			push(&h);
 			ui_view_show(h.view, shots[s].screen, 0);
 			render(&h);
@@ -263,7 +271,8 @@ static void test_view_renders_every_screen_at_every_resolution(void **state)
 			l = layout_of(&h, shots[s].screen);
 			for (int b = 1; b < UI_BTN_COUNT; b++) {
 				struct ui_rect br = l.button[b];
-				if (br.w == 0 || (shots[s].state == STATION_VENTING && b == UI_BTN_CLEANED))
+				if (br.w == 0 ||
+				    (shots[s].state == STATION_VENTING && b == UI_BTN_CLEANED))
 					continue;
 				/* A corner-inset point of every button is painted. */
 				if (pixel(&h, br.x + br.w / 2, br.y + 3) == bg)
@@ -273,7 +282,8 @@ static void test_view_renders_every_screen_at_every_resolution(void **state)
 			if (shots[s].screen == UI_SCREEN_RUNNING) {
 				struct ui_rect st = l.button[UI_BTN_STOP];
 				uint32_t px = pixel(&h, st.x + 4, st.y + st.h / 2);
-				assert_true(((px >> 16) & 0xff) > 0xa0 && ((px >> 8) & 0xff) < 0x60);
+				assert_true(((px >> 16) & 0xff) > 0xa0 &&
+				            ((px >> 8) & 0xff) < 0x60);
 			}
 			screenshot(&h, shots[s].name);
 		}
@@ -282,12 +292,12 @@ static void test_view_renders_every_screen_at_every_resolution(void **state)
 			struct harness h8;
 			harness_open(&h8, resolutions[r].w, resolutions[r].h, 8);
 			for (size_t i = 0; i < 8; i++)
-				ui_fixture_station(&h8.fx, i,
-				                   (enum station_state[]){STATION_RUNNING, STATION_IDLE,
-				                                          STATION_PAUSED, STATION_NEEDS_CLEANING,
-				                                          STATION_IDLE, STATION_FAULT,
-				                                          STATION_SCREENING,
-				                                          STATION_OUT_OF_SERVICE}[i]);
+				ui_fixture_station(
+				    &h8.fx, i,
+				    (enum station_state[]){
+				        STATION_RUNNING, STATION_IDLE, STATION_PAUSED,
+				        STATION_NEEDS_CLEANING, STATION_IDLE, STATION_FAULT,
+				        STATION_SCREENING, STATION_OUT_OF_SERVICE}[i]);
 			push(&h8);
 			render(&h8);
 			screenshot(&h8, "overview_8");
@@ -503,7 +513,8 @@ static void test_view_station_back_to_idle_returns_to_overview(void **state)
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_ADJUST);
 	render(&h);
 	tap(&h, UI_BTN_DURATION_PLUS);
-	assert_int_equal(last_cmd(&h, CMD_ADJUST)->duration_s, h.fx.snap.stations[0].duration_s + 300);
+	assert_int_equal(last_cmd(&h, CMD_ADJUST)->duration_s,
+	                 h.fx.snap.stations[0].duration_s + 300);
 	/* The core timed the flow out. */
 	ui_fixture_station(&h.fx, 0, STATION_IDLE);
 	push(&h);

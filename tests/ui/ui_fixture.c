@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void add_program(struct program_set *set, const char *id, const char *name,
-                        const char *desc, double mmhg, unsigned int min, unsigned int lo,
-                        unsigned int hi)
+static void add_program(struct program_set *set, const char *id, const char *name, const char *desc,
+                        double mmhg, unsigned int min, unsigned int lo, unsigned int hi)
 {
 	struct program *p = &set->items[set->count++];
 
@@ -72,8 +71,7 @@ void ui_fixture_init(struct ui_fixture *f, unsigned int w, unsigned int h, size_
 	             "Have you ever had a blood clot in your leg or lung?");
 	add_question(&f->screening, "heart", SCREENING_ABSOLUTE,
 	             "Do you have heart failure or fluid on the lungs?");
-	add_question(&f->screening, "pregnant", SCREENING_RELATIVE,
-	             "Are you pregnant?");
+	add_question(&f->screening, "pregnant", SCREENING_RELATIVE, "Are you pregnant?");
 	add_question(&f->screening, "ack", SCREENING_ACKNOWLEDGE,
 	             "I will stop at once if I feel numbness, tingling or pain, and I am in "
 	             "good health to use compression.");
@@ -161,7 +159,8 @@ void ui_fixture_animate(struct ui_fixture *f, unsigned int dt_ms)
 			st->zone_mmhg[z] = st->zone_target_mmhg[z] * (0.5 + 0.5 * sin(phase));
 		}
 		st->manifold_mmhg = st->zone_mmhg[st->active_zone];
-		st->remaining_s = st->duration_s - (unsigned int)(f->snap.now_ms / 1000u) % st->duration_s;
+		st->remaining_s =
+		    st->duration_s - (unsigned int)(f->snap.now_ms / 1000u) % st->duration_s;
 	}
 	f->snap.seq++;
 }

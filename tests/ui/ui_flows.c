@@ -14,13 +14,13 @@ static void shot(struct xh *x, const char *prefix, const char *name)
 	xh_screenshot(x, buf);
 }
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "flow: " __VA_ARGS__);                             \
-			fprintf(stderr, "\n");                                             \
-			return false;                                                      \
-		}                                                                          \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "flow: " __VA_ARGS__);                                     \
+			fprintf(stderr, "\n");                                                     \
+			return false;                                                              \
+		}                                                                                  \
 	} while (0)
 
 bool flow_choose_program(struct xh *x, size_t station, size_t program, const char *prefix)
@@ -32,9 +32,8 @@ bool flow_choose_program(struct xh *x, size_t station, size_t program, const cha
 	shot(x, prefix, "overview");
 	xh_click(x, UI_SCREEN_OVERVIEW, card);
 	CHECK(xh_wait_button(x, UI_SCREEN_PROGRAMS, UI_BTN_BACK, THEME_SURFACE_HI, XH_TIMEOUT_MS) &&
-	          xh_wait_button(x, UI_SCREEN_PROGRAMS,
-	                         (enum ui_button)(UI_BTN_PROGRAM0 + program), THEME_SURFACE,
-	                         XH_TIMEOUT_MS),
+	          xh_wait_button(x, UI_SCREEN_PROGRAMS, (enum ui_button)(UI_BTN_PROGRAM0 + program),
+	                         THEME_SURFACE, XH_TIMEOUT_MS),
 	      "program list not drawn");
 	CHECK(strcmp(x->st[station].state, "idle") == 0, "station left idle before a choice");
 	shot(x, prefix, "programs");
@@ -108,7 +107,8 @@ bool flow_type_pin(struct xh *x, const char *pin)
 	for (const char *p = pin; *p; p++) {
 		xh_click(x, UI_SCREEN_PIN, (enum ui_button)(UI_BTN_KEY0 + (*p - '0')));
 		if (p == pin)
-			CHECK(xh_wait_button(x, UI_SCREEN_PIN, UI_BTN_KEY_OK, THEME_GO, XH_TIMEOUT_MS),
+			CHECK(xh_wait_button(x, UI_SCREEN_PIN, UI_BTN_KEY_OK, THEME_GO,
+			                     XH_TIMEOUT_MS),
 			      "OK did not light up after the first digit");
 	}
 	xh_click(x, UI_SCREEN_PIN, UI_BTN_KEY_OK);

@@ -135,8 +135,8 @@ static int start_xvfb(struct xh *x)
 	snprintf(screen, sizeof(screen), "%dx%dx24", x->w, x->h);
 	{
 		char log[200];
-		const char *argv[] = {"Xvfb", "-displayfd", fdstr, "-screen", "0", screen,
-		                      "-nolisten", "tcp", "-noreset", NULL};
+		const char *argv[] = {"Xvfb", "-displayfd", fdstr, "-screen",  "0",
+		                      screen, "-nolisten",  "tcp", "-noreset", NULL};
 		snprintf(log, sizeof(log), "%s/xvfb.log", x->dir);
 		x->xvfb = spawn(argv, log, -1, fds[0]);
 	}
@@ -188,7 +188,7 @@ static int start_broker(struct xh *x)
 	}
 	{
 		int fds[2];
-		const char *argv[] = {"mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t",
+		const char *argv[] = {"mosquitto_sub",       "-h", "127.0.0.1", "-p", port, "-t",
 		                      "recovery/+/+/status", "-v", NULL};
 		snprintf(port, sizeof(port), "%d", x->port);
 		if (pipe(fds) != 0)
@@ -258,7 +258,8 @@ static bool find_window(struct xh *x)
 		return false;
 	for (unsigned int i = 0; i < n && !found; i++) {
 		char *name = NULL;
-		if (XFetchName(dpy, kids[i], &name) && name && strcmp(name, "Recovery kiosk") == 0) {
+		if (XFetchName(dpy, kids[i], &name) && name &&
+		    strcmp(name, "Recovery kiosk") == 0) {
 			Window child;
 			XTranslateCoordinates(dpy, kids[i], root, 0, 0, &x->origin_x, &x->origin_y,
 			                      &child);
@@ -308,8 +309,8 @@ int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 	ui_metrics_compute(&x->m, w, h, x->config->display.diagonal_mm);
 	snprintf(log, sizeof(log), "%s/app.log", x->dir);
 	{
-		const char *argv[] = {KIOSK_APP_PATH, "--sim", "--config", conf,
-		                      "--assets", KIOSK_SOURCE_ASSETS, NULL};
+		const char *argv[] = {KIOSK_APP_PATH,      "--sim", "--config", conf, "--assets",
+		                      KIOSK_SOURCE_ASSETS, NULL};
 		x->spawn_ms = now_ms();
 		x->app = spawn(argv, log, -1, -1);
 	}
@@ -468,8 +469,8 @@ static void take_status(struct xh *x, const char *line)
 	if (cJSON_IsString(it)) {
 		if (strcmp(st->state, it->valuestring) != 0) {
 			size_t len = strlen(st->history);
-			snprintf(st->history + len, sizeof(st->history) - len, "%s%s", len ? "," : "",
-			         it->valuestring);
+			snprintf(st->history + len, sizeof(st->history) - len, "%s%s",
+			         len ? "," : "", it->valuestring);
 		}
 		snprintf(st->state, sizeof(st->state), "%s", it->valuestring);
 	}
@@ -502,7 +503,8 @@ void xh_poll(struct xh *x, int wait_ms)
 	if (poll(&p, 1, wait_ms) <= 0)
 		return;
 	for (;;) {
-		ssize_t n = read(x->sub_fd, x->line + x->line_len, sizeof(x->line) - 1 - x->line_len);
+		ssize_t n =
+		    read(x->sub_fd, x->line + x->line_len, sizeof(x->line) - 1 - x->line_len);
 		char *nl;
 
 		if (n <= 0)

@@ -28,7 +28,7 @@ struct xh_station {
 	double pressure_mmhg;
 	double duration_s;
 	double target_mmhg;
-	char history[512];    /* every state seen, comma separated */
+	char history[512];      /* every state seen, comma separated */
 	double vent_first_mmhg; /* pressure in the first "venting" status, -1 = none */
 	double vent_last_mmhg;
 };
@@ -42,7 +42,7 @@ struct xh {
 	int sub_fd;
 	char line[16384];
 	size_t line_len;
-	void *dpy;            /* Display * */
+	void *dpy; /* Display * */
 	int origin_x, origin_y;
 	struct ui_metrics m;
 	struct kiosk_config *config;
