@@ -112,6 +112,7 @@ static const char *const status_names[] = {
 	[CMD_ERR_BAD_PIN] = "bad_pin",
 	[CMD_ERR_PRESSURISED] = "pressurised",
 	[CMD_ERR_QUEUE_FULL] = "queue_full",
+	[CMD_ERR_HARDWARE] = "hardware_unsafe",
 };
 
 static const char *const status_messages[] = {
@@ -127,6 +128,8 @@ static const char *const status_messages[] = {
 	[CMD_ERR_PRESSURISED] = "The boots are still pressurised: wait until they have deflated, "
 	                        "then reset",
 	[CMD_ERR_QUEUE_FULL] = "The station is busy: try again in a moment",
+	[CMD_ERR_HARDWARE] = "The station's outputs cannot be driven to the safe state: check the "
+	                     "wiring and GPIO before resetting",
 };
 /* clang-format on */
 

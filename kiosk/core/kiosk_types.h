@@ -109,6 +109,10 @@ enum command_status {
 	CMD_ERR_BAD_PIN,
 	CMD_ERR_PRESSURISED,     /* reset refused while still above residual */
 	CMD_ERR_QUEUE_FULL,
+	/* Added: the station's outputs could not be driven to the safe state (a
+	 * GPIO write keeps failing); RESET_FAULT and IN_SERVICE are refused until
+	 * every line has taken its de-energised level. */
+	CMD_ERR_HARDWARE,
 };
 
 enum event_kind {

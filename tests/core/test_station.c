@@ -744,7 +744,7 @@ static void test_station_type_names_are_complete(void **state)
 		assert_string_not_equal(command_action_name((enum command_action)i), "unknown");
 	for (int i = STOP_NONE; i <= STOP_SHUTDOWN; i++)
 		assert_string_not_equal(stop_reason_name((enum stop_reason)i), "unknown");
-	for (int i = CMD_OK; i <= CMD_ERR_QUEUE_FULL; i++) {
+	for (int i = CMD_OK; i <= CMD_ERR_HARDWARE; i++) {
 		assert_string_not_equal(command_status_name((enum command_status)i), "unknown");
 		assert_string_not_equal(command_status_message((enum command_status)i),
 		                        "Unknown result");
