@@ -3,7 +3,8 @@
  * Screening through the real kiosk in Xvfb with real clicks, one station
  * per outcome: all No (session allowed), an absolute Yes (blocked, kind
  * message, no way on), a relative Yes approved with the staff PIN (a wrong
- * PIN first), and the idle time-out back to the overview.  Station states
+ * PIN first), the idle time-out back to the overview, and staff mode behind
+ * the PIN taking a station out of service and back.  Station states
  * come from the kiosk's MQTT status.  Screenshots: screening_*.png.
  */
 #include <setjmp.h>
@@ -150,6 +151,38 @@ static void test_ui_screening_idle_timeout_returns_to_overview(void **state)
 	xh_screenshot(x, "screening_idle_back_to_overview");
 }
 
+/* Staff mode behind the PIN: take a station out of service and back. */
+static void test_ui_staff_pin_out_of_service_and_back(void **state)
+{
+	struct xh *x = &harness;
+	const size_t s = 3;
+
+	(void)state;
+	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF);
+	assert_true(flow_type_pin(x, STAFF_PIN));
+	/* The staff overview: Exit where the member overview has no button. */
+	assert_true(xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	xh_screenshot(x, "staff_overview");
+	xh_click(x, UI_SCREEN_STAFF, (enum ui_button)(UI_BTN_CARD0 + s));
+	assert_true(xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE);
+	assert_true(xh_wait_state(x, s, "out_of_service", XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_GO,
+	                           XH_TIMEOUT_MS));
+	xh_screenshot(x, "staff_station_out_of_service");
+	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE);
+	assert_true(xh_wait_state(x, s, "idle", XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_BACK);
+	assert_true(xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_STAFF, UI_BTN_BACK);
+	back_to_overview(x, s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +190,7 @@ int main(void)
 	    cmocka_unit_test(test_ui_screening_absolute_yes_blocks_with_message),
 	    cmocka_unit_test(test_ui_screening_relative_yes_staff_pin_allows),
 	    cmocka_unit_test(test_ui_screening_idle_timeout_returns_to_overview),
+	    cmocka_unit_test(test_ui_staff_pin_out_of_service_and_back),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
