@@ -291,6 +291,10 @@ static void apply_outputs(struct controller *c, size_t i, uint64_t now)
 
 	if (c->safe_pending[i]) {
 		c->safe_pending[i] = station_hw_safe(c->hw[i]) < 0;
+		/* A station whose lines refuse the safe level stays locked in
+		 * FAULT whatever else happened (no-op when already there). */
+		if (c->safe_pending[i] && station_state(c->st[i]) != STATION_FAULT)
+			station_hardware_failed(c->st[i], now, &c->sink);
 		return;
 	}
 	station_current_outputs(c->st[i], &want);
@@ -326,6 +330,11 @@ static void process_command(struct controller *c, struct queued_command *qc, uin
 	res.request_id[sizeof(res.request_id) - 1] = '\0';
 	if (cmd->station >= c->n) {
 		res.status = CMD_ERR_BAD_STATION;
+	} else if (c->safe_pending[cmd->station] &&
+	           (cmd->action == CMD_RESET_FAULT || cmd->action == CMD_IN_SERVICE)) {
+		/* A line still refuses its de-energised level (the pump may
+		 * still run): the lock stays until the safe state has taken. */
+		res.status = CMD_ERR_HARDWARE;
 	} else if (cmd->action == CMD_RESET_FAULT && c->button_fault[cmd->station] &&
 	           c->button_held[cmd->station]) {
 		/* The stop circuit is still open: fix the wiring first. */

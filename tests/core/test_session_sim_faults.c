@@ -341,6 +341,65 @@ static void test_sim_hardware_write_failure(void **state)
 	sim_rig_free(r);
 }
 
+/* The pump's driver dies while the pump runs: the station faults, but the
+ * pump line keeps its energised level.  A staff reset must not free the
+ * station while the safe state has not taken; once the line can be written
+ * again the next tick drives it off and the reset works. */
+static void test_sim_reset_refused_while_safe_state_fails(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, &sim6);
+	const struct station_pins *pins = &r->cfg.stations[0].pins;
+	struct station_snapshot s;
+	const struct kiosk_event *ev = NULL;
+
+	(void)state;
+	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	assert_int_equal(sim_pin_level(r, &pins->pump), 1);
+	assert_int_equal(
+	    gpio_sim_set_write_error(r->gpio, pins->pump.chip, pins->pump.offset, 5 /* EIO */), 0);
+	/* The next change of outputs fails; the station faults... */
+	while (sim_state(r, 0) != STATION_FAULT) {
+		assert_true(r->now_ms < 200000);
+		sim_step(r);
+	}
+	sim_station(r, 0, &s);
+	assert_int_equal(s.fault, FAULT_HARDWARE);
+	/* ...but the pump cannot be switched off. */
+	assert_int_equal(sim_pin_level(r, &pins->pump), 1);
+	assert_int_equal(sim_pin_level(r, &pins->exhaust), 0);
+
+	/* Long after the vent time, a reset is still refused, from the kiosk
+	 * and over MQTT, with a status that says why. */
+	sim_run_ms(r, r->cfg.limits.vent_ms + 2000);
+	reset_and_expect(r, CMD_ERR_HARDWARE, true);
+	assert_int_equal(sim_pin_level(r, &pins->pump), 1);
+	{
+		struct command c = sim_cmd(CMD_RESET_FAULT, 0);
+
+		sim_submit(r, &c);
+		sim_step(r);
+		assert_int_equal(sim_last_result(r, 0, CMD_RESET_FAULT), CMD_ERR_HARDWARE);
+		assert_int_equal(sim_state(r, 0), STATION_FAULT);
+	}
+	assert_int_equal(sim_count_events(r, 0, EVENT_FAULT_RESET, NULL), 0);
+	assert_string_equal(command_status_name(CMD_ERR_HARDWARE), "hardware_unsafe");
+	assert_non_null(strstr(command_status_message(CMD_ERR_HARDWARE), "wiring"));
+
+	/* The wiring is fixed: the next tick takes the safe state... */
+	assert_int_equal(gpio_sim_set_write_error(r->gpio, pins->pump.chip, pins->pump.offset, 0),
+	                 0);
+	sim_step(r);
+	assert_true(sim_outputs_safe(r, 0));
+	assert_int_equal(sim_state(r, 0), STATION_FAULT);
+	/* ...and once the boots are down the reset is accepted. */
+	sim_run_ms(r, r->cfg.limits.vent_ms);
+	reset_and_expect(r, CMD_OK, true);
+	assert_true(sim_outputs_safe(r, 0));
+	assert_int_equal(sim_count_events(r, 0, EVENT_FAULT_RESET, &ev), 1);
+	assert_int_equal(ev->fault, FAULT_HARDWARE);
+	sim_rig_free(r);
+}
+
 static void test_sim_stop_vents_in_the_same_step(void **state)
 {
 	struct sim_rig *r = sim_rig_new(1, &sim6);
@@ -450,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_sim_sensor_out_of_range),
 	    cmocka_unit_test(test_sim_pump_runtime),
 	    cmocka_unit_test(test_sim_hardware_write_failure),
+	    cmocka_unit_test(test_sim_reset_refused_while_safe_state_fails),
 	    cmocka_unit_test(test_sim_stop_vents_in_the_same_step),
 	    cmocka_unit_test(test_sim_pause_limit),
 	    cmocka_unit_test(test_sim_stop_button),
