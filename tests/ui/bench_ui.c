@@ -10,6 +10,7 @@
  * Usage: bench_ui [--idle-seconds N] [--frames N]
  * Build without sanitizers for meaningful figures.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <SDL_ttf.h>
 
 #include "ui_fixture.h"
+#include "ui_flows.h"
 #include "view.h"
 #include "xharness.h"
 
@@ -157,6 +159,26 @@ static void bench_app(int idle_s)
 	       100.0 * (double)(p1 - p0) / hz / idle_s);
 	printf("resident memory (VmRSS) of the kiosk, 4 stations, UI up: %.1f MB\n",
 	       (double)rss_kb(x.app) / 1024.0);
+
+	/* A session on station 3 with its running screen up (<= 30 fps). */
+	if (flow_choose_program(&x, 2, 1, NULL) && flow_begin_screening(&x, 2, NULL) &&
+	    flow_answer(&x, 2, SIZE_MAX, NULL) && xh_wait_state(&x, 2, "ready", XH_TIMEOUT_MS)) {
+		xh_click(&x, UI_SCREEN_BOOTS_ON, UI_BTN_START);
+		if (xh_wait_state(&x, 2, "running", XH_TIMEOUT_MS)) {
+			int run_s = idle_s < 20 ? idle_s : 20;
+			sleep(1);
+			m0 = ticks_of(main_stat);
+			p0 = ticks_of(proc_stat);
+			sleep((unsigned)run_s);
+			m1 = ticks_of(main_stat);
+			p1 = ticks_of(proc_stat);
+			printf("running screen, 1 session, over %d s: UI thread %.1f%% of one core, "
+			       "whole kiosk %.1f%%; VmRSS %.1f MB\n",
+			       run_s, 100.0 * (double)(m1 - m0) / hz / run_s,
+			       100.0 * (double)(p1 - p0) / hz / run_s,
+			       (double)rss_kb(x.app) / 1024.0);
+		}
+	}
 	xh_stop(&x);
 }
 
