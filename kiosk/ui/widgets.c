@@ -91,15 +91,15 @@ void widget_header(struct ui_view *v, const char *title, const char *back_label,
 	if (staff_label && v->layout.button[UI_BTN_STAFF].w > 0)
 		widget_button_font(v, UI_BTN_STAFF, staff_label, THEME_SURFACE_HI, true,
 		                   UI_FONT_BODY_BOLD);
-	if (v->layout.button[UI_BTN_STAFF].w == 0 && !v->m.portrait) {
-		/* The clock sits where the staff button would be. */
+	if (!v->m.portrait || v->layout.button[UI_BTN_BACK].w == 0) {
+		/* The clock at the right end of the title area. */
 		time_t now = time(NULL);
 		struct tm tm;
 		localtime_r(&now, &tm);
 		snprintf(clock, sizeof(clock), "%02d:%02d", tm.tm_hour, tm.tm_min);
 		text_size(v->text, UI_FONT_BODY_BOLD, clock, &cw, NULL);
 		text_draw_in(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), clock,
-		             (struct ui_rect){h.w - v->m.pad - cw, 0, cw, h.h}, TEXT_LEFT);
+		             (struct ui_rect){t.x + t.w - cw, 0, cw, h.h}, TEXT_LEFT);
 		t.w -= cw + v->m.gap;
 	}
 	if (title) {
