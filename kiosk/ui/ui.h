@@ -41,6 +41,8 @@ struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len);
  * or the window is closed.  Returns 0 or -errno. */
 int ui_run(struct ui *ui, volatile sig_atomic_t *stop);
 
+/* Stop the controller first (controller_stop): its listener points at the
+ * UI.  Releases the snapshot held, closes the window and quits SDL. */
 void ui_destroy(struct ui *ui); /* NULL ok */
 
 #endif

@@ -229,12 +229,29 @@ void ui_view_set_snapshot(struct ui_view *v, const struct kiosk_snapshot *snap, 
 	refresh(v);
 }
 
+/* Whether a refused command is worth telling the person at the screen.  A
+ * double tap that raced the snapshot (an answer to a question already
+ * answered, a second Start) is refused by the core as bad state or bad
+ * argument and needs no message; what staff asked for does. */
+static bool result_worth_showing(const struct kiosk_event *ev)
+{
+	switch (ev->status) {
+	case CMD_OK:
+		return false;
+	case CMD_ERR_BAD_STATE:
+	case CMD_ERR_BAD_ARGUMENT:
+		return ev->action == CMD_RESET_FAULT || ev->action == CMD_OUT_OF_SERVICE ||
+		       ev->action == CMD_IN_SERVICE || ev->action == CMD_STAFF_APPROVE;
+	default:
+		return ev->action != CMD_TOUCH;
+	}
+}
+
 void ui_view_event(struct ui_view *v, const struct kiosk_event *ev, uint64_t now_ms)
 {
 	v->now_ms = now_ms;
-	if (ev->kind != EVENT_COMMAND_RESULT || ev->source != SOURCE_UI || ev->status == CMD_OK)
-		return;
-	if (ev->action == CMD_TOUCH)
+	if (ev->kind != EVENT_COMMAND_RESULT || ev->source != SOURCE_UI ||
+	    !result_worth_showing(ev))
 		return;
 	if (ev->status == CMD_ERR_BAD_PIN)
 		view_toast(v, "Wrong PIN. Please try again.", THEME_STOP);

@@ -25,6 +25,7 @@
 #include <SDL_ttf.h>
 
 #include "layout.h"
+#include "theme.h"
 #include "ui_fixture.h"
 #include "view.h"
 
@@ -548,6 +549,53 @@ static void test_view_redraws_only_when_visible_content_changes(void **state)
 	harness_close(&h);
 }
 
+static bool toast_shown(struct harness *h, enum ui_screen s, enum theme_role role)
+{
+	struct ui_layout l = layout_of(h, s);
+	struct ui_rect t = l.area[UI_AREA_TOAST];
+	struct ui_color c = theme_color(role);
+	uint32_t want = (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+
+	render(h);
+	return pixel(h, t.x + 5, t.y + t.h / 2) == want;
+}
+
+/* A refused stale answer (a double tap) says nothing; a wrong approval PIN
+ * says so in red, and the message goes away after a while. */
+static void test_view_command_results_toast_only_what_matters(void **state)
+{
+	struct harness h;
+	struct kiosk_event ev;
+
+	(void)state;
+	harness_open(&h, 800, 480, 2);
+	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
+	push(&h);
+	ui_view_show(h.view, UI_SCREEN_QUESTION, 0);
+	render(&h);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EVENT_COMMAND_RESULT;
+	ev.source = SOURCE_UI;
+	ev.action = CMD_ANSWER;
+	ev.status = CMD_ERR_BAD_ARGUMENT;
+	ui_view_event(h.view, &ev, h.now);
+	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_WARN));
+	ev.source = SOURCE_MQTT; /* someone else's command: not ours to show */
+	ev.action = CMD_STAFF_APPROVE;
+	ev.status = CMD_ERR_BAD_PIN;
+	ui_view_event(h.view, &ev, h.now);
+	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	ev.source = SOURCE_UI;
+	ui_view_event(h.view, &ev, h.now);
+	assert_true(ui_view_dirty(h.view));
+	assert_true(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	h.now += 5000;
+	ui_view_tick(h.view, h.now);
+	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	harness_close(&h);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -576,6 +624,7 @@ int main(void)
 	    cmocka_unit_test(test_view_idle_timeout_cancels_flow_and_returns_to_overview),
 	    cmocka_unit_test(test_view_station_back_to_idle_returns_to_overview),
 	    cmocka_unit_test(test_view_redraws_only_when_visible_content_changes),
+	    cmocka_unit_test(test_view_command_results_toast_only_what_matters),
 	    cmocka_unit_test(test_view_renders_every_screen_at_every_resolution),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
