@@ -4,7 +4,9 @@
  * one every CONTROLLER_TICK_MS; between them the thread waits on a condition
  * variable bound to CLOCK_MONOTONIC, so a queued command wakes it at once.
  * Commands are applied to the outputs as soon as they are taken; the tick
- * keeps its own deadline whatever the commands do.
+ * keeps its own deadline whatever the commands do.  After an overrun the
+ * next deadline is max(deadline + tick, now): the missed slots are dropped,
+ * never raced through, and the lateness is still measured against the slot.
  *
  * Sharing: the command queue (qlock + qcond), the published snapshots
  * (slock, held only to move a pointer or a reference count), the event ring
@@ -35,11 +37,11 @@
 /* While a session runs, pressures change all the time; they are published
  * at least this often even when nothing else changed. */
 #define CONTROLLER_REFRESH_MS 1000u
-/* A stop button that reads pressed this soon after start is an open
- * normally-closed circuit (a wiring fault), not a member. */
+/* A stop button that reads pressed this soon after the first tick is an
+ * open normally-closed circuit (a wiring fault), not a member.  Counted from
+ * the first tick, not from create: the caller may spend seconds (UI setup)
+ * between controller_create() and controller_start(). */
 #define CONTROLLER_BUTTON_STARTUP_MS 1000u
-/* Further behind than this, skip the missed ticks rather than race. */
-#define CONTROLLER_RESYNC_TICKS 5u
 #define NS_PER_MS 1000000ull
 #define TICK_NS ((uint64_t)CONTROLLER_TICK_MS * NS_PER_MS)
 
@@ -67,7 +69,8 @@ struct controller {
 	bool button_held[KIOSK_MAX_STATIONS];  /* stop button read pressed last tick */
 	bool button_fault[KIOSK_MAX_STATIONS]; /* locked for an open stop circuit */
 	struct event_sink sink;
-	uint64_t created_ms;
+	bool ticked;            /* the first tick has run */
+	uint64_t first_tick_ms; /* its time: the stop circuit's start-up window */
 
 	pthread_mutex_t qlock;
 	pthread_cond_t qcond;
@@ -446,7 +449,7 @@ static void tick_station(struct controller *c, size_t i, uint64_t now)
 	if (c->button_held[i]) {
 		enum station_state s = station_state(c->st[i]);
 
-		if (now - c->created_ms < CONTROLLER_BUTTON_STARTUP_MS) {
+		if (now - c->first_tick_ms < CONTROLLER_BUTTON_STARTUP_MS) {
 			/* Pressed before anyone could press it: an open NC circuit.
 			 * A reset is refused until the circuit closes. */
 			station_raise_fault(c->st[i], FAULT_STOP_BUTTON, now, &c->sink);
@@ -469,6 +472,10 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 	double cpu_us;
 	bool changed;
 
+	if (!c->ticked) {
+		c->ticked = true;
+		c->first_tick_ms = now;
+	}
 	for (size_t i = 0; i < c->n; i++)
 		tick_station(c, i, now);
 	changed = publish(c, now, false);
@@ -507,7 +514,9 @@ static struct timespec ns_to_timespec(uint64_t ns)
 static void *control_thread(void *arg)
 {
 	struct controller *c = arg;
-	uint64_t deadline;
+	/* due: the slot of the next tick, for the lateness statistics;
+	 * deadline: when the thread runs it (later than due after an overrun). */
+	uint64_t due, deadline;
 
 	if (c->p.realtime_priority > 0) {
 		struct sched_param sp = {.sched_priority = c->p.realtime_priority};
@@ -517,7 +526,7 @@ static void *control_thread(void *arg)
 		c->stats.realtime = rt;
 		pthread_mutex_unlock(&c->stats_lock);
 	}
-	deadline = clock_ns(CLOCK_MONOTONIC) + TICK_NS;
+	deadline = due = clock_ns(CLOCK_MONOTONIC) + TICK_NS;
 
 	pthread_mutex_lock(&c->qlock);
 	for (;;) {
@@ -538,11 +547,15 @@ static void *control_thread(void *arg)
 		run_commands(c, now_ms(c), CONTROLLER_CMDS_PER_WAKE);
 		t = clock_ns(CLOCK_MONOTONIC);
 		if (t >= deadline) {
-			run_tick(c, now_ms(c), t - deadline);
-			deadline += TICK_NS;
+			/* Lateness against the tick's own slot, so the tick run
+			 * after an overrun reports how late it really was. */
+			run_tick(c, now_ms(c), t - due);
+			/* Next slot max(deadline + TICK, now): after an overrun
+			 * one tick runs at once and the period restarts from
+			 * it; the missed slots are dropped, never raced. */
+			due = deadline + TICK_NS;
 			t = clock_ns(CLOCK_MONOTONIC);
-			if (t > deadline + CONTROLLER_RESYNC_TICKS * TICK_NS)
-				deadline = t + TICK_NS;
+			deadline = due > t ? due : t;
 		}
 		pthread_mutex_lock(&c->qlock);
 	}
@@ -566,12 +579,14 @@ int controller_start(struct controller *c)
 	return 0;
 }
 
-void controller_stop(struct controller *c)
+/* Join the thread, end what runs, vent everything.  Listeners are told only
+ * when tell is set: controller_destroy() runs after its caller may already
+ * have freed the listeners' contexts (main destroys the UI first). */
+static void stop_and_vent(struct controller *c, bool tell)
 {
 	uint64_t now;
+	bool changed;
 
-	if (c == NULL)
-		return;
 	if (c->running) {
 		pthread_mutex_lock(&c->qlock);
 		c->stop_requested = true;
@@ -594,7 +609,16 @@ void controller_stop(struct controller *c)
 		}
 	}
 	all_safe(c, now);
-	notify(c, publish(c, now, false));
+	changed = publish(c, now, false);
+	if (tell)
+		notify(c, changed);
+}
+
+void controller_stop(struct controller *c)
+{
+	if (c == NULL)
+		return;
+	stop_and_vent(c, true);
 }
 
 void controller_get_stats(struct controller *c, struct controller_stats *out)
@@ -657,7 +681,6 @@ struct controller *controller_create(const struct controller_params *params)
 	}
 
 	now = now_ms(c);
-	c->created_ms = now;
 	for (made = 0; made < c->n; made++) {
 		struct station_context ctx = {
 		    .config = params->config,
@@ -699,7 +722,8 @@ void controller_destroy(struct controller *c)
 {
 	if (c == NULL)
 		return;
-	controller_stop(c);
+	stop_and_vent(c, false);
+	c->listener_count = 0;
 	for (size_t i = 0; i < c->n; i++)
 		station_destroy(c->st[i]);
 	pthread_mutex_destroy(&c->stats_lock);

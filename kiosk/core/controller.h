@@ -62,7 +62,8 @@ struct controller_params {
 /* Builds the controller and drives every station to the safe state.
  * NULL + errno on failure. */
 struct controller *controller_create(const struct controller_params *params);
-/* Stops the thread if running, drives the safe state, frees.  NULL ok. */
+/* Stops the thread if running, drives the safe state, frees.  NULL ok.
+ * Never calls a listener (their contexts may already be gone). */
 void controller_destroy(struct controller *c);
 
 /* Start / stop the control thread.  stop drives the safe state before it

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The controller's life cycle and timing: destroy never calls a listener
+ * (its context may be gone), the open-stop-circuit window counts from the
+ * first tick (not from create), and after an overrun the control thread
+ * drops the missed slots instead of racing through them, while its
+ * statistics still show how late the tick after the overrun was.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "core_fixture.h"
+#include "sim_rig.h"
+
+static const struct sim_station_spec sim4 = {.zones = 4, .sensor = SENSOR_SIM};
+
+static size_t program_by_id(const struct sim_rig *r, const char *id)
+{
+	for (size_t i = 0; i < r->programs.count; i++) {
+		if (strcmp(r->programs.items[i].id, id) == 0)
+			return i;
+	}
+	fail_msg("no program %s in assets/programs.conf", id);
+	return 0;
+}
+
+/* ---------------------------------------------- destroy and the listeners */
+
+/* Stands in for the UI: after main has destroyed it, alive is false and any
+ * call is a use-after-free. */
+struct probe {
+	bool alive;
+	unsigned int calls;
+	unsigned int calls_when_dead;
+};
+
+static void probe_listener(void *ctx)
+{
+	struct probe *p = ctx;
+
+	if (p->alive)
+		p->calls++;
+	else
+		p->calls_when_dead++;
+}
+
+static void test_controller_destroy_never_calls_listeners(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, &sim4);
+	struct probe probe = {.alive = true};
+
+	(void)state;
+	assert_int_equal(controller_add_listener(r->ctl, probe_listener, &probe), 0);
+	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_run_ms(r, 2000);
+	assert_true(probe.calls > 0);
+
+	/* main: controller_stop, then the UI goes, then controller_destroy. */
+	controller_stop(r->ctl);
+	assert_int_equal(sim_state(r, 0), STATION_VENTING);
+	probe.alive = false;
+	/* Long enough that a venting station's snapshot is due again. */
+	r->now_ms += 1500;
+	controller_destroy(r->ctl);
+	r->ctl = NULL;
+	assert_int_equal(probe.calls_when_dead, 0);
+	sim_rig_free(r);
+}
+
+static void test_controller_destroy_after_thread_never_calls_listeners(void **state)
+{
+	struct sim_rig *r = sim_rig_new(1, &sim4);
+	struct probe probe = {.alive = true};
+
+	(void)state;
+	assert_int_equal(controller_add_listener(r->ctl, probe_listener, &probe), 0);
+	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	assert_int_equal(controller_start(r->ctl), 0);
+	controller_stop(r->ctl);
+	probe.alive = false;
+	r->now_ms += 1500;
+	controller_destroy(r->ctl);
+	r->ctl = NULL;
+	assert_int_equal(probe.calls_when_dead, 0);
+	sim_rig_free(r);
+}
+
+/* ------------------------------------------- stop circuit at the first tick */
+
+static void with_stop_button(struct kiosk_config *cfg)
+{
+	struct station_pins *p = &cfg->stations[0].pins;
+
+	p->has_stop_button = true;
+	snprintf(p->stop_button.chip, sizeof(p->stop_button.chip), "%s", "gpiochip0");
+	p->stop_button.offset = 22;
+	p->stop_button_bias = GPIO_BIAS_PULL_DOWN;
+	p->stop_button_debounce_ms = 20;
+}
+
+static void test_controller_open_stop_circuit_counts_from_first_tick(void **state)
+{
+	struct sim_rig *r = sim_rig_new_with(1, &sim4, with_stop_button);
+	struct station_snapshot s;
+	const struct kiosk_event *ev = NULL;
+
+	(void)state;
+	/* Broken wiring, and main spends 2 s setting up the UI between
+	 * controller_create() and the first tick. */
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
+	r->now_ms += 2000;
+	sim_step(r);
+	sim_station(r, 0, &s);
+	assert_int_equal(s.state, STATION_FAULT);
+	assert_int_equal(s.fault, FAULT_STOP_BUTTON);
+	assert_int_equal(sim_count_events(r, 0, EVENT_FAULT_RAISED, &ev), 1);
+	assert_int_equal(ev->fault, FAULT_STOP_BUTTON);
+	assert_true(sim_outputs_safe(r, 0));
+	sim_rig_free(r);
+
+	/* A member's press more than the window after the first tick, itself
+	 * long after create, is a stop, not a wiring fault. */
+	r = sim_rig_new_with(1, &sim4, with_stop_button);
+	r->now_ms += 2000;
+	sim_step(r);
+	sim_run_ms(r, 1200);
+	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_run_ms(r, 1000);
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
+	sim_step(r);
+	sim_station(r, 0, &s);
+	assert_int_equal(s.state, STATION_VENTING);
+	assert_int_equal(s.last_stop, STOP_BUTTON);
+	assert_int_equal(sim_count_events(r, 0, EVENT_FAULT_RAISED, NULL), 0);
+	sim_rig_free(r);
+}
+
+/* ------------------------------------------------------ overrun, no burst */
+
+#define OVERRUN_AT 10u   /* the tick that overruns */
+#define OVERRUN_MS 100u  /* five periods */
+#define TICKS_WANTED 24u
+
+struct tick_log {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct controller *ctl;
+	unsigned int count;
+	uint64_t at_ns[TICKS_WANTED];
+	double lateness_us[TICKS_WANTED];
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void log_on_tick(void *ctx, uint64_t now_ms)
+{
+	struct tick_log *l = ctx;
+	struct controller_stats st;
+	unsigned int n;
+
+	(void)now_ms;
+	controller_get_stats(l->ctl, &st);
+	pthread_mutex_lock(&l->lock);
+	n = l->count;
+	if (n < TICKS_WANTED) {
+		l->at_ns[n] = mono_ns();
+		l->lateness_us[n] = st.last_lateness_us;
+		l->count = n + 1;
+	}
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+	if (n == OVERRUN_AT) {
+		/* This tick's work overruns by five periods. */
+		struct timespec d = {.tv_sec = 0, .tv_nsec = (long)OVERRUN_MS * 1000000L};
+
+		while (nanosleep(&d, &d) != 0 && errno == EINTR)
+			;
+	}
+}
+
+static void test_controller_overrun_drops_missed_ticks(void **state)
+{
+	struct kiosk_config cfg;
+	struct program_set programs;
+	struct screening_set screening;
+	struct gpio *gpio = gpio_sim_create();
+	struct station_hw *hw[1];
+	struct controller_params p;
+	struct tick_log l;
+	struct controller_stats st;
+	pthread_condattr_t attr;
+	struct timespec until;
+	unsigned int short_gaps = 0, still_late = 0;
+	char err[256];
+	int rc = 0;
+
+	(void)state;
+	fixture_config(&cfg, 1, 4, true);
+	fixture_programs(&programs);
+	fixture_screening(&screening);
+	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
+	assert_non_null(hw[0]);
+	memset(&l, 0, sizeof(l));
+	pthread_mutex_init(&l.lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&l.cond, &attr);
+	pthread_condattr_destroy(&attr);
+	memset(&p, 0, sizeof(p));
+	p.config = &cfg;
+	p.programs = &programs;
+	p.screening = &screening;
+	p.hw = hw;
+	p.on_tick = log_on_tick;
+	p.on_tick_ctx = &l;
+	l.ctl = controller_create(&p);
+	assert_non_null(l.ctl);
+	assert_int_equal(controller_start(l.ctl), 0);
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&l.lock);
+	while (l.count < TICKS_WANTED && rc == 0)
+		rc = pthread_cond_timedwait(&l.cond, &l.lock, &until);
+	pthread_mutex_unlock(&l.lock);
+	controller_stop(l.ctl);
+	assert_int_equal(l.count, TICKS_WANTED);
+
+	/* The tick after the overrun runs at once and says how late it was
+	 * (its slot was four periods before it ran). */
+	assert_true(l.at_ns[OVERRUN_AT + 1] - l.at_ns[OVERRUN_AT] >= OVERRUN_MS * 1000000ull);
+	assert_true(l.lateness_us[OVERRUN_AT + 1] >= (OVERRUN_MS - 25u) * 1000.0);
+	controller_get_stats(l.ctl, &st);
+	assert_true(st.max_lateness_us >= (OVERRUN_MS - 25u) * 1000.0);
+	assert_true(st.late_ticks_over_2ms >= 1);
+	/* Then the period again: no burst of back-to-back catch-up ticks, and
+	 * no string of late ones.  (One slip is allowed for a busy machine;
+	 * racing through the missed slots gives four of each.) */
+	for (unsigned int i = OVERRUN_AT + 2; i < OVERRUN_AT + 9; i++) {
+		if (l.at_ns[i] - l.at_ns[i - 1] < (uint64_t)CONTROLLER_TICK_MS * 1000000ull / 2u)
+			short_gaps++;
+		if (l.lateness_us[i] > 10000.0)
+			still_late++;
+	}
+	assert_true(short_gaps <= 1);
+	assert_true(still_late <= 1);
+
+	controller_destroy(l.ctl);
+	pthread_cond_destroy(&l.cond);
+	pthread_mutex_destroy(&l.lock);
+	station_hw_destroy(hw[0]);
+	gpio_destroy(gpio);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_controller_destroy_never_calls_listeners),
+	    cmocka_unit_test(test_controller_destroy_after_thread_never_calls_listeners),
+	    cmocka_unit_test(test_controller_open_stop_circuit_counts_from_first_tick),
+	    cmocka_unit_test(test_controller_overrun_drops_missed_ticks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
