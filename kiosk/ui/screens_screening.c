@@ -37,6 +37,7 @@ static void question_draw(struct ui_view *v)
 		if (!text)
 			text = q->text[0];
 	}
+	v->drawn_question = st->screening_index;
 	snprintf(progress, sizeof(progress), "Question %u of %u", st->screening_index + 1,
 	         st->screening_count);
 	text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), progress, pr.x, pr.y,
@@ -63,7 +64,9 @@ static void question_press(struct ui_view *v, enum ui_button b)
 	const struct station_snapshot *st = view_station(v, v->station);
 	struct command cmd;
 
-	if (!st)
+	/* Only the question the member has seen: a quick second tap after the
+	 * core moved on must not answer the next one unseen. */
+	if (!st || st->screening_index != v->drawn_question)
 		return;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.station = (unsigned int)v->station;

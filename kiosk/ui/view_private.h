@@ -47,6 +47,7 @@ struct ui_view {
 	struct ui_layout layout;
 	bool active[UI_BTN_COUNT];
 	enum ui_button pressed;
+	unsigned int drawn_question; /* screening index on screen */
 	bool dirty;
 	uint64_t signature;
 

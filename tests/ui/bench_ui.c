@@ -172,11 +172,11 @@ static void bench_app(int idle_s)
 			sleep((unsigned)run_s);
 			m1 = ticks_of(main_stat);
 			p1 = ticks_of(proc_stat);
-			printf("running screen, 1 session, over %d s: UI thread %.1f%% of one core, "
-			       "whole kiosk %.1f%%; VmRSS %.1f MB\n",
-			       run_s, 100.0 * (double)(m1 - m0) / hz / run_s,
-			       100.0 * (double)(p1 - p0) / hz / run_s,
-			       (double)rss_kb(x.app) / 1024.0);
+			printf(
+			    "running screen, 1 session, over %d s: UI thread %.1f%% of one core, "
+			    "whole kiosk %.1f%%; VmRSS %.1f MB\n",
+			    run_s, 100.0 * (double)(m1 - m0) / hz / run_s,
+			    100.0 * (double)(p1 - p0) / hz / run_s, (double)rss_kb(x.app) / 1024.0);
 		}
 	}
 	xh_stop(&x);

@@ -158,27 +158,27 @@ static void test_ui_staff_pin_out_of_service_and_back(void **state)
 	const size_t s = 3;
 
 	(void)state;
-	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF);
 	assert_true(flow_type_pin(x, STAFF_PIN));
 	/* The staff overview: Exit where the member overview has no button. */
-	assert_true(xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_screenshot(x, "staff_overview");
 	xh_click(x, UI_SCREEN_STAFF, (enum ui_button)(UI_BTN_CARD0 + s));
 	assert_true(xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_SURFACE_HI,
 	                           XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE);
 	assert_true(xh_wait_state(x, s, "out_of_service", XH_TIMEOUT_MS));
-	assert_true(xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_GO,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_GO, XH_TIMEOUT_MS));
 	xh_screenshot(x, "staff_station_out_of_service");
 	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE);
 	assert_true(xh_wait_state(x, s, "idle", XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_BACK);
-	assert_true(xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI,
-	                           XH_TIMEOUT_MS));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_STAFF, UI_BTN_BACK);
 	back_to_overview(x, s);
 }

@@ -416,6 +416,39 @@ static void test_view_ignores_taps_on_a_screen_not_yet_drawn(void **state)
 	harness_close(&h);
 }
 
+/* Same screen, next question not drawn yet: a second quick tap must not
+ * answer a question the member has not seen. */
+static void test_view_double_tap_never_answers_an_unseen_question(void **state)
+{
+	struct harness h;
+	struct ui_layout l;
+	struct ui_rect r;
+
+	(void)state;
+	harness_open(&h, 1024, 600, 2);
+	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
+	h.fx.snap.stations[0].screening_index = 0;
+	push(&h);
+	ui_view_show(h.view, UI_SCREEN_QUESTION, 0);
+	render(&h);
+	l = layout_of(&h, UI_SCREEN_QUESTION);
+	r = l.button[UI_BTN_NO];
+	ui_view_pointer_down(h.view, r.x + 9, r.y + 9, h.now);
+	ui_view_pointer_up(h.view, r.x + 9, r.y + 9, h.now);
+	assert_int_equal(h.ncmds, 2);              /* touch + answer 0 */
+	h.fx.snap.stations[0].screening_index = 1; /* the core moved on */
+	push(&h);
+	ui_view_pointer_down(h.view, r.x + 9, r.y + 9, h.now);
+	ui_view_pointer_up(h.view, r.x + 9, r.y + 9, h.now);
+	assert_int_equal(last_cmd(&h, CMD_ANSWER)->question, 0);
+	for (size_t i = 0; i < h.ncmds; i++)
+		assert_false(h.cmds[i].action == CMD_ANSWER && h.cmds[i].question == 1);
+	render(&h); /* now question 2 is on screen and can be answered */
+	tap(&h, UI_BTN_NO);
+	assert_int_equal(last_cmd(&h, CMD_ANSWER)->question, 1);
+	harness_close(&h);
+}
+
 static void type_pin(struct harness *h, const char *pin)
 {
 	for (const char *p = pin; *p; p++)
@@ -619,6 +652,7 @@ int main(void)
 	    cmocka_unit_test(test_view_stop_acts_on_press_not_release),
 	    cmocka_unit_test(test_view_release_outside_the_button_does_nothing),
 	    cmocka_unit_test(test_view_ignores_taps_on_a_screen_not_yet_drawn),
+	    cmocka_unit_test(test_view_double_tap_never_answers_an_unseen_question),
 	    cmocka_unit_test(test_view_staff_pin_wrong_stays_right_enters_staff_mode),
 	    cmocka_unit_test(test_view_relative_yes_approval_sends_pin_to_core),
 	    cmocka_unit_test(test_view_idle_timeout_cancels_flow_and_returns_to_overview),
