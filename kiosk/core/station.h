@@ -51,7 +51,9 @@ void station_destroy(struct station *st); /* wipes any screening answers; NULL o
  * only: health answers never travel over MQTT and nothing remote skips them.
  * START outside READY gives CMD_ERR_NOT_SCREENED (idle, setup, screening) or
  * CMD_ERR_BAD_STATE.  The PIN of STAFF_APPROVE is read, never copied; the
- * caller wipes its command.  RESET_FAULT and IN_SERVICE lead to
+ * caller wipes its command.  SELECT_PROGRAM gives CMD_ERR_BAD_ARGUMENT for
+ * a program whose skip_zones leave out every zone of this station (it
+ * could never start).  RESET_FAULT and IN_SERVICE lead to
  * NEEDS_CLEANING instead of IDLE when a member wore the boots since the last
  * CLEANED. */
 enum command_status station_command(struct station *st, const struct command *cmd,

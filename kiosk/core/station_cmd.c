@@ -67,6 +67,16 @@ static enum command_status choose_target(const struct station *st, const struct 
 	return CMD_OK;
 }
 
+/* A program whose skip_zones leave out every zone this station has (e.g.
+ * zones 1-2 skipped on a two-zone sleeve) has nothing to fill: START would
+ * refuse it only after the whole screening, so it is refused here. */
+static bool program_fits(const struct station *st, const struct program *p)
+{
+	uint8_t zones = (uint8_t)((1u << st->zone_count) - 1u);
+
+	return (p->skip_mask & zones) != zones;
+}
+
 static enum command_status cmd_select(struct station *st, const struct command *cmd,
                                       uint64_t now_ms, const struct event_sink *sink)
 {
@@ -79,6 +89,8 @@ static enum command_status cmd_select(struct station *st, const struct command *
 	if (st->ctx.programs == NULL || cmd->program_index >= st->ctx.programs->count)
 		return CMD_ERR_BAD_ARGUMENT;
 	p = &st->ctx.programs->items[cmd->program_index];
+	if (!program_fits(st, p))
+		return CMD_ERR_BAD_ARGUMENT;
 	rc = choose_duration(st, p, cmd->duration_s, &d);
 	if (rc == CMD_OK)
 		rc = choose_target(st, p, cmd->target_mmhg, &t);
