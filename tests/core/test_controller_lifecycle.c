@@ -147,8 +147,8 @@ static void test_controller_open_stop_circuit_counts_from_first_tick(void **stat
 
 /* ------------------------------------------------------ overrun, no burst */
 
-#define OVERRUN_AT 10u   /* the tick that overruns */
-#define OVERRUN_MS 100u  /* five periods */
+#define OVERRUN_AT 10u  /* the tick that overruns */
+#define OVERRUN_MS 100u /* five periods */
 #define TICKS_WANTED 24u
 
 struct tick_log {
