@@ -66,10 +66,6 @@ static int fail(struct hx710b *dev, struct pressure_reading *out, int ret)
 	return ret;
 }
 
-/* The chip powers down when PD_SCK stays high for more than 60 us; a read
- * preempted in a high phase returns a corrupt word that may look valid. */
-#define HX710B_CLOCK_HIGH_MAX_NS 50000u
-
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -94,8 +90,10 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 		out->status = PRESSURE_STALE;
 		return 0;
 	}
+	bool timed = dev->cfg.clock_high_max_ns != 0;
+
 	for (int i = 0; i < 24; i++) {
-		high_ns = mono_ns();
+		high_ns = timed ? mono_ns() : 0;
 		ret = gpio_request_set(dev->req, dev->clk, 1);
 		if (!ret)
 			ret = gpio_request_get(dev->req, dev->data, &bit);
@@ -103,7 +101,7 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 			ret = gpio_request_set(dev->req, dev->clk, 0);
 		if (ret)
 			return fail(dev, out, ret);
-		high_ns = mono_ns() - high_ns;
+		high_ns = timed ? mono_ns() - high_ns : 0;
 		if (high_ns > longest_high_ns)
 			longest_high_ns = high_ns;
 		code = (code << 1) | (bit ? 1u : 0u);
@@ -122,7 +120,7 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 		return fail(dev, out, ret);
 	if (!bit)
 		return fail(dev, out, 0);
-	if (longest_high_ns > HX710B_CLOCK_HIGH_MAX_NS) {
+	if (timed && longest_high_ns > dev->cfg.clock_high_max_ns) {
 		/* Preempted mid-word: the chip may have powered down.  Drop the
 		 * word; the next conversion comes 25-100 ms later. */
 		*out = dev->last;

@@ -32,6 +32,11 @@ struct hx710b_config {
 	double offset_counts;      /* raw reading at 0 mmHg */
 	double mmhg_per_count;     /* must not be 0 */
 	unsigned int extra_pulses; /* 1..3 after the 24 data bits; 0 means 1 */
+	/* A real chip powers down when PD_SCK stays high > 60 us, so a word
+	 * read across a longer high phase (the thread was preempted) is
+	 * dropped as STALE.  0 = no timing check (an emulated chip has no
+	 * such limit, and a sanitizer build on a loaded machine would trip it). */
+	unsigned int clock_high_max_ns;
 };
 
 struct hx710b;

@@ -194,6 +194,8 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 		    .offset_counts = pins->sensor_offset_counts,
 		    .mmhg_per_count = pins->sensor_mmhg_per_count,
 		    .extra_pulses = pins->sensor_extra_pulses,
+		    /* 50 us leaves margin under the chip's 60 us power-down. */
+		    .clock_high_max_ns = gpio_sim_is(gpio) ? 0u : 50000u,
 		};
 		hw->hx = hx710b_create(hw->req, hw->idx_clk, hw->idx_data, &hc);
 		if (!hw->hx) {

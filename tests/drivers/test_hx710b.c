@@ -150,6 +150,32 @@ static void test_hx710b_reads_msb_first_with_one_extra_pulse(void **state)
 	assert_int_equal(rd.raw, 0x0A5C3E); /* the last good reading is kept */
 }
 
+static void test_hx710b_word_read_across_a_long_clock_high_is_dropped(void **state)
+{
+	struct rig *r = *state;
+	struct pressure_reading rd;
+
+	/* A limit no real read can meet (1 ns) stands in for a thread that was
+	 * preempted with the clock high: the word may be corrupt, so it is
+	 * dropped as STALE with the last good value, never used. */
+	hx710b_destroy(r->hx);
+	r->cfg.clock_high_max_ns = 1;
+	r->hx = hx710b_create(r->req, 0, 1, &r->cfg);
+	assert_non_null(r->hx);
+	chip_convert(&r->chip, 0x0A5C3E);
+	assert_int_equal(hx710b_read(r->hx, &rd), 0);
+	assert_int_equal(rd.status, PRESSURE_STALE);
+	assert_int_not_equal(rd.raw, 0x0A5C3E);
+	/* Without the limit (the simulator's setting) the same word is read. */
+	hx710b_destroy(r->hx);
+	r->cfg.clock_high_max_ns = 0;
+	r->hx = hx710b_create(r->req, 0, 1, &r->cfg);
+	chip_convert(&r->chip, 0x0A5C3E);
+	assert_int_equal(hx710b_read(r->hx, &rd), 0);
+	assert_int_equal(rd.status, PRESSURE_OK);
+	assert_int_equal(rd.raw, 0x0A5C3E);
+}
+
 static void test_hx710b_negative_code_sign_extends(void **state)
 {
 	struct rig *r = *state;
@@ -395,6 +421,7 @@ int main(void)
 	    T(test_hx710b_saturation_is_an_error),
 	    T(test_hx710b_line_failure_is_an_error_with_clock_low),
 	    T(test_hx710b_dout_stuck_low_is_an_error_not_a_reading),
+	    T(test_hx710b_word_read_across_a_long_clock_high_is_dropped),
 	    T(test_hx710b_rejects_bad_config),
 #undef T
 	    cmocka_unit_test(test_hx710b_extra_pulses_select_40hz),
