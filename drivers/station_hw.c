@@ -260,23 +260,36 @@ int station_hw_apply(struct station_hw *hw, const struct station_outputs *out)
 
 int station_hw_safe(struct station_hw *hw)
 {
+	struct station_outputs was;
 	int first = 0;
 
 	if (!hw)
 		return -EINVAL;
+	was = hw->out;
 	memset(hw->values, 0, sizeof(hw->values));
 	hw->out = station_outputs_safe(hw->pins.zone_count);
 	if (gpio_request_set_all(hw->req, hw->values) == 0)
 		return 0;
 	/* The bulk write failed somewhere: drive every output on its own so one
-	 * bad line (or chip) cannot keep the others energised. */
+	 * bad line (or chip) cannot keep the others energised.  A line that
+	 * refuses keeps its old level, so hw->out keeps reporting it as it was:
+	 * the outputs never claim a safety they do not have. */
 	for (size_t i = 0; i < hw->n_lines; i++) {
 		int ret;
 		if (!hw->is_output[i])
 			continue;
 		ret = gpio_request_set(hw->req, i, 0);
-		if (ret && !first)
+		if (!ret)
+			continue;
+		if (!first)
 			first = ret;
+		if (i == IDX_PUMP)
+			hw->out.pump_on = was.pump_on;
+		else if (i == IDX_EXHAUST)
+			hw->out.exhaust_open = was.exhaust_open;
+		else if (i >= IDX_ZONE0 && i < IDX_ZONE0 + hw->pins.zone_count)
+			hw->out.zones_open = (uint8_t)((hw->out.zones_open & ~(1u << (i - IDX_ZONE0))) |
+			                               (was.zones_open & (1u << (i - IDX_ZONE0))));
 	}
 	return first;
 }

@@ -131,6 +131,7 @@ static void test_station_hw_apply_maps_to_energised_levels(void **state)
 
 	assert_int_equal(station_hw_safe(r->hw), 0);
 	assert_all_de_energised(r);
+	assert_int_equal(station_hw_outputs(r->hw).zones_open, 0x0Fu);
 }
 
 static void test_station_hw_safe_with_failing_line_drives_the_rest(void **state)
@@ -154,6 +155,8 @@ static void test_station_hw_safe_with_failing_line_drives_the_rest(void **state)
 	o = station_hw_outputs(r->hw);
 	assert_false(o.pump_on);
 	assert_true(o.exhaust_open);
+	/* The refusing zone is reported as it really is: still closed. */
+	assert_int_equal(o.zones_open, 0x0Bu);
 
 	/* apply reports the failure too, and never claims the new outputs. */
 	assert_int_equal(station_hw_apply(r->hw, &all_on), -EIO);
