@@ -184,8 +184,10 @@ static void layout_programs(struct ui_layout *l, const struct ui_metrics *m,
 		shown = per_page;
 	{
 		/* Cells sized for a full page so cards keep their size on the
-		 * last one. */
+		 * last one; on a single page, rows share the whole height. */
 		int prow = ((int)per_page + cols - 1) / cols;
+		if (pages == 1 && in->program_count > 0)
+			prow = imin(prow, ((int)in->program_count + cols - 1) / cols);
 		int cw = (c.w - (cols - 1) * m->gap) / cols;
 		int ch = imin((c.h - (prow - 1) * m->gap) / prow, card_min * 2);
 

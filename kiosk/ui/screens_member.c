@@ -221,7 +221,7 @@ static void program_card(struct ui_view *v, enum ui_button b, const struct progr
 	struct ui_color surface = theme_color(pressed ? THEME_SURFACE_HI : THEME_SURFACE);
 	int pad = v->m.gap;
 	char meta[64];
-	int mw, name_h = text_line_height(v->text, UI_FONT_TITLE);
+	int name_h = text_line_height(v->text, UI_FONT_TITLE);
 	struct ui_rect desc;
 
 	if (pressed)
@@ -230,27 +230,15 @@ static void program_card(struct ui_view *v, enum ui_button b, const struct progr
 	draw_round_frame(v->r, r, v->m.radius, pressed ? 3 : 2,
 	                 pressed ? theme_color(THEME_TEXT) : theme_color(THEME_OUTLINE));
 	snprintf(meta, sizeof(meta), "%.0f mmHg  |  %u min", p->target_mmhg, p->duration_s / 60);
-	text_size(v->text, UI_FONT_BODY_BOLD, meta, &mw, NULL);
 	text_draw(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), p->name, r.x + pad, r.y + pad,
 	          TEXT_LEFT);
 	{
-		int nw;
-		text_size(v->text, UI_FONT_TITLE, p->name, &nw, NULL);
-		if (nw + mw + 2 * pad + v->m.gap <= r.w) {
-			text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
-			          r.x + r.w - pad,
-			          r.y + pad +
-			              (name_h - text_line_height(v->text, UI_FONT_BODY_BOLD)) / 2,
-			          TEXT_RIGHT);
-			desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + v->m.gap / 2,
-			                        r.w - 2 * pad, r.h - 2 * pad - name_h};
-		} else {
-			int mh = text_line_height(v->text, UI_FONT_BODY_BOLD);
-			text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
-			          r.x + pad, r.y + pad + name_h, TEXT_LEFT);
-			desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + v->m.gap / 2,
-			                        r.w - 2 * pad, r.h - 2 * pad - name_h - mh};
-		}
+		/* Figures on their own line, the same on every card. */
+		int mh = text_line_height(v->text, UI_FONT_BODY_BOLD);
+		text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta, r.x + pad,
+		          r.y + pad + name_h, TEXT_LEFT);
+		desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + v->m.gap / 2,
+		                        r.w - 2 * pad, r.h - 2 * pad - name_h - mh};
 	}
 	if (desc.h > text_line_height(v->text, UI_FONT_SMALL) / 2)
 		text_draw_wrapped(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
