@@ -556,6 +556,35 @@ static void test_view_station_back_to_idle_returns_to_overview(void **state)
 	harness_close(&h);
 }
 
+/* More programs than fit: Next shows the second page, and a card there
+ * selects the program at its real index. */
+static void test_view_programs_page_selects_the_right_index(void **state)
+{
+	struct harness h;
+	struct ui_layout l;
+	struct ui_layout_input in;
+
+	(void)state;
+	harness_open(&h, 800, 480, 2);
+	while (h.fx.programs.count < 9) {
+		h.fx.programs.items[h.fx.programs.count] = h.fx.programs.items[0];
+		h.fx.programs.count++;
+	}
+	render(&h);
+	tap(&h, UI_BTN_CARD0 + 1);
+	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_PROGRAMS);
+	in = (struct ui_layout_input){2, 9, 0};
+	ui_layout_compute(&l, ui_view_metrics(h.view), UI_SCREEN_PROGRAMS, &in);
+	assert_true(l.program_pages >= 2);
+	assert_true(l.button[UI_BTN_PAGE_NEXT].w > 0);
+	tap(&h, UI_BTN_PAGE_NEXT);
+	tap(&h, UI_BTN_PROGRAM0);
+	assert_non_null(last_cmd(&h, CMD_SELECT_PROGRAM));
+	assert_int_equal(last_cmd(&h, CMD_SELECT_PROGRAM)->program_index, l.programs_per_page);
+	assert_int_equal(last_cmd(&h, CMD_SELECT_PROGRAM)->station, 1);
+	harness_close(&h);
+}
+
 static void test_view_redraws_only_when_visible_content_changes(void **state)
 {
 	struct harness h;
@@ -657,6 +686,7 @@ int main(void)
 	    cmocka_unit_test(test_view_relative_yes_approval_sends_pin_to_core),
 	    cmocka_unit_test(test_view_idle_timeout_cancels_flow_and_returns_to_overview),
 	    cmocka_unit_test(test_view_station_back_to_idle_returns_to_overview),
+	    cmocka_unit_test(test_view_programs_page_selects_the_right_index),
 	    cmocka_unit_test(test_view_redraws_only_when_visible_content_changes),
 	    cmocka_unit_test(test_view_command_results_toast_only_what_matters),
 	    cmocka_unit_test(test_view_renders_every_screen_at_every_resolution),
