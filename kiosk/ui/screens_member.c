@@ -235,8 +235,8 @@ static void program_card(struct ui_view *v, enum ui_button b, const struct progr
 	{
 		/* Figures on their own line, the same on every card. */
 		int mh = text_line_height(v->text, UI_FONT_BODY_BOLD);
-		text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta, r.x + pad,
-		          r.y + pad + name_h, TEXT_LEFT);
+		text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
+		          r.x + pad, r.y + pad + name_h, TEXT_LEFT);
 		desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + v->m.gap / 2,
 		                        r.w - 2 * pad, r.h - 2 * pad - name_h - mh};
 	}

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -658,6 +659,41 @@ static void test_view_command_results_toast_only_what_matters(void **state)
 	harness_close(&h);
 }
 
+static double luminance(struct ui_color c)
+{
+	double ch[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
+	for (int i = 0; i < 3; i++)
+		ch[i] = ch[i] <= 0.03928 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+	return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+static double contrast(struct ui_color a, struct ui_color b)
+{
+	double la = luminance(a), lb = luminance(b);
+	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* WCAG AA (4.5:1) for every text colour on every background it is drawn on. */
+static void test_theme_text_contrast_is_at_least_4_5(void **state)
+{
+	static const enum theme_role accents[] = {THEME_PRIMARY, THEME_GO, THEME_STOP, THEME_WARN};
+	static const enum theme_role surfaces[] = {THEME_BG, THEME_HEADER, THEME_SURFACE,
+	                                           THEME_SURFACE_HI};
+	struct ui_color white = theme_color(THEME_TEXT_ON_ACCENT);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(accents) / sizeof(accents[0]); i++)
+		assert_true(contrast(white, theme_color(accents[i])) >= 4.5);
+	for (int s = 0; s < STATION_STATE_COUNT; s++)
+		assert_true(contrast(white, theme_state_color((enum station_state)s)) >= 4.5);
+	for (size_t i = 0; i < sizeof(surfaces) / sizeof(surfaces[0]); i++) {
+		assert_true(contrast(theme_color(THEME_TEXT), theme_color(surfaces[i])) >= 7.0);
+		assert_true(contrast(theme_color(THEME_TEXT_DIM), theme_color(surfaces[i])) >= 4.5);
+		assert_true(contrast(theme_color(THEME_WAVE_ACTIVE), theme_color(surfaces[i])) >=
+		            4.5);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -677,6 +713,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_layout_targets_are_large_and_separate),
+	    cmocka_unit_test(test_theme_text_contrast_is_at_least_4_5),
 	    cmocka_unit_test(test_view_answer_carries_the_snapshot_question_index),
 	    cmocka_unit_test(test_view_stop_acts_on_press_not_release),
 	    cmocka_unit_test(test_view_release_outside_the_button_does_nothing),
