@@ -85,7 +85,9 @@ void picture_boot(struct ui_view *v, struct ui_rect r, int step)
 		break;
 	}
 	default: { /* hose clicked into the boot */
-		float hx = (float)g.leg.x, hy = top + h * 0.45f;
+		/* The connector sits on the back of the sleeve, the hose drops
+		 * away down-left, "click" marks fan out up-left. */
+		float hx = (float)g.leg.x + (float)g.leg.w * 0.12f, hy = top + h * 0.45f;
 		struct draw_point hose[4] = {
 		    {hx, hy},
 		    {hx - h * 0.14f, hy + h * 0.05f},
@@ -96,7 +98,7 @@ void picture_boot(struct ui_view *v, struct ui_rect r, int step)
 		draw_circle(v->r, hx, hy, aw * 1.9f, accent);
 		draw_circle(v->r, hx, hy, aw * 0.9f, boot_line);
 		for (int k = -1; k <= 1; k++) { /* "click" marks */
-			float a = (float)M_PI * (1.0f + 0.25f * (float)k);
+			float a = (float)M_PI * (1.25f + 0.17f * (float)k);
 			draw_line(v->r, hx + cosf(a) * aw * 3.0f, hy + sinf(a) * aw * 3.0f,
 			          hx + cosf(a) * aw * 4.4f, hy + sinf(a) * aw * 4.4f, aw * 0.6f,
 			          accent);
