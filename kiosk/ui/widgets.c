@@ -171,10 +171,9 @@ void widget_icon_plus_minus(struct ui_view *v, struct ui_rect r, bool plus, stru
 
 void widget_format_mmss(unsigned int s, char *out, size_t len)
 {
-	if (s >= 3600)
-		snprintf(out, len, "%u:%02u:%02u", s / 3600, (s / 60) % 60, s % 60);
-	else
-		snprintf(out, len, "%u:%02u", s / 60, s % 60);
+	/* Minutes and seconds only: sessions are capped at an hour, and
+	 * "60:00" keeps the countdown's width the same as "59:59". */
+	snprintf(out, len, "%u:%02u", s / 60, s % 60);
 }
 
 /* A round badge with a drawn symbol: '!' or 'i'. */
