@@ -16,7 +16,7 @@ run_pkgs=(
 )
 test_pkgs=(
 	libcmocka-dev
-	xvfb xdotool x11-apps imagemagick
+	xvfb xdotool x11-apps imagemagick libx11-dev
 	clang libclang-rt-14-dev openssl
 	systemd dpkg-dev lintian file
 	qemu-system-x86 busybox-static cpio
