@@ -56,7 +56,7 @@ bool flow_begin_screening(struct xh *x, size_t station, const char *prefix)
 }
 
 /* The progress bar shows question i: segment i filled, segment i+1 not. */
-static bool wait_question(struct xh *x, size_t i)
+bool flow_wait_question(struct xh *x, size_t i)
 {
 	struct ui_layout l;
 	struct ui_layout_input in = {x->station_count, x->programs.count, 0};
@@ -89,7 +89,7 @@ bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *pre
 		enum screening_class cls = x->screening.items[i].cls;
 		bool yes = i == yes_index || cls == SCREENING_ACKNOWLEDGE;
 
-		CHECK(wait_question(x, i), "question %zu never shown", i + 1);
+		CHECK(flow_wait_question(x, i), "question %zu never shown", i + 1);
 		CHECK(strcmp(x->st[station].state, "screening") == 0, "station left screening");
 		if (i == yes_index)
 			shot(x, prefix, "question_yes");

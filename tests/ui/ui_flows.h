@@ -23,6 +23,11 @@ bool flow_begin_screening(struct xh *x, size_t station, const char *shot);
  * bar) before answering it. */
 bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *shot);
 
+/* Wait until question i (0-based) is on screen: its progress segment
+ * filled, the next one not, Yes drawn.  For flows flow_answer does not
+ * cover (a No to an acknowledgement). */
+bool flow_wait_question(struct xh *x, size_t i);
+
 /* Type a PIN on the keypad and press OK. */
 bool flow_type_pin(struct xh *x, const char *pin);
 

@@ -273,16 +273,122 @@ static bool find_window(struct xh *x)
 	return found;
 }
 
+/* Whether the file at path contains needle (read whole: the logs are small). */
+static bool file_has(const char *path, const char *needle)
+{
+	size_t nlen = strlen(needle), len = 0, cap = 0;
+	char *buf = NULL;
+	bool found = false;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return false;
+	for (;;) {
+		size_t got;
+		if (len == cap) {
+			char *p = realloc(buf, cap ? cap * 2 : 65536);
+			if (!p)
+				break;
+			buf = p;
+			cap = cap ? cap * 2 : 65536;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		if (got == 0)
+			break;
+		len += got;
+	}
+	fclose(f);
+	for (size_t i = 0; buf && nlen && i + nlen <= len && !found; i++)
+		found = buf[i] == needle[0] && memcmp(buf + i, needle, nlen) == 0;
+	free(buf);
+	return found;
+}
+
+int xh_mqtt_sync(struct xh *x, int timeout_ms)
+{
+	char port[16], marker[64];
+	const char *argv[] = {"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t",
+	                      "xh/sync",       "-m", marker,      NULL};
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms, next_pub = 0;
+
+	if (x->sub_all <= 0 || !x->mqtt_log[0])
+		return -1;
+	snprintf(port, sizeof(port), "%d", x->port);
+	snprintf(marker, sizeof(marker), "xh-sync-%d-%u", (int)getpid(), ++x->sync_seq);
+	for (;;) {
+		if (now_ms() >= next_pub) { /* again, in case it is not subscribed yet */
+			if (run_wait(argv) != 0)
+				fprintf(stderr, "xharness: mosquitto_pub failed\n");
+			next_pub = now_ms() + 500;
+		}
+		if (file_has(x->mqtt_log, marker))
+			return 0;
+		if (now_ms() > deadline) {
+			fprintf(stderr, "xharness: the '#' recorder never wrote %s to %s\n", marker,
+			        x->mqtt_log);
+			return -1;
+		}
+		poll(NULL, 0, 20);
+	}
+}
+
+/* mosquitto_sub on '#', every message as "topic payload" into mqtt_log. */
+static int start_recorder(struct xh *x)
+{
+	char port[16];
+	const char *argv[] = {
+	    "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t", "#", "-v", NULL};
+
+	snprintf(port, sizeof(port), "%d", x->port);
+	snprintf(x->mqtt_log, sizeof(x->mqtt_log), "%s/mqtt-all.log", x->dir);
+	x->sub_all = spawn(argv, x->mqtt_log, -1, -1);
+	if (x->sub_all < 0)
+		return -1;
+	return xh_mqtt_sync(x, 10000);
+}
+
+int xh_stop_app(struct xh *x, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	int status = -1;
+	pid_t r;
+
+	if (x->app <= 0)
+		return -1;
+	kill(x->app, SIGTERM);
+	while ((r = waitpid(x->app, &status, WNOHANG)) == 0) {
+		if (now_ms() > deadline) {
+			fprintf(stderr,
+			        "xharness: the kiosk did not exit within %d ms of SIGTERM\n",
+			        timeout_ms);
+			kill(x->app, SIGKILL);
+			waitpid(x->app, &status, 0);
+			x->app = -1;
+			return -1;
+		}
+		poll(NULL, 0, 10);
+	}
+	x->app = -1;
+	return r > 0 ? status : -1;
+}
+
 int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 {
-	char conf[200], log[200], err[512];
+	struct xh_options o = {.idle_timeout_s = idle_timeout_s, .record_all_mqtt = false};
+
+	return xh_start_with(x, w, h, &o);
+}
+
+int xh_start_with(struct xh *x, int w, int h, const struct xh_options *o)
+{
+	char conf[200], err[512];
 	uint64_t deadline;
 
 	memset(x, 0, sizeof(*x));
 	x->w = w;
 	x->h = h;
 	x->sub_fd = -1;
-	x->xvfb = x->broker = x->app = x->sub = -1;
+	x->xvfb = x->broker = x->app = x->sub = x->sub_all = -1;
 	for (size_t i = 0; i < XH_MAX_STATIONS; i++)
 		x->st[i].vent_first_mmhg = -1;
 	snprintf(x->dir, sizeof(x->dir), "/tmp/kiosk-uitest-XXXXXX");
@@ -292,10 +398,14 @@ int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 	snprintf(x->shot_dir, sizeof(x->shot_dir), "%s/%dx%d", KIOSK_UI_SHOT_DIR, w, h);
 	mkdir(KIOSK_UI_SHOT_DIR, 0755);
 	mkdir(x->shot_dir, 0755);
+	snprintf(x->app_log, sizeof(x->app_log), "%s/app.log", x->dir);
+	snprintf(x->state_dir, sizeof(x->state_dir), "%s/state", x->dir);
 	if (start_xvfb(x) < 0 || start_broker(x) < 0)
 		return -1;
+	if (o->record_all_mqtt && start_recorder(x) < 0)
+		return -1;
 	snprintf(conf, sizeof(conf), "%s/kiosk.conf", x->dir);
-	if (write_config(x, conf, idle_timeout_s) < 0)
+	if (write_config(x, conf, o->idle_timeout_s) < 0)
 		return -1;
 	x->config = calloc(1, sizeof(*x->config));
 	if (!x->config || kiosk_config_load(x->config, conf, err, sizeof(err)) < 0 ||
@@ -307,14 +417,13 @@ int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 	}
 	x->station_count = x->config->station_count;
 	ui_metrics_compute(&x->m, w, h, x->config->display.diagonal_mm);
-	snprintf(log, sizeof(log), "%s/app.log", x->dir);
 	{
 		const char *argv[] = {KIOSK_APP_PATH,      "--sim", "--config", conf, "--assets",
 		                      KIOSK_SOURCE_ASSETS, NULL};
 		/* SDL's D-Bus buffers are not the kiosk's leaks. */
 		setenv("LSAN_OPTIONS", "suppressions=" KIOSK_UI_LSAN_SUPP, 0);
 		x->spawn_ms = now_ms();
-		x->app = spawn(argv, log, -1, -1);
+		x->app = spawn(argv, x->app_log, -1, -1);
 	}
 	if (x->app < 0)
 		return -1;
@@ -326,7 +435,8 @@ int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s)
 	deadline = now_ms() + 20000;
 	while (!find_window(x)) {
 		if (now_ms() > deadline) {
-			fprintf(stderr, "xharness: the kiosk window never appeared; see %s\n", log);
+			fprintf(stderr, "xharness: the kiosk window never appeared; see %s\n",
+			        x->app_log);
 			return -1;
 		}
 		poll(NULL, 0, 20);
@@ -364,6 +474,7 @@ void xh_stop(struct xh *x)
 		XCloseDisplay(x->dpy);
 	x->dpy = NULL;
 	end_child(&x->sub);
+	end_child(&x->sub_all);
 	if (x->sub_fd >= 0)
 		close(x->sub_fd);
 	x->sub_fd = -1;

@@ -53,6 +53,20 @@ struct xh {
 	char shot_dir[256];
 	unsigned long long spawn_ms;       /* CLOCK_MONOTONIC when the kiosk was started */
 	unsigned long long first_frame_ms; /* ... when the overview was first on screen */
+	/* Set by xh_start_with (paths inside dir, removed by xh_stop): */
+	char app_log[200];   /* the kiosk's stdout + stderr */
+	char state_dir[200]; /* the kiosk's state_dir (its database) */
+	char mqtt_log[200];  /* "" unless record_all_mqtt: every message on '#' */
+	pid_t sub_all;       /* the '#' recorder, -1 if none */
+	unsigned int sync_seq;
+};
+
+struct xh_options {
+	unsigned int idle_timeout_s;
+	/* A second mosquitto_sub on '#' (every topic, homeassistant/... too)
+	 * appends "topic payload" lines to mqtt_log; it is subscribed before
+	 * the kiosk starts. */
+	bool record_all_mqtt;
 };
 
 /* Start Xvfb (w x h), a broker and the kiosk (--sim) with a temp copy of
@@ -60,6 +74,15 @@ struct xh {
  * 0, or -1 with a message on stderr. */
 int xh_start(struct xh *x, int w, int h, unsigned int idle_timeout_s);
 void xh_stop(struct xh *x); /* safe on a partly started harness */
+/* xh_start with options. */
+int xh_start_with(struct xh *x, int w, int h, const struct xh_options *o);
+/* SIGTERM the kiosk alone and wait up to timeout_ms for it to exit (then
+ * SIGKILL): its waitpid() status, or -1 if it had to be killed or was not
+ * running.  Xvfb, the broker and the subscribers stay up. */
+int xh_stop_app(struct xh *x, int timeout_ms);
+/* Publish a marker and wait until the '#' recorder has written it, so every
+ * message the broker delivered before it is in mqtt_log.  0, or -1. */
+int xh_mqtt_sync(struct xh *x, int timeout_ms);
 
 struct ui_rect xh_button(struct xh *x, enum ui_screen s, enum ui_button b);
 /* Move the real pointer to the centre of b and click. */
