@@ -59,8 +59,25 @@ struct options {
 	bool headless;
 };
 
-/* The one mutable global: set from the signal handler. */
+/* Set from the signal handler. */
 static volatile sig_atomic_t stop_requested;
+
+/* The exit safety net, the one other piece of global state: a library may
+ * call exit() behind main's back (SDL's X11 backend does when its display
+ * goes away), which would skip the teardown.  Set while the controller runs,
+ * cleared by the teardown; the atexit handler stops it and vents. */
+static struct controller *controller_at_exit;
+
+static void vent_at_exit(void)
+{
+	struct controller *c = controller_at_exit;
+
+	controller_at_exit = NULL;
+	if (c) {
+		fprintf(stderr, "<3>recovery-kiosk: exit() without teardown; venting every station\n");
+		controller_stop_silently(c);
+	}
+}
 
 static void handle_stop_signal(int sig)
 {
@@ -246,6 +263,7 @@ struct runtime {
 
 static void runtime_teardown(struct runtime *rt)
 {
+	controller_at_exit = NULL;
 	watchdog_stopping(rt->watchdog);
 	/* Stop the control loop first: it drives every station to the safe state. */
 	controller_stop(rt->controller);
@@ -326,6 +344,8 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		}
 	}
 
+	controller_at_exit = rt->controller;
+	atexit(vent_at_exit);
 	if (controller_start(rt->controller) < 0 || reporter_start(rt->reporter) < 0 ||
 	    watchdog_start(rt->watchdog) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));

@@ -59,10 +59,21 @@ echo "    mosquitto_sub -h 127.0.0.1 -p $port -t 'recovery/$site/#' -v"
 echo "run-kiosk: send a staff command with, for example:"
 echo "    mosquitto_pub -h 127.0.0.1 -p $port -t 'recovery/$site/station-1/cmd' -m '{\"action\":\"stop\",\"request_id\":\"r1\"}'"
 
-args=(--sim --config "$conf")
+args=(--sim --config "$conf" --assets "$here/assets")
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && ! -e /dev/dri/card0 ]]; then
 	echo "run-kiosk: no display here, running headless (Ctrl-C to stop)."
 	echo "run-kiosk: to see the screen, run under a virtual display:  xvfb-run -s '-screen 0 1024x600x24' scripts/run-kiosk.sh"
 	args+=(--headless)
 fi
-"$build/recovery-kiosk" "${args[@]}" "$@"
+# Run in the background and pass INT/TERM on, so the kiosk vents and says
+# offline before the private broker goes.
+"$build/kiosk/recovery-kiosk" "${args[@]}" "$@" &
+kiosk_pid=$!
+trap 'kill -TERM "$kiosk_pid" 2>/dev/null' INT TERM
+status=0
+wait "$kiosk_pid" || status=$?
+# A signal interrupts the first wait; the second collects the exit status.
+if kill -0 "$kiosk_pid" 2>/dev/null; then
+	wait "$kiosk_pid" || status=$?
+fi
+exit "$status"

@@ -621,6 +621,13 @@ void controller_stop(struct controller *c)
 	stop_and_vent(c, true);
 }
 
+void controller_stop_silently(struct controller *c)
+{
+	if (c == NULL)
+		return;
+	stop_and_vent(c, false);
+}
+
 void controller_get_stats(struct controller *c, struct controller_stats *out)
 {
 	pthread_mutex_lock(&c->stats_lock);

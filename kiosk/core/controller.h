@@ -70,6 +70,9 @@ void controller_destroy(struct controller *c);
  * returns.  Any thread. */
 int controller_start(struct controller *c);
 void controller_stop(struct controller *c);
+/* The same without calling any listener: for exit paths (an atexit safety
+ * net) where the listeners' owners may already be gone. */
+void controller_stop_silently(struct controller *c);
 
 /* Advance every station by one tick at now_ms, processing queued commands
  * first.  Used by the thread and, with virtual time, by tests; never call it
