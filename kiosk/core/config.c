@@ -432,10 +432,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	const char *names[SECTION_MAX_KEYS];
 
 	if (continuation) {
-		ini_file_fail(f,
-		              "this line starts with a space, so it reads as more of '%s' above; "
-		              "remove the leading spaces",
-		              key);
+		ini_file_fail_continuation(f, key, "");
 		return -1;
 	}
 	if (ld->sec == SEC_NONE) {

@@ -75,6 +75,47 @@ bool ini_file_failed(const struct ini_file *f)
 	return f->failed;
 }
 
+const char *ini_file_section_id(struct ini_file *f, const char *name, const char *kind,
+                                size_t id_size, const char *example, const char *charset_example)
+{
+	size_t kind_len = strlen(kind);
+	const char *id = name + kind_len + 1;
+	size_t n;
+
+	if (strncmp(name, kind, kind_len) != 0 || name[kind_len] != '.') {
+		ini_file_fail(f, "unknown section [%s]; every section is [%s.<id>], like [%s.%s]",
+		              name, kind, kind, example);
+		return NULL;
+	}
+	n = strlen(id);
+	if (n == 0 || n >= id_size) {
+		ini_file_fail(f, "[%s]: the %s id must be 1 to %zu characters, like [%s.%s]", name,
+		              kind, id_size - 1, kind, example);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) || id[i] == '_')
+			continue;
+		if (charset_example)
+			ini_file_fail(f,
+			              "[%s]: the %s id may use only a-z, 0-9 and '_', like [%s.%s]",
+			              name, kind, kind, charset_example);
+		else
+			ini_file_fail(f, "[%s]: the %s id may use only a-z, 0-9 and '_'", name,
+			              kind);
+		return NULL;
+	}
+	return id;
+}
+
+void ini_file_fail_continuation(struct ini_file *f, const char *key, const char *note)
+{
+	ini_file_fail(f,
+	              "this line starts with a space, so it reads as more of '%s' above; remove "
+	              "the leading spaces%s",
+	              key, note);
+}
+
 const char *ini_file_suggest(const char *word, const char *const *names, size_t n)
 {
 	/* Levenshtein distance; keys are short, so two rows on the stack do. */

@@ -51,6 +51,18 @@ void ini_file_fail(struct ini_file *f, const char *fmt, ...) __attribute__((form
 void ini_file_fail_at(struct ini_file *f, unsigned int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A "[<kind>.<id>]" header: check that name starts with "<kind>." and that
+ * the id is 1 to id_size - 1 characters of a-z, 0-9 and '_'.  Returns the id
+ * inside name, or NULL after ini_file_fail() with a hint like
+ * "[<kind>.<example>]" (the character rule's hint names charset_example, or
+ * no example when it is NULL).  Duplicates and counts are the caller's. */
+const char *ini_file_section_id(struct ini_file *f, const char *name, const char *kind,
+                                size_t id_size, const char *example, const char *charset_example);
+
+/* Record the error for an indented line read as more of a key that takes
+ * one line only; note is appended to the fix ("" for none). */
+void ini_file_fail_continuation(struct ini_file *f, const char *key, const char *note);
+
 /* The closest of names to word (a likely typo), or NULL when none is close. */
 const char *ini_file_suggest(const char *word, const char *const *names, size_t n);
 

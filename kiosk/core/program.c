@@ -100,34 +100,12 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 {
 	struct program_loader *ld = user;
 	struct program_set *set = ld->set;
-	const char *id = name + 8;
-	size_t n = strlen(id);
+	const char *id;
 
 	ld->cur = NULL;
-	if (strncmp(name, "program.", 8) != 0) {
-		ini_file_fail(f,
-		              "unknown section [%s]; every section is [program.<id>], like "
-		              "[program.gentle]",
-		              name);
+	id = ini_file_section_id(f, name, "program", sizeof(set->items[0].id), "gentle", "pre_run");
+	if (!id)
 		return -1;
-	}
-	if (n == 0 || n >= sizeof(set->items[0].id)) {
-		ini_file_fail(f,
-		              "[%s]: the program id must be 1 to %zu characters, like "
-		              "[program.gentle]",
-		              name, sizeof(set->items[0].id) - 1);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) ||
-		      id[i] == '_')) {
-			ini_file_fail(f,
-			              "[%s]: the program id may use only a-z, 0-9 and '_', like "
-			              "[program.pre_run]",
-			              name);
-			return -1;
-		}
-	}
 	for (size_t i = 0; i < set->count; i++) {
 		if (strcmp(set->items[i].id, id) == 0) {
 			ini_file_fail(f,
@@ -282,10 +260,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 
 	(void)section;
 	if (continuation) {
-		ini_file_fail(f,
-		              "this line starts with a space, so it reads as more of '%s' above; "
-		              "remove the leading spaces",
-		              key);
+		ini_file_fail_continuation(f, key, "");
 		return -1;
 	}
 	if (!ld->cur) {

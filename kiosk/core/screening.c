@@ -31,32 +31,12 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 {
 	struct screening_loader *ld = user;
 	struct screening_set *set = ld->set;
-	const char *id = name + 9;
-	size_t n = strlen(id);
+	const char *id;
 
 	ld->cur = NULL;
-	if (strncmp(name, "question.", 9) != 0) {
-		ini_file_fail(f,
-		              "unknown section [%s]; every section is [question.<id>], like "
-		              "[question.dvt]",
-		              name);
+	id = ini_file_section_id(f, name, "question", sizeof(set->items[0].id), "dvt", NULL);
+	if (!id)
 		return -1;
-	}
-	if (n == 0 || n >= sizeof(set->items[0].id)) {
-		ini_file_fail(f,
-		              "[%s]: the question id must be 1 to %zu characters, like "
-		              "[question.dvt]",
-		              name, sizeof(set->items[0].id) - 1);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!(islower((unsigned char)id[i]) || isdigit((unsigned char)id[i]) ||
-		      id[i] == '_')) {
-			ini_file_fail(f, "[%s]: the question id may use only a-z, 0-9 and '_'",
-			              name);
-			return -1;
-		}
-	}
 	for (size_t i = 0; i < set->count; i++) {
 		if (strcmp(set->items[i].id, id) == 0) {
 			ini_file_fail(
@@ -149,10 +129,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 
 	(void)section;
 	if (continuation && !is_text) {
-		ini_file_fail(f,
-		              "this line starts with a space, so it reads as more of '%s' above; "
-		              "remove the leading spaces (only text may go on over lines)",
-		              key);
+		ini_file_fail_continuation(f, key, " (only text may go on over lines)");
 		return -1;
 	}
 	if (!q) {

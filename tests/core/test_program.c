@@ -352,6 +352,8 @@ static void test_program_bad_sections_rejected(void **state)
 	(void)state;
 	expect_error("[programs]\n", 1, "unknown section [programs]", "[program.<id>]");
 	expect_error("[program.Deep]\n", 1, "only a-z, 0-9 and '_'", "[program.pre_run]");
+	expect_error("[program.]\n", 1, "the program id must be 1 to 31 characters",
+	             "[program.gentle]");
 	expect_error("name = Loose\n", 1, "outside any program", "[program.<id>]");
 }
 

@@ -231,6 +231,10 @@ static void test_screening_other_errors_rejected(void **state)
 	expect_error("[question.a]\nclass = absolute\ntext = A?\ntext = B?\n", 4,
 	             "text is set twice in [question.a] (first on line 3)", "keep only one");
 	expect_error("[questions]\n", 1, "unknown section [questions]", "[question.<id>]");
+	expect_error("[question.]\n", 1, "the question id must be 1 to 31 characters",
+	             "[question.dvt]");
+	expect_error("[question.Dvt]\n", 1, "[question.Dvt]: the question id may use only a-z",
+	             "0-9 and '_'");
 	expect_error("[question.a]\nclass = absolute\ntext = A?\ntext.de = A?\n"
 	             "[question.b]\nclass = absolute\ntext = B?\n",
 	             5, "[question.b] has no text.de while other questions have one",
