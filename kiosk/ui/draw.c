@@ -94,18 +94,20 @@ void draw_round_rect(SDL_Renderer *r, struct ui_rect rc, int radius, struct ui_c
 	draw_convex(r, p, n, c);
 }
 
-void draw_round_frame(SDL_Renderer *r, struct ui_rect rc, int radius, int thickness,
-                      struct ui_color c)
+/* Points per outline that a band may have: a full circle (circle_steps) or
+ * a rounded rectangle's outline. */
+#define BAND_MAX 64
+_Static_assert(4 * (CORNER_STEPS + 1) <= BAND_MAX, "rounded outline longer than a band");
+
+/* Fill the closed band between two outlines of n matching points each. */
+static void draw_band(SDL_Renderer *r, const struct draw_point *outer,
+                      const struct draw_point *inner, int n, struct ui_color c)
 {
-	struct draw_point outer[4 * (CORNER_STEPS + 1)], inner[4 * (CORNER_STEPS + 1)];
-	SDL_Vertex v[8 * (CORNER_STEPS + 1)];
-	int idx[4 * (CORNER_STEPS + 1) * 6];
+	SDL_Vertex v[2 * BAND_MAX];
+	int idx[6 * BAND_MAX];
 	SDL_Color sc = sdl_color(c);
-	float rad = clamp_radius(rc, radius);
-	int n = round_outline(rc, rad, 0, outer);
 	int ni = 0;
 
-	round_outline(rc, rad, (float)thickness, inner);
 	for (int i = 0; i < n; i++) {
 		set_vertex(&v[2 * i], outer[i].x, outer[i].y, sc);
 		set_vertex(&v[2 * i + 1], inner[i].x, inner[i].y, sc);
@@ -123,15 +125,26 @@ void draw_round_frame(SDL_Renderer *r, struct ui_rect rc, int radius, int thickn
 	SDL_RenderGeometry(r, NULL, v, 2 * n, idx, ni);
 }
 
+void draw_round_frame(SDL_Renderer *r, struct ui_rect rc, int radius, int thickness,
+                      struct ui_color c)
+{
+	struct draw_point outer[4 * (CORNER_STEPS + 1)], inner[4 * (CORNER_STEPS + 1)];
+	float rad = clamp_radius(rc, radius);
+	int n = round_outline(rc, rad, 0, outer);
+
+	round_outline(rc, rad, (float)thickness, inner);
+	draw_band(r, outer, inner, n, c);
+}
+
 static int circle_steps(float radius)
 {
 	int steps = (int)(radius * 0.8f) + 12;
-	return steps > 64 ? 64 : steps;
+	return steps > BAND_MAX ? BAND_MAX : steps;
 }
 
 void draw_circle(SDL_Renderer *r, float cx, float cy, float radius, struct ui_color c)
 {
-	struct draw_point p[64];
+	struct draw_point p[BAND_MAX];
 	int n = circle_steps(radius);
 
 	for (int i = 0; i < n; i++) {
@@ -145,28 +158,17 @@ void draw_circle(SDL_Renderer *r, float cx, float cy, float radius, struct ui_co
 void draw_ring(SDL_Renderer *r, float cx, float cy, float radius, float thickness,
                struct ui_color c)
 {
-	SDL_Vertex v[128];
-	int idx[64 * 6];
-	SDL_Color sc = sdl_color(c);
-	int n = circle_steps(radius), ni = 0;
+	struct draw_point outer[BAND_MAX], inner[BAND_MAX];
+	int n = circle_steps(radius);
 
 	for (int i = 0; i < n; i++) {
 		double a = 2 * M_PI * i / n;
-		set_vertex(&v[2 * i], cx + radius * (float)cos(a), cy + radius * (float)sin(a), sc);
-		set_vertex(&v[2 * i + 1], cx + (radius - thickness) * (float)cos(a),
-		           cy + (radius - thickness) * (float)sin(a), sc);
+		outer[i].x = cx + radius * (float)cos(a);
+		outer[i].y = cy + radius * (float)sin(a);
+		inner[i].x = cx + (radius - thickness) * (float)cos(a);
+		inner[i].y = cy + (radius - thickness) * (float)sin(a);
 	}
-	for (int i = 0; i < n; i++) {
-		int a = 2 * i, b = 2 * i + 1, c2 = 2 * ((i + 1) % n), d = 2 * ((i + 1) % n) + 1;
-		idx[ni++] = a;
-		idx[ni++] = b;
-		idx[ni++] = c2;
-		idx[ni++] = b;
-		idx[ni++] = d;
-		idx[ni++] = c2;
-	}
-	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
-	SDL_RenderGeometry(r, NULL, v, 2 * n, idx, ni);
+	draw_band(r, outer, inner, n, c);
 }
 
 void draw_line(SDL_Renderer *r, float x0, float y0, float x1, float y1, float width,
