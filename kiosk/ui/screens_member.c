@@ -368,8 +368,7 @@ static void adjust_press(struct ui_view *v, enum ui_button b)
 	if (!st)
 		return;
 	if (b == UI_BTN_BACK) {
-		view_submit_simple(v, CMD_CANCEL, v->station);
-		view_go_overview(v);
+		view_cancel_flow(v);
 		return;
 	}
 	if (b == UI_BTN_CONTINUE) {

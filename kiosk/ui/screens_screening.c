@@ -101,10 +101,8 @@ static void blocked_draw(struct ui_view *v)
 
 static void blocked_press(struct ui_view *v, enum ui_button b)
 {
-	if (b == UI_BTN_CANCEL) {
-		view_submit_simple(v, CMD_CANCEL, v->station);
-		view_go_overview(v);
-	}
+	if (b == UI_BTN_CANCEL)
+		view_cancel_flow(v);
 }
 
 const struct screen_ops screen_blocked_ops = {.draw = blocked_draw, .press = blocked_press};
@@ -128,8 +126,7 @@ static void approval_draw(struct ui_view *v)
 static void approval_press(struct ui_view *v, enum ui_button b)
 {
 	if (b == UI_BTN_CANCEL) {
-		view_submit_simple(v, CMD_CANCEL, v->station);
-		view_go_overview(v);
+		view_cancel_flow(v);
 	} else if (b == UI_BTN_APPROVE) {
 		view_open_pin(v, PIN_FOR_APPROVAL, v->station);
 	}

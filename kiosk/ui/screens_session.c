@@ -76,8 +76,7 @@ static void boots_on_draw(struct ui_view *v)
 static void boots_on_press(struct ui_view *v, enum ui_button b)
 {
 	if (b == UI_BTN_BACK) {
-		view_submit_simple(v, CMD_CANCEL, v->station);
-		view_go_overview(v);
+		view_cancel_flow(v);
 	} else if (b == UI_BTN_START) {
 		view_submit_simple(v, CMD_START, v->station);
 	}

@@ -278,6 +278,12 @@ void view_go_overview(struct ui_view *v)
 	v->dirty = true;
 }
 
+void view_cancel_flow(struct ui_view *v)
+{
+	view_submit_simple(v, CMD_CANCEL, v->station);
+	view_go_overview(v);
+}
+
 void view_open_pin(struct ui_view *v, enum pin_purpose purpose, int station)
 {
 	wipe(v->pin, sizeof(v->pin));

@@ -68,6 +68,9 @@ int view_submit_simple(struct ui_view *v, enum command_action action, int statio
 
 void view_toast(struct ui_view *v, const char *msg, enum theme_role role);
 void view_go_overview(struct ui_view *v);
+/* The member leaves the flow: cancel the focused station's session in the
+ * core and go back to the overview. */
+void view_cancel_flow(struct ui_view *v);
 void view_open_pin(struct ui_view *v, enum pin_purpose purpose, int station);
 void view_close_pin(struct ui_view *v);
 
