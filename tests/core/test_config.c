@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "conf_file.h"
 #include "config.h"
 
 /* The demo hash of PIN 2468, as in assets/kiosk-sim.conf. */
@@ -38,13 +39,9 @@ static struct kiosk_config cfg;
 static void write_file(const char *name, const char *text)
 {
 	char path[192];
-	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
+	conf_file_write(path, text);
 }
 
 static void remove_file(const char *name)
@@ -87,12 +84,8 @@ static int load_text(const char *text)
 /* The load fails, and the message starts "<path>:<line>: " and has the fix. */
 static void expect_error(const char *text, unsigned int line, const char *what, const char *fix)
 {
-	char prefix[192];
-
 	assert_int_equal(load_text(text), -EINVAL);
-	snprintf(prefix, sizeof(prefix), "%s:%u: ", conf_path, line);
-	if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what) || !strstr(err, fix))
-		fail_msg("want '%s...%s...%s', got '%s'", prefix, what, fix, err);
+	conf_file_expect_error(err, conf_path, line, what, fix);
 }
 
 /* ---- the shipped examples and the defaults ----------------------------- */

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "conf_file.h"
 #include "program.h"
 
 static char path[64];
@@ -32,15 +33,8 @@ static struct kiosk_config cfg;
 
 static int group_setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/kiosk-test-programs-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
+	return conf_file_temp(path, sizeof(path), "programs");
 }
 
 static int group_teardown(void **state)
@@ -58,24 +52,16 @@ static int setup(void **state)
 
 static int load_text(const char *text)
 {
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
+	conf_file_write(path, text);
 	memset(err, 0, sizeof(err));
 	return program_set_load(&set, path, &cfg.limits, err, sizeof(err));
 }
 
 static void expect_error(const char *text, unsigned int line, const char *what, const char *fix)
 {
-	char prefix[128];
-
 	assert_int_equal(load_text(text), -EINVAL);
 	assert_int_equal(set.count, 0); /* nothing half-loaded */
-	snprintf(prefix, sizeof(prefix), "%s:%u: ", path, line);
-	if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what) || !strstr(err, fix))
-		fail_msg("want '%s...%s...%s', got '%s'", prefix, what, fix, err);
+	conf_file_expect_error(err, path, line, what, fix);
 }
 
 static void load_assets(void)

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "conf_file.h"
 #include "screening.h"
 
 static char path[64];
@@ -25,15 +26,8 @@ static struct screening_answers ans;
 
 static int group_setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/kiosk-test-screening-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
+	return conf_file_temp(path, sizeof(path), "screening");
 }
 
 static int group_teardown(void **state)
@@ -44,24 +38,16 @@ static int group_teardown(void **state)
 
 static int load_text(const char *text)
 {
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
+	conf_file_write(path, text);
 	memset(err, 0, sizeof(err));
 	return screening_set_load(&set, path, err, sizeof(err));
 }
 
 static void expect_error(const char *text, unsigned int line, const char *what, const char *fix)
 {
-	char prefix[128];
-
 	assert_int_equal(load_text(text), -EINVAL);
 	assert_int_equal(set.count, 0); /* never a kiosk with no or half the questions */
-	snprintf(prefix, sizeof(prefix), "%s:%u: ", path, line);
-	if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what) || !strstr(err, fix))
-		fail_msg("want '%s...%s...%s', got '%s'", prefix, what, fix, err);
+	conf_file_expect_error(err, path, line, what, fix);
 }
 
 static void load_assets(void)
