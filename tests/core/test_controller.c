@@ -19,6 +19,7 @@
 
 #include "core_fixture.h"
 #include "sim_rig.h"
+#include "thread_rig.h"
 
 static const struct sim_station_spec sim4[2] = {
     {.zones = 4, .sensor = SENSOR_SIM},
@@ -321,14 +322,6 @@ struct live {
 	uint64_t listener_calls;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Both run on the control thread, the only thread that may touch hw. */
 static void live_observe(struct live *l)
 {
@@ -402,41 +395,19 @@ static bool pred_safe(const struct live *l, uint64_t arg)
 
 static void test_controller_thread_stop_beats_the_tick(void **state)
 {
-	struct kiosk_config cfg;
-	struct program_set programs;
-	struct screening_set screening;
-	struct gpio *gpio = gpio_sim_create();
-	struct station_hw *hw[1];
-	struct controller_params p;
+	struct thread_rig *r;
 	struct controller *ctl;
 	struct live l;
 	struct command c;
-	char err[256];
 	double worst_us = 0.0;
-	pthread_condattr_t attr;
 
 	(void)state;
-	fixture_config(&cfg, 1, 4, true);
-	fixture_programs(&programs);
-	fixture_screening(&screening);
-	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
-	assert_non_null(hw[0]);
 	memset(&l, 0, sizeof(l));
 	pthread_mutex_init(&l.lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&l.cond, &attr);
-	pthread_condattr_destroy(&attr);
-	l.hw = hw[0];
-	memset(&p, 0, sizeof(p));
-	p.config = &cfg;
-	p.programs = &programs;
-	p.screening = &screening;
-	p.hw = hw;
-	p.on_tick = live_on_tick;
-	p.on_tick_ctx = &l;
-	ctl = controller_create(&p);
-	assert_non_null(ctl);
+	thread_cond_init_monotonic(&l.cond);
+	r = thread_rig_new(live_on_tick, &l);
+	l.hw = r->hw[0];
+	ctl = r->ctl;
 	assert_int_equal(controller_add_listener(ctl, live_listener, &l), 0);
 	assert_int_equal(controller_start(ctl), 0);
 	assert_int_equal(controller_start(ctl), -EALREADY);
@@ -446,10 +417,10 @@ static void test_controller_thread_stop_beats_the_tick(void **state)
 	assert_int_equal(controller_submit(ctl, &c), 0);
 	c = fixture_cmd(CMD_BEGIN_SCREENING);
 	assert_int_equal(controller_submit(ctl, &c), 0);
-	for (unsigned int q = 0; q < screening.count; q++) {
+	for (unsigned int q = 0; q < r->screening.count; q++) {
 		c = fixture_cmd(CMD_ANSWER);
 		c.question = q;
-		c.yes = screening.items[q].cls == SCREENING_ACKNOWLEDGE;
+		c.yes = r->screening.items[q].cls == SCREENING_ACKNOWLEDGE;
 		assert_int_equal(controller_submit(ctl, &c), 0);
 	}
 
@@ -493,10 +464,8 @@ static void test_controller_thread_stop_beats_the_tick(void **state)
 	assert_true(worst_us < CONTROLLER_TICK_MS * 1000.0 / 2.0);
 
 	controller_stop(ctl);
-	assert_int_equal(station_hw_outputs(hw[0]).pump_on, false);
-	controller_destroy(ctl);
-	station_hw_destroy(hw[0]);
-	gpio_destroy(gpio);
+	assert_int_equal(station_hw_outputs(r->hw[0]).pump_on, false);
+	thread_rig_free(r);
 	pthread_cond_destroy(&l.cond);
 	pthread_mutex_destroy(&l.lock);
 }
@@ -565,45 +534,23 @@ static void flood_on_tick(void *ctx, uint64_t now_ms)
 
 static void test_controller_thread_keeps_time_under_a_flood(void **state)
 {
-	struct kiosk_config cfg;
-	struct program_set programs;
-	struct screening_set screening;
-	struct gpio *gpio = gpio_sim_create();
-	struct station_hw *hw[1];
-	struct controller_params p;
+	struct thread_rig *r;
 	struct flood_live fl;
 	struct flood f;
 	struct controller_stats st0, st1;
 	pthread_t th;
-	char err[256];
 	uint64_t t0, t1;
 	float worst = 0.0f;
-	pthread_condattr_t attr;
 
 	(void)state;
-	fixture_config(&cfg, 1, 4, true);
-	fixture_programs(&programs);
-	fixture_screening(&screening);
-	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
-	assert_non_null(hw[0]);
 	memset(&fl, 0, sizeof(fl));
 	memset(&f, 0, sizeof(f));
 	pthread_mutex_init(&fl.l.lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&fl.l.cond, &attr);
-	pthread_condattr_destroy(&attr);
-	fl.l.hw = hw[0];
+	thread_cond_init_monotonic(&fl.l.cond);
 	fl.f = &f;
-	memset(&p, 0, sizeof(p));
-	p.config = &cfg;
-	p.programs = &programs;
-	p.screening = &screening;
-	p.hw = hw;
-	p.on_tick = flood_on_tick;
-	p.on_tick_ctx = &fl;
-	fl.ctl = controller_create(&p);
-	assert_non_null(fl.ctl);
+	r = thread_rig_new(flood_on_tick, &fl);
+	fl.l.hw = r->hw[0];
+	fl.ctl = r->ctl;
 	f.ctl = fl.ctl;
 	f.l = &fl.l;
 	assert_int_equal(controller_start(fl.ctl), 0);
@@ -637,9 +584,7 @@ static void test_controller_thread_keeps_time_under_a_flood(void **state)
 	/* ...and the ticks kept their period. */
 	assert_true((double)(t1 - t0) / 1e6 < FLOOD_TICKS * CONTROLLER_TICK_MS * 1.5);
 	assert_true(worst < (float)CONTROLLER_TICK_MS * 1000.0f / 2.0f);
-	controller_destroy(fl.ctl);
-	station_hw_destroy(hw[0]);
-	gpio_destroy(gpio);
+	thread_rig_free(r);
 	pthread_cond_destroy(&fl.l.cond);
 	pthread_mutex_destroy(&fl.l.lock);
 }

@@ -21,18 +21,9 @@
 
 #include "core_fixture.h"
 #include "sim_rig.h"
+#include "thread_rig.h"
 
 static const struct sim_station_spec sim4 = {.zones = 4, .sensor = SENSOR_SIM};
-
-static size_t program_by_id(const struct sim_rig *r, const char *id)
-{
-	for (size_t i = 0; i < r->programs.count; i++) {
-		if (strcmp(r->programs.items[i].id, id) == 0)
-			return i;
-	}
-	fail_msg("no program %s in assets/programs.conf", id);
-	return 0;
-}
 
 /* ---------------------------------------------- destroy and the listeners */
 
@@ -61,7 +52,7 @@ static void test_controller_destroy_never_calls_listeners(void **state)
 
 	(void)state;
 	assert_int_equal(controller_add_listener(r->ctl, probe_listener, &probe), 0);
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 2000);
 	assert_true(probe.calls > 0);
 
@@ -84,7 +75,7 @@ static void test_controller_destroy_after_thread_never_calls_listeners(void **st
 
 	(void)state;
 	assert_int_equal(controller_add_listener(r->ctl, probe_listener, &probe), 0);
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	assert_int_equal(controller_start(r->ctl), 0);
 	controller_stop(r->ctl);
 	probe.alive = false;
@@ -97,27 +88,16 @@ static void test_controller_destroy_after_thread_never_calls_listeners(void **st
 
 /* ------------------------------------------- stop circuit at the first tick */
 
-static void with_stop_button(struct kiosk_config *cfg)
-{
-	struct station_pins *p = &cfg->stations[0].pins;
-
-	p->has_stop_button = true;
-	snprintf(p->stop_button.chip, sizeof(p->stop_button.chip), "%s", "gpiochip0");
-	p->stop_button.offset = 22;
-	p->stop_button_bias = GPIO_BIAS_PULL_DOWN;
-	p->stop_button_debounce_ms = 20;
-}
-
 static void test_controller_open_stop_circuit_counts_from_first_tick(void **state)
 {
-	struct sim_rig *r = sim_rig_new_with(1, &sim4, with_stop_button);
+	struct sim_rig *r = sim_rig_new_with(1, &sim4, sim_with_stop_button);
 	struct station_snapshot s;
 	const struct kiosk_event *ev = NULL;
 
 	(void)state;
 	/* Broken wiring, and main spends 2 s setting up the UI between
 	 * controller_create() and the first tick. */
-	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", SIM_STOP_BUTTON_LINE, 1), 0);
 	r->now_ms += 2000;
 	sim_step(r);
 	sim_station(r, 0, &s);
@@ -130,13 +110,13 @@ static void test_controller_open_stop_circuit_counts_from_first_tick(void **stat
 
 	/* A member's press more than the window after the first tick, itself
 	 * long after create, is a stop, not a wiring fault. */
-	r = sim_rig_new_with(1, &sim4, with_stop_button);
+	r = sim_rig_new_with(1, &sim4, sim_with_stop_button);
 	r->now_ms += 2000;
 	sim_step(r);
 	sim_run_ms(r, 1200);
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 1000);
-	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", SIM_STOP_BUTTON_LINE, 1), 0);
 	sim_step(r);
 	sim_station(r, 0, &s);
 	assert_int_equal(s.state, STATION_VENTING);
@@ -159,14 +139,6 @@ struct tick_log {
 	uint64_t at_ns[TICKS_WANTED];
 	double lateness_us[TICKS_WANTED];
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void log_on_tick(void *ctx, uint64_t now_ms)
 {
@@ -196,41 +168,19 @@ static void log_on_tick(void *ctx, uint64_t now_ms)
 
 static void test_controller_overrun_drops_missed_ticks(void **state)
 {
-	struct kiosk_config cfg;
-	struct program_set programs;
-	struct screening_set screening;
-	struct gpio *gpio = gpio_sim_create();
-	struct station_hw *hw[1];
-	struct controller_params p;
+	struct thread_rig *r;
 	struct tick_log l;
 	struct controller_stats st;
-	pthread_condattr_t attr;
 	struct timespec until;
 	unsigned int short_gaps = 0, still_late = 0;
-	char err[256];
 	int rc = 0;
 
 	(void)state;
-	fixture_config(&cfg, 1, 4, true);
-	fixture_programs(&programs);
-	fixture_screening(&screening);
-	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
-	assert_non_null(hw[0]);
 	memset(&l, 0, sizeof(l));
 	pthread_mutex_init(&l.lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&l.cond, &attr);
-	pthread_condattr_destroy(&attr);
-	memset(&p, 0, sizeof(p));
-	p.config = &cfg;
-	p.programs = &programs;
-	p.screening = &screening;
-	p.hw = hw;
-	p.on_tick = log_on_tick;
-	p.on_tick_ctx = &l;
-	l.ctl = controller_create(&p);
-	assert_non_null(l.ctl);
+	thread_cond_init_monotonic(&l.cond);
+	r = thread_rig_new(log_on_tick, &l);
+	l.ctl = r->ctl;
 	assert_int_equal(controller_start(l.ctl), 0);
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
@@ -261,11 +211,9 @@ static void test_controller_overrun_drops_missed_ticks(void **state)
 	assert_true(short_gaps <= 1);
 	assert_true(still_late <= 1);
 
-	controller_destroy(l.ctl);
+	thread_rig_free(r);
 	pthread_cond_destroy(&l.cond);
 	pthread_mutex_destroy(&l.lock);
-	station_hw_destroy(hw[0]);
-	gpio_destroy(gpio);
 }
 
 int main(void)

@@ -22,16 +22,6 @@
 static const struct sim_station_spec sim6 = {.zones = 6, .sensor = SENSOR_SIM};
 static const struct sim_station_spec hx5 = {.zones = 5, .sensor = SENSOR_HX710B};
 
-static size_t program_by_id(const struct sim_rig *r, const char *id)
-{
-	for (size_t i = 0; i < r->programs.count; i++) {
-		if (strcmp(r->programs.items[i].id, id) == 0)
-			return i;
-	}
-	fail_msg("no program %s in assets/programs.conf", id);
-	return 0;
-}
-
 /* Step until the station faults; in that same tick every output pin must
  * already be de-energised.  Returns the tick's time. */
 static uint64_t step_until_fault(struct sim_rig *r, uint64_t max_ms)
@@ -127,7 +117,7 @@ static void test_sim_overpressure_vents_and_locks(void **state)
 	uint64_t injected;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	wait_phase(r, PHASE_HOLD, 60000);
 	/* Something presses on the manifold while every valve is shut. */
 	boot_sim_set_manifold_mmhg(r->sim[0], 104.0);
@@ -145,7 +135,7 @@ static void test_sim_leak_times_out(void **state)
 	struct station_snapshot s;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	/* A torn calf chamber: more air out than the pump can push in. */
 	boot_sim_set_leak(r->sim[0], 1, 25.0);
 	do {
@@ -168,7 +158,7 @@ static void test_sim_disconnected_boot_is_leak(void **state)
 
 	(void)state;
 	boot_sim_set_disconnected(r->sim[0], true);
-	sim_start_session(r, 0, program_by_id(r, "gentle"), 0);
+	sim_start_session(r, 0, sim_program(r, "gentle"), 0);
 	t0 = r->now_ms;
 	t = step_until_fault(r, 10000);
 	/* Caught by the no-rise check, long before max_fill_ms. */
@@ -183,7 +173,7 @@ static void test_sim_blocked_hose(void **state)
 	uint64_t t0, t;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "pre_run"), 0);
+	sim_start_session(r, 0, sim_program(r, "pre_run"), 0);
 	wait_phase(r, PHASE_RELEASE, 20000);
 	boot_sim_set_blocked(r->sim[0], true);
 	wait_phase(r, PHASE_FILL, 20000);
@@ -203,7 +193,7 @@ static void test_sim_stuck_inflated_keeps_exhaust_open(void **state)
 	struct command c;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	wait_phase(r, PHASE_HOLD, 60000);
 	boot_sim_set_stuck_valve(r->sim[0], BOOT_SIM_EXHAUST, BOOT_SIM_VALVE_STUCK_CLOSED);
 	c = sim_cmd(CMD_STOP, 0);
@@ -230,7 +220,7 @@ static void test_sim_sensor_dead(void **state)
 	uint64_t t0;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 1000);
 	boot_sim_set_sensor_dead(r->sim[0], true);
 	t0 = r->now_ms;
@@ -240,7 +230,7 @@ static void test_sim_sensor_dead(void **state)
 
 	/* An HX710B that never converts again: stale, then a fault. */
 	r = sim_rig_new(1, &hx5);
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 1000);
 	boot_sim_set_sensor_dead(r->sim[0], true);
 	t0 = r->now_ms;
@@ -255,7 +245,7 @@ static void test_sim_sensor_frozen(void **state)
 	uint64_t t0, t;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 300);
 	boot_sim_set_sensor_stuck(r->sim[0], true);
 	t0 = r->now_ms;
@@ -297,7 +287,7 @@ static void test_sim_pump_runtime(void **state)
 
 	(void)state;
 	/* Gradient hold runs the pump through all six fills without a break. */
-	sim_start_session(r, 0, program_by_id(r, "deep"), 0);
+	sim_start_session(r, 0, sim_program(r, "deep"), 0);
 	t0 = r->now_ms - SIM_TICK_MS;
 	t = step_until_fault(r, 30000);
 	assert_true(t > t0 + 6000);
@@ -313,7 +303,7 @@ static void test_sim_hardware_write_failure(void **state)
 	struct station_snapshot s;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	do {
 		sim_step(r);
 		sim_station(r, 0, &s);
@@ -353,7 +343,7 @@ static void test_sim_reset_refused_while_safe_state_fails(void **state)
 	const struct kiosk_event *ev = NULL;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	assert_int_equal(sim_pin_level(r, &pins->pump), 1);
 	assert_int_equal(
 	    gpio_sim_set_write_error(r->gpio, pins->pump.chip, pins->pump.offset, 5 /* EIO */), 0);
@@ -407,7 +397,7 @@ static void test_sim_stop_vents_in_the_same_step(void **state)
 	const struct kiosk_event *ev = NULL;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 2000);
 	assert_false(sim_outputs_safe(r, 0));
 	c = sim_cmd(CMD_STOP, 0);
@@ -433,7 +423,7 @@ static void test_sim_pause_limit(void **state)
 	uint64_t paused;
 
 	(void)state;
-	sim_start_session(r, 0, program_by_id(r, "gentle"), 0);
+	sim_start_session(r, 0, sim_program(r, "gentle"), 0);
 	sim_run_ms(r, 4000);
 	c = sim_cmd(CMD_PAUSE, 0);
 	sim_submit(r, &c);
@@ -451,27 +441,16 @@ static void test_sim_pause_limit(void **state)
 	sim_rig_free(r);
 }
 
-static void with_stop_button(struct kiosk_config *cfg)
-{
-	struct station_pins *p = &cfg->stations[0].pins;
-
-	p->has_stop_button = true;
-	snprintf(p->stop_button.chip, sizeof(p->stop_button.chip), "%s", "gpiochip0");
-	p->stop_button.offset = 22;
-	p->stop_button_bias = GPIO_BIAS_PULL_DOWN;
-	p->stop_button_debounce_ms = 20;
-}
-
 static void test_sim_stop_button(void **state)
 {
-	struct sim_rig *r = sim_rig_new_with(1, &sim6, with_stop_button);
+	struct sim_rig *r = sim_rig_new_with(1, &sim6, sim_with_stop_button);
 	const struct kiosk_event *ev = NULL;
 
 	(void)state;
 	sim_run_ms(r, 1200);
-	sim_start_session(r, 0, program_by_id(r, "standard"), 0);
+	sim_start_session(r, 0, sim_program(r, "standard"), 0);
 	sim_run_ms(r, 2000);
-	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", SIM_STOP_BUTTON_LINE, 1), 0);
 	sim_step(r);
 	sim_step(r);
 	assert_int_equal(sim_state(r, 0), STATION_VENTING);
@@ -481,8 +460,8 @@ static void test_sim_stop_button(void **state)
 	sim_rig_free(r);
 
 	/* Pressed from the start: an open normally-closed circuit. */
-	r = sim_rig_new_with(1, &sim6, with_stop_button);
-	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 1), 0);
+	r = sim_rig_new_with(1, &sim6, sim_with_stop_button);
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", SIM_STOP_BUTTON_LINE, 1), 0);
 	step_until_fault(r, 200);
 	expect_locked(r, FAULT_STOP_BUTTON, false);
 	/* A reset while the circuit is still open is refused... */
@@ -490,7 +469,7 @@ static void test_sim_stop_button(void **state)
 	sim_run_ms(r, 200);
 	assert_int_equal(sim_state(r, 0), STATION_FAULT);
 	/* ...and works once the wiring is fixed. */
-	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", 22, 0), 0);
+	assert_int_equal(gpio_sim_set_input(r->gpio, "gpiochip0", SIM_STOP_BUTTON_LINE, 0), 0);
 	sim_run_ms(r, 100);
 	reset_and_expect(r, CMD_OK, false);
 	sim_rig_free(r);

@@ -117,6 +117,27 @@ void sim_rig_free(struct sim_rig *r)
 	free(r);
 }
 
+size_t sim_program(const struct sim_rig *r, const char *id)
+{
+	for (size_t i = 0; i < r->programs.count; i++) {
+		if (strcmp(r->programs.items[i].id, id) == 0)
+			return i;
+	}
+	fail_msg("no program %s in assets/programs.conf", id);
+	return 0;
+}
+
+void sim_with_stop_button(struct kiosk_config *cfg)
+{
+	struct station_pins *p = &cfg->stations[0].pins;
+
+	p->has_stop_button = true;
+	snprintf(p->stop_button.chip, sizeof(p->stop_button.chip), "%s", "gpiochip0");
+	p->stop_button.offset = SIM_STOP_BUTTON_LINE;
+	p->stop_button_bias = GPIO_BIAS_PULL_DOWN;
+	p->stop_button_debounce_ms = 20;
+}
+
 void sim_collect(struct sim_rig *r)
 {
 	struct kiosk_event buf[64];

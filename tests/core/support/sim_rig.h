@@ -63,6 +63,16 @@ void sim_collect(struct sim_rig *r);
 void sim_station(struct sim_rig *r, size_t station, struct station_snapshot *out);
 enum station_state sim_state(struct sim_rig *r, size_t station);
 
+/* Index of the program with this id in assets/programs.conf; fails the
+ * test when there is none. */
+size_t sim_program(const struct sim_rig *r, const char *id);
+
+/* A tweak for sim_rig_new_with(): station 0 gets a stop circuit on gpiochip0
+ * line SIM_STOP_BUTTON_LINE (pull-down, 20 ms debounce); the circuit is
+ * closed at 0, so driving the line to 1 opens it. */
+#define SIM_STOP_BUTTON_LINE 22
+void sim_with_stop_button(struct kiosk_config *cfg);
+
 /* Submit a command (SOURCE_UI unless set) and assert it is queued. */
 void sim_submit(struct sim_rig *r, const struct command *cmd);
 struct command sim_cmd(enum command_action action, size_t station);
