@@ -102,6 +102,15 @@ static void render(struct harness *h)
 	ui_view_render(h->view, h->now);
 }
 
+/* Publish the snapshot as it stands, then put screen for station up and
+ * draw it: the view as the member sees it after the core's update. */
+static void show(struct harness *h, enum ui_screen screen, int station)
+{
+	push(h);
+	ui_view_show(h->view, screen, station);
+	render(h);
+}
+
 static struct ui_layout layout_of(struct harness *h, enum ui_screen s)
 {
 	struct ui_layout l;
@@ -121,6 +130,14 @@ static void tap(struct harness *h, enum ui_button b)
 	h->now += 80;
 	ui_view_pointer_up(h->view, r.x + r.w / 2, r.y + r.h / 2, h->now);
 	render(h);
+}
+
+/* Finger down and up at (x, y) in the same instant (tap() is a real tap on
+ * a button's centre, with time passing). */
+static void touch_at(struct harness *h, int x, int y)
+{
+	ui_view_pointer_down(h->view, x, y, h->now);
+	ui_view_pointer_up(h->view, x, y, h->now);
 }
 
 static const struct command *last_cmd(struct harness *h, enum command_action a)
@@ -266,9 +283,7 @@ static void test_view_renders_every_screen_at_every_resolution(void **state)
 			if (shots[s].last_stop)
 				h.fx.snap.stations[0].last_stop =
 				    (enum stop_reason)shots[s].last_stop;
-			push(&h);
-			ui_view_show(h.view, shots[s].screen, 0);
-			render(&h);
+			show(&h, shots[s].screen, 0);
 			assert_int_equal(ui_view_screen(h.view), shots[s].screen);
 			l = layout_of(&h, shots[s].screen);
 			for (int b = 1; b < UI_BTN_COUNT; b++) {
@@ -318,9 +333,7 @@ static void test_view_answer_carries_the_snapshot_question_index(void **state)
 	harness_open(&h, 800, 480, 2);
 	ui_fixture_station(&h.fx, 1, STATION_SCREENING);
 	h.fx.snap.stations[1].screening_index = 2;
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_QUESTION, 1);
-	render(&h);
+	show(&h, UI_SCREEN_QUESTION, 1);
 	tap(&h, UI_BTN_YES);
 	c = last_cmd(&h, CMD_ANSWER);
 	assert_non_null(c);
@@ -349,9 +362,7 @@ static void test_view_stop_acts_on_press_not_release(void **state)
 	(void)state;
 	harness_open(&h, 1280, 800, 4);
 	ui_fixture_station(&h.fx, 0, STATION_RUNNING);
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_RUNNING, 0);
-	render(&h);
+	show(&h, UI_SCREEN_RUNNING, 0);
 	l = layout_of(&h, UI_SCREEN_RUNNING);
 	r = l.button[UI_BTN_STOP];
 	ui_view_pointer_down(h.view, r.x + 5, r.y + 5, h.now);
@@ -381,9 +392,7 @@ static void test_view_release_outside_the_button_does_nothing(void **state)
 	(void)state;
 	harness_open(&h, 800, 480, 2);
 	ui_fixture_station(&h.fx, 0, STATION_READY);
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_BOOTS_ON, 0);
-	render(&h);
+	show(&h, UI_SCREEN_BOOTS_ON, 0);
 	l = layout_of(&h, UI_SCREEN_BOOTS_ON);
 	r = l.button[UI_BTN_START];
 	ui_view_pointer_down(h.view, r.x + 5, r.y + 5, h.now);
@@ -403,16 +412,13 @@ static void test_view_ignores_taps_on_a_screen_not_yet_drawn(void **state)
 	(void)state;
 	harness_open(&h, 800, 480, 2);
 	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_QUESTION, 0);
-	render(&h);
+	show(&h, UI_SCREEN_QUESTION, 0);
 	/* The station moved on, but the new screen is not drawn yet. */
 	h.fx.snap.stations[0].state = STATION_READY;
 	push(&h);
 	l = layout_of(&h, UI_SCREEN_QUESTION);
 	r = l.button[UI_BTN_YES];
-	ui_view_pointer_down(h.view, r.x + 5, r.y + 5, h.now);
-	ui_view_pointer_up(h.view, r.x + 5, r.y + 5, h.now);
+	touch_at(&h, r.x + 5, r.y + 5);
 	assert_null(last_cmd(&h, CMD_ANSWER));
 	harness_close(&h);
 }
@@ -429,18 +435,14 @@ static void test_view_double_tap_never_answers_an_unseen_question(void **state)
 	harness_open(&h, 1024, 600, 2);
 	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
 	h.fx.snap.stations[0].screening_index = 0;
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_QUESTION, 0);
-	render(&h);
+	show(&h, UI_SCREEN_QUESTION, 0);
 	l = layout_of(&h, UI_SCREEN_QUESTION);
 	r = l.button[UI_BTN_NO];
-	ui_view_pointer_down(h.view, r.x + 9, r.y + 9, h.now);
-	ui_view_pointer_up(h.view, r.x + 9, r.y + 9, h.now);
+	touch_at(&h, r.x + 9, r.y + 9);
 	assert_int_equal(h.ncmds, 2);              /* touch + answer 0 */
 	h.fx.snap.stations[0].screening_index = 1; /* the core moved on */
 	push(&h);
-	ui_view_pointer_down(h.view, r.x + 9, r.y + 9, h.now);
-	ui_view_pointer_up(h.view, r.x + 9, r.y + 9, h.now);
+	touch_at(&h, r.x + 9, r.y + 9);
 	assert_int_equal(last_cmd(&h, CMD_ANSWER)->question, 0);
 	for (size_t i = 0; i < h.ncmds; i++)
 		assert_false(h.cmds[i].action == CMD_ANSWER && h.cmds[i].question == 1);
@@ -495,9 +497,7 @@ static void test_view_relative_yes_approval_sends_pin_to_core(void **state)
 	harness_open(&h, 720, 1280, 2);
 	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
 	h.fx.snap.stations[0].screening_view = SCREENING_VIEW_NEEDS_APPROVAL;
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_APPROVAL, 0);
-	render(&h);
+	show(&h, UI_SCREEN_APPROVAL, 0);
 	tap(&h, UI_BTN_APPROVE);
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_PIN);
 	type_pin(&h, "97531");
@@ -518,9 +518,7 @@ static void test_view_idle_timeout_cancels_flow_and_returns_to_overview(void **s
 	(void)state;
 	harness_open(&h, 800, 480, 2);
 	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_QUESTION, 0);
-	render(&h);
+	show(&h, UI_SCREEN_QUESTION, 0);
 	h.now += 59000;
 	ui_view_tick(h.view, h.now);
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_QUESTION);
@@ -633,9 +631,7 @@ static void test_view_command_results_toast_only_what_matters(void **state)
 	(void)state;
 	harness_open(&h, 800, 480, 2);
 	ui_fixture_station(&h.fx, 0, STATION_SCREENING);
-	push(&h);
-	ui_view_show(h.view, UI_SCREEN_QUESTION, 0);
-	render(&h);
+	show(&h, UI_SCREEN_QUESTION, 0);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = EVENT_COMMAND_RESULT;
 	ev.source = SOURCE_UI;
