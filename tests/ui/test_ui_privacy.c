@@ -296,15 +296,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static void back_to_overview(struct xh *x, size_t station)
-{
-	assert_true(xh_wait_state(x, station, "idle", XH_TIMEOUT_MS));
-	assert_true(
-	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
-	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, (enum ui_button)(UI_BTN_CARD0 + station),
-	                           THEME_GO, XH_TIMEOUT_MS));
-}
-
 /* Ready -> start -> running -> stop -> vented -> cleaned -> idle. */
 static void run_stop_and_clean(struct xh *x, size_t s)
 {
@@ -317,7 +308,7 @@ static void run_stop_and_clean(struct xh *x, size_t s)
 	assert_true(xh_wait_state(x, s, "needs_cleaning", 15000));
 	assert_true(xh_wait_button(x, UI_SCREEN_FINISHED, UI_BTN_CLEANED, THEME_GO, XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_FINISHED, UI_BTN_CLEANED);
-	back_to_overview(x, s);
+	assert_true(flow_back_to_overview(x, s));
 }
 
 static void test_ui_privacy_all_no_session(void **state)
@@ -361,7 +352,7 @@ static void test_ui_privacy_absolute_yes_blocked(void **state)
 	assert_true(
 	    xh_wait_button(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL);
-	back_to_overview(x, ST_ABSOLUTE);
+	assert_true(flow_back_to_overview(x, ST_ABSOLUTE));
 	assert_null(strstr(x->st[ST_ABSOLUTE].history, "ready"));
 }
 
@@ -382,7 +373,7 @@ static void test_ui_privacy_acknowledgement_no_blocked(void **state)
 	assert_true(
 	    xh_wait_button(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL);
-	back_to_overview(x, ST_ACK_NO);
+	assert_true(flow_back_to_overview(x, ST_ACK_NO));
 	assert_null(strstr(x->st[ST_ACK_NO].history, "ready"));
 }
 

@@ -44,15 +44,6 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-static void back_to_overview(struct xh *x, size_t station)
-{
-	assert_true(xh_wait_state(x, station, "idle", XH_TIMEOUT_MS));
-	assert_true(
-	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
-	assert_true(xh_wait_button(x, UI_SCREEN_OVERVIEW, (enum ui_button)(UI_BTN_CARD0 + station),
-	                           THEME_GO, XH_TIMEOUT_MS));
-}
-
 static void test_ui_screening_all_no_allows_session(void **state)
 {
 	struct xh *x = &harness;
@@ -66,7 +57,7 @@ static void test_ui_screening_all_no_allows_session(void **state)
 	assert_true(xh_wait_button(x, UI_SCREEN_BOOTS_ON, UI_BTN_START, THEME_GO, XH_TIMEOUT_MS));
 	xh_screenshot(x, "screening_all_no_allowed");
 	xh_click(x, UI_SCREEN_BOOTS_ON, UI_BTN_BACK);
-	back_to_overview(x, s);
+	assert_true(flow_back_to_overview(x, s));
 }
 
 static void test_ui_screening_absolute_yes_blocks_with_message(void **state)
@@ -89,7 +80,7 @@ static void test_ui_screening_absolute_yes_blocks_with_message(void **state)
 	assert_string_equal(x->st[s].state, "screening");
 	assert_null(strstr(x->st[s].history, "ready"));
 	xh_click(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL);
-	back_to_overview(x, s);
+	assert_true(flow_back_to_overview(x, s));
 	assert_null(strstr(x->st[s].history, "ready"));
 }
 
@@ -128,7 +119,7 @@ static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
 	assert_true(xh_wait_button(x, UI_SCREEN_BOOTS_ON, UI_BTN_START, THEME_GO, XH_TIMEOUT_MS));
 	xh_screenshot(x, "screening_relative_approved");
 	xh_click(x, UI_SCREEN_BOOTS_ON, UI_BTN_BACK);
-	back_to_overview(x, s);
+	assert_true(flow_back_to_overview(x, s));
 }
 
 static void test_ui_screening_idle_timeout_returns_to_overview(void **state)
@@ -148,7 +139,7 @@ static void test_ui_screening_idle_timeout_returns_to_overview(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_true(waited >= IDLE_TIMEOUT_S - 1.0);
-	back_to_overview(x, s);
+	assert_true(flow_back_to_overview(x, s));
 	xh_screenshot(x, "screening_idle_back_to_overview");
 }
 
@@ -181,7 +172,7 @@ static void test_ui_staff_pin_out_of_service_and_back(void **state)
 	assert_true(
 	    xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI, XH_TIMEOUT_MS));
 	xh_click(x, UI_SCREEN_STAFF, UI_BTN_BACK);
-	back_to_overview(x, s);
+	assert_true(flow_back_to_overview(x, s));
 }
 
 static unsigned long long thread_ticks(pid_t pid)

@@ -100,6 +100,18 @@ bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *pre
 	return true;
 }
 
+bool flow_back_to_overview(struct xh *x, size_t station)
+{
+	CHECK(xh_wait_state(x, station, "idle", XH_TIMEOUT_MS),
+	      "station %zu did not go back to idle", station + 1);
+	CHECK(xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS),
+	      "overview not drawn");
+	CHECK(xh_wait_button(x, UI_SCREEN_OVERVIEW, (enum ui_button)(UI_BTN_CARD0 + station),
+	                     THEME_GO, XH_TIMEOUT_MS),
+	      "station %zu card is not drawn as free", station + 1);
+	return true;
+}
+
 bool flow_type_pin(struct xh *x, const char *pin)
 {
 	CHECK(xh_wait_button(x, UI_SCREEN_PIN, UI_BTN_KEY0 + 1, THEME_SURFACE_HI, XH_TIMEOUT_MS),

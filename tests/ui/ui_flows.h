@@ -28,6 +28,10 @@ bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *sho
  * cover (a No to an acknowledgement). */
 bool flow_wait_question(struct xh *x, size_t i);
 
+/* The station is back in "idle" and the overview is drawn: Staff, and the
+ * station's card as free. */
+bool flow_back_to_overview(struct xh *x, size_t station);
+
 /* Type a PIN on the keypad and press OK. */
 bool flow_type_pin(struct xh *x, const char *pin);
 
