@@ -45,6 +45,18 @@ static void probe_listener(void *ctx)
 		p->calls_when_dead++;
 }
 
+/* The UI is gone (probe dead): controller_destroy must not call it, then
+ * the rig goes. */
+static void assert_destroy_calls_nobody(struct sim_rig *r, const struct probe *probe)
+{
+	/* Long enough that a venting station's snapshot is due again. */
+	r->now_ms += 1500;
+	controller_destroy(r->ctl);
+	r->ctl = NULL;
+	assert_int_equal(probe->calls_when_dead, 0);
+	sim_rig_free(r);
+}
+
 static void test_controller_destroy_never_calls_listeners(void **state)
 {
 	struct sim_rig *r = sim_rig_new(1, &sim4);
@@ -60,12 +72,7 @@ static void test_controller_destroy_never_calls_listeners(void **state)
 	controller_stop(r->ctl);
 	assert_int_equal(sim_state(r, 0), STATION_VENTING);
 	probe.alive = false;
-	/* Long enough that a venting station's snapshot is due again. */
-	r->now_ms += 1500;
-	controller_destroy(r->ctl);
-	r->ctl = NULL;
-	assert_int_equal(probe.calls_when_dead, 0);
-	sim_rig_free(r);
+	assert_destroy_calls_nobody(r, &probe);
 }
 
 static void test_controller_destroy_after_thread_never_calls_listeners(void **state)
@@ -79,11 +86,7 @@ static void test_controller_destroy_after_thread_never_calls_listeners(void **st
 	assert_int_equal(controller_start(r->ctl), 0);
 	controller_stop(r->ctl);
 	probe.alive = false;
-	r->now_ms += 1500;
-	controller_destroy(r->ctl);
-	r->ctl = NULL;
-	assert_int_equal(probe.calls_when_dead, 0);
-	sim_rig_free(r);
+	assert_destroy_calls_nobody(r, &probe);
 }
 
 /* ------------------------------------------- stop circuit at the first tick */
