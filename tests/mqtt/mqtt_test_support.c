@@ -515,6 +515,21 @@ int test_client_publish_str(struct test_client *c, const char *topic, const char
 	return test_client_publish(c, topic, payload, (int)strlen(payload), 1, false);
 }
 
+int test_client_send_command(struct test_client *c, unsigned int station, const char *action,
+                             const char *rid, struct test_command *out)
+{
+	char topic[96], payload[128];
+
+	out->mark = test_client_count(c);
+	snprintf(topic, sizeof(topic), "recovery/" TEST_SITE "/station-%u/cmd", station);
+	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action,
+	         rid);
+	snprintf(out->result_topic, sizeof(out->result_topic),
+	         "recovery/" TEST_SITE "/station-%u/cmd/result", station);
+	snprintf(out->want, sizeof(out->want), "\"request_id\":\"%s\"", rid);
+	return test_client_publish_str(c, topic, payload);
+}
+
 bool test_client_connected(struct test_client *c)
 {
 	pthread_mutex_lock(&c->lock);

@@ -66,6 +66,17 @@ int test_client_subscribe(struct test_client *c, const char *pattern);
 int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len,
                         int qos, bool retain);
 int test_client_publish_str(struct test_client *c, const char *topic, const char *payload);
+/* A staff command as a dashboard sends it: {"action","request_id"} on
+ * recovery/TEST_SITE/station-<n>/cmd.  Fills where and how to find its reply:
+ * mark (messages before the publish), the cmd/result topic and the payload
+ * text naming the request id.  0, or -1 when the publish failed. */
+struct test_command {
+	size_t mark;
+	char result_topic[96];
+	char want[80];
+};
+int test_client_send_command(struct test_client *c, unsigned int station, const char *action,
+                             const char *rid, struct test_command *out);
 /* True while the client's connection is up. */
 bool test_client_connected(struct test_client *c);
 

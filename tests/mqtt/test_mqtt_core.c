@@ -107,16 +107,10 @@ static const struct test_msg *step_until(struct fx *f, size_t from, const char *
 static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,
                                       const char *rid)
 {
-	char topic[96], payload[128], want[80];
-	size_t mark = test_client_count(f->staff);
+	struct test_command tc;
 
-	snprintf(topic, sizeof(topic), T "station-%u/cmd", station);
-	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action,
-	         rid);
-	assert_int_equal(test_client_publish_str(f->staff, topic, payload), 0);
-	snprintf(topic, sizeof(topic), T "station-%u/cmd/result", station);
-	snprintf(want, sizeof(want), "\"request_id\":\"%s\"", rid);
-	return step_until(f, mark, topic, want, 2000);
+	assert_int_equal(test_client_send_command(f->staff, station, action, rid, &tc), 0);
+	return step_until(f, tc.mark, tc.result_topic, tc.want, 2000);
 }
 
 static void expect_ok(const struct test_msg *m)

@@ -177,16 +177,10 @@ static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *to
 static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,
                                       const char *rid)
 {
-	char topic[96], payload[128], want[80];
-	size_t mark = test_client_count(f->staff);
+	struct test_command tc;
 
-	snprintf(topic, sizeof(topic), T "station-%u/cmd", station);
-	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action,
-	         rid);
-	assert_int_equal(test_client_publish_str(f->staff, topic, payload), 0);
-	snprintf(topic, sizeof(topic), T "station-%u/cmd/result", station);
-	snprintf(want, sizeof(want), "\"request_id\":\"%s\"", rid);
-	return wait_msg(f, mark, topic, want);
+	assert_int_equal(test_client_send_command(f->staff, station, action, rid, &tc), 0);
+	return wait_msg(f, tc.mark, tc.result_topic, tc.want);
 }
 
 /* Every event in the kiosk's history must have reached the staff client. */
