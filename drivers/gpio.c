@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Dispatchers over struct gpio_ops; see gpio.h. */
-#include "gpio.h"
+#include "drivers/gpio.h"
 
 #include <errno.h>
 #include <stdio.h>
 
-#include "gpio_private.h"
+#include "drivers/gpio_private.h"
 
 struct gpio_request *gpio_request_lines(struct gpio *gpio, const char *consumer,
                                         const struct gpio_line_config *lines, size_t n, char *err,

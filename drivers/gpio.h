@@ -46,18 +46,18 @@ struct gpio_line_config {
 	enum gpio_direction direction;
 	bool active_low;
 	enum gpio_bias bias;
-	enum gpio_edge edge;   /* inputs only; GPIO_EDGE_NONE for plain reads */
-	int initial_value;     /* outputs only: logical value at request time */
-	const char *name;      /* for error messages: "station 1 zone 3" */
+	enum gpio_edge edge; /* inputs only; GPIO_EDGE_NONE for plain reads */
+	int initial_value;   /* outputs only: logical value at request time */
+	const char *name;    /* for error messages: "station 1 zone 3" */
 };
 
 struct gpio_request; /* a set of lines requested together; opaque */
 struct gpio;         /* a backend instance; opaque */
 
 struct gpio_edge_event {
-	size_t index;      /* line index within the request */
-	int value;         /* logical value after the edge */
-	uint64_t time_ns;  /* CLOCK_MONOTONIC */
+	size_t index;     /* line index within the request */
+	int value;        /* logical value after the edge */
+	uint64_t time_ns; /* CLOCK_MONOTONIC */
 };
 
 struct gpio_ops {
@@ -65,8 +65,8 @@ struct gpio_ops {
 	 * on failure, writing a message naming the line (and, when the kernel
 	 * tells, the consumer already holding it) into err. */
 	struct gpio_request *(*request)(struct gpio *gpio, const char *consumer,
-	                                const struct gpio_line_config *lines, size_t n,
-	                                char *err, size_t err_len);
+	                                const struct gpio_line_config *lines, size_t n, char *err,
+	                                size_t err_len);
 	/* Set every output of the request in one call; values[i] is ignored for
 	 * inputs.  0 or negative errno. */
 	int (*set_all)(struct gpio_request *req, const int *values);
@@ -85,8 +85,8 @@ struct gpio_ops {
 
 /* Thin dispatchers so callers never touch the vtable directly. */
 struct gpio_request *gpio_request_lines(struct gpio *gpio, const char *consumer,
-                                        const struct gpio_line_config *lines, size_t n,
-                                        char *err, size_t err_len);
+                                        const struct gpio_line_config *lines, size_t n, char *err,
+                                        size_t err_len);
 int gpio_request_set_all(struct gpio_request *req, const int *values);
 int gpio_request_set(struct gpio_request *req, size_t index, int value);
 int gpio_request_get(struct gpio_request *req, size_t index, int *value);

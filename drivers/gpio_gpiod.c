@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The libgpiod 1.6 backend; see gpio_gpiod.h.  The only file with <gpiod.h>. */
-#include "gpio_gpiod.h"
+#include "drivers/gpio_gpiod.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "gpio_private.h"
+#include "drivers/gpio_private.h"
 
 #define GD_NAME_LEN 48u
 #define GD_MAX_LINES GPIOD_LINE_BULK_MAX_LINES

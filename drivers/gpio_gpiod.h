@@ -15,7 +15,7 @@
 #ifndef DRIVERS_GPIO_GPIOD_H
 #define DRIVERS_GPIO_GPIOD_H
 
-#include "gpio.h"
+#include "drivers/gpio.h"
 
 /* The backend; chips are opened per request.  NULL + errno (ENOMEM).
  * Destroy with gpio_destroy(). */

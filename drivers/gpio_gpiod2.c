@@ -12,7 +12,7 @@
  * The kernel applies active-low to values AND to edges, so everything here
  * is logical, as the seam wants.
  */
-#include "gpio_gpiod.h"
+#include "drivers/gpio_gpiod.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +24,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "gpio_private.h"
+#include "drivers/gpio_private.h"
 
 /* libgpiod 1.x headers define this and lack everything below. */
 #ifdef GPIOD_LINE_BULK_MAX_LINES

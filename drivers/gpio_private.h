@@ -7,7 +7,7 @@
 #ifndef DRIVERS_GPIO_PRIVATE_H
 #define DRIVERS_GPIO_PRIVATE_H
 
-#include "gpio.h"
+#include "drivers/gpio.h"
 
 struct gpio {
 	const struct gpio_ops *ops;

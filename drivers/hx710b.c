@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* HX710B driver; see hx710b.h. */
-#include "hx710b.h"
+#include "drivers/hx710b.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gpio.h"
-#include "station_hw.h"
+#include "drivers/gpio.h"
+#include "drivers/station_hw.h"
 
 #define HX710B_RAW_MAX 0x7FFFFF    /* positive saturation */
 #define HX710B_RAW_MIN (-0x800000) /* negative saturation */

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* One station's pump, valves, sensor and stop button; see station_hw.h. */
-#include "station_hw.h"
+#include "drivers/station_hw.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot_sim.h"
-#include "gpio_sim.h"
-#include "hx710b.h"
+#include "drivers/sim/boot_sim.h"
+#include "drivers/sim/gpio_sim.h"
+#include "drivers/hx710b.h"
 
 #define STATION_CONSUMER "recovery-kiosk"
 #define LINE_NAME_LEN 64
@@ -38,8 +38,8 @@ struct station_hw {
 	struct hx710b *hx;
 
 	/* stop button debounce */
-	int btn_stable;    /* debounced logical level */
-	int btn_candidate; /* last raw level seen */
+	int btn_stable;        /* debounced logical level */
+	int btn_candidate;     /* last raw level seen */
 	uint64_t btn_since_ms; /* when btn_candidate was first seen */
 	bool btn_pressed_latch;
 };
@@ -288,8 +288,9 @@ int station_hw_safe(struct station_hw *hw)
 		else if (i == IDX_EXHAUST)
 			hw->out.exhaust_open = was.exhaust_open;
 		else if (i >= IDX_ZONE0 && i < IDX_ZONE0 + hw->pins.zone_count)
-			hw->out.zones_open = (uint8_t)((hw->out.zones_open & ~(1u << (i - IDX_ZONE0))) |
-			                               (was.zones_open & (1u << (i - IDX_ZONE0))));
+			hw->out.zones_open =
+			    (uint8_t)((hw->out.zones_open & ~(1u << (i - IDX_ZONE0))) |
+			              (was.zones_open & (1u << (i - IDX_ZONE0))));
 	}
 	return first;
 }

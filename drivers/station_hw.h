@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gpio.h"
+#include "drivers/gpio.h"
 
 #define STATION_MAX_ZONES 8
 
@@ -29,7 +29,7 @@ enum sensor_kind {
 };
 
 struct gpio_pin {
-	char chip[64];     /* name, path or label */
+	char chip[64]; /* name, path or label */
 	unsigned int offset;
 	bool active_low;
 };
@@ -44,11 +44,12 @@ struct station_pins {
 	struct gpio_pin sensor_data;  /* HX710B DOUT, input */
 	double sensor_offset_counts;  /* raw reading at 0 mmHg */
 	double sensor_mmhg_per_count;
-	unsigned int sensor_extra_pulses; /* HX710B pulses after the 24 data bits: 1 = differential
-	                                   * input at 10 Hz (0 means 1), 3 = differential at 40 Hz */
+	unsigned int
+	    sensor_extra_pulses; /* HX710B pulses after the 24 data bits: 1 = differential
+	                          * input at 10 Hz (0 means 1), 3 = differential at 40 Hz */
 	bool has_stop_button;
-	struct gpio_pin stop_button;  /* input; logical 1 = pressed.  An NC switch to ground with a
-	                               * pull-up reads 1 when pressed or broken: no active_low. */
+	struct gpio_pin stop_button; /* input; logical 1 = pressed.  An NC switch to ground with a
+	                              * pull-up reads 1 when pressed or broken: no active_low. */
 	enum gpio_bias stop_button_bias;
 	unsigned int stop_button_debounce_ms;
 };
@@ -64,10 +65,10 @@ struct station_outputs {
 struct station_outputs station_outputs_safe(size_t zone_count);
 
 enum pressure_status {
-	PRESSURE_OK,        /* a fresh reading in mmHg */
-	PRESSURE_STALE,     /* no new conversion since the last read; mmhg holds the last one */
-	PRESSURE_ABSENT,    /* station has no sensor */
-	PRESSURE_ERROR,     /* read failed or out of the ADC's range */
+	PRESSURE_OK,     /* a fresh reading in mmHg */
+	PRESSURE_STALE,  /* no new conversion since the last read; mmhg holds the last one */
+	PRESSURE_ABSENT, /* station has no sensor */
+	PRESSURE_ERROR,  /* read failed or out of the ADC's range */
 };
 
 struct pressure_reading {
@@ -86,8 +87,7 @@ struct station_hw;
  * default parameters is created and owned by the station_hw;
  * station_hw_read_pressure() advances it to now_ms. */
 struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
-                                     const struct station_pins *pins,
-                                     char *err, size_t err_len);
+                                     const struct station_pins *pins, char *err, size_t err_len);
 void station_hw_destroy(struct station_hw *hw); /* drives the safe state first; NULL ok */
 
 /* Drive outputs in one call.  0 or negative errno. */

@@ -15,19 +15,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "controller.h"
-#include "gpio.h"
-#include "gpio_gpiod.h"
-#include "gpio_sim.h"
-#include "program.h"
-#include "reporter.h"
-#include "safe_state.h"
-#include "screening.h"
-#include "self_test.h"
-#include "station_hw.h"
-#include "ui.h"
-#include "watchdog.h"
+#include "config/config.h"
+#include "core/controller.h"
+#include "drivers/gpio.h"
+#include "drivers/gpio_gpiod.h"
+#include "drivers/sim/gpio_sim.h"
+#include "core/program.h"
+#include "mqtt/reporter.h"
+#include "service/safe_state.h"
+#include "core/screening.h"
+#include "service/self_test.h"
+#include "drivers/station_hw.h"
+#include "ui/ui.h"
+#include "service/watchdog.h"
 
 #ifndef KIOSK_VERSION
 #define KIOSK_VERSION "0.0.0"
@@ -44,9 +44,9 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,      /* runtime failure (hardware, self-test) */
-	EXIT_USAGE = 64,      /* EX_USAGE */
-	EXIT_CONFIG = 78,     /* EX_CONFIG */
+	EXIT_FAILED = 1,  /* runtime failure (hardware, self-test) */
+	EXIT_USAGE = 64,  /* EX_USAGE */
+	EXIT_CONFIG = 78, /* EX_CONFIG */
 };
 
 enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST };
@@ -74,7 +74,8 @@ static void vent_at_exit(void)
 
 	controller_at_exit = NULL;
 	if (c) {
-		fprintf(stderr, "<3>recovery-kiosk: exit() without teardown; venting every station\n");
+		fprintf(stderr,
+		        "<3>recovery-kiosk: exit() without teardown; venting every station\n");
 		controller_stop_silently(c);
 	}
 }
@@ -87,67 +88,82 @@ static void handle_stop_signal(int sig)
 
 static void print_usage(FILE *out)
 {
-	fprintf(out,
-	        "Usage: recovery-kiosk [OPTION]...\n"
-	        "Run the gym compression-boot stations: touchscreen, control loop, MQTT reporting.\n"
-	        "\n"
-	        "  -c, --config FILE   configuration (default %s)\n"
-	        "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
-	        "      --headless      no touchscreen; stations run and report over MQTT\n"
-	        "      --assets DIR    fonts and icons (default %s)\n"
-	        "      --check-config  load and validate everything, print one line per\n"
-	        "                      station, exit 0 when valid\n"
-	        "      --safe-state    drive every configured output to its de-energised\n"
-	        "                      (vented) level and exit; run by the unit's ExecStopPost\n"
-	        "      --self-test     with boots on, pulse each zone and report whether\n"
-	        "                      its pressure rose and fell (stop the service first)\n"
-	        "  -h, --help          this text\n"
-	        "  -V, --version       version and hardware backend\n"
-	        "\n"
-	        "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
-	        KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
+	fprintf(
+	    out,
+	    "Usage: recovery-kiosk [OPTION]...\n"
+	    "Run the gym compression-boot stations: touchscreen, control loop, MQTT reporting.\n"
+	    "\n"
+	    "  -c, --config FILE   configuration (default %s)\n"
+	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
+	    "      --headless      no touchscreen; stations run and report over MQTT\n"
+	    "      --assets DIR    fonts and icons (default %s)\n"
+	    "      --check-config  load and validate everything, print one line per\n"
+	    "                      station, exit 0 when valid\n"
+	    "      --safe-state    drive every configured output to its de-energised\n"
+	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
+	    "      --self-test     with boots on, pulse each zone and report whether\n"
+	    "                      its pressure rose and fell (stop the service first)\n"
+	    "  -h, --help          this text\n"
+	    "  -V, --version       version and hardware backend\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
 }
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST };
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "sim", no_argument, NULL, 's' },
-		{ "headless", no_argument, NULL, OPT_HEADLESS },
-		{ "assets", required_argument, NULL, OPT_ASSETS },
-		{ "check-config", no_argument, NULL, OPT_CHECK },
-		{ "safe-state", no_argument, NULL, OPT_SAFE },
-		{ "self-test", no_argument, NULL, OPT_SELF_TEST },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"sim", no_argument, NULL, 's'},
+	    {"headless", no_argument, NULL, OPT_HEADLESS},
+	    {"assets", required_argument, NULL, OPT_ASSETS},
+	    {"check-config", no_argument, NULL, OPT_CHECK},
+	    {"safe-state", no_argument, NULL, OPT_SAFE},
+	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *env_assets = getenv("KIOSK_ASSETS_DIR");
 
 	*opt = (struct options){
-		.config_path = KIOSK_DEFAULT_CONFIG,
-		.assets_dir = env_assets && *env_assets ? env_assets : KIOSK_DEFAULT_ASSETS,
-		.mode = MODE_RUN,
+	    .config_path = KIOSK_DEFAULT_CONFIG,
+	    .assets_dir = env_assets && *env_assets ? env_assets : KIOSK_DEFAULT_ASSETS,
+	    .mode = MODE_RUN,
 	};
 	for (;;) {
 		int c = getopt_long(argc, argv, "c:shV", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
-		case 'c': opt->config_path = optarg; break;
-		case 's': opt->sim = true; break;
-		case OPT_HEADLESS: opt->headless = true; break;
-		case OPT_ASSETS: opt->assets_dir = optarg; break;
-		case OPT_CHECK: opt->mode = MODE_CHECK_CONFIG; break;
-		case OPT_SAFE: opt->mode = MODE_SAFE_STATE; break;
-		case OPT_SELF_TEST: opt->mode = MODE_SELF_TEST; break;
+		case 'c':
+			opt->config_path = optarg;
+			break;
+		case 's':
+			opt->sim = true;
+			break;
+		case OPT_HEADLESS:
+			opt->headless = true;
+			break;
+		case OPT_ASSETS:
+			opt->assets_dir = optarg;
+			break;
+		case OPT_CHECK:
+			opt->mode = MODE_CHECK_CONFIG;
+			break;
+		case OPT_SAFE:
+			opt->mode = MODE_SAFE_STATE;
+			break;
+		case OPT_SELF_TEST:
+			opt->mode = MODE_SELF_TEST;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(EXIT_OK);
 		case 'V':
-			printf("recovery-kiosk %s (GPIO backend: %s; simulator built in)\n", KIOSK_VERSION,
-			       KIOSK_GPIO_BACKEND);
+			printf("recovery-kiosk %s (GPIO backend: %s; simulator built in)\n",
+			       KIOSK_VERSION, KIOSK_GPIO_BACKEND);
 			exit(EXIT_OK);
 		default:
 			fprintf(stderr, "Try 'recovery-kiosk --help'.\n");
@@ -155,8 +171,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "recovery-kiosk: unexpected argument '%s'; options start with '-'. "
-		                "Try 'recovery-kiosk --help'.\n", argv[optind]);
+		fprintf(stderr,
+		        "recovery-kiosk: unexpected argument '%s'; options start with '-'. "
+		        "Try 'recovery-kiosk --help'.\n",
+		        argv[optind]);
 		return -EINVAL;
 	}
 	return 0;
@@ -215,7 +233,7 @@ static void stop_signals(sigset_t *set)
  * unblock_stop_signals). */
 static void install_signal_handlers(void)
 {
-	struct sigaction sa = { .sa_handler = handle_stop_signal };
+	struct sigaction sa = {.sa_handler = handle_stop_signal};
 	sigset_t set;
 
 	sigemptyset(&sa.sa_mask);
@@ -296,16 +314,17 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 
 	rt->watchdog = watchdog_create();
 	if (!rt->watchdog) {
-		fprintf(stderr, "<3>recovery-kiosk: cannot create the watchdog: %s\n", strerror(errno));
+		fprintf(stderr, "<3>recovery-kiosk: cannot create the watchdog: %s\n",
+		        strerror(errno));
 		return EXIT_FAILED;
 	}
 	struct controller_params cp = {
-		.config = &l->config,
-		.programs = &l->programs,
-		.screening = &l->screening,
-		.hw = rt->hw,
-		.on_tick = watchdog_tick,
-		.on_tick_ctx = rt->watchdog,
+	    .config = &l->config,
+	    .programs = &l->programs,
+	    .screening = &l->screening,
+	    .hw = rt->hw,
+	    .on_tick = watchdog_tick,
+	    .on_tick_ctx = rt->watchdog,
 	};
 	rt->controller = controller_create(&cp);
 	if (!rt->controller) {
@@ -315,10 +334,10 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	}
 
 	struct reporter_params rp = {
-		.config = &l->config,
-		.controller = rt->controller,
-		.version = KIOSK_VERSION,
-		.backend = backend,
+	    .config = &l->config,
+	    .controller = rt->controller,
+	    .version = KIOSK_VERSION,
+	    .backend = backend,
 	};
 	rt->reporter = reporter_create(&rp, err, sizeof(err));
 	if (!rt->reporter) {
@@ -328,18 +347,20 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 
 	if (!opt->headless) {
 		struct ui_params up = {
-			.config = &l->config,
-			.programs = &l->programs,
-			.screening = &l->screening,
-			.controller = rt->controller,
-			.assets_dir = opt->assets_dir,
+		    .config = &l->config,
+		    .programs = &l->programs,
+		    .screening = &l->screening,
+		    .controller = rt->controller,
+		    .assets_dir = opt->assets_dir,
 		};
 		rt->ui = ui_create(&up, err, sizeof(err));
 		if (!rt->ui) {
-			fprintf(stderr, "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
+			fprintf(stderr,
+			        "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
 			if (l->config.mqtt.enabled)
-				fprintf(stderr, "<5>recovery-kiosk: watch the stations with: "
-				                "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
+				fprintf(stderr,
+				        "<5>recovery-kiosk: watch the stations with: "
+				        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
 				        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 		}
 	}
@@ -373,7 +394,7 @@ int main(int argc, char **argv)
 {
 	struct options opt;
 	struct loaded *l;
-	struct runtime rt = { 0 };
+	struct runtime rt = {0};
 	int rc;
 
 	if (parse_options(argc, argv, &opt) < 0)
@@ -408,7 +429,8 @@ int main(int argc, char **argv)
 		rc = safe_state_run(&l->config, rt.gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK
+		                                                              : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);

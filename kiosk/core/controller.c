@@ -13,7 +13,7 @@
  * (elock) and the statistics (stats_lock).  Everything else belongs to the
  * control thread, or to the caller of controller_step() when no thread runs.
  */
-#include "controller.h"
+#include "core/controller.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -23,8 +23,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "station.h"
-#include "station_hw.h"
+#include "core/station.h"
+#include "drivers/station_hw.h"
 
 #define CONTROLLER_QUEUE_LEN 256u
 /* A flood of commands is taken in bounded batches, so a tick that falls due

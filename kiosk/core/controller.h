@@ -23,10 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "kiosk_types.h"
-#include "program.h"
-#include "screening.h"
+#include "config/config.h"
+#include "core/protocol.h"
+#include "core/program.h"
+#include "core/screening.h"
 
 #define CONTROLLER_TICK_MS 20u
 #define CONTROLLER_EVENT_RING 4096u
@@ -46,7 +46,8 @@ struct controller_params {
 	const struct kiosk_config *config;
 	const struct program_set *programs;
 	const struct screening_set *screening;
-	struct station_hw **hw;          /* config->station_count of them; the controller does not own them */
+	struct station_hw *
+	    *hw; /* config->station_count of them; the controller does not own them */
 	struct controller_clock clock;
 	/* Called on the control thread whenever it advances, so an external
 	 * watchdog (sd_notify WATCHDOG=1) is fed only while it really ticks. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "program.h"
+#include "core/program.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ini_file.h"
+#include "config/ini_file.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

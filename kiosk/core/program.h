@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #define PROGRAM_MAX 16
 
@@ -33,17 +33,17 @@ struct program {
 	char name[48];
 	char description[160];
 	enum program_pattern pattern;
-	double target_mmhg;         /* foot zone target */
-	double gradient_mmhg;       /* subtracted per zone going up */
-	unsigned int boost_zone;    /* 1-based, 0 = none */
+	double target_mmhg;      /* foot zone target */
+	double gradient_mmhg;    /* subtracted per zone going up */
+	unsigned int boost_zone; /* 1-based, 0 = none */
 	double boost_mmhg;
-	uint8_t skip_mask;          /* bit k = zone k left out */
+	uint8_t skip_mask; /* bit k = zone k left out */
 	unsigned int hold_ms;
 	unsigned int rest_ms;
-	unsigned int duration_s;    /* default */
+	unsigned int duration_s; /* default */
 	unsigned int duration_min_s;
 	unsigned int duration_max_s;
-	double intensity_min_mmhg;  /* allowed target range for the member */
+	double intensity_min_mmhg; /* allowed target range for the member */
 	double intensity_max_mmhg;
 	double intensity_step_mmhg;
 	unsigned int warmup_cycles; /* first cycles at warmup_factor x pressure */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The per-station safety supervisor; see safety.h for the contract. */
-#include "safety.h"
+#include "core/safety.h"
 
 #include <string.h>
 

@@ -29,8 +29,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "kiosk_types.h"
+#include "config/config.h"
+#include "core/protocol.h"
 
 /* A rise smaller than this is never called a blocked hose: it keeps the
  * pressure step when the pump starts against a valve, and sensor noise, from

@@ -3,7 +3,7 @@
  * Nothing in this file prints, logs or stores an answer: the answers only
  * pass through screening_evaluate() and are wiped by screening_answers_wipe().
  */
-#include "screening.h"
+#include "core/screening.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ini_file.h"
+#include "config/ini_file.h"
 
 #define TEXT_LEN sizeof(((struct screening_question *)0)->text[0])
 

@@ -47,11 +47,11 @@ struct screening_answers {
 };
 
 enum screening_outcome {
-	SCREENING_INCOMPLETE,        /* some question unanswered */
+	SCREENING_INCOMPLETE, /* some question unanswered */
 	SCREENING_PASSED,
-	SCREENING_BLOCKED_ABSOLUTE,  /* see staff or a physician; no override */
-	SCREENING_NEEDS_APPROVAL,    /* relative Yes: staff PIN may approve */
-	SCREENING_BLOCKED_ACK,       /* acknowledgement refused */
+	SCREENING_BLOCKED_ABSOLUTE, /* see staff or a physician; no override */
+	SCREENING_NEEDS_APPROVAL,   /* relative Yes: staff PIN may approve */
+	SCREENING_BLOCKED_ACK,      /* acknowledgement refused */
 };
 
 /* Load and validate; errors name file, line and fix ("path:line: ...").

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The compression engine of one running session; see session.h. */
-#include "session.h"
+#include "core/session.h"
 
 #include <errno.h>
 #include <string.h>

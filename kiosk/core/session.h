@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk_types.h"
-#include "program.h"
+#include "core/protocol.h"
+#include "core/program.h"
 
 struct session_params {
 	const struct program *program;

@@ -6,15 +6,15 @@
  * command_action.  The safety supervisor (safety.c) runs first in every tick;
  * the compression pattern lives in session.c.
  */
-#include "station.h"
+#include "core/station.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "safety.h"
-#include "session.h"
-#include "station_private.h"
+#include "core/safety.h"
+#include "core/session.h"
+#include "core/station_private.h"
 
 /* ---------------------------------------------------------------- helpers */
 

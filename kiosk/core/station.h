@@ -18,10 +18,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "kiosk_types.h"
-#include "program.h"
-#include "screening.h"
+#include "config/config.h"
+#include "core/protocol.h"
+#include "core/program.h"
+#include "core/screening.h"
 
 struct station;
 
@@ -33,11 +33,11 @@ struct event_sink {
 };
 
 struct station_context {
-	const struct kiosk_config *config;  /* limits, staff PIN */
+	const struct kiosk_config *config; /* limits, staff PIN */
 	const struct station_config *station;
 	const struct program_set *programs;
 	const struct screening_set *screening;
-	unsigned int index;                 /* 0-based, for events */
+	unsigned int index; /* 0-based, for events */
 };
 
 struct station *station_create(const struct station_context *ctx, uint64_t now_ms);
@@ -56,8 +56,8 @@ void station_destroy(struct station *st); /* wipes any screening answers; NULL o
  * could never start).  RESET_FAULT and IN_SERVICE lead to
  * NEEDS_CLEANING instead of IDLE when a member wore the boots since the last
  * CLEANED. */
-enum command_status station_command(struct station *st, const struct command *cmd,
-                                    uint64_t now_ms, const struct event_sink *sink);
+enum command_status station_command(struct station *st, const struct command *cmd, uint64_t now_ms,
+                                    const struct event_sink *sink);
 
 /* station_command() for a caller that has already checked the PIN of a
  * CMD_STAFF_APPROVE (pin_ok): the controller runs kiosk_config_pin_matches()

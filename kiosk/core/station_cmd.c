@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "safety.h"
-#include "session.h"
-#include "station_private.h"
+#include "core/safety.h"
+#include "core/session.h"
+#include "core/station_private.h"
 
 #define IN(s) (1u << (s))
 #define MEMBER_FLOW (IN(STATION_SETUP) | IN(STATION_SCREENING) | IN(STATION_READY))

@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "safety.h"
-#include "session.h"
-#include "station.h"
+#include "core/safety.h"
+#include "core/session.h"
+#include "core/station.h"
 
 /* Zone targets stay this far under the ceiling, so the overshoot of one
  * tick of pump flow and the sensor noise never touch the overpressure trip. */

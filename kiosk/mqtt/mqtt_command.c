@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "mqtt_command.h"
+#include "mqtt/mqtt_command.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk_types.h"
+#include "core/protocol.h"
 
 #define MQTT_COMMAND_MAX_BYTES 4096u
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "mqtt_payload.h"
+#include "mqtt/mqtt_payload.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mqtt_topic.h"
+#include "mqtt/mqtt_topic.h"
 
 static const char *phase_name(enum session_phase p)
 {

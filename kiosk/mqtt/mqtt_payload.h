@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk_types.h"
+#include "core/protocol.h"
 
 #define MQTT_PAYLOAD_MAX 2048u
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "mqtt_topic.h"
+#include "mqtt/mqtt_topic.h"
 
 #include <errno.h>
 #include <stdio.h>

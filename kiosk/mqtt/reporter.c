@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Lifecycle and the store thread: controller events -> SQLite (history,
  * sessions, outbox) in one transaction per batch. */
-#include "reporter.h"
+#include "mqtt/reporter.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "controller.h"
-#include "reporter_private.h"
-#include "store.h"
+#include "core/controller.h"
+#include "mqtt/reporter_private.h"
+#include "store/store.h"
 
 #define STORE_BATCH 256u
 #define STORE_RETRY_MS 1000

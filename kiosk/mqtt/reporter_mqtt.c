@@ -20,10 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "controller.h"
-#include "mqtt_topic.h"
-#include "reporter_private.h"
-#include "store.h"
+#include "core/controller.h"
+#include "mqtt/mqtt_topic.h"
+#include "mqtt/reporter_private.h"
+#include "store/store.h"
 
 #define NET_LOOP_MS 500
 #define NET_BACKOFF_MIN_MS 1000u

@@ -11,11 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "kiosk_types.h"
-#include "mqtt_command.h"
-#include "mqtt_payload.h"
-#include "reporter.h"
+#include "config/config.h"
+#include "core/protocol.h"
+#include "mqtt/mqtt_command.h"
+#include "mqtt/mqtt_payload.h"
+#include "mqtt/reporter.h"
 
 struct mosquitto;
 struct store;

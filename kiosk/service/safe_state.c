@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "safe_state.h"
+#include "service/safe_state.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "station_hw.h"
+#include "drivers/station_hw.h"
 
 struct safe_state {
 	struct station_hw *hw[KIOSK_MAX_STATIONS];

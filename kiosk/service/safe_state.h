@@ -17,8 +17,8 @@
 
 #include <stdio.h>
 
-#include "config.h"
-#include "gpio.h"
+#include "config/config.h"
+#include "drivers/gpio.h"
 
 /* 0 when every output of every station is de-energised; otherwise the first
  * negative errno (a station whose lines could not be requested or driven).

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "self_test.h"
+#include "service/self_test.h"
 
 #include <errno.h>
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "station_hw.h"
+#include "drivers/station_hw.h"
 
 /* The rise the test asks for never comes within this of the site ceiling. */
 #define SELF_TEST_CEILING_MARGIN_MMHG 20.0

@@ -25,8 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "gpio.h"
+#include "config/config.h"
+#include "drivers/gpio.h"
 
 /* Thresholds and timing.  self_test_params_default fills sensible values. */
 struct self_test_params {

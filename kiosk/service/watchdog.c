@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "watchdog.h"
+#include "service/watchdog.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk_types.h"
+#include "core/protocol.h"
 
 #define STORE_DB_NAME "recovery-kiosk.db"
 #define STORE_TAG_LEN 8u            /* hex characters */

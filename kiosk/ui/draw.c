@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "draw.h"
+#include "ui/draw.h"
 
 #include <math.h>
 

@@ -12,8 +12,8 @@
 
 #include <SDL.h>
 
-#include "layout.h"
-#include "theme.h"
+#include "ui/layout.h"
+#include "ui/theme.h"
 
 struct draw_point {
 	float x, y;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "layout.h"
+#include "ui/layout.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Pictures drawn with shape primitives: the boot, the boots-on steps, the
  * wipe step and the live compression wave. */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <math.h>
 #include <stdio.h>

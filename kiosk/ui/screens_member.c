@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Overview, program choice and adjust screens. */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "program.h"
+#include "config/config.h"
+#include "core/program.h"
 
 #define DURATION_STEP_S 300u
 

@@ -2,13 +2,13 @@
 /* Screening question, blocked, staff approval and the PIN keypad.  The UI
  * never holds an answer: each press is one CMD_ANSWER for the question the
  * snapshot says is being asked. */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "screening.h"
+#include "config/config.h"
+#include "core/screening.h"
 
 static void header_for(struct ui_view *v, const struct station_snapshot *st, const char *what,
                        const char *back)

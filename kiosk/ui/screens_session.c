@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Boots on, running, finished, fault and out-of-service screens. */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Staff mode (entered with the staff PIN): every station, and per station
  * reset fault, confirm cleaning, stop, out of service / back in service. */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "text.h"
+#include "ui/text.h"
 
 #include <errno.h>
 #include <stdint.h>

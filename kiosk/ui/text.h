@@ -16,8 +16,8 @@
 
 #include <SDL.h>
 
-#include "layout.h"
-#include "theme.h"
+#include "ui/layout.h"
+#include "ui/theme.h"
 
 #define UI_TEXT_CACHE_SIZE 256
 #define UI_TEXT_MAX_LINES 16

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "theme.h"
+#include "ui/theme.h"
 
 static const struct ui_color roles[THEME_ROLE_COUNT] = {
     [THEME_BG] = {0x0d, 0x12, 0x1a, 0xff},

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "kiosk_types.h"
+#include "core/protocol.h"
 
 struct ui_color {
 	uint8_t r, g, b, a;

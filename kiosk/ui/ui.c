@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The SDL window and loop: input to the view, controller snapshots and
  * events to the view, frames only when something visible changed. */
-#include "ui.h"
+#include "ui/ui.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -12,9 +12,9 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "config.h"
-#include "controller.h"
-#include "view.h"
+#include "config/config.h"
+#include "core/controller.h"
+#include "ui/view.h"
 
 #define UI_WAIT_MAX_MS 200 /* how often *stop is looked at while idle */
 #define UI_EVENTS_BATCH 32

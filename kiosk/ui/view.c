@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "program.h"
+#include "config/config.h"
+#include "core/program.h"
 
 static const struct screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_OVERVIEW] = &screen_overview_ops,

@@ -22,8 +22,8 @@
 
 #include <SDL.h>
 
-#include "kiosk_types.h"
-#include "layout.h"
+#include "core/protocol.h"
+#include "ui/layout.h"
 
 struct kiosk_config;
 struct program_set;

@@ -7,11 +7,11 @@
 #ifndef KIOSK_UI_VIEW_PRIVATE_H
 #define KIOSK_UI_VIEW_PRIVATE_H
 
-#include "draw.h"
-#include "layout.h"
-#include "text.h"
-#include "theme.h"
-#include "view.h"
+#include "ui/draw.h"
+#include "ui/layout.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+#include "ui/view.h"
 
 #define UI_PIN_MAX (COMMAND_PIN_MAX - 1)
 #define UI_TOAST_MS 4000u

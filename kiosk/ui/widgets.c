@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "view_private.h"
+#include "ui/view_private.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -28,13 +28,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "boot_sim.h"
-#include "config.h"
-#include "controller.h"
-#include "gpio_sim.h"
-#include "program.h"
-#include "screening.h"
-#include "station_hw.h"
+#include "drivers/sim/boot_sim.h"
+#include "config/config.h"
+#include "core/controller.h"
+#include "drivers/sim/gpio_sim.h"
+#include "core/program.h"
+#include "core/screening.h"
+#include "drivers/station_hw.h"
 
 #define BENCH_STATIONS 8u
 #define BENCH_ZONES 6u

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "conf_file.h"
-#include "config.h"
+#include "config/config.h"
 
 /* The demo hash of PIN 2468, as in assets/kiosk-sim.conf. */
 #define DEMO_HASH "$y$j9T$XsWP9ENaAzFRkgLZsymbh0$Ymp2IufF.4MfElzljdMaPA0Oc11aeGZAqhXxY4WUJEC"

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "conf_file.h"
-#include "program.h"
+#include "core/program.h"
 
 static char path[64];
 static char err[512];

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "safety.h"
+#include "core/safety.h"
 
 #define TICK_MS 20u
 

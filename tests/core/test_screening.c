@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "conf_file.h"
-#include "screening.h"
+#include "core/screening.h"
 
 static char path[64];
 static char err[512];

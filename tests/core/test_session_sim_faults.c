@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "safety.h"
+#include "core/safety.h"
 #include "sim_rig.h"
 
 static const struct sim_station_spec sim6 = {.zones = 6, .sensor = SENSOR_SIM};

@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "gpio_sim.h"
-#include "safe_state.h"
-#include "station_hw.h"
+#include "config/config.h"
+#include "drivers/sim/gpio_sim.h"
+#include "service/safe_state.h"
+#include "drivers/station_hw.h"
 
 static void pin(struct gpio_pin *p, const char *chip, unsigned int offset, bool active_low)
 {

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boot_sim.h"
-#include "config.h"
-#include "gpio_sim.h"
-#include "self_test.h"
-#include "station_hw.h"
+#include "drivers/sim/boot_sim.h"
+#include "config/config.h"
+#include "drivers/sim/gpio_sim.h"
+#include "service/self_test.h"
+#include "drivers/station_hw.h"
 
 #define ZONES 4
 

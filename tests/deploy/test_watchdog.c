@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "watchdog.h"
+#include "service/watchdog.h"
 
 #define WATCHDOG_TEST_USEC 200000u /* WatchdogSec=200ms: pings every 100 ms */
 

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "boot_sim.h"
-#include "gpio_sim.h"
-#include "station_hw.h"
+#include "drivers/sim/boot_sim.h"
+#include "drivers/sim/gpio_sim.h"
+#include "drivers/station_hw.h"
 #include "test_pins.h"
 
 #define TICK_MS 20u

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "gpio_sim.h"
-#include "station_hw.h"
+#include "drivers/sim/gpio_sim.h"
+#include "drivers/station_hw.h"
 #include "test_pins.h"
 
 #define BTN_CHIP "gpiochip0"
@@ -94,7 +94,7 @@ static void test_button_press_counts_at_once_and_while_held(void **state)
 	assert_true(station_hw_button_pressed(r->hw, 1000)); /* the leading edge: no delay */
 	assert_true(station_hw_button_pressed(r->hw, 1020)); /* held */
 	drive_at(r, 1070, RELEASED);
-	assert_true(station_hw_button_pressed(r->hw, 1080)); /* release not settled yet */
+	assert_true(station_hw_button_pressed(r->hw, 1080));  /* release not settled yet */
 	assert_false(station_hw_button_pressed(r->hw, 1110)); /* 30 ms after the read saw it */
 	assert_false(station_hw_button_pressed(r->hw, 1140));
 }
@@ -178,8 +178,8 @@ int main(void)
 	                                    setup30, teardown),
 	    cmocka_unit_test_setup_teardown(test_button_chatter_after_a_press_is_one_press, setup30,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_button_short_opening_of_the_stop_circuit_fails_safe,
-	                                    setup30, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_button_short_opening_of_the_stop_circuit_fails_safe, setup30, teardown),
 	    cmocka_unit_test_setup_teardown(test_button_press_between_reads_is_not_lost, setup30,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_button_fd_wakes_on_press_and_is_drained, setup30,

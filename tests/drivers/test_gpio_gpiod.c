@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "gpio.h"
-#include "gpio_gpiod.h"
+#include "drivers/gpio.h"
+#include "drivers/gpio_gpiod.h"
 
 static int setup(void **state)
 {

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "gpio.h"
-#include "gpio_sim.h"
+#include "drivers/gpio.h"
+#include "drivers/sim/gpio_sim.h"
 
 static int setup(void **state)
 {

@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "boot_sim.h"
-#include "gpio_sim.h"
-#include "hx710b.h"
-#include "station_hw.h"
+#include "drivers/sim/boot_sim.h"
+#include "drivers/sim/gpio_sim.h"
+#include "drivers/hx710b.h"
+#include "drivers/station_hw.h"
 #include "test_pins.h"
 
 /* ---- a chip with a fixed word: counts pulses, shifts bits -------------- */

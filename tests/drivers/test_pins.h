@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "station_hw.h"
+#include "drivers/station_hw.h"
 
 static inline void test_pin(struct gpio_pin *pin, const char *chip, unsigned int offset,
                             bool active_low)

@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "boot_sim.h"
-#include "gpio_private.h"
-#include "gpio_sim.h"
-#include "station_hw.h"
+#include "drivers/sim/boot_sim.h"
+#include "drivers/gpio_private.h"
+#include "drivers/sim/gpio_sim.h"
+#include "drivers/station_hw.h"
 #include "test_pins.h"
 
 struct rig {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mqtt_command.h"
-#include "mqtt_topic.h"
+#include "mqtt/mqtt_command.h"
+#include "mqtt/mqtt_topic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

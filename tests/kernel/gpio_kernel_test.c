@@ -32,10 +32,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "controller.h"
-#include "gpio.h"
-#include "gpio_gpiod.h"
-#include "station_hw.h"
+#include "core/controller.h"
+#include "drivers/gpio.h"
+#include "drivers/gpio_gpiod.h"
+#include "drivers/station_hw.h"
 
 #define CFS_DEV "/sys/kernel/config/gpio-sim/kiosk"
 #define SIM_LABEL "kiosk-gpio" /* every pin below names the chip by this label */
@@ -69,9 +69,9 @@ enum {
 #define EVENT_LOG 256u
 
 struct ktest {
-	char sim_dir[160];  /* /sys/devices/platform/<dev>/<chip> */
+	char sim_dir[160]; /* /sys/devices/platform/<dev>/<chip> */
 	int failures;
-	uint64_t now_ms;    /* the controller's clock: its last tick deadline */
+	uint64_t now_ms; /* the controller's clock: its last tick deadline */
 	uint64_t created_ms;
 	char nc_start[200]; /* what nc_open_at_start_locks saw at start */
 	bool nc_start_ok;
@@ -83,8 +83,8 @@ struct ktest {
 
 /* ------------------------------------------------------------ reporting */
 
-__attribute__((format(printf, 4, 5))) static bool check(struct ktest *kt, const char *name,
-                                                         bool ok, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static bool check(struct ktest *kt, const char *name, bool ok,
+                                                        const char *fmt, ...)
 {
 	char detail[1024];
 	va_list ap;
@@ -189,11 +189,11 @@ static int sim_chip_create(struct ktest *kt)
 		unsigned int line;
 		const char *name;
 	} names[] = {
-		{L_A_PUMP, "a-pump"},       {L_A_EXHAUST, "a-exhaust"}, {L_A_ZONE1, "a-zone1"},
-		{L_A_ZONE1 + 1, "a-zone2"}, {L_A_ZONE1 + 2, "a-zone3"}, {L_A_ZONE1 + 3, "a-zone4"},
-		{L_A_ZONE1 + 4, "a-zone5"}, {L_A_BUTTON, "a-stop"},     {L_B_PUMP, "b-pump"},
-		{L_B_EXHAUST, "b-exhaust"}, {L_B_ZONE1, "b-zone1"},     {L_B_ZONE1 + 1, "b-zone2"},
-		{L_B_BUTTON, "b-stop"},     {L_C_EXHAUST, "hogged"},    {L_D_ZONE1, "taken"},
+	    {L_A_PUMP, "a-pump"},       {L_A_EXHAUST, "a-exhaust"}, {L_A_ZONE1, "a-zone1"},
+	    {L_A_ZONE1 + 1, "a-zone2"}, {L_A_ZONE1 + 2, "a-zone3"}, {L_A_ZONE1 + 3, "a-zone4"},
+	    {L_A_ZONE1 + 4, "a-zone5"}, {L_A_BUTTON, "a-stop"},     {L_B_PUMP, "b-pump"},
+	    {L_B_EXHAUST, "b-exhaust"}, {L_B_ZONE1, "b-zone1"},     {L_B_ZONE1 + 1, "b-zone2"},
+	    {L_B_BUTTON, "b-stop"},     {L_C_EXHAUST, "hogged"},    {L_D_ZONE1, "taken"},
 	};
 	char rel[64], num[16], dev[64], chip[64];
 	int e = 0;
@@ -344,14 +344,15 @@ static const struct kiosk_event *find_event(const struct ktest *kt, size_t since
 }
 
 /* Submit a command and step until the station reaches want (<= 10 ticks). */
-static bool command_to(struct ktest *kt, struct command cmd, enum station_state want,
-                       char *why, size_t why_len)
+static bool command_to(struct ktest *kt, struct command cmd, enum station_state want, char *why,
+                       size_t why_len)
 {
 	size_t since = kt->event_count;
 	int e = controller_submit(kt->ctl, &cmd);
 
 	if (e) {
-		snprintf(why, why_len, "controller_submit(%s) = %d", command_action_name(cmd.action), e);
+		snprintf(why, why_len, "controller_submit(%s) = %d",
+		         command_action_name(cmd.action), e);
 		return false;
 	}
 	for (int i = 0; i < 10; i++) {
@@ -450,12 +451,15 @@ static void check_busy_lines(struct ktest *kt)
 	child = fork();
 	if (child == 0) {
 		struct gpio_line_config lc = {
-			.chip = SIM_LABEL, .offset = L_D_ZONE1, .direction = GPIO_DIR_OUTPUT,
-			.name = "the other daemon's valve",
+		    .chip = SIM_LABEL,
+		    .offset = L_D_ZONE1,
+		    .direction = GPIO_DIR_OUTPUT,
+		    .name = "the other daemon's valve",
 		};
 		char err[256];
 		struct gpio *g = gpio_gpiod_create();
-		struct gpio_request *r = g ? gpio_request_lines(g, OTHER_CONSUMER, &lc, 1, err, sizeof(err)) : NULL;
+		struct gpio_request *r =
+		    g ? gpio_request_lines(g, OTHER_CONSUMER, &lc, 1, err, sizeof(err)) : NULL;
 		char c = r ? 1 : 0;
 		close(ready[0]);
 		close(hold[1]);
@@ -484,17 +488,21 @@ static void check_busy_lines(struct ktest *kt)
 	struct station_pins pc = pins_plain(L_C_PUMP, L_C_EXHAUST, L_C_ZONE1, 1, false);
 	struct station_pins pd = pins_plain(L_D_PUMP, L_D_EXHAUST, L_D_ZONE1, 1, false);
 	struct station_hw *hc = station_hw_create(gpio, "Station C", &pc, err_hog, sizeof(err_hog));
-	struct station_hw *hd = station_hw_create(gpio, "Station D", &pd, err_proc, sizeof(err_proc));
+	struct station_hw *hd =
+	    station_hw_create(gpio, "Station D", &pd, err_proc, sizeof(err_proc));
 	/* Nothing of a refused station may stay requested. */
 	struct gpio_line_config probe[4] = {
-		{.chip = SIM_LABEL, .offset = L_C_PUMP, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
-		{.chip = SIM_LABEL, .offset = L_C_ZONE1, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
-		{.chip = SIM_LABEL, .offset = L_D_PUMP, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
-		{.chip = SIM_LABEL, .offset = L_D_EXHAUST, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
+	    {.chip = SIM_LABEL, .offset = L_C_PUMP, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
+	    {.chip = SIM_LABEL, .offset = L_C_ZONE1, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
+	    {.chip = SIM_LABEL, .offset = L_D_PUMP, .direction = GPIO_DIR_OUTPUT, .name = "probe"},
+	    {.chip = SIM_LABEL,
+	     .offset = L_D_EXHAUST,
+	     .direction = GPIO_DIR_OUTPUT,
+	     .name = "probe"},
 	};
 	char err_probe[256] = "";
-	struct gpio_request *pr = gpio_request_lines(gpio, "ktest-probe", probe, 4, err_probe,
-	                                             sizeof(err_probe));
+	struct gpio_request *pr =
+	    gpio_request_lines(gpio, "ktest-probe", probe, 4, err_probe, sizeof(err_probe));
 	bool hog_ok = !hc && strstr(err_hog, "exhaust") && strstr(err_hog, HOG_NAME);
 	bool proc_ok = !hd && strstr(err_proc, "zone 1") && strstr(err_proc, OTHER_CONSUMER);
 	check(kt, name, hog_ok && proc_ok && pr,
@@ -532,9 +540,11 @@ static struct station_hw *check_label(struct ktest *kt, struct gpio *gpio)
 	(void)station_hw_safe(hw);
 	sim_levels(kt, L_A_PUMP, A_OUTPUTS, off);
 	snprintf(bad.pump.chip, sizeof(bad.pump.chip), "no-such-chip");
-	struct station_hw *hb = station_hw_create(gpio, "Station X", &bad, err_bad, sizeof(err_bad));
-	check(kt, name, e == 0 && !strcmp(on, "1111111") && !strcmp(off, "0000000") && !hb &&
-	                    strstr(err_bad, "no-such-chip"),
+	struct station_hw *hb =
+	    station_hw_create(gpio, "Station X", &bad, err_bad, sizeof(err_bad));
+	check(kt, name,
+	      e == 0 && !strcmp(on, "1111111") && !strcmp(off, "0000000") && !hb &&
+	          strstr(err_bad, "no-such-chip"),
 	      "%s: lines 0-6 energised -> kernel %s, safe -> %s; unknown chip: \"%s\"",
 	      gpio_backend_name(gpio), on, off, hb ? "(created!)" : err_bad);
 	station_hw_destroy(hb);
@@ -561,10 +571,13 @@ static struct station_hw *check_active_low(struct ktest *kt, struct gpio *gpio)
 	sim_levels(kt, L_B_PUMP, 2 + B_ZONES, on);
 	int s = station_hw_safe(hw);
 	sim_levels(kt, L_B_PUMP, 2 + B_ZONES, safe);
-	check(kt, name, e == 0 && s == 0 && !strcmp(idle, "1111") && !strcmp(on, "0001") &&
-	                    !strcmp(safe, "1111"),
-	      "lines 8-11 after create %s (want 1111), pump+exhaust+zone1 energised %s (want 0001), "
-	      "safe %s (want 1111)", idle, on, safe);
+	check(
+	    kt, name,
+	    e == 0 && s == 0 && !strcmp(idle, "1111") && !strcmp(on, "0001") &&
+	        !strcmp(safe, "1111"),
+	    "lines 8-11 after create %s (want 1111), pump+exhaust+zone1 energised %s (want 0001), "
+	    "safe %s (want 1111)",
+	    idle, on, safe);
 	return hw;
 }
 
@@ -603,7 +616,8 @@ static void check_nc_reset(struct ktest *kt)
 	char why[256] = "";
 
 	if (!kt->nc_start_ok) {
-		check(kt, name, false, "%s (want fault stop_button, event fault_raised, outputs 1111)",
+		check(kt, name, false,
+		      "%s (want fault stop_button, event fault_raised, outputs 1111)",
 		      kt->nc_start);
 		return;
 	}
@@ -614,9 +628,11 @@ static void check_nc_reset(struct ktest *kt)
 		step(kt);
 	struct station_snapshot still = snap(kt, 1);
 	if (still.state != STATION_FAULT) {
-		check(kt, name, false, "%s; but a staff reset %llu ms after start, with the circuit "
-		      "still open, left station B '%s' (want it kept locked in fault)", kt->nc_start,
-		      (unsigned long long)(kt->now_ms - kt->created_ms), station_state_name(still.state));
+		check(kt, name, false,
+		      "%s; but a staff reset %llu ms after start, with the circuit "
+		      "still open, left station B '%s' (want it kept locked in fault)",
+		      kt->nc_start, (unsigned long long)(kt->now_ms - kt->created_ms),
+		      station_state_name(still.state));
 		return;
 	}
 	sim_pull(kt, L_B_BUTTON, false); /* the installer fixes the wiring */
@@ -695,7 +711,8 @@ static void check_stop_button(struct ktest *kt, struct station_hw *hw_a)
 	int pr = poll(&pfd, 1, 2000);
 	uint64_t t1 = monotonic_ms(), t2;
 	if (pr != 1) {
-		check(kt, name, false, "no edge reached the button fd within 2 s after sim_gpio%u/pull",
+		check(kt, name, false,
+		      "no edge reached the button fd within 2 s after sim_gpio%u/pull",
 		      (unsigned int)L_A_BUTTON);
 		return;
 	}
@@ -715,9 +732,8 @@ static void check_stop_button(struct ktest *kt, struct station_hw *hw_a)
 	      "edge on fd after %llu ms; vented after %d tick(s) (want 1), %llu ms after the edge: "
 	      "state '%s', stop '%s', event %s, outputs %s -> %s (want 0000000)",
 	      (unsigned long long)(t1 - t0), ticks, (unsigned long long)(t2 - t0),
-	      station_state_name(a.state),
-	      stop_reason_name(a.last_stop), ev ? stop_reason_name(ev->reason) : "none", before,
-	      after);
+	      station_state_name(a.state), stop_reason_name(a.last_stop),
+	      ev ? stop_reason_name(ev->reason) : "none", before, after);
 	sim_pull(kt, L_A_BUTTON, false);
 }
 
@@ -734,9 +750,10 @@ static void check_safe_state(struct ktest *kt, const char *mid_a, const char *mi
 	sim_levels(kt, L_B_PUMP, 2 + B_ZONES, b);
 	check(kt, "safe_state_deenergised",
 	      !strcmp(mid_a, "0000000") && !strcmp(mid_b, "1111") && !strcmp(a, "0000000") &&
-	              !strcmp(b, "1111"),
+	          !strcmp(b, "1111"),
 	      "station_hw_safe mid-fill: A %s B %s; after controller_destroy: A %s B %s "
-	      "(want A 0000000, B 1111)", mid_a, mid_b, a, b);
+	      "(want A 0000000, B 1111)",
+	      mid_a, mid_b, a, b);
 }
 
 int main(void)
@@ -778,11 +795,11 @@ int main(void)
 
 	fill_config(cfg, programs, screening);
 	struct controller_params params = {
-		.config = cfg,
-		.programs = programs,
-		.screening = screening,
-		.hw = hw,
-		.clock = {.now_ms = tick_clock_now, .wall_ms = NULL, .ctx = kt},
+	    .config = cfg,
+	    .programs = programs,
+	    .screening = screening,
+	    .hw = hw,
+	    .clock = {.now_ms = tick_clock_now, .wall_ms = NULL, .ctx = kt},
 	};
 	kt->now_ms = kt->created_ms = monotonic_ms();
 	kt->ctl = controller_create(&params);

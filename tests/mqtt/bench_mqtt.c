@@ -27,7 +27,7 @@
 #include <cmocka.h>
 
 #include "mqtt_test_support.h"
-#include "reporter.h"
+#include "mqtt/reporter.h"
 #include "sim_rig.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."

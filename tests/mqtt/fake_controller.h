@@ -9,7 +9,7 @@
 #ifndef TESTS_MQTT_FAKE_CONTROLLER_H
 #define TESTS_MQTT_FAKE_CONTROLLER_H
 
-#include "controller.h"
+#include "core/controller.h"
 
 struct controller *fake_controller_create(size_t station_count);
 void fake_controller_destroy(struct controller *c);

@@ -18,9 +18,9 @@
 #include <cmocka.h>
 
 #include "mqtt_test_support.h"
-#include "reporter.h"
+#include "mqtt/reporter.h"
 #include "sim_rig.h"
-#include "store.h"
+#include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define T "recovery/" TEST_SITE "/"

@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "mqtt_test_support.h"
-#include "store.h"
+#include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define T "recovery/" TEST_SITE "/"

@@ -10,9 +10,9 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "mqtt_command.h"
-#include "mqtt_payload.h"
-#include "mqtt_topic.h"
+#include "mqtt/mqtt_command.h"
+#include "mqtt/mqtt_payload.h"
+#include "mqtt/mqtt_topic.h"
 
 /* ---- topics ---- */
 

@@ -17,11 +17,11 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "fake_controller.h"
 #include "mqtt_test_support.h"
-#include "reporter.h"
-#include "store.h"
+#include "mqtt/reporter.h"
+#include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define T "recovery/" TEST_SITE "/"
@@ -463,8 +463,8 @@ static void test_reporter_stop_passes_during_a_command_flood(void **state)
 	/* ...and a staff stop still reaches the controller and is answered. */
 	test_client_publish_str(f->staff, T "station-1/cmd",
 	                        "{\"action\":\"stop\",\"request_id\":\"stop-in-flood\"}");
-	assert_true(test_client_wait(f->staff, mark, T "station-1/cmd/result", "stop-in-flood", 5000,
-	                             NULL) >= 0);
+	assert_true(test_client_wait(f->staff, mark, T "station-1/cmd/result", "stop-in-flood",
+	                             5000, NULL) >= 0);
 	bool seen = false;
 	struct command cmd;
 	for (size_t i = 0; i < fake_controller_commands(f->ctl); i++) {

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "fake_controller.h"
 #include "mqtt_test_support.h"
-#include "reporter.h"
+#include "mqtt/reporter.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define T "recovery/" TEST_SITE "/"

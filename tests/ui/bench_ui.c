@@ -22,7 +22,7 @@
 
 #include "ui_fixture.h"
 #include "ui_flows.h"
-#include "view.h"
+#include "ui/view.h"
 #include "xharness.h"
 
 static double now_us(void)

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
+#include "ui/ui.h"
 #include "ui_fixture.h"
 
 static struct ui_params params(struct ui_fixture *fx)

@@ -25,10 +25,10 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "layout.h"
-#include "theme.h"
+#include "ui/layout.h"
+#include "ui/theme.h"
 #include "ui_fixture.h"
-#include "view.h"
+#include "ui/view.h"
 
 extern char **environ;
 

@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "kiosk_types.h"
-#include "program.h"
-#include "screening.h"
+#include "config/config.h"
+#include "core/protocol.h"
+#include "core/program.h"
+#include "core/screening.h"
 
 #define FIXTURE_PIN "2468"
 

@@ -21,7 +21,7 @@
 #include <X11/Xutil.h>
 #include <cjson/cJSON.h>
 
-#include "config.h"
+#include "config/config.h"
 
 extern char **environ;
 

@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "layout.h"
-#include "program.h"
-#include "screening.h"
-#include "theme.h"
+#include "ui/layout.h"
+#include "core/program.h"
+#include "core/screening.h"
+#include "ui/theme.h"
 
 #define XH_MAX_STATIONS 8
 #define XH_TIMEOUT_MS 8000

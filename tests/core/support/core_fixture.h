@@ -12,11 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "kiosk_types.h"
-#include "program.h"
-#include "screening.h"
-#include "station.h"
+#include "config/config.h"
+#include "core/protocol.h"
+#include "core/program.h"
+#include "core/screening.h"
+#include "core/station.h"
 
 /* The staff PIN whose hash fixture_config() stores. */
 #define FIXTURE_STAFF_PIN "2468"

@@ -12,14 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "boot_sim.h"
-#include "config.h"
-#include "controller.h"
-#include "gpio_sim.h"
-#include "kiosk_types.h"
-#include "program.h"
-#include "screening.h"
-#include "station_hw.h"
+#include "drivers/sim/boot_sim.h"
+#include "config/config.h"
+#include "core/controller.h"
+#include "drivers/sim/gpio_sim.h"
+#include "core/protocol.h"
+#include "core/program.h"
+#include "core/screening.h"
+#include "drivers/station_hw.h"
 
 #define SIM_TICK_MS CONTROLLER_TICK_MS
 #define SIM_EVENTS_MAX 8192

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "gpio_sim.h"
+#include "drivers/sim/gpio_sim.h"
 
 struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx)
 {

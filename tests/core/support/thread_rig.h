@@ -10,12 +10,12 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "controller.h"
-#include "gpio.h"
-#include "program.h"
-#include "screening.h"
-#include "station_hw.h"
+#include "config/config.h"
+#include "core/controller.h"
+#include "drivers/gpio.h"
+#include "core/program.h"
+#include "core/screening.h"
+#include "drivers/station_hw.h"
 
 struct thread_rig {
 	struct kiosk_config cfg;

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The boot physics model and HX710B emulator; see boot_sim.h. */
-#include "boot_sim.h"
+#include "drivers/sim/boot_sim.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpio_sim.h"
+#include "drivers/sim/gpio_sim.h"
 
 #define MAX_CATCHUP_MS 10000u
 #define SIM_DEFAULT_MMHG_PER_COUNT 0.0001

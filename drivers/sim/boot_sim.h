@@ -55,8 +55,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gpio.h"
-#include "station_hw.h"
+#include "drivers/gpio.h"
+#include "drivers/station_hw.h"
 
 struct boot_sim_params {
 	double ambient_mmhg;                 /* 760 */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The simulated GPIO backend; see gpio_sim.h. */
-#include "gpio_sim.h"
+#include "drivers/sim/gpio_sim.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gpio_private.h"
+#include "drivers/gpio_private.h"
 
 #define SIM_EVENT_QUEUE 64u
 #define SIM_NAME_LEN 48u

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "ini_file.h"
+#include "config/ini_file.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "config_station.h"
+#include "config/config_station.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ini_file.h"
+#include "config/ini_file.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define LINE_OFFSET_MAX 1023u

@@ -4,57 +4,57 @@
  * station states, fault codes, commands in, events and snapshots out.
  * Plain data, no behaviour beyond the name tables.
  */
-#ifndef KIOSK_CORE_KIOSK_TYPES_H
-#define KIOSK_CORE_KIOSK_TYPES_H
+#ifndef KIOSK_CORE_PROTOCOL_H
+#define KIOSK_CORE_PROTOCOL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "station_hw.h"
+#include "drivers/station_hw.h"
 
 enum station_state {
 	STATION_IDLE,
-	STATION_SETUP,          /* program chosen, duration/intensity adjustable */
-	STATION_SCREENING,      /* contraindication questions */
-	STATION_READY,          /* screening passed; boots on; Start allowed */
+	STATION_SETUP,     /* program chosen, duration/intensity adjustable */
+	STATION_SCREENING, /* contraindication questions */
+	STATION_READY,     /* screening passed; boots on; Start allowed */
 	STATION_RUNNING,
 	STATION_PAUSED,
-	STATION_VENTING,        /* session over; releasing pressure */
+	STATION_VENTING, /* session over; releasing pressure */
 	STATION_NEEDS_CLEANING,
-	STATION_FAULT,          /* vented and locked until a staff reset */
+	STATION_FAULT, /* vented and locked until a staff reset */
 	STATION_OUT_OF_SERVICE,
 	STATION_STATE_COUNT
 };
 
 enum session_phase {
 	PHASE_NONE,
-	PHASE_FILL,     /* filling phase_zone */
+	PHASE_FILL, /* filling phase_zone */
 	PHASE_HOLD,
-	PHASE_RELEASE,  /* exhaust + zones open */
+	PHASE_RELEASE, /* exhaust + zones open */
 	PHASE_REST,
 };
 
 enum fault_code {
 	FAULT_NONE,
 	FAULT_OVERPRESSURE,
-	FAULT_LEAK,            /* target not reached within max fill time */
-	FAULT_BLOCKED_HOSE,    /* rise far faster than a zone can fill */
-	FAULT_STUCK_INFLATED,  /* still pressurised after the vent time */
-	FAULT_SENSOR,          /* out of range, frozen, no rise, read error */
-	FAULT_PUMP_RUNTIME,    /* pump ran too long without a break */
-	FAULT_HARDWARE,        /* a GPIO write failed */
-	FAULT_STOP_BUTTON,     /* NC stop circuit open at start (wiring) */
+	FAULT_LEAK,           /* target not reached within max fill time */
+	FAULT_BLOCKED_HOSE,   /* rise far faster than a zone can fill */
+	FAULT_STUCK_INFLATED, /* still pressurised after the vent time */
+	FAULT_SENSOR,         /* out of range, frozen, no rise, read error */
+	FAULT_PUMP_RUNTIME,   /* pump ran too long without a break */
+	FAULT_HARDWARE,       /* a GPIO write failed */
+	FAULT_STOP_BUTTON,    /* NC stop circuit open at start (wiring) */
 	FAULT_CODE_COUNT
 };
 
 enum stop_reason {
 	STOP_NONE,
-	STOP_COMPLETED,   /* ran its full duration */
-	STOP_MEMBER,      /* Stop on screen */
-	STOP_SYMPTOM,     /* "I feel numbness or tingling" */
-	STOP_STAFF,       /* staff at the kiosk or over MQTT */
-	STOP_BUTTON,      /* hardware stop button */
+	STOP_COMPLETED, /* ran its full duration */
+	STOP_MEMBER,    /* Stop on screen */
+	STOP_SYMPTOM,   /* "I feel numbness or tingling" */
+	STOP_STAFF,     /* staff at the kiosk or over MQTT */
+	STOP_BUTTON,    /* hardware stop button */
 	STOP_FAULT,
 	STOP_PAUSE_LIMIT, /* paused too long */
 	STOP_SHUTDOWN,    /* kiosk exiting */
@@ -63,21 +63,22 @@ enum stop_reason {
 enum command_source { SOURCE_UI, SOURCE_MQTT, SOURCE_BUTTON, SOURCE_INTERNAL };
 
 enum command_action {
-	CMD_SELECT_PROGRAM,   /* idle -> setup: program_index, duration_s, target_mmhg (0 = defaults) */
-	CMD_ADJUST,           /* setup: duration_s, target_mmhg within the program's range */
-	CMD_BEGIN_SCREENING,  /* setup -> screening */
-	CMD_ANSWER,           /* screening: question index, yes */
-	CMD_SCREENING_BACK,   /* screening: previous question */
-	CMD_STAFF_APPROVE,    /* screening needs approval: pin */
-	CMD_CANCEL,           /* setup/screening/ready -> idle, answers wiped */
-	CMD_TOUCH,            /* member activity: restarts the idle time-out */
-	CMD_START,            /* ready -> running (only after screening passed) */
+	CMD_SELECT_PROGRAM,  /* idle -> setup: program_index, duration_s, target_mmhg (0 = defaults)
+	                      */
+	CMD_ADJUST,          /* setup: duration_s, target_mmhg within the program's range */
+	CMD_BEGIN_SCREENING, /* setup -> screening */
+	CMD_ANSWER,          /* screening: question index, yes */
+	CMD_SCREENING_BACK,  /* screening: previous question */
+	CMD_STAFF_APPROVE,   /* screening needs approval: pin */
+	CMD_CANCEL,          /* setup/screening/ready -> idle, answers wiped */
+	CMD_TOUCH,           /* member activity: restarts the idle time-out */
+	CMD_START,           /* ready -> running (only after screening passed) */
 	CMD_PAUSE,
 	CMD_RESUME,
-	CMD_STOP,             /* any active state -> venting; reason from source */
-	CMD_SYMPTOM_STOP,     /* stop at once, reason STOP_SYMPTOM */
-	CMD_CLEANED,          /* needs_cleaning -> idle */
-	CMD_RESET_FAULT,      /* fault -> idle (once pressure is down) */
+	CMD_STOP,         /* any active state -> venting; reason from source */
+	CMD_SYMPTOM_STOP, /* stop at once, reason STOP_SYMPTOM */
+	CMD_CLEANED,      /* needs_cleaning -> idle */
+	CMD_RESET_FAULT,  /* fault -> idle (once pressure is down) */
 	CMD_OUT_OF_SERVICE,
 	CMD_IN_SERVICE,
 	CMD_ACTION_COUNT
@@ -89,25 +90,25 @@ enum command_action {
 struct command {
 	enum command_action action;
 	enum command_source source;
-	unsigned int station;      /* index 0..station_count-1 */
+	unsigned int station; /* index 0..station_count-1 */
 	unsigned int program_index;
 	unsigned int duration_s;
 	double target_mmhg;
 	unsigned int question;
 	bool yes;
-	char pin[COMMAND_PIN_MAX];                  /* CMD_STAFF_APPROVE; wiped after use */
-	char request_id[COMMAND_REQUEST_ID_MAX];    /* echoed in the result */
+	char pin[COMMAND_PIN_MAX];               /* CMD_STAFF_APPROVE; wiped after use */
+	char request_id[COMMAND_REQUEST_ID_MAX]; /* echoed in the result */
 };
 
 /* Every command gets one result, published on the controller's event stream. */
 enum command_status {
 	CMD_OK,
 	CMD_ERR_BAD_STATION,
-	CMD_ERR_BAD_STATE,       /* not allowed in the station's current state */
-	CMD_ERR_NOT_SCREENED,    /* start without a passed screening */
+	CMD_ERR_BAD_STATE,    /* not allowed in the station's current state */
+	CMD_ERR_NOT_SCREENED, /* start without a passed screening */
 	CMD_ERR_BAD_ARGUMENT,
 	CMD_ERR_BAD_PIN,
-	CMD_ERR_PRESSURISED,     /* reset refused while still above residual */
+	CMD_ERR_PRESSURISED, /* reset refused while still above residual */
 	CMD_ERR_QUEUE_FULL,
 	/* Added: the station's outputs could not be driven to the safe state (a
 	 * GPIO write keeps failing); RESET_FAULT and IN_SERVICE are refused until
@@ -118,8 +119,8 @@ enum command_status {
 enum event_kind {
 	EVENT_SESSION_STARTED,
 	EVENT_SESSION_COMPLETED,
-	EVENT_SESSION_STOPPED,   /* with stop_reason */
-	EVENT_FAULT_RAISED,      /* with fault */
+	EVENT_SESSION_STOPPED, /* with stop_reason */
+	EVENT_FAULT_RAISED,    /* with fault */
 	EVENT_FAULT_RESET,
 	EVENT_CLEANED,
 	EVENT_OUT_OF_SERVICE,
@@ -131,13 +132,13 @@ enum event_kind {
 
 /* An event never carries a screening answer or question. */
 struct kiosk_event {
-	uint64_t seq;              /* controller-wide, increasing */
+	uint64_t seq; /* controller-wide, increasing */
 	enum event_kind kind;
 	unsigned int station;
-	uint64_t wall_ms;          /* CLOCK_REALTIME at the event, ms since epoch */
+	uint64_t wall_ms; /* CLOCK_REALTIME at the event, ms since epoch */
 	char program_id[32];
-	unsigned int duration_s;   /* planned */
-	unsigned int elapsed_s;    /* session time actually run */
+	unsigned int duration_s; /* planned */
+	unsigned int elapsed_s;  /* session time actually run */
 	double target_mmhg;
 	enum stop_reason reason;
 	enum fault_code fault;
@@ -153,18 +154,18 @@ struct station_snapshot {
 	char name[32];
 	enum station_state state;
 	enum session_phase phase;
-	int program_index;          /* -1 = none */
+	int program_index; /* -1 = none */
 	char program_id[32];
 	char program_name[48];
-	double target_mmhg;         /* foot-zone target chosen for this session */
+	double target_mmhg; /* foot-zone target chosen for this session */
 	unsigned int duration_s;
 	unsigned int remaining_s;
 	unsigned int elapsed_s;
-	bool clock_started;         /* first cycle reached pressure */
+	bool clock_started; /* first cycle reached pressure */
 	size_t zone_count;
-	double zone_mmhg[STATION_MAX_ZONES];   /* last pressure seen in each zone */
+	double zone_mmhg[STATION_MAX_ZONES]; /* last pressure seen in each zone */
 	double zone_target_mmhg[STATION_MAX_ZONES];
-	int active_zone;                       /* -1 = none */
+	int active_zone; /* -1 = none */
 	double manifold_mmhg;
 	bool has_sensor;
 	struct station_outputs outputs;
@@ -173,19 +174,19 @@ struct station_snapshot {
 	enum stop_reason last_stop;
 	unsigned int pause_left_s;
 	/* Screening progress, never the answers: */
-	unsigned int screening_index;           /* question being asked */
+	unsigned int screening_index; /* question being asked */
 	unsigned int screening_count;
 	enum screening_view {
 		SCREENING_VIEW_ASKING,
-		SCREENING_VIEW_BLOCKED,             /* absolute Yes or refused acknowledgement */
+		SCREENING_VIEW_BLOCKED, /* absolute Yes or refused acknowledgement */
 		SCREENING_VIEW_NEEDS_APPROVAL,
 	} screening_view;
-	unsigned int idle_left_s;               /* setup/screening/ready time-out */
+	unsigned int idle_left_s; /* setup/screening/ready time-out */
 };
 
 struct kiosk_snapshot {
-	uint64_t seq;               /* increases on every change */
-	uint64_t now_ms;            /* controller's monotonic clock */
+	uint64_t seq;    /* increases on every change */
+	uint64_t now_ms; /* controller's monotonic clock */
 	size_t station_count;
 	struct station_snapshot stations[8];
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Name and message tables for the shared vocabulary (kiosk_types.h). */
-#include "kiosk_types.h"
+/* Name and message tables for the shared vocabulary (protocol.h). */
+#include "core/protocol.h"
 
 #define TABLE_GET(table, idx, fallback)                                                            \
 	(((size_t)(idx) < sizeof(table) / sizeof((table)[0]) && (table)[(idx)] != NULL)            \

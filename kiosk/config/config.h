@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "station_hw.h"
+#include "drivers/station_hw.h"
 
 #define KIOSK_MAX_STATIONS 8
 
@@ -37,12 +37,12 @@ struct kiosk_limits {
 	unsigned int sensor_stuck_ms; /* identical raw readings while the pump runs */
 	double sensor_min_mmhg;       /* readings outside [min, max] are a sensor fault */
 	double sensor_max_mmhg;
-	unsigned int idle_timeout_s;  /* setup/screening/ready fall back to idle */
+	unsigned int idle_timeout_s; /* setup/screening/ready fall back to idle */
 };
 
 struct station_config {
-	unsigned int number;          /* N of [station.N] */
-	char name[32];                /* shown on the card: "Station 1" */
+	unsigned int number; /* N of [station.N] */
+	char name[32];       /* shown on the card: "Station 1" */
 	struct station_pins pins;
 	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
 };
@@ -59,24 +59,24 @@ struct mqtt_config {
 	bool tls;
 	char ca_file[256];
 	unsigned int keepalive_s;
-	char discovery_prefix[64];    /* "homeassistant" */
+	char discovery_prefix[64]; /* "homeassistant" */
 };
 
 struct display_config {
 	unsigned int width;
 	unsigned int height;
 	bool fullscreen;
-	char language[8];             /* "en" */
-	unsigned int diagonal_mm;     /* for touch-target sizing: 178 for a 7" panel */
+	char language[8];         /* "en" */
+	unsigned int diagonal_mm; /* for touch-target sizing: 178 for a 7" panel */
 };
 
 struct kiosk_config {
-	char path[256];               /* the file it came from */
-	char site[32];                /* MQTT prefix segment: [a-z0-9_-]+ */
-	char programs_file[256];      /* resolved: absolute, or relative to the config's dir */
+	char path[256];          /* the file it came from */
+	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
+	char programs_file[256]; /* resolved: absolute, or relative to the config's dir */
 	char screening_file[256];
-	char state_dir[256];          /* SQLite database lives here */
-	char staff_pin_hash[160];     /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	char state_dir[256];      /* SQLite database lives here */
+	char staff_pin_hash[160]; /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
 	struct display_config display;
 	struct mqtt_config mqtt;
 	struct kiosk_limits limits;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "config.h"
+#include "config/config.h"
 
 #include <crypt.h>
 #include <ctype.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config_station.h"
-#include "ini_file.h"
+#include "config/config_station.h"
+#include "config/ini_file.h"
 
 enum section_id { SEC_NONE, SEC_KIOSK, SEC_DISPLAY, SEC_MQTT, SEC_LIMITS, SEC_STATION, SEC_COUNT };
 

@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gpio.h"
+#include "drivers/gpio.h"
 
 #define GPIO_SIM_DEFAULT_LINES 64u
 
