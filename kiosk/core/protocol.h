@@ -98,6 +98,11 @@ struct command {
 	bool yes;
 	char pin[COMMAND_PIN_MAX];               /* CMD_STAFF_APPROVE; wiped after use */
 	char request_id[COMMAND_REQUEST_ID_MAX]; /* echoed in the result */
+	/* CMD_ADJUST with set_zones: the member's own zone choice for this
+	 * session, within what the program allows (see station.h). */
+	bool set_zones;
+	uint8_t skip_mask;       /* bit k = leave zone k (0 = foot) out */
+	unsigned int boost_zone; /* 1-based zone to boost, 0 = none */
 };
 
 /* Every command gets one result, published on the controller's event stream. */
@@ -182,6 +187,11 @@ struct station_snapshot {
 		SCREENING_VIEW_NEEDS_APPROVAL,
 	} screening_view;
 	unsigned int idle_left_s; /* setup/screening/ready time-out */
+	/* The zones of this session: the program's skips and the member's,
+	 * and the boosted zone (1-based, 0 = none) with its extra pressure. */
+	uint8_t skip_mask;
+	unsigned int boost_zone;
+	double boost_mmhg;
 };
 
 struct kiosk_snapshot {
