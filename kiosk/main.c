@@ -26,6 +26,7 @@
 #include "core/screening.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
+#include "ui/i18n.h"
 #include "ui/ui.h"
 #include "service/watchdog.h"
 
@@ -96,7 +97,9 @@ static void print_usage(FILE *out)
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
 	    "      --headless      no touchscreen; stations run and report over MQTT\n"
-	    "      --assets DIR    fonts and icons (default %s)\n"
+	    "      --assets DIR    fonts and icons; default $KIOSK_ASSETS_DIR, else the\n"
+	    "                      source tree's assets/ for a binary run from its\n"
+	    "                      build folder, else %s\n"
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, exit 0 when valid\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
@@ -105,6 +108,8 @@ static void print_usage(FILE *out)
 	    "                      its pressure rose and fell (stop the service first)\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
+	    "\n"
+	    "Environment: KIOSK_ASSETS_DIR  the assets folder when --assets is not given.\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
 	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
@@ -125,11 +130,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *env_assets = getenv("KIOSK_ASSETS_DIR");
-
+	/* assets_dir NULL: ui_find_dirs decides (KIOSK_ASSETS_DIR, build tree,
+	 * install prefix). */
 	*opt = (struct options){
 	    .config_path = KIOSK_DEFAULT_CONFIG,
-	    .assets_dir = env_assets && *env_assets ? env_assets : KIOSK_DEFAULT_ASSETS,
 	    .mode = MODE_RUN,
 	};
 	for (;;) {
@@ -188,7 +192,8 @@ struct loaded {
 
 /* The safe-state helper needs only the stations: a broken programs or
  * screening file must never keep the boots from venting. */
-static int load_everything(const char *path, bool stations_only, struct loaded *l)
+static int load_everything(const char *path, bool stations_only, const struct ui_dirs *dirs,
+                           struct loaded *l)
 {
 	char err[512];
 
@@ -202,6 +207,12 @@ static int load_everything(const char *path, bool stations_only, struct loaded *
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return -EINVAL;
+	}
+	/* A language is shown completely or not at all. */
+	if (i18n_check(dirs->locale, l->config.display.language, &l->programs, &l->screening, err,
+	               sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s: %s\n", l->config.path, err);
 		return -EINVAL;
 	}
 	return 0;
@@ -322,7 +333,8 @@ static void runtime_teardown(struct runtime *rt)
 	gpio_destroy(rt->gpio);
 }
 
-static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
+static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, struct loaded *l,
+                     struct runtime *rt)
 {
 	char err[512];
 	const char *backend = gpio_backend_name(rt->gpio);
@@ -376,9 +388,26 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		    .programs = &l->programs,
 		    .screening = &l->screening,
 		    .controller = rt->controller,
-		    .assets_dir = opt->assets_dir,
+		    .assets_dir = dirs->assets,
+		    .locale_dir = dirs->locale,
 		};
+		const char *display = getenv("WAYLAND_DISPLAY");
+
+		if (!display || !*display)
+			display = getenv("DISPLAY");
+		i18n_init(dirs->locale, l->config.display.language);
 		rt->ui = ui_create(&up, err, sizeof(err));
+		if (!rt->ui && display && *display) {
+			/* A display is there: a kiosk without its screen is broken,
+			 * say why instead of running headless unseen. */
+			fprintf(
+			    stderr,
+			    "<3>recovery-kiosk: the touchscreen cannot start on display %s: %s. "
+			    "(assets from %s: %s.)  Fix that, or start with --headless to run "
+			    "the stations without a screen.\n",
+			    display, err, dirs->assets_from, dirs->assets);
+			return EXIT_FAILED;
+		}
 		if (!rt->ui) {
 			fprintf(stderr,
 			        "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
@@ -419,6 +448,7 @@ int main(int argc, char **argv)
 	struct options opt;
 	struct loaded *l;
 	struct runtime rt = {0};
+	struct ui_dirs dirs;
 	int rc;
 
 	if (parse_options(argc, argv, &opt) < 0)
@@ -429,7 +459,8 @@ int main(int argc, char **argv)
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, opt.mode == MODE_SAFE_STATE, l) < 0) {
+	ui_find_dirs(opt.assets_dir, &dirs);
+	if (load_everything(opt.config_path, opt.mode == MODE_SAFE_STATE, &dirs, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
@@ -457,7 +488,7 @@ int main(int argc, char **argv)
 		                                                              : EXIT_FAILED;
 		break;
 	default:
-		rc = run_kiosk(&opt, l, &rt);
+		rc = run_kiosk(&opt, &dirs, l, &rt);
 		runtime_teardown(&rt);
 		rt.gpio = NULL;
 		break;

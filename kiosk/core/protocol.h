@@ -84,6 +84,17 @@ enum command_action {
 	CMD_ACTION_COUNT
 };
 
+/* Why staff took a station out of service (CMD_OUT_OF_SERVICE). */
+enum service_reason {
+	SERVICE_REASON_NONE,
+	SERVICE_REASON_REPAIR,   /* waiting for a repair */
+	SERVICE_REASON_CLEANING, /* deep cleaning */
+	SERVICE_REASON_BOOTS,    /* boots or hoses damaged or missing */
+	SERVICE_REASON_RESERVED, /* reserved, e.g. for a physio session */
+	SERVICE_REASON_OTHER,
+	SERVICE_REASON_COUNT
+};
+
 #define COMMAND_PIN_MAX 16
 #define COMMAND_REQUEST_ID_MAX 64
 
@@ -101,8 +112,9 @@ struct command {
 	/* CMD_ADJUST with set_zones: the member's own zone choice for this
 	 * session, within what the program allows (see station.h). */
 	bool set_zones;
-	uint8_t skip_mask;       /* bit k = leave zone k (0 = foot) out */
-	unsigned int boost_zone; /* 1-based zone to boost, 0 = none */
+	uint8_t skip_mask;                  /* bit k = leave zone k (0 = foot) out */
+	unsigned int boost_zone;            /* 1-based zone to boost, 0 = none */
+	enum service_reason service_reason; /* CMD_OUT_OF_SERVICE */
 };
 
 /* Every command gets one result, published on the controller's event stream. */
@@ -192,6 +204,10 @@ struct station_snapshot {
 	uint8_t skip_mask;
 	unsigned int boost_zone;
 	double boost_mmhg;
+	/* Out of service: why, and a fault taken out of service with the
+	 * station (it comes back with it and still needs a reset). */
+	enum service_reason service_reason;
+	enum fault_code parked_fault;
 };
 
 struct kiosk_snapshot {

@@ -194,7 +194,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 		const char *near = ini_file_suggest(key, keys, 5);
 		ini_file_fail(f, "unknown key '%s' in [question.%s]; %s%s%s", key, q->id,
 		              near ? "did you mean '"
-		                   : "use class, text, text.<language>, group and short",
+		                   : "use class, text and text.<language> (and group, short)",
 		              near ? near : "", near ? "'?" : "");
 		return -1;
 	}

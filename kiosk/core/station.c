@@ -439,6 +439,8 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->has_sensor = st->has_sensor;
 	out->outputs = st->out;
 	out->fault = st->fault;
+	out->parked_fault = st->parked_fault;
+	out->service_reason = st->service_reason;
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;

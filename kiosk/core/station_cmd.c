@@ -411,7 +411,12 @@ static enum command_status cmd_reset_fault(struct station *st, const struct comm
 static enum command_status cmd_out_of_service(struct station *st, const struct command *cmd,
                                               uint64_t now_ms, const struct event_sink *sink)
 {
-	(void)cmd;
+	if ((unsigned int)cmd->service_reason >= SERVICE_REASON_COUNT)
+		return CMD_ERR_BAD_ARGUMENT;
+	/* A fault goes out of service with the station and comes back with it. */
+	if (st->state == STATION_FAULT)
+		st->parked_fault = st->fault;
+	st->service_reason = cmd->service_reason;
 	station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
 	station_wipe_screening(st);
 	station_emit(st, sink, EVENT_OUT_OF_SERVICE, STOP_NONE, now_ms);
@@ -424,7 +429,15 @@ static enum command_status cmd_in_service(struct station *st, const struct comma
 	(void)cmd;
 	if (safety_pressurised(&st->safety, st->limits))
 		return CMD_ERR_PRESSURISED;
-	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, now_ms);
+	st->service_reason = SERVICE_REASON_NONE;
+	if (st->parked_fault != FAULT_NONE) {
+		station_set_state(st, STATION_FAULT, now_ms);
+		st->fault = st->parked_fault;
+		st->parked_fault = FAULT_NONE;
+	} else {
+		station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE,
+		                  now_ms);
+	}
 	station_emit(st, sink, EVENT_IN_SERVICE, STOP_NONE, now_ms);
 	return CMD_OK;
 }
@@ -453,8 +466,8 @@ static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 	[CMD_SYMPTOM_STOP] = {SESSION | IN(STATION_VENTING), ANY_SOURCE, cmd_stop},
 	[CMD_CLEANED] = {IN(STATION_NEEDS_CLEANING), ANY_SOURCE, cmd_cleaned},
 	[CMD_RESET_FAULT] = {IN(STATION_FAULT), ANY_SOURCE, cmd_reset_fault},
-	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING),
-	                        ANY_SOURCE, cmd_out_of_service},
+	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING) |
+	                        IN(STATION_FAULT), ANY_SOURCE, cmd_out_of_service},
 	[CMD_IN_SERVICE] = {IN(STATION_OUT_OF_SERVICE), ANY_SOURCE, cmd_in_service},
 };
 /* clang-format on */
