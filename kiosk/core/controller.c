@@ -326,6 +326,7 @@ static void process_command(struct controller *c, struct queued_command *qc, uin
 
 	memset(&res, 0, sizeof(res));
 	res.kind = EVENT_COMMAND_RESULT;
+	res.fault_zone = -1;
 	res.station = cmd->station;
 	res.action = cmd->action;
 	res.source = cmd->source;

@@ -100,6 +100,7 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 	ev.elapsed_s = (unsigned int)(elapsed_ms(st, now_ms) / 1000u);
 	ev.reason = reason;
 	ev.fault = st->fault;
+	ev.fault_zone = -1;
 	sink->emit(sink->ctx, &ev);
 }
 
@@ -422,6 +423,7 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->has_sensor = st->has_sensor;
 	out->outputs = st->out;
 	out->fault = st->fault;
+	out->fault_zone = -1;
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;
