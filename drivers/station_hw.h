@@ -19,8 +19,7 @@
 #include <stdint.h>
 
 #include "drivers/gpio.h"
-
-#define STATION_MAX_ZONES 8
+#include "drivers/station_outputs.h"
 
 enum sensor_kind {
 	SENSOR_NONE,   /* open loop on configured fill times */
@@ -53,16 +52,6 @@ struct station_pins {
 	enum gpio_bias stop_button_bias;
 	unsigned int stop_button_debounce_ms;
 };
-
-/* What the control core wants the station to do this tick, in plumbing terms. */
-struct station_outputs {
-	bool pump_on;
-	bool exhaust_open;
-	uint8_t zones_open; /* bit k = zone k valve open to the manifold */
-};
-
-/* The safe state as outputs: pump off, exhaust open, every zone open. */
-struct station_outputs station_outputs_safe(size_t zone_count);
 
 enum pressure_status {
 	PRESSURE_OK,     /* a fresh reading in mmHg */

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"

@@ -9,8 +9,8 @@
  * (zones = ...) a chip named on one item carries on to the items after it:
  * "zones = mcp23017:0, 1, 2, 3" puts all four on mcp23017.
  */
-#ifndef KIOSK_CORE_CONFIG_STATION_H
-#define KIOSK_CORE_CONFIG_STATION_H
+#ifndef KIOSK_CONFIG_CONFIG_STATION_H
+#define KIOSK_CONFIG_CONFIG_STATION_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -15,8 +15,8 @@
  *
  * Never prints anything.  Threading: a parse runs on the caller's thread.
  */
-#ifndef KIOSK_CORE_INI_FILE_H
-#define KIOSK_CORE_INI_FILE_H
+#ifndef KIOSK_CONFIG_INI_FILE_H
+#define KIOSK_CONFIG_INI_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "drivers/gpio.h"
 
 /* 0 when every output of every station is de-energised; otherwise the first

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "drivers/gpio.h"
 
 /* Thresholds and timing.  self_test_params_default fills sensible values. */
