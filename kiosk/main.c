@@ -101,7 +101,8 @@ static void print_usage(FILE *out)
 	    "\n"
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
-	    "      --headless      no touchscreen; stations run and report over MQTT\n"
+	    "      --headless      no touchscreen (as headless = true in [display]);\n"
+	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, exit 0 when valid\n"
@@ -381,7 +382,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		return EXIT_FAILED;
 	}
 
-	if (!opt->headless) {
+	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
 		    .config = &l->config,
 		    .programs = &l->programs,
@@ -391,14 +392,19 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		};
 		rt->ui = ui_create(&up, err, sizeof(err));
 		if (!rt->ui) {
+			/* Never READY with a black screen: fail, so systemd shows why
+			 * and restarts per the unit's limits. */
 			fprintf(stderr,
-			        "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
-			if (l->config.mqtt.enabled)
-				fprintf(stderr,
-				        "<5>recovery-kiosk: watch the stations with: "
-				        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
-				        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
+			        "<3>recovery-kiosk: no touchscreen (%s); connect the display, or "
+			        "set headless = true in [display] for a site without one\n",
+			        err);
+			return EXIT_FAILED;
 		}
+	} else if (l->config.mqtt.enabled) {
+		fprintf(stderr,
+		        "<5>recovery-kiosk: headless; watch the stations with: "
+		        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
+		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
 	controller_at_exit = rt->controller;

@@ -70,6 +70,7 @@ struct display_config {
 	bool fullscreen;
 	char language[8];         /* "en" */
 	unsigned int diagonal_mm; /* for touch-target sizing: 178 for a 7" panel */
+	bool headless;            /* no touchscreen at this site: run without one */
 };
 
 struct kiosk_config {
