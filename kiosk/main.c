@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/pin_map_file.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"
@@ -37,6 +40,9 @@
 #endif
 #ifndef KIOSK_DEFAULT_CONFIG
 #define KIOSK_DEFAULT_CONFIG "/etc/recovery-kiosk/kiosk.conf"
+#endif
+#ifndef KIOSK_DEFAULT_STATE_DIR
+#define KIOSK_DEFAULT_STATE_DIR "/var/lib/recovery-kiosk"
 #endif
 #ifndef KIOSK_DEFAULT_ASSETS
 #define KIOSK_DEFAULT_ASSETS "/usr/share/recovery-kiosk"
@@ -95,7 +101,8 @@ static void print_usage(FILE *out)
 	    "\n"
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
-	    "      --headless      no touchscreen; stations run and report over MQTT\n"
+	    "      --headless      no touchscreen (as headless = true in [display]);\n"
+	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, exit 0 when valid\n"
@@ -186,9 +193,7 @@ struct loaded {
 	struct screening_set screening;
 };
 
-/* The safe-state helper needs only the stations: a broken programs or
- * screening file must never keep the boots from venting. */
-static int load_everything(const char *path, bool stations_only, struct loaded *l)
+static int load_everything(const char *path, struct loaded *l)
 {
 	char err[512];
 
@@ -196,8 +201,6 @@ static int load_everything(const char *path, bool stations_only, struct loaded *
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return -EINVAL;
 	}
-	if (stations_only)
-		return 0;
 	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
@@ -345,10 +348,51 @@ static void runtime_teardown(struct runtime *rt)
 	hardware_close(rt);
 }
 
+/* The safe state needs only the pin map: kiosk.conf read tolerantly plus
+ * the map the last kiosk saved, so a config broken anywhere still vents. */
+static int run_safe_state(const struct options *opt)
+{
+	struct pin_map *map = calloc(1, sizeof(*map));
+	struct sim_hw *sim;
+	struct gpio *gpio;
+	int rc;
+
+	if (!map) {
+		perror("recovery-kiosk");
+		return EXIT_FAILED;
+	}
+	/* A stop signal must not cut the vent short. */
+	install_signal_handlers();
+	(void)pin_map_collect(map, opt->config_path, KIOSK_DEFAULT_STATE_DIR, stderr);
+	/* --sim: an empty simulated kiosk; the lines are requested by name. */
+	sim = opt->sim ? sim_hw_create() : NULL;
+	gpio = opt->sim ? (sim ? sim_hw_gpio(sim) : NULL) : gpio_gpiod_create();
+	if (!gpio) {
+		fprintf(stderr, "<2>recovery-kiosk: cannot open the GPIO backend: %s\n",
+		        strerror(errno));
+		sim_hw_destroy(sim);
+		free(map);
+		return EXIT_FAILED;
+	}
+	rc = safe_state_run_map(map, gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	if (sim)
+		sim_hw_destroy(sim);
+	else
+		gpio_destroy(gpio);
+	free(map);
+	return rc;
+}
+
 static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
 {
 	char err[512];
 	const char *backend = gpio_backend_name(rt->gpio);
+
+	/* Before any line is taken: what --safe-state vents if this kiosk dies
+	 * and kiosk.conf is broken by then. */
+	if (pin_map_save_config(&l->config, err, sizeof(err)) < 0)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: %s; --safe-state will rely on kiosk.conf alone\n", err);
 
 	for (size_t i = 0; i < l->config.station_count; i++) {
 		const struct station_config *st = &l->config.stations[i];
@@ -394,7 +438,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		return EXIT_FAILED;
 	}
 
-	if (!opt->headless) {
+	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
 		    .config = &l->config,
 		    .programs = &l->programs,
@@ -404,14 +448,19 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		};
 		rt->ui = ui_create(&up, err, sizeof(err));
 		if (!rt->ui) {
+			/* Never READY with a black screen: fail, so systemd shows why
+			 * and restarts per the unit's limits. */
 			fprintf(stderr,
-			        "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
-			if (l->config.mqtt.enabled)
-				fprintf(stderr,
-				        "<5>recovery-kiosk: watch the stations with: "
-				        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
-				        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
+			        "<3>recovery-kiosk: no touchscreen (%s); connect the display, or "
+			        "set headless = true in [display] for a site without one\n",
+			        err);
+			return EXIT_FAILED;
 		}
+	} else if (l->config.mqtt.enabled) {
+		fprintf(stderr,
+		        "<5>recovery-kiosk: headless; watch the stations with: "
+		        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
+		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
 	controller_at_exit = rt->controller;
@@ -448,13 +497,15 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
+	if (opt.mode == MODE_SAFE_STATE)
+		return run_safe_state(&opt);
 
 	l = calloc(1, sizeof(*l));
 	if (!l) {
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, opt.mode == MODE_SAFE_STATE, l) < 0) {
+	if (load_everything(opt.config_path, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
@@ -471,12 +522,9 @@ int main(int argc, char **argv)
 	}
 
 	switch (opt.mode) {
-	case MODE_SAFE_STATE:
-		rc = safe_state_run(&l->config, rt.gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
-		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK
-		                                                              : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
+		                                                                 : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);

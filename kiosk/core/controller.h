@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/protocol.h"
 #include "core/program.h"
 #include "core/screening.h"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/station_hw.h"
+#include "drivers/station_outputs.h"
 
 enum station_state {
 	STATION_IDLE,

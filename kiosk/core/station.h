@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/protocol.h"
 #include "core/program.h"
 #include "core/screening.h"

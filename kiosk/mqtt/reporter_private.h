@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/protocol.h"
 #include "mqtt/mqtt_command.h"
 #include "mqtt/mqtt_payload.h"

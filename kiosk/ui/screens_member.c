@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 
 #define DURATION_STEP_S 300u

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/screening.h"
 
 static void header_for(struct ui_view *v, const struct station_snapshot *st, const char *what,

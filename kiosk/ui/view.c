@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 
 static const struct screen_ops *const screens[UI_SCREEN_COUNT] = {

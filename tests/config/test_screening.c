@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "conf_file.h"
+#include "config/screening_load.h"
 #include "core/screening.h"
 
 static char path[64];
