@@ -98,6 +98,9 @@ struct controller {
 
 	struct listener listeners[CONTROLLER_LISTENERS_MAX];
 	size_t listener_count;
+	/* Held while listeners are called and while the list changes, so a
+	 * listener removed is never called again once removal returns. */
+	pthread_mutex_t llock;
 
 	pthread_mutex_t stats_lock;
 	struct controller_stats stats;
@@ -265,18 +268,45 @@ static void notify(struct controller *c, bool changed)
 	if (!changed && !c->events_pending)
 		return;
 	c->events_pending = false;
+	pthread_mutex_lock(&c->llock);
 	for (size_t i = 0; i < c->listener_count; i++)
 		c->listeners[i].fn(c->listeners[i].ctx);
+	pthread_mutex_unlock(&c->llock);
 }
 
 int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *ctx)
 {
+	int rc = 0;
+
 	if (c == NULL || fn == NULL)
 		return -EINVAL;
+	pthread_mutex_lock(&c->llock);
 	if (c->listener_count >= CONTROLLER_LISTENERS_MAX)
-		return -ENOSPC;
-	c->listeners[c->listener_count++] = (struct listener){.fn = fn, .ctx = ctx};
-	return 0;
+		rc = -ENOSPC;
+	else
+		c->listeners[c->listener_count++] = (struct listener){.fn = fn, .ctx = ctx};
+	pthread_mutex_unlock(&c->llock);
+	return rc;
+}
+
+int controller_remove_listener(struct controller *c, void (*fn)(void *ctx), void *ctx)
+{
+	int rc = -ENOENT;
+
+	if (c == NULL || fn == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&c->llock);
+	for (size_t i = 0; i < c->listener_count; i++) {
+		if (c->listeners[i].fn != fn || c->listeners[i].ctx != ctx)
+			continue;
+		memmove(&c->listeners[i], &c->listeners[i + 1],
+		        (c->listener_count - i - 1) * sizeof(c->listeners[0]));
+		c->listener_count--;
+		rc = 0;
+		break;
+	}
+	pthread_mutex_unlock(&c->llock);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- hardware */
@@ -684,6 +714,7 @@ struct controller *controller_create(const struct controller_params *params)
 		pthread_mutex_init(&c->slock, &ma);
 		pthread_mutex_init(&c->elock, &ma);
 		pthread_mutex_init(&c->stats_lock, &ma);
+		pthread_mutex_init(&c->llock, &ma);
 		pthread_mutexattr_destroy(&ma);
 	}
 
@@ -713,6 +744,7 @@ fail_stations:
 		station_destroy(c->st[i]);
 	for (size_t i = 0; i < c->n; i++)
 		(void)station_hw_safe(params->hw[i]);
+	pthread_mutex_destroy(&c->llock);
 	pthread_mutex_destroy(&c->stats_lock);
 	pthread_mutex_destroy(&c->elock);
 	pthread_mutex_destroy(&c->slock);
@@ -733,6 +765,7 @@ void controller_destroy(struct controller *c)
 	c->listener_count = 0;
 	for (size_t i = 0; i < c->n; i++)
 		station_destroy(c->st[i]);
+	pthread_mutex_destroy(&c->llock);
 	pthread_mutex_destroy(&c->stats_lock);
 	pthread_mutex_destroy(&c->elock);
 	pthread_mutex_destroy(&c->slock);

@@ -97,6 +97,11 @@ size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kio
 
 /* Register a change listener (before controller_start).  Up to 4. */
 int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *ctx);
+/* Unregister the listener added with the same fn and ctx.  Any thread, also
+ * while the control thread runs, except from inside a listener; once it
+ * returns fn is never called with ctx again.  0, or -ENOENT when no such
+ * listener is registered. */
+int controller_remove_listener(struct controller *c, void (*fn)(void *ctx), void *ctx);
 
 /* Tick lateness/CPU statistics for benchmarks. */
 struct controller_stats {
