@@ -734,6 +734,8 @@ struct controller *controller_create(const struct controller_params *params)
 			err = errno != 0 ? errno : EINVAL;
 			goto fail_stations;
 		}
+		if (params->restore != NULL)
+			station_restore(c->st[made], &params->restore[made], now);
 	}
 	all_safe(c, now);
 	publish(c, now, true);

@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/safety.h"
 #include "core/session.h"
@@ -385,7 +386,10 @@ static enum command_status cmd_reset_fault(struct station *st, const struct comm
 static enum command_status cmd_out_of_service(struct station *st, const struct command *cmd,
                                               uint64_t now_ms, const struct event_sink *sink)
 {
-	(void)cmd;
+	memcpy(st->service_note, cmd->note, sizeof(st->service_note));
+	st->service_note[sizeof(st->service_note) - 1] = '\0';
+	memcpy(st->service_by, cmd->by, sizeof(st->service_by));
+	st->service_by[sizeof(st->service_by) - 1] = '\0';
 	station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
 	station_wipe_screening(st);
 	station_emit(st, sink, EVENT_OUT_OF_SERVICE, STOP_NONE, now_ms);
