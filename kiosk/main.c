@@ -323,7 +323,15 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		        strerror(errno));
 		return EXIT_FAILED;
 	}
+	/* A restart never frees a station that was locked, dirty or out of
+	 * service: the store kept its state. */
+	struct station_service restore[KIOSK_MAX_STATIONS];
+	if (event_log_load_service(&l->config, restore, err, sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
 	struct controller_params cp = {
+	    .restore = restore,
 	    .config = &l->config,
 	    .programs = &l->programs,
 	    .screening = &l->screening,
@@ -341,6 +349,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	struct event_log_params lp = {
 	    .state_dir = l->config.state_dir,
 	    .controller = rt->controller,
+	    .config = &l->config,
 	};
 	rt->log = event_log_create(&lp, err, sizeof(err));
 	if (!rt->log) {

@@ -15,11 +15,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "core/controller.h"
 #include "store/store.h"
 
 #define EVENT_LOG_BATCH 256u
 #define EVENT_LOG_RETRY_MS 1000
+/* After this long with nothing new to write, the WAL is checkpointed and
+ * truncated, and the tables are pruned if due. */
+#define EVENT_LOG_IDLE_MS 30000
+#define EVENT_LOG_PRUNE_EVERY 1000u /* events */
+#define EVENT_LOG_PRUNE_MS (3600u * 1000u)
 
 /* sd-daemon priorities: journald reads "<N>" at the start of a stderr line. */
 enum { LOG_ERR_ = 3, LOG_NOTICE_ = 5 };
@@ -40,6 +46,11 @@ struct event_log {
 	uint64_t persisted;
 	void (*watch_fn)(void *ctx);
 	void *watch_ctx;
+
+	/* Store thread only: upkeep. */
+	bool dirty;          /* written since the last checkpoint */
+	size_t since_prune;  /* events appended since the last prune */
+	uint64_t pruned_ms;  /* CLOCK_MONOTONIC of the last prune */
 };
 
 static void log_line(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -114,9 +125,42 @@ static int drain_controller(struct event_log *el, uint64_t *cursor, struct kiosk
 		}
 		if (store_events_append(el->store, batch, *pending) < 0)
 			return -EIO; /* keep the batch; retry later */
+		el->since_prune += *pending;
+		el->dirty = true;
 		*pending = 0;
 		set_persisted(el, *cursor);
 	}
+}
+
+static uint64_t wall_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t mono_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Upkeep when the log is quiet: prune when due, then truncate the WAL. */
+static void upkeep(struct event_log *el)
+{
+	uint64_t now = mono_now_ms();
+
+	if (el->since_prune >= EVENT_LOG_PRUNE_EVERY || now - el->pruned_ms >= EVENT_LOG_PRUNE_MS) {
+		if (store_prune(el->store, wall_now_ms()) < 0)
+			log_line(LOG_ERR_, "cannot prune the database: %s", store_errmsg(el->store));
+		el->since_prune = 0;
+		el->pruned_ms = now;
+	}
+	if (store_checkpoint(el->store) == 0)
+		el->dirty = false;
 }
 
 static void *thread_main(void *arg)
@@ -143,10 +187,16 @@ static void *thread_main(void *arg)
 		failing = rc < 0;
 		if (stopping)
 			break;
+		/* Event-driven: asleep until the controller has news; one bounded
+		 * wait after writes for the idle upkeep. */
 		struct pollfd pfd = {.fd = el->efd, .events = POLLIN};
-		poll(&pfd, 1, failing ? EVENT_LOG_RETRY_MS : -1);
+		int timeout = failing ? EVENT_LOG_RETRY_MS : el->dirty ? EVENT_LOG_IDLE_MS : -1;
+		if (poll(&pfd, 1, timeout) == 0 && !failing)
+			upkeep(el);
 		drain(el->efd);
 	}
+	if (!failing && el->dirty)
+		upkeep(el);
 	free(batch);
 	return NULL;
 }
@@ -185,6 +235,9 @@ struct event_log *event_log_create(const struct event_log_params *p, char *err, 
 		rc = -errno;
 		goto err_efd;
 	}
+	if (p->config)
+		store_set_stations(el->store, p->config);
+	el->pruned_ms = mono_now_ms();
 	rc = controller_add_listener(el->ctl, on_controller_change, el);
 	if (rc < 0) {
 		snprintf(err, err_len, "event log: cannot listen to the controller: %s",
@@ -290,4 +343,21 @@ void event_log_watch(struct event_log *el, void (*fn)(void *ctx), void *ctx)
 uint64_t event_log_lost(struct event_log *el)
 {
 	return atomic_load(&el->lost);
+}
+
+int event_log_load_service(const struct kiosk_config *config, struct station_service *out,
+                           char *err, size_t err_len)
+{
+	struct store *s = store_open(config->state_dir, err, err_len);
+	int rc;
+
+	if (!s)
+		return -errno;
+	store_set_stations(s, config);
+	rc = store_service_load(s, out, config->station_count);
+	if (rc < 0)
+		snprintf(err, err_len, "store: cannot read the stations' service state from '%s/%s': %s",
+		         config->state_dir, STORE_DB_NAME, store_errmsg(s));
+	store_close(s);
+	return rc;
 }

@@ -28,12 +28,24 @@
 
 struct controller;
 struct event_log;
+struct kiosk_config;
+struct station_service;
 struct store;
 
 struct event_log_params {
 	const char *state_dir; /* <state_dir>/recovery-kiosk.db */
 	struct controller *controller;
+	/* The stations' [station.N] numbers, for their kept service state;
+	 * NULL: station index i is number i + 1. */
+	const struct kiosk_config *config;
 };
+
+/* Before the controller exists: the service state the last run left for
+ * each of config's stations (out of service with reason and who, fault
+ * lock, needs cleaning), for controller_params.restore.  out holds
+ * config->station_count entries.  0, or -errno with a message in err. */
+int event_log_load_service(const struct kiosk_config *config, struct station_service *out,
+                           char *err, size_t err_len);
 
 /* Opens (or creates) the database and registers the controller listener,
  * so create it before controller_start.  NULL + message in err on failure. */

@@ -12,7 +12,8 @@ struct kiosk_side *kiosk_side_start(const struct kiosk_config *cfg, struct contr
                                     const char *version, char *err, size_t err_len)
 {
 	struct kiosk_side *k = calloc(1, sizeof(*k));
-	struct event_log_params lp = {.state_dir = cfg->state_dir, .controller = ctl};
+	struct event_log_params lp = {
+	    .state_dir = cfg->state_dir, .controller = ctl, .config = cfg};
 
 	if (!k) {
 		snprintf(err, err_len, "out of memory");
