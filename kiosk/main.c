@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * recovery-kiosk: wiring only.  Parse the arguments, load and validate the
- * configuration, build the hardware, the controller, the reporter (SQLite +
- * MQTT) and the touchscreen, run until asked to stop, tear down in reverse.
+ * configuration, build the hardware, the controller, the event log (SQLite), the
+ * MQTT link and the touchscreen, run until asked to stop, tear down in reverse.
  * Every decision about stations lives in kiosk/core.
  */
 #include <errno.h>
@@ -24,8 +24,9 @@
 #include "drivers/gpio_gpiod.h"
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
-#include "mqtt/reporter.h"
+#include "mqtt/mqtt_link.h"
 #include "service/safe_state.h"
+#include "store/event_log.h"
 #include "core/screening.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
@@ -279,7 +280,8 @@ struct runtime {
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
 	size_t hw_count;
 	struct controller *controller;
-	struct reporter *reporter;
+	struct event_log *log;
+	struct mqtt_link *mqtt;
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
@@ -336,12 +338,15 @@ static void runtime_teardown(struct runtime *rt)
 	watchdog_stopping(rt->watchdog);
 	/* Stop the control loop first: it drives every station to the safe state. */
 	controller_stop(rt->controller);
-	reporter_stop(rt->reporter);
+	/* The log commits the last events (the shutdown stop), then the link
+	 * delivers what it can and says offline. */
+	event_log_stop(rt->log);
+	mqtt_link_stop(rt->mqtt);
 	ui_destroy(rt->ui);
-	/* The controller may still call the reporter's listener while it is
-	 * destroyed: the reporter goes last. */
+	/* Each removes its own controller listener. */
+	mqtt_link_destroy(rt->mqtt);
+	event_log_destroy(rt->log);
 	controller_destroy(rt->controller);
-	reporter_destroy(rt->reporter);
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
@@ -411,7 +416,15 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		        strerror(errno));
 		return EXIT_FAILED;
 	}
+	/* A restart never frees a station that was locked, dirty or out of
+	 * service: the store kept its state. */
+	struct station_service restore[KIOSK_MAX_STATIONS];
+	if (event_log_load_service(&l->config, restore, err, sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
 	struct controller_params cp = {
+	    .restore = restore,
 	    .config = &l->config,
 	    .programs = &l->programs,
 	    .screening = &l->screening,
@@ -426,16 +439,29 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		return EXIT_FAILED;
 	}
 
-	struct reporter_params rp = {
-	    .config = &l->config,
+	struct event_log_params lp = {
+	    .state_dir = l->config.state_dir,
 	    .controller = rt->controller,
-	    .version = KIOSK_VERSION,
-	    .backend = backend,
+	    .config = &l->config,
 	};
-	rt->reporter = reporter_create(&rp, err, sizeof(err));
-	if (!rt->reporter) {
+	rt->log = event_log_create(&lp, err, sizeof(err));
+	if (!rt->log) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return EXIT_FAILED;
+	}
+	if (l->config.mqtt.enabled) {
+		struct mqtt_link_params mp = {
+		    .config = &l->config,
+		    .controller = rt->controller,
+		    .log = rt->log,
+		    .version = KIOSK_VERSION,
+		    .backend = backend,
+		};
+		rt->mqtt = mqtt_link_create(&mp, err, sizeof(err));
+		if (!rt->mqtt) {
+			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+			return EXIT_FAILED;
+		}
 	}
 
 	if (!opt->headless && !l->config.display.headless) {
@@ -465,8 +491,8 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
-	if (controller_start(rt->controller) < 0 || reporter_start(rt->reporter) < 0 ||
-	    watchdog_start(rt->watchdog) < 0) {
+	if (controller_start(rt->controller) < 0 || event_log_start(rt->log) < 0 ||
+	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) || watchdog_start(rt->watchdog) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}

@@ -101,6 +101,10 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 	ev.reason = reason;
 	ev.fault = st->fault;
 	ev.fault_zone = -1;
+	if (kind == EVENT_OUT_OF_SERVICE) {
+		memcpy(ev.note, st->service_note, sizeof(ev.note));
+		memcpy(ev.by, st->service_by, sizeof(ev.by));
+	}
 	sink->emit(sink->ctx, &ev);
 }
 
@@ -462,6 +466,10 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->outputs = st->out;
 	out->fault = st->fault;
 	out->fault_zone = -1;
+	if (st->state == STATION_OUT_OF_SERVICE) {
+		copy_str(out->service_note, sizeof(out->service_note), st->service_note);
+		copy_str(out->service_by, sizeof(out->service_by), st->service_by);
+	}
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;
@@ -476,5 +484,22 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 
 		out->idle_left_s =
 		    idle >= limit ? 0u : (unsigned int)((limit - idle + 999u) / 1000u);
+	}
+}
+
+void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms)
+{
+	if (sv == NULL)
+		return;
+	st->boots_used = sv->needs_cleaning;
+	if (sv->fault != FAULT_NONE && (unsigned int)sv->fault < FAULT_CODE_COUNT) {
+		station_set_state(st, STATION_FAULT, now_ms);
+		st->fault = sv->fault;
+	} else if (sv->out_of_service) {
+		station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
+		copy_str(st->service_note, sizeof(st->service_note), sv->note);
+		copy_str(st->service_by, sizeof(st->service_by), sv->by);
+	} else if (sv->needs_cleaning) {
+		station_set_state(st, STATION_NEEDS_CLEANING, now_ms);
 	}
 }

@@ -110,4 +110,9 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 
 enum station_state station_state(const struct station *st);
 
+/* At start only (before the first tick): put the station into the service
+ * state a previous run left (FAULT with its code, else OUT_OF_SERVICE, else
+ * NEEDS_CLEANING), outputs safe.  No event is emitted. */
+void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms);
+
 #endif

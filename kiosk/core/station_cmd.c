@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/safety.h"
 #include "core/session.h"
@@ -363,6 +364,10 @@ static enum command_status cmd_reset_fault(struct station *st, const struct cmd_
 
 static enum command_status cmd_out_of_service(struct station *st, const struct cmd_call *call)
 {
+	memcpy(st->service_note, call->cmd->note, sizeof(st->service_note));
+	st->service_note[sizeof(st->service_note) - 1] = '\0';
+	memcpy(st->service_by, call->cmd->by, sizeof(st->service_by));
+	st->service_by[sizeof(st->service_by) - 1] = '\0';
 	station_set_state(st, STATION_OUT_OF_SERVICE, call->now_ms);
 	station_wipe_screening(st);
 	station_emit(st, call->sink, EVENT_OUT_OF_SERVICE, STOP_NONE, call->now_ms);

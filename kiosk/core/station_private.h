@@ -57,6 +57,9 @@ struct station {
 	 * fault reset or a return to service leads to NEEDS_CLEANING, never
 	 * straight to IDLE. */
 	bool boots_used;
+	/* STATION_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
 
 	/* The stop button (see STATION_BUTTON_STARTUP_MS). */
 	bool ticked;            /* the first tick has run */
