@@ -233,8 +233,8 @@ static void stop_signals(sigset_t *set)
 }
 
 /* Before any thread exists: block the stop signals so every thread inherits
- * the block, and only the main thread ever takes them (see wait_for_stop and
- * unblock_stop_signals). */
+ * the block, and only one thread ever takes them (see wait_for_stop and
+ * stop_signal_thread). */
 static void install_signal_handlers(void)
 {
 	struct sigaction sa = {.sa_handler = handle_stop_signal};
@@ -251,14 +251,39 @@ static void install_signal_handlers(void)
 	setenv("SDL_NO_SIGNAL_HANDLERS", "1", 1);
 }
 
-/* With the touchscreen: the main thread takes the signals in the handler and
- * the UI loop sees the flag on its next wake. */
-static void unblock_stop_signals(void)
+/* With the touchscreen: a thread takes the stop signals (blocked everywhere
+ * else) and wakes the UI loop through SDL, so the UI sleeps until a touch,
+ * a snapshot or a signal and never polls the flag. */
+static void *stop_signal_thread(void *arg)
 {
 	sigset_t set;
+	int sig;
 
 	stop_signals(&set);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	while (sigwait(&set, &sig) != 0)
+		;
+	stop_requested = 1;
+	ui_request_stop(arg);
+	return NULL;
+}
+
+static int run_ui_until_stop(struct ui *ui)
+{
+	pthread_t thread;
+	int rc, trc;
+
+	trc = pthread_create(&thread, NULL, stop_signal_thread, ui);
+	if (trc != 0) {
+		fprintf(stderr, "<3>recovery-kiosk: cannot start the signal thread: %s\n",
+		        strerror(trc));
+		return -trc;
+	}
+	rc = ui_run(ui, &stop_requested);
+	/* Window closed or signal taken: release the thread if it still waits. */
+	if (!stop_requested)
+		pthread_kill(thread, SIGTERM);
+	pthread_join(thread, NULL);
+	return rc;
 }
 
 /* Headless: wait for a stop signal without spinning and without a window
@@ -504,8 +529,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
 	if (rt->ui) {
-		unblock_stop_signals();
-		if (ui_run(rt->ui, &stop_requested) < 0)
+		if (run_ui_until_stop(rt->ui) < 0)
 			return EXIT_FAILED;
 	} else {
 		wait_for_stop();

@@ -114,7 +114,8 @@ enum {
 	L_STUCK,
 	L_SENSOR_MIN,
 	L_SENSOR_MAX,
-	L_IDLE
+	L_IDLE,
+	L_BOOTS_ON
 };
 static const struct key_spec limits_keys[] = {
     KEY_DBL("ceiling_mmhg", limits.ceiling_mmhg, 20, KIOSK_COMPILED_CEILING_MMHG,
@@ -131,6 +132,7 @@ static const struct key_spec limits_keys[] = {
     KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
     KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
     KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
+    KEY_UINT("boots_on_timeout_s", limits.boots_on_timeout_s, 60, 1800, NULL),
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -178,6 +180,7 @@ void kiosk_config_defaults(struct kiosk_config *cfg)
 	cfg->limits.sensor_min_mmhg = -20.0;
 	cfg->limits.sensor_max_mmhg = 300.0;
 	cfg->limits.idle_timeout_s = 90;
+	cfg->limits.boots_on_timeout_s = 300;
 }
 
 /* ---- value parsing ------------------------------------------------------ */

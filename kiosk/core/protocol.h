@@ -113,6 +113,11 @@ struct command {
 	/* CMD_OUT_OF_SERVICE: the reason and who gave it; "" when not given. */
 	char note[COMMAND_NOTE_MAX];
 	char by[COMMAND_BY_MAX];
+	/* CMD_ADJUST with set_zones: the member's own zone choice for this
+	 * session, within what the program allows (see station.h). */
+	bool set_zones;
+	uint8_t skip_mask;       /* bit k = leave zone k (0 = foot) out */
+	unsigned int boost_zone; /* 1-based zone to boost, 0 = none */
 };
 
 /* Every command gets one result, published on the controller's event stream. */
@@ -218,6 +223,11 @@ struct station_snapshot {
 	/* STATION_OUT_OF_SERVICE: why and who, "" when not given. */
 	char service_note[COMMAND_NOTE_MAX];
 	char service_by[COMMAND_BY_MAX];
+	/* The zones of this session: the program's skips and the member's,
+	 * and the boosted zone (1-based, 0 = none) with its extra pressure. */
+	uint8_t skip_mask;
+	unsigned int boost_zone;
+	double boost_mmhg;
 };
 
 /* What of a station's state outlives the process (kept by the store,

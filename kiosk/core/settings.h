@@ -39,7 +39,8 @@ struct kiosk_limits {
 	unsigned int sensor_stuck_ms; /* identical raw readings while the pump runs */
 	double sensor_min_mmhg;       /* readings outside [min, max] are a sensor fault */
 	double sensor_max_mmhg;
-	unsigned int idle_timeout_s; /* setup/screening/ready fall back to idle */
+	unsigned int idle_timeout_s;     /* setup/screening fall back to idle */
+	unsigned int boots_on_timeout_s; /* ready (boots on) falls back to idle */
 };
 
 struct station_config {

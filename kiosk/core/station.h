@@ -25,6 +25,12 @@
 
 struct station;
 
+/* A member's own zone choice (CMD_ADJUST with set_zones, in setup): skip any
+ * zones the program does not already skip as long as one zone is left, and
+ * boost one used zone by this much when the program has no boost of its
+ * own.  Zone targets stay clamped under the ceiling as for any program. */
+#define STATION_MEMBER_BOOST_MMHG 10.0
+
 struct event_sink {
 	/* Called synchronously for each event (seq and wall_ms are filled in by
 	 * the sink's owner).  Must not block. */

@@ -107,10 +107,27 @@ static enum command_status cmd_select(struct station *st, const struct cmd_call 
 		station_set_state(st, STATION_SETUP, call->now_ms);
 	st->program = p;
 	st->program_index = (int)call->cmd->program_index;
+	st->member_skip_mask = 0;
+	st->member_boost_zone = 0;
 	st->duration_s = d;
 	st->target_mmhg = t;
 	st->last_stop = STOP_NONE;
 	st->elapsed_final_ms = 0;
+	return CMD_OK;
+}
+
+/* The member's skip and boost (see STATION_MEMBER_BOOST_MMHG). */
+static enum command_status choose_zones(const struct station *st, const struct command *cmd)
+{
+	uint8_t zones = (uint8_t)((1u << st->zone_count) - 1u);
+	uint8_t skipped = (uint8_t)(st->program->skip_mask | cmd->skip_mask);
+
+	if ((cmd->skip_mask & ~zones) != 0 || (skipped & zones) == zones)
+		return CMD_ERR_BAD_ARGUMENT;
+	if (cmd->boost_zone != 0 &&
+	    (st->program->boost_zone != 0 || cmd->boost_zone > st->zone_count ||
+	     (skipped & (1u << (cmd->boost_zone - 1u))) != 0))
+		return CMD_ERR_BAD_ARGUMENT;
 	return CMD_OK;
 }
 
@@ -124,10 +141,16 @@ static enum command_status cmd_adjust(struct station *st, const struct cmd_call 
 		rc = choose_duration(st, st->program, call->cmd->duration_s, &d);
 	if (rc == CMD_OK && call->cmd->target_mmhg != 0.0)
 		rc = choose_target(st, st->program, call->cmd->target_mmhg, &t);
+	if (rc == CMD_OK && call->cmd->set_zones)
+		rc = choose_zones(st, call->cmd);
 	if (rc != CMD_OK)
 		return rc;
 	st->duration_s = d;
 	st->target_mmhg = t;
+	if (call->cmd->set_zones) {
+		st->member_skip_mask = call->cmd->skip_mask;
+		st->member_boost_zone = call->cmd->boost_zone;
+	}
 	return CMD_OK;
 }
 
@@ -270,6 +293,9 @@ static enum command_status cmd_start(struct station *st, const struct cmd_call *
 	    .open_loop_fill_ms = st->ctx.station->open_loop_fill_ms,
 	    .vent_ms = st->limits->vent_ms,
 	    .residual_mmhg = st->limits->residual_mmhg,
+	    .extra_skip_mask = st->member_skip_mask,
+	    .boost_zone = st->member_boost_zone,
+	    .boost_mmhg = STATION_MEMBER_BOOST_MMHG,
 	};
 	if (session_begin(&st->session, &sp, call->now_ms) < 0)
 		return CMD_ERR_BAD_ARGUMENT;

@@ -33,6 +33,8 @@ struct station {
 	int program_index;
 	unsigned int duration_s;
 	double target_mmhg;
+	uint8_t member_skip_mask;       /* zones the member left out */
+	unsigned int member_boost_zone; /* 1-based, 0 = none */
 
 	/* Screening: the answers never leave this struct. */
 	struct screening_answers answers;
