@@ -80,4 +80,9 @@ add_custom_target(kiosk_deb_changelog ALL DEPENDS "${_kiosk_deb_dir}/changelog.D
 install(FILES "${_kiosk_deb_dir}/copyright" "${_kiosk_deb_dir}/changelog.Debian.gz"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 
+# lintian overrides, each with its reason (packaging/debian/lintian-overrides).
+install(FILES "${CMAKE_SOURCE_DIR}/packaging/debian/lintian-overrides"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/lintian/overrides"
+        RENAME recovery-kiosk)
+
 include(CPack)

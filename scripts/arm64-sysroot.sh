@@ -21,7 +21,7 @@
 set -euo pipefail
 
 # Bump when the recipe changes.
-recipe=1
+recipe=2
 packages=(libc6-dev libsdl2-dev libsdl2-ttf-dev libgpiod-dev libmosquitto-dev
 	libinih-dev libcjson-dev libsqlite3-dev libsystemd-dev libcrypt-dev libcmocka-dev)
 
@@ -69,6 +69,14 @@ make_sysroot() {
 		n=$((n + 1))
 	done
 	rm -f "$root"/var/cache/apt/archives/*.deb
+	# The -dev symlinks are absolute (libcrypt.so -> /lib/.../libcrypt.so.1):
+	# inside a sysroot they must point into it, or the linker falls back to
+	# the static archive.  Make them relative, as symlinks(8) -c does.
+	local link target
+	while IFS= read -r link; do
+		target=$(readlink "$link")
+		ln -sfr "$root$target" "$link"
+	done < <(find "$root/usr" "$root/lib" -type l -lname '/*')
 	[[ -s "$root/DEBIAN/symbols" ]] || { say "no symbols files in the arm64 packages"; exit 1; }
 	mv "$root" "$dir"
 	mv "$dir.tmp/mmdebstrap.log" "$dir/.mmdebstrap.log"

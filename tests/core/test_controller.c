@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -581,9 +582,13 @@ static void test_controller_thread_keeps_time_under_a_flood(void **state)
 	assert_true(f.refused > 0);
 	/* ...every accepted command was answered... */
 	assert_int_equal(st1.commands - st0.commands, f.sent);
-	/* ...and the ticks kept their period. */
-	assert_true((double)(t1 - t0) / 1e6 < FLOOD_TICKS * CONTROLLER_TICK_MS * 1.5);
-	assert_true(worst < (float)CONTROLLER_TICK_MS * 1000.0f / 2.0f);
+	/* ...and the ticks kept their period: a real-time figure, not checked
+	 * under an instruction-set emulator (scripts/test-arm64.sh runs the
+	 * arm64 build under qemu-user with KIOSK_TEST_EMULATED set). */
+	if (getenv("KIOSK_TEST_EMULATED") == NULL) {
+		assert_true((double)(t1 - t0) / 1e6 < FLOOD_TICKS * CONTROLLER_TICK_MS * 1.5);
+		assert_true(worst < (float)CONTROLLER_TICK_MS * 1000.0f / 2.0f);
+	}
 	thread_rig_free(r);
 	pthread_cond_destroy(&fl.l.cond);
 	pthread_mutex_destroy(&fl.l.lock);
