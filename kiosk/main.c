@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * recovery-kiosk: wiring only.  Parse the arguments, load and validate the
- * configuration, build the hardware, the controller, the reporter (SQLite +
- * MQTT) and the touchscreen, run until asked to stop, tear down in reverse.
+ * configuration, build the hardware, the controller, the event log (SQLite), the
+ * MQTT link and the touchscreen, run until asked to stop, tear down in reverse.
  * Every decision about stations lives in kiosk/core.
  */
 #include <errno.h>
@@ -16,13 +16,17 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/pin_map_file.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"
-#include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 #include "core/program.h"
-#include "mqtt/reporter.h"
+#include "mqtt/mqtt_link.h"
 #include "service/safe_state.h"
+#include "store/event_log.h"
 #include "core/screening.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
@@ -38,6 +42,9 @@
 #endif
 #ifndef KIOSK_DEFAULT_CONFIG
 #define KIOSK_DEFAULT_CONFIG "/etc/recovery-kiosk/kiosk.conf"
+#endif
+#ifndef KIOSK_DEFAULT_STATE_DIR
+#define KIOSK_DEFAULT_STATE_DIR "/var/lib/recovery-kiosk"
 #endif
 #ifndef KIOSK_DEFAULT_ASSETS
 #define KIOSK_DEFAULT_ASSETS "/usr/share/recovery-kiosk"
@@ -96,7 +103,8 @@ static void print_usage(FILE *out)
 	    "\n"
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
-	    "      --headless      no touchscreen; stations run and report over MQTT\n"
+	    "      --headless      no touchscreen (as headless = true in [display]);\n"
+	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons; default $KIOSK_ASSETS_DIR, else the\n"
 	    "                      source tree's assets/ for a binary run from its\n"
 	    "                      build folder, else %s\n"
@@ -190,10 +198,7 @@ struct loaded {
 	struct screening_set screening;
 };
 
-/* The safe-state helper needs only the stations: a broken programs or
- * screening file must never keep the boots from venting. */
-static int load_everything(const char *path, bool stations_only, const struct ui_dirs *dirs,
-                           struct loaded *l)
+static int load_everything(const char *path, const struct ui_dirs *dirs, struct loaded *l)
 {
 	char err[512];
 
@@ -201,8 +206,6 @@ static int load_everything(const char *path, bool stations_only, const struct ui
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return -EINVAL;
 	}
-	if (stations_only)
-		return 0;
 	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
@@ -306,14 +309,70 @@ static void wait_for_stop(void)
 }
 
 struct runtime {
+	struct sim_hw *sim;                            /* --sim: the simulated kiosk */
+	const struct pressure_sensor_factory *sensors; /* NULL: the hardware sensors */
 	struct gpio *gpio;
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
 	size_t hw_count;
 	struct controller *controller;
-	struct reporter *reporter;
+	struct event_log *log;
+	struct mqtt_link *mqtt;
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
+
+/* UI thread: the broker has acknowledged the event with this seq. */
+static bool broker_has_event(void *ctx, uint64_t seq)
+{
+	const struct runtime *rt = ctx;
+	return mqtt_link_delivered(rt->mqtt, seq);
+}
+
+/* The hardware every mode builds its stations on: libgpiod on a Pi; in
+ * --sim, the simulated kiosk with one boot model per configured station, its
+ * GPIO and its sensors.  0 or negative errno (message printed). */
+static int hardware_open(bool sim, const struct kiosk_config *cfg, struct runtime *rt)
+{
+	char err[256];
+
+	if (!sim) {
+		rt->gpio = gpio_gpiod_create();
+		if (!rt->gpio)
+			goto err;
+		return 0;
+	}
+	rt->sim = sim_hw_create();
+	if (!rt->sim)
+		goto err;
+	for (size_t i = 0; i < cfg->station_count; i++) {
+		int rc =
+		    sim_hw_add_station(rt->sim, &cfg->stations[i].pins, NULL, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+			sim_hw_destroy(rt->sim);
+			rt->sim = NULL;
+			return rc;
+		}
+	}
+	rt->gpio = sim_hw_gpio(rt->sim);
+	rt->sensors = sim_hw_sensors(rt->sim);
+	return 0;
+err:
+	fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n", strerror(errno));
+	return -errno;
+}
+
+/* After every station_hw is destroyed. */
+static void hardware_close(struct runtime *rt)
+{
+	if (rt->sim)
+		sim_hw_destroy(rt->sim);
+	else
+		gpio_destroy(rt->gpio);
+	rt->sim = NULL;
+	rt->sensors = NULL;
+	rt->gpio = NULL;
+}
 
 static void runtime_teardown(struct runtime *rt)
 {
@@ -321,16 +380,54 @@ static void runtime_teardown(struct runtime *rt)
 	watchdog_stopping(rt->watchdog);
 	/* Stop the control loop first: it drives every station to the safe state. */
 	controller_stop(rt->controller);
-	reporter_stop(rt->reporter);
+	/* The log commits the last events (the shutdown stop), then the link
+	 * delivers what it can and says offline. */
+	event_log_stop(rt->log);
+	mqtt_link_stop(rt->mqtt);
 	ui_destroy(rt->ui);
-	/* The controller may still call the reporter's listener while it is
-	 * destroyed: the reporter goes last. */
+	/* Each removes its own controller listener. */
+	mqtt_link_destroy(rt->mqtt);
+	event_log_destroy(rt->log);
 	controller_destroy(rt->controller);
-	reporter_destroy(rt->reporter);
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
-	gpio_destroy(rt->gpio);
+	hardware_close(rt);
+}
+
+/* The safe state needs only the pin map: kiosk.conf read tolerantly plus
+ * the map the last kiosk saved, so a config broken anywhere still vents. */
+static int run_safe_state(const struct options *opt)
+{
+	struct pin_map *map = calloc(1, sizeof(*map));
+	struct sim_hw *sim;
+	struct gpio *gpio;
+	int rc;
+
+	if (!map) {
+		perror("recovery-kiosk");
+		return EXIT_FAILED;
+	}
+	/* A stop signal must not cut the vent short. */
+	install_signal_handlers();
+	(void)pin_map_collect(map, opt->config_path, KIOSK_DEFAULT_STATE_DIR, stderr);
+	/* --sim: an empty simulated kiosk; the lines are requested by name. */
+	sim = opt->sim ? sim_hw_create() : NULL;
+	gpio = opt->sim ? (sim ? sim_hw_gpio(sim) : NULL) : gpio_gpiod_create();
+	if (!gpio) {
+		fprintf(stderr, "<2>recovery-kiosk: cannot open the GPIO backend: %s\n",
+		        strerror(errno));
+		sim_hw_destroy(sim);
+		free(map);
+		return EXIT_FAILED;
+	}
+	rc = safe_state_run_map(map, gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	if (sim)
+		sim_hw_destroy(sim);
+	else
+		gpio_destroy(gpio);
+	free(map);
+	return rc;
 }
 
 static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, struct loaded *l,
@@ -339,9 +436,16 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	char err[512];
 	const char *backend = gpio_backend_name(rt->gpio);
 
+	/* Before any line is taken: what --safe-state vents if this kiosk dies
+	 * and kiosk.conf is broken by then. */
+	if (pin_map_save_config(&l->config, err, sizeof(err)) < 0)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: %s; --safe-state will rely on kiosk.conf alone\n", err);
+
 	for (size_t i = 0; i < l->config.station_count; i++) {
 		const struct station_config *st = &l->config.stations[i];
-		rt->hw[i] = station_hw_create(rt->gpio, st->name, &st->pins, err, sizeof(err));
+		rt->hw[i] = station_hw_create_with(rt->gpio, rt->sensors, st->name, &st->pins, err,
+		                                   sizeof(err));
 		if (!rt->hw[i]) {
 			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 			return EXIT_FAILED;
@@ -355,7 +459,15 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 		        strerror(errno));
 		return EXIT_FAILED;
 	}
+	/* A restart never frees a station that was locked, dirty or out of
+	 * service: the store kept its state. */
+	struct station_service restore[KIOSK_MAX_STATIONS];
+	if (event_log_load_service(&l->config, restore, err, sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
 	struct controller_params cp = {
+	    .restore = restore,
 	    .config = &l->config,
 	    .programs = &l->programs,
 	    .screening = &l->screening,
@@ -370,19 +482,32 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 		return EXIT_FAILED;
 	}
 
-	struct reporter_params rp = {
-	    .config = &l->config,
+	struct event_log_params lp = {
+	    .state_dir = l->config.state_dir,
 	    .controller = rt->controller,
-	    .version = KIOSK_VERSION,
-	    .backend = backend,
+	    .config = &l->config,
 	};
-	rt->reporter = reporter_create(&rp, err, sizeof(err));
-	if (!rt->reporter) {
+	rt->log = event_log_create(&lp, err, sizeof(err));
+	if (!rt->log) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return EXIT_FAILED;
 	}
+	if (l->config.mqtt.enabled) {
+		struct mqtt_link_params mp = {
+		    .config = &l->config,
+		    .controller = rt->controller,
+		    .log = rt->log,
+		    .version = KIOSK_VERSION,
+		    .backend = backend,
+		};
+		rt->mqtt = mqtt_link_create(&mp, err, sizeof(err));
+		if (!rt->mqtt) {
+			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+			return EXIT_FAILED;
+		}
+	}
 
-	if (!opt->headless) {
+	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
 		    .config = &l->config,
 		    .programs = &l->programs,
@@ -390,6 +515,8 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 		    .controller = rt->controller,
 		    .assets_dir = dirs->assets,
 		    .locale_dir = dirs->locale,
+		    .events_delivered = broker_has_event,
+		    .events_ctx = rt,
 		};
 		const char *display = getenv("WAYLAND_DISPLAY");
 
@@ -397,32 +524,30 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 			display = getenv("DISPLAY");
 		i18n_init(dirs->locale, l->config.display.language);
 		rt->ui = ui_create(&up, err, sizeof(err));
-		if (!rt->ui && display && *display) {
-			/* A display is there: a kiosk without its screen is broken,
-			 * say why instead of running headless unseen. */
+		if (!rt->ui) {
+			/* Never READY with a black screen: fail, so systemd shows why
+			 * and restarts per the unit's limits. */
 			fprintf(
 			    stderr,
-			    "<3>recovery-kiosk: the touchscreen cannot start on display %s: %s. "
-			    "(assets from %s: %s.)  Fix that, or start with --headless to run "
-			    "the stations without a screen.\n",
-			    display, err, dirs->assets_from, dirs->assets);
+			    "<3>recovery-kiosk: the touchscreen cannot start%s%s: %s (assets from "
+			    "%s: %s); fix that, or set headless = true in [display] (or start "
+			    "with --headless) for a site without a screen\n",
+			    display && *display ? " on display " : "",
+			    display && *display ? display : "", err, dirs->assets_from,
+			    dirs->assets);
 			return EXIT_FAILED;
 		}
-		if (!rt->ui) {
-			fprintf(stderr,
-			        "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
-			if (l->config.mqtt.enabled)
-				fprintf(stderr,
-				        "<5>recovery-kiosk: watch the stations with: "
-				        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
-				        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
-		}
+	} else if (l->config.mqtt.enabled) {
+		fprintf(stderr,
+		        "<5>recovery-kiosk: headless; watch the stations with: "
+		        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
+		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
-	if (controller_start(rt->controller) < 0 || reporter_start(rt->reporter) < 0 ||
-	    watchdog_start(rt->watchdog) < 0) {
+	if (controller_start(rt->controller) < 0 || event_log_start(rt->log) < 0 ||
+	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) || watchdog_start(rt->watchdog) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}
@@ -453,6 +578,8 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
+	if (opt.mode == MODE_SAFE_STATE)
+		return run_safe_state(&opt);
 
 	l = calloc(1, sizeof(*l));
 	if (!l) {
@@ -460,7 +587,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	ui_find_dirs(opt.assets_dir, &dirs);
-	if (load_everything(opt.config_path, opt.mode == MODE_SAFE_STATE, &dirs, l) < 0) {
+	if (load_everything(opt.config_path, &dirs, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
@@ -471,29 +598,22 @@ int main(int argc, char **argv)
 	}
 
 	install_signal_handlers();
-	rt.gpio = opt.sim ? gpio_sim_create() : gpio_gpiod_create();
-	if (!rt.gpio) {
-		fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n",
-		        strerror(errno));
+	if (hardware_open(opt.sim, &l->config, &rt) < 0) {
 		free(l);
 		return EXIT_FAILED;
 	}
 
 	switch (opt.mode) {
-	case MODE_SAFE_STATE:
-		rc = safe_state_run(&l->config, rt.gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
-		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK
-		                                                              : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
+		                                                                 : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, &dirs, l, &rt);
 		runtime_teardown(&rt);
-		rt.gpio = NULL;
 		break;
 	}
-	gpio_destroy(rt.gpio);
+	hardware_close(&rt);
 	free(l);
 	return rc;
 }

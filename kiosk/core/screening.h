@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Contraindication screening: the questions (screening.conf, inih, one
- * [question.<id>] section each with class = absolute | relative | acknowledge
- * and text = ... / text.<lang> = ...) and the rules that decide a member's
- * answers.  Answers are health data: they live only inside a struct
- * screening_answers held by the control thread, are never logged, stored or
- * sent, and are wiped (explicit_bzero) when the flow ends.
+ * Contraindication screening: the questions (loaded from screening.conf by
+ * config/screening_load.h) and the rules that decide a member's answers.
+ * Answers are health data: they live only inside a struct screening_answers
+ * held by the control thread, are never logged, stored or sent, and are
+ * wiped (explicit_bzero) when the flow ends.
  *
  * An "acknowledge" question must be answered Yes ("I will stop at once on
  * numbness, tingling or pain"); absolute and relative questions pass on No.
@@ -62,11 +61,6 @@ enum screening_outcome {
 	SCREENING_BLOCKED_ACK,      /* acknowledgement refused */
 };
 
-/* Load and validate; errors name file, line and fix ("path:line: ...").
- * text is English (langs[0] = "en"); text.<lang> adds a translation, and a
- * language must then be given for every question.  Indented lines continue
- * a text.  Never prints. */
-int screening_set_load(struct screening_set *set, const char *path, char *err, size_t err_len);
 /* Precedence, so a flow may evaluate after every answer: any absolute Yes ->
  * BLOCKED_ABSOLUTE; else any acknowledge No -> BLOCKED_ACK; else a relative
  * Yes without staff_approved -> NEEDS_APPROVAL; else any unanswered (or an

@@ -56,14 +56,19 @@ struct station {
 
 	enum fault_code fault;
 	enum fault_code parked_fault; /* a fault taken out of service */
-	enum service_reason service_reason;
 	/* A member has worn the boots since the last confirmed cleaning: a
 	 * fault reset or a return to service leads to NEEDS_CLEANING, never
 	 * straight to IDLE. */
 	bool boots_used;
+	/* STATION_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
 
-	/* During one station_command_pin_checked(): the caller's PIN verdict. */
-	const bool *pin_verdict;
+	/* The stop button (see STATION_BUTTON_STARTUP_MS). */
+	bool ticked;            /* the first tick has run */
+	uint64_t first_tick_ms; /* its time */
+	bool button_held;       /* read pressed at the last tick */
+	bool button_fault;      /* locked for an open stop circuit */
 
 	struct station_outputs out;
 	double manifold_mmhg;

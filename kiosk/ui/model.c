@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 #include "core/screening.h"
 #include "ui/i18n.h"
@@ -324,9 +324,21 @@ unsigned int model_pin_wait_s(const struct ui_model *md)
 	return (unsigned int)((md->pin_locked_until_ms - md->now_ms + 999u) / 1000u);
 }
 
-bool model_staff_notified(const struct ui_model *md)
+bool model_staff_notified(const struct ui_model *md, const struct station_snapshot *st)
 {
-	return md->p.events_delivered && md->p.events_delivered(md->p.events_ctx);
+	uint64_t seq = st ? md->stats[st->index % UI_MAX_CARDS].fault_seq : 0;
+
+	return md->p.events_delivered && seq && md->p.events_delivered(md->p.events_ctx, seq);
+}
+
+/* A fault on screen whose delivery to the broker is not confirmed yet. */
+static bool awaiting_delivery(const struct ui_model *md)
+{
+	for (size_t i = 0; md->p.events_delivered && md->snap && i < md->snap->station_count; i++)
+		if (md->snap->stations[i].state == STATION_FAULT &&
+		    !model_staff_notified(md, &md->snap->stations[i]))
+			return true;
+	return false;
 }
 
 static uint64_t boots_on_limit_ms(const struct ui_model *md)
@@ -440,6 +452,10 @@ uint64_t model_next_deadline_ms(const struct ui_model *md, enum ui_screen shown)
 		else if (end > UI_STILL_THERE_MS)
 			next = earlier(next, end - UI_STILL_THERE_MS);
 	}
+	/* Nothing wakes the UI when the broker acknowledges: look again once
+	 * a second while a fault waits for it. */
+	if (awaiting_delivery(md))
+		next = earlier(next, now_ms + 1000u);
 	if (shown == UI_SCREEN_PIN && model_pin_wait_s(md) > 0)
 		next = earlier(next, next_second(now_ms, md->pin_locked_until_ms));
 	return next < now_ms ? now_ms : next;

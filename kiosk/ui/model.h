@@ -51,8 +51,9 @@ struct ui_model_params {
 	/* Where commands go (controller_submit in the app): 0 or -errno. */
 	int (*submit)(void *ctx, const struct command *cmd);
 	void *submit_ctx;
-	/* The broker has every event (see ui_params); NULL = never claim it. */
-	bool (*events_delivered)(void *ctx);
+	/* The broker has the event with this seq (see ui_params); NULL =
+	 * never claim it. */
+	bool (*events_delivered)(void *ctx, uint64_t seq);
 	void *events_ctx;
 	/* Languages that can be shown ("en" first) and the site's own. */
 	char langs[I18N_MAX_LANGS][I18N_LANG_MAX];
@@ -90,6 +91,7 @@ struct station_stats {
 	enum stop_reason last_reason;
 	char last_program[32];
 	uint64_t last_cleaned_wall_ms; /* 0 = not since start-up */
+	uint64_t fault_seq;            /* seq of the last fault event, 0 = none seen */
 };
 
 struct ui_model {
@@ -190,8 +192,9 @@ bool model_still_there(const struct ui_model *md);
 unsigned int model_pin_wait_s(const struct ui_model *md);
 /* A wrong PIN was entered: the next one waits longer. */
 void model_pin_wrong(struct ui_model *md);
-/* Whether the broker has the events (staff can be told they are notified). */
-bool model_staff_notified(const struct ui_model *md);
+/* Whether the broker has st's fault event (staff can be told they are
+ * notified). */
+bool model_staff_notified(const struct ui_model *md, const struct station_snapshot *st);
 
 /* For model.c: a snapshot arrived (model_screening.c, model_history.c). */
 void model_screening_seen(struct ui_model *md);

@@ -92,6 +92,9 @@ void model_history_event(struct ui_model *md, const struct kiosk_event *ev)
 	case EVENT_CLEANED:
 		s->last_cleaned_wall_ms = ev->wall_ms;
 		break;
+	case EVENT_FAULT_RAISED:
+		s->fault_seq = ev->seq;
+		break;
 	default:
 		break;
 	}

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 #include "core/station.h"
 #include "ui/i18n.h"
@@ -57,7 +57,8 @@ static void card_status(const struct ui_model *md, const struct station_snapshot
 		struct fault_words w;
 
 		snprintf(big, big_len, "%s",
-		         model_staff_notified(md) ? tr("Staff notified") : tr("Please tell staff"));
+		         model_staff_notified(md, st) ? tr("Staff notified")
+		                                      : tr("Please tell staff"));
 		words_fault(st->fault, &w);
 		snprintf(small, small_len, "%s", w.member);
 		/* The first sentence only: "The boots did not fill." */
@@ -67,7 +68,7 @@ static void card_status(const struct ui_model *md, const struct station_snapshot
 	case STATION_OUT_OF_SERVICE:
 	case STATION_STATE_COUNT:
 		snprintf(big, big_len, "%s", tr("Not available"));
-		snprintf(small, small_len, "%s", words_service_reason(st->service_reason));
+		snprintf(small, small_len, "%s", words_service_reason(st->service_note));
 		break;
 	}
 	if (staff && (st->state == STATION_IDLE || st->state == STATION_NEEDS_CLEANING ||

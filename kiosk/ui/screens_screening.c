@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/screening.h"
 #include "ui/i18n.h"
 #include "ui/model.h"

@@ -392,8 +392,8 @@ static void fault_draw(struct ui_model *md, struct ui_canvas *cv)
 	words_fault(st->fault, &w);
 	/* "Notified" only once the broker has the event. */
 	snprintf(body, sizeof(body), "%s %s", w.member,
-	         model_staff_notified(md) ? tr("Staff have been notified.")
-	                                  : tr("Please tell a member of staff."));
+	         model_staff_notified(md, st) ? tr("Staff have been notified.")
+	                                      : tr("Please tell a member of staff."));
 	widget_message(cv, cv->layout.area[UI_AREA_MESSAGE], theme_state_color(STATION_FAULT),
 	               BADGE_ALERT, tr("This station has stopped safely"), body);
 }
@@ -417,7 +417,7 @@ static void oos_draw(struct ui_model *md, struct ui_canvas *cv)
 	if (!st)
 		return;
 	session_header(md, cv, st, tr("All stations"), tr("Staff"));
-	snprintf(body, sizeof(body), "%s. %s", words_service_reason(st->service_reason),
+	snprintf(body, sizeof(body), "%s. %s", words_service_reason(st->service_note),
 	         tr("Please use another station or ask a member of staff."));
 	widget_message(cv, cv->layout.area[UI_AREA_MESSAGE],
 	               theme_state_color(STATION_OUT_OF_SERVICE), BADGE_INFO, tr("Out of service"),

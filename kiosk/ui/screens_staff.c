@@ -14,9 +14,7 @@
 #include "ui/widgets.h"
 #include "ui/words.h"
 
-/* The reasons offered, in the order of the list (SERVICE_REASON_NONE is
- * never offered). */
-#define REASONS (SERVICE_REASON_COUNT - 1)
+#define REASONS WORDS_REASONS
 
 static void staff_draw(struct ui_model *md, struct ui_canvas *cv)
 {
@@ -106,11 +104,11 @@ static void station_details(const struct ui_model *md, struct ui_canvas *cv,
 		snprintf(v, sizeof(v), tr("%s (%s)"), w.member, fault_code_name(st->fault));
 		y = detail_line(cv, m, y, tr("Fault"), v);
 		y = detail_line(cv, m, y, tr("Staff notified"),
-		                model_staff_notified(md)
+		                model_staff_notified(md, st)
 		                    ? tr("yes, the broker has it")
 		                    : tr("not yet: the broker is not reachable"));
 	} else if (st->state == STATION_OUT_OF_SERVICE) {
-		y = detail_line(cv, m, y, tr("Reason"), words_service_reason(st->service_reason));
+		y = detail_line(cv, m, y, tr("Reason"), words_service_reason(st->service_note));
 		if (st->parked_fault != FAULT_NONE)
 			y = detail_line(cv, m, y, tr("Fault to reset"),
 			                fault_code_name(st->parked_fault));
@@ -300,7 +298,7 @@ static void reason_draw(struct ui_model *md, struct ui_canvas *cv)
 	                  cv->layout.area[UI_AREA_MESSAGE], TEXT_LEFT, 1);
 	for (int k = 0; k < REASONS && k < UI_MAX_ITEMS; k++)
 		widget_button_font(cv, (enum ui_button)(UI_BTN_ITEM0 + k),
-		                   words_service_reason((enum service_reason)(k + 1)),
+		                   words_service_reason(words_reason_note((size_t)k)),
 		                   THEME_SURFACE_HI, true, UI_FONT_BODY_BOLD);
 }
 
@@ -313,7 +311,9 @@ static void reason_press(struct ui_model *md, const struct ui_canvas *cv, enum u
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.action = CMD_OUT_OF_SERVICE;
 		cmd.station = (unsigned int)md->staff_station;
-		cmd.service_reason = (enum service_reason)(b - UI_BTN_ITEM0 + 1);
+		snprintf(cmd.note, sizeof(cmd.note), "%s",
+		         words_reason_note((size_t)(b - UI_BTN_ITEM0)));
+		snprintf(cmd.by, sizeof(cmd.by), "staff screen");
 		model_submit(md, &cmd);
 	}
 	if (b == UI_BTN_BACK || (b >= UI_BTN_ITEM0 && b < UI_BTN_ITEM0 + REASONS)) {

@@ -13,7 +13,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/controller.h"
 #include "ui/view.h"
 

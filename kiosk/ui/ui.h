@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct controller;
 struct kiosk_config;
@@ -46,10 +47,10 @@ struct ui_params {
 	struct controller *controller;
 	const char *assets_dir; /* fonts/, icons/ under it */
 	const char *locale_dir; /* translations (ui_dirs.locale); NULL = English only */
-	/* Whether the broker has every event so far (the MQTT link is up and
-	 * nothing waits in the outbox): "staff notified" is shown only then.
-	 * Called on the UI thread; NULL = never claim it. */
-	bool (*events_delivered)(void *ctx);
+	/* Whether the broker has acknowledged the controller event with this
+	 * seq (the fault's): "staff notified" is shown only then.  Called on
+	 * the UI thread, must not block; NULL = never claim it. */
+	bool (*events_delivered)(void *ctx, uint64_t seq);
 	void *events_ctx;
 };
 

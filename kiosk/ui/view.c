@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 #include "ui/canvas.h"
 #include "ui/i18n.h"
@@ -19,6 +19,7 @@
 #include "ui/screens_session.h"
 #include "ui/screens_staff.h"
 #include "ui/widgets.h"
+#include "ui/words.h"
 
 struct ui_view {
 	struct ui_model md;
@@ -139,7 +140,7 @@ static uint64_t station_signature(uint64_t h, const struct station_snapshot *st,
 	h = mix_str(h, st->fault_message);
 	h = mix(h, st->skip_mask);
 	h = mix(h, st->boost_zone);
-	h = mix(h, st->service_reason);
+	h = mix_str(h, st->service_note);
 	h = mix(h, st->parked_fault);
 	h = mix(h, st->elapsed_s);
 	h = mix(h, st->last_stop);
@@ -163,15 +164,16 @@ static uint64_t signature(const struct ui_model *md, enum ui_screen s)
 	h = mix(h, md->fault_info);
 	h = mix(h, md->pin_wrong);
 	h = mix(h, model_pin_wait_s(md));
-	h = mix(h, model_staff_notified(md));
 	if (model_still_there(md))
 		h = mix(h, (model_boots_on_left_ms(md) + 999u) / 1000u);
 	if (!md->snap)
 		return h;
 	h = mix(h, md->snap->station_count);
 	if (s == UI_SCREEN_OVERVIEW || s == UI_SCREEN_STAFF) {
-		for (size_t i = 0; i < md->snap->station_count; i++)
+		for (size_t i = 0; i < md->snap->station_count; i++) {
 			h = station_signature(h, &md->snap->stations[i], false);
+			h = mix(h, model_staff_notified(md, &md->snap->stations[i]));
+		}
 	} else {
 		const struct station_snapshot *st =
 		    model_station(md, md->staff ? md->staff_station : md->station);
@@ -181,6 +183,7 @@ static uint64_t signature(const struct ui_model *md, enum ui_screen s)
 			const struct station_stats *ss = &md->stats[st->index % UI_MAX_CARDS];
 
 			h = station_signature(h, st, true);
+			h = mix(h, model_staff_notified(md, st));
 			h = mix(h, ss->sessions_today);
 			h = mix(h, ss->last_session_wall_ms);
 			h = mix(h, ss->last_cleaned_wall_ms);
@@ -300,7 +303,7 @@ void ui_view_render(struct ui_view *v, uint64_t now_ms)
 		model_unit(md, st, &u);
 		in.item_count = u.first + u.count - model_question_on_screen(md, st);
 	} else if (s == UI_SCREEN_SERVICE_REASON) {
-		in.item_count = SERVICE_REASON_COUNT - 1;
+		in.item_count = WORDS_REASONS;
 	}
 	canvas_begin(&v->cv, s, &in);
 	md->program_pages = v->cv.layout.program_pages;

@@ -43,8 +43,8 @@ struct ui_view_params {
 	/* Languages: the catalogues under locale_dir (NULL = English only);
 	 * the site's is config->display.language.  i18n_init is the caller's. */
 	const char *locale_dir;
-	/* Whether the broker has every event (NULL = never claim it). */
-	bool (*events_delivered)(void *ctx);
+	/* Whether the broker has the event with this seq (see ui_params). */
+	bool (*events_delivered)(void *ctx, uint64_t seq);
 	void *events_ctx;
 };
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "ui/words.h"
 
+#include <string.h>
+
 #include "ui/i18n.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -117,17 +119,29 @@ bool words_fault(enum fault_code f, struct fault_words *w)
 	return known || f == FAULT_NONE;
 }
 
-const char *words_service_reason(enum service_reason r)
+static const struct {
+	const char *note, *words;
+} reasons[WORDS_REASONS] = {
+    {"repair", N_("Waiting for a repair")},
+    {"cleaning", N_("Deep cleaning")},
+    {"boots", N_("Boots or hoses damaged")},
+    {"reserved", N_("Reserved")},
+    {"other", N_("Other reason: ask staff")},
+};
+
+const char *words_reason_note(size_t i)
 {
-	static const char *const reasons[SERVICE_REASON_COUNT] = {
-	    [SERVICE_REASON_NONE] = N_("Not available right now"),
-	    [SERVICE_REASON_REPAIR] = N_("Waiting for a repair"),
-	    [SERVICE_REASON_CLEANING] = N_("Deep cleaning"),
-	    [SERVICE_REASON_BOOTS] = N_("Boots or hoses damaged"),
-	    [SERVICE_REASON_RESERVED] = N_("Reserved"),
-	    [SERVICE_REASON_OTHER] = N_("Other reason: ask staff"),
-	};
-	return tr((unsigned)r < COUNT(reasons) && reasons[r] ? reasons[r] : reasons[0]);
+	return i < COUNT(reasons) ? reasons[i].note : "";
+}
+
+const char *words_service_reason(const char *note)
+{
+	if (!note || !note[0])
+		return tr(N_("Not available right now"));
+	for (size_t i = 0; i < COUNT(reasons); i++)
+		if (strcmp(reasons[i].note, note) == 0)
+			return tr(reasons[i].words);
+	return note;
 }
 
 const char *words_intensity(double target, double min, double max)

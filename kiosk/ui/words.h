@@ -30,8 +30,14 @@ struct fault_words {
  * its own (a code newer than this table). */
 bool words_fault(enum fault_code f, struct fault_words *w);
 
-/* "Waiting for repair", ... */
-const char *words_service_reason(enum service_reason r);
+/* The reasons the staff screen offers for out of service: the note sent
+ * with CMD_OUT_OF_SERVICE ("repair", ...), index 0 .. WORDS_REASONS - 1. */
+#define WORDS_REASONS 5
+const char *words_reason_note(size_t i);
+/* A station's out-of-service note in words: a note the screen offers is
+ * translated; one typed elsewhere (MQTT) is shown as it is; "" is "Not
+ * available right now". */
+const char *words_service_reason(const char *note);
 
 /* "Light", "Medium" or "Firm": where target lies in [min, max]. */
 const char *words_intensity(double target, double min, double max);
