@@ -15,4 +15,4 @@ xgettext --from-code=UTF-8 --language=C --keyword= --keyword=tr --keyword=N_ \
 	--package-name=recovery-kiosk --msgid-bugs-address=recovery-kiosk \
 	-o "$tmp/code.pot" kiosk/ui/*.c
 po/extract-conf.sh "$root" assets/programs.conf assets/screening.conf >"$tmp/conf.pot"
-msgcat --use-first -o "$out" "$tmp/code.pot" "$tmp/conf.pot"
+msgcat --use-first "$tmp/code.pot" "$tmp/conf.pot" | sed -e "1s/^# SOME DESCRIPTIVE TITLE./# SPDX-License-Identifier: MIT\n# The words on the recovery-kiosk screens (po\/make-pot.sh)./" >"$out"

@@ -103,6 +103,11 @@ static void station_details(const struct ui_model *md, struct ui_canvas *cv,
 		/* TRANSLATORS: the fault's code name (technical) then what happened. */
 		snprintf(v, sizeof(v), tr("%s (%s)"), w.member, fault_code_name(st->fault));
 		y = detail_line(cv, m, y, tr("Fault"), v);
+		if (st->fault_zone >= 0) {
+			/* TRANSLATORS: the zone a fault names, 1 = foot. */
+			snprintf(v, sizeof(v), tr("zone %d (1 = foot)"), st->fault_zone + 1);
+			y = detail_line(cv, m, y, tr("Where"), v);
+		}
 		y = detail_line(cv, m, y, tr("Staff notified"),
 		                model_staff_notified(md, st)
 		                    ? tr("yes, the broker has it")
@@ -147,6 +152,14 @@ static void station_details(const struct ui_model *md, struct ui_canvas *cv,
 		}
 		/* TRANSLATORS: per-zone pressures, foot first. */
 		y = detail_line(cv, m, y, tr("Zones (mmHg)"), v);
+		y = detail_line(cv, m, y, tr("Zones empty"),
+		                st->zones_verified ? tr("yes, each read empty since it had air")
+		                                   : tr("not confirmed yet"));
+	}
+	if (st->has_safety_sensor) {
+		snprintf(v, sizeof(v), tr("%.0f mmHg"),
+		         st->safety_mmhg < 0.5 ? 0.0 : st->safety_mmhg);
+		y = detail_line(cv, m, y, tr("Safety sensor"), v);
 	}
 	if (st->has_sensor)
 		snprintf(v, sizeof(v), tr("%.0f mmHg"),

@@ -98,6 +98,60 @@ static const struct fault_words faults[FAULT_CODE_COUNT] = {
 		N_("Check the stop button, its cable and connector; the circuit must be closed when released."),
 		N_("A reset is refused while the circuit stays open."),
 	},
+	[FAULT_SENSOR_STALE] = {
+		N_("The pressure sensor stopped answering. The boots have been emptied and the station is locked."),
+		N_("The sensor gave no fresh reading while the pump ran."),
+		N_("Check the sensor's clock and data wires and its supply; run the self-test."),
+		N_("A reset unlocks the station; the sensor is checked again at the next fill."),
+	},
+	[FAULT_SENSOR_FROZEN] = {
+		N_("The pressure sensor is stuck. The boots have been emptied and the station is locked."),
+		N_("The sensor gave the same reading while the pressure had to change."),
+		N_("Check the tube from the manifold to the sensor for a kink or water, and the sensor itself."),
+		N_("A reset unlocks the station; the sensor is checked again at the next fill."),
+	},
+	[FAULT_SENSOR_ZERO] = {
+		N_("The pressure sensor reads wrong. The boots have been emptied and the station is locked."),
+		N_("The sensor read away from zero while the manifold was open to the air."),
+		N_("Check the sensor's zero and its tube; a drifting sensor needs replacing."),
+		N_("A reset unlocks the station; the zero is checked at every release."),
+	},
+	[FAULT_SENSOR_DISAGREE] = {
+		N_("The two pressure sensors disagree. The boots have been emptied and the station is locked."),
+		N_("The control sensor and the independent safety sensor read too far apart."),
+		N_("Compare both sensors with a gauge; check both tubes and the wiring of each."),
+		N_("A reset unlocks the station; the sensors are compared again at every fill."),
+	},
+	[FAULT_SAFETY_SENSOR] = {
+		N_("The safety pressure sensor is not working. The boots have been emptied and the station is locked."),
+		N_("The independent safety sensor failed: no answer, stale or out of range."),
+		N_("Check the safety sensor's wiring, supply and tube."),
+		N_("A reset unlocks the station once the safety sensor answers again."),
+	},
+	[FAULT_FILL_IMPLAUSIBLE] = {
+		N_("A zone filled in a way that does not fit. The boots have been emptied and the station is locked."),
+		N_("A fill took far more or far less pump time than this station has learned it needs."),
+		N_("Check the zone named on this page: its valve, bladder and hose, and the sensor."),
+		N_("A reset unlocks the station; the fill is checked again at the next session."),
+	},
+	[FAULT_PUMP_RELAY] = {
+		N_("The pump does not switch off. The boots have been emptied and the station is locked."),
+		N_("The pressure rose while the pump was switched off: its relay may be welded."),
+		N_("Check the pump relay and its driver; cut the pump's supply until it is replaced."),
+		N_("A reset unlocks the station; do not reset before the relay is checked."),
+	},
+	[FAULT_EXHAUST_STUCK] = {
+		N_("The boots do not let the air out. Open the zips and take the boots off."),
+		N_("The manifold did not vent with the exhaust valve open."),
+		N_("Check the exhaust valve, its wiring and the exhaust outlet for a blockage."),
+		N_("A reset is refused while pressure remains."),
+	},
+	[FAULT_ZONE_STUCK_CLOSED] = {
+		N_("A zone may still hold air. Open the zips and take the boots off."),
+		N_("A zone did not answer when its valve was opened: it may still be inflated."),
+		N_("Check the valve of the zone named on this page and its wiring; squeeze the zone to feel for air."),
+		N_("A reset unlocks the station once every zone reads empty."),
+	},
 };
 /* clang-format on */
 
@@ -122,10 +176,8 @@ bool words_fault(enum fault_code f, struct fault_words *w)
 static const struct {
 	const char *note, *words;
 } reasons[WORDS_REASONS] = {
-    {"repair", N_("Waiting for a repair")},
-    {"cleaning", N_("Deep cleaning")},
-    {"boots", N_("Boots or hoses damaged")},
-    {"reserved", N_("Reserved")},
+    {"repair", N_("Waiting for a repair")},   {"cleaning", N_("Deep cleaning")},
+    {"boots", N_("Boots or hoses damaged")},  {"reserved", N_("Reserved")},
     {"other", N_("Other reason: ask staff")},
 };
 
