@@ -257,13 +257,14 @@ void picture_leg(struct ui_canvas *cv, struct ui_rect area, const struct ui_rect
 		bool pressed = cv->pressed == (enum ui_button)(UI_BTN_ZONE0 + k);
 		struct ui_color c = boot_fill;
 		const char *word = "";
+		char boost[16];
 
 		switch (looks[k]) {
 		case ZONE_BOOSTED:
 		case ZONE_BOOSTED_FIXED:
 			c = theme_color(THEME_WARN);
-			snprintf(label, sizeof(label), "+%.0f", boost_mmhg);
-			word = label;
+			snprintf(boost, sizeof(boost), "+%.0f", boost_mmhg);
+			word = boost;
 			break;
 		case ZONE_SKIPPED:
 		case ZONE_SKIPPED_FIXED:

@@ -380,3 +380,10 @@ unsigned int ui_view_pin_wait_s(const struct ui_view *v)
 {
 	return model_pin_wait_s(&v->md);
 }
+
+struct ui_rect ui_view_button(const struct ui_view *v, enum ui_button b, bool *touchable)
+{
+	if (touchable)
+		*touchable = (unsigned)b < UI_BTN_COUNT && v->cv.active[b];
+	return (unsigned)b < UI_BTN_COUNT ? v->cv.layout.button[b] : (struct ui_rect){0, 0, 0, 0};
+}

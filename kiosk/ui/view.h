@@ -95,6 +95,9 @@ void ui_view_text_stats(const struct ui_view *v, unsigned long *hits, unsigned l
 void ui_view_set_text_hook(struct ui_view *v, void (*fn)(void *ctx, const char *s), void *ctx);
 /* Tests: the "Still there?" count-down of the boots-on screen is showing. */
 bool ui_view_still_there(const struct ui_view *v);
+/* Tests: where b was in the frame last drawn and whether it was
+ * touchable (w == 0: not on that screen). */
+struct ui_rect ui_view_button(const struct ui_view *v, enum ui_button b, bool *touchable);
 /* Tests: seconds the PIN keypad waits after wrong PINs. */
 unsigned int ui_view_pin_wait_s(const struct ui_view *v);
 
