@@ -388,7 +388,8 @@ static void layout_running(struct ui_layout *l, const struct ui_metrics *m)
 		int row_y = c.y + c.h - bh;
 		int stop_y = row_y - m->gap - stop_h;
 		int half = (c.w - m->gap) / 2;
-		int cd_h = iround(m->font_px[UI_FONT_HUGE] * 1.2 + m->font_px[UI_FONT_BODY] * 1.4);
+		int cd_h = iround(m->font_px[UI_FONT_HUGE] * 1.2 + m->font_px[UI_FONT_BODY] * 3.0) +
+		           2 * m->gap; /* two lines of warm-up words and a bar */
 		int st_h = iround(m->font_px[UI_FONT_BODY] * 3.2);
 
 		l->button[UI_BTN_STOP] = rect(c.x, stop_y, c.w, stop_h);

@@ -5,6 +5,7 @@
 
 #include "ui/i18n.h"
 #include "ui/model.h"
+#include "ui/screen.h"
 #include "ui/widgets.h"
 
 #include <math.h>
@@ -180,9 +181,20 @@ void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_s
 	plot.x += foot_w;
 	plot.w -= foot_w;
 	col_w = (plot.w - (int)(n - 1) * gap) / (int)n;
-	/* TRANSLATORS: the unit over the wave chart's columns. */
-	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("pressure in mmHg"),
-	          r.x + cv->m.gap, r.y + cv->m.gap / 2, TEXT_LEFT);
+	{
+		static const enum ui_font sf[] = {UI_FONT_SMALL};
+		int half = (r.w - 3 * cv->m.gap) / 2;
+
+		/* TRANSLATORS: the unit over the wave chart's columns. */
+		screen_line(cv, sf, 1, theme_color(THEME_TEXT_DIM), tr("pressure in mmHg"),
+		            (struct ui_rect){r.x + cv->m.gap, r.y + cv->m.gap / 2, half, small_h},
+		            TEXT_LEFT);
+		/* TRANSLATORS: legend of the white marks on the wave chart. */
+		screen_line(cv, sf, 1, theme_color(THEME_TEXT_DIM), tr("white mark: target"),
+		            (struct ui_rect){r.x + r.w - cv->m.gap - half, r.y + cv->m.gap / 2,
+		                             half, small_h},
+		            TEXT_RIGHT);
+	}
 	for (size_t z = 0; z < n; z++) {
 		int x = plot.x + (int)z * (col_w + gap);
 		double p = fmax(0.0, st->zone_mmhg[z]);
@@ -230,9 +242,6 @@ void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_s
 		          plot.x - foot_w, y, TEXT_LEFT);
 		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Thigh"),
 		          plot.x + plot.w, y, TEXT_RIGHT);
-		/* TRANSLATORS: legend of the white marks on the wave chart. */
-		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
-		          tr("white mark: target"), plot.x + plot.w / 2, y, TEXT_CENTER);
 	}
 }
 
