@@ -57,7 +57,9 @@ struct mqtt_outbound {
 };
 
 struct mqtt_client_handlers {
-	/* The broker accepted the connection (a new one each time). */
+	/* The broker accepted the connection (a new one each time);
+	 * session_present: it kept our session, subscriptions and the commands
+	 * queued while we were away. */
 	void (*connected)(void *ctx, bool session_present);
 	void (*disconnected)(void *ctx);
 	/* A QoS 1 publish was answered: reason is the PUBACK reason code
@@ -68,6 +70,28 @@ struct mqtt_client_handlers {
 	void (*subscribed)(void *ctx, int mid, int count, const int *granted);
 	void (*message)(void *ctx, const struct mqtt_inbound *msg);
 	void *ctx;
+};
+
+/* MQTT 5, persistent session: the fixed client id ([mqtt] client_id,
+ * "recovery-kiosk-<site>" by default), clean start off and this session
+ * expiry, so the broker queues QoS 1 commands while the kiosk is away. */
+#define MQTT_SESSION_EXPIRY_S (24u * 3600u)
+
+/* What the client saw of the broker, for the kiosk's status and logs. */
+#define MQTT_PROBLEMS_MAX 8u
+#define MQTT_PROBLEM_LEN 240u
+struct mqtt_client_health {
+	bool connected;
+	bool session_present;
+	uint64_t connects;  /* successful connections */
+	uint64_t takeovers; /* another client took our session (same client id) */
+	uint64_t refused;   /* publishes answered with a reason code >= 0x80 */
+	char refused_topic[192];
+	char refused_reason[64];
+	/* Misconfiguration, one line each with its fix: denied subscriptions
+	 * and publishes, session take-overs.  Each distinct line once. */
+	size_t problem_count;
+	char problems[MQTT_PROBLEMS_MAX][MQTT_PROBLEM_LEN];
 };
 
 /* Reads the password file, prepares the client (TLS, last will on
@@ -85,8 +109,15 @@ void mqtt_client_destroy(struct mqtt_client *c); /* NULL ok */
 /* Queues a publish; *mid (may be NULL) gets its message id.  0, or -EIO
  * when libmosquitto refuses it (not connected for QoS 0, bad topic...). */
 int mqtt_client_publish(struct mqtt_client *c, const struct mqtt_outbound *m, int *mid);
-/* Subscribes with QoS 1.  0 or -EIO. */
+/* Subscribes with QoS 1 (retain as published, retained messages only for a
+ * new subscription), so a command's retain flag is always seen.  A refusal
+ * in the SUBACK is logged with the filter and the fix.  0 or -EIO. */
 int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, int *mid);
+/* A copy of what the client saw.  Any thread. */
+void mqtt_client_health(struct mqtt_client *c, struct mqtt_client_health *out);
+/* Adds a line to the health's problems (deduplicated) and logs it once. */
+void mqtt_client_problem(struct mqtt_client *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 bool mqtt_client_connected(struct mqtt_client *c);
 /* The client id it connects with. */
 const char *mqtt_client_id(const struct mqtt_client *c);

@@ -49,6 +49,9 @@ struct test_msg {
 	char *payload; /* NUL-terminated copy */
 	int len;
 	bool retained;
+	char *correlation; /* MQTT 5 correlation data (NUL-terminated copy), or NULL */
+	bool has_expiry;
+	uint32_t expiry_s;
 	uint64_t at_ms; /* CLOCK_MONOTONIC when received */
 	uint64_t at_us;
 };
@@ -59,6 +62,9 @@ struct test_client;
  * the CONNACK code (or -1 for no answer) in *rc on refusal. */
 struct test_client *test_client_connect(unsigned int port, const char *user, const char *password,
                                         int *rc);
+/* The same with MQTT 5 (clean start). */
+struct test_client *test_client_connect_v5(unsigned int port, const char *user,
+                                           const char *password, int *rc);
 void test_client_destroy(struct test_client *c);
 /* Subscribes and waits for the SUBACK.  0 or -1. */
 int test_client_subscribe(struct test_client *c, const char *pattern);
@@ -66,8 +72,16 @@ int test_client_subscribe(struct test_client *c, const char *pattern);
 int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len,
                         int qos, bool retain);
 int test_client_publish_str(struct test_client *c, const char *topic, const char *payload);
+/* MQTT 5 (a v5 client): QoS 1 with a response topic, correlation data and
+ * a message expiry when not NULL / 0.  Returns the PUBACK reason code (0
+ * success, >= 0x80 refused), or -1 without one within 5 s. */
+int test_client_request(struct test_client *c, const char *topic, const char *payload, bool retain,
+                        const char *response_topic, const char *correlation, uint32_t expiry_s);
+/* Subscribes and returns the SUBACK's granted QoS or reason code (>= 0x80
+ * refused), or -1. */
+int test_client_subscribe_granted(struct test_client *c, const char *pattern);
 /* A staff command as a dashboard sends it: {"action","request_id"} on
- * recovery/TEST_SITE/station-<n>/cmd.  Fills where and how to find its reply:
+ * recovery/TEST_SITE/station/<n>/cmd.  Fills where and how to find its reply:
  * mark (messages before the publish), the cmd/result topic and the payload
  * text naming the request id.  0, or -1 when the publish failed. */
 struct test_command {

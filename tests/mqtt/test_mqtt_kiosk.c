@@ -196,9 +196,9 @@ static size_t assert_history_delivered(struct fx *f)
 	for (int i = 0; i < n; i++) {
 		snprintf(want, sizeof(want), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s),
 		         (long long)ids[i]);
-		if (f->before && test_client_count_matching(f->before, 0, T "+/event", want) > 0)
+		if (f->before && test_client_count_matching(f->before, 0, T "station/+/event", want) > 0)
 			continue;
-		wait_msg(f, 0, T "+/event", want);
+		wait_msg(f, 0, T "station/+/event", want);
 	}
 	store_close(s);
 	return (size_t)n;
@@ -209,13 +209,13 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	struct fx *f = *state;
 	const struct test_msg *m;
 
-	wait_msg(f, 0, T "availability", "online");
+	wait_msg(f, 0, T "kiosk/availability", "online");
 	m = wait_msg(f, 0, T "kiosk/status", "\"stations\":4");
 	assert_non_null(strstr(m->payload, "\"backend\":\""));
 	assert_non_null(strstr(m->payload, "\"version\":\""));
 	for (unsigned int i = 1; i <= 4; i++) {
 		char topic[64];
-		snprintf(topic, sizeof(topic), T "station-%u/status", i);
+		snprintf(topic, sizeof(topic), T "station/%u/status", i);
 		m = wait_msg(f, 0, topic, "\"state\":\"idle\"");
 		assert_non_null(strstr(m->payload, "\"zone_mmhg\":["));
 	}
@@ -223,12 +223,12 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	size_t mark = test_client_count(f->staff);
 	m = command(f, 3, "out_of_service", "k1");
 	assert_non_null(strstr(m->payload, "\"ok\":true"));
-	wait_msg(f, mark, T "station-3/event", "\"type\":\"out_of_service\"");
-	wait_msg(f, mark, T "station-3/status", "\"state\":\"out_of_service\"");
+	wait_msg(f, mark, T "station/3/event", "\"type\":\"out_of_service\"");
+	wait_msg(f, mark, T "station/3/status", "\"state\":\"out_of_service\"");
 	m = command(f, 3, "in_service", "k2");
 	assert_non_null(strstr(m->payload, "\"ok\":true"));
-	wait_msg(f, mark, T "station-3/event", "\"type\":\"in_service\"");
-	wait_msg(f, mark, T "station-3/status", "\"state\":\"idle\"");
+	wait_msg(f, mark, T "station/3/event", "\"type\":\"in_service\"");
+	wait_msg(f, mark, T "station/3/status", "\"state\":\"idle\"");
 
 	/* On an idle station these are refused with the reason, and change nothing. */
 	size_t mark2 = test_client_count(f->staff);
@@ -243,9 +243,9 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	}
 	m = command(f, 3, "start", "k-start");
 	assert_non_null(strstr(m->payload, "remote_start_refused"));
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/status", NULL),
+	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station/3/status", NULL),
 	                 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/event", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station/3/event", NULL), 0);
 
 	/* A clean stop says offline and exits 0. */
 	mark = test_client_count(f->staff);
@@ -255,7 +255,7 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 		dump_log(f);
 		fail_msg("kiosk did not exit cleanly on SIGTERM (status %d)", status);
 	}
-	wait_msg(f, mark, T "availability", "offline");
+	wait_msg(f, mark, T "kiosk/availability", "offline");
 	/* Ours (out_of_service, in_service) and whatever the stations raised. */
 	assert_true(assert_history_delivered(f) >= 2);
 }
@@ -265,14 +265,14 @@ static void test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing(vo
 	struct fx *f = *state;
 	int rc = 0;
 
-	wait_msg(f, 0, T "station-3/status", "\"state\":\"idle\"");
+	wait_msg(f, 0, T "station/3/status", "\"state\":\"idle\"");
 	assert_null(test_client_connect(f->broker.port, NULL, NULL, &rc));
 	assert_int_equal(rc, 5);
 	struct test_client *viewer =
 	    test_client_connect(f->broker.port, "viewer", TEST_PW_VIEWER, &rc);
 	assert_non_null(viewer);
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(viewer, T "station-3/cmd",
+	test_client_publish_str(viewer, T "station/3/cmd",
 	                        "{\"action\":\"out_of_service\",\"request_id\":\"v1\"}");
 
 	static const char *const bad[] = {"oos", "{\"action\":\"out_of_service\",\"request_id\":1}",
@@ -280,15 +280,15 @@ static void test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing(vo
 	                                  "[1,2]"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t m0 = test_client_count(f->staff);
-		test_client_publish_str(f->staff, T "station-3/cmd", bad[i]);
-		wait_msg(f, m0, T "station-3/cmd/result", "\"ok\":false");
+		test_client_publish_str(f->staff, T "station/3/cmd", bad[i]);
+		wait_msg(f, m0, T "station/3/cmd/result", "\"ok\":false");
 	}
 	/* Sync point: a good command after all of them. */
 	const struct test_msg *m = command(f, 4, "in_service", "sync");
 	assert_non_null(strstr(m->payload, "\"status\":\"bad_state\""));
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "#", "\"v1\""), 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-3/status", NULL), 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-3/event", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/3/status", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/3/event", NULL), 0);
 	test_client_destroy(viewer);
 }
 
@@ -297,7 +297,7 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event(void **state)
 	struct fx *f = *state;
 	char rid[32];
 
-	wait_msg(f, 0, T "availability", "online");
+	wait_msg(f, 0, T "kiosk/availability", "online");
 	/* Events, then the broker dies right after they were handed over. */
 	for (unsigned int i = 0; i < 4; i++) {
 		snprintf(rid, sizeof(rid), "b%u", i);
@@ -312,8 +312,8 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event(void **state)
 	assert_non_null(f->staff);
 	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
 	/* The kiosk comes back by itself and republishes its retained state. */
-	wait_msg(f, 0, T "availability", "online");
-	wait_msg(f, 0, T "station-4/status", "\"state\":\"idle\"");
+	wait_msg(f, 0, T "kiosk/availability", "online");
+	wait_msg(f, 0, T "station/4/status", "\"state\":\"idle\"");
 
 	/* A burst of commands, and the kiosk is SIGKILLed in the middle. */
 	size_t mark = test_client_count(f->staff);
@@ -321,15 +321,15 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event(void **state)
 		char payload[96];
 		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"x%u\"}",
 		         i % 2 ? "in_service" : "out_of_service", i);
-		test_client_publish(f->staff, T "station-3/cmd", payload, (int)strlen(payload), 1,
+		test_client_publish(f->staff, T "station/3/cmd", payload, (int)strlen(payload), 1,
 		                    false);
 	}
-	wait_msg(f, mark, T "station-3/cmd/result", "\"x3\"");
+	wait_msg(f, mark, T "station/3/cmd/result", "\"x3\"");
 	kiosk_kill9(f);
 	/* While it is down the broker says so with the last will. */
-	wait_msg(f, mark, T "availability", "offline");
+	wait_msg(f, mark, T "kiosk/availability", "offline");
 	kiosk_start(f);
-	wait_msg(f, mark, T "availability", "online");
+	wait_msg(f, mark, T "kiosk/availability", "online");
 
 	/* Compare: every event the kiosk ever logged arrived, ids included. */
 	size_t logged = assert_history_delivered(f);
