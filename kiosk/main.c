@@ -16,10 +16,13 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/pin_map_file.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"
-#include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 #include "core/program.h"
 #include "mqtt/mqtt_link.h"
 #include "service/safe_state.h"
@@ -38,6 +41,9 @@
 #endif
 #ifndef KIOSK_DEFAULT_CONFIG
 #define KIOSK_DEFAULT_CONFIG "/etc/recovery-kiosk/kiosk.conf"
+#endif
+#ifndef KIOSK_DEFAULT_STATE_DIR
+#define KIOSK_DEFAULT_STATE_DIR "/var/lib/recovery-kiosk"
 #endif
 #ifndef KIOSK_DEFAULT_ASSETS
 #define KIOSK_DEFAULT_ASSETS "/usr/share/recovery-kiosk"
@@ -96,7 +102,8 @@ static void print_usage(FILE *out)
 	    "\n"
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
-	    "      --headless      no touchscreen; stations run and report over MQTT\n"
+	    "      --headless      no touchscreen (as headless = true in [display]);\n"
+	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, exit 0 when valid\n"
@@ -187,9 +194,7 @@ struct loaded {
 	struct screening_set screening;
 };
 
-/* The safe-state helper needs only the stations: a broken programs or
- * screening file must never keep the boots from venting. */
-static int load_everything(const char *path, bool stations_only, struct loaded *l)
+static int load_everything(const char *path, struct loaded *l)
 {
 	char err[512];
 
@@ -197,8 +202,6 @@ static int load_everything(const char *path, bool stations_only, struct loaded *
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return -EINVAL;
 	}
-	if (stations_only)
-		return 0;
 	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
@@ -230,8 +233,8 @@ static void stop_signals(sigset_t *set)
 }
 
 /* Before any thread exists: block the stop signals so every thread inherits
- * the block, and only the main thread ever takes them (see wait_for_stop and
- * unblock_stop_signals). */
+ * the block, and only one thread ever takes them (see wait_for_stop and
+ * stop_signal_thread). */
 static void install_signal_handlers(void)
 {
 	struct sigaction sa = {.sa_handler = handle_stop_signal};
@@ -248,14 +251,39 @@ static void install_signal_handlers(void)
 	setenv("SDL_NO_SIGNAL_HANDLERS", "1", 1);
 }
 
-/* With the touchscreen: the main thread takes the signals in the handler and
- * the UI loop sees the flag on its next wake. */
-static void unblock_stop_signals(void)
+/* With the touchscreen: a thread takes the stop signals (blocked everywhere
+ * else) and wakes the UI loop through SDL, so the UI sleeps until a touch,
+ * a snapshot or a signal and never polls the flag. */
+static void *stop_signal_thread(void *arg)
 {
 	sigset_t set;
+	int sig;
 
 	stop_signals(&set);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	while (sigwait(&set, &sig) != 0)
+		;
+	stop_requested = 1;
+	ui_request_stop(arg);
+	return NULL;
+}
+
+static int run_ui_until_stop(struct ui *ui)
+{
+	pthread_t thread;
+	int rc, trc;
+
+	trc = pthread_create(&thread, NULL, stop_signal_thread, ui);
+	if (trc != 0) {
+		fprintf(stderr, "<3>recovery-kiosk: cannot start the signal thread: %s\n",
+		        strerror(trc));
+		return -trc;
+	}
+	rc = ui_run(ui, &stop_requested);
+	/* Window closed or signal taken: release the thread if it still waits. */
+	if (!stop_requested)
+		pthread_kill(thread, SIGTERM);
+	pthread_join(thread, NULL);
+	return rc;
 }
 
 /* Headless: wait for a stop signal without spinning and without a window
@@ -271,6 +299,8 @@ static void wait_for_stop(void)
 }
 
 struct runtime {
+	struct sim_hw *sim;                            /* --sim: the simulated kiosk */
+	const struct pressure_sensor_factory *sensors; /* NULL: the hardware sensors */
 	struct gpio *gpio;
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
 	size_t hw_count;
@@ -280,6 +310,52 @@ struct runtime {
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
+
+/* The hardware every mode builds its stations on: libgpiod on a Pi; in
+ * --sim, the simulated kiosk with one boot model per configured station, its
+ * GPIO and its sensors.  0 or negative errno (message printed). */
+static int hardware_open(bool sim, const struct kiosk_config *cfg, struct runtime *rt)
+{
+	char err[256];
+
+	if (!sim) {
+		rt->gpio = gpio_gpiod_create();
+		if (!rt->gpio)
+			goto err;
+		return 0;
+	}
+	rt->sim = sim_hw_create();
+	if (!rt->sim)
+		goto err;
+	for (size_t i = 0; i < cfg->station_count; i++) {
+		int rc =
+		    sim_hw_add_station(rt->sim, &cfg->stations[i].pins, NULL, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+			sim_hw_destroy(rt->sim);
+			rt->sim = NULL;
+			return rc;
+		}
+	}
+	rt->gpio = sim_hw_gpio(rt->sim);
+	rt->sensors = sim_hw_sensors(rt->sim);
+	return 0;
+err:
+	fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n", strerror(errno));
+	return -errno;
+}
+
+/* After every station_hw is destroyed. */
+static void hardware_close(struct runtime *rt)
+{
+	if (rt->sim)
+		sim_hw_destroy(rt->sim);
+	else
+		gpio_destroy(rt->gpio);
+	rt->sim = NULL;
+	rt->sensors = NULL;
+	rt->gpio = NULL;
+}
 
 static void runtime_teardown(struct runtime *rt)
 {
@@ -299,7 +375,42 @@ static void runtime_teardown(struct runtime *rt)
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
-	gpio_destroy(rt->gpio);
+	hardware_close(rt);
+}
+
+/* The safe state needs only the pin map: kiosk.conf read tolerantly plus
+ * the map the last kiosk saved, so a config broken anywhere still vents. */
+static int run_safe_state(const struct options *opt)
+{
+	struct pin_map *map = calloc(1, sizeof(*map));
+	struct sim_hw *sim;
+	struct gpio *gpio;
+	int rc;
+
+	if (!map) {
+		perror("recovery-kiosk");
+		return EXIT_FAILED;
+	}
+	/* A stop signal must not cut the vent short. */
+	install_signal_handlers();
+	(void)pin_map_collect(map, opt->config_path, KIOSK_DEFAULT_STATE_DIR, stderr);
+	/* --sim: an empty simulated kiosk; the lines are requested by name. */
+	sim = opt->sim ? sim_hw_create() : NULL;
+	gpio = opt->sim ? (sim ? sim_hw_gpio(sim) : NULL) : gpio_gpiod_create();
+	if (!gpio) {
+		fprintf(stderr, "<2>recovery-kiosk: cannot open the GPIO backend: %s\n",
+		        strerror(errno));
+		sim_hw_destroy(sim);
+		free(map);
+		return EXIT_FAILED;
+	}
+	rc = safe_state_run_map(map, gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	if (sim)
+		sim_hw_destroy(sim);
+	else
+		gpio_destroy(gpio);
+	free(map);
+	return rc;
 }
 
 static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
@@ -307,9 +418,16 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	char err[512];
 	const char *backend = gpio_backend_name(rt->gpio);
 
+	/* Before any line is taken: what --safe-state vents if this kiosk dies
+	 * and kiosk.conf is broken by then. */
+	if (pin_map_save_config(&l->config, err, sizeof(err)) < 0)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: %s; --safe-state will rely on kiosk.conf alone\n", err);
+
 	for (size_t i = 0; i < l->config.station_count; i++) {
 		const struct station_config *st = &l->config.stations[i];
-		rt->hw[i] = station_hw_create(rt->gpio, st->name, &st->pins, err, sizeof(err));
+		rt->hw[i] = station_hw_create_with(rt->gpio, rt->sensors, st->name, &st->pins, err,
+		                                   sizeof(err));
 		if (!rt->hw[i]) {
 			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 			return EXIT_FAILED;
@@ -371,7 +489,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		}
 	}
 
-	if (!opt->headless) {
+	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
 		    .config = &l->config,
 		    .programs = &l->programs,
@@ -381,14 +499,19 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		};
 		rt->ui = ui_create(&up, err, sizeof(err));
 		if (!rt->ui) {
+			/* Never READY with a black screen: fail, so systemd shows why
+			 * and restarts per the unit's limits. */
 			fprintf(stderr,
-			        "<4>recovery-kiosk: no touchscreen (%s); running headless.\n", err);
-			if (l->config.mqtt.enabled)
-				fprintf(stderr,
-				        "<5>recovery-kiosk: watch the stations with: "
-				        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
-				        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
+			        "<3>recovery-kiosk: no touchscreen (%s); connect the display, or "
+			        "set headless = true in [display] for a site without one\n",
+			        err);
+			return EXIT_FAILED;
 		}
+	} else if (l->config.mqtt.enabled) {
+		fprintf(stderr,
+		        "<5>recovery-kiosk: headless; watch the stations with: "
+		        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
+		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
 	controller_at_exit = rt->controller;
@@ -406,8 +529,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
 	if (rt->ui) {
-		unblock_stop_signals();
-		if (ui_run(rt->ui, &stop_requested) < 0)
+		if (run_ui_until_stop(rt->ui) < 0)
 			return EXIT_FAILED;
 	} else {
 		wait_for_stop();
@@ -425,13 +547,15 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &opt) < 0)
 		return EXIT_USAGE;
+	if (opt.mode == MODE_SAFE_STATE)
+		return run_safe_state(&opt);
 
 	l = calloc(1, sizeof(*l));
 	if (!l) {
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, opt.mode == MODE_SAFE_STATE, l) < 0) {
+	if (load_everything(opt.config_path, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
@@ -442,29 +566,22 @@ int main(int argc, char **argv)
 	}
 
 	install_signal_handlers();
-	rt.gpio = opt.sim ? gpio_sim_create() : gpio_gpiod_create();
-	if (!rt.gpio) {
-		fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n",
-		        strerror(errno));
+	if (hardware_open(opt.sim, &l->config, &rt) < 0) {
 		free(l);
 		return EXIT_FAILED;
 	}
 
 	switch (opt.mode) {
-	case MODE_SAFE_STATE:
-		rc = safe_state_run(&l->config, rt.gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
-		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK
-		                                                              : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
+		                                                                 : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);
 		runtime_teardown(&rt);
-		rt.gpio = NULL;
 		break;
 	}
-	gpio_destroy(rt.gpio);
+	hardware_close(&rt);
 	free(l);
 	return rc;
 }

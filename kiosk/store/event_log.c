@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/controller.h"
 #include "store/store.h"
 
@@ -48,9 +48,9 @@ struct event_log {
 	void *watch_ctx;
 
 	/* Store thread only: upkeep. */
-	bool dirty;          /* written since the last checkpoint */
-	size_t since_prune;  /* events appended since the last prune */
-	uint64_t pruned_ms;  /* CLOCK_MONOTONIC of the last prune */
+	bool dirty;         /* written since the last checkpoint */
+	size_t since_prune; /* events appended since the last prune */
+	uint64_t pruned_ms; /* CLOCK_MONOTONIC of the last prune */
 };
 
 static void log_line(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,7 +155,8 @@ static void upkeep(struct event_log *el)
 
 	if (el->since_prune >= EVENT_LOG_PRUNE_EVERY || now - el->pruned_ms >= EVENT_LOG_PRUNE_MS) {
 		if (store_prune(el->store, wall_now_ms()) < 0)
-			log_line(LOG_ERR_, "cannot prune the database: %s", store_errmsg(el->store));
+			log_line(LOG_ERR_, "cannot prune the database: %s",
+			         store_errmsg(el->store));
 		el->since_prune = 0;
 		el->pruned_ms = now;
 	}
@@ -356,7 +357,8 @@ int event_log_load_service(const struct kiosk_config *config, struct station_ser
 	store_set_stations(s, config);
 	rc = store_service_load(s, out, config->station_count);
 	if (rc < 0)
-		snprintf(err, err_len, "store: cannot read the stations' service state from '%s/%s': %s",
+		snprintf(err, err_len,
+		         "store: cannot read the stations' service state from '%s/%s': %s",
 		         config->state_dir, STORE_DB_NAME, store_errmsg(s));
 	store_close(s);
 	return rc;

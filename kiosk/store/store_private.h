@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "store/store.h"
 
 struct store {
