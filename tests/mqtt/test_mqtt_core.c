@@ -219,8 +219,10 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	size_t core_events = 0;
 	for (size_t i = 0; i < f->rig->event_count; i++)
 		core_events += f->rig->events[i].kind != EVENT_COMMAND_RESULT;
-	assert_true(test_client_wait_count(f->staff, 0, T "station/+/event", NULL, core_events, 3000));
-	assert_int_equal(test_client_count_matching(f->staff, 0, T "station/+/event", NULL), core_events);
+	assert_true(
+	    test_client_wait_count(f->staff, 0, T "station/+/event", NULL, core_events, 3000));
+	assert_int_equal(test_client_count_matching(f->staff, 0, T "station/+/event", NULL),
+	                 core_events);
 	assert_int_equal(test_client_count_matching(f->staff, 0, "#", "answer"), 0);
 	assert_int_equal(test_client_count_matching(f->staff, 0, "#", "question"), 0);
 }

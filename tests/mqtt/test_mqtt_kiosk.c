@@ -196,7 +196,8 @@ static size_t assert_history_delivered(struct fx *f)
 	for (int i = 0; i < n; i++) {
 		snprintf(want, sizeof(want), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s),
 		         (long long)ids[i]);
-		if (f->before && test_client_count_matching(f->before, 0, T "station/+/event", want) > 0)
+		if (f->before &&
+		    test_client_count_matching(f->before, 0, T "station/+/event", want) > 0)
 			continue;
 		wait_msg(f, 0, T "station/+/event", want);
 	}
