@@ -24,6 +24,7 @@
 #include "drivers/gpio_gpiod.h"
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
+#include "mqtt/mqtt_check.h"
 #include "mqtt/mqtt_link.h"
 #include "service/safe_state.h"
 #include "store/event_log.h"
@@ -64,6 +65,7 @@ struct options {
 	enum run_mode mode;
 	bool sim;
 	bool headless;
+	bool check_mqtt; /* --check-config --mqtt: the live broker check too */
 };
 
 /* Set from the signal handler. */
@@ -107,6 +109,9 @@ static void print_usage(FILE *out)
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, exit 0 when valid\n"
+	    "      --mqtt          with --check-config: connect to the broker, subscribe\n"
+	    "                      and publish a probe to every topic the kiosk uses,\n"
+	    "                      and say what the ACL allows\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
@@ -120,13 +125,14 @@ static void print_usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST };
+	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST, OPT_MQTT };
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"sim", no_argument, NULL, 's'},
 	    {"headless", no_argument, NULL, OPT_HEADLESS},
 	    {"assets", required_argument, NULL, OPT_ASSETS},
 	    {"check-config", no_argument, NULL, OPT_CHECK},
+	    {"mqtt", no_argument, NULL, OPT_MQTT},
 	    {"safe-state", no_argument, NULL, OPT_SAFE},
 	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
 	    {"help", no_argument, NULL, 'h'},
@@ -156,6 +162,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_ASSETS:
 			opt->assets_dir = optarg;
+			break;
+		case OPT_MQTT:
+			opt->check_mqtt = true;
 			break;
 		case OPT_CHECK:
 			opt->mode = MODE_CHECK_CONFIG;
@@ -561,8 +570,9 @@ int main(int argc, char **argv)
 	}
 	if (opt.mode == MODE_CHECK_CONFIG) {
 		print_summary(l);
+		rc = opt.check_mqtt ? mqtt_check_run(&l->config, stdout) : 0;
 		free(l);
-		return EXIT_OK;
+		return rc < 0 ? EXIT_CONFIG : EXIT_OK;
 	}
 
 	install_signal_handlers();

@@ -52,7 +52,8 @@ struct mqtt_client {
 	char password[256];
 	char will_topic[192];
 	char client_id[64];
-	bool v5; /* MQTT 5: properties may be sent */
+	bool v5;         /* MQTT 5: properties may be sent */
+	bool persistent; /* clean start off, session expiry, last will */
 
 	/* Net thread only. */
 	int last_refusal;
@@ -232,6 +233,8 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc, int flags,
 			         "password_file in [mqtt] and the broker's ACL",
 			         c->cfg->mqtt.host, c->cfg->mqtt.port, mosquitto_reason_string(rc));
 		c->last_refusal = rc;
+		if (c->h.refused)
+			c->h.refused(c->h.ctx, mosquitto_reason_string(rc));
 		return;
 	}
 	bool present = (flags & 1) != 0;
@@ -428,8 +431,9 @@ static int connect_once(struct mqtt_client *c)
 	rc = probe(c);
 	if (rc != 0)
 		return rc;
-	mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
-	                             MQTT_SESSION_EXPIRY_S);
+	if (c->persistent)
+		mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+		                             MQTT_SESSION_EXPIRY_S);
 	rc = mosquitto_connect_bind_v5(c->mosq, c->cfg->mqtt.host, (int)c->cfg->mqtt.port,
 	                               (int)c->cfg->mqtt.keepalive_s, NULL, props);
 	mosquitto_property_free_all(&props);
@@ -499,8 +503,8 @@ static int set_up(struct mqtt_client *c, char *err, size_t err_len)
 			return -EINVAL;
 		}
 	}
-	if (mosquitto_will_set_v5(c->mosq, c->will_topic, 7, "offline", 1, true, NULL) !=
-	    MOSQ_ERR_SUCCESS) {
+	if (c->will_topic[0] && mosquitto_will_set_v5(c->mosq, c->will_topic, 7, "offline", 1, true,
+	                                              NULL) != MOSQ_ERR_SUCCESS) {
 		snprintf(err, err_len, "mqtt: cannot set the last will on '%s'", c->will_topic);
 		return -EINVAL;
 	}
@@ -513,9 +517,9 @@ static int set_up(struct mqtt_client *c, char *err, size_t err_len)
 	return 0;
 }
 
-struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const char *will_topic,
-                                       const struct mqtt_client_handlers *h, char *err,
-                                       size_t err_len)
+static struct mqtt_client *create(const struct kiosk_config *cfg, const char *will_topic,
+                                  const char *client_id, bool persistent,
+                                  const struct mqtt_client_handlers *h, char *err, size_t err_len)
 {
 	const struct mqtt_config *m = &cfg->mqtt;
 	struct mqtt_client *c = calloc(1, sizeof(*c));
@@ -529,8 +533,9 @@ struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const cha
 	c->cfg = cfg;
 	c->h = *h;
 	c->v5 = true;
+	c->persistent = persistent;
 	pthread_mutex_init(&c->track_lock, NULL);
-	snprintf(c->will_topic, sizeof(c->will_topic), "%s", will_topic);
+	snprintf(c->will_topic, sizeof(c->will_topic), "%s", will_topic ? will_topic : "");
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (c->efd < 0) {
 		rc = -errno;
@@ -543,14 +548,16 @@ struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const cha
 		if (rc < 0)
 			goto err_efd;
 	}
-	if (m->client_id[0])
+	if (client_id)
+		snprintf(c->client_id, sizeof(c->client_id), "%s", client_id);
+	else if (m->client_id[0])
 		snprintf(c->client_id, sizeof(c->client_id), "%s", m->client_id);
 	else
 		snprintf(c->client_id, sizeof(c->client_id), "recovery-kiosk-%.40s", cfg->site);
 	mosquitto_lib_init();
 	c->lib = true;
 	/* clean_session false: MQTT 5 clean start off, the session persists. */
-	c->mosq = mosquitto_new(c->client_id, false, c);
+	c->mosq = mosquitto_new(c->client_id, !persistent, c);
 	if (!c->mosq) {
 		rc = -(errno ? errno : ENOMEM);
 		snprintf(err, err_len, "mqtt: cannot create the client: %s", strerror(-rc));
@@ -573,6 +580,21 @@ err_free:
 	free(c);
 	errno = -rc;
 	return NULL;
+}
+
+struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const char *will_topic,
+                                       const struct mqtt_client_handlers *h, char *err,
+                                       size_t err_len)
+{
+	return create(cfg, will_topic, NULL, true, h, err, err_len);
+}
+
+struct mqtt_client *mqtt_client_create_transient(const struct kiosk_config *cfg,
+                                                 const char *client_id,
+                                                 const struct mqtt_client_handlers *h, char *err,
+                                                 size_t err_len)
+{
+	return create(cfg, NULL, client_id, false, h, err, err_len);
 }
 
 int mqtt_client_start(struct mqtt_client *c)
@@ -632,6 +654,9 @@ int mqtt_client_publish(struct mqtt_client *c, const struct mqtt_outbound *m, in
 		                             m->expiry_s);
 	if (m->json && c->v5)
 		mosquitto_property_add_string(&props, MQTT_PROP_CONTENT_TYPE, "application/json");
+	if (m->probe && c->v5)
+		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
+		                                   "recovery-kiosk-probe", "1");
 	int local = 0;
 	pthread_mutex_lock(&c->track_lock);
 	rc = mosquitto_publish_v5(c->mosq, &local, m->topic, (int)m->len, m->payload, m->qos,

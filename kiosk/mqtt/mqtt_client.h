@@ -54,6 +54,7 @@ struct mqtt_outbound {
 	uint16_t correlation_len;
 	uint32_t expiry_s; /* message expiry interval, 0 = none */
 	bool json;         /* content type application/json */
+	bool probe;        /* user property recovery-kiosk-probe (--check-config --mqtt) */
 };
 
 struct mqtt_client_handlers {
@@ -62,6 +63,8 @@ struct mqtt_client_handlers {
 	 * queued while we were away. */
 	void (*connected)(void *ctx, bool session_present);
 	void (*disconnected)(void *ctx);
+	/* The broker refused the connection (reason in words). */
+	void (*refused)(void *ctx, const char *reason);
 	/* A QoS 1 publish was answered: reason is the PUBACK reason code
 	 * (0 or 0x10 success, >= 0x80 refused). */
 	void (*acked)(void *ctx, int mid, int reason);
@@ -100,6 +103,12 @@ struct mqtt_client_health {
 struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const char *will_topic,
                                        const struct mqtt_client_handlers *h, char *err,
                                        size_t err_len);
+/* The same for a short-lived client: client_id as given, clean start, no
+ * session kept, no last will (will_topic NULL).  For --check-config --mqtt. */
+struct mqtt_client *mqtt_client_create_transient(const struct kiosk_config *cfg,
+                                                 const char *client_id,
+                                                 const struct mqtt_client_handlers *h, char *err,
+                                                 size_t err_len);
 /* Starts the net thread: it connects and keeps reconnecting.  0 or -errno. */
 int mqtt_client_start(struct mqtt_client *c);
 /* Disconnects cleanly (no last will) and joins the net thread.  Idempotent. */

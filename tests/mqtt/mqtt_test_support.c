@@ -591,6 +591,20 @@ int test_client_subscribe_granted(struct test_client *c, const char *pattern)
 	return g;
 }
 
+void test_client_reconnect_delay(struct test_client *c, unsigned int seconds)
+{
+	mosquitto_reconnect_delay_set(c->mosq, seconds, seconds, false);
+}
+
+int test_client_publish_nowait(struct test_client *c, const char *topic, const char *payload)
+{
+	return mosquitto_publish(c->mosq, NULL, topic, (int)strlen(payload), payload, 1, false) ==
+	                   MOSQ_ERR_SUCCESS ||
+	               !test_client_connected(c)
+	           ? 0
+	           : -1;
+}
+
 int test_client_publish_str(struct test_client *c, const char *topic, const char *payload)
 {
 	return test_client_publish(c, topic, payload, (int)strlen(payload), 1, false);

@@ -72,6 +72,12 @@ int test_client_subscribe(struct test_client *c, const char *pattern);
 int test_client_publish(struct test_client *c, const char *topic, const void *payload, int len,
                         int qos, bool retain);
 int test_client_publish_str(struct test_client *c, const char *topic, const char *payload);
+/* How long the client waits before it reconnects after losing the broker
+ * (1 s unless set). */
+void test_client_reconnect_delay(struct test_client *c, unsigned int seconds);
+/* QoS 1 without waiting for the PUBACK: while the connection is down the
+ * client keeps it and sends it when back.  0 or -1. */
+int test_client_publish_nowait(struct test_client *c, const char *topic, const char *payload);
 /* MQTT 5 (a v5 client): QoS 1 with a response topic, correlation data and
  * a message expiry when not NULL / 0.  Returns the PUBACK reason code (0
  * success, >= 0x80 refused), or -1 without one within 5 s. */
