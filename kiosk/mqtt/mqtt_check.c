@@ -32,6 +32,7 @@ struct check {
 	size_t count;
 	char claim_instance[64];
 	char claim_host[64];
+	bool claim_echo; /* our probe on the claim topic came back: reads work */
 };
 
 static void on_connected(void *ctx, bool session_present)
@@ -80,8 +81,16 @@ static void on_message(void *ctx, const struct mqtt_inbound *msg)
 	struct check *k = ctx;
 	char instance[64], host[64];
 
-	if (!strstr(msg->topic, "/kiosk/claim") ||
-	    mqtt_payload_claim_parse(msg->payload, msg->len, instance, sizeof(instance), host,
+	if (!strstr(msg->topic, "/kiosk/claim"))
+		return;
+	if (msg->len == 14 && memcmp(msg->payload, "{\"probe\":true}", 14) == 0) {
+		pthread_mutex_lock(&k->lock);
+		k->claim_echo = true;
+		pthread_cond_broadcast(&k->cond);
+		pthread_mutex_unlock(&k->lock);
+		return;
+	}
+	if (mqtt_payload_claim_parse(msg->payload, msg->len, instance, sizeof(instance), host,
 	                             sizeof(host)) < 0)
 		return;
 	pthread_mutex_lock(&k->lock);
@@ -173,6 +182,11 @@ static bool all_answered(struct check *k)
 	return true;
 }
 
+static bool echoed(struct check *k)
+{
+	return k->claim_echo;
+}
+
 static int report(struct check *k, const struct kiosk_config *cfg, FILE *out)
 {
 	const char *user = cfg->mqtt.username[0] ? cfg->mqtt.username : "(anonymous)";
@@ -181,8 +195,27 @@ static int report(struct check *k, const struct kiosk_config *cfg, FILE *out)
 	for (size_t i = 0; i < k->count; i++) {
 		const struct probe *p = &k->probes[i];
 		const char *verb = p->subscribe ? "read " : "write";
+		bool claim = strstr(p->topic, "/kiosk/claim") != NULL;
+		if (p->result >= 0 && p->result < 0x80 && p->subscribe && claim && !k->claim_echo) {
+			/* mosquitto accepts any subscription and drops what the ACL
+			 * does not let through: the claim is the topic the kiosk both
+			 * writes and reads, so its probe must come back. */
+			denied++;
+			fprintf(
+			    out,
+			    "mqtt: read  %s: NOT DELIVERED (the probe written to it did not come "
+			    "back); add \"topic readwrite %s\" and \"topic read " MQTT_TOPIC_ROOT
+			    "/%s/station/+/cmd\" under \"user %s\" in the broker's ACL, or fix "
+			    "site in "
+			    "kiosk.conf\n",
+			    p->topic, p->topic, cfg->site, user);
+			continue;
+		}
 		if (p->result >= 0 && p->result < 0x80) {
-			fprintf(out, "mqtt: %s %s: allowed\n", verb, p->topic);
+			fprintf(out, "mqtt: %s %s: %s\n", verb, p->topic,
+			        !p->subscribe ? "allowed"
+			        : claim       ? "allowed (the probe came back)"
+			                      : "subscription accepted");
 			continue;
 		}
 		denied++;
@@ -259,7 +292,7 @@ int mqtt_check_run(const struct kiosk_config *cfg, FILE *out)
 		int mid = 0;
 		pthread_mutex_lock(&k.lock);
 		if (p->subscribe) {
-			mqtt_client_subscribe(c, p->topic, &mid);
+			mqtt_client_subscribe(c, p->topic, true, &mid);
 		} else {
 			bool discovery = strstr(p->topic, "/config") != NULL;
 			struct mqtt_outbound m = {
@@ -276,6 +309,7 @@ int mqtt_check_run(const struct kiosk_config *cfg, FILE *out)
 		pthread_mutex_unlock(&k.lock);
 	}
 	wait_until(&k, all_answered, MQTT_CHECK_TIMEOUT_MS);
+	wait_until(&k, echoed, 1000);
 	rc = report(&k, cfg, out);
 out_client:
 	mqtt_client_destroy(c);

@@ -32,6 +32,11 @@
 #define NET_PROBE_MS 5000 /* the first connect's reachability probe */
 #define TRACK_SLOTS 512u  /* QoS 1 publishes and subscriptions remembered by mid */
 #define REASON_SESSION_TAKEN_OVER 0x8e
+/* A connection the broker closes this soon after opening it, this many
+ * times in a row, is taken by another client with our id (mosquitto 2.0
+ * closes the older one without a reason code). */
+#define NET_SHORT_MS 5000u
+#define NET_SHORT_STREAK 3u
 
 struct tracked {
 	int mid; /* 0 = free */
@@ -58,7 +63,9 @@ struct mqtt_client {
 	/* Net thread only. */
 	int last_refusal;
 	unsigned int backoff_ms;
-	bool props_set; /* the connect properties are stored in libmosquitto */
+	bool props_set;            /* the connect properties are stored in libmosquitto */
+	uint64_t connected_ms;     /* when the connection came up */
+	unsigned int short_streak; /* connections closed within NET_SHORT_MS */
 
 	/* Topics by mid for the log line of a refusal, and the health: under
 	 * track_lock (held across a publish, so its PUBACK finds it). */
@@ -239,7 +246,10 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc, int flags,
 	}
 	bool present = (flags & 1) != 0;
 	c->last_refusal = 0;
-	c->backoff_ms = NET_BACKOFF_MIN_MS;
+	c->connected_ms = mqtt_now_ms();
+	/* A streak of short connections keeps its back-off growing. */
+	if (c->short_streak == 0)
+		c->backoff_ms = NET_BACKOFF_MIN_MS;
 	mqtt_log(MQTT_LOG_INFO, "connected to broker %s:%u as '%s' (MQTT 5, session %s)",
 	         c->cfg->mqtt.host, c->cfg->mqtt.port, c->client_id,
 	         present ? "resumed: commands queued meanwhile follow" : "new");
@@ -260,15 +270,20 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc,
 	(void)mosq;
 	(void)props;
 	bool was = atomic_exchange(&c->connected, false);
-	if (rc == REASON_SESSION_TAKEN_OVER) {
+	if (was && rc != 0 && mqtt_now_ms() - c->connected_ms < NET_SHORT_MS)
+		c->short_streak++;
+	else if (was)
+		c->short_streak = 0;
+	if (rc == REASON_SESSION_TAKEN_OVER || c->short_streak >= NET_SHORT_STREAK) {
 		pthread_mutex_lock(&c->track_lock);
 		c->health.takeovers++;
 		pthread_mutex_unlock(&c->track_lock);
 		mqtt_client_problem(
 		    c,
-		    "another client connected with this kiosk's client id '%s' and "
-		    "took its session: is a second kiosk running for site '%s'? Give "
-		    "each kiosk its own site (or client_id in [mqtt])",
+		    "the broker keeps closing this kiosk's connection right after it opens: "
+		    "another client uses its client id '%s' and takes its session; is a second "
+		    "kiosk running for site '%s'? Give each kiosk its own site (or client_id in "
+		    "[mqtt])",
 		    c->client_id, c->cfg->site);
 		/* Do not fight for the id: wait the longest back-off first. */
 		c->backoff_ms = NET_BACKOFF_MAX_MS;
@@ -673,15 +688,17 @@ int mqtt_client_publish(struct mqtt_client *c, const struct mqtt_outbound *m, in
 	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
 
-int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, int *mid)
+int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, bool every_time, int *mid)
 {
 	int local = 0;
 	int rc;
 
 	pthread_mutex_lock(&c->track_lock);
-	rc = mosquitto_subscribe_v5(c->mosq, &local, filter, 1,
-	                            MQTT_SUB_OPT_RETAIN_AS_PUBLISHED | MQTT_SUB_OPT_SEND_RETAIN_NEW,
-	                            NULL);
+	rc = mosquitto_subscribe_v5(
+	    c->mosq, &local, filter, 1,
+	    MQTT_SUB_OPT_RETAIN_AS_PUBLISHED |
+	        (every_time ? MQTT_SUB_OPT_SEND_RETAIN_ALWAYS : MQTT_SUB_OPT_SEND_RETAIN_NEW),
+	    NULL);
 	if (rc == MOSQ_ERR_SUCCESS)
 		track_add(c, local, true, filter);
 	pthread_mutex_unlock(&c->track_lock);

@@ -82,7 +82,7 @@ struct mqtt_client_handlers {
 
 /* What the client saw of the broker, for the kiosk's status and logs. */
 #define MQTT_PROBLEMS_MAX 8u
-#define MQTT_PROBLEM_LEN 240u
+#define MQTT_PROBLEM_LEN 400u
 struct mqtt_client_health {
 	bool connected;
 	bool session_present;
@@ -118,10 +118,11 @@ void mqtt_client_destroy(struct mqtt_client *c); /* NULL ok */
 /* Queues a publish; *mid (may be NULL) gets its message id.  0, or -EIO
  * when libmosquitto refuses it (not connected for QoS 0, bad topic...). */
 int mqtt_client_publish(struct mqtt_client *c, const struct mqtt_outbound *m, int *mid);
-/* Subscribes with QoS 1 (retain as published, retained messages only for a
- * new subscription), so a command's retain flag is always seen.  A refusal
- * in the SUBACK is logged with the filter and the fix.  0 or -EIO. */
-int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, int *mid);
+/* Subscribes with QoS 1 and retain as published, so a command's retain flag
+ * is always seen.  Retained messages come with every subscribe when
+ * every_time, else only for a subscription the session did not have.  A
+ * refusal in the SUBACK is logged with the filter and the fix.  0 or -EIO. */
+int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, bool every_time, int *mid);
 /* A copy of what the client saw.  Any thread. */
 void mqtt_client_health(struct mqtt_client *c, struct mqtt_client_health *out);
 /* Adds a line to the health's problems (deduplicated) and logs it once. */

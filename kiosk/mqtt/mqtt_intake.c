@@ -60,7 +60,7 @@ void mqtt_intake_on_connect(struct mqtt_intake *in)
 	char topic[MQTT_TOPIC_MAX];
 
 	if (mqtt_topic_site(topic, sizeof(topic), in->p.config->site, "station/+/cmd") >= 0)
-		mqtt_client_subscribe(in->p.client, topic, NULL);
+		mqtt_client_subscribe(in->p.client, topic, false, NULL);
 }
 
 /* A topic fit for a log line: printable ASCII only, bounded. */

@@ -51,10 +51,12 @@ static void on_connected(void *ctx, bool session_present)
 
 	(void)session_present;
 	mqtt_intake_on_connect(l->intake);
-	/* Another kiosk's claim on this site shows here (retained or live). */
-	mqtt_client_subscribe(l->client, l->claim, NULL);
+	/* Another kiosk's claim on this site shows here, retained at each
+	 * connect (two kiosks with one client id share one session and never
+	 * see each other's claims live) or live. */
+	mqtt_client_subscribe(l->client, l->claim, true, NULL);
 	if (l->ha_status[0])
-		mqtt_client_subscribe(l->client, l->ha_status, NULL);
+		mqtt_client_subscribe(l->client, l->ha_status, false, NULL);
 	mqtt_publisher_on_connect(l->pub);
 }
 

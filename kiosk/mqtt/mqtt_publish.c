@@ -27,12 +27,16 @@
 #include "store/store.h"
 
 #define PUB_ACKS_MAX 1024u
+/* The kiosk's status carries up to MQTT_PROBLEMS_MAX long lines. */
+#define PUB_KIOSK_STATUS_MAX (MQTT_PAYLOAD_MAX + MQTT_PROBLEMS_MAX * MQTT_PROBLEM_LEN)
 #define PUB_STATUS_MIN_MS 1000u    /* running status updates at most 1/s */
 #define PUB_IDLE_DEADBAND_MMHG 1.0 /* sensor noise on a resting station is not news */
 #define PUB_KIOSK_STATUS_MS 60000u /* the kiosk's status at least this often */
 #define PUB_KIOSK_MIN_MS 1000u     /* and at most once a second */
 #define PUB_FLUSH_MS 1000u
 #define PUB_GOODBYE_MS 300u
+/* The kiosk reads its own claim back within this, or it cannot read. */
+#define PUB_CLAIM_ECHO_MS 5000u
 
 struct station_cache {
 	bool published;
@@ -71,12 +75,14 @@ struct mqtt_publisher {
 	char dup_instance[STORE_TAG_LEN * 4 + 1];
 	char dup_host[64];
 	bool dup_changed;
+	bool claim_seen; /* our own claim came back since the last connect */
 
 	/* Publisher thread only. */
 	unsigned int seen_gen;
+	uint64_t claim_sent_ms; /* 0: no echo awaited */
 	uint64_t kiosk_status_ms;
 	uint64_t kiosk_checked_ms;
-	char kiosk_last[MQTT_PAYLOAD_MAX]; /* the last kiosk status, uptime left out */
+	char kiosk_last[PUB_KIOSK_STATUS_MAX]; /* the last kiosk status, uptime left out */
 	int goodbye_mids[MQTT_STATIONS_MAX + 1];
 	size_t goodbye_left;
 	struct station_cache cache[KIOSK_MAX_STATIONS];
@@ -136,8 +142,12 @@ void mqtt_publisher_on_ha_online(struct mqtt_publisher *pub)
 
 void mqtt_publisher_on_claim(struct mqtt_publisher *pub, const char *instance, const char *host)
 {
-	if (strcmp(instance, pub->instance) == 0 && strcmp(host, pub->host) == 0)
-		return; /* our own claim */
+	if (strcmp(instance, pub->instance) == 0 && strcmp(host, pub->host) == 0) {
+		pthread_mutex_lock(&pub->lock);
+		pub->claim_seen = true;
+		pthread_mutex_unlock(&pub->lock);
+		return;
+	}
 	pthread_mutex_lock(&pub->lock);
 	bool fresh = strcmp(pub->dup_instance, instance) != 0;
 	if (fresh) {
@@ -212,7 +222,7 @@ static void kiosk_info(struct mqtt_publisher *pub, uint64_t now, struct mqtt_cli
  * PUB_KIOSK_STATUS_MS; returns ms until it is next due. */
 static uint64_t publish_kiosk_status(struct mqtt_publisher *pub, uint64_t now, bool force)
 {
-	char topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX], same[MQTT_PAYLOAD_MAX];
+	char topic[MQTT_TOPIC_MAX], payload[PUB_KIOSK_STATUS_MAX], same[PUB_KIOSK_STATUS_MAX];
 	struct mqtt_client_health h;
 	struct mqtt_kiosk_info info;
 	const char *problems[MQTT_PROBLEMS_MAX];
@@ -260,8 +270,42 @@ static void publish_claim(struct mqtt_publisher *pub, uint64_t now)
 
 	kiosk_info(pub, now, &h, &info, problems);
 	int n = mqtt_payload_claim(payload, sizeof(payload), &info, pub->since_wall_ms);
-	if (n > 0 && mqtt_topic_kiosk(topic, sizeof(topic), info.site, "claim") >= 0)
-		publish(pub, topic, payload, (size_t)n, true, NULL);
+	if (n > 0 && mqtt_topic_kiosk(topic, sizeof(topic), info.site, "claim") >= 0 &&
+	    publish(pub, topic, payload, (size_t)n, true, NULL) == 0) {
+		pthread_mutex_lock(&pub->lock);
+		pub->claim_seen = false;
+		pthread_mutex_unlock(&pub->lock);
+		pub->claim_sent_ms = now;
+	}
+}
+
+/* The claim is the one topic the kiosk both writes and reads: when it never
+ * comes back, the broker lets the kiosk read nothing of its site (mosquitto
+ * accepts any subscription and drops what the ACL does not let through). */
+static uint64_t check_claim_echo(struct mqtt_publisher *pub, uint64_t now)
+{
+	char topic[MQTT_TOPIC_MAX];
+
+	if (!pub->claim_sent_ms)
+		return UINT64_MAX;
+	pthread_mutex_lock(&pub->lock);
+	bool seen = pub->claim_seen;
+	pthread_mutex_unlock(&pub->lock);
+	if (seen) {
+		pub->claim_sent_ms = 0;
+		return UINT64_MAX;
+	}
+	if (now - pub->claim_sent_ms < PUB_CLAIM_ECHO_MS)
+		return pub->claim_sent_ms + PUB_CLAIM_ECHO_MS - now;
+	pub->claim_sent_ms = 0;
+	mqtt_topic_kiosk(topic, sizeof(topic), pub->p.config->site, "claim");
+	mqtt_client_problem(pub->p.client,
+	                    "the kiosk does not receive its own claim on '%s': the broker does not "
+	                    "let it read its site, so staff commands cannot reach it either; grant "
+	                    "'topic readwrite %s' and 'topic read " MQTT_TOPIC_ROOT
+	                    "/%s/station/+/cmd' in the ACL, or fix site in kiosk.conf",
+	                    topic, topic, pub->p.config->site);
+	return UINT64_MAX;
 }
 
 static int discovery_one(void *ctx, const char *topic, const char *payload, size_t len)
@@ -485,6 +529,7 @@ static void *thread_main(void *arg)
 		int sent = 0;
 		if (connected) {
 			due = min_u64(due, publish_statuses(pub, now, fresh));
+			due = min_u64(due, check_claim_echo(pub, now));
 			due = min_u64(due, publish_kiosk_status(pub, now, dup_changed));
 			uint64_t outbox_due;
 			sent = mqtt_outbox_pump(pub->outbox, now, &outbox_due);

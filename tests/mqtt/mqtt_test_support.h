@@ -29,6 +29,7 @@ struct test_broker {
 
 uint64_t test_now_ms(void);
 uint64_t test_now_us(void);
+uint64_t test_now_wall_ms(void); /* CLOCK_REALTIME, ms since the epoch */
 
 /* Makes the temp folder, the password file and the conf from the examples
  * in source_dir/systemd/mosquitto, then starts the broker.  0 or -errno. */
