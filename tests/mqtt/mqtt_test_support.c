@@ -134,8 +134,7 @@ static int write_conf(struct test_broker *b, const char *source_dir)
 		else if (strncmp(line, "password_file ", 14) == 0)
 			fprintf(out, "password_file %s/passwd\n", b->dir);
 		else if (strncmp(line, "acl_file ", 9) == 0)
-			fprintf(out, "acl_file %s/systemd/mosquitto/recovery-kiosk.acl\n",
-			        source_dir);
+			fprintf(out, "acl_file %s\n", b->acl);
 		else
 			fputs(line, out);
 	}
@@ -178,6 +177,37 @@ static int spawn_broker(struct test_broker *b)
 }
 
 static int test_broker_start_opts(struct test_broker *b, const char *source_dir, bool tls);
+
+/* The example ACL, less the lines containing drop. */
+static int write_acl(struct test_broker *b, const char *drop)
+{
+	char src[512], line[512];
+	FILE *in, *out;
+
+	snprintf(src, sizeof(src), "%s/systemd/mosquitto/recovery-kiosk.acl", b->source_dir);
+	in = fopen(src, "r");
+	if (!in)
+		return -errno;
+	out = fopen(b->acl, "w");
+	if (!out) {
+		fclose(in);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), in))
+		if (!drop || !strstr(line, drop))
+			fputs(line, out);
+	fclose(in);
+	return fclose(out) == 0 ? 0 : -EIO;
+}
+
+int test_broker_set_acl(struct test_broker *b, const char *drop)
+{
+	int rc = write_acl(b, drop);
+
+	if (rc < 0)
+		return rc;
+	return b->pid > 0 && kill(b->pid, SIGHUP) == 0 ? 0 : -ESRCH;
+}
 
 static int make_certs(struct test_broker *b)
 {
@@ -265,6 +295,11 @@ static int test_broker_start_opts(struct test_broker *b, const char *source_dir,
 	char *viewer[] = {"mosquitto_passwd", "-b", passwd, "viewer", TEST_PW_VIEWER, NULL};
 	if (run(kiosk) < 0 || run(staff) < 0 || run(viewer) < 0)
 		return -EIO;
+	snprintf(b->source_dir, sizeof(b->source_dir), "%s", source_dir);
+	snprintf(b->acl, sizeof(b->acl), "%s/acl", b->dir);
+	rc = write_acl(b, NULL);
+	if (rc < 0)
+		return rc;
 	rc = write_conf(b, source_dir);
 	if (rc < 0)
 		return rc;

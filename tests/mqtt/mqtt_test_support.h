@@ -25,6 +25,8 @@ struct test_broker {
 	unsigned int tls_port; /* 0 unless started with test_broker_start_tls */
 	char dir[64];          /* temp folder: conf, passwd, log, kiosk files */
 	char conf[128];
+	char acl[128]; /* the ACL in use: a copy of the example's */
+	char source_dir[256];
 };
 
 uint64_t test_now_ms(void);
@@ -38,6 +40,10 @@ int test_broker_start(struct test_broker *b, const char *source_dir);
  * and a server certificate for "localhost" made by openssl in the folder:
  * <dir>/ca.crt is the CA to trust, <dir>/other-ca.crt one that is not. */
 int test_broker_start_tls(struct test_broker *b, const char *source_dir);
+/* Rewrites the broker's ACL as the example's without the lines that contain
+ * drop (NULL: the example as it is) and makes the running broker reload it
+ * (SIGHUP).  0 or -errno. */
+int test_broker_set_acl(struct test_broker *b, const char *drop);
 /* SIGKILL and reap. */
 void test_broker_kill(struct test_broker *b);
 /* Start again on the same port. */
