@@ -475,8 +475,8 @@ int main(int argc, char **argv)
 		rc = safe_state_run(&l->config, rt.gpio, stdout) == 0 ? EXIT_OK : EXIT_FAILED;
 		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK
-		                                                              : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
+		                                                                 : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);
