@@ -25,6 +25,8 @@
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
 #include "mqtt/mqtt_link.h"
+#include "store/history_recorder.h"
+#include "store/history_report.h"
 #include "service/safe_state.h"
 #include "store/event_log.h"
 #include "core/screening.h"
@@ -56,7 +58,7 @@ enum exit_code {
 	EXIT_CONFIG = 78, /* EX_CONFIG */
 };
 
-enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST };
+enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST, MODE_REPORT };
 
 struct options {
 	const char *config_path;
@@ -64,6 +66,8 @@ struct options {
 	enum run_mode mode;
 	bool sim;
 	bool headless;
+	const char *report_since;  /* --report: YYYY-MM-DD or NULL */
+	const char *report_format; /* --report: csv, json or NULL */
 };
 
 /* Set from the signal handler. */
@@ -111,6 +115,9 @@ static void print_usage(FILE *out)
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
 	    "                      its pressure rose and fell (stop the service first)\n"
+	    "      --report        print the session history (history.db in state_dir)\n"
+	    "      --since DATE    with --report: sessions from DATE (YYYY-MM-DD, local)\n"
+	    "      --format F      with --report: csv (default) or json\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
 	    "\n"
@@ -120,7 +127,16 @@ static void print_usage(FILE *out)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST };
+	enum {
+		OPT_HEADLESS = 256,
+		OPT_ASSETS,
+		OPT_CHECK,
+		OPT_SAFE,
+		OPT_SELF_TEST,
+		OPT_REPORT,
+		OPT_SINCE,
+		OPT_FORMAT
+	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"sim", no_argument, NULL, 's'},
@@ -129,6 +145,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"check-config", no_argument, NULL, OPT_CHECK},
 	    {"safe-state", no_argument, NULL, OPT_SAFE},
 	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
+	    {"report", no_argument, NULL, OPT_REPORT},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -166,6 +185,15 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case OPT_SELF_TEST:
 			opt->mode = MODE_SELF_TEST;
 			break;
+		case OPT_REPORT:
+			opt->mode = MODE_REPORT;
+			break;
+		case OPT_SINCE:
+			opt->report_since = optarg;
+			break;
+		case OPT_FORMAT:
+			opt->report_format = optarg;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(EXIT_OK);
@@ -194,7 +222,9 @@ struct loaded {
 	struct screening_set screening;
 };
 
-static int load_everything(const char *path, struct loaded *l)
+/* --report needs only kiosk.conf: a broken programs or screening file must
+ * not keep a manager from the history. */
+static int load_everything(const char *path, bool kiosk_conf_only, struct loaded *l)
 {
 	char err[512];
 
@@ -202,6 +232,8 @@ static int load_everything(const char *path, struct loaded *l)
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return -EINVAL;
 	}
+	if (kiosk_conf_only)
+		return 0;
 	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
@@ -222,6 +254,19 @@ static void print_summary(const struct loaded *l)
 	printf("%s: site '%s', %zu station(s), %zu program(s), %zu screening question(s): OK\n",
 	       l->config.path, l->config.site, l->config.station_count, l->programs.count,
 	       l->screening.count);
+}
+
+/* --report: the manager's view of history.db; needs only [kiosk]. */
+static int run_report(const struct options *opt, const struct loaded *l)
+{
+	char err[512];
+	int rc = history_report_run(l->config.state_dir, l->config.site, opt->report_since,
+	                            opt->report_format, stdout, err, sizeof(err));
+
+	if (rc == 0)
+		return EXIT_OK;
+	fprintf(stderr, "recovery-kiosk: %s\n", err);
+	return rc == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 }
 
 static void stop_signals(sigset_t *set)
@@ -307,6 +352,7 @@ struct runtime {
 	struct controller *controller;
 	struct event_log *log;
 	struct mqtt_link *mqtt;
+	struct history_recorder *history;
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
@@ -367,11 +413,13 @@ static void runtime_teardown(struct runtime *rt)
 	 * delivers what it can and says offline. */
 	event_log_stop(rt->log);
 	mqtt_link_stop(rt->mqtt);
+	history_recorder_stop(rt->history);
 	ui_destroy(rt->ui);
 	/* Each removes its own controller listener. */
 	mqtt_link_destroy(rt->mqtt);
 	event_log_destroy(rt->log);
 	controller_destroy(rt->controller);
+	history_recorder_destroy(rt->history);
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
@@ -489,6 +537,19 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		}
 	}
 
+	struct history_recorder_params hp = {
+	    .controller = rt->controller,
+	    .state_dir = l->config.state_dir,
+	    .limits = {.keep_days = l->config.history.keep_days,
+	               .max_kib = l->config.history.max_mb * 1024u,
+	               .sample_s = l->config.history.sample_s},
+	};
+	rt->history = history_recorder_create(&hp, err, sizeof(err));
+	if (!rt->history) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
+
 	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
 		    .config = &l->config,
@@ -517,7 +578,8 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
 	if (controller_start(rt->controller) < 0 || event_log_start(rt->log) < 0 ||
-	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) || watchdog_start(rt->watchdog) < 0) {
+	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) ||
+	    history_recorder_start(rt->history) < 0 || watchdog_start(rt->watchdog) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}
@@ -555,7 +617,7 @@ int main(int argc, char **argv)
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, l) < 0) {
+	if (load_everything(opt.config_path, opt.mode == MODE_REPORT, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
@@ -563,6 +625,11 @@ int main(int argc, char **argv)
 		print_summary(l);
 		free(l);
 		return EXIT_OK;
+	}
+	if (opt.mode == MODE_REPORT) {
+		rc = run_report(&opt, l);
+		free(l);
+		return rc;
 	}
 
 	install_signal_handlers();

@@ -74,6 +74,13 @@ struct display_config {
 	bool headless;            /* no touchscreen at this site: run without one */
 };
 
+/* [history]: what the session history keeps (store/history.h). */
+struct history_config {
+	unsigned int keep_days; /* sessions and station events older are deleted */
+	unsigned int max_mb;    /* history.db's data stays under this */
+	unsigned int sample_s;  /* one pressure plot point per this while a session runs */
+};
+
 struct kiosk_config {
 	char path[256];          /* the file it came from */
 	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
@@ -84,6 +91,7 @@ struct kiosk_config {
 	struct display_config display;
 	struct mqtt_config mqtt;
 	struct kiosk_limits limits;
+	struct history_config history;
 	struct station_config stations[KIOSK_MAX_STATIONS];
 	size_t station_count;
 };
