@@ -39,7 +39,7 @@ function(ktest_define_static_program)
     target_include_directories(ktest_static_program PRIVATE "${ktest_dir}")
     set_target_properties(ktest_static_program PROPERTIES OUTPUT_NAME gpio_kernel_test)
     target_link_libraries(ktest_static_program PRIVATE
-        kiosk_core ${KTEST_BACKEND_TARGET} kiosk_warnings Threads::Threads m)
+        kiosk_config kiosk_core ${KTEST_BACKEND_TARGET} kiosk_warnings Threads::Threads m)
     target_link_options(ktest_static_program PRIVATE -static)
 endfunction()
 
