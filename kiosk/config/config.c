@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config/config_station.h"
 #include "config/ini_file.h"
@@ -93,6 +94,7 @@ static const struct key_spec display_keys[] = {
     KEY_BOOL("fullscreen", display.fullscreen),
     KEY_STR("language", display.language, check_language),
     KEY_UINT("diagonal_mm", display.diagonal_mm, 50, 3000, NULL),
+    KEY_BOOL("headless", display.headless),
 };
 
 enum { M_ENABLED, M_HOST, M_PORT, M_CLIENT_ID, M_USERNAME, M_PASSWORD_FILE, M_TLS, M_CA_FILE };
@@ -121,7 +123,8 @@ enum {
 	L_STUCK,
 	L_SENSOR_MIN,
 	L_SENSOR_MAX,
-	L_IDLE
+	L_IDLE,
+	L_BOOTS_ON
 };
 static const struct key_spec limits_keys[] = {
     KEY_DBL("ceiling_mmhg", limits.ceiling_mmhg, 20, KIOSK_COMPILED_CEILING_MMHG,
@@ -138,6 +141,7 @@ static const struct key_spec limits_keys[] = {
     KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
     KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
     KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
+    KEY_UINT("boots_on_timeout_s", limits.boots_on_timeout_s, 60, 1800, NULL),
 };
 
 static const struct key_spec history_keys[] = {
@@ -192,6 +196,7 @@ void kiosk_config_defaults(struct kiosk_config *cfg)
 	cfg->limits.sensor_min_mmhg = -20.0;
 	cfg->limits.sensor_max_mmhg = 300.0;
 	cfg->limits.idle_timeout_s = 90;
+	cfg->limits.boots_on_timeout_s = 300;
 
 	cfg->history.keep_days = 365;
 	cfg->history.max_mb = 64;
@@ -570,10 +575,21 @@ static int finish_kiosk(struct ini_file *f, struct loader *ld)
 	return 0;
 }
 
+/* Where libmosquitto finds the system's CAs when ca_file is left out
+ * (package ca-certificates). */
+#define SYSTEM_CA_DIR "/etc/ssl/certs"
+
 static int finish_mqtt(struct ini_file *f, struct loader *ld)
 {
 	struct mqtt_config *m = &ld->cfg->mqtt;
 
+	if (m->tls && !ld->key_line[SEC_MQTT][M_PORT])
+		m->port = 8883;
+	if (!m->client_id[0])
+		snprintf(m->client_id, sizeof(m->client_id), "recovery-kiosk-%.40s", ld->cfg->site);
+	/* Off: nothing of [mqtt] is used, so no file it names is checked. */
+	if (!m->enabled)
+		return 0;
 	if (m->password_file[0] &&
 	    check_readable(f, where(ld, SEC_MQTT, M_PASSWORD_FILE), "password", m->password_file,
 	                   "create it with the password on one line, readable by the kiosk "
@@ -584,15 +600,19 @@ static int finish_mqtt(struct ini_file *f, struct loader *ld)
 	                   "point ca_file at the broker's CA certificate (PEM), or remove it to "
 	                   "use the system CAs") < 0)
 		return -1;
+	if (m->tls && !m->ca_file[0] && access(SYSTEM_CA_DIR, R_OK | X_OK) < 0) {
+		ini_file_fail_at(f, where(ld, SEC_MQTT, M_TLS),
+		                 "tls = true without ca_file uses the system's CAs, but %s cannot "
+		                 "be read (%s); install them (apt install ca-certificates) or set "
+		                 "ca_file = <the broker's CA certificate>",
+		                 SYSTEM_CA_DIR, strerror(errno));
+		return -1;
+	}
 	if (m->password_file[0] && !m->username[0]) {
 		ini_file_fail_at(f, where(ld, SEC_MQTT, M_PASSWORD_FILE),
 		                 "password_file is set but username is not; add username = ...");
 		return -1;
 	}
-	if (m->tls && !ld->key_line[SEC_MQTT][M_PORT])
-		m->port = 8883;
-	if (!m->client_id[0])
-		snprintf(m->client_id, sizeof(m->client_id), "recovery-kiosk-%.40s", ld->cfg->site);
 	return 0;
 }
 
@@ -667,35 +687,7 @@ out:
 	return ret;
 }
 
-/* ---- PIN and description ------------------------------------------------ */
-
-bool kiosk_config_pin_matches(const struct kiosk_config *cfg, const char *pin)
-{
-	struct crypt_data *cd;
-	const char *out;
-	bool match = false;
-
-	if (!cfg || !pin || cfg->staff_pin_hash[0] != '$')
-		return false;
-	cd = calloc(1, sizeof(*cd));
-	if (!cd)
-		return false;
-	out = crypt_r(pin, cfg->staff_pin_hash, cd);
-	if (out && out[0] == '$') {
-		/* Constant time over the stored hash: no early exit on the first
-		 * differing byte. */
-		const char *h = cfg->staff_pin_hash;
-		size_t hl = strlen(h), ol = strlen(out);
-		unsigned char diff = (unsigned char)(hl != ol);
-		for (size_t i = 0; i < hl; i++)
-			diff |= (unsigned char)((unsigned char)h[i] ^
-			                        (unsigned char)(i < ol ? out[i] : 0));
-		match = diff == 0;
-	}
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return match;
-}
+/* ---- description -------------------------------------------------------- */
 
 void kiosk_config_describe_station(const struct station_config *st, char *out, size_t len)
 {
