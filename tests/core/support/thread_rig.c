@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +15,8 @@
 #include "core_fixture.h"
 #include "drivers/sim/gpio_sim.h"
 
-struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx)
+static struct thread_rig *rig_build(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx,
+                                    bool button)
 {
 	struct thread_rig *r = calloc(1, sizeof(*r));
 	struct controller_params p;
@@ -22,6 +24,15 @@ struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), v
 
 	assert_non_null(r);
 	fixture_config(&r->cfg, 1, 4, true);
+	if (button) {
+		struct station_pins *pins = &r->cfg.stations[0].pins;
+
+		pins->has_stop_button = true;
+		snprintf(pins->stop_button.chip, sizeof(pins->stop_button.chip), "gpiochip0");
+		pins->stop_button.offset = THREAD_RIG_BUTTON_LINE;
+		pins->stop_button_bias = GPIO_BIAS_PULL_DOWN;
+		pins->stop_button_debounce_ms = 20;
+	}
 	fixture_programs(&r->programs);
 	fixture_screening(&r->screening);
 	r->gpio = gpio_sim_create();
@@ -40,6 +51,17 @@ struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), v
 	r->ctl = controller_create(&p);
 	assert_non_null(r->ctl);
 	return r;
+}
+
+struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx)
+{
+	return rig_build(on_tick, on_tick_ctx, false);
+}
+
+struct thread_rig *thread_rig_new_with_button(void (*on_tick)(void *ctx, uint64_t now_ms),
+                                              void *on_tick_ctx)
+{
+	return rig_build(on_tick, on_tick_ctx, true);
 }
 
 void thread_rig_free(struct thread_rig *r)

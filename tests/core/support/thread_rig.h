@@ -29,6 +29,12 @@ struct thread_rig {
 /* on_tick(on_tick_ctx, now_ms) runs on the control thread after every tick.
  * Heap-allocated; asserts on the way. */
 struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx);
+/* The same with a stop circuit on gpiochip0 line THREAD_RIG_BUTTON_LINE
+ * (pull-down, 20 ms debounce; 1 = pressed).  The simulated GPIO belongs to
+ * the control thread once it runs: press it from on_tick or a listener. */
+#define THREAD_RIG_BUTTON_LINE 22
+struct thread_rig *thread_rig_new_with_button(void (*on_tick)(void *ctx, uint64_t now_ms),
+                                              void *on_tick_ctx);
 /* Destroys the controller (stopping its thread), then the station and the
  * GPIO.  NULL is a no-op. */
 void thread_rig_free(struct thread_rig *r);
