@@ -474,7 +474,7 @@ static void test_controller_thread_stop_beats_the_tick(void **state)
 }
 
 /* The flood: at every tick, as many commands as the queue takes and then
- * some (refused), from another thread, for FLOOD_TICKS ticks. */
+ * some (until one is refused), from another thread, for FLOOD_TICKS ticks. */
 #define FLOOD_TICKS 25u
 
 struct flood {
@@ -497,6 +497,7 @@ static void *flood_thread(void *arg)
 	pthread_mutex_unlock(&f->l->lock);
 	for (unsigned int t = 0; t < FLOOD_TICKS; t++) {
 		int burst = 0;
+		uint64_t refused_before = f->refused;
 
 		if (!live_wait(f->l, pred_tick_after, seen, 2000)) {
 			pthread_mutex_unlock(&f->l->lock);
@@ -504,7 +505,9 @@ static void *flood_thread(void *arg)
 		}
 		seen = f->l->ticks;
 		pthread_mutex_unlock(&f->l->lock);
-		while (burst < 300) {
+		/* At least 300, and on until the queue overflows: the control
+		 * thread drains it while the burst goes on. */
+		while (burst < 300 || (f->refused == refused_before && burst < 1000000)) {
 			if (controller_submit(f->ctl, &c) == 0)
 				f->sent++;
 			else

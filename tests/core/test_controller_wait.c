@@ -183,7 +183,7 @@ static void test_controller_stop_accepted_when_the_queue_is_full(void **state)
 
 struct flooder {
 	struct controller *ctl;
-	volatile int stop;
+	volatile int *stop;
 	uint64_t sent, refused;
 };
 
@@ -193,7 +193,7 @@ static void *flood_main(void *arg)
 	struct command c = fixture_cmd(CMD_TOUCH);
 
 	c.source = SOURCE_MQTT;
-	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+	while (!__atomic_load_n(f->stop, __ATOMIC_ACQUIRE)) {
 		if (controller_submit(f->ctl, &c) == 0)
 			f->sent++;
 		else
@@ -205,7 +205,9 @@ static void *flood_main(void *arg)
 static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 {
 	struct thread_rig *r;
-	struct flooder f;
+	struct flooder f[2];
+	volatile int stop = 0;
+	uint64_t sent = 0, refused = 0;
 	pthread_t th[2];
 	struct controller_stats st;
 	unsigned int stops = 0;
@@ -214,11 +216,13 @@ static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 	(void)state;
 	r = thread_rig_new(NULL, NULL);
 	thread_rig_start_session(r);
-	memset(&f, 0, sizeof(f));
-	f.ctl = r->ctl;
+	memset(f, 0, sizeof(f));
 	assert_int_equal(controller_start(r->ctl), 0);
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, flood_main, &f), 0);
+	for (int i = 0; i < 2; i++) {
+		f[i].ctl = r->ctl;
+		f[i].stop = &stop;
+		assert_int_equal(pthread_create(&th[i], NULL, flood_main, &f[i]), 0);
+	}
 	/* 300 ms of stops from every source while two threads flood. */
 	until = mono_ns() + 300000000ull;
 	while (mono_ns() < until) {
@@ -228,16 +232,19 @@ static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 		assert_int_equal(controller_submit(r->ctl, &c), 0);
 		stops++;
 	}
-	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
-	for (int i = 0; i < 2; i++)
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < 2; i++) {
 		pthread_join(th[i], NULL);
+		sent += f[i].sent;
+		refused += f[i].refused;
+	}
 	controller_stop(r->ctl);
 	controller_get_stats(r->ctl, &st);
 	print_message("flood: %llu commands taken, %llu refused; %u stops, none refused\n",
-	              (unsigned long long)f.sent, (unsigned long long)f.refused, stops);
-	assert_true(f.refused > 0); /* the queue really was full */
+	              (unsigned long long)sent, (unsigned long long)refused, stops);
+	assert_true(refused > 0); /* the queue really was full */
 	/* Every command taken was answered, every stop among them. */
-	assert_int_equal(st.commands, f.sent + stops + 3u + r->screening.count /* the session's */);
+	assert_int_equal(st.commands, sent + stops + 3u + r->screening.count /* the session's */);
 	assert_false(station_hw_outputs(r->hw[0]).pump_on);
 	thread_rig_free(r);
 }
@@ -297,9 +304,11 @@ static void test_controller_idle_rate_until_a_command_wakes_a_station(void **sta
 	rate_wait(&l, RATE_TICKS);
 	controller_get_stats(r->ctl, &st);
 	assert_true(st.idle_rate);
-	/* Idle: a tick every CONTROLLER_IDLE_TICK_MS, never faster. */
-	for (unsigned int i = 2; i < RATE_TICKS; i++)
-		assert_true(l.at_ms[i] - l.at_ms[i - 1] >= CONTROLLER_IDLE_TICK_MS - 1u);
+	/* Idle: a tick every CONTROLLER_IDLE_TICK_MS (absolute deadlines: a late
+	 * tick shortens the gap after it, never the span; one period is left
+	 * for a late first tick). */
+	assert_true(l.at_ms[RATE_TICKS - 1] - l.at_ms[1] >=
+	            (RATE_TICKS - 3u) * CONTROLLER_IDLE_TICK_MS);
 
 	/* A member picks a program: the fast rate from the next period on. */
 	pthread_mutex_lock(&l.lock);
@@ -323,9 +332,10 @@ static void test_controller_idle_rate_until_a_command_wakes_a_station(void **sta
 	controller_get_stats(r->ctl, &st);
 	controller_stop(r->ctl);
 	assert_false(st.idle_rate);
-	for (unsigned int i = first_fast + 2; i < first_fast + RATE_TICKS; i++)
-		assert_true((double)(l.at_ms[i] - l.at_ms[i - 1]) <=
-		            CONTROLLER_TICK_MS + 2.0 + probe.max_late_us / 1000.0);
+	/* Six periods at the fast rate take 120 ms, at the idle rate 1200 ms;
+	 * the machine's own delays (the probe beside it) are allowed on top. */
+	assert_true((double)(l.at_ms[first_fast + RATE_TICKS - 1] - l.at_ms[first_fast + 1]) <=
+	            (RATE_TICKS - 2u) * CONTROLLER_TICK_MS * 1.5 + probe.sum_late_us / 1000.0);
 	thread_rig_free(r);
 	pthread_cond_destroy(&l.cond);
 	pthread_mutex_destroy(&l.lock);
