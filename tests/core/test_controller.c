@@ -31,7 +31,8 @@ static void test_controller_create_drives_safe_state(void **state)
 	struct kiosk_config cfg;
 	struct program_set programs;
 	struct screening_set screening;
-	struct gpio *gpio = gpio_sim_create();
+	struct sim_hw *sim = sim_hw_create();
+	struct gpio *gpio = sim_hw_gpio(sim);
 	struct station_hw *hw[1];
 	struct station_outputs busy = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
 	struct controller_params p;
@@ -43,7 +44,9 @@ static void test_controller_create_drives_safe_state(void **state)
 	fixture_config(&cfg, 1, 4, true);
 	fixture_programs(&programs);
 	fixture_screening(&screening);
-	hw[0] = station_hw_create(gpio, "Station 1", &cfg.stations[0].pins, err, sizeof(err));
+	assert_int_equal(sim_hw_add_station(sim, &cfg.stations[0].pins, NULL, err, sizeof(err)), 0);
+	hw[0] = station_hw_create_with(gpio, sim_hw_sensors(sim), "Station 1",
+	                               &cfg.stations[0].pins, err, sizeof(err));
 	assert_non_null(hw[0]);
 	assert_int_equal(station_hw_apply(hw[0], &busy), 0);
 	assert_int_equal(gpio_sim_output(gpio, "gpiochip0", 0, &level, NULL), 0);
@@ -69,7 +72,7 @@ static void test_controller_create_drives_safe_state(void **state)
 	controller_destroy(c);
 	controller_destroy(NULL);
 	station_hw_destroy(hw[0]);
-	gpio_destroy(gpio);
+	sim_hw_destroy(sim);
 }
 
 static void test_controller_submit_checks_and_reports(void **state)

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 
 static struct thread_rig *rig_build(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx,
                                     bool button)
@@ -35,12 +35,15 @@ static struct thread_rig *rig_build(void (*on_tick)(void *ctx, uint64_t now_ms),
 	}
 	fixture_programs(&r->programs);
 	fixture_screening(&r->screening);
-	r->gpio = gpio_sim_create();
-	assert_non_null(r->gpio);
-	r->hw[0] =
-	    station_hw_create(r->gpio, "Station 1", &r->cfg.stations[0].pins, err, sizeof(err));
+	r->simhw = sim_hw_create();
+	assert_non_null(r->simhw);
+	r->gpio = sim_hw_gpio(r->simhw);
+	if (sim_hw_add_station(r->simhw, &r->cfg.stations[0].pins, NULL, err, sizeof(err)) < 0)
+		fail_msg("sim_hw_add_station: %s", err);
+	r->hw[0] = station_hw_create_with(r->gpio, sim_hw_sensors(r->simhw), "Station 1",
+	                                  &r->cfg.stations[0].pins, err, sizeof(err));
 	if (r->hw[0] == NULL)
-		fail_msg("station_hw_create: %s", err);
+		fail_msg("station_hw_create_with: %s", err);
 	memset(&p, 0, sizeof(p));
 	p.config = &r->cfg;
 	p.programs = &r->programs;
@@ -70,7 +73,7 @@ void thread_rig_free(struct thread_rig *r)
 		return;
 	controller_destroy(r->ctl);
 	station_hw_destroy(r->hw[0]);
-	gpio_destroy(r->gpio);
+	sim_hw_destroy(r->simhw);
 	free(r);
 }
 

@@ -15,13 +15,15 @@
 #include "drivers/gpio.h"
 #include "core/program.h"
 #include "core/screening.h"
+#include "drivers/sim/sim_hw.h"
 #include "drivers/station_hw.h"
 
 struct thread_rig {
 	struct kiosk_config cfg;
 	struct program_set programs;
 	struct screening_set screening;
-	struct gpio *gpio;
+	struct sim_hw *simhw; /* the simulated hardware (drivers/sim/sim_hw.h) */
+	struct gpio *gpio;    /* sim_hw_gpio(simhw) */
 	struct station_hw *hw[1];
 	struct controller *ctl; /* created, not started */
 };
