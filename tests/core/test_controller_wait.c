@@ -202,8 +202,23 @@ static void *flood_main(void *arg)
 	return NULL;
 }
 
+struct drain {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void drain_listener(void *ctx)
+{
+	struct drain *d = ctx;
+
+	pthread_mutex_lock(&d->lock);
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+}
+
 static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 {
+	struct drain drain = {.lock = PTHREAD_MUTEX_INITIALIZER};
 	struct thread_rig *r;
 	struct flooder f[2];
 	volatile int stop = 0;
@@ -214,7 +229,9 @@ static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 	uint64_t until;
 
 	(void)state;
+	thread_cond_init_monotonic(&drain.cond);
 	r = thread_rig_new(NULL, NULL);
+	assert_int_equal(controller_add_listener(r->ctl, drain_listener, &drain), 0);
 	thread_rig_start_session(r);
 	memset(f, 0, sizeof(f));
 	assert_int_equal(controller_start(r->ctl), 0);
@@ -238,6 +255,22 @@ static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 		sent += f[i].sent;
 		refused += f[i].refused;
 	}
+	/* Let the queue drain before the thread stops: the listener runs after
+	 * every batch the thread takes. */
+	{
+		struct timespec deadline;
+		int rc = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += 5;
+		pthread_mutex_lock(&drain.lock);
+		controller_get_stats(r->ctl, &st);
+		while (st.commands < sent + stops + 3u + r->screening.count && rc == 0) {
+			rc = pthread_cond_timedwait(&drain.cond, &drain.lock, &deadline);
+			controller_get_stats(r->ctl, &st);
+		}
+		pthread_mutex_unlock(&drain.lock);
+	}
 	controller_stop(r->ctl);
 	controller_get_stats(r->ctl, &st);
 	print_message("flood: %llu commands taken, %llu refused; %u stops, none refused\n",
@@ -247,6 +280,7 @@ static void test_controller_thread_takes_every_stop_under_a_flood(void **state)
 	assert_int_equal(st.commands, sent + stops + 3u + r->screening.count /* the session's */);
 	assert_false(station_hw_outputs(r->hw[0]).pump_on);
 	thread_rig_free(r);
+	pthread_cond_destroy(&drain.cond);
 }
 
 /* ------------------------------------------------------- the idle rate */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -160,4 +162,25 @@ void timing_probe_stop(struct timing_probe *p)
 	print_message(
 	    "machine noise (probe at %u ms): %u wakes, worst %.0f us late, %u over 10 ms\n",
 	    p->period_ms, p->wakes, p->max_late_us, p->late_over_10ms);
+}
+
+int thread_self_tid(void)
+{
+	return (int)syscall(SYS_gettid);
+}
+
+uint64_t thread_runqueue_wait_ns(int tid)
+{
+	char path[64];
+	unsigned long long run_ns = 0, wait_ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run_ns, &wait_ns) != 2)
+		wait_ns = 0;
+	fclose(f);
+	return wait_ns;
 }

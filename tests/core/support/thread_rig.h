@@ -67,6 +67,14 @@ void timing_probe_start(struct timing_probe *p, unsigned int period_ms);
 /* Stops and joins; the figures are final afterwards. */
 void timing_probe_stop(struct timing_probe *p);
 
+/* The calling thread's kernel id, and the time a thread of this process has
+ * spent runnable but waiting for a CPU (the second field of
+ * /proc/self/task/<tid>/schedstat), in ns; 0 when the kernel does not say.
+ * A tick that is late while its thread waited for a CPU is the machine's
+ * doing; a tick late without that wait is the controller's. */
+int thread_self_tid(void);
+uint64_t thread_runqueue_wait_ns(int tid);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t mono_ns(void);
 /* pthread_cond_init() on CLOCK_MONOTONIC, so timed waits take mono_ns()
