@@ -29,4 +29,10 @@ struct station_outputs {
  * (defined in station_hw.c). */
 struct station_outputs station_outputs_safe(size_t zone_count);
 
+/* Outputs that connect zone alone to the manifold sensors: pump off, exhaust
+ * closed, only that zone open.  Held for a settling time (about 150 ms), the
+ * control and safety channels then read that zone's pressure.  zone must be
+ * below STATION_MAX_ZONES. */
+struct station_outputs station_outputs_probe(size_t zone);
+
 #endif
