@@ -14,6 +14,7 @@
 
 #include "config/config_station.h"
 #include "config/ini_file.h"
+#include "core/safety.h"
 
 enum section_id { SEC_NONE, SEC_KIOSK, SEC_DISPLAY, SEC_MQTT, SEC_LIMITS, SEC_STATION, SEC_COUNT };
 
@@ -56,6 +57,9 @@ struct loader {
 #define KEY_UINT(n, m, lo, hi, why) {n, VAL_UINT, CFG_OFF(m), 0, lo, hi, why, NULL}
 #define KEY_DBL(n, m, lo, hi, why) {n, VAL_DOUBLE, CFG_OFF(m), 0, lo, hi, why, NULL}
 #define KEY_BOOL(n, m) {n, VAL_BOOL, CFG_OFF(m), 0, 0, 1, NULL, NULL}
+/* Safety-relevant: the range is the compiled bound of core/safety.h. */
+#define KEY_SAFE_UINT(n, m) {n, VAL_UINT, CFG_OFF(m), 0, 0, 0, NULL, NULL}
+#define KEY_SAFE_DBL(n, m) {n, VAL_DOUBLE, CFG_OFF(m), 0, 0, 0, NULL, NULL}
 /* clang-format on */
 
 static int check_site(struct ini_file *f, const char *key, const char *value);
@@ -121,15 +125,15 @@ static const struct key_spec limits_keys[] = {
             compiled_ceiling_why),
     KEY_UINT("max_session_s", limits.max_session_s, 60, KIOSK_COMPILED_MAX_SESSION_S,
              compiled_session_why),
-    KEY_UINT("max_fill_ms", limits.max_fill_ms, 1000, 120000, NULL),
-    KEY_DBL("max_rise_mmhg_per_s", limits.max_rise_mmhg_per_s, 10, 2000, NULL),
-    KEY_UINT("vent_ms", limits.vent_ms, 500, 60000, NULL),
-    KEY_DBL("residual_mmhg", limits.residual_mmhg, 1, 50, NULL),
+    KEY_SAFE_UINT("max_fill_ms", limits.max_fill_ms),
+    KEY_SAFE_DBL("max_rise_mmhg_per_s", limits.max_rise_mmhg_per_s),
+    KEY_SAFE_UINT("vent_ms", limits.vent_ms),
+    KEY_SAFE_DBL("residual_mmhg", limits.residual_mmhg),
     KEY_UINT("max_pause_s", limits.max_pause_s, 10, 3600, NULL),
-    KEY_UINT("pump_max_on_ms", limits.pump_max_on_ms, 1000, 600000, NULL),
-    KEY_UINT("sensor_stuck_ms", limits.sensor_stuck_ms, 100, 60000, NULL),
-    KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
-    KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
+    KEY_SAFE_UINT("pump_max_on_ms", limits.pump_max_on_ms),
+    KEY_SAFE_UINT("sensor_stuck_ms", limits.sensor_stuck_ms),
+    KEY_SAFE_DBL("sensor_min_mmhg", limits.sensor_min_mmhg),
+    KEY_SAFE_DBL("sensor_max_mmhg", limits.sensor_max_mmhg),
     KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
 };
 
@@ -314,6 +318,12 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
                      const char *value)
 {
 	char *field = (char *)ld->cfg + k->offset;
+	/* A safety-relevant key takes its range from the bound compiled into
+	 * the core (core/safety.h), so no config can pass it. */
+	const struct safety_bound *bound = safety_bound_find(k->name);
+	double lo = bound ? bound->min : k->min, hi = bound ? bound->max : k->max;
+	const char *why = k->max_why ? k->max_why : bound ? bound->why : NULL;
+	const char *sep = k->max_why ? ", " : bound ? ", the compiled safety limit: " : "";
 	unsigned long u;
 	double d;
 	bool b;
@@ -342,14 +352,13 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 			    f,
 			    "%s = '%s' is not a whole number; write digits only, from %.0f "
 			    "to %.0f",
-			    k->name, value, k->min, k->max);
+			    k->name, value, lo, hi);
 			return -1;
 		}
-		if ((double)u < k->min || (double)u > k->max) {
+		if ((double)u < lo || (double)u > hi) {
 			ini_file_fail(f,
 			              "%s = %lu is out of range; use a value from %.0f to %.0f%s%s",
-			              k->name, u, k->min, k->max, k->max_why ? ", " : "",
-			              k->max_why ? k->max_why : "");
+			              k->name, u, lo, hi, why ? sep : "", why ? why : "");
 			return -1;
 		}
 		*(unsigned int *)(void *)field = (unsigned int)u;
@@ -357,13 +366,12 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 	case VAL_DOUBLE:
 		if (ini_value_double(value, &d) < 0) {
 			ini_file_fail(f, "%s = '%s' is not a number; write a number like %g",
-			              k->name, value, k->max);
+			              k->name, value, hi);
 			return -1;
 		}
-		if (d < k->min || d > k->max) {
+		if (d < lo || d > hi) {
 			ini_file_fail(f, "%s = %g is out of range; use a value from %g to %g%s%s",
-			              k->name, d, k->min, k->max, k->max_why ? ", " : "",
-			              k->max_why ? k->max_why : "");
+			              k->name, d, lo, hi, why ? sep : "", why ? why : "");
 			return -1;
 		}
 		*(double *)(void *)field = d;

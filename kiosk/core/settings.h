@@ -47,6 +47,7 @@ struct station_config {
 	char name[32];       /* shown on the card: "Station 1" */
 	struct station_pins pins;
 	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
+	double relief_valve_mmhg;       /* the manifold's relief valve rating; 0 = not given */
 };
 
 enum mqtt_tls_mode { MQTT_TLS_OFF, MQTT_TLS_ON };
