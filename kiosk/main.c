@@ -27,6 +27,7 @@
 #include "mqtt/reporter.h"
 #include "service/safe_state.h"
 #include "core/screening.h"
+#include "service/hw_check.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
 #include "ui/ui.h"
@@ -105,7 +106,8 @@ static void print_usage(FILE *out)
 	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
-	    "                      station, exit 0 when valid\n"
+	    "                      station, look at the GPIO chips and lines it names\n"
+	    "                      (read-only), exit 0 when valid\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
@@ -509,12 +511,6 @@ int main(int argc, char **argv)
 		free(l);
 		return EXIT_CONFIG;
 	}
-	if (opt.mode == MODE_CHECK_CONFIG) {
-		print_summary(l);
-		free(l);
-		return EXIT_OK;
-	}
-
 	install_signal_handlers();
 	if (hardware_open(opt.sim, &l->config, &rt) < 0) {
 		free(l);
@@ -522,6 +518,12 @@ int main(int argc, char **argv)
 	}
 
 	switch (opt.mode) {
+	case MODE_CHECK_CONFIG:
+		/* The files are valid; now the hardware they name. */
+		print_summary(l);
+		rc =
+		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
+		break;
 	case MODE_SELF_TEST:
 		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
 		                                                                 : EXIT_FAILED;

@@ -652,6 +652,19 @@ static int finish_one(struct ini_file *f, struct station_build *sb,
 	for (size_t i = 0; i < count; i++)
 		if (all[i]->chip[0] == '\0')
 			snprintf(all[i]->chip, sizeof(all[i]->chip), "%s", sb->chip);
+
+	sb->cfg.lines = (struct station_config_lines){
+	    .section = sb->section_line,
+	    .pump = sb->key_line[SK_PUMP],
+	    .exhaust = sb->key_line[SK_EXHAUST],
+	    .sensor = key_or_section(sb, SK_SENSOR),
+	    .sensor_clock = sb->key_line[SK_SENSOR_CLOCK],
+	    .sensor_data = sb->key_line[SK_SENSOR_DATA],
+	    .stop_button = sb->key_line[SK_STOP_BUTTON],
+	};
+	for (size_t z = 0; z < pins->zone_count; z++)
+		sb->cfg.lines.zones[z] = sb->key_line[SK_ZONES] ? sb->key_line[SK_ZONES]
+		                                                : sb->key_line[SK_ZONE1 + (int)z];
 	return 0;
 }
 

@@ -42,12 +42,24 @@ struct kiosk_limits {
 	unsigned int idle_timeout_s; /* setup/screening/ready fall back to idle */
 };
 
+/* Where each setting of a station is in its config file (0 = not there),
+ * so later checks (--check-config's look at the hardware) can name the
+ * line. */
+struct station_config_lines {
+	unsigned int section;
+	unsigned int pump, exhaust;
+	unsigned int zones[STATION_MAX_ZONES];
+	unsigned int sensor, sensor_clock, sensor_data;
+	unsigned int stop_button;
+};
+
 struct station_config {
 	unsigned int number; /* N of [station.N] */
 	char name[32];       /* shown on the card: "Station 1" */
 	struct station_pins pins;
 	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
 	double relief_valve_mmhg;       /* the manifold's relief valve rating; 0 = not given */
+	struct station_config_lines lines;
 };
 
 enum mqtt_tls_mode { MQTT_TLS_OFF, MQTT_TLS_ON };
