@@ -51,9 +51,10 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,  /* runtime failure (hardware, self-test) */
-	EXIT_USAGE = 64,  /* EX_USAGE */
-	EXIT_CONFIG = 78, /* EX_CONFIG */
+	EXIT_FAILED = 1,       /* runtime failure (hardware, self-test) */
+	EXIT_NOT_MEASURED = 2, /* --self-test: nothing failed, a sensorless station not measured */
+	EXIT_USAGE = 64,       /* EX_USAGE */
+	EXIT_CONFIG = 78,      /* EX_CONFIG */
 };
 
 enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST };
@@ -115,7 +116,8 @@ static void print_usage(FILE *out)
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	    "Exit status: 0 ok, 1 runtime failure, 2 self-test not measured (a station\n"
+	    "without a sensor), 64 bad usage, 78 bad configuration.\n",
 	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
 }
 
@@ -525,8 +527,10 @@ int main(int argc, char **argv)
 		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
 		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
-		                                                                 : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
+		rc = rc == SELF_TEST_PASS           ? EXIT_OK
+		     : rc == SELF_TEST_NOT_MEASURED ? EXIT_NOT_MEASURED
+		                                    : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);
