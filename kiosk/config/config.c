@@ -277,27 +277,51 @@ static int check_topic(struct ini_file *f, const char *key, const char *value)
 	return 0;
 }
 
-/* A full crypt(3) hash: "$id$...$hash" that crypt_r accepts as its own
- * setting and that reproduces its own length (a bare salt does not). */
+/* The length of the checksum (the last '$' field) of each crypt(3) method
+ * mkpasswd makes, in crypt's base64 alphabet. */
+static const struct {
+	const char *id;
+	size_t hash_len;
+} pin_methods[] = {
+    {"y", 43},                          /* yescrypt, Debian's default */
+    {"gy", 43},                         /* gost-yescrypt */
+    {"7", 43},                          /* scrypt */
+    {"6", 86},                          /* sha512crypt */
+    {"5", 43},                          /* sha256crypt */
+    {"2b", 53}, {"2a", 53}, {"2y", 53}, /* bcrypt: 22 salt + 31 hash, one field */
+};
+
+static bool crypt64(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '/'))
+			return false;
+	return true;
+}
+
+/* A full crypt(3) hash by its form: "$<id>$...$<checksum>" with a method
+ * libcrypt accepts and, for the methods mkpasswd makes, a checksum of that
+ * method's length (a bare salt has none).  No hashing: verifying the PIN
+ * costs tens to hundreds of ms and happens only when one is entered. */
 static bool pin_hash_valid(const char *hash)
 {
-	struct crypt_data *cd;
-	const char *out;
 	const char *last = strrchr(hash, '$');
-	bool ok = false;
+	const char *id_end = hash[0] == '$' ? strchr(hash + 1, '$') : NULL;
+	int salt = crypt_checksalt(hash);
+	size_t id_len, sum_len;
 
-	if (hash[0] != '$' || !last || last == hash)
+	if (!id_end || last == id_end ||
+	    (salt != CRYPT_SALT_OK && salt != CRYPT_SALT_METHOD_LEGACY))
 		return false;
-	cd = calloc(1, sizeof(*cd));
-	if (!cd)
+	id_len = (size_t)(id_end - hash - 1);
+	sum_len = strlen(last + 1);
+	if (sum_len == 0 || !crypt64(last + 1, sum_len))
 		return false;
-	out = crypt_r("recovery-kiosk", hash, cd);
-	if (out && out[0] == '$' && strlen(out) == strlen(hash) &&
-	    strncmp(out, hash, (size_t)(last - hash) + 1) == 0)
-		ok = true;
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return ok;
+	for (size_t i = 0; i < sizeof(pin_methods) / sizeof(pin_methods[0]); i++)
+		if (strlen(pin_methods[i].id) == id_len &&
+		    strncmp(hash + 1, pin_methods[i].id, id_len) == 0)
+			return sum_len == pin_methods[i].hash_len;
+	return true; /* another method libcrypt knows: its own form */
 }
 
 static int check_pin_hash(struct ini_file *f, const char *key, const char *value)

@@ -598,6 +598,46 @@ static void test_config_staff_pin_hash_must_be_crypt(void **state)
 	             1, "no staff_pin_hash in [kiosk]", "mkpasswd -m yescrypt");
 }
 
+/* The hash is checked for its form only: verifying a PIN costs tens to
+ * hundreds of ms, so it happens when one is entered, never at load. */
+#define BASE_WITH_HASH(h)                                                                          \
+	"[kiosk]\nstaff_pin_hash = " h "\n[station.1]\npump = 0\nexhaust = 1\nzones = 2\n"         \
+	"sensor = sim\n"
+
+static void test_config_staff_pin_hash_form_only(void **state)
+{
+	(void)state;
+	/* sha512crypt and bcrypt (mkpasswd -m sha-512, -m bcrypt) of 1357 */
+	assert_int_equal(
+	    load_text(BASE_WITH_HASH(
+	        "$6$q0vkT9iJSSAZpA8u$r6rg6gvzKwPsg1tOnw5EsJXL8FAYSdx4uPKaTnYj.9KTf7se4pz7"
+	        "hyoEuKN2J4sB8Udokbhu9.QjHEzUnlQQM0")),
+	    0);
+	assert_true(kiosk_config_pin_matches(&cfg, "1357"));
+	assert_int_equal(load_text(BASE_WITH_HASH(
+	                     "$2b$12$Vq3JsH5KM06ZlG9PFQJ15uy3sEFbsvI6oKKzUrLTaqK4pvsPPCvK2")),
+	                 0);
+	assert_true(kiosk_config_pin_matches(&cfg, "1357"));
+	/* Well formed but not the hash of anything: loads (no hashing at load),
+	 * and no PIN matches it. */
+	assert_int_equal(
+	    load_text(BASE_WITH_HASH(
+	        "$y$j9T$XsWP9ENaAzFRkgLZsymbh0$Ymp2IufF.4MfElzljdMaPA0Oc11aeGZAqhXxY4WUJED")),
+	    0);
+	assert_false(kiosk_config_pin_matches(&cfg, "2468"));
+	/* A checksum of the wrong length or alphabet, or an unknown method. */
+	expect_error(
+	    BASE_WITH_HASH(
+	        "$y$j9T$XsWP9ENaAzFRkgLZsymbh0$Ymp2IufF.4MfElzljdMaPA0Oc11aeGZAqhXxY4WUJE"),
+	    2, "not a crypt(3) hash", "mkpasswd -m yescrypt");
+	expect_error(BASE_WITH_HASH("$6$salt$short"), 2, "not a crypt(3) hash", "mkpasswd");
+	expect_error(
+	    BASE_WITH_HASH(
+	        "$y$j9T$XsWP9ENaAzFRkgLZsymbh0$Ymp2IufF.4MfElzljdMaPA0Oc11aeGZAqhXxY4WU!EC"),
+	    2, "not a crypt(3) hash", "mkpasswd");
+	expect_error(BASE_WITH_HASH("$zz$salt$abcdef"), 2, "not a crypt(3) hash", "mkpasswd");
+}
+
 static void test_config_syntax_errors_name_line(void **state)
 {
 	(void)state;
@@ -709,6 +749,7 @@ int main(void)
 	    cmocka_unit_test(test_config_mqtt_disabled_checks_no_mqtt_file),
 	    cmocka_unit_test(test_config_headless_is_an_explicit_setting),
 	    cmocka_unit_test(test_config_staff_pin_hash_must_be_crypt),
+	    cmocka_unit_test(test_config_staff_pin_hash_form_only),
 	    cmocka_unit_test(test_config_syntax_errors_name_line),
 	    cmocka_unit_test(test_config_overlong_line_rejected),
 	    cmocka_unit_test(test_config_first_error_wins),
