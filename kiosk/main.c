@@ -28,6 +28,7 @@
 #include "service/safe_state.h"
 #include "core/screening.h"
 #include "service/hw_check.h"
+#include "service/realtime.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
 #include "ui/ui.h"
@@ -422,6 +423,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	    .hw = rt->hw,
 	    .on_tick = watchdog_tick,
 	    .on_tick_ctx = rt->watchdog,
+	    .realtime_priority = (int)l->config.realtime_priority,
 	};
 	rt->controller = controller_create(&cp);
 	if (!rt->controller) {
@@ -467,6 +469,28 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
+	/* Once everything is built: lock what it uses, and say whether the
+	 * control loop gets the real time it asks for. */
+	struct realtime_report rtr;
+	char rt_status[96];
+	realtime_prepare(l->config.realtime_priority, &rtr);
+	realtime_describe(&rtr, rt_status, sizeof(rt_status));
+	if (rtr.priority == 0)
+		fprintf(stderr, "<5>recovery-kiosk: realtime_priority = 0: normal scheduling; the "
+		                "control loop's deadlines are not guaranteed under load\n");
+	else if (!rtr.fifo_allowed)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: real-time scheduling refused (%s): the control loop "
+		        "runs with normal scheduling and its deadlines are not guaranteed under "
+		        "load; allow it with LimitRTPRIO=%u and RestrictRealtime=no (the shipped "
+		        "unit does)\n",
+		        strerror(rtr.fifo_errno), rtr.priority);
+	if (rtr.priority && !rtr.memory_locked)
+		fprintf(stderr,
+		        "<5>recovery-kiosk: memory not locked (%s): a page-in can delay the "
+		        "control loop; LimitMEMLOCK=infinity allows it (the shipped unit does)\n",
+		        strerror(rtr.lock_errno));
+
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
 	if (controller_start(rt->controller) < 0 || reporter_start(rt->reporter) < 0 ||
@@ -475,9 +499,10 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		return EXIT_FAILED;
 	}
 
-	char status[128];
-	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s",
-	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless");
+	char status[256];
+	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s; %s",
+	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless",
+	         rt_status);
 	watchdog_ready(rt->watchdog, status);
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 

@@ -74,13 +74,16 @@ static const char compiled_ceiling_why[] =
 static const char compiled_session_why[] = "the longest session the kiosk will ever run";
 
 /* Indexes into these tables are the key_line[] slots: keep the enums in step. */
-enum { K_SITE, K_PROGRAMS, K_SCREENING, K_STATE_DIR, K_PIN_HASH };
+enum { K_SITE, K_PROGRAMS, K_SCREENING, K_STATE_DIR, K_PIN_HASH, K_REALTIME };
 static const struct key_spec kiosk_keys[] = {
     KEY_STR("site", site, check_site),
     KEY_PATH("programs", programs_file),
     KEY_PATH("screening", screening_file),
     KEY_PATH("state_dir", state_dir),
     KEY_STR("staff_pin_hash", staff_pin_hash, check_pin_hash),
+    /* Below the kernel's interrupt threads (50), so button edges and the
+     * GPIO driver still run first. */
+    KEY_UINT("realtime_priority", realtime_priority, 0, 49, NULL),
 };
 
 static const struct key_spec display_keys[] = {

@@ -91,8 +91,9 @@ struct kiosk_config {
 	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
 	char programs_file[256]; /* resolved: absolute, or relative to the config's dir */
 	char screening_file[256];
-	char state_dir[256];      /* SQLite database lives here */
-	char staff_pin_hash[160]; /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	char state_dir[256];            /* SQLite database lives here */
+	char staff_pin_hash[160];       /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	unsigned int realtime_priority; /* SCHED_FIFO of the control thread; 0 = normal */
 	struct display_config display;
 	struct mqtt_config mqtt;
 	struct kiosk_limits limits;

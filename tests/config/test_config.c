@@ -179,6 +179,7 @@ static void test_config_pi_example_loads_with_expected_values(void **state)
 	assert_int_equal(cfg.mqtt.port, 1883);
 	assert_string_equal(cfg.mqtt.password_file, "");
 	assert_false(cfg.display.headless);
+	assert_int_equal(cfg.realtime_priority, 30);
 	assert_int_equal(cfg.station_count, 4);
 	assert_int_equal(cfg.stations[0].pins.zone_count, 5);
 	assert_int_equal(cfg.stations[0].pins.stop_button.offset, 26);

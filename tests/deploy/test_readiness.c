@@ -191,6 +191,8 @@ static void test_readiness_headless_site_is_ready_and_stops_cleanly(void **state
 	pump(&k, "READY=1");
 	assert_non_null(strstr(k.notify, "STATUS="));
 	assert_non_null(strstr(k.notify, "headless"));
+	/* No realtime_priority here: the status says what that costs. */
+	assert_non_null(strstr(k.notify, "no real-time: deadlines not guaranteed"));
 	/* The pin map for --safe-state is on disk before READY. */
 	snprintf(saved, sizeof(saved), "%s/state/pin-map.conf", k.dir);
 	assert_int_equal(stat(saved, &st), 0);
