@@ -7,9 +7,11 @@
 # Debian packaging, used only by CPack, while systemd/ holds what every
 # install (cmake --install, the package) puts on the machine.
 
-set(KIOSK_DEB_ARCH "")
+# A cross build names the package's architecture in its toolchain file
+# (cmake/toolchain-aarch64.cmake sets KIOSK_TARGET_DEB_ARCH to arm64).
+set(KIOSK_DEB_ARCH "${KIOSK_TARGET_DEB_ARCH}")
 find_program(DPKG_EXECUTABLE dpkg)
-if(DPKG_EXECUTABLE)
+if(DPKG_EXECUTABLE AND NOT KIOSK_DEB_ARCH)
     execute_process(COMMAND "${DPKG_EXECUTABLE}" --print-architecture
                     OUTPUT_VARIABLE KIOSK_DEB_ARCH OUTPUT_STRIP_TRAILING_WHITESPACE)
 endif()
@@ -79,5 +81,10 @@ add_custom_command(OUTPUT "${_kiosk_deb_dir}/changelog.Debian.gz"
 add_custom_target(kiosk_deb_changelog ALL DEPENDS "${_kiosk_deb_dir}/changelog.Debian.gz")
 install(FILES "${_kiosk_deb_dir}/copyright" "${_kiosk_deb_dir}/changelog.Debian.gz"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+
+# lintian overrides, each with its reason (packaging/debian/lintian-overrides).
+install(FILES "${CMAKE_SOURCE_DIR}/packaging/debian/lintian-overrides"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/lintian/overrides"
+        RENAME recovery-kiosk)
 
 include(CPack)

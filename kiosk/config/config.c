@@ -16,7 +16,16 @@
 #include "config/ini_file.h"
 #include "core/safety.h"
 
-enum section_id { SEC_NONE, SEC_KIOSK, SEC_DISPLAY, SEC_MQTT, SEC_LIMITS, SEC_STATION, SEC_COUNT };
+enum section_id {
+	SEC_NONE,
+	SEC_KIOSK,
+	SEC_DISPLAY,
+	SEC_MQTT,
+	SEC_LIMITS,
+	SEC_HISTORY,
+	SEC_STATION,
+	SEC_COUNT
+};
 
 enum value_type { VAL_STR, VAL_PATH, VAL_UINT, VAL_DOUBLE, VAL_BOOL };
 
@@ -121,7 +130,8 @@ enum {
 	L_STUCK,
 	L_SENSOR_MIN,
 	L_SENSOR_MAX,
-	L_IDLE
+	L_IDLE,
+	L_BOOTS_ON
 };
 static const struct key_spec limits_keys[] = {
     KEY_DBL("ceiling_mmhg", limits.ceiling_mmhg, 20, KIOSK_COMPILED_CEILING_MMHG,
@@ -138,6 +148,13 @@ static const struct key_spec limits_keys[] = {
     KEY_SAFE_DBL("sensor_min_mmhg", limits.sensor_min_mmhg),
     KEY_SAFE_DBL("sensor_max_mmhg", limits.sensor_max_mmhg),
     KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
+    KEY_UINT("boots_on_timeout_s", limits.boots_on_timeout_s, 60, 1800, NULL),
+};
+
+static const struct key_spec history_keys[] = {
+    KEY_UINT("keep_days", history.keep_days, 1, 3650, NULL),
+    KEY_UINT("max_mb", history.max_mb, 1, 4096, NULL),
+    KEY_UINT("sample_s", history.sample_s, 1, 60, NULL),
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -147,6 +164,7 @@ static const struct section_spec sections[SEC_COUNT] = {
     [SEC_DISPLAY] = {"display", display_keys, COUNT(display_keys)},
     [SEC_MQTT] = {"mqtt", mqtt_keys, COUNT(mqtt_keys)},
     [SEC_LIMITS] = {"limits", limits_keys, COUNT(limits_keys)},
+    [SEC_HISTORY] = {"history", history_keys, COUNT(history_keys)},
 };
 
 _Static_assert(COUNT(limits_keys) <= SECTION_MAX_KEYS, "key_line too small");
@@ -185,6 +203,11 @@ void kiosk_config_defaults(struct kiosk_config *cfg)
 	cfg->limits.sensor_min_mmhg = -20.0;
 	cfg->limits.sensor_max_mmhg = 300.0;
 	cfg->limits.idle_timeout_s = 90;
+	cfg->limits.boots_on_timeout_s = 300;
+
+	cfg->history.keep_days = 365;
+	cfg->history.max_mb = 64;
+	cfg->history.sample_s = 5;
 }
 
 /* ---- value parsing ------------------------------------------------------ */
@@ -454,10 +477,11 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 		return 0;
 	}
 	ld->sec = SEC_NONE;
-	ini_file_fail(f,
-	              "unknown section [%s]; use [kiosk], [display], [mqtt], [limits] or "
-	              "[station.N] with N a station number",
-	              name);
+	ini_file_fail(
+	    f,
+	    "unknown section [%s]; use [kiosk], [display], [mqtt], [limits], [history] or "
+	    "[station.N] with N a station number",
+	    name);
 	return -1;
 }
 
@@ -475,7 +499,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	if (ld->sec == SEC_NONE) {
 		ini_file_fail(f,
 		              "'%s' is outside any section; put it under [kiosk], [display], "
-		              "[mqtt], [limits] or [station.N]",
+		              "[mqtt], [limits], [history] or [station.N]",
 		              key);
 		return -1;
 	}

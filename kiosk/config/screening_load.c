@@ -15,6 +15,8 @@
 struct question_build {
 	unsigned int section_line;
 	unsigned int class_line;
+	unsigned int group_line;
+	unsigned int short_line;
 	unsigned int text_line[SCREENING_MAX_LANGS];
 };
 
@@ -163,11 +165,33 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 		}
 		return 0;
 	}
+	if (strcmp(key, "group") == 0 || strcmp(key, "short") == 0) {
+		bool group = key[0] == 'g';
+		unsigned int *line = group ? &b->group_line : &b->short_line;
+		char *dst = group ? q->group : q->short_text;
+		size_t cap = group ? sizeof(q->group) : sizeof(q->short_text);
+
+		if (*line) {
+			ini_file_fail(
+			    f, "%s is set twice in [question.%s] (first on line %u); keep only one",
+			    key, q->id, *line);
+			return -1;
+		}
+		if (value[0] == '\0' || strlen(value) >= cap) {
+			ini_file_fail(f, "%s in [question.%s] must be 1 to %zu characters", key,
+			              q->id, cap - 1);
+			return -1;
+		}
+		*line = ini_file_line(f);
+		snprintf(dst, cap, "%s", value);
+		return 0;
+	}
 	if (!is_text) {
-		static const char *const keys[] = {"class", "text", "text.de"};
-		const char *near = ini_file_suggest(key, keys, 3);
+		static const char *const keys[] = {"class", "text", "text.de", "group", "short"};
+		const char *near = ini_file_suggest(key, keys, 5);
 		ini_file_fail(f, "unknown key '%s' in [question.%s]; %s%s%s", key, q->id,
-		              near ? "did you mean '" : "use class, text and text.<language>",
+		              near ? "did you mean '"
+		                   : "use class, text, text.<language>, group and short",
 		              near ? near : "", near ? "'?" : "");
 		return -1;
 	}
@@ -220,6 +244,53 @@ static int on_finish(struct ini_file *f, void *user)
 			    "in plain words>",
 			    q->id);
 			return -1;
+		}
+		if (q->group[0] && q->cls == SCREENING_ACKNOWLEDGE) {
+			ini_file_fail_at(f, b->group_line,
+			                 "[question.%s] is an acknowledgement: they are agreed to "
+			                 "together on one screen; remove group",
+			                 q->id);
+			return -1;
+		}
+		if (q->group[0]) {
+			size_t first = i, n = 0;
+
+			while (first > 0 && strcmp(set->items[first - 1].group, q->group) == 0)
+				first--;
+			for (size_t k = first;
+			     k < set->count && strcmp(set->items[k].group, q->group) == 0; k++)
+				n++;
+			for (size_t k = 0; k < set->count; k++) {
+				if (k >= first && k < first + n)
+					continue;
+				if (strcmp(set->items[k].group, q->group) == 0) {
+					ini_file_fail_at(
+					    f, ld->builds[k].group_line,
+					    "group = %s: the questions of a group must "
+					    "follow one another; move [question.%s] next "
+					    "to [question.%s]",
+					    q->group, set->items[k].id, q->id);
+					return -1;
+				}
+			}
+			if (set->items[first].cls != q->cls) {
+				ini_file_fail_at(
+				    f, b->group_line,
+				    "group = %s mixes %s and %s questions; a Yes must "
+				    "say which kind it is, so give them separate groups",
+				    q->group,
+				    q->cls == SCREENING_ABSOLUTE ? "absolute" : "relative",
+				    q->cls == SCREENING_ABSOLUTE ? "relative" : "absolute");
+				return -1;
+			}
+			if (n > SCREENING_GROUP_MAX) {
+				ini_file_fail_at(
+				    f, b->group_line,
+				    "group = %s has %zu questions; at most %d fit on a "
+				    "screen, split it",
+				    q->group, n, SCREENING_GROUP_MAX);
+				return -1;
+			}
 		}
 		/* A half-translated screening would switch language mid-flow. */
 		for (size_t l = 1; l < set->lang_count; l++) {

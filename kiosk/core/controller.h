@@ -67,6 +67,10 @@ struct controller_params {
 	 * LimitRTPRIO=); when refused the thread runs with normal scheduling and
 	 * controller_stats.realtime stays false.  0 = normal scheduling. */
 	int realtime_priority;
+	/* config->station_count service states to start from (fault lock
+	 * first, then out of service, then needs cleaning), or NULL for every
+	 * station idle. */
+	const struct station_service *restore;
 };
 
 /* Builds the controller and drives every station to the safe state.

@@ -8,6 +8,11 @@
  *
  * An "acknowledge" question must be answered Yes ("I will stop at once on
  * numbness, tingling or pain"); absolute and relative questions pass on No.
+ *
+ * Optional keys for the screen: short = a few words naming the question in
+ * a list, and group = <id>: neighbouring questions of the same class (not
+ * acknowledge) with the same group id are asked together, at most
+ * SCREENING_GROUP_MAX of them.  Both change nothing in the rules.
  */
 #ifndef KIOSK_CORE_SCREENING_H
 #define KIOSK_CORE_SCREENING_H
@@ -18,6 +23,7 @@
 
 #define SCREENING_MAX_QUESTIONS 32
 #define SCREENING_MAX_LANGS 4
+#define SCREENING_GROUP_MAX 6
 
 enum screening_class {
 	SCREENING_ABSOLUTE,    /* Yes: no session, no override */
@@ -29,6 +35,8 @@ struct screening_question {
 	char id[32];
 	enum screening_class cls;
 	char text[SCREENING_MAX_LANGS][256]; /* [0] is the default language */
+	char group[32];                      /* "" = asked on its own */
+	char short_text[96];                 /* "" = none; English */
 };
 
 struct screening_set {

@@ -39,7 +39,8 @@ struct kiosk_limits {
 	unsigned int sensor_stuck_ms; /* identical raw readings while the pump runs */
 	double sensor_min_mmhg;       /* readings outside [min, max] are a sensor fault */
 	double sensor_max_mmhg;
-	unsigned int idle_timeout_s; /* setup/screening/ready fall back to idle */
+	unsigned int idle_timeout_s;     /* setup/screening fall back to idle */
+	unsigned int boots_on_timeout_s; /* ready (boots on) falls back to idle */
 };
 
 /* Where each setting of a station is in its config file (0 = not there),
@@ -86,6 +87,13 @@ struct display_config {
 	bool headless;            /* no touchscreen at this site: run without one */
 };
 
+/* [history]: what the session history keeps (store/history.h). */
+struct history_config {
+	unsigned int keep_days; /* sessions and station events older are deleted */
+	unsigned int max_mb;    /* history.db's data stays under this */
+	unsigned int sample_s;  /* one pressure plot point per this while a session runs */
+};
+
 struct kiosk_config {
 	char path[256];          /* the file it came from */
 	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
@@ -97,6 +105,7 @@ struct kiosk_config {
 	struct display_config display;
 	struct mqtt_config mqtt;
 	struct kiosk_limits limits;
+	struct history_config history;
 	struct station_config stations[KIOSK_MAX_STATIONS];
 	size_t station_count;
 };
