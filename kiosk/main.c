@@ -30,6 +30,8 @@
 #include "service/safe_state.h"
 #include "store/event_log.h"
 #include "core/screening.h"
+#include "service/hw_check.h"
+#include "service/realtime.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
 #include "ui/ui.h"
@@ -53,9 +55,10 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,  /* runtime failure (hardware, self-test) */
-	EXIT_USAGE = 64,  /* EX_USAGE */
-	EXIT_CONFIG = 78, /* EX_CONFIG */
+	EXIT_FAILED = 1,       /* runtime failure (hardware, self-test) */
+	EXIT_NOT_MEASURED = 2, /* --self-test: nothing failed, a sensorless station not measured */
+	EXIT_USAGE = 64,       /* EX_USAGE */
+	EXIT_CONFIG = 78,      /* EX_CONFIG */
 };
 
 enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST, MODE_REPORT };
@@ -110,7 +113,8 @@ static void print_usage(FILE *out)
 	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
-	    "                      station, exit 0 when valid\n"
+	    "                      station, look at the GPIO chips and lines it names\n"
+	    "                      (read-only), exit 0 when valid\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
@@ -121,7 +125,8 @@ static void print_usage(FILE *out)
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	    "Exit status: 0 ok, 1 runtime failure, 2 self-test not measured (a station\n"
+	    "without a sensor), 64 bad usage, 78 bad configuration.\n",
 	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
 }
 
@@ -504,6 +509,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	    .hw = rt->hw,
 	    .on_tick = watchdog_tick,
 	    .on_tick_ctx = rt->watchdog,
+	    .realtime_priority = (int)l->config.realtime_priority,
 	};
 	rt->controller = controller_create(&cp);
 	if (!rt->controller) {
@@ -575,6 +581,28 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
+	/* Once everything is built: lock what it uses, and say whether the
+	 * control loop gets the real time it asks for. */
+	struct realtime_report rtr;
+	char rt_status[96];
+	realtime_prepare(l->config.realtime_priority, &rtr);
+	realtime_describe(&rtr, rt_status, sizeof(rt_status));
+	if (rtr.priority == 0)
+		fprintf(stderr, "<5>recovery-kiosk: realtime_priority = 0: normal scheduling; the "
+		                "control loop's deadlines are not guaranteed under load\n");
+	else if (!rtr.fifo_allowed)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: real-time scheduling refused (%s): the control loop "
+		        "runs with normal scheduling and its deadlines are not guaranteed under "
+		        "load; allow it with LimitRTPRIO=%u and RestrictRealtime=no (the shipped "
+		        "unit does)\n",
+		        strerror(rtr.fifo_errno), rtr.priority);
+	if (rtr.priority && !rtr.memory_locked)
+		fprintf(stderr,
+		        "<5>recovery-kiosk: memory not locked (%s): a page-in can delay the "
+		        "control loop; LimitMEMLOCK=infinity allows it (the shipped unit does)\n",
+		        strerror(rtr.lock_errno));
+
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
 	if (controller_start(rt->controller) < 0 || event_log_start(rt->log) < 0 ||
@@ -584,9 +612,10 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		return EXIT_FAILED;
 	}
 
-	char status[128];
-	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s",
-	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless");
+	char status[256];
+	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s; %s",
+	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless",
+	         rt_status);
 	watchdog_ready(rt->watchdog, status);
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
@@ -621,11 +650,6 @@ int main(int argc, char **argv)
 		free(l);
 		return EXIT_CONFIG;
 	}
-	if (opt.mode == MODE_CHECK_CONFIG) {
-		print_summary(l);
-		free(l);
-		return EXIT_OK;
-	}
 	if (opt.mode == MODE_REPORT) {
 		rc = run_report(&opt, l);
 		free(l);
@@ -639,9 +663,17 @@ int main(int argc, char **argv)
 	}
 
 	switch (opt.mode) {
+	case MODE_CHECK_CONFIG:
+		/* The files are valid; now the hardware they name. */
+		print_summary(l);
+		rc =
+		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
+		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
-		                                                                 : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
+		rc = rc == SELF_TEST_PASS           ? EXIT_OK
+		     : rc == SELF_TEST_NOT_MEASURED ? EXIT_NOT_MEASURED
+		                                    : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);
