@@ -24,6 +24,7 @@
 #include "drivers/gpio_gpiod.h"
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
+#include "mqtt/mqtt_check.h"
 #include "mqtt/mqtt_link.h"
 #include "store/history_recorder.h"
 #include "store/history_report.h"
@@ -71,6 +72,7 @@ struct options {
 	bool headless;
 	const char *report_since;  /* --report: YYYY-MM-DD or NULL */
 	const char *report_format; /* --report: csv, json or NULL */
+	bool check_mqtt;           /* --check-config --mqtt: the live broker check too */
 };
 
 /* Set from the signal handler. */
@@ -115,6 +117,9 @@ static void print_usage(FILE *out)
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, look at the GPIO chips and lines it names\n"
 	    "                      (read-only), exit 0 when valid\n"
+	    "      --mqtt          with --check-config: connect to the broker, subscribe\n"
+	    "                      and publish a probe to every topic the kiosk uses,\n"
+	    "                      and say what the ACL allows\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
@@ -140,7 +145,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		OPT_SELF_TEST,
 		OPT_REPORT,
 		OPT_SINCE,
-		OPT_FORMAT
+		OPT_FORMAT,
+		OPT_MQTT
 	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -148,6 +154,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"headless", no_argument, NULL, OPT_HEADLESS},
 	    {"assets", required_argument, NULL, OPT_ASSETS},
 	    {"check-config", no_argument, NULL, OPT_CHECK},
+	    {"mqtt", no_argument, NULL, OPT_MQTT},
 	    {"safe-state", no_argument, NULL, OPT_SAFE},
 	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
 	    {"report", no_argument, NULL, OPT_REPORT},
@@ -180,6 +187,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_ASSETS:
 			opt->assets_dir = optarg;
+			break;
+		case OPT_MQTT:
+			opt->check_mqtt = true;
 			break;
 		case OPT_CHECK:
 			opt->mode = MODE_CHECK_CONFIG;
@@ -668,6 +678,8 @@ int main(int argc, char **argv)
 		print_summary(l);
 		rc =
 		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
+		if (opt.check_mqtt && mqtt_check_run(&l->config, stdout) < 0)
+			rc = EXIT_CONFIG;
 		break;
 	case MODE_SELF_TEST:
 		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
