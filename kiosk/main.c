@@ -26,9 +26,13 @@
 #include "core/program.h"
 #include "mqtt/mqtt_check.h"
 #include "mqtt/mqtt_link.h"
+#include "store/history_recorder.h"
+#include "store/history_report.h"
 #include "service/safe_state.h"
 #include "store/event_log.h"
 #include "core/screening.h"
+#include "service/hw_check.h"
+#include "service/realtime.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
 #include "ui/ui.h"
@@ -52,12 +56,13 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,  /* runtime failure (hardware, self-test) */
-	EXIT_USAGE = 64,  /* EX_USAGE */
-	EXIT_CONFIG = 78, /* EX_CONFIG */
+	EXIT_FAILED = 1,       /* runtime failure (hardware, self-test) */
+	EXIT_NOT_MEASURED = 2, /* --self-test: nothing failed, a sensorless station not measured */
+	EXIT_USAGE = 64,       /* EX_USAGE */
+	EXIT_CONFIG = 78,      /* EX_CONFIG */
 };
 
-enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST };
+enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST, MODE_REPORT };
 
 struct options {
 	const char *config_path;
@@ -65,7 +70,9 @@ struct options {
 	enum run_mode mode;
 	bool sim;
 	bool headless;
-	bool check_mqtt; /* --check-config --mqtt: the live broker check too */
+	const char *report_since;  /* --report: YYYY-MM-DD or NULL */
+	const char *report_format; /* --report: csv, json or NULL */
+	bool check_mqtt;           /* --check-config --mqtt: the live broker check too */
 };
 
 /* Set from the signal handler. */
@@ -108,7 +115,8 @@ static void print_usage(FILE *out)
 	    "                      stations run and report over MQTT\n"
 	    "      --assets DIR    fonts and icons (default %s)\n"
 	    "      --check-config  load and validate everything, print one line per\n"
-	    "                      station, exit 0 when valid\n"
+	    "                      station, look at the GPIO chips and lines it names\n"
+	    "                      (read-only), exit 0 when valid\n"
 	    "      --mqtt          with --check-config: connect to the broker, subscribe\n"
 	    "                      and publish a probe to every topic the kiosk uses,\n"
 	    "                      and say what the ACL allows\n"
@@ -116,16 +124,30 @@ static void print_usage(FILE *out)
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
 	    "                      its pressure rose and fell (stop the service first)\n"
+	    "      --report        print the session history (history.db in state_dir)\n"
+	    "      --since DATE    with --report: sessions from DATE (YYYY-MM-DD, local)\n"
+	    "      --format F      with --report: csv (default) or json\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	    "Exit status: 0 ok, 1 runtime failure, 2 self-test not measured (a station\n"
+	    "without a sensor), 64 bad usage, 78 bad configuration.\n",
 	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
 }
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST, OPT_MQTT };
+	enum {
+		OPT_HEADLESS = 256,
+		OPT_ASSETS,
+		OPT_CHECK,
+		OPT_SAFE,
+		OPT_SELF_TEST,
+		OPT_REPORT,
+		OPT_SINCE,
+		OPT_FORMAT,
+		OPT_MQTT
+	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"sim", no_argument, NULL, 's'},
@@ -135,6 +157,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"mqtt", no_argument, NULL, OPT_MQTT},
 	    {"safe-state", no_argument, NULL, OPT_SAFE},
 	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
+	    {"report", no_argument, NULL, OPT_REPORT},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -175,6 +200,15 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case OPT_SELF_TEST:
 			opt->mode = MODE_SELF_TEST;
 			break;
+		case OPT_REPORT:
+			opt->mode = MODE_REPORT;
+			break;
+		case OPT_SINCE:
+			opt->report_since = optarg;
+			break;
+		case OPT_FORMAT:
+			opt->report_format = optarg;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(EXIT_OK);
@@ -203,7 +237,9 @@ struct loaded {
 	struct screening_set screening;
 };
 
-static int load_everything(const char *path, struct loaded *l)
+/* --report needs only kiosk.conf: a broken programs or screening file must
+ * not keep a manager from the history. */
+static int load_everything(const char *path, bool kiosk_conf_only, struct loaded *l)
 {
 	char err[512];
 
@@ -211,6 +247,8 @@ static int load_everything(const char *path, struct loaded *l)
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return -EINVAL;
 	}
+	if (kiosk_conf_only)
+		return 0;
 	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
@@ -231,6 +269,19 @@ static void print_summary(const struct loaded *l)
 	printf("%s: site '%s', %zu station(s), %zu program(s), %zu screening question(s): OK\n",
 	       l->config.path, l->config.site, l->config.station_count, l->programs.count,
 	       l->screening.count);
+}
+
+/* --report: the manager's view of history.db; needs only [kiosk]. */
+static int run_report(const struct options *opt, const struct loaded *l)
+{
+	char err[512];
+	int rc = history_report_run(l->config.state_dir, l->config.site, opt->report_since,
+	                            opt->report_format, stdout, err, sizeof(err));
+
+	if (rc == 0)
+		return EXIT_OK;
+	fprintf(stderr, "recovery-kiosk: %s\n", err);
+	return rc == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 }
 
 static void stop_signals(sigset_t *set)
@@ -316,6 +367,7 @@ struct runtime {
 	struct controller *controller;
 	struct event_log *log;
 	struct mqtt_link *mqtt;
+	struct history_recorder *history;
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
@@ -376,11 +428,13 @@ static void runtime_teardown(struct runtime *rt)
 	 * delivers what it can and says offline. */
 	event_log_stop(rt->log);
 	mqtt_link_stop(rt->mqtt);
+	history_recorder_stop(rt->history);
 	ui_destroy(rt->ui);
 	/* Each removes its own controller listener. */
 	mqtt_link_destroy(rt->mqtt);
 	event_log_destroy(rt->log);
 	controller_destroy(rt->controller);
+	history_recorder_destroy(rt->history);
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
@@ -465,6 +519,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	    .hw = rt->hw,
 	    .on_tick = watchdog_tick,
 	    .on_tick_ctx = rt->watchdog,
+	    .realtime_priority = (int)l->config.realtime_priority,
 	};
 	rt->controller = controller_create(&cp);
 	if (!rt->controller) {
@@ -498,6 +553,19 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		}
 	}
 
+	struct history_recorder_params hp = {
+	    .controller = rt->controller,
+	    .state_dir = l->config.state_dir,
+	    .limits = {.keep_days = l->config.history.keep_days,
+	               .max_kib = l->config.history.max_mb * 1024u,
+	               .sample_s = l->config.history.sample_s},
+	};
+	rt->history = history_recorder_create(&hp, err, sizeof(err));
+	if (!rt->history) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
+
 	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
 		    .config = &l->config,
@@ -523,17 +591,41 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
+	/* Once everything is built: lock what it uses, and say whether the
+	 * control loop gets the real time it asks for. */
+	struct realtime_report rtr;
+	char rt_status[96];
+	realtime_prepare(l->config.realtime_priority, &rtr);
+	realtime_describe(&rtr, rt_status, sizeof(rt_status));
+	if (rtr.priority == 0)
+		fprintf(stderr, "<5>recovery-kiosk: realtime_priority = 0: normal scheduling; the "
+		                "control loop's deadlines are not guaranteed under load\n");
+	else if (!rtr.fifo_allowed)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: real-time scheduling refused (%s): the control loop "
+		        "runs with normal scheduling and its deadlines are not guaranteed under "
+		        "load; allow it with LimitRTPRIO=%u and RestrictRealtime=no (the shipped "
+		        "unit does)\n",
+		        strerror(rtr.fifo_errno), rtr.priority);
+	if (rtr.priority && !rtr.memory_locked)
+		fprintf(stderr,
+		        "<5>recovery-kiosk: memory not locked (%s): a page-in can delay the "
+		        "control loop; LimitMEMLOCK=infinity allows it (the shipped unit does)\n",
+		        strerror(rtr.lock_errno));
+
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
 	if (controller_start(rt->controller) < 0 || event_log_start(rt->log) < 0 ||
-	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) || watchdog_start(rt->watchdog) < 0) {
+	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) ||
+	    history_recorder_start(rt->history) < 0 || watchdog_start(rt->watchdog) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}
 
-	char status[128];
-	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s",
-	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless");
+	char status[256];
+	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s; %s",
+	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless",
+	         rt_status);
 	watchdog_ready(rt->watchdog, status);
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
@@ -564,15 +656,14 @@ int main(int argc, char **argv)
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, l) < 0) {
+	if (load_everything(opt.config_path, opt.mode == MODE_REPORT, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
-	if (opt.mode == MODE_CHECK_CONFIG) {
-		print_summary(l);
-		rc = opt.check_mqtt ? mqtt_check_run(&l->config, stdout) : 0;
+	if (opt.mode == MODE_REPORT) {
+		rc = run_report(&opt, l);
 		free(l);
-		return rc < 0 ? EXIT_CONFIG : EXIT_OK;
+		return rc;
 	}
 
 	install_signal_handlers();
@@ -582,9 +673,19 @@ int main(int argc, char **argv)
 	}
 
 	switch (opt.mode) {
+	case MODE_CHECK_CONFIG:
+		/* The files are valid; now the hardware they name. */
+		print_summary(l);
+		rc =
+		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
+		if (opt.check_mqtt && mqtt_check_run(&l->config, stdout) < 0)
+			rc = EXIT_CONFIG;
+		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
-		                                                                 : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
+		rc = rc == SELF_TEST_PASS           ? EXIT_OK
+		     : rc == SELF_TEST_NOT_MEASURED ? EXIT_NOT_MEASURED
+		                                    : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, l, &rt);
