@@ -207,7 +207,7 @@ static void kiosk_info(struct mqtt_publisher *pub, uint64_t now, struct mqtt_cli
 	    .connected = h->connected,
 	    .session_present = h->session_present,
 	    .connects = h->connects,
-	    .outbox_depth = store_outbox_count(pub->store),
+	    .outbox_depth = event_log_outbox_depth(pub->p.log),
 	    .refused = h->refused,
 	    .refused_topic = h->refused ? h->refused_topic : NULL,
 	    .refused_reason = h->refused_reason,
@@ -564,7 +564,7 @@ struct mqtt_publisher *mqtt_publisher_create(const struct mqtt_publisher_params 
 		snprintf(pub->host, sizeof(pub->host), "unknown");
 	pub->host[sizeof(pub->host) - 1] = '\0';
 	pub->since_wall_ms = mqtt_wall_ms();
-	pub->outbox = mqtt_outbox_create(pub->store, p->client, p->config->site);
+	pub->outbox = mqtt_outbox_create(p->log, p->client, p->config->site);
 	if (!pub->outbox) {
 		free(pub);
 		errno = ENOMEM;

@@ -11,9 +11,18 @@
 struct kiosk_side *kiosk_side_start(const struct kiosk_config *cfg, struct controller *ctl,
                                     const char *version, char *err, size_t err_len)
 {
+	return kiosk_side_start_with(cfg, ctl, version, 0, err, err_len);
+}
+
+struct kiosk_side *kiosk_side_start_with(const struct kiosk_config *cfg, struct controller *ctl,
+                                         const char *version, unsigned int delivered_delay_ms,
+                                         char *err, size_t err_len)
+{
 	struct kiosk_side *k = calloc(1, sizeof(*k));
-	struct event_log_params lp = {
-	    .state_dir = cfg->state_dir, .controller = ctl, .config = cfg};
+	struct event_log_params lp = {.state_dir = cfg->state_dir,
+	                              .controller = ctl,
+	                              .config = cfg,
+	                              .delivered_delay_ms = delivered_delay_ms};
 
 	if (!k) {
 		snprintf(err, err_len, "out of memory");
