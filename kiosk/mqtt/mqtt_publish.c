@@ -112,6 +112,15 @@ const char *mqtt_publisher_instance(const struct mqtt_publisher *pub)
 	return pub->instance;
 }
 
+void mqtt_publisher_duplicate(struct mqtt_publisher *pub, char *instance, size_t ilen, char *host,
+                              size_t hlen)
+{
+	pthread_mutex_lock(&pub->lock);
+	snprintf(instance, ilen, "%s", pub->dup_instance);
+	snprintf(host, hlen, "%s", pub->dup_host);
+	pthread_mutex_unlock(&pub->lock);
+}
+
 /* ---- net thread ---- */
 
 void mqtt_publisher_on_connect(struct mqtt_publisher *pub)

@@ -23,6 +23,7 @@
 #include "kiosk_side.h"
 #include "mqtt/mqtt_command.h"
 #include "mqtt/mqtt_discovery.h"
+#include "mqtt/mqtt_link.h"
 #include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
@@ -790,6 +791,14 @@ static void test_link_keeps_every_event_the_broker_refuses_and_says_so(void **st
 	cJSON_Delete(o);
 	/* Every one is still in the outbox, none reached anybody. */
 	wait_outbox(f, 6);
+	/* The staff screen reads the same from the link. */
+	struct mqtt_link_health h;
+	mqtt_link_health(f->rep->link, &h);
+	assert_true(h.client.refused >= 6);
+	assert_true(h.client.problem_count >= 1);
+	assert_non_null(strstr(h.client.problems[0], "topic write"));
+	assert_int_equal(h.outbox_depth, 6);
+	assert_string_equal(h.duplicate_instance, "");
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/+/event", NULL), 0);
 	o = kiosk_status(f, mark, "\"depth\":6");
 	cJSON_Delete(o);
