@@ -249,7 +249,7 @@ static void read_file(const char *path, char *buf, size_t len)
 static void test_kiosk_check_config_mqtt_names_what_the_acl_refuses(void **state)
 {
 	struct fx *f = *state;
-	static const char *const args[] = {"--check-config", "--mqtt", NULL};
+	static const char *const args[] = {"--check-config", "--mqtt", "--sim", NULL};
 	char out[256], text[16384];
 
 	snprintf(out, sizeof(out), "%s/check.txt", f->broker.dir);
