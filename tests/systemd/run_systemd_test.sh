@@ -150,7 +150,7 @@ ACTIVE_LIMIT_MS=${KIOSK_SYSTEMD_ACTIVE_LIMIT_MS:-60000}
 ENERGISE_LIMIT_MS=${KIOSK_SYSTEMD_ENERGISE_LIMIT_MS:-60000}
 EOF
 mb=$(($(du -sm "$p" | cut -f1) + 64))
-mke2fs -q -t ext4 -L payload -d "$p" "$work/payload.img" "${mb}M" || st_fail "mke2fs -d could not make the payload disk"
+mke2fs -q -t ext4 -L payload -d "$p" "$work/payload.img" "${mb}M" >/dev/null || st_fail "mke2fs -d could not make the payload disk"
 
 # 7. Boot.  No KVM here: TCG.  ttyS0 is the console, ttyS1 the results.
 step "booting the guest under qemu (tcg): install, faults, remove, purge"
