@@ -50,8 +50,10 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52)")
 if(KIOSK_SYSTEM_FONTS)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", fonts-dejavu-core")
 endif()
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gpiod")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mosquitto")
+# The shipped kiosk.conf talks to a broker on the Pi (mosquitto); TLS without
+# ca_file trusts the system's CAs (ca-certificates); gpiod's tools help
+# with the wiring.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gpiod, mosquitto, ca-certificates")
 
 # Maintainer scripts and conffiles, with 0755/0644 as dpkg wants them.
 set(_kiosk_deb_dir "${CMAKE_BINARY_DIR}/packaging/debian")

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/station_hw.h"
+#include "drivers/station_outputs.h"
 
 enum station_state {
 	STATION_IDLE,
@@ -45,6 +45,16 @@ enum fault_code {
 	FAULT_PUMP_RUNTIME,   /* pump ran too long without a break */
 	FAULT_HARDWARE,       /* a GPIO write failed */
 	FAULT_STOP_BUTTON,    /* NC stop circuit open at start (wiring) */
+	/* Each names what was detected, not the symptom it might cause: */
+	FAULT_SENSOR_STALE,      /* no fresh conversion while the pump runs */
+	FAULT_SENSOR_FROZEN,     /* identical readings while the pressure must change */
+	FAULT_SENSOR_ZERO,       /* reads away from zero while open to the air */
+	FAULT_SENSOR_DISAGREE,   /* control and safety sensor disagree */
+	FAULT_SAFETY_SENSOR,     /* the safety sensor fails (read error, stale, range) */
+	FAULT_FILL_IMPLAUSIBLE,  /* a fill does not fit what the station learned */
+	FAULT_PUMP_RELAY,        /* pressure rises with the pump off: relay welded */
+	FAULT_EXHAUST_STUCK,     /* the manifold does not vent with the exhaust open */
+	FAULT_ZONE_STUCK_CLOSED, /* a zone does not answer when opened: may be inflated */
 	FAULT_CODE_COUNT
 };
 
@@ -86,6 +96,8 @@ enum command_action {
 
 #define COMMAND_PIN_MAX 16
 #define COMMAND_REQUEST_ID_MAX 64
+#define COMMAND_NOTE_MAX 48 /* why a station is out of service: "repair" */
+#define COMMAND_BY_MAX 32   /* who took it out: "home-assistant", "staff screen" */
 
 struct command {
 	enum command_action action;
@@ -98,6 +110,14 @@ struct command {
 	bool yes;
 	char pin[COMMAND_PIN_MAX];               /* CMD_STAFF_APPROVE; wiped after use */
 	char request_id[COMMAND_REQUEST_ID_MAX]; /* echoed in the result */
+	/* CMD_OUT_OF_SERVICE: the reason and who gave it; "" when not given. */
+	char note[COMMAND_NOTE_MAX];
+	char by[COMMAND_BY_MAX];
+	/* CMD_ADJUST with set_zones: the member's own zone choice for this
+	 * session, within what the program allows (see station.h). */
+	bool set_zones;
+	uint8_t skip_mask;       /* bit k = leave zone k (0 = foot) out */
+	unsigned int boost_zone; /* 1-based zone to boost, 0 = none */
 };
 
 /* Every command gets one result, published on the controller's event stream. */
@@ -110,9 +130,9 @@ enum command_status {
 	CMD_ERR_BAD_PIN,
 	CMD_ERR_PRESSURISED, /* reset refused while still above residual */
 	CMD_ERR_QUEUE_FULL,
-	/* Added: the station's outputs could not be driven to the safe state (a
-	 * GPIO write keeps failing); RESET_FAULT and IN_SERVICE are refused until
-	 * every line has taken its de-energised level. */
+	/* The station's outputs could not be driven to the safe state (a GPIO
+	 * write keeps failing), or a check finds the pump still running:
+	 * RESET_FAULT and IN_SERVICE are refused until the hardware is safe. */
 	CMD_ERR_HARDWARE,
 };
 
@@ -142,11 +162,22 @@ struct kiosk_event {
 	double target_mmhg;
 	enum stop_reason reason;
 	enum fault_code fault;
+	int fault_zone; /* 0-based zone the fault names, -1 = none */
 	/* EVENT_COMMAND_RESULT only: */
 	enum command_action action;
 	enum command_source source;
 	enum command_status status;
 	char request_id[COMMAND_REQUEST_ID_MAX];
+	/* EVENT_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char note[COMMAND_NOTE_MAX];
+	char by[COMMAND_BY_MAX];
+};
+
+/* Where a zone's pressure in a snapshot comes from. */
+enum zone_reading {
+	ZONE_READING_NONE,      /* no sensor, or never read: unknown */
+	ZONE_READING_MEASURED,  /* the zone alone is open to the sensor now */
+	ZONE_READING_ESTIMATED, /* last measured, the zone shut since; or shared with others */
 };
 
 struct station_snapshot {
@@ -164,12 +195,19 @@ struct station_snapshot {
 	bool clock_started; /* first cycle reached pressure */
 	size_t zone_count;
 	double zone_mmhg[STATION_MAX_ZONES]; /* last pressure seen in each zone */
+	enum zone_reading zone_reading[STATION_MAX_ZONES];
+	/* Every zone read at or below the residual since it last had air: only
+	 * then is a station free for the next member. */
+	bool zones_verified;
 	double zone_target_mmhg[STATION_MAX_ZONES];
 	int active_zone; /* -1 = none */
 	double manifold_mmhg;
 	bool has_sensor;
+	bool has_safety_sensor;
+	double safety_mmhg; /* the independent safety sensor, when fitted */
 	struct station_outputs outputs;
 	enum fault_code fault;
+	int fault_zone; /* 0-based zone the fault names, -1 = none */
 	char fault_message[160];
 	enum stop_reason last_stop;
 	unsigned int pause_left_s;
@@ -182,6 +220,25 @@ struct station_snapshot {
 		SCREENING_VIEW_NEEDS_APPROVAL,
 	} screening_view;
 	unsigned int idle_left_s; /* setup/screening/ready time-out */
+	/* STATION_OUT_OF_SERVICE: why and who, "" when not given. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
+	/* The zones of this session: the program's skips and the member's,
+	 * and the boosted zone (1-based, 0 = none) with its extra pressure. */
+	uint8_t skip_mask;
+	unsigned int boost_zone;
+	double boost_mmhg;
+};
+
+/* What of a station's state outlives the process (kept by the store,
+ * handed back to the controller at creation): a restart never turns a
+ * locked, dirty or out-of-service station into a free one. */
+struct station_service {
+	bool out_of_service;
+	char note[COMMAND_NOTE_MAX];
+	char by[COMMAND_BY_MAX];
+	enum fault_code fault; /* FAULT_NONE, or the fault it is locked for */
+	bool needs_cleaning;   /* a member wore the boots since the last cleaning */
 };
 
 struct kiosk_snapshot {
@@ -194,6 +251,7 @@ struct kiosk_snapshot {
 const char *station_state_name(enum station_state s);   /* "idle", "needs_cleaning", ... */
 const char *fault_code_name(enum fault_code f);         /* "overpressure", "leak", ... */
 const char *fault_code_message(enum fault_code f);      /* plain words with what to do */
+const char *zone_reading_name(enum zone_reading z);     /* "none", "measured", "estimated" */
 const char *stop_reason_name(enum stop_reason r);       /* "member", "staff", "fault", ... */
 const char *event_kind_name(enum event_kind k);         /* "session_started", ... */
 const char *command_action_name(enum command_action a); /* "stop", "reset_fault", ... */

@@ -8,10 +8,19 @@
 /* Transitions chained within one step at most (e.g. rest_ms = 0). */
 #define SESSION_MAX_CHAIN 8
 
+/* The valve bit of zone, or 0 for no zone (-1) or one past the station: a
+ * shift by a negative count is undefined, so it is never done. */
+static uint8_t zone_bit(const struct session *s, int zone)
+{
+	if (zone < 0 || zone >= (int)s->p.zone_count)
+		return 0;
+	return (uint8_t)(1u << (unsigned int)zone);
+}
+
 static int next_zone(const struct session *s, int from)
 {
 	for (int k = from + 1; k < (int)s->p.zone_count; k++) {
-		if (s->used_mask & (1u << k))
+		if (s->used_mask & zone_bit(s, k))
 			return k;
 	}
 	return -1;
@@ -34,8 +43,10 @@ static void enter(struct session *s, enum session_phase phase, int zone, uint64_
 	s->phase_since_ms = now_ms;
 	switch (phase) {
 	case PHASE_FILL:
-		s->out = (struct station_outputs){
-		    .pump_on = true, .exhaust_open = false, .zones_open = (uint8_t)(1u << zone)};
+		/* No zone to fill: the pump never runs against shut valves. */
+		s->out = (struct station_outputs){.pump_on = zone_bit(s, zone) != 0,
+		                                  .exhaust_open = false,
+		                                  .zones_open = zone_bit(s, zone)};
 		break;
 	case PHASE_HOLD:
 		s->out = (struct station_outputs){.pump_on = false, .exhaust_open = false};
@@ -62,9 +73,11 @@ int session_begin(struct session *s, const struct session_params *p, uint64_t no
 	for (size_t k = 0; k < p->zone_count; k++) {
 		double t = 0.0;
 
-		if (!(p->program->skip_mask & (1u << k)))
+		if (!((p->program->skip_mask | p->extra_skip_mask) & (1u << k)))
 			t = program_zone_target(p->program, k, p->zone_count, p->foot_target_mmhg,
 			                        p->max_zone_mmhg);
+		if (t > 0.0 && p->boost_zone == k + 1u)
+			t += p->boost_mmhg;
 		if (t > p->max_zone_mmhg)
 			t = p->max_zone_mmhg;
 		if (t > 0.0) {

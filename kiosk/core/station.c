@@ -100,6 +100,11 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 	ev.elapsed_s = (unsigned int)(elapsed_ms(st, now_ms) / 1000u);
 	ev.reason = reason;
 	ev.fault = st->fault;
+	ev.fault_zone = -1;
+	if (kind == EVENT_OUT_OF_SERVICE) {
+		memcpy(ev.note, st->service_note, sizeof(ev.note));
+		memcpy(ev.by, st->service_by, sizeof(ev.by));
+	}
 	sink->emit(sink->ctx, &ev);
 }
 
@@ -136,14 +141,24 @@ static void enter_screening(struct station *st, uint64_t now_ms)
 
 /* setup, screening and ready give up after a while without a touch, so the
  * next member never inherits someone else's choice or answers. */
+static unsigned int flow_timeout_s(const struct station *st)
+{
+	/* Strapping in takes longer than answering questions. */
+	if (st->state == STATION_READY && st->limits->boots_on_timeout_s)
+		return st->limits->boots_on_timeout_s;
+	return st->limits->idle_timeout_s;
+}
+
 static void tick_member_flow(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                              const struct event_sink *sink)
 {
+	unsigned int limit_s = flow_timeout_s(st);
+
 	(void)r;
 	(void)sink;
-	if (st->limits->idle_timeout_s == 0)
+	if (limit_s == 0)
 		return;
-	if (now_ms - st->activity_ms >= (uint64_t)st->limits->idle_timeout_s * 1000u)
+	if (now_ms - st->activity_ms >= (uint64_t)limit_s * 1000u)
 		station_set_state(st, STATION_IDLE, now_ms);
 }
 
@@ -314,13 +329,41 @@ void station_destroy(struct station *st)
 	free(st);
 }
 
-void station_tick(struct station *st, uint64_t now_ms, const struct pressure_reading *reading,
+/* The stop button is an input like the pressure: pressed at start-up it is
+ * an open circuit (a wiring fault); later it stops a session. */
+static void read_button(struct station *st, uint64_t now_ms, bool pressed,
+                        const struct event_sink *sink)
+{
+	st->button_held = pressed;
+	if (!pressed)
+		return;
+	if (now_ms - st->first_tick_ms < STATION_BUTTON_STARTUP_MS) {
+		raise_fault(st, FAULT_STOP_BUTTON, now_ms, sink);
+		st->button_fault = true;
+	} else if (st->state == STATION_RUNNING || st->state == STATION_PAUSED) {
+		station_end_session(st, STOP_BUTTON, now_ms, sink);
+	}
+}
+
+void station_tick(struct station *st, uint64_t now_ms, const struct station_inputs *in,
                   struct station_outputs *out, const struct event_sink *sink)
 {
-	struct pressure_reading absent = {.status = PRESSURE_ABSENT};
-	const struct pressure_reading *r = reading != NULL ? reading : &absent;
+	static const struct station_inputs none = {
+	    .pressure = {.status = PRESSURE_ABSENT},
+	    .safety = {.status = PRESSURE_ABSENT},
+	};
+	const struct pressure_reading *r;
 	enum fault_code fault;
 	const struct state_ops *ops;
+
+	if (in == NULL)
+		in = &none;
+	r = &in->pressure;
+	if (!st->ticked) {
+		st->ticked = true;
+		st->first_tick_ms = now_ms;
+	}
+	read_button(st, now_ms, in->stop_button, sink);
 
 	if (st->has_sensor && r->status == PRESSURE_OK) {
 		st->manifold_mmhg = r->mmhg;
@@ -343,6 +386,16 @@ void station_tick(struct station *st, uint64_t now_ms, const struct pressure_rea
 	}
 	if (out != NULL)
 		*out = st->out;
+}
+
+bool station_quiet(const struct station *st)
+{
+	struct station_outputs safe = station_outputs_safe(st->zone_count);
+
+	if (st->session_active || st->state == STATION_VENTING)
+		return false;
+	return st->out.pump_on == safe.pump_on && st->out.exhaust_open == safe.exhaust_open &&
+	       st->out.zones_open == safe.zones_open;
 }
 
 void station_hardware_failed(struct station *st, uint64_t now_ms, const struct event_sink *sink)
@@ -391,6 +444,13 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	}
 	out->zone_count = st->zone_count;
 	out->active_zone = -1;
+	if (st->program != NULL) {
+		out->skip_mask = (uint8_t)(st->program->skip_mask | st->member_skip_mask);
+		out->boost_zone =
+		    st->member_boost_zone ? st->member_boost_zone : st->program->boost_zone;
+		out->boost_mmhg =
+		    st->member_boost_zone ? STATION_MEMBER_BOOST_MMHG : st->program->boost_mmhg;
+	}
 	if (st->session_active) {
 		uint64_t el = elapsed_ms(st, now_ms);
 		uint64_t dur = (uint64_t)st->duration_s * 1000u;
@@ -422,6 +482,11 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->has_sensor = st->has_sensor;
 	out->outputs = st->out;
 	out->fault = st->fault;
+	out->fault_zone = -1;
+	if (st->state == STATION_OUT_OF_SERVICE) {
+		copy_str(out->service_note, sizeof(out->service_note), st->service_note);
+		copy_str(out->service_by, sizeof(out->service_by), st->service_by);
+	}
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;
@@ -431,10 +496,27 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->screening_view = st->screening_view;
 	if (st->state == STATION_SETUP || st->state == STATION_SCREENING ||
 	    st->state == STATION_READY) {
-		uint64_t limit = (uint64_t)st->limits->idle_timeout_s * 1000u;
+		uint64_t limit = (uint64_t)flow_timeout_s(st) * 1000u;
 		uint64_t idle = now_ms - st->activity_ms;
 
 		out->idle_left_s =
 		    idle >= limit ? 0u : (unsigned int)((limit - idle + 999u) / 1000u);
+	}
+}
+
+void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms)
+{
+	if (sv == NULL)
+		return;
+	st->boots_used = sv->needs_cleaning;
+	if (sv->fault != FAULT_NONE && (unsigned int)sv->fault < FAULT_CODE_COUNT) {
+		station_set_state(st, STATION_FAULT, now_ms);
+		st->fault = sv->fault;
+	} else if (sv->out_of_service) {
+		station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
+		copy_str(st->service_note, sizeof(st->service_note), sv->note);
+		copy_str(st->service_by, sizeof(st->service_by), sv->by);
+	} else if (sv->needs_cleaning) {
+		station_set_state(st, STATION_NEEDS_CLEANING, now_ms);
 	}
 }

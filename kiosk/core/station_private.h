@@ -33,6 +33,8 @@ struct station {
 	int program_index;
 	unsigned int duration_s;
 	double target_mmhg;
+	uint8_t member_skip_mask;       /* zones the member left out */
+	unsigned int member_boost_zone; /* 1-based, 0 = none */
 
 	/* Screening: the answers never leave this struct. */
 	struct screening_answers answers;
@@ -57,9 +59,15 @@ struct station {
 	 * fault reset or a return to service leads to NEEDS_CLEANING, never
 	 * straight to IDLE. */
 	bool boots_used;
+	/* STATION_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
 
-	/* During one station_command_pin_checked(): the caller's PIN verdict. */
-	const bool *pin_verdict;
+	/* The stop button (see STATION_BUTTON_STARTUP_MS). */
+	bool ticked;            /* the first tick has run */
+	uint64_t first_tick_ms; /* its time */
+	bool button_held;       /* read pressed at the last tick */
+	bool button_fault;      /* locked for an open stop circuit */
 
 	struct station_outputs out;
 	double manifold_mmhg;

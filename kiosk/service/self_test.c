@@ -350,7 +350,8 @@ static enum self_test_zone_result test_zone(const struct run *r, const struct st
 static int test_station(const struct run *r, const struct station_config *st, struct gpio *gpio)
 {
 	char err[256] = "";
-	struct station_hw *hw = station_hw_create(gpio, st->name, &st->pins, err, sizeof(err));
+	struct station_hw *hw =
+	    station_hw_create_with(gpio, r->p->sensors, st->name, &st->pins, err, sizeof(err));
 	if (!hw) {
 		int rc = errno ? -errno : -EIO;
 		if (r->report)
@@ -430,15 +431,17 @@ int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,
 	return result;
 }
 
-int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simulated, FILE *report)
+int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio,
+                  const struct pressure_sensor_factory *sim_sensors, FILE *report)
 {
 	struct self_test_params p;
 	self_test_params_default(&p);
 	struct virtual_clock vc = {.now_ms = real_now_ms(NULL)};
-	if (simulated) {
+	if (sim_sensors) {
 		p.now_ms = virtual_now_ms;
 		p.sleep_ms = virtual_sleep_ms;
 		p.ctx = &vc;
+		p.sensors = sim_sensors;
 	}
 	return self_test_run_with(cfg, gpio, &p, report);
 }

@@ -36,7 +36,7 @@ function(ktest_define_static_program)
     add_executable(ktest_static_program "${KTEST_SOURCE}")
     set_target_properties(ktest_static_program PROPERTIES OUTPUT_NAME gpio_kernel_test)
     target_link_libraries(ktest_static_program PRIVATE
-        kiosk_core ${KTEST_BACKEND_TARGET} kiosk_warnings Threads::Threads m)
+        kiosk_config kiosk_core ${KTEST_BACKEND_TARGET} kiosk_warnings Threads::Threads m)
     target_link_options(ktest_static_program PRIVATE -static)
 endfunction()
 
