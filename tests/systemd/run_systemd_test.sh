@@ -179,7 +179,7 @@ fi
 
 # 8. Results.
 required=(gpio_sim_chips gpio_sim_pulls apt_install install_user install_conffile install_udev_rule
-	install_enabled_not_started check_config_shipped check_config_mqtt_off self_test_energises enable_now start_vented
+	install_enabled_not_started check_config_shipped check_config_mqtt_off self_test_energises self_test_ctrl_c_vented enable_now start_vented
 	watchdog_fires watchdog_vented watchdog_stop_post watchdog_restart
 	kill9_energised kill9_vented kill9_stop_post kill9_restart
 	stop_energised stop_vented stop_stop_post stop_kiosk_vented stop_kiosk_stop_post stop_inactive
