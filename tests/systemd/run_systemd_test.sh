@@ -19,8 +19,8 @@
 #
 # Exit: 0 every check passed; 1 a failure; 77 skipped because this machine
 # cannot run it (no qemu, no mmdebstrap, no Debian archive), with the reason.
-# Environment: KIOSK_SYSTEMD_BOOT_TIMEOUT_S (default 1500), and the limits
-# the guest checks against: KIOSK_SYSTEMD_VENT_LIMIT_MS (default 5000: every
+# Environment: KIOSK_SYSTEMD_BOOT_TIMEOUT_S (default 2400), and the limits
+# the guest checks against: KIOSK_SYSTEMD_VENT_LIMIT_MS (default 10000: every
 # output de-energised this long after a fault), KIOSK_SYSTEMD_WATCHDOG_LIMIT_MS
 # (10000), KIOSK_SYSTEMD_ACTIVE_LIMIT_MS (60000), KIOSK_SYSTEMD_ENERGISE_LIMIT_MS
 # (60000).
@@ -144,7 +144,7 @@ cp -r "$work/upgrade" "$p/upgrade"
 cp "$ko" "$p/gpio-sim.ko"
 cp "$here/guest/run.sh" "$p/run.sh"
 cat >"$p/limits" <<EOF
-VENT_LIMIT_MS=${KIOSK_SYSTEMD_VENT_LIMIT_MS:-5000}
+VENT_LIMIT_MS=${KIOSK_SYSTEMD_VENT_LIMIT_MS:-10000}
 WATCHDOG_LIMIT_MS=${KIOSK_SYSTEMD_WATCHDOG_LIMIT_MS:-10000}
 ACTIVE_LIMIT_MS=${KIOSK_SYSTEMD_ACTIVE_LIMIT_MS:-60000}
 ENERGISE_LIMIT_MS=${KIOSK_SYSTEMD_ENERGISE_LIMIT_MS:-60000}
@@ -155,7 +155,7 @@ mke2fs -q -t ext4 -L payload -d "$p" "$work/payload.img" "${mb}M" >/dev/null || 
 # 7. Boot.  No KVM here: TCG.  ttyS0 is the console, ttyS1 the results.
 step "booting the guest under qemu (tcg): install, faults, remove, purge"
 set +e
-timeout --kill-after=10 "${KIOSK_SYSTEMD_BOOT_TIMEOUT_S:-1500}" \
+timeout --kill-after=10 "${KIOSK_SYSTEMD_BOOT_TIMEOUT_S:-2400}" \
 	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048 -no-reboot -nic none \
 	-display none -vga none -monitor none \
 	-serial "file:$work/console.log" -serial "file:$work/results.txt" \

@@ -150,6 +150,12 @@ wait_energised() {
 }
 
 main_pid() { systemctl show -p MainPID --value "$UNIT"; }
+# The test starts the unit far more often than StartLimitBurst= allows in
+# StartLimitIntervalSec=; an installer who hit the limit would reset it too.
+start_unit() {
+	systemctl reset-failed "$UNIT" 2>/dev/null
+	systemctl start "$UNIT"
+}
 # How many times the unit's ExecStopPost= (--safe-state) has run and exited
 # 0: a marker command after it, in a runtime drop-in, appends a line to
 # $STOP_POST_LOG (systemd runs the next ExecStopPost= line only when the one
@@ -217,6 +223,7 @@ ENERGISE_DROPIN=/run/systemd/system/$UNIT.d/zz-vmtest-energise.conf
 energise_in_unit() { # <check>
 	local e
 	systemctl stop "$UNIT"
+	systemctl reset-failed "$UNIT" 2>/dev/null
 	mkdir -p "$(dirname "$ENERGISE_DROPIN")"
 	printf '[Service]\nExecStart=\nExecStart=%s --self-test --config %s\n' "$KIOSK" "$CONF" >"$ENERGISE_DROPIN"
 	systemctl daemon-reload
@@ -479,7 +486,7 @@ if energise_in_unit stop; then
 	vent_check stop "$t0" "systemctl stop" energised "$STOP_LIMIT_MS"
 	check_stop_post stop "$sp" "$t0"
 fi
-systemctl start "$UNIT"
+start_unit
 if wait_kiosk_active >/dev/null; then
 	sp=$(stop_post)
 	t0=$(now_ms)
@@ -522,7 +529,7 @@ cp /root/kiosk.conf.good "$CONF"
 as_kiosk "$KIOSK" --safe-state >/dev/null 2>&1
 
 # ---- 9. dpkg -r, then install again ---------------------------------------------
-systemctl start "$UNIT"
+start_unit
 wait_kiosk_active >/dev/null
 if energise_in_unit remove; then
 	t0=$(now_ms)
@@ -544,12 +551,12 @@ fi
 s=$(systemctl is-enabled "$UNIT" 2>&1)
 [[ "$s" == enabled ]] && pass "reinstall_not_masked is-enabled says $s" ||
 	fail "reinstall_not_masked is-enabled says $s after remove + install"
-if systemctl start "$UNIT" 2>"$OUT/reinstall-start.err" && wait_kiosk_active >/dev/null; then
+if systemctl reset-failed "$UNIT" 2>/dev/null; systemctl start "$UNIT" 2>"$OUT/reinstall-start.err" && wait_kiosk_active >/dev/null; then
 	pass "reinstall_starts systemctl start works after the reinstall"
 else
 	fail "reinstall_starts $(tr '\n' ' ' <"$OUT/reinstall-start.err")"
 	systemctl unmask "$UNIT"
-	systemctl start "$UNIT"
+	start_unit
 	wait_kiosk_active >/dev/null
 fi
 
