@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GPIO seam: every access to a valve, pump, sensor or button line goes
- * through a struct gpio_ops.  Two backends fill it: the libgpiod backend
- * (gpio_gpiod.c, the only file that includes <gpiod.h>) and the simulator
- * (gpio_sim.c).
+ * through a struct gpio_ops.  Backends fill it: the libgpiod backend, one of
+ * two files picked at build time by the installed library's version
+ * (drivers/gpio_gpiod.c for libgpiod 1.6, drivers/gpio_gpiod2.c for 2.x;
+ * these two are the only files that include <gpiod.h>, and both implement
+ * gpio_gpiod.h), and the simulator (drivers/sim/gpio_sim.c).
  *
  * Values at this seam are LOGICAL: 1 means "active" (an output energised, a
  * button pressed).  Per-line active_low flips the electrical level in the
@@ -72,8 +74,10 @@ struct gpio_ops {
 	int (*set_all)(struct gpio_request *req, const int *values);
 	int (*set)(struct gpio_request *req, size_t index, int value);
 	int (*get)(struct gpio_request *req, size_t index, int *value);
-	/* A pollable fd that becomes readable when an edge is queued on any
-	 * input with edge != NONE, or -1 when the request has none. */
+	/* A pollable fd (POLLIN) that becomes readable when an edge is queued
+	 * on any input with edge != NONE and stays readable until read_events
+	 * has drained every queued edge; -1 when the request has no edge
+	 * input.  The fd belongs to the request (never close it). */
 	int (*event_fd)(struct gpio_request *req);
 	/* Read up to max queued edges without blocking; returns the count or a
 	 * negative errno. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "drivers/pressure_sensor_private.h"
+
 struct hx710b {
 	struct gpio_request *req;
 	size_t clk;
@@ -139,4 +141,58 @@ int hx710b_read(struct hx710b *dev, struct pressure_reading *out)
 	dev->last.mmhg = hx710b_raw_to_mmhg(&dev->cfg, raw);
 	*out = dev->last;
 	return 0;
+}
+
+/* ---- as a pressure_sensor -------------------------------------------------- */
+
+struct hx710b_sensor {
+	struct pressure_sensor base; /* first: pressure_sensor.c dispatches through it */
+	struct hx710b *dev;
+};
+
+static int hx_sensor_read(struct pressure_sensor *sensor, uint64_t now_ms,
+                          struct pressure_reading *out)
+{
+	(void)now_ms;
+	return hx710b_read(((struct hx710b_sensor *)(void *)sensor)->dev, out);
+}
+
+static void hx_sensor_destroy(struct pressure_sensor *sensor)
+{
+	struct hx710b_sensor *s = (struct hx710b_sensor *)(void *)sensor;
+
+	hx710b_destroy(s->dev);
+	free(s);
+}
+
+static const struct pressure_sensor_ops hx_sensor_ops = {
+    .read = hx_sensor_read,
+    .destroy = hx_sensor_destroy,
+    .name = "HX710B",
+};
+
+struct pressure_sensor *hx710b_sensor_create(struct gpio_request *req, size_t clock_index,
+                                             size_t data_index, const struct hx710b_config *cfg)
+{
+	struct hx710b_sensor *s;
+	int e;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		e = ENOMEM;
+		goto err;
+	}
+	s->dev = hx710b_create(req, clock_index, data_index, cfg);
+	if (!s->dev) {
+		e = errno;
+		goto err_free;
+	}
+	s->base.ops = &hx_sensor_ops;
+	return &s->base;
+
+err_free:
+	free(s);
+err:
+	errno = e;
+	return NULL;
 }

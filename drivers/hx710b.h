@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "drivers/gpio.h"
-#include "drivers/station_hw.h"
+#include "drivers/pressure_sensor.h"
 
 #define HX710B_RAW_MAX 0x7FFFFF    /* positive saturation */
 #define HX710B_RAW_MIN (-0x800000) /* negative saturation */
@@ -34,8 +34,10 @@ struct hx710b_config {
 	unsigned int extra_pulses; /* 1..3 after the 24 data bits; 0 means 1 */
 	/* A real chip powers down when PD_SCK stays high > 60 us, so a word
 	 * read across a longer high phase (the thread was preempted) is
-	 * dropped as STALE.  0 = no timing check (an emulated chip has no
-	 * such limit, and a sanitizer build on a loaded machine would trip it). */
+	 * dropped as STALE.  0 = no timing check.  Chosen by whoever builds
+	 * the sensor: the hardware factory (pressure_sensor.h) sets 50000,
+	 * the simulator's leaves 0 (an emulated chip has no such limit, and a
+	 * sanitizer build on a loaded machine would trip it). */
 	unsigned int clock_high_max_ns;
 };
 
@@ -54,6 +56,12 @@ void hx710b_destroy(struct hx710b *dev); /* NULL ok */
  * sensor is out of range or disconnected) or a line failed.
  * Returns 0, or the negative errno of a failed line (status ERROR then). */
 int hx710b_read(struct hx710b *dev, struct pressure_reading *out);
+
+/* The same chip as a pressure_sensor (one channel of a station): read()
+ * is hx710b_read(), now_ms unused; destroy() frees the driver, not req.
+ * NULL + errno as hx710b_create(). */
+struct pressure_sensor *hx710b_sensor_create(struct gpio_request *req, size_t clock_index,
+                                             size_t data_index, const struct hx710b_config *cfg);
 
 /* Two's complement 24-bit code to int32_t. */
 int32_t hx710b_sign_extend(uint32_t code24);

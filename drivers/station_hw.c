@@ -7,18 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/sim/boot_sim.h"
-#include "drivers/sim/gpio_sim.h"
-#include "drivers/hx710b.h"
-
 #define STATION_CONSUMER "recovery-kiosk"
 #define LINE_NAME_LEN 64
-/* pump, exhaust, zones, sensor clock + data, button */
-#define MAX_LINES (2 + STATION_MAX_ZONES + 2 + 1)
+/* pump, exhaust, zones, two sensors' clock + data, button, pump sense */
+#define MAX_LINES (2 + STATION_MAX_ZONES + 2 + 2 + 1 + 1)
 #define NO_LINE ((size_t)-1)
 #define IDX_PUMP 0u
 #define IDX_EXHAUST 1u
 #define IDX_ZONE0 2u
+
+/* One pressure channel: its sensor and, for an HX710B, its lines. */
+struct channel {
+	struct pressure_sensor *sensor;
+	size_t idx_clk;
+	size_t idx_data;
+};
 
 struct station_hw {
 	char name[32];
@@ -26,16 +29,12 @@ struct station_hw {
 	struct gpio *gpio;
 	struct gpio_request *req;
 	size_t n_lines;
-	size_t idx_clk;
-	size_t idx_data;
 	size_t idx_button;
+	size_t idx_pump_sense;
 	bool is_output[MAX_LINES];
 	int values[MAX_LINES]; /* logical value per line for set_all; 0 for inputs */
 	struct station_outputs out;
-
-	struct boot_sim *sim;
-	bool owns_sim;
-	struct hx710b *hx;
+	struct channel ch[2]; /* indexed by enum pressure_channel */
 
 	/* stop button debounce */
 	int btn_stable;        /* debounced logical level */
@@ -70,39 +69,99 @@ static void line_out(struct gpio_line_config *c, char (*name)[LINE_NAME_LEN],
 	};
 }
 
-static int check_pins(const char *station, const struct station_pins *p, const struct gpio *gpio,
-                      char *err, size_t err_len)
+struct station_outputs station_outputs_probe(size_t zone)
+{
+	struct station_outputs o = {.pump_on = false, .exhaust_open = false, .zones_open = 0};
+
+	if (zone < STATION_MAX_ZONES)
+		o.zones_open = (uint8_t)(1u << zone);
+	return o;
+}
+
+static int check_pins(const char *station, const struct station_pins *p, char *err, size_t err_len)
 {
 	if (p->zone_count < 1 || p->zone_count > STATION_MAX_ZONES) {
 		snprintf(err, err_len, "%s: %zu zones configured; a station has 1 to %d zones",
 		         station, p->zone_count, STATION_MAX_ZONES);
 		return -EINVAL;
 	}
-	if (p->sensor == SENSOR_HX710B && p->sensor_mmhg_per_count == 0) {
-		snprintf(err, err_len,
-		         "%s: the HX710B sensor has no calibration; set sensor_mmhg_per_count "
-		         "(and sensor_offset_counts) from a calibration against a gauge",
-		         station);
-		return -EINVAL;
-	}
-	if (p->sensor == SENSOR_HX710B && p->sensor_extra_pulses > 3) {
-		snprintf(err, err_len,
-		         "%s: sensor_extra_pulses is %u; the HX710B takes 1 (10 Hz) to 3 (40 Hz)",
-		         station, p->sensor_extra_pulses);
-		return -EINVAL;
-	}
-	if (p->sensor == SENSOR_SIM && !gpio_sim_is(gpio)) {
-		snprintf(err, err_len,
-		         "%s: sensor = sim needs the simulated hardware; run with --sim, or "
-		         "configure the real sensor (hx710b) or none",
-		         station);
-		return -EINVAL;
+	return 0;
+}
+
+/* The lines of one channel's HX710B: clock out, data in. */
+static size_t add_hx_lines(struct gpio_line_config *cfg, char (*names)[LINE_NAME_LEN], size_t n,
+                           struct channel *ch, const struct gpio_pin *clock,
+                           const struct gpio_pin *data, const char *station,
+                           enum pressure_channel which)
+{
+	const char *what = which == PRESSURE_CHANNEL_SAFETY ? "safety sensor" : "sensor";
+	char label[32];
+
+	ch->idx_clk = n;
+	snprintf(label, sizeof(label), "%s clock", what);
+	line_out(&cfg[n], &names[n], clock, station, label);
+	n++;
+	ch->idx_data = n;
+	snprintf(label, sizeof(label), "%s data", what);
+	line_out(&cfg[n], &names[n], data, station, label);
+	cfg[n].direction = GPIO_DIR_INPUT;
+	return n + 1;
+}
+
+/* What the factory sees of one channel; req NULL before the request. */
+static struct pressure_sensor_spec channel_spec(const struct station_hw *hw,
+                                                enum pressure_channel which)
+{
+	const struct station_pins *p = &hw->pins;
+	bool safety = which == PRESSURE_CHANNEL_SAFETY;
+
+	return (struct pressure_sensor_spec){
+	    .station = hw->name,
+	    .channel = which,
+	    .kind = safety ? p->safety_sensor : p->sensor,
+	    .pins = p,
+	    .req = hw->req,
+	    .clock_index = hw->ch[which].idx_clk,
+	    .data_index = hw->ch[which].idx_data,
+	    .offset_counts = safety ? p->safety_offset_counts : p->sensor_offset_counts,
+	    .mmhg_per_count = safety ? p->safety_mmhg_per_count : p->sensor_mmhg_per_count,
+	    .extra_pulses = safety ? p->safety_extra_pulses : p->sensor_extra_pulses,
+	};
+}
+
+static int check_channels(const struct station_hw *hw,
+                          const struct pressure_sensor_factory *sensors, char *err, size_t err_len)
+{
+	for (int c = PRESSURE_CHANNEL_CONTROL; c <= PRESSURE_CHANNEL_SAFETY; c++) {
+		struct pressure_sensor_spec spec = channel_spec(hw, (enum pressure_channel)c);
+		int ret = sensors->check ? sensors->check(sensors->ctx, &spec, err, err_len) : 0;
+
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
 
-struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
-                                     const struct station_pins *pins, char *err, size_t err_len)
+static int build_channel(struct station_hw *hw, const struct pressure_sensor_factory *sensors,
+                         enum pressure_channel which, char *err, size_t err_len)
+{
+	struct pressure_sensor_spec spec = channel_spec(hw, which);
+	struct channel *ch = &hw->ch[which];
+
+	errno = 0;
+	ch->sensor = sensors->create(sensors->ctx, &spec, err, err_len);
+	if (ch->sensor)
+		return 0;
+	if (!err[0])
+		snprintf(err, err_len, "%s: cannot set up the %s: %s", hw->name,
+		         pressure_channel_name(which), strerror(errno ? errno : EIO));
+	return errno ? -errno : -EIO;
+}
+
+struct station_hw *station_hw_create_with(struct gpio *gpio,
+                                          const struct pressure_sensor_factory *sensors,
+                                          const char *station_name, const struct station_pins *pins,
+                                          char *err, size_t err_len)
 {
 	struct gpio_line_config cfg[MAX_LINES];
 	char names[MAX_LINES][LINE_NAME_LEN];
@@ -116,16 +175,19 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 	if (!err || !err_len) {
 		err = backend_err;
 		err_len = sizeof(backend_err);
+		err[0] = '\0';
 	}
-	if (!gpio || !pins) {
+	if (!sensors)
+		sensors = &pressure_sensor_factory_hardware;
+	if (!gpio || !pins || !sensors->create) {
 		snprintf(err, err_len,
-		         "station hardware: no GPIO backend or pins (internal error)");
+		         "station hardware: no GPIO backend, sensors or pins (internal error)");
 		e = EINVAL;
 		goto err;
 	}
 	if (!station_name)
 		station_name = "station";
-	e = -check_pins(station_name, pins, gpio, err, err_len);
+	e = -check_pins(station_name, pins, err, err_len);
 	if (e)
 		goto err;
 	hw = calloc(1, sizeof(*hw));
@@ -137,7 +199,9 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 	snprintf(hw->name, sizeof(hw->name), "%s", station_name);
 	hw->pins = *pins;
 	hw->gpio = gpio;
-	hw->idx_clk = hw->idx_data = hw->idx_button = NO_LINE;
+	hw->idx_button = hw->idx_pump_sense = NO_LINE;
+	for (size_t c = 0; c < 2; c++)
+		hw->ch[c].idx_clk = hw->ch[c].idx_data = NO_LINE;
 
 	line_out(&cfg[n], &names[n], &pins->pump, station_name, "pump");
 	n++;
@@ -148,15 +212,14 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 		snprintf(what, sizeof(what), "zone %u valve", (unsigned int)(k + 1));
 		line_out(&cfg[n], &names[n], &pins->zones[k], station_name, what);
 	}
-	if (pins->sensor == SENSOR_HX710B) {
-		hw->idx_clk = n;
-		line_out(&cfg[n], &names[n], &pins->sensor_clock, station_name, "sensor clock");
-		n++;
-		hw->idx_data = n;
-		line_out(&cfg[n], &names[n], &pins->sensor_data, station_name, "sensor data");
-		cfg[n].direction = GPIO_DIR_INPUT;
-		n++;
-	}
+	if (pins->sensor == SENSOR_HX710B)
+		n = add_hx_lines(cfg, names, n, &hw->ch[PRESSURE_CHANNEL_CONTROL],
+		                 &pins->sensor_clock, &pins->sensor_data, station_name,
+		                 PRESSURE_CHANNEL_CONTROL);
+	if (pins->safety_sensor == SENSOR_HX710B)
+		n = add_hx_lines(cfg, names, n, &hw->ch[PRESSURE_CHANNEL_SAFETY],
+		                 &pins->safety_clock, &pins->safety_data, station_name,
+		                 PRESSURE_CHANNEL_SAFETY);
 	if (pins->has_stop_button) {
 		hw->idx_button = n;
 		line_out(&cfg[n], &names[n], &pins->stop_button, station_name, "stop button");
@@ -165,54 +228,39 @@ struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name
 		cfg[n].edge = GPIO_EDGE_BOTH;
 		n++;
 	}
+	if (pins->has_pump_sense) {
+		hw->idx_pump_sense = n;
+		line_out(&cfg[n], &names[n], &pins->pump_sense, station_name, "pump sense");
+		cfg[n].direction = GPIO_DIR_INPUT;
+		cfg[n].bias = pins->pump_sense_bias;
+		n++;
+	}
 	hw->n_lines = n;
 	for (size_t i = 0; i < n; i++)
 		hw->is_output[i] = cfg[i].direction == GPIO_DIR_OUTPUT;
 
-	/* The model first, so it sees the lines' very first levels. */
-	if (gpio_sim_is(gpio)) {
-		hw->sim = boot_sim_find(gpio, pins);
-		if (!hw->sim) {
-			hw->sim = boot_sim_create(gpio, pins, NULL);
-			if (!hw->sim) {
-				e = errno;
-				snprintf(err, err_len, "%s: cannot build the simulated boot: %s",
-				         station_name, strerror(e));
-				goto err_free;
-			}
-			hw->owns_sim = true;
-		}
-	}
-
+	/* Settings first: a station that cannot work takes no line. */
+	e = -check_channels(hw, sensors, err, err_len);
+	if (e)
+		goto err_free;
 	hw->req = gpio_request_lines(gpio, STATION_CONSUMER, cfg, n, err, err_len);
 	if (!hw->req) {
 		e = errno ? errno : EIO;
-		goto err_sim;
+		goto err_free;
 	}
-	if (pins->sensor == SENSOR_HX710B) {
-		struct hx710b_config hc = {
-		    .offset_counts = pins->sensor_offset_counts,
-		    .mmhg_per_count = pins->sensor_mmhg_per_count,
-		    .extra_pulses = pins->sensor_extra_pulses,
-		    /* 50 us leaves margin under the chip's 60 us power-down. */
-		    .clock_high_max_ns = gpio_sim_is(gpio) ? 0u : 50000u,
-		};
-		hw->hx = hx710b_create(hw->req, hw->idx_clk, hw->idx_data, &hc);
-		if (!hw->hx) {
-			e = errno;
-			snprintf(err, err_len, "%s: cannot set up the HX710B sensor: %s",
-			         station_name, strerror(e));
-			goto err_req;
-		}
-	}
+	e = -build_channel(hw, sensors, PRESSURE_CHANNEL_CONTROL, err, err_len);
+	if (e)
+		goto err_req;
+	e = -build_channel(hw, sensors, PRESSURE_CHANNEL_SAFETY, err, err_len);
+	if (e)
+		goto err_control;
 	hw->out = station_outputs_safe(pins->zone_count);
 	return hw;
 
+err_control:
+	pressure_sensor_destroy(hw->ch[PRESSURE_CHANNEL_CONTROL].sensor);
 err_req:
 	gpio_request_release(hw->req);
-err_sim:
-	if (hw->owns_sim)
-		boot_sim_destroy(hw->sim);
 err_free:
 	free(hw);
 err:
@@ -220,15 +268,20 @@ err:
 	return NULL;
 }
 
+struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
+                                     const struct station_pins *pins, char *err, size_t err_len)
+{
+	return station_hw_create_with(gpio, NULL, station_name, pins, err, err_len);
+}
+
 void station_hw_destroy(struct station_hw *hw)
 {
 	if (!hw)
 		return;
 	(void)station_hw_safe(hw);
-	hx710b_destroy(hw->hx);
+	pressure_sensor_destroy(hw->ch[PRESSURE_CHANNEL_SAFETY].sensor);
+	pressure_sensor_destroy(hw->ch[PRESSURE_CHANNEL_CONTROL].sensor);
 	gpio_request_release(hw->req);
-	if (hw->owns_sim)
-		boot_sim_destroy(hw->sim);
 	free(hw);
 }
 
@@ -239,8 +292,7 @@ static void outputs_to_values(struct station_hw *hw, const struct station_output
 	hw->values[IDX_EXHAUST] = o->exhaust_open ? 0 : 1;
 	for (size_t k = 0; k < hw->pins.zone_count; k++)
 		hw->values[IDX_ZONE0 + k] = (o->zones_open >> k) & 1u ? 0 : 1;
-	if (hw->idx_clk != NO_LINE)
-		hw->values[hw->idx_clk] = 0; /* the ADC clock idles low */
+	/* The ADC clocks idle low (their slots stay 0). */
 }
 
 int station_hw_apply(struct station_hw *hw, const struct station_outputs *out)
@@ -304,18 +356,36 @@ int station_hw_read_pressure(struct station_hw *hw, uint64_t now_ms, struct pres
 {
 	if (!hw || !out)
 		return -EINVAL;
-	if (hw->sim)
-		boot_sim_advance(hw->sim, now_ms);
-	switch (hw->pins.sensor) {
-	case SENSOR_HX710B:
-		return hx710b_read(hw->hx, out);
-	case SENSOR_SIM:
-		return boot_sim_read_sensor(hw->sim, out);
-	case SENSOR_NONE:
-	default:
-		*out = (struct pressure_reading){.status = PRESSURE_ABSENT, .mmhg = 0, .raw = 0};
-		return 0;
-	}
+	return pressure_sensor_read(hw->ch[PRESSURE_CHANNEL_CONTROL].sensor, now_ms, out);
+}
+
+int station_hw_read_safety_pressure(struct station_hw *hw, uint64_t now_ms,
+                                    struct pressure_reading *out)
+{
+	if (!hw || !out)
+		return -EINVAL;
+	return pressure_sensor_read(hw->ch[PRESSURE_CHANNEL_SAFETY].sensor, now_ms, out);
+}
+
+bool station_hw_has_safety_sensor(const struct station_hw *hw)
+{
+	return hw && hw->pins.safety_sensor != SENSOR_NONE;
+}
+
+int station_hw_read_pump_sense(struct station_hw *hw, bool *running)
+{
+	int level;
+	int ret;
+
+	if (!hw || !running)
+		return -EINVAL;
+	if (hw->idx_pump_sense == NO_LINE)
+		return -ENODEV;
+	ret = gpio_request_get(hw->req, hw->idx_pump_sense, &level);
+	if (ret)
+		return ret;
+	*running = level != 0;
+	return 0;
 }
 
 int station_hw_button_fd(struct station_hw *hw)

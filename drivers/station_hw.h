@@ -1,13 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One station's hardware: a pump, an exhaust valve, 1..STATION_MAX_ZONES zone
- * valves listed foot to thigh, an optional manifold pressure sensor and an
- * optional stop button.  Built on the GPIO seam (gpio.h).
+ * valves listed foot to thigh, a manifold pressure sensor (control channel,
+ * optional), an independent safety pressure sensor (optional), a pump sense
+ * input (optional) and a stop button (optional).  Built on the GPIO seam
+ * (gpio.h) and the pressure-sensor seam (pressure_sensor.h); it never knows
+ * whether the lines and sensors are real or simulated.
  *
- * Energised levels (what the installer wires, see DESIGN.md): the pump runs
- * when energised; the exhaust valve and every zone valve are normally open,
- * i.e. CLOSED when energised.  So the safe state, every output de-energised,
- * is: pump off, exhaust open, every zone open to the manifold -> boots vent.
+ * Plumbing and energised levels (what the installer wires, DESIGN.md and
+ * docs/INSTALL.md): the pump runs when energised; the exhaust valve and every
+ * zone valve are 2/2-way NORMALLY OPEN valves, i.e. CLOSED when energised.
+ * A zone valve sits between the shared manifold and that zone's chambers
+ * (left and right boot, plumbed together); the exhaust valve vents the
+ * manifold to air.  So:
+ *   - the safe state, every output de-energised, is pump off, exhaust open,
+ *     every zone open to the manifold: every chamber vents THROUGH the
+ *     manifold and the exhaust;
+ *   - a de-energised zone valve does not vent its zone to air on its own: it
+ *     joins the zone to the manifold.  While full zones vent, the manifold
+ *     is above zero for a moment and an opened empty zone (for instance one
+ *     the member skipped) takes some of their air.  Keeping a zone out of
+ *     that means keeping its valve energised (closed) until the manifold is
+ *     down, then opening it (a sequence for the core);
+ *   - a de-energised (or unpowered) station vents every zone, with no
+ *     software running: crash, reboot, power cut and --safe-state;
+ *   - 3/2-way zone valves that vent each chamber directly to air when
+ *     unpowered (DOMAIN.md) would need another plumbing and output mapping;
+ *     this driver does not support them.
+ *
+ * Reading a zone: the pressure sensors sit on the manifold, which sees a zone
+ * only while that zone's valve is open and the exhaust is closed.  With
+ * every other zone closed and the pump off (station_outputs_probe()), the
+ * manifold settles to that zone's pressure within about 150 ms (the zone's
+ * volume is several times the manifold's, so the probe lowers the zone by a
+ * percent or so:
+ * a boot's compliance dwarfs the manifold's volume).  A zone whose valve is stuck closed cannot be
+ * read at all: a probe of it reads the manifold's own pressure (about 0 after a vent). That
+ * sequence is the core's; this driver only applies outputs and reads.
  *
  * Threading: owned by the control thread after creation.
  */
@@ -19,14 +48,9 @@
 #include <stdint.h>
 
 #include "drivers/gpio.h"
+#include "drivers/pressure_sensor.h"
 
 #define STATION_MAX_ZONES 8
-
-enum sensor_kind {
-	SENSOR_NONE,   /* open loop on configured fill times */
-	SENSOR_HX710B, /* 24-bit ADC bit-banged over clock (out) + data (in) */
-	SENSOR_SIM,    /* reads the boot physics model directly (simulation) */
-};
 
 struct gpio_pin {
 	char chip[64]; /* name, path or label */
@@ -39,6 +63,7 @@ struct station_pins {
 	struct gpio_pin exhaust;
 	struct gpio_pin zones[STATION_MAX_ZONES]; /* foot first */
 	size_t zone_count;
+	/* Control channel: the manifold sensor the fill steers by. */
 	enum sensor_kind sensor;
 	struct gpio_pin sensor_clock; /* HX710B PD_SCK, output */
 	struct gpio_pin sensor_data;  /* HX710B DOUT, input */
@@ -52,6 +77,22 @@ struct station_pins {
 	                              * pull-up reads 1 when pressed or broken: no active_low. */
 	enum gpio_bias stop_button_bias;
 	unsigned int stop_button_debounce_ms;
+	/* Safety channel: a second, independent sensor on the manifold (its
+	 * own chip on its own two lines), read only by the safety supervisor.
+	 * SENSOR_NONE (the zero value) when not fitted.  Same fields and
+	 * meaning as the control channel's. */
+	enum sensor_kind safety_sensor;
+	struct gpio_pin safety_clock;
+	struct gpio_pin safety_data;
+	double safety_offset_counts;
+	double safety_mmhg_per_count;
+	unsigned int safety_extra_pulses;
+	/* Pump sense: an input that reads logical 1 while the pump really runs
+	 * (a relay's auxiliary contact, or a current-sense comparator on the
+	 * pump supply).  Lets the supervisor see a welded relay at once. */
+	bool has_pump_sense;
+	struct gpio_pin pump_sense;
+	enum gpio_bias pump_sense_bias;
 };
 
 /* What the control core wants the station to do this tick, in plumbing terms. */
@@ -64,28 +105,28 @@ struct station_outputs {
 /* The safe state as outputs: pump off, exhaust open, every zone open. */
 struct station_outputs station_outputs_safe(size_t zone_count);
 
-enum pressure_status {
-	PRESSURE_OK,     /* a fresh reading in mmHg */
-	PRESSURE_STALE,  /* no new conversion since the last read; mmhg holds the last one */
-	PRESSURE_ABSENT, /* station has no sensor */
-	PRESSURE_ERROR,  /* read failed or out of the ADC's range */
-};
-
-struct pressure_reading {
-	enum pressure_status status;
-	double mmhg;
-	int32_t raw; /* ADC counts, for diagnostics and frozen-sensor checks */
-};
+/* Outputs that connect zone alone to the manifold sensors: pump off, exhaust
+ * closed, only that zone open.  Held for a settling time (about 150 ms), the
+ * control and safety channels then read that zone's pressure.  zone must be
+ * below STATION_MAX_ZONES. */
+struct station_outputs station_outputs_probe(size_t zone);
 
 struct station_hw;
 
-/* Request every line of one station (consumer "recovery-kiosk") and drive the
- * safe state at once.  Returns NULL and sets errno on failure with a message
- * in err naming the station, the line and the fix.
- * On the simulated backend (gpio_sim.h) the station's boot physics model
- * (boot_sim.h) is used when one is registered on its pump line, else one with
- * default parameters is created and owned by the station_hw;
- * station_hw_read_pressure() advances it to now_ms. */
+/* Request every line of one station (consumer "recovery-kiosk"; outputs at
+ * their de-energised level from the request on), then build its pressure
+ * channels with sensors: the control channel from the pins' sensor fields,
+ * the safety channel from the safety_* fields (each factory call sees the
+ * kind, SENSOR_NONE included).  sensors NULL means
+ * pressure_sensor_factory_hardware.  Returns NULL and sets errno on failure
+ * with a message in err naming the station, the line or sensor and the fix;
+ * nothing stays requested then. */
+struct station_hw *station_hw_create_with(struct gpio *gpio,
+                                          const struct pressure_sensor_factory *sensors,
+                                          const char *station_name, const struct station_pins *pins,
+                                          char *err, size_t err_len);
+/* The same with the hardware sensors (a simulated station needs the
+ * simulator's factory: drivers/sim/sim_hw.h). */
 struct station_hw *station_hw_create(struct gpio *gpio, const char *station_name,
                                      const struct station_pins *pins, char *err, size_t err_len);
 void station_hw_destroy(struct station_hw *hw); /* drives the safe state first; NULL ok */
@@ -101,11 +142,32 @@ int station_hw_safe(struct station_hw *hw);
 /* Outputs as last applied (what the lines should read). */
 struct station_outputs station_hw_outputs(const struct station_hw *hw);
 
-/* Read the manifold pressure.  now_ms is the control loop's monotonic clock,
- * which the simulator uses to advance its physics. */
+/* Read the control channel (the manifold sensor).  now_ms is the control
+ * loop's CLOCK_MONOTONIC time in ms (a simulated plant advances its physics
+ * to it).  PRESSURE_ABSENT without a sensor.  0 or the sensor's negative
+ * errno (status ERROR then). */
 int station_hw_read_pressure(struct station_hw *hw, uint64_t now_ms, struct pressure_reading *out);
 
-/* Stop button: fd to poll (or -1), and whether it was pressed since the last
+/* Read the safety channel: the independent second sensor, for the safety
+ * supervisor only.  PRESSURE_ABSENT when the station has none.  Same
+ * statuses and returns as station_hw_read_pressure(); reading it never
+ * changes what the control channel reads. */
+int station_hw_read_safety_pressure(struct station_hw *hw, uint64_t now_ms,
+                                    struct pressure_reading *out);
+bool station_hw_has_safety_sensor(const struct station_hw *hw);
+
+/* Pump sense: *running is true while the pump really runs, whatever it was
+ * commanded.  0; -ENODEV when the station has no pump_sense line; another
+ * negative errno when the line read failed (*running untouched). */
+int station_hw_read_pump_sense(struct station_hw *hw, bool *running);
+
+/* Stop button.  station_hw_button_fd(): a pollable file descriptor (POLLIN)
+ * that becomes readable when an edge of the stop button is queued (the
+ * libgpiod request's edge-event fd on a Pi, an eventfd in the simulator), or
+ * -1 without a button.  It stays readable until station_hw_button_pressed()
+ * has consumed the queued edges, so a control thread that polls it must call
+ * station_hw_button_pressed() when it wakes.
+ * station_hw_button_pressed(): whether the button was pressed since the last
  * call or is held now.  A press counts on its leading edge (no delay); the
  * debounce (stop_button_debounce_ms) only settles the release. */
 int station_hw_button_fd(struct station_hw *hw);

@@ -19,7 +19,7 @@
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"
-#include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 #include "core/program.h"
 #include "mqtt/reporter.h"
 #include "service/safe_state.h"
@@ -270,6 +270,8 @@ static void wait_for_stop(void)
 }
 
 struct runtime {
+	struct sim_hw *sim;                            /* --sim: the simulated kiosk */
+	const struct pressure_sensor_factory *sensors; /* NULL: the hardware sensors */
 	struct gpio *gpio;
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
 	size_t hw_count;
@@ -278,6 +280,52 @@ struct runtime {
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
+
+/* The hardware every mode builds its stations on: libgpiod on a Pi; in
+ * --sim, the simulated kiosk with one boot model per configured station, its
+ * GPIO and its sensors.  0 or negative errno (message printed). */
+static int hardware_open(bool sim, const struct kiosk_config *cfg, struct runtime *rt)
+{
+	char err[256];
+
+	if (!sim) {
+		rt->gpio = gpio_gpiod_create();
+		if (!rt->gpio)
+			goto err;
+		return 0;
+	}
+	rt->sim = sim_hw_create();
+	if (!rt->sim)
+		goto err;
+	for (size_t i = 0; i < cfg->station_count; i++) {
+		int rc =
+		    sim_hw_add_station(rt->sim, &cfg->stations[i].pins, NULL, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+			sim_hw_destroy(rt->sim);
+			rt->sim = NULL;
+			return rc;
+		}
+	}
+	rt->gpio = sim_hw_gpio(rt->sim);
+	rt->sensors = sim_hw_sensors(rt->sim);
+	return 0;
+err:
+	fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n", strerror(errno));
+	return -errno;
+}
+
+/* After every station_hw is destroyed. */
+static void hardware_close(struct runtime *rt)
+{
+	if (rt->sim)
+		sim_hw_destroy(rt->sim);
+	else
+		gpio_destroy(rt->gpio);
+	rt->sim = NULL;
+	rt->sensors = NULL;
+	rt->gpio = NULL;
+}
 
 static void runtime_teardown(struct runtime *rt)
 {
@@ -294,7 +342,7 @@ static void runtime_teardown(struct runtime *rt)
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
-	gpio_destroy(rt->gpio);
+	hardware_close(rt);
 }
 
 static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
@@ -304,7 +352,8 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 
 	for (size_t i = 0; i < l->config.station_count; i++) {
 		const struct station_config *st = &l->config.stations[i];
-		rt->hw[i] = station_hw_create(rt->gpio, st->name, &st->pins, err, sizeof(err));
+		rt->hw[i] = station_hw_create_with(rt->gpio, rt->sensors, st->name, &st->pins, err,
+		                                   sizeof(err));
 		if (!rt->hw[i]) {
 			fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 			return EXIT_FAILED;
@@ -416,10 +465,7 @@ int main(int argc, char **argv)
 	}
 
 	install_signal_handlers();
-	rt.gpio = opt.sim ? gpio_sim_create() : gpio_gpiod_create();
-	if (!rt.gpio) {
-		fprintf(stderr, "<3>recovery-kiosk: cannot open the GPIO backend: %s\n",
-		        strerror(errno));
+	if (hardware_open(opt.sim, &l->config, &rt) < 0) {
 		free(l);
 		return EXIT_FAILED;
 	}
@@ -435,10 +481,9 @@ int main(int argc, char **argv)
 	default:
 		rc = run_kiosk(&opt, l, &rt);
 		runtime_teardown(&rt);
-		rt.gpio = NULL;
 		break;
 	}
-	gpio_destroy(rt.gpio);
+	hardware_close(&rt);
 	free(l);
 	return rc;
 }

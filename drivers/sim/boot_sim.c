@@ -37,12 +37,32 @@ struct hx_emu {
 	unsigned int pulses; /* clock pulses since the conversion was latched */
 };
 
+/* One sensor channel: its error model, faults, noise generator and chip. */
+struct sensor_chan {
+	struct boot_sim *sim;
+	double gain;
+	double offset_mmhg;
+	double noise_mmhg;
+	bool dead;
+	bool frozen;
+	bool stale;
+	uint64_t rng;
+	bool have_spare;
+	double spare;
+	struct pressure_reading last; /* SENSOR_SIM: the last reading, what frozen repeats */
+	double offset_counts;
+	double mmhg_per_count;
+	struct hx_emu hx;
+};
+
 struct boot_sim {
 	struct boot_sim_params prm;
 	struct gpio *gpio;
 	struct gpio_sim_line *pump_line;
 	struct gpio_sim_line *button_line; /* NULL without a stop button */
 	bool button_active_low;
+	struct gpio_sim_line *sense_line; /* NULL without a pump sense input */
+	bool sense_active_low;
 	struct gpio_sim_line *exhaust_line;
 	bool pump_active_low;
 	bool exhaust_active_low;
@@ -56,22 +76,14 @@ struct boot_sim {
 	double dt_s;
 	double last_pump_lps;
 	enum boot_sim_valve_state exhaust_stuck;
+	enum boot_sim_pump_state pump_state;
 	bool disconnected;
 	bool blocked;
 
 	bool clock_started;
 	uint64_t now_ms;
 
-	uint64_t rng;
-	bool have_spare;
-	double spare;
-	bool sensor_dead;
-	bool sensor_stuck;
-	double sensor_bias_mmhg;
-	struct pressure_reading stuck_reading;
-	double offset_counts;
-	double mmhg_per_count;
-	struct hx_emu hx;
+	struct sensor_chan ch[2]; /* indexed by enum boot_sim_sensor */
 };
 
 void boot_sim_params_default(struct boot_sim_params *p)
@@ -91,46 +103,47 @@ void boot_sim_params_default(struct boot_sim_params *p)
 	};
 }
 
-/* ---- RNG: xorshift64*, Box-Muller ------------------------------------- */
+/* ---- RNG: xorshift64*, Box-Muller, one generator per channel ----------- */
 
-static double rng_uniform(struct boot_sim *s)
+static double rng_uniform(struct sensor_chan *c)
 {
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return (double)((s->rng * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
+	c->rng ^= c->rng >> 12;
+	c->rng ^= c->rng << 25;
+	c->rng ^= c->rng >> 27;
+	return (double)((c->rng * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static double rng_gauss(struct boot_sim *s)
+static double rng_gauss(struct sensor_chan *c)
 {
 	double u, v, r;
 
-	if (s->have_spare) {
-		s->have_spare = false;
-		return s->spare;
+	if (c->have_spare) {
+		c->have_spare = false;
+		return c->spare;
 	}
-	u = rng_uniform(s);
-	v = rng_uniform(s);
+	u = rng_uniform(c);
+	v = rng_uniform(c);
 	if (u < 1e-300)
 		u = 1e-300;
 	r = sqrt(-2.0 * log(u));
-	s->spare = r * sin(2.0 * M_PI * v);
-	s->have_spare = true;
+	c->spare = r * sin(2.0 * M_PI * v);
+	c->have_spare = true;
 	return r * cos(2.0 * M_PI * v);
 }
 
-/* ---- the sensor ------------------------------------------------------- */
+/* ---- the sensors ----------------------------------------------------------- */
 
-static double sensor_mmhg(struct boot_sim *s)
+/* What the channel's sensing element reports: truth * gain + offset + noise. */
+static double sensor_mmhg(struct sensor_chan *c)
 {
-	double n = s->prm.sensor_noise_mmhg > 0 ? rng_gauss(s) * s->prm.sensor_noise_mmhg : 0.0;
+	double n = c->noise_mmhg > 0 ? rng_gauss(c) * c->noise_mmhg : 0.0;
 
-	return s->pm_mmhg + s->sensor_bias_mmhg + n;
+	return c->sim->pm_mmhg * c->gain + c->offset_mmhg + n;
 }
 
-static int32_t mmhg_to_raw(const struct boot_sim *s, double mmhg)
+static int32_t mmhg_to_raw(const struct sensor_chan *c, double mmhg)
 {
-	double raw = s->offset_counts + mmhg / s->mmhg_per_count;
+	double raw = c->offset_counts + mmhg / c->mmhg_per_count;
 
 	if (raw > HX_MAX)
 		return HX_MAX;
@@ -139,70 +152,95 @@ static int32_t mmhg_to_raw(const struct boot_sim *s, double mmhg)
 	return (int32_t)lround(raw);
 }
 
-int boot_sim_read_sensor(struct boot_sim *s, struct pressure_reading *out)
+static struct pressure_reading raw_reading(const struct sensor_chan *c, int32_t raw)
 {
-	int32_t raw;
+	return (struct pressure_reading){
+	    .status = (raw == HX_MAX || raw == HX_MIN) ? PRESSURE_ERROR : PRESSURE_OK,
+	    .mmhg = ((double)raw - c->offset_counts) * c->mmhg_per_count,
+	    .raw = raw,
+	};
+}
 
-	if (s->sensor_dead) {
+int boot_sim_read_sensor_channel(struct boot_sim *s, enum boot_sim_sensor which,
+                                 struct pressure_reading *out)
+{
+	struct sensor_chan *c = &s->ch[which == BOOT_SIM_SENSOR_SAFETY];
+
+	if (c->dead) {
 		*out = (struct pressure_reading){.status = PRESSURE_ERROR, .mmhg = 0, .raw = 0};
 		return 0;
 	}
-	if (s->sensor_stuck) {
-		*out = s->stuck_reading;
+	if (c->stale) {
+		*out = c->last;
+		out->status = PRESSURE_STALE;
 		return 0;
 	}
-	raw = mmhg_to_raw(s, sensor_mmhg(s));
-	out->raw = raw;
-	out->mmhg = ((double)raw - s->offset_counts) * s->mmhg_per_count;
-	out->status = (raw == HX_MAX || raw == HX_MIN) ? PRESSURE_ERROR : PRESSURE_OK;
-	s->stuck_reading = *out;
+	if (c->frozen) {
+		*out = c->last;
+		return 0;
+	}
+	*out = raw_reading(c, mmhg_to_raw(c, sensor_mmhg(c)));
+	c->last = *out;
 	return 0;
+}
+
+int boot_sim_read_sensor(struct boot_sim *s, struct pressure_reading *out)
+{
+	return boot_sim_read_sensor_channel(s, BOOT_SIM_SENSOR_CONTROL, out);
 }
 
 /* ---- HX710B emulation ---------------------------------------------------- */
 
-static void hx_drive_dout(struct boot_sim *s, int level)
+static void hx_drive_dout(struct sensor_chan *c, int level)
 {
-	gpio_sim_line_set_input(s->hx.data, level ^ (s->hx.data_active_low ? 1 : 0));
+	gpio_sim_line_set_input(c->hx.data, level ^ (c->hx.data_active_low ? 1 : 0));
 }
 
 /* PD_SCK rising edge: shift out the next bit MSB first; after the 24th bit
  * the 25th pulse pulls DOUT high, further pulses select the next rate. */
 static void hx_clock_hook(void *ctx, struct gpio_sim_line *line, int electrical)
 {
-	struct boot_sim *s = ctx;
+	struct sensor_chan *c = ctx;
 
 	(void)line;
-	if (!(electrical ^ (s->hx.clk_active_low ? 1 : 0)) || !s->hx.ready)
+	if (!(electrical ^ (c->hx.clk_active_low ? 1 : 0)) || !c->hx.ready)
 		return;
-	if (s->hx.pulses < 24) {
-		hx_drive_dout(s, (int)((s->hx.word >> (23 - s->hx.pulses)) & 1u));
+	if (c->hx.pulses < 24) {
+		hx_drive_dout(c, (int)((c->hx.word >> (23 - c->hx.pulses)) & 1u));
 	} else {
-		hx_drive_dout(s, 1);
+		hx_drive_dout(c, 1);
 	}
-	s->hx.pulses++;
+	c->hx.pulses++;
 }
 
-static void hx_convert(struct boot_sim *s)
+/* No conversion any more: DOUT stays high (a dead or stalled chip). */
+static void hx_stop(struct sensor_chan *c)
+{
+	if (!c->hx.enabled)
+		return;
+	c->hx.ready = false;
+	hx_drive_dout(c, 1);
+}
+
+static void hx_convert(struct sensor_chan *c)
 {
 	unsigned int extra;
 
-	if (s->sensor_dead) {
-		s->hx.ready = false;
-		hx_drive_dout(s, 1);
+	if (c->dead || c->stale) {
+		hx_stop(c);
 		return;
 	}
-	if (s->hx.ready && s->hx.pulses > 0 && s->hx.pulses < 25)
+	if (c->hx.ready && c->hx.pulses > 0 && c->hx.pulses < 25)
 		return; /* a read is in progress: the chip does not update mid-word */
-	if (s->hx.ready && s->hx.pulses >= 25) {
-		extra = s->hx.pulses - 24;
-		s->hx.period_ms = extra == 1 ? 100 : 25; /* 25 pulses: 10 Hz, 26/27: 40 Hz */
+	if (c->hx.ready && c->hx.pulses >= 25) {
+		extra = c->hx.pulses - 24;
+		c->hx.period_ms = extra == 1 ? 100 : 25; /* 25 pulses: 10 Hz, 26/27: 40 Hz */
 	}
-	if (!s->sensor_stuck)
-		s->hx.word = (uint32_t)mmhg_to_raw(s, sensor_mmhg(s)) & 0xFFFFFFu;
-	s->hx.ready = true;
-	s->hx.pulses = 0;
-	hx_drive_dout(s, 0);
+	if (!c->frozen)
+		c->hx.word = (uint32_t)mmhg_to_raw(c, sensor_mmhg(c)) & 0xFFFFFFu;
+	c->hx.ready = true;
+	c->hx.pulses = 0;
+	hx_drive_dout(c, 0);
 }
 
 /* ---- physics ------------------------------------------------------------- */
@@ -273,6 +311,55 @@ static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const b
 		    cm;
 }
 
+static bool pump_runs(const struct boot_sim *s)
+{
+	switch (s->pump_state) {
+	case BOOT_SIM_PUMP_WELDED:
+		return true;
+	case BOOT_SIM_PUMP_DEAD:
+		return false;
+	case BOOT_SIM_PUMP_WORKS:
+	default:
+		return line_energised(s->pump_line, s->pump_active_low);
+	}
+}
+
+bool boot_sim_pump_running(const struct boot_sim *s)
+{
+	return pump_runs(s);
+}
+
+/* The pump sense input follows the pump's true state. */
+static void sense_update(struct boot_sim *s)
+{
+	if (s->sense_line)
+		gpio_sim_line_set_input(s->sense_line,
+		                        (pump_runs(s) ? 1 : 0) ^ (s->sense_active_low ? 1 : 0));
+}
+
+static void pump_hook(void *ctx, struct gpio_sim_line *line, int electrical)
+{
+	(void)line;
+	(void)electrical;
+	sense_update(ctx);
+}
+
+static void hx_schedule_start(struct sensor_chan *c, uint64_t now_ms)
+{
+	c->hx.next_ms = now_ms + c->hx.period_ms;
+}
+
+/* Conversions due by the model's clock, after a substep. */
+static void hx_tick(struct sensor_chan *c, uint64_t now_ms)
+{
+	if (!c->hx.enabled || now_ms < c->hx.next_ms)
+		return;
+	hx_convert(c);
+	c->hx.next_ms += c->hx.period_ms;
+	if (c->hx.next_ms <= now_ms)
+		c->hx.next_ms = now_ms + c->hx.period_ms;
+}
+
 void boot_sim_advance(struct boot_sim *s, uint64_t now_ms)
 {
 	bool zone_open[STATION_MAX_ZONES];
@@ -282,20 +369,22 @@ void boot_sim_advance(struct boot_sim *s, uint64_t now_ms)
 	if (!s->clock_started) {
 		s->clock_started = true;
 		s->now_ms = now_ms;
-		s->hx.next_ms = now_ms + s->hx.period_ms;
+		for (size_t c = 0; c < 2; c++)
+			hx_schedule_start(&s->ch[c], now_ms);
 		return;
 	}
 	if (now_ms <= s->now_ms)
 		return;
 	if (now_ms - s->now_ms > MAX_CATCHUP_MS) {
 		s->now_ms = now_ms - MAX_CATCHUP_MS;
-		if (s->hx.next_ms < s->now_ms)
-			s->hx.next_ms = s->now_ms;
+		for (size_t c = 0; c < 2; c++)
+			if (s->ch[c].hx.next_ms < s->now_ms)
+				s->ch[c].hx.next_ms = s->now_ms;
 	}
 
 	/* Outputs cannot change during an advance: the control loop writes
 	 * between reads.  Energised pump runs; energised valves are closed. */
-	pump_on = line_energised(s->pump_line, s->pump_active_low);
+	pump_on = pump_runs(s);
 	if (s->exhaust_stuck == BOOT_SIM_VALVE_WORKS)
 		exhaust_open = !line_energised(s->exhaust_line, s->exhaust_active_low);
 	else
@@ -311,12 +400,8 @@ void boot_sim_advance(struct boot_sim *s, uint64_t now_ms)
 	while (now_ms - s->now_ms >= step) {
 		substep(s, pump_on, exhaust_open, zone_open);
 		s->now_ms += step;
-		if (s->hx.enabled && s->now_ms >= s->hx.next_ms) {
-			hx_convert(s);
-			s->hx.next_ms += s->hx.period_ms;
-			if (s->hx.next_ms <= s->now_ms)
-				s->hx.next_ms = s->now_ms + s->hx.period_ms;
-		}
+		hx_tick(&s->ch[BOOT_SIM_SENSOR_CONTROL], s->now_ms);
+		hx_tick(&s->ch[BOOT_SIM_SENSOR_SAFETY], s->now_ms);
 	}
 }
 
@@ -344,6 +429,55 @@ static bool params_valid(const struct boot_sim_params *p)
 	       p->zone_compliance_ml_per_mmhg >= 0 && p->zone_valve_lps_per_sqrt_mmhg >= 0 &&
 	       p->exhaust_lps_per_sqrt_mmhg >= 0 && p->sensor_noise_mmhg >= 0 &&
 	       p->substep_ms >= 1 && p->substep_ms <= 20;
+}
+
+/* One channel's calibration and chip lines (hooks come later, once every
+ * line of the station is known to exist). */
+static int chan_init(struct boot_sim *s, struct sensor_chan *c, enum sensor_kind kind,
+                     const struct gpio_pin *clock, const struct gpio_pin *data,
+                     double offset_counts, double mmhg_per_count, uint64_t seed)
+{
+	c->sim = s;
+	c->gain = 1.0;
+	c->noise_mmhg = s->prm.sensor_noise_mmhg;
+	c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
+	if (mmhg_per_count != 0) {
+		c->offset_counts = offset_counts;
+		c->mmhg_per_count = mmhg_per_count;
+	} else {
+		c->offset_counts = 0;
+		c->mmhg_per_count = SIM_DEFAULT_MMHG_PER_COUNT;
+	}
+	c->last = raw_reading(c, mmhg_to_raw(c, 0));
+	c->last.mmhg = 0;
+	c->hx.period_ms = 100;
+	if (kind != SENSOR_HX710B)
+		return 0;
+	c->hx.clk = pin_line(s->gpio, clock);
+	c->hx.data = pin_line(s->gpio, data);
+	if (!c->hx.clk || !c->hx.data)
+		return -EINVAL;
+	c->hx.enabled = true;
+	c->hx.word = (uint32_t)c->last.raw & 0xFFFFFFu;
+	c->hx.data_active_low = data->active_low;
+	c->hx.clk_active_low = clock->active_low;
+	return 0;
+}
+
+static void chan_attach(struct sensor_chan *c)
+{
+	if (!c->hx.enabled)
+		return;
+	gpio_sim_line_set_hook(c->hx.clk, hx_clock_hook, c);
+	hx_drive_dout(c, 1); /* no conversion yet */
+}
+
+static void chan_detach(struct sensor_chan *c)
+{
+	if (!c->hx.enabled)
+		return;
+	gpio_sim_line_set_hook(c->hx.clk, NULL, NULL);
+	gpio_sim_line_set_input(c->hx.data, -1);
 }
 
 struct boot_sim *boot_sim_create(struct gpio *gpio, const struct station_pins *pins,
@@ -392,39 +526,38 @@ struct boot_sim *boot_sim_create(struct gpio *gpio, const struct station_pins *p
 	s->q0_lps = s->prm.pump_free_flow_lpm / 60.0;
 	s->inv_stall = 1.0 / s->prm.pump_stall_mmhg;
 	s->dt_s = s->prm.substep_ms / 1000.0;
-	s->rng = s->prm.seed ? s->prm.seed : 0x9E3779B97F4A7C15ull;
 
-	if (pins->sensor_mmhg_per_count != 0) {
-		s->offset_counts = pins->sensor_offset_counts;
-		s->mmhg_per_count = pins->sensor_mmhg_per_count;
-	} else {
-		s->offset_counts = 0;
-		s->mmhg_per_count = SIM_DEFAULT_MMHG_PER_COUNT;
-	}
-	s->stuck_reading.status = PRESSURE_OK;
-	s->stuck_reading.raw = mmhg_to_raw(s, 0);
-
-	s->hx.period_ms = 100;
-	if (pins->sensor == SENSOR_HX710B) {
-		s->hx.clk = pin_line(gpio, &pins->sensor_clock);
-		s->hx.data = pin_line(gpio, &pins->sensor_data);
-		if (!s->hx.clk || !s->hx.data)
-			goto err_free;
-		s->hx.enabled = true;
-		s->hx.word = (uint32_t)s->stuck_reading.raw & 0xFFFFFFu;
-		s->hx.data_active_low = pins->sensor_data.active_low;
-		s->hx.clk_active_low = pins->sensor_clock.active_low;
-		gpio_sim_line_set_hook(s->hx.clk, hx_clock_hook, s);
-		hx_drive_dout(s, 1); /* no conversion yet */
-	}
+	/* The safety channel's noise is its own: another seed, so a run with
+	 * it reads the control channel exactly as a run without. */
+	if (chan_init(s, &s->ch[BOOT_SIM_SENSOR_CONTROL], pins->sensor, &pins->sensor_clock,
+	              &pins->sensor_data, pins->sensor_offset_counts, pins->sensor_mmhg_per_count,
+	              s->prm.seed) < 0 ||
+	    chan_init(s, &s->ch[BOOT_SIM_SENSOR_SAFETY], pins->safety_sensor, &pins->safety_clock,
+	              &pins->safety_data, pins->safety_offset_counts, pins->safety_mmhg_per_count,
+	              s->prm.seed ^ 0xA5A5A5A55A5A5A5Aull) < 0)
+		goto err_free;
 	if (pins->has_stop_button) {
-		/* The stop switch is wired and closed (not pressed), as on a
-		 * station ready for use. */
 		s->button_line = pin_line(gpio, &pins->stop_button);
 		if (!s->button_line)
 			goto err_free;
 		s->button_active_low = pins->stop_button.active_low;
-		boot_sim_press_stop_button(s, false);
+	}
+	if (pins->has_pump_sense) {
+		s->sense_line = pin_line(gpio, &pins->pump_sense);
+		if (!s->sense_line)
+			goto err_free;
+		s->sense_active_low = pins->pump_sense.active_low;
+	}
+
+	/* Every line exists: wire the model in. */
+	chan_attach(&s->ch[BOOT_SIM_SENSOR_CONTROL]);
+	chan_attach(&s->ch[BOOT_SIM_SENSOR_SAFETY]);
+	/* The stop switch is wired and closed (not pressed), as on a station
+	 * ready for use. */
+	boot_sim_press_stop_button(s, false);
+	if (s->sense_line) {
+		gpio_sim_line_set_hook(s->pump_line, pump_hook, s);
+		sense_update(s);
 	}
 	gpio_sim_line_set_model(s->pump_line, s);
 	return s;
@@ -440,12 +573,14 @@ void boot_sim_destroy(struct boot_sim *s)
 {
 	if (!s)
 		return;
-	if (s->hx.enabled) {
-		gpio_sim_line_set_hook(s->hx.clk, NULL, NULL);
-		gpio_sim_line_set_input(s->hx.data, -1);
-	}
+	chan_detach(&s->ch[BOOT_SIM_SENSOR_SAFETY]);
+	chan_detach(&s->ch[BOOT_SIM_SENSOR_CONTROL]);
 	if (s->button_line)
 		gpio_sim_line_set_input(s->button_line, -1);
+	if (s->sense_line) {
+		gpio_sim_line_set_hook(s->pump_line, NULL, NULL);
+		gpio_sim_line_set_input(s->sense_line, -1);
+	}
 	gpio_sim_line_set_model(s->pump_line, NULL);
 	free(s);
 }
@@ -512,18 +647,79 @@ void boot_sim_set_stuck_valve(struct boot_sim *s, int valve, enum boot_sim_valve
 		s->zones[valve].stuck = state;
 }
 
+void boot_sim_set_pump(struct boot_sim *s, enum boot_sim_pump_state state)
+{
+	s->pump_state = state;
+	sense_update(s);
+}
+
+static struct sensor_chan *chan(struct boot_sim *s, enum boot_sim_sensor which)
+{
+	return &s->ch[which == BOOT_SIM_SENSOR_SAFETY];
+}
+
+void boot_sim_sensor_set_gain(struct boot_sim *s, enum boot_sim_sensor ch, double gain)
+{
+	chan(s, ch)->gain = gain;
+}
+
+void boot_sim_sensor_set_offset_mmhg(struct boot_sim *s, enum boot_sim_sensor ch,
+                                     double offset_mmhg)
+{
+	chan(s, ch)->offset_mmhg = offset_mmhg;
+}
+
+void boot_sim_sensor_set_noise_mmhg(struct boot_sim *s, enum boot_sim_sensor ch, double sigma_mmhg)
+{
+	chan(s, ch)->noise_mmhg = sigma_mmhg > 0 ? sigma_mmhg : 0.0;
+}
+
+void boot_sim_sensor_set_frozen(struct boot_sim *s, enum boot_sim_sensor ch, bool frozen)
+{
+	chan(s, ch)->frozen = frozen;
+}
+
+void boot_sim_sensor_freeze_at(struct boot_sim *s, enum boot_sim_sensor ch, double mmhg)
+{
+	struct sensor_chan *c = chan(s, ch);
+
+	c->frozen = true;
+	c->last = raw_reading(c, mmhg_to_raw(c, mmhg));
+	/* The word shifting out now (if any) finishes; the next carries this. */
+	c->hx.word = (uint32_t)c->last.raw & 0xFFFFFFu;
+}
+
+void boot_sim_sensor_set_stale(struct boot_sim *s, enum boot_sim_sensor ch, bool stale)
+{
+	struct sensor_chan *c = chan(s, ch);
+
+	c->stale = stale;
+	if (stale)
+		hx_stop(c);
+}
+
+void boot_sim_sensor_set_dead(struct boot_sim *s, enum boot_sim_sensor ch, bool dead)
+{
+	struct sensor_chan *c = chan(s, ch);
+
+	c->dead = dead;
+	if (dead)
+		hx_stop(c);
+}
+
 void boot_sim_set_sensor_dead(struct boot_sim *s, bool dead)
 {
-	s->sensor_dead = dead;
-	if (dead && s->hx.enabled) {
-		s->hx.ready = false;
-		hx_drive_dout(s, 1);
-	}
+	boot_sim_sensor_set_dead(s, BOOT_SIM_SENSOR_CONTROL, dead);
 }
 
 void boot_sim_set_sensor_stuck(struct boot_sim *s, bool stuck)
 {
-	s->sensor_stuck = stuck;
+	boot_sim_sensor_set_frozen(s, BOOT_SIM_SENSOR_CONTROL, stuck);
+}
+
+void boot_sim_set_sensor_bias_mmhg(struct boot_sim *s, double bias_mmhg)
+{
+	boot_sim_sensor_set_offset_mmhg(s, BOOT_SIM_SENSOR_CONTROL, bias_mmhg);
 }
 
 void boot_sim_press_stop_button(struct boot_sim *s, bool pressed)
@@ -531,9 +727,4 @@ void boot_sim_press_stop_button(struct boot_sim *s, bool pressed)
 	if (s && s->button_line)
 		gpio_sim_line_set_input(s->button_line,
 		                        (pressed ? 1 : 0) ^ (s->button_active_low ? 1 : 0));
-}
-
-void boot_sim_set_sensor_bias_mmhg(struct boot_sim *s, double bias_mmhg)
-{
-	s->sensor_bias_mmhg = bias_mmhg;
 }

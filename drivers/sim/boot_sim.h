@@ -4,8 +4,11 @@
  * and both boots, driven by the ELECTRICAL levels of the station's output
  * lines on the simulated GPIO backend (gpio_sim.h), so wiring polarity
  * (active_low) is exercised for real.  It also stands in for the pressure
- * sensor: as an HX710B on the station's clock/data lines (so hx710b.c runs
- * unchanged) or directly for SENSOR_SIM.
+ * sensors: as an HX710B on the station's clock/data lines (so hx710b.c runs
+ * unchanged) or directly for SENSOR_SIM, for the control channel and the
+ * independent safety channel alike (drivers/sim/sim_sensor.h builds the
+ * sensor objects; drivers/sim/sim_hw.h assembles a whole simulated kiosk).
+ * With pins->has_pump_sense it drives that input with the pump's true state.
  *
  * Model (isothermal ideal gas, gauge pressures in mmHg, flows in litres of
  * free air per second):
@@ -75,10 +78,14 @@ struct boot_sim_params {
 void boot_sim_params_default(struct boot_sim_params *params);
 
 /* Build the model of the station on pins and register it on the pump line so
- * boot_sim_find() (and station_hw) can reach it.  With pins->sensor ==
- * SENSOR_HX710B it emulates the ADC on sensor_clock/sensor_data, using
- * pins->sensor_offset_counts and sensor_mmhg_per_count backwards.  Lines need
- * not be requested yet.  params NULL = defaults.  NULL + errno: EINVAL (not a
+ * boot_sim_find() (and the simulator's sensor factory, sim_sensor.h) can
+ * reach it.  With pins->sensor == SENSOR_HX710B it emulates the ADC on
+ * sensor_clock/sensor_data, using pins->sensor_offset_counts and
+ * sensor_mmhg_per_count backwards; likewise a second chip on
+ * safety_clock/safety_data for pins->safety_sensor.  Build it before the
+ * station's lines are requested (sim_hw.h does), so the emulated inputs
+ * (DOUT high, stop circuit closed, pump sense) have their levels from the
+ * first read.  params NULL = defaults.  NULL + errno: EINVAL (not a
  * simulator, bad pins/params), EEXIST (a model is already on the pump line),
  * ENOMEM. */
 struct boot_sim *boot_sim_create(struct gpio *sim_gpio, const struct station_pins *pins,
@@ -93,7 +100,8 @@ struct boot_sim *boot_sim_find(struct gpio *sim_gpio, const struct station_pins 
  * more than 10 s integrates the last 10 s only.  Going backwards is ignored. */
 void boot_sim_advance(struct boot_sim *sim, uint64_t now_ms);
 
-/* SENSOR_SIM: the manifold pressure as a sensor reports it (noise, faults).
+/* SENSOR_SIM, control channel: the manifold pressure as a sensor reports it
+ * (noise, faults).
  * raw is in ADC counts via the pins' calibration (or 1 count = 0.0001 mmHg
  * when sensor_mmhg_per_count is 0).  Always 0; out->status says the rest. */
 int boot_sim_read_sensor(struct boot_sim *sim, struct pressure_reading *out);
@@ -109,7 +117,10 @@ uint64_t boot_sim_now_ms(const struct boot_sim *sim);
 void boot_sim_set_zone_mmhg(struct boot_sim *sim, size_t zone, double mmhg);
 void boot_sim_set_manifold_mmhg(struct boot_sim *sim, double mmhg);
 
-/* ---- fault backdoors ---------------------------------------------------- */
+/* ---- fault backdoors ----------------------------------------------------
+ * Each backdoor injects one single fault and leaves everything else working;
+ * the truth functions above keep reporting the real pressures.  Thread: the
+ * one that uses the struct gpio, except boot_sim_press_stop_button(). */
 
 /* A hole in zone k's chambers leaking leak_lpm litres/min at 60 mmHg
  * (orifice law: sqrt(P/60) of that at P).  0 closes it. */
@@ -126,19 +137,66 @@ enum boot_sim_valve_state {
 	BOOT_SIM_VALVE_STUCK_OPEN,
 };
 #define BOOT_SIM_EXHAUST (-1)
-/* valve: a zone index, or BOOT_SIM_EXHAUST. */
+/* valve: a zone index, or BOOT_SIM_EXHAUST (stuck closed: an exhaust that
+ * does not open). */
 void boot_sim_set_stuck_valve(struct boot_sim *sim, int valve, enum boot_sim_valve_state state);
 
-/* Dead sensor: SENSOR_SIM reads PRESSURE_ERROR; the HX710B never signals a
- * conversion (DOUT stays high), so its driver reads PRESSURE_STALE forever. */
+enum boot_sim_pump_state {
+	BOOT_SIM_PUMP_WORKS,  /* runs while its output is energised */
+	BOOT_SIM_PUMP_WELDED, /* relay welded: runs whatever the output says */
+	BOOT_SIM_PUMP_DEAD,   /* never runs (blown fuse, open motor) */
+};
+void boot_sim_set_pump(struct boot_sim *sim, enum boot_sim_pump_state state);
+/* True when the pump runs now (after faults): what a pump_sense line reads. */
+bool boot_sim_pump_running(const struct boot_sim *sim);
+
+/* The station's sensor channels.  Each has its own chip (or SENSOR_SIM
+ * reader), its own noise generator and its own faults: a fault injected on
+ * one never shows on the other.  Both read the manifold. */
+enum boot_sim_sensor {
+	BOOT_SIM_SENSOR_CONTROL, /* pins->sensor: what station_hw_read_pressure() reads */
+	BOOT_SIM_SENSOR_SAFETY,  /* pins->safety_sensor: station_hw_read_safety_pressure() */
+};
+
+/* What the channel reports: truth * gain + offset_mmhg + noise (before its
+ * ADC calibration, so an HX710B sees the same error in counts).  Defaults:
+ * gain 1, offset 0, noise = the params' sensor_noise_mmhg (1 sigma). */
+void boot_sim_sensor_set_gain(struct boot_sim *sim, enum boot_sim_sensor ch, double gain);
+void boot_sim_sensor_set_offset_mmhg(struct boot_sim *sim, enum boot_sim_sensor ch,
+                                     double offset_mmhg);
+void boot_sim_sensor_set_noise_mmhg(struct boot_sim *sim, enum boot_sim_sensor ch,
+                                    double sigma_mmhg);
+/* Frozen at a plausible value: the channel keeps converting (fresh
+ * PRESSURE_OK readings, an HX710B keeps pulling DOUT low) but every
+ * conversion carries the same raw code, the one it reads when frozen. */
+void boot_sim_sensor_set_frozen(struct boot_sim *sim, enum boot_sim_sensor ch, bool frozen);
+/* Frozen at a given pressure (as the channel would report mmhg). */
+void boot_sim_sensor_freeze_at(struct boot_sim *sim, enum boot_sim_sensor ch, double mmhg);
+/* Stale: the channel stops converting.  An HX710B's DOUT never falls again
+ * (its driver reads PRESSURE_STALE with the last value, forever); SENSOR_SIM
+ * reads PRESSURE_STALE with the last value. */
+void boot_sim_sensor_set_stale(struct boot_sim *sim, enum boot_sim_sensor ch, bool stale);
+/* Dead: SENSOR_SIM reads PRESSURE_ERROR; an HX710B stops converting (DOUT
+ * stays high, as for stale). */
+void boot_sim_sensor_set_dead(struct boot_sim *sim, enum boot_sim_sensor ch, bool dead);
+
+/* SENSOR_SIM read of one channel: the manifold as that channel reports it
+ * (its error model and faults; raw via its calibration, or 1 count =
+ * 0.0001 mmHg without one).  Always 0; out->status says the rest. */
+int boot_sim_read_sensor_channel(struct boot_sim *sim, enum boot_sim_sensor ch,
+                                 struct pressure_reading *out);
+
+/* The control channel's faults by their first names (same as the
+ * boot_sim_sensor_set_* calls on BOOT_SIM_SENSOR_CONTROL). */
 void boot_sim_set_sensor_dead(struct boot_sim *sim, bool dead);
-/* Stuck sensor: keeps reporting the reading it had when stuck (same raw). */
-void boot_sim_set_sensor_stuck(struct boot_sim *sim, bool stuck);
-/* Sensor offset error in mmHg added to every reading (out-of-range tests). */
-void boot_sim_set_sensor_bias_mmhg(struct boot_sim *sim, double bias_mmhg);
+void boot_sim_set_sensor_stuck(struct boot_sim *sim, bool stuck);           /* = set_frozen */
+void boot_sim_set_sensor_bias_mmhg(struct boot_sim *sim, double bias_mmhg); /* = offset */
+
 /* The station's stop switch, when pins has one: the model drives the input
  * to its released level at creation (a wired, closed NC circuit); pressed
- * drives the pressed level (an open circuit). */
+ * drives the pressed level (an open circuit).  The edge is queued and the
+ * station's button fd becomes readable at once.  Callable from any thread
+ * (a test or benchmark pressing while the control thread runs). */
 void boot_sim_press_stop_button(struct boot_sim *sim, bool pressed);
 
 #endif

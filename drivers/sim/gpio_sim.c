@@ -3,6 +3,8 @@
 #include "drivers/sim/gpio_sim.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +36,9 @@ struct gpio_sim_line {
 	bool active_low;
 	enum gpio_bias bias;
 	enum gpio_edge edge;
-	int out_level; /* electrical, outputs */
-	int in_drive;  /* electrical driven on an input by the backdoor, -1 = floating */
-	int write_err; /* positive errno, 0 = writes work */
+	int out_level;        /* electrical, outputs */
+	_Atomic int in_drive; /* electrical driven on an input by the backdoor, -1 = floating */
+	int write_err;        /* positive errno, 0 = writes work */
 	void (*hook)(void *ctx, struct gpio_sim_line *line, int electrical);
 	void *hook_ctx;
 	void *model;
@@ -50,6 +52,8 @@ struct sim_request {
 	struct gpio_sim_line **lines;
 	char (*names)[SIM_NAME_LEN];
 	int efd;
+	/* The edge queue: under sim->events_lock, because a backdoor may drive
+	 * an input from another thread while the control thread reads. */
 	struct gpio_edge_event queue[SIM_EVENT_QUEUE];
 	size_t q_head;
 	size_t q_count;
@@ -61,6 +65,7 @@ struct gpio_sim {
 	size_t chip_count;
 	bool fake_time;
 	uint64_t time_ns;
+	pthread_mutex_t events_lock; /* every request's edge queue */
 };
 
 static const struct gpio_ops sim_ops;
@@ -136,7 +141,7 @@ static struct sim_chip *chip_new(struct gpio_sim *sim, const char *name, const c
 		c->lines[i].chip = c;
 		c->lines[i].offset = i;
 		c->lines[i].dir = GPIO_DIR_INPUT;
-		c->lines[i].in_drive = -1;
+		atomic_init(&c->lines[i].in_drive, -1);
 	}
 	sim->chips[sim->chip_count++] = c;
 	return c;
@@ -213,11 +218,16 @@ struct gpio_sim_line *gpio_sim_line_get(struct gpio *gpio, const char *chip, uns
 
 /* ---- levels and events -------------------------------------------------- */
 
+static int drive_level(const struct gpio_sim_line *l, int drive)
+{
+	if (drive >= 0)
+		return drive;
+	return l->bias == GPIO_BIAS_PULL_UP ? 1 : 0;
+}
+
 static int line_input_level(const struct gpio_sim_line *l)
 {
-	if (l->in_drive >= 0)
-		return l->in_drive;
-	return l->bias == GPIO_BIAS_PULL_UP ? 1 : 0;
+	return drive_level(l, atomic_load_explicit(&l->in_drive, memory_order_acquire));
 }
 
 static void req_queue_event(struct sim_request *r, size_t index, int logical)
@@ -248,8 +258,11 @@ static void line_input_changed(struct gpio_sim_line *l, int old_level)
 		return;
 	logical = now ^ (l->active_low ? 1 : 0);
 	if (l->edge == GPIO_EDGE_BOTH || (l->edge == GPIO_EDGE_RISING && logical) ||
-	    (l->edge == GPIO_EDGE_FALLING && !logical))
+	    (l->edge == GPIO_EDGE_FALLING && !logical)) {
+		pthread_mutex_lock(&l->sim->events_lock);
 		req_queue_event(l->holder, l->holder_index, logical);
+		pthread_mutex_unlock(&l->sim->events_lock);
+	}
 }
 
 int gpio_sim_line_set_input(struct gpio_sim_line *line, int level)
@@ -258,8 +271,8 @@ int gpio_sim_line_set_input(struct gpio_sim_line *line, int level)
 
 	if (!line || level < -1 || level > 1)
 		return -EINVAL;
-	old = line_input_level(line);
-	line->in_drive = level;
+	old = drive_level(line,
+	                  atomic_exchange_explicit(&line->in_drive, level, memory_order_acq_rel));
 	line_input_changed(line, old);
 	return 0;
 }
@@ -549,14 +562,18 @@ static int sim_read_events(struct gpio_request *req, struct gpio_edge_event *out
 
 	if (r->efd < 0)
 		return -EINVAL;
+	pthread_mutex_lock(&r->sim->events_lock);
 	while (n < max && r->q_count) {
 		out[n++] = r->queue[r->q_head];
 		r->q_head = (r->q_head + 1) % SIM_EVENT_QUEUE;
 		r->q_count--;
 	}
+	/* Drain the counter with the queue, under the lock, so the fd is
+	 * readable exactly while an edge waits. */
 	if (!r->q_count && read(r->efd, &counter, sizeof(counter)) < 0) {
 		/* EAGAIN: nothing was pending */
 	}
+	pthread_mutex_unlock(&r->sim->events_lock);
 	return (int)n;
 }
 
@@ -582,6 +599,7 @@ static void sim_destroy(struct gpio *gpio)
 		free(sim->chips[i]);
 	}
 	free(sim->chips);
+	pthread_mutex_destroy(&sim->events_lock);
 	free(sim);
 }
 
@@ -606,5 +624,6 @@ struct gpio *gpio_sim_create(void)
 		return NULL;
 	}
 	sim->base.ops = &sim_ops;
+	pthread_mutex_init(&sim->events_lock, NULL);
 	return &sim->base;
 }

@@ -23,7 +23,10 @@
  * a change and make the request's eventfd readable.
  *
  * Threading: like every backend, one thread (the control thread, or the test)
- * uses a struct gpio_sim and everything attached to it.
+ * uses a struct gpio_sim and everything attached to it, with one exception:
+ * driving an input (gpio_sim_set_input, gpio_sim_line_set_input) may happen
+ * on any thread while the line stays requested, so a test or a benchmark can
+ * press a stop button while the control thread polls the request's fd.
  */
 #ifndef DRIVERS_GPIO_SIM_H
 #define DRIVERS_GPIO_SIM_H

@@ -1,28 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The control thread.  Timing: deadlines are absolute on CLOCK_MONOTONIC,
- * one every CONTROLLER_TICK_MS; between them the thread waits on a condition
- * variable bound to CLOCK_MONOTONIC, so a queued command wakes it at once.
- * Commands are applied to the outputs as soon as they are taken; the tick
- * keeps its own deadline whatever the commands do.  After an overrun the
- * next deadline is max(deadline + tick, now): the missed slots are dropped,
- * never raced through, and the lateness is still measured against the slot.
+ * one every tick period, kept in a timerfd (TFD_TIMER_ABSTIME); the thread
+ * sleeps in one ppoll() on that timer, the mailbox's eventfd and the stop
+ * buttons' edge fds.  Commands and button edges are applied to the outputs
+ * as soon as they arrive; the tick keeps its own deadline whatever they do.
+ * After an overrun the next deadline is max(deadline + period, now): the
+ * missed slots are dropped, never raced through, and the lateness is still
+ * measured against the slot.
  *
- * Sharing: the command queue (qlock + qcond), the published snapshots
- * (slock, held only to move a pointer or a reference count), the event ring
- * (elock) and the statistics (stats_lock).  Everything else belongs to the
- * control thread, or to the caller of controller_step() when no thread runs.
+ * One record per station (struct station_slot).  Sharing: the mailbox (its
+ * own lock), the published snapshots (slock, held only to move a pointer or
+ * a reference count), the event ring (elock), the listeners (llock, held
+ * while they are called) and the statistics (stats_lock).  Everything else
+ * belongs to the control thread, or to the caller of controller_step() when
+ * no thread runs.
  */
+#define _GNU_SOURCE /* ppoll */
 #include "core/controller.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "core/bulletin.h"
+#include "core/mailbox.h"
 #include "core/station.h"
 #include "drivers/station_hw.h"
 
@@ -30,72 +39,58 @@
 /* A flood of commands is taken in bounded batches, so a tick that falls due
  * is never more than one batch late. */
 #define CONTROLLER_CMDS_PER_WAKE 32u
-/* Readers may hold snapshots; with four buffers the thread finds a free one
- * unless three readers each hold a different old snapshot. */
-#define CONTROLLER_SNAP_BUFS 4u
 #define CONTROLLER_LISTENERS_MAX 4u
 /* While a session runs, pressures change all the time; they are published
  * at least this often even when nothing else changed. */
 #define CONTROLLER_REFRESH_MS 1000u
-/* A stop button that reads pressed this soon after the first tick is an
- * open normally-closed circuit (a wiring fault), not a member.  Counted from
- * the first tick, not from create: the caller may spend seconds (UI setup)
- * between controller_create() and controller_start(). */
-#define CONTROLLER_BUTTON_STARTUP_MS 1000u
+/* A stop-button fd that stays readable after its events were read (a
+ * bouncing contact, a driver that cannot clear it) is left out of the wait
+ * until the next tick after this many wake-ups, so it cannot spin the
+ * thread; the tick still reads the button. */
+#define CONTROLLER_BUTTON_WAKES_PER_TICK 4u
 #define NS_PER_MS 1000000ull
+_Static_assert(CONTROLLER_EVENT_RING == BULLETIN_EVENT_RING, "one ring size");
 #define TICK_NS ((uint64_t)CONTROLLER_TICK_MS * NS_PER_MS)
-
-struct queued_command {
-	struct command cmd; /* pin wiped on entry */
-	bool pin_ok;        /* CMD_STAFF_APPROVE: checked on the submitting thread */
-};
-
-struct snap_buf {
-	struct kiosk_snapshot snap;
-	unsigned int refs;
-};
+#define IDLE_TICK_NS ((uint64_t)CONTROLLER_IDLE_TICK_MS * NS_PER_MS)
+#define POLL_TIMER 0u
+#define POLL_MAILBOX 1u
+#define POLL_FIXED 2u
 
 struct listener {
 	void (*fn)(void *ctx);
 	void *ctx;
 };
 
+/* Everything the controller keeps about one station. */
+struct station_slot {
+	struct station *st;
+	struct station_hw *hw;  /* not owned */
+	bool safe_pending;      /* a safe-state write failed: drive it again */
+	int button_fd;          /* edge-event fd of its stop button, -1 = none */
+	unsigned int btn_wakes; /* button wake-ups since the last tick */
+};
+
 struct controller {
 	struct controller_params p;
 	size_t n;
-	struct station *st[KIOSK_MAX_STATIONS];
-	struct station_hw *hw[KIOSK_MAX_STATIONS];
-	bool safe_pending[KIOSK_MAX_STATIONS]; /* a safe-state write failed */
-	bool button_held[KIOSK_MAX_STATIONS];  /* stop button read pressed last tick */
-	bool button_fault[KIOSK_MAX_STATIONS]; /* locked for an open stop circuit */
+	struct station_slot slot[KIOSK_MAX_STATIONS];
 	struct event_sink sink;
-	bool ticked;            /* the first tick has run */
-	uint64_t first_tick_ms; /* its time: the stop circuit's start-up window */
 
-	pthread_mutex_t qlock;
-	pthread_cond_t qcond;
-	struct queued_command queue[CONTROLLER_QUEUE_LEN];
-	size_t qhead;
-	/* Written under qlock; read without it so a full queue refuses a
-	 * flood without ever contending for the lock the thread waits on. */
-	_Atomic size_t qcount;
-	bool stop_requested;
+	struct mailbox *mb;
+	int timer_fd;
+	atomic_bool stop_requested;
 	bool running;
+	bool idle_rate; /* control thread: the current period is the idle one */
 	pthread_t thread;
 
-	pthread_mutex_t slock;
-	struct snap_buf bufs[CONTROLLER_SNAP_BUFS];
-	struct snap_buf *current;
-	uint64_t snap_seq;
+	struct bulletin *board;
 	struct kiosk_snapshot scratch;     /* control thread */
+	struct kiosk_snapshot masked;      /* control thread */
 	struct kiosk_snapshot last_masked; /* what was last published, pressures masked */
 	uint64_t last_publish_ms;
-
-	pthread_mutex_t elock;
-	struct kiosk_event ring[CONTROLLER_EVENT_RING];
-	uint64_t next_seq;   /* the first event is seq 1 */
 	bool events_pending; /* control thread */
 
+	pthread_mutex_t llock;
 	struct listener listeners[CONTROLLER_LISTENERS_MAX];
 	size_t listener_count;
 
@@ -135,40 +130,20 @@ static void controller_emit(void *ctx, const struct kiosk_event *ev)
 	struct kiosk_event e = *ev;
 
 	e.wall_ms = wall_ms(c);
-	pthread_mutex_lock(&c->elock);
-	e.seq = c->next_seq++;
-	c->ring[e.seq % CONTROLLER_EVENT_RING] = e;
-	pthread_mutex_unlock(&c->elock);
+	bulletin_post(c->board, &e);
 	c->events_pending = true;
 }
 
 size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kiosk_event *out,
                               size_t max, uint64_t *lost)
 {
-	uint64_t oldest, start, count;
-	uint64_t missed = 0;
-
-	pthread_mutex_lock(&c->elock);
-	oldest = c->next_seq > CONTROLLER_EVENT_RING ? c->next_seq - CONTROLLER_EVENT_RING : 1u;
-	start = *cursor;
-	if (start < oldest) {
-		missed = oldest - (start == 0 ? 1u : start);
-		start = oldest;
-	}
-	count = start < c->next_seq ? c->next_seq - start : 0u;
-	if (count > max)
-		count = max;
-	for (uint64_t i = 0; i < count; i++)
-		out[i] = c->ring[(start + i) % CONTROLLER_EVENT_RING];
-	*cursor = start + count;
-	pthread_mutex_unlock(&c->elock);
-	if (lost != NULL)
-		*lost = missed;
-	return (size_t)count;
+	return bulletin_read(c->board, cursor, out, max, lost);
 }
 
 /* --------------------------------------------------------------- snapshots */
 
+/* Pressures change at every reading: a change in them alone is published
+ * only with the periodic refresh. */
 static void snapshot_mask(struct kiosk_snapshot *s)
 {
 	s->seq = 0;
@@ -176,6 +151,7 @@ static void snapshot_mask(struct kiosk_snapshot *s)
 	for (size_t i = 0; i < s->station_count; i++) {
 		memset(s->stations[i].zone_mmhg, 0, sizeof(s->stations[i].zone_mmhg));
 		s->stations[i].manifold_mmhg = 0.0;
+		s->stations[i].safety_mmhg = 0.0;
 	}
 }
 
@@ -196,38 +172,21 @@ static bool session_visible(const struct kiosk_snapshot *s)
 static bool publish(struct controller *c, uint64_t now, bool force)
 {
 	struct kiosk_snapshot *s = &c->scratch;
-	struct snap_buf *buf = NULL;
-	struct kiosk_snapshot masked;
+	struct kiosk_snapshot *masked = &c->masked;
 
 	memset(s, 0, sizeof(*s));
 	s->station_count = c->n;
+	s->now_ms = now;
 	for (size_t i = 0; i < c->n; i++)
-		station_snapshot(c->st[i], now, &s->stations[i]);
-	memcpy(&masked, s, sizeof(masked));
-	snapshot_mask(&masked);
-	if (!force && memcmp(&masked, &c->last_masked, sizeof(masked)) == 0 &&
+		station_snapshot(c->slot[i].st, now, &s->stations[i]);
+	memcpy(masked, s, sizeof(*masked));
+	snapshot_mask(masked);
+	if (!force && memcmp(masked, &c->last_masked, sizeof(*masked)) == 0 &&
 	    !(session_visible(s) && now - c->last_publish_ms >= CONTROLLER_REFRESH_MS))
 		return false;
-
-	pthread_mutex_lock(&c->slock);
-	for (size_t i = 0; i < CONTROLLER_SNAP_BUFS; i++) {
-		if (&c->bufs[i] != c->current && c->bufs[i].refs == 0) {
-			buf = &c->bufs[i];
-			break;
-		}
-	}
-	pthread_mutex_unlock(&c->slock);
-	if (buf == NULL)
+	if (!bulletin_publish(c->board, s))
 		return false; /* every spare held by a reader: try again next tick */
-
-	/* No reader can reach buf until it becomes current. */
-	s->seq = ++c->snap_seq;
-	s->now_ms = now;
-	buf->snap = *s;
-	pthread_mutex_lock(&c->slock);
-	c->current = buf;
-	pthread_mutex_unlock(&c->slock);
-	memcpy(&c->last_masked, &masked, sizeof(masked));
+	memcpy(&c->last_masked, masked, sizeof(*masked));
 	c->last_publish_ms = now;
 	pthread_mutex_lock(&c->stats_lock);
 	c->stats.snapshots++;
@@ -237,27 +196,14 @@ static bool publish(struct controller *c, uint64_t now, bool force)
 
 const struct kiosk_snapshot *controller_snapshot_acquire(struct controller *c)
 {
-	struct snap_buf *b;
-
-	pthread_mutex_lock(&c->slock);
-	b = c->current;
-	b->refs++;
-	pthread_mutex_unlock(&c->slock);
-	return &b->snap;
+	return bulletin_acquire(c->board);
 }
 
 void controller_snapshot_release(struct controller *c, const struct kiosk_snapshot *snap)
 {
-	if (c == NULL || snap == NULL)
+	if (c == NULL)
 		return;
-	pthread_mutex_lock(&c->slock);
-	for (size_t i = 0; i < CONTROLLER_SNAP_BUFS; i++) {
-		if (&c->bufs[i].snap == snap && c->bufs[i].refs > 0) {
-			c->bufs[i].refs--;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&c->slock);
+	bulletin_release(c->board, snap);
 }
 
 static void notify(struct controller *c, bool changed)
@@ -265,67 +211,95 @@ static void notify(struct controller *c, bool changed)
 	if (!changed && !c->events_pending)
 		return;
 	c->events_pending = false;
+	pthread_mutex_lock(&c->llock);
 	for (size_t i = 0; i < c->listener_count; i++)
 		c->listeners[i].fn(c->listeners[i].ctx);
+	pthread_mutex_unlock(&c->llock);
 }
 
 int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *ctx)
 {
+	int ret = 0;
+
 	if (c == NULL || fn == NULL)
 		return -EINVAL;
+	pthread_mutex_lock(&c->llock);
 	if (c->listener_count >= CONTROLLER_LISTENERS_MAX)
-		return -ENOSPC;
-	c->listeners[c->listener_count++] = (struct listener){.fn = fn, .ctx = ctx};
-	return 0;
+		ret = -ENOSPC;
+	else
+		c->listeners[c->listener_count++] = (struct listener){.fn = fn, .ctx = ctx};
+	pthread_mutex_unlock(&c->llock);
+	return ret;
+}
+
+int controller_remove_listener(struct controller *c, void (*fn)(void *ctx), void *ctx)
+{
+	int ret = -ENOENT;
+
+	if (c == NULL || fn == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&c->llock);
+	for (size_t i = 0; i < c->listener_count; i++) {
+		if (c->listeners[i].fn != fn || c->listeners[i].ctx != ctx)
+			continue;
+		memmove(&c->listeners[i], &c->listeners[i + 1],
+		        (c->listener_count - i - 1u) * sizeof(c->listeners[0]));
+		c->listener_count--;
+		ret = 0;
+		break;
+	}
+	pthread_mutex_unlock(&c->llock);
+	return ret;
 }
 
 /* ---------------------------------------------------------------- hardware */
 
-static void hardware_failed(struct controller *c, size_t i, uint64_t now)
+static void hardware_failed(struct controller *c, struct station_slot *sl, uint64_t now)
 {
-	station_hardware_failed(c->st[i], now, &c->sink);
+	station_hardware_failed(sl->st, now, &c->sink);
 	/* Until every line has taken the safe level, drive it again each tick. */
-	c->safe_pending[i] = station_hw_safe(c->hw[i]) < 0;
+	sl->safe_pending = station_hw_safe(sl->hw) < 0;
 }
 
-static void apply_outputs(struct controller *c, size_t i, uint64_t now)
+static void apply_outputs(struct controller *c, struct station_slot *sl, uint64_t now)
 {
 	struct station_outputs want, have;
 
-	if (c->safe_pending[i]) {
-		c->safe_pending[i] = station_hw_safe(c->hw[i]) < 0;
+	if (sl->safe_pending) {
+		sl->safe_pending = station_hw_safe(sl->hw) < 0;
 		/* A station whose lines refuse the safe level stays locked in
 		 * FAULT whatever else happened (no-op when already there). */
-		if (c->safe_pending[i] && station_state(c->st[i]) != STATION_FAULT)
-			station_hardware_failed(c->st[i], now, &c->sink);
+		if (sl->safe_pending && station_state(sl->st) != STATION_FAULT)
+			station_hardware_failed(sl->st, now, &c->sink);
 		return;
 	}
-	station_current_outputs(c->st[i], &want);
-	have = station_hw_outputs(c->hw[i]);
+	station_current_outputs(sl->st, &want);
+	have = station_hw_outputs(sl->hw);
 	if (want.pump_on == have.pump_on && want.exhaust_open == have.exhaust_open &&
 	    want.zones_open == have.zones_open)
 		return;
-	if (station_hw_apply(c->hw[i], &want) < 0)
-		hardware_failed(c, i, now);
+	if (station_hw_apply(sl->hw, &want) < 0)
+		hardware_failed(c, sl, now);
 }
 
 static void all_safe(struct controller *c, uint64_t now)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		if (station_hw_safe(c->hw[i]) < 0)
-			hardware_failed(c, i, now);
+		if (station_hw_safe(c->slot[i].hw) < 0)
+			hardware_failed(c, &c->slot[i], now);
 	}
 }
 
 /* ---------------------------------------------------------------- commands */
 
-static void process_command(struct controller *c, struct queued_command *qc, uint64_t now)
+static void process_command(struct controller *c, struct mailbox_item *it, uint64_t now)
 {
 	struct kiosk_event res;
-	const struct command *cmd = &qc->cmd;
+	const struct command *cmd = &it->cmd;
 
 	memset(&res, 0, sizeof(res));
 	res.kind = EVENT_COMMAND_RESULT;
+	res.fault_zone = -1;
 	res.station = cmd->station;
 	res.action = cmd->action;
 	res.source = cmd->source;
@@ -333,55 +307,31 @@ static void process_command(struct controller *c, struct queued_command *qc, uin
 	res.request_id[sizeof(res.request_id) - 1] = '\0';
 	if (cmd->station >= c->n) {
 		res.status = CMD_ERR_BAD_STATION;
-	} else if (c->safe_pending[cmd->station] &&
+	} else if (c->slot[cmd->station].safe_pending &&
 	           (cmd->action == CMD_RESET_FAULT || cmd->action == CMD_IN_SERVICE)) {
 		/* A line still refuses its de-energised level (the pump may
 		 * still run): the lock stays until the safe state has taken. */
 		res.status = CMD_ERR_HARDWARE;
-	} else if (cmd->action == CMD_RESET_FAULT && c->button_fault[cmd->station] &&
-	           c->button_held[cmd->station]) {
-		/* The stop circuit is still open: fix the wiring first. */
-		res.status = CMD_ERR_BAD_STATE;
 	} else {
-		res.status = station_command_pin_checked(c->st[cmd->station], cmd, qc->pin_ok, now,
-		                                         &c->sink);
-		if (cmd->action == CMD_RESET_FAULT && res.status == CMD_OK)
-			c->button_fault[cmd->station] = false;
-		apply_outputs(c, cmd->station, now);
+		struct station_slot *sl = &c->slot[cmd->station];
+
+		res.status = station_command_pin_checked(sl->st, cmd, it->pin_ok, now, &c->sink);
+		apply_outputs(c, sl, now);
 	}
 	controller_emit(c, &res);
-	explicit_bzero(qc, sizeof(*qc));
-}
-
-/* Take up to max queued commands into batch; the caller holds qlock. */
-static size_t dequeue_locked(struct controller *c, struct queued_command *batch, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && c->qcount > 0) {
-		struct queued_command *q = &c->queue[c->qhead];
-
-		batch[n++] = *q;
-		explicit_bzero(q, sizeof(*q));
-		c->qhead = (c->qhead + 1u) % CONTROLLER_QUEUE_LEN;
-		atomic_fetch_sub_explicit(&c->qcount, 1u, memory_order_relaxed);
-	}
-	return n;
+	explicit_bzero(it, sizeof(*it));
 }
 
 static size_t run_commands(struct controller *c, uint64_t now, size_t max)
 {
-	struct queued_command batch[CONTROLLER_CMDS_PER_WAKE];
+	struct mailbox_item batch[CONTROLLER_CMDS_PER_WAKE];
 	size_t total = 0;
 
 	while (total < max) {
 		size_t want =
 		    max - total < CONTROLLER_CMDS_PER_WAKE ? max - total : CONTROLLER_CMDS_PER_WAKE;
-		size_t n;
+		size_t n = mailbox_take(c->mb, batch, want);
 
-		pthread_mutex_lock(&c->qlock);
-		n = dequeue_locked(c, batch, want);
-		pthread_mutex_unlock(&c->qlock);
 		if (n == 0)
 			break;
 		for (size_t i = 0; i < n; i++)
@@ -399,71 +349,57 @@ static size_t run_commands(struct controller *c, uint64_t now, size_t max)
 
 int controller_submit(struct controller *c, const struct command *cmd)
 {
-	struct queued_command qc;
-	int ret = 0;
+	struct mailbox_item it;
+	int ret;
 
 	if (c == NULL || cmd == NULL || (unsigned int)cmd->action >= CMD_ACTION_COUNT ||
 	    (unsigned int)cmd->source > SOURCE_INTERNAL)
 		return -EINVAL;
-	qc.cmd = *cmd;
-	qc.pin_ok = false;
+	memset(&it, 0, sizeof(it));
+	it.cmd = *cmd;
 	/* crypt(3) is slow on purpose: hash on the caller's thread, never on
 	 * the control thread; only the verdict travels. */
 	if (cmd->action == CMD_STAFF_APPROVE)
-		qc.pin_ok = kiosk_config_pin_matches(c->p.config, cmd->pin);
-	explicit_bzero(qc.cmd.pin, sizeof(qc.cmd.pin));
-	qc.cmd.request_id[sizeof(qc.cmd.request_id) - 1] = '\0';
+		it.pin_ok = kiosk_config_pin_matches(c->p.config, cmd->pin);
+	explicit_bzero(it.cmd.pin, sizeof(it.cmd.pin));
+	it.cmd.request_id[sizeof(it.cmd.request_id) - 1] = '\0';
 
-	if (atomic_load_explicit(&c->qcount, memory_order_relaxed) >= CONTROLLER_QUEUE_LEN) {
-		ret = -EAGAIN;
-	} else {
-		pthread_mutex_lock(&c->qlock);
-		if (c->qcount == CONTROLLER_QUEUE_LEN) {
-			ret = -EAGAIN;
-		} else {
-			c->queue[(c->qhead + c->qcount) % CONTROLLER_QUEUE_LEN] = qc;
-			atomic_fetch_add_explicit(&c->qcount, 1u, memory_order_relaxed);
-			pthread_cond_signal(&c->qcond);
-		}
-		pthread_mutex_unlock(&c->qlock);
-	}
+	ret = mailbox_post(c->mb, &it);
 	if (ret == -EAGAIN) {
 		pthread_mutex_lock(&c->stats_lock);
 		c->stats.queue_full++;
 		pthread_mutex_unlock(&c->stats_lock);
 	}
-	explicit_bzero(&qc, sizeof(qc));
+	explicit_bzero(&it, sizeof(it));
 	return ret;
 }
 
 /* -------------------------------------------------------------------- tick */
 
-static void tick_station(struct controller *c, size_t i, uint64_t now)
+/* One station's inputs, its machine, its outputs: at every tick, and at once
+ * when its stop button has an edge. */
+static void tick_station(struct controller *c, struct station_slot *sl, uint64_t now)
 {
-	struct pressure_reading r = {.status = PRESSURE_ERROR};
+	struct station_inputs in = {
+	    .pressure = {.status = PRESSURE_ERROR},
+	    .safety = {.status = PRESSURE_ABSENT},
+	};
 	struct station_outputs out;
 
-	if (station_hw_read_pressure(c->hw[i], now, &r) < 0)
-		r.status = PRESSURE_ERROR;
-	c->button_held[i] = station_hw_button_pressed(c->hw[i], now);
-	if (c->button_held[i]) {
-		enum station_state s = station_state(c->st[i]);
+	if (station_hw_read_pressure(sl->hw, now, &in.pressure) < 0)
+		in.pressure.status = PRESSURE_ERROR;
+	in.stop_button = station_hw_button_pressed(sl->hw, now);
+	station_tick(sl->st, now, &in, &out, &c->sink);
+	apply_outputs(c, sl, now);
+}
 
-		if (now - c->first_tick_ms < CONTROLLER_BUTTON_STARTUP_MS) {
-			/* Pressed before anyone could press it: an open NC circuit.
-			 * A reset is refused until the circuit closes. */
-			station_raise_fault(c->st[i], FAULT_STOP_BUTTON, now, &c->sink);
-			c->button_fault[i] = true;
-		} else if (s == STATION_RUNNING || s == STATION_PAUSED) {
-			struct command stop = {.action = CMD_STOP,
-			                       .source = SOURCE_BUTTON,
-			                       .station = (unsigned int)i};
-
-			(void)station_command(c->st[i], &stop, now, &c->sink);
-		}
+static bool all_quiet(const struct controller *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (!station_quiet(c->slot[i].st))
+			return false;
 	}
-	station_tick(c->st[i], now, &r, &out, &c->sink);
-	apply_outputs(c, i, now);
+	return true;
 }
 
 static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
@@ -472,12 +408,10 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 	double cpu_us;
 	bool changed;
 
-	if (!c->ticked) {
-		c->ticked = true;
-		c->first_tick_ms = now;
+	for (size_t i = 0; i < c->n; i++) {
+		c->slot[i].btn_wakes = 0;
+		tick_station(c, &c->slot[i], now);
 	}
-	for (size_t i = 0; i < c->n; i++)
-		tick_station(c, i, now);
 	changed = publish(c, now, false);
 	cpu_us = (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0) / 1000.0;
 
@@ -492,6 +426,7 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 		c->stats.max_lateness_us = c->stats.last_lateness_us;
 	if (lateness_ns > 2u * NS_PER_MS)
 		c->stats.late_ticks_over_2ms++;
+	c->stats.idle_rate = c->idle_rate;
 	pthread_mutex_unlock(&c->stats_lock);
 
 	notify(c, changed);
@@ -501,19 +436,81 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 
 void controller_step(struct controller *c, uint64_t now)
 {
-	run_commands(c, now, CONTROLLER_QUEUE_LEN);
+	run_commands(c, now, SIZE_MAX);
 	run_tick(c, now, 0);
 }
 
-static struct timespec ns_to_timespec(uint64_t ns)
+/* ------------------------------------------------------------------ thread */
+
+static void arm_timer(struct controller *c, uint64_t deadline_ns)
 {
-	return (struct timespec){.tv_sec = (time_t)(ns / 1000000000ull),
-	                         .tv_nsec = (long)(ns % 1000000000ull)};
+	struct itimerspec its = {
+	    .it_value = {.tv_sec = (time_t)(deadline_ns / 1000000000ull),
+	                 .tv_nsec = (long)(deadline_ns % 1000000000ull)},
+	};
+
+	(void)timerfd_settime(c->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* The wait set: timer, mailbox, then every stop button not muted for this
+ * tick.  station_of[k] is the slot of pollfd k (for k >= POLL_FIXED). */
+static nfds_t wait_set(struct controller *c, struct pollfd *fds, size_t *station_of)
+{
+	nfds_t n = POLL_FIXED;
+
+	fds[POLL_TIMER] = (struct pollfd){.fd = c->timer_fd, .events = POLLIN};
+	fds[POLL_MAILBOX] = (struct pollfd){.fd = mailbox_fd(c->mb), .events = POLLIN};
+	for (size_t i = 0; i < c->n; i++) {
+		const struct station_slot *sl = &c->slot[i];
+
+		if (sl->button_fd < 0 || sl->btn_wakes >= CONTROLLER_BUTTON_WAKES_PER_TICK)
+			continue;
+		fds[n] = (struct pollfd){.fd = sl->button_fd, .events = POLLIN};
+		station_of[n] = i;
+		n++;
+	}
+	return n;
+}
+
+/* A button edge: that station's tick runs now, so its stop acts at once. */
+static void run_buttons(struct controller *c, const struct pollfd *fds, nfds_t n,
+                        const size_t *station_of)
+{
+	bool any = false;
+	uint64_t now = now_ms(c);
+
+	for (nfds_t k = POLL_FIXED; k < n; k++) {
+		struct station_slot *sl = &c->slot[station_of[k]];
+
+		if (!(fds[k].revents & (POLLIN | POLLPRI | POLLERR)))
+			continue;
+		sl->btn_wakes++;
+		tick_station(c, sl, now);
+		any = true;
+	}
+	if (any) {
+		pthread_mutex_lock(&c->stats_lock);
+		c->stats.button_wakeups++;
+		pthread_mutex_unlock(&c->stats_lock);
+		notify(c, publish(c, now, false));
+	}
+}
+
+static void record_thread_cpu(struct controller *c)
+{
+	double cpu_us = (double)clock_ns(CLOCK_THREAD_CPUTIME_ID) / 1000.0;
+
+	pthread_mutex_lock(&c->stats_lock);
+	c->stats.thread_cpu_us = cpu_us;
+	c->stats.wakeups++;
+	pthread_mutex_unlock(&c->stats_lock);
 }
 
 static void *control_thread(void *arg)
 {
 	struct controller *c = arg;
+	struct pollfd fds[POLL_FIXED + KIOSK_MAX_STATIONS];
+	size_t station_of[POLL_FIXED + KIOSK_MAX_STATIONS];
 	/* due: the slot of the next tick, for the lateness statistics;
 	 * deadline: when the thread runs it (later than due after an overrun). */
 	uint64_t due, deadline;
@@ -526,40 +523,59 @@ static void *control_thread(void *arg)
 		c->stats.realtime = rt;
 		pthread_mutex_unlock(&c->stats_lock);
 	}
+	c->idle_rate = false;
 	deadline = due = clock_ns(CLOCK_MONOTONIC) + TICK_NS;
+	arm_timer(c, deadline);
 
-	pthread_mutex_lock(&c->qlock);
-	for (;;) {
+	while (!atomic_load(&c->stop_requested)) {
+		nfds_t n = wait_set(c, fds, station_of);
+		/* Commands left from a bounded batch: look, but do not sleep. */
+		struct timespec zero = {0, 0};
+		bool busy = mailbox_count(c->mb) > 0;
 		uint64_t t;
 
-		while (!c->stop_requested && c->qcount == 0) {
-			struct timespec ts = ns_to_timespec(deadline);
-
-			if (clock_ns(CLOCK_MONOTONIC) >= deadline)
-				break;
-			pthread_cond_timedwait(&c->qcond, &c->qlock, &ts);
+		if (ppoll(fds, n, busy ? &zero : NULL, NULL) < 0) {
+			for (nfds_t k = 0; k < n; k++)
+				fds[k].revents = 0;
 		}
-		if (c->stop_requested)
+		if (atomic_load(&c->stop_requested))
 			break;
-		pthread_mutex_unlock(&c->qlock);
-
+		/* Acknowledge before taking, so a post racing with the take
+		 * leaves the fd readable for the next wait. */
+		if (fds[POLL_MAILBOX].revents & POLLIN)
+			mailbox_ack(c->mb);
 		/* Commands first: a stop reaches the valves now, not at the tick. */
 		run_commands(c, now_ms(c), CONTROLLER_CMDS_PER_WAKE);
+		run_buttons(c, fds, n, station_of);
 		t = clock_ns(CLOCK_MONOTONIC);
+		if (c->idle_rate && !all_quiet(c)) {
+			/* A station woke: the fast rate from the next period on. */
+			c->idle_rate = false;
+			if (deadline > t + TICK_NS) {
+				deadline = due = t + TICK_NS;
+				arm_timer(c, deadline);
+			}
+		}
 		if (t >= deadline) {
+			uint64_t period;
+			uint64_t expired;
+
+			(void)!read(c->timer_fd, &expired, sizeof(expired));
 			/* Lateness against the tick's own slot, so the tick run
 			 * after an overrun reports how late it really was. */
 			run_tick(c, now_ms(c), t - due);
-			/* Next slot max(deadline + TICK, now): after an overrun
-			 * one tick runs at once and the period restarts from
-			 * it; the missed slots are dropped, never raced. */
-			due = deadline + TICK_NS;
+			c->idle_rate = all_quiet(c);
+			period = c->idle_rate ? IDLE_TICK_NS : TICK_NS;
+			/* Next slot max(deadline + period, now): after an overrun
+			 * one tick runs at once and the period restarts from it;
+			 * the missed slots are dropped, never raced. */
+			due = deadline + period;
 			t = clock_ns(CLOCK_MONOTONIC);
 			deadline = due > t ? due : t;
+			arm_timer(c, deadline);
 		}
-		pthread_mutex_lock(&c->qlock);
+		record_thread_cpu(c);
 	}
-	pthread_mutex_unlock(&c->qlock);
 	return NULL;
 }
 
@@ -571,7 +587,7 @@ int controller_start(struct controller *c)
 		return -EINVAL;
 	if (c->running)
 		return -EALREADY;
-	c->stop_requested = false;
+	atomic_store(&c->stop_requested, false);
 	rc = pthread_create(&c->thread, NULL, control_thread, c);
 	if (rc != 0)
 		return -rc;
@@ -588,24 +604,22 @@ static void stop_and_vent(struct controller *c, bool tell)
 	bool changed;
 
 	if (c->running) {
-		pthread_mutex_lock(&c->qlock);
-		c->stop_requested = true;
-		pthread_cond_signal(&c->qcond);
-		pthread_mutex_unlock(&c->qlock);
+		atomic_store(&c->stop_requested, true);
+		mailbox_wake(c->mb);
 		pthread_join(c->thread, NULL);
 		c->running = false;
 	}
 	/* This thread owns the stations now: end what runs, vent everything. */
 	now = now_ms(c);
 	for (size_t i = 0; i < c->n; i++) {
-		enum station_state s = station_state(c->st[i]);
+		enum station_state s = station_state(c->slot[i].st);
 
 		if (s == STATION_RUNNING || s == STATION_PAUSED) {
 			struct command stop = {.action = CMD_STOP,
 			                       .source = SOURCE_INTERNAL,
 			                       .station = (unsigned int)i};
 
-			(void)station_command(c->st[i], &stop, now, &c->sink);
+			(void)station_command(c->slot[i].st, &stop, now, &c->sink);
 		}
 	}
 	all_safe(c, now);
@@ -637,10 +651,28 @@ void controller_get_stats(struct controller *c, struct controller_stats *out)
 
 /* ---------------------------------------------------------- create/destroy */
 
+static void init_locks(struct controller *c)
+{
+	pthread_mutexattr_t ma;
+
+	/* Priority inheritance: a reader preempted while holding a lock must
+	 * not hold up a real-time control thread behind it. */
+	pthread_mutexattr_init(&ma);
+	(void)pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&c->llock, &ma);
+	pthread_mutex_init(&c->stats_lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+}
+
+static void destroy_locks(struct controller *c)
+{
+	pthread_mutex_destroy(&c->stats_lock);
+	pthread_mutex_destroy(&c->llock);
+}
+
 struct controller *controller_create(const struct controller_params *params)
 {
 	struct controller *c;
-	pthread_condattr_t attr;
 	uint64_t now;
 	int err = EINVAL;
 	size_t made = 0;
@@ -661,31 +693,22 @@ struct controller *controller_create(const struct controller_params *params)
 	c->p = *params;
 	c->n = params->config->station_count;
 	c->sink = (struct event_sink){.emit = controller_emit, .ctx = c};
-	c->next_seq = 1;
-	c->current = &c->bufs[0];
-
-	err = pthread_condattr_init(&attr);
-	if (err != 0)
+	c->board = bulletin_create();
+	if (c->board == NULL) {
+		err = errno;
 		goto fail_free;
-	err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	if (err == 0)
-		err = pthread_cond_init(&c->qcond, &attr);
-	pthread_condattr_destroy(&attr);
-	if (err != 0)
-		goto fail_free;
-	/* Priority inheritance: a reader preempted while holding a lock must
-	 * not hold up a real-time control thread behind it. */
-	{
-		pthread_mutexattr_t ma;
-
-		pthread_mutexattr_init(&ma);
-		(void)pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
-		pthread_mutex_init(&c->qlock, &ma);
-		pthread_mutex_init(&c->slock, &ma);
-		pthread_mutex_init(&c->elock, &ma);
-		pthread_mutex_init(&c->stats_lock, &ma);
-		pthread_mutexattr_destroy(&ma);
 	}
+	c->mb = mailbox_create(CONTROLLER_QUEUE_LEN);
+	if (c->mb == NULL) {
+		err = errno;
+		goto fail_board;
+	}
+	c->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->timer_fd < 0) {
+		err = errno;
+		goto fail_mailbox;
+	}
+	init_locks(c);
 
 	now = now_ms(c);
 	for (made = 0; made < c->n; made++) {
@@ -696,10 +719,12 @@ struct controller *controller_create(const struct controller_params *params)
 		    .screening = params->screening,
 		    .index = (unsigned int)made,
 		};
+		struct station_slot *sl = &c->slot[made];
 
-		c->hw[made] = params->hw[made];
-		c->st[made] = station_create(&ctx, now);
-		if (c->st[made] == NULL) {
+		sl->hw = params->hw[made];
+		sl->button_fd = station_hw_button_fd(sl->hw);
+		sl->st = station_create(&ctx, now);
+		if (sl->st == NULL) {
 			err = errno != 0 ? errno : EINVAL;
 			goto fail_stations;
 		}
@@ -710,14 +735,15 @@ struct controller *controller_create(const struct controller_params *params)
 
 fail_stations:
 	for (size_t i = 0; i < made; i++)
-		station_destroy(c->st[i]);
+		station_destroy(c->slot[i].st);
 	for (size_t i = 0; i < c->n; i++)
 		(void)station_hw_safe(params->hw[i]);
-	pthread_mutex_destroy(&c->stats_lock);
-	pthread_mutex_destroy(&c->elock);
-	pthread_mutex_destroy(&c->slock);
-	pthread_mutex_destroy(&c->qlock);
-	pthread_cond_destroy(&c->qcond);
+	destroy_locks(c);
+	close(c->timer_fd);
+fail_mailbox:
+	mailbox_destroy(c->mb);
+fail_board:
+	bulletin_destroy(c->board);
 fail_free:
 	free(c);
 fail:
@@ -732,12 +758,10 @@ void controller_destroy(struct controller *c)
 	stop_and_vent(c, false);
 	c->listener_count = 0;
 	for (size_t i = 0; i < c->n; i++)
-		station_destroy(c->st[i]);
-	pthread_mutex_destroy(&c->stats_lock);
-	pthread_mutex_destroy(&c->elock);
-	pthread_mutex_destroy(&c->slock);
-	pthread_mutex_destroy(&c->qlock);
-	pthread_cond_destroy(&c->qcond);
-	explicit_bzero(c->queue, sizeof(c->queue));
+		station_destroy(c->slot[i].st);
+	destroy_locks(c);
+	close(c->timer_fd);
+	mailbox_destroy(c->mb);
+	bulletin_destroy(c->board);
 	free(c);
 }

@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The controller: the one control thread that owns every station's hardware.
- * It ticks at a fixed period on CLOCK_MONOTONIC with absolute sleeps, reads
- * pressures, runs each station's state machine and the safety supervisor,
- * writes outputs, then publishes an immutable snapshot.  Between ticks it
- * waits for the next tick or the next command, whichever comes first, so a
- * stop acts at once.
+ * It ticks at a fixed period on CLOCK_MONOTONIC with absolute deadlines,
+ * reads pressures and stop buttons, runs each station's state machine and
+ * the safety supervisor, writes outputs, then publishes an immutable
+ * snapshot.  Between ticks it sleeps in one ppoll() on an absolute timerfd,
+ * the mailbox's eventfd and every station's stop-button edge fd, so a
+ * command or a button edge acts the moment it arrives, not at the next tick.
+ *
+ * Rate: CONTROLLER_TICK_MS while any station is busy (a session, a vent, a
+ * check, an output not at its de-energised level); CONTROLLER_IDLE_TICK_MS
+ * while every station is quiet (station_quiet(): vented, verified, every
+ * output de-energised), which docs/SAFETY.md justifies.  A command or a
+ * button that makes a station busy brings the fast rate back at once.
  *
  * Other threads talk to it only through:
- *   - controller_submit()          commands in (non-blocking, bounded queue)
+ *   - controller_submit()          commands in (non-blocking, bounded queue;
+ *                                  a stop is never refused, see mailbox.h)
  *   - controller_snapshot_acquire() the latest immutable snapshot (refcounted)
  *   - controller_events_read()     the event stream (a ring every reader walks
  *                                  with its own cursor)
@@ -29,6 +37,7 @@
 #include "core/screening.h"
 
 #define CONTROLLER_TICK_MS 20u
+#define CONTROLLER_IDLE_TICK_MS 200u
 #define CONTROLLER_EVENT_RING 4096u
 
 struct controller;
@@ -53,7 +62,7 @@ struct controller_params {
 	 * watchdog (sd_notify WATCHDOG=1) is fed only while it really ticks. */
 	void (*on_tick)(void *ctx, uint64_t now_ms);
 	void *on_tick_ctx;
-	/* Added: 1..99 asks for SCHED_FIFO at this priority for the control
+	/* 1..99 asks for SCHED_FIFO at this priority for the control
 	 * thread only (needs CAP_SYS_NICE or an RLIMIT_RTPRIO, e.g. systemd
 	 * LimitRTPRIO=); when refused the thread runs with normal scheduling and
 	 * controller_stats.realtime stays false.  0 = normal scheduling. */
@@ -80,8 +89,9 @@ void controller_stop_silently(struct controller *c);
  * while the thread runs. */
 void controller_step(struct controller *c, uint64_t now_ms);
 
-/* Queue a command; never blocks.  0, or -EAGAIN when the queue is full, or
- * -EINVAL for a malformed command.  The result arrives as an
+/* Queue a command; never blocks.  0, or -EAGAIN when the queue is full
+ * (never for CMD_STOP or CMD_SYMPTOM_STOP), or -EINVAL for a malformed
+ * command.  The result arrives as an
  * EVENT_COMMAND_RESULT on the event stream.  Any thread. */
 int controller_submit(struct controller *c, const struct command *cmd);
 
@@ -95,16 +105,20 @@ void controller_snapshot_release(struct controller *c, const struct kiosk_snapsh
 size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kiosk_event *out,
                               size_t max, uint64_t *lost);
 
-/* Register a change listener (before controller_start).  Up to 4. */
+/* Register a change listener.  Up to 4.  0, -EINVAL, -ENOSPC.  Any thread. */
 int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *ctx);
+/* Remove the listener registered with this fn and ctx; once it returns, fn
+ * is never called with ctx again (a call in progress has finished).  Must
+ * not be called from inside a listener.  0 or -ENOENT.  Any thread. */
+int controller_remove_listener(struct controller *c, void (*fn)(void *ctx), void *ctx);
 
 /* Tick lateness/CPU statistics for benchmarks. */
 struct controller_stats {
 	uint64_t ticks;
 	uint64_t late_ticks_over_2ms;
 	double last_tick_cpu_us;
-	/* Added: the last tick's lateness (start after its deadline) and the
-	 * worst seen, the CPU time of every tick summed (CLOCK_THREAD_CPUTIME_ID
+	/* The last tick's lateness (start after its deadline) and the worst
+	 * seen, the CPU time of every tick summed (CLOCK_THREAD_CPUTIME_ID
 	 * around the tick's work), commands processed and refused for a full
 	 * queue, and snapshots published. */
 	double last_lateness_us;
@@ -115,6 +129,13 @@ struct controller_stats {
 	uint64_t queue_full;
 	uint64_t snapshots;
 	bool realtime; /* the control thread got SCHED_FIFO */
+	/* The control thread's whole CPU time since it started
+	 * (CLOCK_THREAD_CPUTIME_ID: waits, commands, buttons, ticks, listeners),
+	 * updated at every tick; divide by ticks for the whole cost per tick. */
+	double thread_cpu_us;
+	uint64_t wakeups;        /* returns from the wait */
+	uint64_t button_wakeups; /* of which for a stop-button edge */
+	bool idle_rate;          /* the last tick ran at the idle rate */
 };
 void controller_get_stats(struct controller *c, struct controller_stats *out);
 

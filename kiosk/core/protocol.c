@@ -31,6 +31,15 @@ static const char *const fault_names[FAULT_CODE_COUNT] = {
 	[FAULT_PUMP_RUNTIME] = "pump_runtime",
 	[FAULT_HARDWARE] = "hardware",
 	[FAULT_STOP_BUTTON] = "stop_button",
+	[FAULT_SENSOR_STALE] = "sensor_stale",
+	[FAULT_SENSOR_FROZEN] = "sensor_frozen",
+	[FAULT_SENSOR_ZERO] = "sensor_zero",
+	[FAULT_SENSOR_DISAGREE] = "sensor_disagree",
+	[FAULT_SAFETY_SENSOR] = "safety_sensor",
+	[FAULT_FILL_IMPLAUSIBLE] = "fill_implausible",
+	[FAULT_PUMP_RELAY] = "pump_relay",
+	[FAULT_EXHAUST_STUCK] = "exhaust_stuck",
+	[FAULT_ZONE_STUCK_CLOSED] = "zone_stuck_closed",
 };
 
 /* Shown to the member on the card and to staff on the dashboard: what
@@ -54,6 +63,32 @@ static const char *const fault_messages[FAULT_CODE_COUNT] = {
 	                   "station is locked; staff has been notified",
 	[FAULT_STOP_BUTTON] = "Stop button circuit is open: staff must check the stop button "
 	                      "wiring before the station can be used",
+	[FAULT_SENSOR_STALE] = "Pressure sensor stopped answering: the pump was stopped and the "
+	                       "boots vented; staff has been notified",
+	[FAULT_SENSOR_FROZEN] = "Pressure sensor is frozen on one value: the boots have been "
+	                        "vented; if they still feel tight, open the zips; staff has been "
+	                        "notified",
+	[FAULT_SENSOR_ZERO] = "Pressure sensor does not read zero with the boots open to the air: "
+	                      "the station is locked; staff has been notified",
+	[FAULT_SENSOR_DISAGREE] = "The two pressure sensors disagree: the boots have been vented "
+	                          "and the station is locked; staff has been notified",
+	[FAULT_SAFETY_SENSOR] = "Safety pressure sensor not working: the boots have been vented "
+	                        "and the station is locked; staff has been notified",
+	[FAULT_FILL_IMPLAUSIBLE] = "The boots filled differently from the cycles before: the "
+	                           "boots have been vented; staff has been notified",
+	[FAULT_PUMP_RELAY] = "The pump keeps running when switched off: the boots are held open "
+	                     "to vent; if they feel tight, open the zips; staff must switch the "
+	                     "station off",
+	[FAULT_EXHAUST_STUCK] = "The boots cannot let their air out: open the zips and take the "
+	                        "boots off now; staff has been notified",
+	[FAULT_ZONE_STUCK_CLOSED] = "One part of the boots did not open to deflate: open the "
+	                            "zips and take the boots off now; staff has been notified",
+};
+
+static const char *const zone_reading_names[] = {
+	[ZONE_READING_NONE] = "none",
+	[ZONE_READING_MEASURED] = "measured",
+	[ZONE_READING_ESTIMATED] = "estimated",
 };
 
 static const char *const stop_names[] = {
@@ -146,6 +181,11 @@ const char *fault_code_name(enum fault_code f)
 const char *fault_code_message(enum fault_code f)
 {
 	return TABLE_GET(fault_messages, f, "Unknown fault: staff has been notified");
+}
+
+const char *zone_reading_name(enum zone_reading z)
+{
+	return TABLE_GET(zone_reading_names, z, "unknown");
 }
 
 const char *stop_reason_name(enum stop_reason r)

@@ -45,6 +45,16 @@ enum fault_code {
 	FAULT_PUMP_RUNTIME,   /* pump ran too long without a break */
 	FAULT_HARDWARE,       /* a GPIO write failed */
 	FAULT_STOP_BUTTON,    /* NC stop circuit open at start (wiring) */
+	/* Each names what was detected, not the symptom it might cause: */
+	FAULT_SENSOR_STALE,      /* no fresh conversion while the pump runs */
+	FAULT_SENSOR_FROZEN,     /* identical readings while the pressure must change */
+	FAULT_SENSOR_ZERO,       /* reads away from zero while open to the air */
+	FAULT_SENSOR_DISAGREE,   /* control and safety sensor disagree */
+	FAULT_SAFETY_SENSOR,     /* the safety sensor fails (read error, stale, range) */
+	FAULT_FILL_IMPLAUSIBLE,  /* a fill does not fit what the station learned */
+	FAULT_PUMP_RELAY,        /* pressure rises with the pump off: relay welded */
+	FAULT_EXHAUST_STUCK,     /* the manifold does not vent with the exhaust open */
+	FAULT_ZONE_STUCK_CLOSED, /* a zone does not answer when opened: may be inflated */
 	FAULT_CODE_COUNT
 };
 
@@ -110,9 +120,9 @@ enum command_status {
 	CMD_ERR_BAD_PIN,
 	CMD_ERR_PRESSURISED, /* reset refused while still above residual */
 	CMD_ERR_QUEUE_FULL,
-	/* Added: the station's outputs could not be driven to the safe state (a
-	 * GPIO write keeps failing); RESET_FAULT and IN_SERVICE are refused until
-	 * every line has taken its de-energised level. */
+	/* The station's outputs could not be driven to the safe state (a GPIO
+	 * write keeps failing), or a check finds the pump still running:
+	 * RESET_FAULT and IN_SERVICE are refused until the hardware is safe. */
 	CMD_ERR_HARDWARE,
 };
 
@@ -142,11 +152,19 @@ struct kiosk_event {
 	double target_mmhg;
 	enum stop_reason reason;
 	enum fault_code fault;
+	int fault_zone; /* 0-based zone the fault names, -1 = none */
 	/* EVENT_COMMAND_RESULT only: */
 	enum command_action action;
 	enum command_source source;
 	enum command_status status;
 	char request_id[COMMAND_REQUEST_ID_MAX];
+};
+
+/* Where a zone's pressure in a snapshot comes from. */
+enum zone_reading {
+	ZONE_READING_NONE,      /* no sensor, or never read: unknown */
+	ZONE_READING_MEASURED,  /* the zone alone is open to the sensor now */
+	ZONE_READING_ESTIMATED, /* last measured, the zone shut since; or shared with others */
 };
 
 struct station_snapshot {
@@ -164,12 +182,19 @@ struct station_snapshot {
 	bool clock_started; /* first cycle reached pressure */
 	size_t zone_count;
 	double zone_mmhg[STATION_MAX_ZONES]; /* last pressure seen in each zone */
+	enum zone_reading zone_reading[STATION_MAX_ZONES];
+	/* Every zone read at or below the residual since it last had air: only
+	 * then is a station free for the next member. */
+	bool zones_verified;
 	double zone_target_mmhg[STATION_MAX_ZONES];
 	int active_zone; /* -1 = none */
 	double manifold_mmhg;
 	bool has_sensor;
+	bool has_safety_sensor;
+	double safety_mmhg; /* the independent safety sensor, when fitted */
 	struct station_outputs outputs;
 	enum fault_code fault;
+	int fault_zone; /* 0-based zone the fault names, -1 = none */
 	char fault_message[160];
 	enum stop_reason last_stop;
 	unsigned int pause_left_s;
@@ -194,6 +219,7 @@ struct kiosk_snapshot {
 const char *station_state_name(enum station_state s);   /* "idle", "needs_cleaning", ... */
 const char *fault_code_name(enum fault_code f);         /* "overpressure", "leak", ... */
 const char *fault_code_message(enum fault_code f);      /* plain words with what to do */
+const char *zone_reading_name(enum zone_reading z);     /* "none", "measured", "estimated" */
 const char *stop_reason_name(enum stop_reason r);       /* "member", "staff", "fault", ... */
 const char *event_kind_name(enum event_kind k);         /* "session_started", ... */
 const char *command_action_name(enum command_action a); /* "stop", "reset_fault", ... */

@@ -56,15 +56,6 @@ void safety_outputs_changed(struct safety *s, uint64_t now_ms,
 	safety_track(s, now_ms, outputs);
 }
 
-double safety_ceiling_mmhg(const struct kiosk_limits *limits)
-{
-	double c = limits->ceiling_mmhg;
-
-	if (!(c > 0.0) || c > KIOSK_COMPILED_CEILING_MMHG)
-		c = KIOSK_COMPILED_CEILING_MMHG;
-	return c;
-}
-
 bool safety_pressurised(const struct safety *s, const struct kiosk_limits *limits)
 {
 	return s->has_sensor && s->have_pressure && s->last_mmhg > limits->residual_mmhg;

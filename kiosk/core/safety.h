@@ -32,6 +32,108 @@
 #include "config/config.h"
 #include "core/protocol.h"
 
+/* ---- compiled bounds ------------------------------------------------------
+ * Every safety-relevant setting has a bound compiled in here.  The loaders
+ * (kiosk/config/) refuse a value beyond it with file, line and the limit
+ * (safety_bound_find() gives the limit and the reason by key name); the core
+ * also clamps every value it reads through the safety_*() rule functions
+ * below, so a loader bug cannot pass one either.  Where a figure comes from
+ * the physics it is the boot model of drivers/sim/boot_sim.h at its worst
+ * boot (SAFETY_WORST_ZONE_*), with the 12 L/min pump class it models. */
+
+/* Pressures (mmHg). */
+#define SAFETY_CEILING_MAX_MMHG KIOSK_COMPILED_CEILING_MMHG
+#define SAFETY_CEILING_MIN_MMHG 20.0
+/* "Vented": above this a limb is still squeezed (venous pressure in a
+ * resting leg is 10-15 mmHg; a boot under 10 mmHg occludes nothing). */
+#define SAFETY_RESIDUAL_MAX_MMHG 10.0
+#define SAFETY_RESIDUAL_MIN_MMHG 1.0
+/* Open to air, a sensor reading further than this from 0 is wrong (offset
+ * drift, a cracked die), never a new zero. */
+#define SAFETY_ZERO_TOLERANCE_MMHG 4.0
+/* Sensor range: a reading below sensor_min or above sensor_max is a broken
+ * sensor.  The manifold cannot go below ambient, and the pump class stalls
+ * at 300 mmHg, so nothing real reads outside [-30, 400]. */
+#define SAFETY_SENSOR_MIN_LOWEST_MMHG (-30.0)
+#define SAFETY_SENSOR_MIN_HIGHEST_MMHG 0.0
+#define SAFETY_SENSOR_MAX_HIGHEST_MMHG 400.0
+/* A rise faster than max_rise_mmhg_per_s is a blocked hose.  The worst boot
+ * fills at under 40 mmHg/s, a kinked hose at ~1300 mmHg/s: a limit above
+ * SAFETY_MAX_RISE_HIGHEST would switch the check off. */
+#define SAFETY_MAX_RISE_LOWEST_MMHG_PER_S 10.0
+#define SAFETY_MAX_RISE_HIGHEST_MMHG_PER_S 500.0
+/* Control and safety sensor may differ by this much (noise, a conversion
+ * taken 100 ms apart during a fill) for SAFETY_DISAGREE_MS at most. */
+#define SAFETY_DISAGREE_DEFAULT_MMHG 8.0
+#define SAFETY_DISAGREE_MAX_MMHG 15.0
+#define SAFETY_DISAGREE_MS 300u
+
+/* Times (ms). */
+/* A stale reading while the pump runs stops the pump within this time,
+ * whatever sensor_stuck_ms says: at the worst boot's fastest rise
+ * (~40 mmHg/s) the pump adds at most ~12 mmHg blind.  HX710B at 10 Hz
+ * converts every 100 ms, so two missed conversions and a tick fit. */
+#define SAFETY_STALE_PUMPING_MS 300u
+/* Identical raw readings while the pressure must change (pump on or
+ * venting) for sensor_stuck_ms: a frozen sensor.  Bound so a frozen sensor
+ * is caught well before a blind fill could reach the ceiling. */
+#define SAFETY_SENSOR_STUCK_MIN_MS 100u
+#define SAFETY_SENSOR_STUCK_MAX_MS 2000u
+/* Per-zone fill time before a leak fault. */
+#define SAFETY_MAX_FILL_MIN_MS 1000u
+#define SAFETY_MAX_FILL_MAX_MS 30000u
+/* Release time: long enough for six zones at the ceiling to vent through
+ * the exhaust (the model: ~3 s), short enough to find a stuck boot fast. */
+#define SAFETY_VENT_MIN_MS 500u
+#define SAFETY_VENT_MAX_MS 10000u
+/* Continuous pump run-time. */
+#define SAFETY_PUMP_MAX_ON_MIN_MS 1000u
+#define SAFETY_PUMP_MAX_ON_MAX_MS 60000u
+/* Time under pressure: a session runs at most its chosen duration plus this
+ * warm-up allowance (the session clock starts when the first cycle reaches
+ * pressure, or when the allowance is used up, whichever comes first). */
+#define SAFETY_WARMUP_ALLOWANCE_MS (120u * 1000u)
+
+/* Stations without a sensor (open loop).  The worst boot the model allows
+ * (a half-size chamber: 50 mL + 5 mL/mmHg for both legs) reaches 60 mmHg in
+ * 1.88 s and the 100 mmHg ceiling in 3.59 s at 12 L/min; one open-loop fill
+ * is capped at 1.8 s so it stays far below the ceiling.  A sensorless
+ * station cannot see an exhaust that does not open (air would add up cycle
+ * after cycle), so the loaders accept sensor = none only with a relief valve
+ * acknowledged in the station's config, rated at or below the ceiling. */
+#define SAFETY_WORST_ZONE_VOLUME_ML 50.0
+#define SAFETY_WORST_ZONE_COMPLIANCE_ML_PER_MMHG 5.0
+#define SAFETY_OPEN_LOOP_FILL_MIN_MS 200u
+#define SAFETY_OPEN_LOOP_FILL_MAX_MS 1800u
+/* A sensorless station vents at least this long (six zones at the
+ * open-loop peak through one exhaust), whatever vent_ms says. */
+#define SAFETY_OPEN_LOOP_VENT_MIN_MS 4000u
+
+/* One bound by the key that sets it ("residual_mmhg", "open_loop_fill_ms",
+ * ...), for the loaders' messages. */
+struct safety_bound {
+	const char *key;
+	double min;
+	double max;
+	const char *why; /* plain words, for "...; the compiled limit is X: <why>" */
+};
+/* The bound for key, or NULL when the key is not safety-relevant. */
+const struct safety_bound *safety_bound_find(const char *key);
+/* True when value lies within the bound for key (or key has none). */
+bool safety_bound_ok(const char *key, double value);
+
+/* Rule functions: the value the core enforces, clamped to the bounds. */
+double safety_residual_mmhg(const struct kiosk_limits *limits);
+unsigned int safety_sensor_stuck_ms(const struct kiosk_limits *limits);
+unsigned int safety_max_fill_ms(const struct kiosk_limits *limits);
+unsigned int safety_vent_ms(const struct kiosk_limits *limits);
+unsigned int safety_pump_max_on_ms(const struct kiosk_limits *limits);
+double safety_max_rise_mmhg_per_s(const struct kiosk_limits *limits);
+double safety_sensor_min_mmhg(const struct kiosk_limits *limits);
+double safety_sensor_max_mmhg(const struct kiosk_limits *limits);
+/* open_loop_fill_ms clamped to [SAFETY_OPEN_LOOP_FILL_MIN_MS, MAX]. */
+unsigned int safety_open_loop_fill_ms(unsigned int configured_ms);
+
 /* A rise smaller than this is never called a blocked hose: it keeps the
  * pressure step when the pump starts against a valve, and sensor noise, from
  * tripping the rate check. */

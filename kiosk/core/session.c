@@ -8,10 +8,19 @@
 /* Transitions chained within one step at most (e.g. rest_ms = 0). */
 #define SESSION_MAX_CHAIN 8
 
+/* The valve bit of zone, or 0 for no zone (-1) or one past the station: a
+ * shift by a negative count is undefined, so it is never done. */
+static uint8_t zone_bit(const struct session *s, int zone)
+{
+	if (zone < 0 || zone >= (int)s->p.zone_count)
+		return 0;
+	return (uint8_t)(1u << (unsigned int)zone);
+}
+
 static int next_zone(const struct session *s, int from)
 {
 	for (int k = from + 1; k < (int)s->p.zone_count; k++) {
-		if (s->used_mask & (1u << k))
+		if (s->used_mask & zone_bit(s, k))
 			return k;
 	}
 	return -1;
@@ -34,8 +43,10 @@ static void enter(struct session *s, enum session_phase phase, int zone, uint64_
 	s->phase_since_ms = now_ms;
 	switch (phase) {
 	case PHASE_FILL:
-		s->out = (struct station_outputs){
-		    .pump_on = true, .exhaust_open = false, .zones_open = (uint8_t)(1u << zone)};
+		/* No zone to fill: the pump never runs against shut valves. */
+		s->out = (struct station_outputs){.pump_on = zone_bit(s, zone) != 0,
+		                                  .exhaust_open = false,
+		                                  .zones_open = zone_bit(s, zone)};
 		break;
 	case PHASE_HOLD:
 		s->out = (struct station_outputs){.pump_on = false, .exhaust_open = false};

@@ -100,6 +100,7 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 	ev.elapsed_s = (unsigned int)(elapsed_ms(st, now_ms) / 1000u);
 	ev.reason = reason;
 	ev.fault = st->fault;
+	ev.fault_zone = -1;
 	sink->emit(sink->ctx, &ev);
 }
 
@@ -314,13 +315,41 @@ void station_destroy(struct station *st)
 	free(st);
 }
 
-void station_tick(struct station *st, uint64_t now_ms, const struct pressure_reading *reading,
+/* The stop button is an input like the pressure: pressed at start-up it is
+ * an open circuit (a wiring fault); later it stops a session. */
+static void read_button(struct station *st, uint64_t now_ms, bool pressed,
+                        const struct event_sink *sink)
+{
+	st->button_held = pressed;
+	if (!pressed)
+		return;
+	if (now_ms - st->first_tick_ms < STATION_BUTTON_STARTUP_MS) {
+		raise_fault(st, FAULT_STOP_BUTTON, now_ms, sink);
+		st->button_fault = true;
+	} else if (st->state == STATION_RUNNING || st->state == STATION_PAUSED) {
+		station_end_session(st, STOP_BUTTON, now_ms, sink);
+	}
+}
+
+void station_tick(struct station *st, uint64_t now_ms, const struct station_inputs *in,
                   struct station_outputs *out, const struct event_sink *sink)
 {
-	struct pressure_reading absent = {.status = PRESSURE_ABSENT};
-	const struct pressure_reading *r = reading != NULL ? reading : &absent;
+	static const struct station_inputs none = {
+	    .pressure = {.status = PRESSURE_ABSENT},
+	    .safety = {.status = PRESSURE_ABSENT},
+	};
+	const struct pressure_reading *r;
 	enum fault_code fault;
 	const struct state_ops *ops;
+
+	if (in == NULL)
+		in = &none;
+	r = &in->pressure;
+	if (!st->ticked) {
+		st->ticked = true;
+		st->first_tick_ms = now_ms;
+	}
+	read_button(st, now_ms, in->stop_button, sink);
 
 	if (st->has_sensor && r->status == PRESSURE_OK) {
 		st->manifold_mmhg = r->mmhg;
@@ -343,6 +372,16 @@ void station_tick(struct station *st, uint64_t now_ms, const struct pressure_rea
 	}
 	if (out != NULL)
 		*out = st->out;
+}
+
+bool station_quiet(const struct station *st)
+{
+	struct station_outputs safe = station_outputs_safe(st->zone_count);
+
+	if (st->session_active || st->state == STATION_VENTING)
+		return false;
+	return st->out.pump_on == safe.pump_on && st->out.exhaust_open == safe.exhaust_open &&
+	       st->out.zones_open == safe.zones_open;
 }
 
 void station_hardware_failed(struct station *st, uint64_t now_ms, const struct event_sink *sink)
@@ -422,6 +461,7 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->has_sensor = st->has_sensor;
 	out->outputs = st->out;
 	out->fault = st->fault;
+	out->fault_zone = -1;
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;

@@ -40,6 +40,21 @@ struct station_context {
 	unsigned int index; /* 0-based, for events */
 };
 
+/* What the station reads in one tick. */
+struct station_inputs {
+	struct pressure_reading pressure; /* manifold (control) sensor; PRESSURE_ABSENT without */
+	struct pressure_reading safety;   /* independent safety sensor; PRESSURE_ABSENT without */
+	bool stop_button;                 /* pressed since the last tick, or held now */
+};
+
+/* A stop button that reads pressed this soon after the station's first
+ * tick is an open normally-closed circuit (a wiring fault), not a member:
+ * FAULT_STOP_BUTTON, and RESET_FAULT is refused (CMD_ERR_BAD_STATE) while it
+ * still reads pressed.  Counted from the first tick, not from create: the
+ * caller may spend seconds (UI setup) between the two.  Later, a press stops
+ * a running or paused session (STOP_BUTTON). */
+#define STATION_BUTTON_STARTUP_MS 1000u
+
 struct station *station_create(const struct station_context *ctx, uint64_t now_ms);
 void station_destroy(struct station *st); /* wipes any screening answers; NULL ok */
 
@@ -62,7 +77,8 @@ enum command_status station_command(struct station *st, const struct command *cm
 /* station_command() for a caller that has already checked the PIN of a
  * CMD_STAFF_APPROVE (pin_ok): the controller runs kiosk_config_pin_matches()
  * on the submitting thread, so a slow crypt(3) hash never delays the control
- * loop.  pin_ok is ignored for every other action. */
+ * loop.  The verdict reaches the handler as an argument; pin_ok is ignored
+ * for every other action. */
 enum command_status station_command_pin_checked(struct station *st, const struct command *cmd,
                                                 bool pin_ok, uint64_t now_ms,
                                                 const struct event_sink *sink);
@@ -70,10 +86,16 @@ enum command_status station_command_pin_checked(struct station *st, const struct
 /* The outputs the station wants now (after a command, between ticks). */
 void station_current_outputs(const struct station *st, struct station_outputs *out);
 
-/* One tick: check safety against the reading, advance the session, and fill
- * out with what the outputs must be now. */
-void station_tick(struct station *st, uint64_t now_ms, const struct pressure_reading *reading,
+/* One tick: the stop button, then safety against the readings, then the
+ * session; out gets what the outputs must be now.  in NULL = no sensor
+ * reading and no button. */
+void station_tick(struct station *st, uint64_t now_ms, const struct station_inputs *in,
                   struct station_outputs *out, const struct event_sink *sink);
+
+/* True when the station needs no fast supervision: no session, every output
+ * at its de-energised level and nothing left to vent or verify.  The
+ * controller then ticks at its idle rate (see controller.h). */
+bool station_quiet(const struct station *st);
 
 /* The hardware refused a write: fault the station (FAULT_HARDWARE). */
 void station_hardware_failed(struct station *st, uint64_t now_ms, const struct event_sink *sink);

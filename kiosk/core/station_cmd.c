@@ -21,8 +21,16 @@
  * carries or skips an answer is accepted over MQTT. */
 #define KIOSK_SCREEN (FROM(SOURCE_UI) | FROM(SOURCE_INTERNAL))
 
-typedef enum command_status (*command_fn)(struct station *st, const struct command *cmd,
-                                          uint64_t now_ms, const struct event_sink *sink);
+/* One command as a handler sees it: the command, the PIN verdict taken by
+ * the caller (CMD_STAFF_APPROVE only), the time and where events go. */
+struct cmd_call {
+	const struct command *cmd;
+	bool pin_ok;
+	uint64_t now_ms;
+	const struct event_sink *sink;
+};
+
+typedef enum command_status (*command_fn)(struct station *st, const struct cmd_call *call);
 
 static bool in_range(double v, double lo, double hi)
 {
@@ -77,29 +85,27 @@ static bool program_fits(const struct station *st, const struct program *p)
 	return (p->skip_mask & zones) != zones;
 }
 
-static enum command_status cmd_select(struct station *st, const struct command *cmd,
-                                      uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_select(struct station *st, const struct cmd_call *call)
 {
 	const struct program *p;
 	unsigned int d;
 	double t;
 	enum command_status rc;
 
-	(void)sink;
-	if (st->ctx.programs == NULL || cmd->program_index >= st->ctx.programs->count)
+	if (st->ctx.programs == NULL || call->cmd->program_index >= st->ctx.programs->count)
 		return CMD_ERR_BAD_ARGUMENT;
-	p = &st->ctx.programs->items[cmd->program_index];
+	p = &st->ctx.programs->items[call->cmd->program_index];
 	if (!program_fits(st, p))
 		return CMD_ERR_BAD_ARGUMENT;
-	rc = choose_duration(st, p, cmd->duration_s, &d);
+	rc = choose_duration(st, p, call->cmd->duration_s, &d);
 	if (rc == CMD_OK)
-		rc = choose_target(st, p, cmd->target_mmhg, &t);
+		rc = choose_target(st, p, call->cmd->target_mmhg, &t);
 	if (rc != CMD_OK)
 		return rc;
 	if (st->state == STATION_IDLE)
-		station_set_state(st, STATION_SETUP, now_ms);
+		station_set_state(st, STATION_SETUP, call->now_ms);
 	st->program = p;
-	st->program_index = (int)cmd->program_index;
+	st->program_index = (int)call->cmd->program_index;
 	st->duration_s = d;
 	st->target_mmhg = t;
 	st->last_stop = STOP_NONE;
@@ -107,19 +113,16 @@ static enum command_status cmd_select(struct station *st, const struct command *
 	return CMD_OK;
 }
 
-static enum command_status cmd_adjust(struct station *st, const struct command *cmd,
-                                      uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_adjust(struct station *st, const struct cmd_call *call)
 {
 	unsigned int d = st->duration_s;
 	double t = st->target_mmhg;
 	enum command_status rc = CMD_OK;
 
-	(void)now_ms;
-	(void)sink;
-	if (cmd->duration_s != 0)
-		rc = choose_duration(st, st->program, cmd->duration_s, &d);
-	if (rc == CMD_OK && cmd->target_mmhg != 0.0)
-		rc = choose_target(st, st->program, cmd->target_mmhg, &t);
+	if (call->cmd->duration_s != 0)
+		rc = choose_duration(st, st->program, call->cmd->duration_s, &d);
+	if (rc == CMD_OK && call->cmd->target_mmhg != 0.0)
+		rc = choose_target(st, st->program, call->cmd->target_mmhg, &t);
 	if (rc != CMD_OK)
 		return rc;
 	st->duration_s = d;
@@ -127,15 +130,12 @@ static enum command_status cmd_adjust(struct station *st, const struct command *
 	return CMD_OK;
 }
 
-static enum command_status cmd_begin_screening(struct station *st, const struct command *cmd,
-                                               uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_begin_screening(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
-	(void)sink;
 	/* No questions is a broken install, never a pass. */
 	if (st->ctx.screening == NULL || st->ctx.screening->count == 0)
 		return CMD_ERR_BAD_STATE;
-	station_set_state(st, STATION_SCREENING, now_ms);
+	station_set_state(st, STATION_SCREENING, call->now_ms);
 	return CMD_OK;
 }
 
@@ -172,35 +172,31 @@ static void screening_conclude(struct station *st, uint64_t now_ms)
 	}
 }
 
-static enum command_status cmd_answer(struct station *st, const struct command *cmd,
-                                      uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_answer(struct station *st, const struct cmd_call *call)
 {
 	const struct screening_set *set = st->ctx.screening;
 	enum screening_class cls;
 
-	(void)sink;
 	if (st->screening_view != SCREENING_VIEW_ASKING)
 		return CMD_ERR_BAD_STATE;
-	if (cmd->question != st->screening_index || cmd->question >= set->count)
+	if (call->cmd->question != st->screening_index || call->cmd->question >= set->count)
 		return CMD_ERR_BAD_ARGUMENT;
-	st->answers.answer[cmd->question] = (uint8_t)(cmd->yes ? SCREENING_YES : SCREENING_NO);
-	cls = set->items[cmd->question].cls;
-	if ((cls == SCREENING_ABSOLUTE && cmd->yes) ||
-	    (cls == SCREENING_ACKNOWLEDGE && !cmd->yes)) {
+	st->answers.answer[call->cmd->question] =
+	    (uint8_t)(call->cmd->yes ? SCREENING_YES : SCREENING_NO);
+	cls = set->items[call->cmd->question].cls;
+	if ((cls == SCREENING_ABSOLUTE && call->cmd->yes) ||
+	    (cls == SCREENING_ACKNOWLEDGE && !call->cmd->yes)) {
 		screening_block(st);
 		return CMD_OK;
 	}
 	st->screening_index++;
 	if (st->screening_index >= set->count)
-		screening_conclude(st, now_ms);
+		screening_conclude(st, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_screening_back(struct station *st, const struct command *cmd,
-                                              uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_screening_back(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
-	(void)sink;
 	switch (st->screening_view) {
 	case SCREENING_VIEW_BLOCKED:
 		return CMD_ERR_BAD_STATE;
@@ -214,7 +210,7 @@ static enum command_status cmd_screening_back(struct station *st, const struct c
 	if (st->screening_index == 0) {
 		/* Back from the first question: to the program choice. */
 		station_wipe_screening(st);
-		station_set_state(st, STATION_SETUP, now_ms);
+		station_set_state(st, STATION_SETUP, call->now_ms);
 		return CMD_OK;
 	}
 	st->screening_index--;
@@ -222,54 +218,41 @@ static enum command_status cmd_screening_back(struct station *st, const struct c
 	return CMD_OK;
 }
 
-static enum command_status cmd_staff_approve(struct station *st, const struct command *cmd,
-                                             uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_staff_approve(struct station *st, const struct cmd_call *call)
 {
-	bool pin_ok;
-
 	if (st->screening_view != SCREENING_VIEW_NEEDS_APPROVAL)
 		return CMD_ERR_BAD_STATE;
-	pin_ok = st->pin_verdict != NULL ? *st->pin_verdict
-	                                 : kiosk_config_pin_matches(st->ctx.config, cmd->pin);
-	if (!pin_ok)
+	if (!call->pin_ok)
 		return CMD_ERR_BAD_PIN;
 	st->answers.staff_approved = true;
 	if (screening_evaluate(st->ctx.screening, &st->answers) != SCREENING_PASSED) {
 		screening_block(st);
 		return CMD_ERR_BAD_STATE;
 	}
-	station_set_state(st, STATION_READY, now_ms);
+	station_set_state(st, STATION_READY, call->now_ms);
 	st->screening_passed = true;
 	/* Which question needed approval is nobody's business but the member's. */
-	station_emit(st, sink, EVENT_SCREENING_APPROVED, STOP_NONE, now_ms);
+	station_emit(st, call->sink, EVENT_SCREENING_APPROVED, STOP_NONE, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_cancel(struct station *st, const struct command *cmd,
-                                      uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_cancel(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
-	(void)sink;
-	station_set_state(st, STATION_IDLE, now_ms);
+	station_set_state(st, STATION_IDLE, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_touch(struct station *st, const struct command *cmd, uint64_t now_ms,
-                                     const struct event_sink *sink)
+static enum command_status cmd_touch(struct station *st, const struct cmd_call *call)
 {
 	(void)st;
-	(void)cmd;
-	(void)now_ms;
-	(void)sink;
+	(void)call;
 	return CMD_OK; /* the activity time is refreshed for every accepted command */
 }
 
-static enum command_status cmd_start(struct station *st, const struct command *cmd, uint64_t now_ms,
-                                     const struct event_sink *sink)
+static enum command_status cmd_start(struct station *st, const struct cmd_call *call)
 {
 	struct session_params sp;
 
-	(void)cmd;
 	if (st->state != STATION_READY)
 		return st->state <= STATION_SCREENING ? CMD_ERR_NOT_SCREENED : CMD_ERR_BAD_STATE;
 	/* Checked again here: READY is only reached through a pass, and this
@@ -287,43 +270,37 @@ static enum command_status cmd_start(struct station *st, const struct command *c
 	    .vent_ms = st->limits->vent_ms,
 	    .residual_mmhg = st->limits->residual_mmhg,
 	};
-	if (session_begin(&st->session, &sp, now_ms) < 0)
+	if (session_begin(&st->session, &sp, call->now_ms) < 0)
 		return CMD_ERR_BAD_ARGUMENT;
 	/* The answers did their job; the member's health data goes now. */
 	station_wipe_screening(st);
 	st->session_active = true;
 	st->boots_used = true;
-	st->start_ms = now_ms;
+	st->start_ms = call->now_ms;
 	st->clock_started = false;
 	st->clock_start_ms = 0;
 	st->paused_total_ms = 0;
 	st->paused_at_clock_ms = 0;
 	st->elapsed_final_ms = 0;
 	st->last_stop = STOP_NONE;
-	station_set_state(st, STATION_RUNNING, now_ms);
-	station_emit(st, sink, EVENT_SESSION_STARTED, STOP_NONE, now_ms);
+	station_set_state(st, STATION_RUNNING, call->now_ms);
+	station_emit(st, call->sink, EVENT_SESSION_STARTED, STOP_NONE, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_pause(struct station *st, const struct command *cmd, uint64_t now_ms,
-                                     const struct event_sink *sink)
+static enum command_status cmd_pause(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
-	(void)sink;
-	if (station_paused_ms(st, now_ms) >= (uint64_t)st->limits->max_pause_s * 1000u)
+	if (station_paused_ms(st, call->now_ms) >= (uint64_t)st->limits->max_pause_s * 1000u)
 		return CMD_ERR_BAD_STATE; /* no pause time left */
-	station_set_state(st, STATION_PAUSED, now_ms);
+	station_set_state(st, STATION_PAUSED, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_resume(struct station *st, const struct command *cmd,
-                                      uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_resume(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
-	(void)sink;
 	/* Everything vented during the pause: the cycle starts again at the foot. */
-	session_restart_cycle(&st->session, now_ms);
-	station_set_state(st, STATION_RUNNING, now_ms);
+	session_restart_cycle(&st->session, call->now_ms);
+	station_set_state(st, STATION_RUNNING, call->now_ms);
 	return CMD_OK;
 }
 
@@ -342,64 +319,62 @@ static enum stop_reason stop_reason_for(enum command_source src)
 	return STOP_STAFF;
 }
 
-static enum command_status cmd_stop(struct station *st, const struct command *cmd, uint64_t now_ms,
-                                    const struct event_sink *sink)
+static enum command_status cmd_stop(struct station *st, const struct cmd_call *call)
 {
 	if (st->state == STATION_VENTING)
 		return CMD_OK; /* already stopping */
 	if (!st->session_active) {
-		station_set_state(st, STATION_IDLE, now_ms); /* setup/screening/ready: cancel */
+		station_set_state(st, STATION_IDLE,
+		                  call->now_ms); /* setup/screening/ready: cancel */
 		return CMD_OK;
 	}
-	station_end_session(
-	    st, cmd->action == CMD_SYMPTOM_STOP ? STOP_SYMPTOM : stop_reason_for(cmd->source),
-	    now_ms, sink);
+	station_end_session(st,
+	                    call->cmd->action == CMD_SYMPTOM_STOP
+	                        ? STOP_SYMPTOM
+	                        : stop_reason_for(call->cmd->source),
+	                    call->now_ms, call->sink);
 	return CMD_OK;
 }
 
-static enum command_status cmd_cleaned(struct station *st, const struct command *cmd,
-                                       uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_cleaned(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
 	st->boots_used = false;
-	station_set_state(st, STATION_IDLE, now_ms);
-	station_emit(st, sink, EVENT_CLEANED, STOP_NONE, now_ms);
+	station_set_state(st, STATION_IDLE, call->now_ms);
+	station_emit(st, call->sink, EVENT_CLEANED, STOP_NONE, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_reset_fault(struct station *st, const struct command *cmd,
-                                           uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_reset_fault(struct station *st, const struct cmd_call *call)
 {
 	enum fault_code was = st->fault;
 
-	(void)cmd;
+	/* An open stop circuit: fix the wiring first. */
+	if (st->button_fault && st->button_held)
+		return CMD_ERR_BAD_STATE;
 	if (safety_pressurised(&st->safety, st->limits))
 		return CMD_ERR_PRESSURISED;
-	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, now_ms);
+	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, call->now_ms);
 	st->fault = was;
-	station_emit(st, sink, EVENT_FAULT_RESET, STOP_NONE, now_ms);
+	station_emit(st, call->sink, EVENT_FAULT_RESET, STOP_NONE, call->now_ms);
 	st->fault = FAULT_NONE;
+	st->button_fault = false;
 	return CMD_OK;
 }
 
-static enum command_status cmd_out_of_service(struct station *st, const struct command *cmd,
-                                              uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_out_of_service(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
-	station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
+	station_set_state(st, STATION_OUT_OF_SERVICE, call->now_ms);
 	station_wipe_screening(st);
-	station_emit(st, sink, EVENT_OUT_OF_SERVICE, STOP_NONE, now_ms);
+	station_emit(st, call->sink, EVENT_OUT_OF_SERVICE, STOP_NONE, call->now_ms);
 	return CMD_OK;
 }
 
-static enum command_status cmd_in_service(struct station *st, const struct command *cmd,
-                                          uint64_t now_ms, const struct event_sink *sink)
+static enum command_status cmd_in_service(struct station *st, const struct cmd_call *call)
 {
-	(void)cmd;
 	if (safety_pressurised(&st->safety, st->limits))
 		return CMD_ERR_PRESSURISED;
-	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, now_ms);
-	station_emit(st, sink, EVENT_IN_SERVICE, STOP_NONE, now_ms);
+	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, call->now_ms);
+	station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
 	return CMD_OK;
 }
 
@@ -433,9 +408,9 @@ static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 };
 /* clang-format on */
 
-static enum command_status dispatch(struct station *st, const struct command *cmd, uint64_t now_ms,
-                                    const struct event_sink *sink)
+static enum command_status dispatch(struct station *st, const struct cmd_call *call)
 {
+	const struct command *cmd = call->cmd;
 	const struct command_rule *rule;
 	enum command_status rc;
 
@@ -447,28 +422,28 @@ static enum command_status dispatch(struct station *st, const struct command *cm
 		return cmd->action == CMD_START && st->state <= STATION_SCREENING
 		           ? CMD_ERR_NOT_SCREENED
 		           : CMD_ERR_BAD_STATE;
-	rc = rule->handle(st, cmd, now_ms, sink);
+	rc = rule->handle(st, call);
 	/* A member doing something keeps the flow alive. */
 	if (rc == CMD_OK || cmd->action == CMD_TOUCH)
-		st->activity_ms = now_ms;
+		st->activity_ms = call->now_ms;
 	return rc;
 }
 
 enum command_status station_command(struct station *st, const struct command *cmd, uint64_t now_ms,
                                     const struct event_sink *sink)
 {
-	st->pin_verdict = NULL;
-	return dispatch(st, cmd, now_ms, sink);
+	struct cmd_call call = {.cmd = cmd, .now_ms = now_ms, .sink = sink};
+
+	if (cmd != NULL && cmd->action == CMD_STAFF_APPROVE)
+		call.pin_ok = kiosk_config_pin_matches(st->ctx.config, cmd->pin);
+	return dispatch(st, &call);
 }
 
 enum command_status station_command_pin_checked(struct station *st, const struct command *cmd,
                                                 bool pin_ok, uint64_t now_ms,
                                                 const struct event_sink *sink)
 {
-	enum command_status rc;
+	struct cmd_call call = {.cmd = cmd, .pin_ok = pin_ok, .now_ms = now_ms, .sink = sink};
 
-	st->pin_verdict = &pin_ok;
-	rc = dispatch(st, cmd, now_ms, sink);
-	st->pin_verdict = NULL;
-	return rc;
+	return dispatch(st, &call);
 }

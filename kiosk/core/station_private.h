@@ -58,8 +58,11 @@ struct station {
 	 * straight to IDLE. */
 	bool boots_used;
 
-	/* During one station_command_pin_checked(): the caller's PIN verdict. */
-	const bool *pin_verdict;
+	/* The stop button (see STATION_BUTTON_STARTUP_MS). */
+	bool ticked;            /* the first tick has run */
+	uint64_t first_tick_ms; /* its time */
+	bool button_held;       /* read pressed at the last tick */
+	bool button_fault;      /* locked for an open stop circuit */
 
 	struct station_outputs out;
 	double manifold_mmhg;

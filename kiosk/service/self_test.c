@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "drivers/sim/sim_sensor.h"
 #include "drivers/station_hw.h"
 
 /* The rise the test asks for never comes within this of the site ceiling. */
@@ -350,7 +351,8 @@ static enum self_test_zone_result test_zone(const struct run *r, const struct st
 static int test_station(const struct run *r, const struct station_config *st, struct gpio *gpio)
 {
 	char err[256] = "";
-	struct station_hw *hw = station_hw_create(gpio, st->name, &st->pins, err, sizeof(err));
+	struct station_hw *hw =
+	    station_hw_create_with(gpio, r->p->sensors, st->name, &st->pins, err, sizeof(err));
 	if (!hw) {
 		int rc = errno ? -errno : -EIO;
 		if (r->report)
@@ -435,10 +437,12 @@ int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simula
 	struct self_test_params p;
 	self_test_params_default(&p);
 	struct virtual_clock vc = {.now_ms = real_now_ms(NULL)};
+	struct pressure_sensor_factory sim_sensors = sim_sensor_factory(gpio);
 	if (simulated) {
 		p.now_ms = virtual_now_ms;
 		p.sleep_ms = virtual_sleep_ms;
 		p.ctx = &vc;
+		p.sensors = &sim_sensors;
 	}
 	return self_test_run_with(cfg, gpio, &p, report);
 }

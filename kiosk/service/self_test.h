@@ -27,6 +27,7 @@
 
 #include "config/config.h"
 #include "drivers/gpio.h"
+#include "drivers/pressure_sensor.h"
 
 /* Thresholds and timing.  self_test_params_default fills sensible values. */
 struct self_test_params {
@@ -46,6 +47,9 @@ struct self_test_params {
 	double fall_below_mmhg;       /* must fall under this (3) */
 	unsigned int no_sensor_pulse_ms; /* open-loop pulse (1000) */
 	unsigned int settle_ms;          /* vent before the first zone (1000) */
+	/* Where the stations' sensors come from (station_hw_create_with);
+	 * NULL = the hardware sensors. */
+	const struct pressure_sensor_factory *sensors;
 };
 void self_test_params_default(struct self_test_params *p);
 
@@ -63,8 +67,8 @@ const char *self_test_zone_result_name(enum self_test_zone_result r);
 /* 0 when every measured zone rose and fell (and the hardware could be driven
  * on every station), -EIO when any zone failed, or another negative errno
  * (e.g. lines busy because the service is running).  Uses defaults;
- * simulated selects the simulator's sensor readings (the config's
- * sensor=sim).  report may be NULL. */
+ * simulated: gpio is the simulator with every station's model built
+ * (drivers/sim/sim_hw.h); its sensors and a virtual clock are used.  report may be NULL. */
 int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simulated, FILE *report);
 
 /* The same with explicit timing and clock (tests use a fake clock). */

@@ -32,6 +32,7 @@
 #include "config/config.h"
 #include "core/controller.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 #include "core/program.h"
 #include "core/screening.h"
 #include "drivers/station_hw.h"
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
 	struct controller_params params;
 	struct controller_stats st;
 	struct bench b;
+	struct sim_hw *sim = NULL;
 	struct gpio *gpio = NULL;
 	struct timespec next, t_start, t_end;
 	double proc_cpu_s = 0.0;
@@ -207,14 +209,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_control: %s\n", err);
 		return 1;
 	}
-	gpio = gpio_sim_create();
-	if (gpio == NULL) {
-		perror("gpio_sim_create");
+	sim = sim_hw_create();
+	if (sim == NULL) {
+		perror("sim_hw_create");
 		return 1;
 	}
+	gpio = sim_hw_gpio(sim);
 	for (size_t i = 0; i < BENCH_STATIONS; i++) {
-		hw[i] = station_hw_create(gpio, cfg.stations[i].name, &cfg.stations[i].pins, err,
-		                          sizeof(err));
+		if (sim_hw_add_station(sim, &cfg.stations[i].pins, NULL, err, sizeof(err)) < 0) {
+			fprintf(stderr, "bench_control: %s\n", err);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < BENCH_STATIONS; i++) {
+		hw[i] = station_hw_create_with(gpio, sim_hw_sensors(sim), cfg.stations[i].name,
+		                               &cfg.stations[i].pins, err, sizeof(err));
 		if (hw[i] == NULL) {
 			fprintf(stderr, "bench_control: %s\n", err);
 			goto out;
@@ -321,7 +330,7 @@ out_ctl:
 out:
 	for (size_t i = 0; i < BENCH_STATIONS; i++)
 		station_hw_destroy(hw[i]);
-	gpio_destroy(gpio);
+	sim_hw_destroy(sim);
 	free(b.samples);
 	free(lat);
 	free(cpu);

@@ -174,6 +174,7 @@ static void test_controller_overrun_drops_missed_ticks(void **state)
 	struct thread_rig *r;
 	struct tick_log l;
 	struct controller_stats st;
+	struct timing_probe probe;
 	struct timespec until;
 	unsigned int short_gaps = 0, still_late = 0;
 	int rc = 0;
@@ -184,6 +185,9 @@ static void test_controller_overrun_drops_missed_ticks(void **state)
 	thread_cond_init_monotonic(&l.cond);
 	r = thread_rig_new(log_on_tick, &l);
 	l.ctl = r->ctl;
+	/* A session runs, so the thread keeps its fast rate. */
+	thread_rig_start_session(r);
+	timing_probe_start(&probe, CONTROLLER_TICK_MS);
 	assert_int_equal(controller_start(l.ctl), 0);
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
@@ -193,6 +197,7 @@ static void test_controller_overrun_drops_missed_ticks(void **state)
 		rc = pthread_cond_timedwait(&l.cond, &l.lock, &until);
 	pthread_mutex_unlock(&l.lock);
 	controller_stop(l.ctl);
+	timing_probe_stop(&probe);
 	assert_int_equal(l.count, TICKS_WANTED);
 
 	/* The tick after the overrun runs at once and says how late it was
@@ -203,16 +208,18 @@ static void test_controller_overrun_drops_missed_ticks(void **state)
 	assert_true(st.max_lateness_us >= (OVERRUN_MS - 25u) * 1000.0);
 	assert_true(st.late_ticks_over_2ms >= 1);
 	/* Then the period again: no burst of back-to-back catch-up ticks, and
-	 * no string of late ones.  (One slip is allowed for a busy machine;
-	 * racing through the missed slots gives four of each.) */
+	 * no string of late ones.  (One slip is allowed, plus one for every
+	 * wake the machine made more than 10 ms late for the probe beside it;
+	 * racing through the missed slots gives four of each on a quiet
+	 * machine.) */
 	for (unsigned int i = OVERRUN_AT + 2; i < OVERRUN_AT + 9; i++) {
 		if (l.at_ns[i] - l.at_ns[i - 1] < (uint64_t)CONTROLLER_TICK_MS * 1000000ull / 2u)
 			short_gaps++;
 		if (l.lateness_us[i] > 10000.0)
 			still_late++;
 	}
-	assert_true(short_gaps <= 1);
-	assert_true(still_late <= 1);
+	assert_true(short_gaps <= 1 + probe.late_over_10ms);
+	assert_true(still_late <= 1 + probe.late_over_10ms);
 
 	thread_rig_free(r);
 	pthread_cond_destroy(&l.cond);

@@ -214,7 +214,8 @@ static void test_safe_state_lines_held_by_running_kiosk_report_busy(void **state
 	/* The kiosk is still running and holds station 2. */
 	char err[256];
 	struct station_hw *kiosk =
-	    station_hw_create(gpio, "Station 2", &cfg.stations[1].pins, err, sizeof(err));
+	    station_hw_create_with(gpio, &pressure_sensor_factory_absent, "Station 2",
+	                           &cfg.stations[1].pins, err, sizeof(err));
 	assert_non_null(kiosk);
 
 	char *buf = NULL;

@@ -19,6 +19,7 @@
 #include "drivers/sim/boot_sim.h"
 #include "config/config.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_sensor.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
 
@@ -107,6 +108,8 @@ static int rig_run(struct rig *r)
 	p.now_ms = rig_now;
 	p.sleep_ms = rig_sleep;
 	p.ctx = r;
+	struct pressure_sensor_factory sensors = sim_sensor_factory(r->gpio);
+	p.sensors = &sensors;
 	FILE *f = open_memstream(&r->report, &r->report_len);
 	assert_non_null(f);
 	int rc = self_test_run_with(&r->cfg, r->gpio, &p, f);
@@ -213,8 +216,9 @@ static void test_self_test_lines_held_by_the_service_say_stop_it(void **state)
 {
 	struct rig *r = *state;
 	char err[256];
-	struct station_hw *service =
-	    station_hw_create(r->gpio, "Station 1", &r->cfg.stations[0].pins, err, sizeof(err));
+	struct pressure_sensor_factory sensors = sim_sensor_factory(r->gpio);
+	struct station_hw *service = station_hw_create_with(
+	    r->gpio, &sensors, "Station 1", &r->cfg.stations[0].pins, err, sizeof(err));
 	assert_non_null(service);
 	assert_int_equal(rig_run(r), -EBUSY);
 	assert_report_has(r, "systemctl stop recovery-kiosk");

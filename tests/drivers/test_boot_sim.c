@@ -13,6 +13,8 @@
 
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
+#include "drivers/sim/sim_sensor.h"
 #include "drivers/station_hw.h"
 #include "test_pins.h"
 
@@ -37,7 +39,8 @@ static int rig_setup(void **state)
 	assert_non_null(r->gpio);
 	r->sim = boot_sim_create(r->gpio, &r->pins, NULL);
 	assert_non_null(r->sim);
-	r->hw = station_hw_create(r->gpio, "station 1", &r->pins, err, sizeof(err));
+	struct pressure_sensor_factory sensors = sim_sensor_factory(r->gpio);
+	r->hw = station_hw_create_with(r->gpio, &sensors, "station 1", &r->pins, err, sizeof(err));
 	assert_non_null(r->hw);
 	r->now_ms = 1000;
 	assert_int_equal(station_hw_read_pressure(r->hw, r->now_ms, &r->last), 0);
@@ -409,7 +412,8 @@ static void test_boot_sim_create_rejects_second_model_on_a_pump(void **state)
 /* 8 stations x 6 zones, every 20 ms: the whole control loop has 50 us. */
 static void test_boot_sim_cost_per_station_tick(void **state)
 {
-	struct gpio *gpio = gpio_sim_create();
+	struct sim_hw *sim = sim_hw_create();
+	struct gpio *gpio = sim_hw_gpio(sim);
 	struct station_hw *hw[8];
 	struct pressure_reading rd;
 	struct timespec t0, t1;
@@ -426,7 +430,9 @@ static void test_boot_sim_cost_per_station_tick(void **state)
 		test_pin(&p.exhaust, chip, 6, false);
 		for (size_t k = 0; k < 6; k++)
 			test_pin(&p.zones[k], chip, 17 + (unsigned int)k, false);
-		hw[s] = station_hw_create(gpio, "bench", &p, err, sizeof(err));
+		assert_int_equal(sim_hw_add_station(sim, &p, NULL, err, sizeof(err)), (int)s);
+		hw[s] = station_hw_create_with(gpio, sim_hw_sensors(sim), "bench", &p, err,
+		                               sizeof(err));
 		assert_non_null(hw[s]);
 		struct station_outputs o = {
 		    .pump_on = true, .exhaust_open = false, .zones_open = 0x3};
@@ -445,7 +451,7 @@ static void test_boot_sim_cost_per_station_tick(void **state)
 	assert_true(ns < 20000.0);
 	for (unsigned int s = 0; s < 8; s++)
 		station_hw_destroy(hw[s]);
-	gpio_destroy(gpio);
+	sim_hw_destroy(sim);
 }
 
 int main(void)

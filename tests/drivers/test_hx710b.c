@@ -12,6 +12,7 @@
 
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_sensor.h"
 #include "drivers/hx710b.h"
 #include "drivers/station_hw.h"
 #include "test_pins.h"
@@ -280,7 +281,8 @@ static void station_open(struct station_rig *s, unsigned int extra)
 	s->gpio = gpio_sim_create();
 	s->sim = boot_sim_create(s->gpio, &pins, &prm);
 	assert_non_null(s->sim);
-	s->hw = station_hw_create(s->gpio, "station 1", &pins, err, sizeof(err));
+	struct pressure_sensor_factory sensors = sim_sensor_factory(s->gpio);
+	s->hw = station_hw_create_with(s->gpio, &sensors, "station 1", &pins, err, sizeof(err));
 	assert_non_null(s->hw);
 	s->now_ms = 0;
 }

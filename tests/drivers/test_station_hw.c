@@ -13,6 +13,7 @@
 #include "drivers/sim/boot_sim.h"
 #include "drivers/gpio_private.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_sensor.h"
 #include "drivers/station_hw.h"
 #include "test_pins.h"
 
@@ -252,17 +253,20 @@ static void test_station_hw_sensor_sim_needs_the_simulator(void **state)
 	assert_non_null(strstr(r->err, "--sim"));
 }
 
-static void test_station_hw_builds_and_owns_a_boot_model_on_the_sim(void **state)
+static void test_station_hw_sim_sensor_reads_the_model_the_simulator_built(void **state)
 {
 	struct rig *r = *state;
 	struct station_outputs fill = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
+	struct pressure_sensor_factory sensors = sim_sensor_factory(r->gpio);
 	struct pressure_reading rd;
 	struct boot_sim *sim;
 
 	r->pins.sensor = SENSOR_SIM;
-	create(r);
-	sim = boot_sim_find(r->gpio, &r->pins);
+	sim = boot_sim_create(r->gpio, &r->pins, NULL);
 	assert_non_null(sim);
+	r->hw = station_hw_create_with(r->gpio, &sensors, "station 1", &r->pins, r->err,
+	                               sizeof(r->err));
+	assert_non_null(r->hw);
 	assert_int_equal(station_hw_read_pressure(r->hw, 0, &rd), 0);
 	assert_int_equal(station_hw_apply(r->hw, &fill), 0);
 	assert_int_equal(station_hw_read_pressure(r->hw, 1000, &rd), 0);
@@ -271,7 +275,43 @@ static void test_station_hw_builds_and_owns_a_boot_model_on_the_sim(void **state
 	assert_true(boot_sim_zone_mmhg(sim, 0) > 5.0);
 	station_hw_destroy(r->hw);
 	r->hw = NULL;
-	assert_null(boot_sim_find(r->gpio, &r->pins));
+	/* The model belongs to the simulator, not to the station. */
+	assert_ptr_equal(boot_sim_find(r->gpio, &r->pins), sim);
+	boot_sim_destroy(sim);
+}
+
+static void test_station_hw_sim_sensors_without_a_model_take_no_line(void **state)
+{
+	struct rig *r = *state;
+	struct pressure_sensor_factory sensors = sim_sensor_factory(r->gpio);
+
+	r->pins.sensor = SENSOR_SIM;
+	errno = 0;
+	assert_null(station_hw_create_with(r->gpio, &sensors, "station 5", &r->pins, r->err,
+	                                   sizeof(r->err)));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(r->err, "station 5"));
+	assert_non_null(strstr(r->err, "sim_hw_add_station"));
+	assert_null(gpio_sim_consumer(r->gpio, "gpiochip0", 5));
+}
+
+static void test_station_hw_absent_sensors_need_only_the_pin_map(void **state)
+{
+	struct rig *r = *state;
+	struct pressure_reading rd = {.status = PRESSURE_OK};
+
+	/* --safe-state: an uncalibrated HX710B and a simulated safety sensor
+	 * keep no station from being de-energised. */
+	r->pins.sensor = SENSOR_HX710B;
+	r->pins.sensor_mmhg_per_count = 0;
+	r->pins.safety_sensor = SENSOR_SIM;
+	r->hw = station_hw_create_with(r->gpio, &pressure_sensor_factory_absent, "station 6",
+	                               &r->pins, r->err, sizeof(r->err));
+	assert_non_null(r->hw);
+	assert_int_equal(station_hw_read_pressure(r->hw, 20, &rd), 0);
+	assert_int_equal(rd.status, PRESSURE_ABSENT);
+	/* The sensor's clock line is still taken and held low. */
+	assert_int_equal(electrical(r, &r->pins.sensor_clock), 0);
 }
 
 static void test_station_hw_without_sensor_reads_absent(void **state)
@@ -324,7 +364,9 @@ int main(void)
 	    T(test_station_hw_busy_line_error_names_station_line_and_holder),
 	    T(test_station_hw_rejects_bad_pins_with_a_fix),
 	    T(test_station_hw_sensor_sim_needs_the_simulator),
-	    T(test_station_hw_builds_and_owns_a_boot_model_on_the_sim),
+	    T(test_station_hw_sim_sensor_reads_the_model_the_simulator_built),
+	    T(test_station_hw_sim_sensors_without_a_model_take_no_line),
+	    T(test_station_hw_absent_sensors_need_only_the_pin_map),
 	    T(test_station_hw_without_sensor_reads_absent),
 	    T(test_station_hw_destroy_de_energises_before_release),
 #undef T

@@ -201,6 +201,7 @@ struct rig *rig_new(size_t zones, bool with_sensor)
 	fixture_screening(&r->screening);
 	toy_model_init(&r->model, zones);
 	r->sink = recorder_sink(&r->rec);
+	r->safety.status = PRESSURE_ABSENT;
 	r->now_ms = 1000;
 	ctx = (struct station_context){
 	    .config = &r->cfg,
@@ -225,6 +226,8 @@ void rig_free(struct rig *r)
 
 void rig_tick(struct rig *r)
 {
+	struct station_inputs in;
+
 	station_current_outputs(r->st, &r->out);
 	toy_model_step(&r->model, &r->out, TICK_MS, &r->reading);
 	r->now_ms += TICK_MS;
@@ -232,7 +235,10 @@ void rig_tick(struct rig *r)
 		r->reading = (struct pressure_reading){.status = PRESSURE_ABSENT};
 	if (r->force_reading)
 		r->reading = r->forced;
-	station_tick(r->st, r->now_ms, &r->reading, &r->out, &r->sink);
+	in.pressure = r->reading;
+	in.safety = r->safety;
+	in.stop_button = r->button;
+	station_tick(r->st, r->now_ms, &in, &r->out, &r->sink);
 }
 
 bool rig_run_until_state(struct rig *r, enum station_state state, uint64_t max_ms)

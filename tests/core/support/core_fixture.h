@@ -89,6 +89,10 @@ struct rig {
 	struct station_outputs out;
 	struct pressure_reading reading;
 	uint64_t now_ms;
+	/* The safety sensor's reading (PRESSURE_ABSENT unless a test sets it)
+	 * and the stop button, as the next ticks read them. */
+	struct pressure_reading safety;
+	bool button;
 	/* Overrides the model's reading when set. */
 	bool force_reading;
 	struct pressure_reading forced;

@@ -76,18 +76,29 @@ struct sim_rig *sim_rig_new_with(size_t n, const struct sim_station_spec *specs,
 		tweak(&r->cfg);
 	load_assets(r);
 
-	r->gpio = gpio_sim_create();
-	assert_non_null(r->gpio);
+	/* As kiosk/main.c does in --sim: every model first, then the stations
+	 * on the simulator's GPIO and sensors. */
+	r->simhw = sim_hw_create();
+	assert_non_null(r->simhw);
+	r->gpio = sim_hw_gpio(r->simhw);
 	r->now_ms = 10000;
 	for (size_t i = 0; i < n; i++) {
 		char err[256] = "";
 
-		r->hw[i] = station_hw_create(r->gpio, r->cfg.stations[i].name,
-		                             &r->cfg.stations[i].pins, err, sizeof(err));
-		if (r->hw[i] == NULL)
-			fail_msg("station_hw_create: %s", err);
-		r->sim[i] = boot_sim_find(r->gpio, &r->cfg.stations[i].pins);
+		if (sim_hw_add_station(r->simhw, &r->cfg.stations[i].pins, NULL, err,
+		                       sizeof(err)) != (int)i)
+			fail_msg("sim_hw_add_station: %s", err);
+		r->sim[i] = sim_hw_boot(r->simhw, i);
 		assert_non_null(r->sim[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char err[256] = "";
+
+		r->hw[i] = station_hw_create_with(r->gpio, sim_hw_sensors(r->simhw),
+		                                  r->cfg.stations[i].name, &r->cfg.stations[i].pins,
+		                                  err, sizeof(err));
+		if (r->hw[i] == NULL)
+			fail_msg("station_hw_create_with: %s", err);
 		boot_sim_advance(r->sim[i], r->now_ms);
 	}
 	memset(&p, 0, sizeof(p));
@@ -113,7 +124,7 @@ void sim_rig_free(struct sim_rig *r)
 	controller_destroy(r->ctl);
 	for (size_t i = 0; i < r->cfg.station_count; i++)
 		station_hw_destroy(r->hw[i]);
-	gpio_destroy(r->gpio);
+	sim_hw_destroy(r->simhw);
 	free(r);
 }
 
@@ -136,6 +147,49 @@ void sim_with_stop_button(struct kiosk_config *cfg)
 	p->stop_button.offset = SIM_STOP_BUTTON_LINE;
 	p->stop_button_bias = GPIO_BIAS_PULL_DOWN;
 	p->stop_button_debounce_ms = 20;
+}
+
+static void station_pin(struct gpio_pin *pin, size_t station, unsigned int offset)
+{
+	snprintf(pin->chip, sizeof(pin->chip), "gpiochip%zu", station);
+	pin->offset = offset;
+	pin->active_low = false;
+}
+
+void sim_pins_add_safety_sensor(struct station_pins *pins, size_t station, enum sensor_kind kind)
+{
+	pins->safety_sensor = kind;
+	if (kind != SENSOR_HX710B)
+		return;
+	station_pin(&pins->safety_clock, station, 24);
+	station_pin(&pins->safety_data, station, 25);
+	pins->safety_offset_counts = -50000.0;
+	pins->safety_mmhg_per_count = 0.0002;
+}
+
+void sim_pins_add_pump_sense(struct station_pins *pins, size_t station)
+{
+	pins->has_pump_sense = true;
+	station_pin(&pins->pump_sense, station, 23);
+	pins->pump_sense_bias = GPIO_BIAS_PULL_DOWN;
+}
+
+void sim_with_safety_sensor(struct kiosk_config *cfg)
+{
+	for (size_t i = 0; i < cfg->station_count; i++)
+		sim_pins_add_safety_sensor(&cfg->stations[i].pins, i, SENSOR_SIM);
+}
+
+void sim_with_safety_hx710b(struct kiosk_config *cfg)
+{
+	for (size_t i = 0; i < cfg->station_count; i++)
+		sim_pins_add_safety_sensor(&cfg->stations[i].pins, i, SENSOR_HX710B);
+}
+
+void sim_with_pump_sense(struct kiosk_config *cfg)
+{
+	for (size_t i = 0; i < cfg->station_count; i++)
+		sim_pins_add_pump_sense(&cfg->stations[i].pins, i);
 }
 
 void sim_collect(struct sim_rig *r)

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "core/controller.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 #include "core/protocol.h"
 #include "core/program.h"
 #include "core/screening.h"
@@ -33,9 +34,10 @@ struct sim_rig {
 	struct kiosk_config cfg;
 	struct program_set programs;
 	struct screening_set screening;
-	struct gpio *gpio;
+	struct sim_hw *simhw; /* the simulated kiosk: gpio, models, sensors */
+	struct gpio *gpio;    /* sim_hw_gpio(simhw) */
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
-	struct boot_sim *sim[KIOSK_MAX_STATIONS];
+	struct boot_sim *sim[KIOSK_MAX_STATIONS]; /* sim_hw_boot(simhw, i) */
 	struct controller *ctl;
 	uint64_t now_ms;
 	uint64_t cursor;
@@ -44,8 +46,10 @@ struct sim_rig {
 };
 
 /* Stations on chips gpiochip<i> (pump 0, exhaust 1, zones 2.., HX710B clock
- * 20 / data 21), limits from kiosk_config_defaults(), programs and questions
- * from assets/.  Heap-allocated; sim_rig_free() tears down in order. */
+ * 20 / data 21), limits from kiosk_config_defaults(), programs
+ * and questions from assets/.  The hardware is drivers/sim/sim_hw.h, built
+ * the way kiosk/main.c builds it in --sim.  Heap-allocated; sim_rig_free()
+ * tears down in order. */
 struct sim_rig *sim_rig_new(size_t n, const struct sim_station_spec *specs);
 /* Like sim_rig_new, with a hook to change the config before the hardware
  * and controller are built. */
@@ -72,6 +76,18 @@ size_t sim_program(const struct sim_rig *r, const char *id);
  * closed at 0, so driving the line to 1 opens it. */
 #define SIM_STOP_BUTTON_LINE 22
 void sim_with_stop_button(struct kiosk_config *cfg);
+
+/* For tweaks: station (index i, pins on gpiochip<i>) gets a safety sensor
+ * of kind (SENSOR_SIM; or SENSOR_HX710B on clock 24 / data 25, calibrated
+ * differently from the control channel: -50000 counts at 0, 0.0002 mmHg per
+ * count), or a pump sense input on line 23 (pull-down, 1 = running). */
+void sim_pins_add_safety_sensor(struct station_pins *pins, size_t station, enum sensor_kind kind);
+void sim_pins_add_pump_sense(struct station_pins *pins, size_t station);
+/* Ready-made tweaks: every station gets a SENSOR_SIM safety sensor, an
+ * HX710B safety sensor, or a pump sense input. */
+void sim_with_safety_sensor(struct kiosk_config *cfg);
+void sim_with_safety_hx710b(struct kiosk_config *cfg);
+void sim_with_pump_sense(struct kiosk_config *cfg);
 
 /* Submit a command (SOURCE_UI unless set) and assert it is queued. */
 void sim_submit(struct sim_rig *r, const struct command *cmd);

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
-#include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 
 struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx)
 {
@@ -24,12 +24,15 @@ struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), v
 	fixture_config(&r->cfg, 1, 4, true);
 	fixture_programs(&r->programs);
 	fixture_screening(&r->screening);
-	r->gpio = gpio_sim_create();
-	assert_non_null(r->gpio);
-	r->hw[0] =
-	    station_hw_create(r->gpio, "Station 1", &r->cfg.stations[0].pins, err, sizeof(err));
+	r->simhw = sim_hw_create();
+	assert_non_null(r->simhw);
+	r->gpio = sim_hw_gpio(r->simhw);
+	if (sim_hw_add_station(r->simhw, &r->cfg.stations[0].pins, NULL, err, sizeof(err)) < 0)
+		fail_msg("sim_hw_add_station: %s", err);
+	r->hw[0] = station_hw_create_with(r->gpio, sim_hw_sensors(r->simhw), "Station 1",
+	                                  &r->cfg.stations[0].pins, err, sizeof(err));
 	if (r->hw[0] == NULL)
-		fail_msg("station_hw_create: %s", err);
+		fail_msg("station_hw_create_with: %s", err);
 	memset(&p, 0, sizeof(p));
 	p.config = &r->cfg;
 	p.programs = &r->programs;
@@ -48,7 +51,7 @@ void thread_rig_free(struct thread_rig *r)
 		return;
 	controller_destroy(r->ctl);
 	station_hw_destroy(r->hw[0]);
-	gpio_destroy(r->gpio);
+	sim_hw_destroy(r->simhw);
 	free(r);
 }
 
@@ -68,4 +71,71 @@ void thread_cond_init_monotonic(pthread_cond_t *cond)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(cond, &attr);
 	pthread_condattr_destroy(&attr);
+}
+
+void thread_rig_start_session(struct thread_rig *r)
+{
+	struct command c = fixture_cmd(CMD_SELECT_PROGRAM);
+
+	c.program_index = FIXTURE_GRADIENT;
+	assert_int_equal(controller_submit(r->ctl, &c), 0);
+	c = fixture_cmd(CMD_BEGIN_SCREENING);
+	assert_int_equal(controller_submit(r->ctl, &c), 0);
+	for (unsigned int q = 0; q < r->screening.count; q++) {
+		c = fixture_cmd(CMD_ANSWER);
+		c.question = q;
+		c.yes = r->screening.items[q].cls == SCREENING_ACKNOWLEDGE;
+		assert_int_equal(controller_submit(r->ctl, &c), 0);
+	}
+	c = fixture_cmd(CMD_START);
+	assert_int_equal(controller_submit(r->ctl, &c), 0);
+	controller_step(r->ctl, mono_ns() / 1000000u);
+	assert_int_equal(station_hw_outputs(r->hw[0]).pump_on, true);
+}
+
+static void *probe_main(void *arg)
+{
+	struct timing_probe *p = arg;
+	uint64_t period = (uint64_t)p->period_ms * 1000000ull;
+	uint64_t deadline = mono_ns() + period;
+
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
+		struct timespec ts = {.tv_sec = (time_t)(deadline / 1000000000ull),
+		                      .tv_nsec = (long)(deadline % 1000000000ull)};
+		uint64_t late;
+
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
+			;
+		late = mono_ns() - deadline;
+		pthread_mutex_lock(&p->lock);
+		p->wakes++;
+		if ((double)late / 1000.0 > p->max_late_us)
+			p->max_late_us = (double)late / 1000.0;
+		p->sum_late_us += (double)late / 1000.0;
+		if (late > 10000000ull)
+			p->late_over_10ms++;
+		pthread_mutex_unlock(&p->lock);
+		deadline += period;
+		if (deadline < mono_ns())
+			deadline = mono_ns() + period; /* like the controller: drop, never race */
+	}
+	return NULL;
+}
+
+void timing_probe_start(struct timing_probe *p, unsigned int period_ms)
+{
+	memset(p, 0, sizeof(*p));
+	p->period_ms = period_ms;
+	pthread_mutex_init(&p->lock, NULL);
+	assert_int_equal(pthread_create(&p->thread, NULL, probe_main, p), 0);
+}
+
+void timing_probe_stop(struct timing_probe *p)
+{
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(p->thread, NULL);
+	pthread_mutex_destroy(&p->lock);
+	print_message(
+	    "machine noise (probe at %u ms): %u wakes, worst %.0f us late, %u over 10 ms\n",
+	    p->period_ms, p->wakes, p->max_late_us, p->late_over_10ms);
 }

@@ -15,13 +15,15 @@
 #include "drivers/gpio.h"
 #include "core/program.h"
 #include "core/screening.h"
+#include "drivers/sim/sim_hw.h"
 #include "drivers/station_hw.h"
 
 struct thread_rig {
 	struct kiosk_config cfg;
 	struct program_set programs;
 	struct screening_set screening;
-	struct gpio *gpio;
+	struct sim_hw *simhw; /* the simulated hardware (drivers/sim/sim_hw.h) */
+	struct gpio *gpio;    /* sim_hw_gpio(simhw) */
 	struct station_hw *hw[1];
 	struct controller *ctl; /* created, not started */
 };
@@ -32,6 +34,32 @@ struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), v
 /* Destroys the controller (stopping its thread), then the station and the
  * GPIO.  NULL is a no-op. */
 void thread_rig_free(struct thread_rig *r);
+
+/* Before controller_start(): select FIXTURE_GRADIENT, pass the screening
+ * and start a session on station 0 (one controller_step on the real clock),
+ * so the thread runs at its fast rate (CONTROLLER_TICK_MS) from its first
+ * tick, as it does whenever a station is busy. */
+void thread_rig_start_session(struct thread_rig *r);
+
+/* The machine's own scheduling noise, measured in the same run: a thread
+ * that sleeps to absolute CLOCK_MONOTONIC deadlines every period_ms, as the
+ * control thread does, and records how late it wakes.  Timing tests run one
+ * beside the controller and allow the controller what any thread suffered
+ * on the machine at that moment, so a loaded machine cannot fail them while
+ * a slow controller still does. */
+struct timing_probe {
+	pthread_t thread;
+	volatile int stop; /* written before join; read by the probe */
+	pthread_mutex_t lock;
+	unsigned int period_ms;
+	unsigned int wakes;
+	unsigned int late_over_10ms; /* wakes more than 10 ms after their deadline */
+	double max_late_us;
+	double sum_late_us; /* over every wake: the drift the machine caused */
+};
+void timing_probe_start(struct timing_probe *p, unsigned int period_ms);
+/* Stops and joins; the figures are final afterwards. */
+void timing_probe_stop(struct timing_probe *p);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t mono_ns(void);
