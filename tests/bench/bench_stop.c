@@ -327,7 +327,7 @@ static int fire(struct bench *b, unsigned int i)
 	}
 	case SRC_BUTTON:
 		r->t0_ns = bench_now_ns();
-		boot_sim_press_stop_button(bench_hw_boot(&b->hw, &b->cfg, i), true);
+		boot_sim_press_stop_button(bench_hw_boot(&b->hw, i), true);
 		r->release_ns = r->t0_ns + BUTTON_HOLD_NS;
 		break;
 	default:
@@ -360,7 +360,7 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
 	struct station_watch *w = &b->watch[i];
 
 	if (r->release_ns != 0 && now >= r->release_ns) {
-		boot_sim_press_stop_button(bench_hw_boot(&b->hw, &b->cfg, i), false);
+		boot_sim_press_stop_button(bench_hw_boot(&b->hw, i), false);
 		r->release_ns = 0;
 	}
 	if (st->state == STATION_FAULT && r->step != STEP_WAIT_SAFE) {

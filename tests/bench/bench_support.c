@@ -17,6 +17,7 @@
 
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
+#include "drivers/sim/sim_hw.h"
 #include "mqtt_test_support.h"
 
 uint64_t bench_now_ns(void)
@@ -86,24 +87,34 @@ int bench_config_mqtt(struct kiosk_config *cfg, const struct test_broker *b)
 
 int bench_hw_build(struct bench_hw *b, const struct kiosk_config *cfg, char *err, size_t len)
 {
+	int rc;
+
 	memset(b, 0, sizeof(*b));
-	b->gpio = gpio_sim_create();
-	if (b->gpio == NULL) {
-		snprintf(err, len, "cannot create the simulated GPIO backend: %s", strerror(errno));
+	b->sim = sim_hw_create();
+	if (b->sim == NULL) {
+		snprintf(err, len, "cannot create the simulated hardware: %s", strerror(errno));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < cfg->station_count; i++) {
-		b->hw[i] = station_hw_create(b->gpio, cfg->stations[i].name, &cfg->stations[i].pins,
-		                             err, len);
+		rc = sim_hw_add_station(b->sim, &cfg->stations[i].pins, NULL, err, len);
+		if (rc < 0)
+			goto fail;
+	}
+	b->gpio = sim_hw_gpio(b->sim);
+	for (size_t i = 0; i < cfg->station_count; i++) {
+		b->hw[i] =
+		    station_hw_create_with(b->gpio, sim_hw_sensors(b->sim), cfg->stations[i].name,
+		                           &cfg->stations[i].pins, err, len);
 		if (b->hw[i] == NULL) {
-			int e = errno ? errno : EIO;
-
-			bench_hw_free(b);
-			return -e;
+			rc = errno ? -errno : -EIO;
+			goto fail;
 		}
 		b->n++;
 	}
 	return 0;
+fail:
+	bench_hw_free(b);
+	return rc;
 }
 
 void bench_hw_free(struct bench_hw *b)
@@ -111,15 +122,14 @@ void bench_hw_free(struct bench_hw *b)
 	for (size_t i = b->n; i-- > 0;)
 		station_hw_destroy(b->hw[i]);
 	b->n = 0;
-	gpio_destroy(b->gpio);
+	sim_hw_destroy(b->sim);
+	b->sim = NULL;
 	b->gpio = NULL;
 }
 
-struct boot_sim *bench_hw_boot(struct bench_hw *b, const struct kiosk_config *cfg, size_t i)
+struct boot_sim *bench_hw_boot(struct bench_hw *b, size_t i)
 {
-	if (i >= b->n)
-		return NULL;
-	return boot_sim_find(b->gpio, &cfg->stations[i].pins);
+	return b->sim ? sim_hw_boot(b->sim, i) : NULL;
 }
 
 /* ------------------------------------------------------------- statistics */
@@ -307,7 +317,7 @@ static bool unit_value(const char *line, const char *key, char *val, size_t len)
 
 void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path)
 {
-	char line[512], val[256];
+	char line[512], val[512];
 	FILE *f = fopen(unit_path, "r");
 
 	memset(u, 0, sizeof(*u));

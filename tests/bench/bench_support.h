@@ -24,6 +24,7 @@
 #define BENCH_MAX_HOGS 16u
 
 struct boot_sim;
+struct sim_hw;
 struct test_broker;
 
 /* CLOCK_MONOTONIC in ns.  Any thread. */
@@ -41,9 +42,10 @@ void bench_config_stations(struct kiosk_config *cfg, size_t n, size_t zones, boo
 int bench_config_mqtt(struct kiosk_config *cfg, const struct test_broker *broker);
 
 /* The simulated hardware of every station in cfg, built as the kiosk's --sim
- * builds it. */
+ * builds it (drivers/sim/sim_hw.h). */
 struct bench_hw {
-	struct gpio *gpio;
+	struct sim_hw *sim;
+	struct gpio *gpio; /* the simulator's, owned by sim */
 	struct station_hw *hw[KIOSK_MAX_STATIONS];
 	size_t n;
 };
@@ -51,7 +53,7 @@ struct bench_hw {
 int bench_hw_build(struct bench_hw *b, const struct kiosk_config *cfg, char *err, size_t len);
 void bench_hw_free(struct bench_hw *b);
 /* Station i's boot physics model (its stop-button backdoor), or NULL. */
-struct boot_sim *bench_hw_boot(struct bench_hw *b, const struct kiosk_config *cfg, size_t i);
+struct boot_sim *bench_hw_boot(struct bench_hw *b, size_t i);
 
 /* p in [0, 1] of n sorted values (nearest rank); 0 when n is 0. */
 double bench_percentile(const double *sorted, size_t n, double p);
