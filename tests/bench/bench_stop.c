@@ -37,6 +37,7 @@
  * Build without sanitizers for meaningful figures.
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -105,7 +106,8 @@ struct station_run {
 	uint64_t deadline_ns;
 	uint64_t fire_ns;
 	uint64_t t0_ns;
-	uint64_t release_ns; /* button: when to let go, 0 = not held */
+	uint64_t release_ns;    /* button: when to let go, 0 = not held */
+	uint64_t want_phase_ns; /* the tick phase this stop aims at */
 	unsigned int phase;
 	unsigned int program;
 };
@@ -137,6 +139,7 @@ struct bench {
 	size_t count;
 	atomic_uint_fast64_t last_tick_ns;
 	unsigned int seed;
+	double phase_seq;
 	unsigned long faults, skipped, restarts, rid;
 };
 
@@ -273,6 +276,35 @@ static uint64_t random_ns(struct bench *b, uint64_t span)
 	return r % span;
 }
 
+/* When to fire the next stop: 50-850 ms from now, at a phase of the tick
+ * taken in turn from a low-discrepancy sequence (golden-ratio steps), so the
+ * stops cover every phase of the 20 ms tick evenly whatever the load does
+ * to this thread's own wake-ups.  The phase is measured again at the stop. */
+static uint64_t at_phase(const struct bench *b, uint64_t t, uint64_t want)
+{
+	uint64_t tick = atomic_load(&b->last_tick_ns);
+
+	if (tick == 0 || tick > t)
+		return t;
+	return t + (want + TICK_NS - (t - tick) % TICK_NS) % TICK_NS;
+}
+
+static uint64_t fire_time(struct bench *b, struct station_run *r, uint64_t now)
+{
+	b->phase_seq = fmod(b->phase_seq + 0.6180339887498949, 1.0);
+	r->want_phase_ns = (uint64_t)(b->phase_seq * (double)TICK_NS);
+	return at_phase(b, now + FIRE_MIN_NS + random_ns(b, FIRE_SPAN_NS), r->want_phase_ns);
+}
+
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = {.tv_sec = (time_t)(t / 1000000000ull),
+	                      .tv_nsec = (long)(t % 1000000000ull)};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 /* ------------------------------------------------------------- sources */
 
 /* The running screen of station i up and drawn, as the member sees it. */
@@ -307,6 +339,8 @@ static int fire(struct bench *b, unsigned int i)
 		touch_prepare(b, i, &stop);
 		if (stop.w <= 0 || ui_view_screen(b->view) != UI_SCREEN_RUNNING)
 			return -ENOENT;
+		/* Drawing the screen took time: back to the phase aimed at. */
+		sleep_until(at_phase(b, bench_now_ns(), r->want_phase_ns));
 		x = stop.x + stop.w / 2;
 		y = stop.y + stop.h / 2;
 		r->t0_ns = bench_now_ns();
@@ -391,7 +425,7 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
 				submit(b, CMD_STOP, i, 0, false, 0);
 				break;
 			}
-			r->fire_ns = now + FIRE_MIN_NS + random_ns(b, FIRE_SPAN_NS);
+			r->fire_ns = fire_time(b, r, now);
 			r->step = STEP_ARMED;
 		} else if (now > r->deadline_ns) {
 			fprintf(stderr, "bench_stop: station %u did not start (state %s)\n", i + 1,
@@ -464,7 +498,6 @@ static int drive(struct bench *b)
 	while (!finished(b)) {
 		const struct kiosk_snapshot *snap = controller_snapshot_acquire(b->ctl);
 		uint64_t now = bench_now_ns();
-		struct timespec ts;
 		uint64_t wake;
 
 		for (unsigned int i = 0; i < STATIONS; i++)
@@ -476,10 +509,7 @@ static int drive(struct bench *b)
 			        b->s[SRC_TOUCH].n, b->s[SRC_MQTT].n, b->s[SRC_BUTTON].n, b->count);
 		}
 		wake = next_wake(b, bench_now_ns());
-		ts.tv_sec = (time_t)(wake / 1000000000ull);
-		ts.tv_nsec = (long)(wake % 1000000000ull);
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
+		sleep_until(wake);
 	}
 	return 0;
 }
