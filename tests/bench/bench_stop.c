@@ -24,13 +24,15 @@
  * first fill (pump on, exhaust and zones closed), so the station has
  * outputs energised; it then vents, is cleaned and starts again.
  *
- *   bench_stop [--count N] [--hogs N] [--rt] [--vent-ms MS] [--seed S]
+ *   bench_stop [--count N] [--hogs N] [--rt] [--unit FILE] [--vent-ms MS] [--seed S]
  *
  * --count  stops per source (default 1000)
  * --hogs   N CPU-bound processes spinning beside the benchmark
  * --rt     the shipped unit's scheduling (systemd/recovery-kiosk.service.in):
  *          memory locked and SCHED_FIFO for the control thread as far as
  *          the unit allows (see bench_support.h)
+ * --unit   --rt with the settings of another unit file (an installed unit
+ *          with its drop-ins merged, say)
  * --vent-ms the venting time of the stations (default 1500 ms; the shipped
  *          default is 3000): only how fast the stations come round again
  * Targets: touch and button p99 < 1 ms, MQTT p99 < 5 ms on loopback.
@@ -644,8 +646,16 @@ static void view_down(struct bench *b)
 	TTF_Quit();
 }
 
-static int parse_args(int argc, char **argv, size_t *count, size_t *hogs, bool *rt,
-                      unsigned int *vent_ms, unsigned int *seed)
+struct options {
+	size_t count;
+	size_t hogs;
+	bool rt;
+	const char *unit;
+	unsigned int vent_ms;
+	unsigned int seed;
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -654,11 +664,17 @@ static int parse_args(int argc, char **argv, size_t *count, size_t *hogs, bool *
 		unsigned long n = 0;
 
 		if (strcmp(a, "--rt") == 0) {
-			*rt = true;
+			o->rt = true;
 			continue;
 		}
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			return 1;
+		if (strcmp(a, "--unit") == 0 && v != NULL) {
+			o->unit = v;
+			o->rt = true;
+			i++;
+			continue;
+		}
 		if (v != NULL)
 			n = strtoul(v, &end, 10);
 		if (v == NULL || end == v || *end != '\0') {
@@ -667,13 +683,13 @@ static int parse_args(int argc, char **argv, size_t *count, size_t *hogs, bool *
 		}
 		i++;
 		if (strcmp(a, "--count") == 0 && n >= 1 && n <= 1000000)
-			*count = n;
+			o->count = n;
 		else if (strcmp(a, "--hogs") == 0 && n <= BENCH_MAX_HOGS)
-			*hogs = n;
+			o->hogs = n;
 		else if (strcmp(a, "--vent-ms") == 0 && n >= 500 && n <= 60000)
-			*vent_ms = (unsigned int)n;
+			o->vent_ms = (unsigned int)n;
 		else if (strcmp(a, "--seed") == 0)
-			*seed = (unsigned int)n;
+			o->seed = (unsigned int)n;
 		else {
 			fprintf(stderr, "bench_stop: bad option or value: %s %s\n", a, v);
 			return -1;
@@ -689,21 +705,24 @@ int main(int argc, char **argv)
 	struct controller_stats cs;
 	struct bench_unit_rt unit;
 	pid_t hog_pids[BENCH_MAX_HOGS] = {0};
-	size_t hogs = 0, hogs_started = 0;
-	unsigned int vent_ms = 1500;
-	char err[512] = "", rt_line[256] = "normal scheduling (no --rt)";
+	size_t hogs_started = 0;
+	struct options o = {.count = 1000,
+	                    .unit = UNIT_TEMPLATE,
+	                    .vent_ms = 1500,
+	                    .seed = (unsigned int)time(NULL)};
+	char err[512] = "", rt_line[600] = "normal scheduling (no --rt)";
 	double load0, load1;
-	bool rt = false;
 	int rc, ret = 1;
 
-	b.count = 1000;
-	b.seed = (unsigned int)time(NULL);
-	rc = parse_args(argc, argv, &b.count, &hogs, &rt, &vent_ms, &b.seed);
+	rc = parse_args(argc, argv, &o);
 	if (rc != 0) {
-		printf("usage: %s [--count N] [--hogs N] [--rt] [--vent-ms MS] [--seed S]\n",
+		printf("usage: %s [--count N] [--hogs N] [--rt] [--unit FILE] [--vent-ms MS] "
+		       "[--seed S]\n",
 		       argv[0]);
 		return rc > 0 ? 0 : 2;
 	}
+	b.count = o.count;
+	b.seed = o.seed;
 	signal(SIGPIPE, SIG_IGN);
 	for (int s = 0; s < SRC_COUNT; s++) {
 		b.s[s].ms = calloc(b.count, sizeof(double));
@@ -712,7 +731,7 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	bench_config_stations(&b.cfg, STATIONS, ZONES, true);
-	b.cfg.limits.vent_ms = vent_ms;
+	b.cfg.limits.vent_ms = o.vent_ms;
 	if (test_broker_start(&b.broker, SOURCE_DIR) < 0) {
 		fprintf(stderr, "bench_stop: cannot start mosquitto\n");
 		goto out;
@@ -736,8 +755,8 @@ int main(int argc, char **argv)
 	cp.hw = b.hw.hw;
 	cp.on_tick = on_tick;
 	cp.on_tick_ctx = &b;
-	if (rt) {
-		bench_unit_rt_read(&unit, UNIT_TEMPLATE);
+	if (o.rt) {
+		bench_unit_rt_read(&unit, o.unit);
 		cp.realtime_priority = bench_unit_rt_apply(&unit, rt_line, sizeof(rt_line));
 	}
 	b.ctl = controller_create(&cp);
@@ -765,11 +784,11 @@ int main(int argc, char **argv)
 	}
 	/* Past the stop circuit's start-up window before any press. */
 	sleep(2);
-	hogs_started = bench_hogs_start(hog_pids, hogs);
+	hogs_started = bench_hogs_start(hog_pids, o.hogs);
 	load0 = bench_loadavg();
 	printf("bench_stop: %u stations x %u zones running sessions, %zu stops per source, "
 	       "vent %u ms, %zu CPU hog(s), %ld CPUs\n%s\n",
-	       STATIONS, ZONES, b.count, vent_ms, hogs_started, sysconf(_SC_NPROCESSORS_ONLN),
+	       STATIONS, ZONES, b.count, o.vent_ms, hogs_started, sysconf(_SC_NPROCESSORS_ONLN),
 	       rt_line);
 	fflush(stdout);
 	drive(&b);

@@ -322,6 +322,7 @@ void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path)
 
 	memset(u, 0, sizeof(*u));
 	u->rtprio_limit = -1;
+	snprintf(u->path, sizeof(u->path), "%s", unit_path);
 	if (f == NULL)
 		return;
 	u->found = true;
@@ -342,17 +343,20 @@ void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path)
 
 int bench_unit_rt_apply(struct bench_unit_rt *u, char *out, size_t out_len)
 {
+	char sched[64] = "normal scheduling";
+
 	if (!u->found) {
-		snprintf(out, out_len,
-		         "unit template not found: normal scheduling, memory not locked");
+		snprintf(out, out_len, "unit %s not found: normal scheduling, memory not locked",
+		         u->path);
 		return 0;
 	}
 	if (u->memlock)
 		u->locked = mlockall(MCL_CURRENT | MCL_FUTURE) == 0;
+	if (u->control_priority > 0)
+		snprintf(sched, sizeof(sched), "SCHED_FIFO %d requested", u->control_priority);
 	snprintf(out, out_len,
-	         "unit: RestrictRealtime=%s, LimitRTPRIO=%d -> control thread %s; memory %s",
-	         u->restrict_rt ? "yes" : "no", u->rtprio_limit,
-	         u->control_priority > 0 ? "SCHED_FIFO requested" : "normal scheduling",
+	         "unit %s: RestrictRealtime=%s, LimitRTPRIO=%d -> control thread %s; memory %s",
+	         u->path, u->restrict_rt ? "yes" : "no", u->rtprio_limit, sched,
 	         !u->memlock ? "not locked (the unit does not lock it)"
 	         : u->locked ? "locked (mlockall)"
 	                     : "lock refused");

@@ -84,6 +84,7 @@ void bench_hogs_stop(pid_t *pids, size_t n);
  * give the control thread (controller_params.realtime_priority), 0 when the
  * unit refuses real time.  A line describing what was applied goes to out. */
 struct bench_unit_rt {
+	char path[256];
 	bool found;           /* the template was read */
 	bool restrict_rt;     /* RestrictRealtime=yes */
 	int rtprio_limit;     /* LimitRTPRIO=, -1 when absent */
