@@ -19,9 +19,9 @@
  *
  *   bench_soak [--hours H] [--sessions N] [--every MIN] [--speed X] [--dir DIR]
  *
- * --hours    virtual hours to run (default 12)
+ * --hours    virtual hours to run (default 48, or no limit with --sessions)
  * --sessions stop after N sessions have ended (a 5-minute smoke run: 300)
- * --every    virtual minutes between lines (default 30)
+ * --every    virtual minutes between lines (default 60)
  * --speed    at most X virtual seconds per real second (default: no limit)
  * --dir      the kiosk's state_dir (default: a folder beside the broker's
  *            in /tmp); put it on the file system being judged
@@ -344,10 +344,11 @@ static void summary(struct soak *s)
 	       r[n - 1].real_s > 0 ? r[n - 1].vhours * 3600.0 / r[n - 1].real_s : 0.0, s->sessions,
 	       s->stopped, s->faults);
 	printf("RSS: %ld KB after warm-up (%.1f h, %lu sessions), %ld KB at the end, max %ld KB; "
-	       "end/warm-up %.3f; slope after warm-up %.2f KB per 100 sessions\n",
+	       "end/warm-up %.3f; slope %.2f KB per 100 sessions after warm-up, %.2f over the "
+	       "last half\n",
 	       r[warm].rss_kb, r[warm].vhours, r[warm].sessions, r[n - 1].rss_kb, rss_max,
 	       r[warm].rss_kb > 0 ? (double)r[n - 1].rss_kb / (double)r[warm].rss_kb : 0.0,
-	       100.0 * rss_slope(r, warm, n));
+	       100.0 * rss_slope(r, warm, n), 100.0 * rss_slope(r, n / 2, n));
 	printf("written per session after warm-up (write_bytes): mean %.1f KB; per interval "
 	       "p50 %.1f / p99 %.1f / max %.1f KB; mean/target(16 KB) %.2f %s\n",
 	       mean / 1024.0, p50 / 1024.0, p99 / 1024.0, maxv / 1024.0, mean / 1024.0 / 16.0,
@@ -479,9 +480,9 @@ static void drain(struct soak *s)
 int main(int argc, char **argv)
 {
 	static struct soak s;
-	double hours = 12.0, speed = 0.0;
+	double hours = 0.0, speed = 0.0;
 	unsigned long max_sessions = 0;
-	unsigned int every_min = 30;
+	unsigned int every_min = 60;
 	const char *dir = NULL;
 	uint64_t real0, end_ms, next_row_ms, step = 0;
 	int rc;
@@ -493,15 +494,20 @@ int main(int argc, char **argv)
 		    argv[0]);
 		return rc > 0 ? 0 : 2;
 	}
+	if (hours == 0.0)
+		hours = max_sessions ? 1e6 : 48.0;
 	signal(SIGPIPE, SIG_IGN);
 	s.seed = 15;
 	if (build(&s, dir) < 0) {
 		teardown(&s);
 		return 1;
 	}
-	printf("bench_soak: %u stations x %u zones, continuous sessions, %.1f virtual h%s, a line "
-	       "every %u virtual min; state_dir %s; load average %.2f\n",
-	       STATIONS, ZONES, hours, max_sessions ? " or the session count" : "", every_min,
+	printf("bench_soak: %u stations x %u zones, continuous sessions until ", STATIONS, ZONES);
+	if (max_sessions)
+		printf("%lu sessions, ", max_sessions);
+	if (hours < 1e6)
+		printf("%.1f virtual h, ", hours);
+	printf("a line every %u virtual min; state_dir %s; load average %.2f\n", every_min,
 	       s.cfg.state_dir, bench_loadavg());
 	printf("%7s %8s %8s %8s %5s %5s %9s %8s %10s %10s %13s %17s\n", "virt h", "real s",
 	       "sessions", "RSS KB", "fds", "thr", "db KB", "WAL KB", "written MB", "wr KB/sess",
