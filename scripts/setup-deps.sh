@@ -20,6 +20,8 @@ test_pkgs=(
 	clang libclang-rt-14-dev openssl
 	systemd dpkg-dev lintian file
 	qemu-system-x86 busybox-static cpio
+	mmdebstrap e2fsprogs
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 )
 
 pkgs=("${run_pkgs[@]}")

@@ -10,11 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "config/config_station.h"
 #include "config/ini_file.h"
 
-enum section_id { SEC_NONE, SEC_KIOSK, SEC_DISPLAY, SEC_MQTT, SEC_LIMITS, SEC_STATION, SEC_COUNT };
+enum section_id {
+	SEC_NONE,
+	SEC_KIOSK,
+	SEC_DISPLAY,
+	SEC_MQTT,
+	SEC_LIMITS,
+	SEC_HISTORY,
+	SEC_STATION,
+	SEC_COUNT
+};
 
 enum value_type { VAL_STR, VAL_PATH, VAL_UINT, VAL_DOUBLE, VAL_BOOL };
 
@@ -84,6 +94,7 @@ static const struct key_spec display_keys[] = {
     KEY_BOOL("fullscreen", display.fullscreen),
     KEY_STR("language", display.language, check_language),
     KEY_UINT("diagonal_mm", display.diagonal_mm, 50, 3000, NULL),
+    KEY_BOOL("headless", display.headless),
 };
 
 enum { M_ENABLED, M_HOST, M_PORT, M_CLIENT_ID, M_USERNAME, M_PASSWORD_FILE, M_TLS, M_CA_FILE };
@@ -112,7 +123,8 @@ enum {
 	L_STUCK,
 	L_SENSOR_MIN,
 	L_SENSOR_MAX,
-	L_IDLE
+	L_IDLE,
+	L_BOOTS_ON
 };
 static const struct key_spec limits_keys[] = {
     KEY_DBL("ceiling_mmhg", limits.ceiling_mmhg, 20, KIOSK_COMPILED_CEILING_MMHG,
@@ -129,6 +141,13 @@ static const struct key_spec limits_keys[] = {
     KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
     KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
     KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
+    KEY_UINT("boots_on_timeout_s", limits.boots_on_timeout_s, 60, 1800, NULL),
+};
+
+static const struct key_spec history_keys[] = {
+    KEY_UINT("keep_days", history.keep_days, 1, 3650, NULL),
+    KEY_UINT("max_mb", history.max_mb, 1, 4096, NULL),
+    KEY_UINT("sample_s", history.sample_s, 1, 60, NULL),
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -138,6 +157,7 @@ static const struct section_spec sections[SEC_COUNT] = {
     [SEC_DISPLAY] = {"display", display_keys, COUNT(display_keys)},
     [SEC_MQTT] = {"mqtt", mqtt_keys, COUNT(mqtt_keys)},
     [SEC_LIMITS] = {"limits", limits_keys, COUNT(limits_keys)},
+    [SEC_HISTORY] = {"history", history_keys, COUNT(history_keys)},
 };
 
 _Static_assert(COUNT(limits_keys) <= SECTION_MAX_KEYS, "key_line too small");
@@ -176,6 +196,11 @@ void kiosk_config_defaults(struct kiosk_config *cfg)
 	cfg->limits.sensor_min_mmhg = -20.0;
 	cfg->limits.sensor_max_mmhg = 300.0;
 	cfg->limits.idle_timeout_s = 90;
+	cfg->limits.boots_on_timeout_s = 300;
+
+	cfg->history.keep_days = 365;
+	cfg->history.max_mb = 64;
+	cfg->history.sample_s = 5;
 }
 
 /* ---- value parsing ------------------------------------------------------ */
@@ -417,10 +442,11 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 		return 0;
 	}
 	ld->sec = SEC_NONE;
-	ini_file_fail(f,
-	              "unknown section [%s]; use [kiosk], [display], [mqtt], [limits] or "
-	              "[station.N] with N a station number",
-	              name);
+	ini_file_fail(
+	    f,
+	    "unknown section [%s]; use [kiosk], [display], [mqtt], [limits], [history] or "
+	    "[station.N] with N a station number",
+	    name);
 	return -1;
 }
 
@@ -438,7 +464,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	if (ld->sec == SEC_NONE) {
 		ini_file_fail(f,
 		              "'%s' is outside any section; put it under [kiosk], [display], "
-		              "[mqtt], [limits] or [station.N]",
+		              "[mqtt], [limits], [history] or [station.N]",
 		              key);
 		return -1;
 	}
@@ -549,10 +575,21 @@ static int finish_kiosk(struct ini_file *f, struct loader *ld)
 	return 0;
 }
 
+/* Where libmosquitto finds the system's CAs when ca_file is left out
+ * (package ca-certificates). */
+#define SYSTEM_CA_DIR "/etc/ssl/certs"
+
 static int finish_mqtt(struct ini_file *f, struct loader *ld)
 {
 	struct mqtt_config *m = &ld->cfg->mqtt;
 
+	if (m->tls && !ld->key_line[SEC_MQTT][M_PORT])
+		m->port = 8883;
+	if (!m->client_id[0])
+		snprintf(m->client_id, sizeof(m->client_id), "recovery-kiosk-%.40s", ld->cfg->site);
+	/* Off: nothing of [mqtt] is used, so no file it names is checked. */
+	if (!m->enabled)
+		return 0;
 	if (m->password_file[0] &&
 	    check_readable(f, where(ld, SEC_MQTT, M_PASSWORD_FILE), "password", m->password_file,
 	                   "create it with the password on one line, readable by the kiosk "
@@ -563,15 +600,19 @@ static int finish_mqtt(struct ini_file *f, struct loader *ld)
 	                   "point ca_file at the broker's CA certificate (PEM), or remove it to "
 	                   "use the system CAs") < 0)
 		return -1;
+	if (m->tls && !m->ca_file[0] && access(SYSTEM_CA_DIR, R_OK | X_OK) < 0) {
+		ini_file_fail_at(f, where(ld, SEC_MQTT, M_TLS),
+		                 "tls = true without ca_file uses the system's CAs, but %s cannot "
+		                 "be read (%s); install them (apt install ca-certificates) or set "
+		                 "ca_file = <the broker's CA certificate>",
+		                 SYSTEM_CA_DIR, strerror(errno));
+		return -1;
+	}
 	if (m->password_file[0] && !m->username[0]) {
 		ini_file_fail_at(f, where(ld, SEC_MQTT, M_PASSWORD_FILE),
 		                 "password_file is set but username is not; add username = ...");
 		return -1;
 	}
-	if (m->tls && !ld->key_line[SEC_MQTT][M_PORT])
-		m->port = 8883;
-	if (!m->client_id[0])
-		snprintf(m->client_id, sizeof(m->client_id), "recovery-kiosk-%.40s", ld->cfg->site);
 	return 0;
 }
 
@@ -646,35 +687,7 @@ out:
 	return ret;
 }
 
-/* ---- PIN and description ------------------------------------------------ */
-
-bool kiosk_config_pin_matches(const struct kiosk_config *cfg, const char *pin)
-{
-	struct crypt_data *cd;
-	const char *out;
-	bool match = false;
-
-	if (!cfg || !pin || cfg->staff_pin_hash[0] != '$')
-		return false;
-	cd = calloc(1, sizeof(*cd));
-	if (!cd)
-		return false;
-	out = crypt_r(pin, cfg->staff_pin_hash, cd);
-	if (out && out[0] == '$') {
-		/* Constant time over the stored hash: no early exit on the first
-		 * differing byte. */
-		const char *h = cfg->staff_pin_hash;
-		size_t hl = strlen(h), ol = strlen(out);
-		unsigned char diff = (unsigned char)(hl != ol);
-		for (size_t i = 0; i < hl; i++)
-			diff |= (unsigned char)((unsigned char)h[i] ^
-			                        (unsigned char)(i < ol ? out[i] : 0));
-		match = diff == 0;
-	}
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return match;
-}
+/* ---- description -------------------------------------------------------- */
 
 void kiosk_config_describe_station(const struct station_config *st, char *out, size_t len)
 {

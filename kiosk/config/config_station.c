@@ -12,14 +12,6 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define LINE_OFFSET_MAX 1023u
 
-enum {
-	STATION_AL_PUMP = 1u << 0,
-	STATION_AL_EXHAUST = 1u << 1,
-	STATION_AL_ZONES = 1u << 2,
-	STATION_AL_SENSOR_CLOCK = 1u << 3,
-	STATION_AL_SENSOR_DATA = 1u << 4,
-};
-
 static const char *const station_keys[SK_COUNT] = {
     [SK_NAME] = "name",
     [SK_CHIP] = "chip",
@@ -54,7 +46,7 @@ static const char *const active_low_roles[] = {
 
 /* Next comma-separated item of *p, trimmed, into buf.  Returns 1 for an
  * item, 0 at the end, -1 when it does not fit. */
-static int next_item(const char **p, char *buf, size_t len)
+int station_next_item(const char **p, char *buf, size_t len)
 {
 	const char *s = *p, *e;
 	if (!s)
@@ -76,8 +68,8 @@ static int next_item(const char **p, char *buf, size_t len)
 
 /* "[chip:]offset".  A chip named here is copied into carry, and carry
  * (possibly "" = the station's chip) into pin->chip. */
-static int parse_pin(struct ini_file *f, const char *key, const char *item, struct gpio_pin *pin,
-                     char *carry, size_t carry_len)
+int station_parse_pin(struct ini_file *f, const char *key, const char *item, struct gpio_pin *pin,
+                      char *carry, size_t carry_len)
 {
 	const char *colon = strchr(item, ':');
 	const char *num = item;
@@ -142,7 +134,7 @@ static int parse_one_pin(struct ini_file *f, const char *key, const char *value,
 		              key, key, key);
 		return -1;
 	}
-	return parse_pin(f, key, value, pin, carry, sizeof(carry));
+	return station_parse_pin(f, key, value, pin, carry, sizeof(carry));
 }
 
 static int parse_zone_list(struct ini_file *f, struct station_build *sb, const char *value)
@@ -153,7 +145,7 @@ static int parse_zone_list(struct ini_file *f, struct station_build *sb, const c
 	size_t n = 0;
 	int r;
 
-	while ((r = next_item(&p, item, sizeof(item))) != 0) {
+	while ((r = station_next_item(&p, item, sizeof(item))) != 0) {
 		if (r < 0) {
 			ini_file_fail(f,
 			              "zones has an entry that is too long; write lines like 17 or "
@@ -167,7 +159,8 @@ static int parse_zone_list(struct ini_file *f, struct station_build *sb, const c
 			              STATION_MAX_ZONES, STATION_MAX_ZONES);
 			return -1;
 		}
-		if (parse_pin(f, "zones", item, &sb->cfg.pins.zones[n], carry, sizeof(carry)) < 0)
+		if (station_parse_pin(f, "zones", item, &sb->cfg.pins.zones[n], carry,
+		                      sizeof(carry)) < 0)
 			return -1;
 		n++;
 	}
@@ -175,14 +168,14 @@ static int parse_zone_list(struct ini_file *f, struct station_build *sb, const c
 	return 0;
 }
 
-static int parse_active_low(struct ini_file *f, struct station_build *sb, const char *value)
+int station_parse_active_low(struct ini_file *f, struct station_build *sb, const char *value)
 {
 	char item[32];
 	const char *p = value;
 	int r;
 	bool none = false, any = false;
 
-	while ((r = next_item(&p, item, sizeof(item))) != 0) {
+	while ((r = station_next_item(&p, item, sizeof(item))) != 0) {
 		size_t i;
 		for (i = 0; r > 0 && i < COUNT(active_low_roles); i++)
 			if (strcmp(item, active_low_roles[i]) == 0)
@@ -292,7 +285,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		char probe[sizeof(sb->chip) + 4];
 		snprintf(probe, sizeof(probe), "%.63s:0", value);
 		if (value[0] == '\0' || strchr(value, ':') || strlen(value) >= sizeof(sb->chip) ||
-		    parse_pin(f, key, probe, &tmp, carry, sizeof(carry)) < 0) {
+		    station_parse_pin(f, key, probe, &tmp, carry, sizeof(carry)) < 0) {
 			ini_file_fail(
 			    f,
 			    "chip = '%s' is not a chip name; use a name like gpiochip0, a "
@@ -310,7 +303,7 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 	case SK_ZONES:
 		return parse_zone_list(f, sb, value);
 	case SK_ACTIVE_LOW:
-		return parse_active_low(f, sb, value);
+		return station_parse_active_low(f, sb, value);
 	case SK_SENSOR:
 		c = parse_choice(f, key, value, sensors, COUNT(sensors), "none, hx710b or sim");
 		if (c < 0)

@@ -101,6 +101,10 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 	ev.reason = reason;
 	ev.fault = st->fault;
 	ev.fault_zone = -1;
+	if (kind == EVENT_OUT_OF_SERVICE) {
+		memcpy(ev.note, st->service_note, sizeof(ev.note));
+		memcpy(ev.by, st->service_by, sizeof(ev.by));
+	}
 	sink->emit(sink->ctx, &ev);
 }
 
@@ -137,14 +141,24 @@ static void enter_screening(struct station *st, uint64_t now_ms)
 
 /* setup, screening and ready give up after a while without a touch, so the
  * next member never inherits someone else's choice or answers. */
+static unsigned int flow_timeout_s(const struct station *st)
+{
+	/* Strapping in takes longer than answering questions. */
+	if (st->state == STATION_READY && st->limits->boots_on_timeout_s)
+		return st->limits->boots_on_timeout_s;
+	return st->limits->idle_timeout_s;
+}
+
 static void tick_member_flow(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                              const struct event_sink *sink)
 {
+	unsigned int limit_s = flow_timeout_s(st);
+
 	(void)r;
 	(void)sink;
-	if (st->limits->idle_timeout_s == 0)
+	if (limit_s == 0)
 		return;
-	if (now_ms - st->activity_ms >= (uint64_t)st->limits->idle_timeout_s * 1000u)
+	if (now_ms - st->activity_ms >= (uint64_t)limit_s * 1000u)
 		station_set_state(st, STATION_IDLE, now_ms);
 }
 
@@ -430,6 +444,13 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	}
 	out->zone_count = st->zone_count;
 	out->active_zone = -1;
+	if (st->program != NULL) {
+		out->skip_mask = (uint8_t)(st->program->skip_mask | st->member_skip_mask);
+		out->boost_zone =
+		    st->member_boost_zone ? st->member_boost_zone : st->program->boost_zone;
+		out->boost_mmhg =
+		    st->member_boost_zone ? STATION_MEMBER_BOOST_MMHG : st->program->boost_mmhg;
+	}
 	if (st->session_active) {
 		uint64_t el = elapsed_ms(st, now_ms);
 		uint64_t dur = (uint64_t)st->duration_s * 1000u;
@@ -462,6 +483,10 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->outputs = st->out;
 	out->fault = st->fault;
 	out->fault_zone = -1;
+	if (st->state == STATION_OUT_OF_SERVICE) {
+		copy_str(out->service_note, sizeof(out->service_note), st->service_note);
+		copy_str(out->service_by, sizeof(out->service_by), st->service_by);
+	}
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;
@@ -471,10 +496,27 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->screening_view = st->screening_view;
 	if (st->state == STATION_SETUP || st->state == STATION_SCREENING ||
 	    st->state == STATION_READY) {
-		uint64_t limit = (uint64_t)st->limits->idle_timeout_s * 1000u;
+		uint64_t limit = (uint64_t)flow_timeout_s(st) * 1000u;
 		uint64_t idle = now_ms - st->activity_ms;
 
 		out->idle_left_s =
 		    idle >= limit ? 0u : (unsigned int)((limit - idle + 999u) / 1000u);
+	}
+}
+
+void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms)
+{
+	if (sv == NULL)
+		return;
+	st->boots_used = sv->needs_cleaning;
+	if (sv->fault != FAULT_NONE && (unsigned int)sv->fault < FAULT_CODE_COUNT) {
+		station_set_state(st, STATION_FAULT, now_ms);
+		st->fault = sv->fault;
+	} else if (sv->out_of_service) {
+		station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
+		copy_str(st->service_note, sizeof(st->service_note), sv->note);
+		copy_str(st->service_by, sizeof(st->service_by), sv->by);
+	} else if (sv->needs_cleaning) {
+		station_set_state(st, STATION_NEEDS_CLEANING, now_ms);
 	}
 }

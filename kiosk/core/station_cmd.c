@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/safety.h"
 #include "core/session.h"
@@ -106,10 +107,27 @@ static enum command_status cmd_select(struct station *st, const struct cmd_call 
 		station_set_state(st, STATION_SETUP, call->now_ms);
 	st->program = p;
 	st->program_index = (int)call->cmd->program_index;
+	st->member_skip_mask = 0;
+	st->member_boost_zone = 0;
 	st->duration_s = d;
 	st->target_mmhg = t;
 	st->last_stop = STOP_NONE;
 	st->elapsed_final_ms = 0;
+	return CMD_OK;
+}
+
+/* The member's skip and boost (see STATION_MEMBER_BOOST_MMHG). */
+static enum command_status choose_zones(const struct station *st, const struct command *cmd)
+{
+	uint8_t zones = (uint8_t)((1u << st->zone_count) - 1u);
+	uint8_t skipped = (uint8_t)(st->program->skip_mask | cmd->skip_mask);
+
+	if ((cmd->skip_mask & ~zones) != 0 || (skipped & zones) == zones)
+		return CMD_ERR_BAD_ARGUMENT;
+	if (cmd->boost_zone != 0 &&
+	    (st->program->boost_zone != 0 || cmd->boost_zone > st->zone_count ||
+	     (skipped & (1u << (cmd->boost_zone - 1u))) != 0))
+		return CMD_ERR_BAD_ARGUMENT;
 	return CMD_OK;
 }
 
@@ -123,10 +141,16 @@ static enum command_status cmd_adjust(struct station *st, const struct cmd_call 
 		rc = choose_duration(st, st->program, call->cmd->duration_s, &d);
 	if (rc == CMD_OK && call->cmd->target_mmhg != 0.0)
 		rc = choose_target(st, st->program, call->cmd->target_mmhg, &t);
+	if (rc == CMD_OK && call->cmd->set_zones)
+		rc = choose_zones(st, call->cmd);
 	if (rc != CMD_OK)
 		return rc;
 	st->duration_s = d;
 	st->target_mmhg = t;
+	if (call->cmd->set_zones) {
+		st->member_skip_mask = call->cmd->skip_mask;
+		st->member_boost_zone = call->cmd->boost_zone;
+	}
 	return CMD_OK;
 }
 
@@ -269,6 +293,9 @@ static enum command_status cmd_start(struct station *st, const struct cmd_call *
 	    .open_loop_fill_ms = st->ctx.station->open_loop_fill_ms,
 	    .vent_ms = st->limits->vent_ms,
 	    .residual_mmhg = st->limits->residual_mmhg,
+	    .extra_skip_mask = st->member_skip_mask,
+	    .boost_zone = st->member_boost_zone,
+	    .boost_mmhg = STATION_MEMBER_BOOST_MMHG,
 	};
 	if (session_begin(&st->session, &sp, call->now_ms) < 0)
 		return CMD_ERR_BAD_ARGUMENT;
@@ -363,6 +390,10 @@ static enum command_status cmd_reset_fault(struct station *st, const struct cmd_
 
 static enum command_status cmd_out_of_service(struct station *st, const struct cmd_call *call)
 {
+	memcpy(st->service_note, call->cmd->note, sizeof(st->service_note));
+	st->service_note[sizeof(st->service_note) - 1] = '\0';
+	memcpy(st->service_by, call->cmd->by, sizeof(st->service_by));
+	st->service_by[sizeof(st->service_by) - 1] = '\0';
 	station_set_state(st, STATION_OUT_OF_SERVICE, call->now_ms);
 	station_wipe_screening(st);
 	station_emit(st, call->sink, EVENT_OUT_OF_SERVICE, STOP_NONE, call->now_ms);

@@ -33,6 +33,8 @@ struct station {
 	int program_index;
 	unsigned int duration_s;
 	double target_mmhg;
+	uint8_t member_skip_mask;       /* zones the member left out */
+	unsigned int member_boost_zone; /* 1-based, 0 = none */
 
 	/* Screening: the answers never leave this struct. */
 	struct screening_answers answers;
@@ -57,6 +59,9 @@ struct station {
 	 * fault reset or a return to service leads to NEEDS_CLEANING, never
 	 * straight to IDLE. */
 	bool boots_used;
+	/* STATION_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
 
 	/* The stop button (see STATION_BUTTON_STARTUP_MS). */
 	bool ticked;            /* the first tick has run */

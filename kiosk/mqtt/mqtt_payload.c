@@ -34,8 +34,7 @@ static double tenth(double v)
 	return round(v * 10.0) / 10.0;
 }
 
-/* Prints and frees root. */
-static int print(cJSON *root, char *buf, size_t len)
+int mqtt_payload_print(struct cJSON *root, char *buf, size_t len)
 {
 	int rc;
 
@@ -91,7 +90,7 @@ int mqtt_payload_station_status(char *buf, size_t len, const struct station_snap
 	cJSON_AddStringToObject(o, "fault", fault_code_name(st->fault));
 	cJSON_AddStringToObject(o, "fault_message",
 	                        st->fault == FAULT_NONE ? "" : st->fault_message);
-	return print(o, buf, len);
+	return mqtt_payload_print(o, buf, len);
 }
 
 int mqtt_payload_kiosk_status(char *buf, size_t len, const struct mqtt_kiosk_info *info)
@@ -105,7 +104,7 @@ int mqtt_payload_kiosk_status(char *buf, size_t len, const struct mqtt_kiosk_inf
 	cJSON_AddNumberToObject(o, "uptime_s", (double)info->uptime_s);
 	cJSON_AddNumberToObject(o, "stations", info->station_count);
 	cJSON_AddStringToObject(o, "backend", info->backend ? info->backend : "");
-	return print(o, buf, len);
+	return mqtt_payload_print(o, buf, len);
 }
 
 int mqtt_payload_event_id(char *buf, size_t len, const char *site, const char *tag, int64_t row)
@@ -160,7 +159,7 @@ int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk
 		cJSON_AddStringToObject(o, "fault", fault_code_name(ev->fault));
 		cJSON_AddStringToObject(o, "fault_message", fault_code_message(ev->fault));
 	}
-	return print(o, buf, len);
+	return mqtt_payload_print(o, buf, len);
 }
 
 int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, const char *action,
@@ -175,96 +174,5 @@ int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, c
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddStringToObject(o, "status", status);
 	cJSON_AddStringToObject(o, "message", message ? message : "");
-	return print(o, buf, len);
-}
-
-/* ---- Home Assistant discovery ---- */
-
-struct discovery_entity {
-	const char *component; /* sensor, binary_sensor, button */
-	const char *object;
-	const char *name;
-	const char *value_template;
-	const char *unit;
-	const char *device_class;
-	const char *press_action; /* buttons */
-	const char *icon;
-};
-
-static const struct discovery_entity entities[MQTT_DISCOVERY_ITEMS] = {
-    {"sensor", "state", "State", "{{ value_json.state }}", NULL, NULL, NULL, "mdi:state-machine"},
-    {"sensor", "remaining", "Remaining", "{{ value_json.remaining_s }}", "s", "duration", NULL,
-     NULL},
-    {"sensor", "pressure", "Pressure", "{{ value_json.pressure_mmhg }}", "mmHg", "pressure", NULL,
-     NULL},
-    {"binary_sensor", "fault", "Fault", "{{ 'ON' if value_json.fault != 'none' else 'OFF' }}", NULL,
-     "problem", NULL, NULL},
-    {"button", "stop", "Stop", NULL, NULL, NULL, "stop", "mdi:stop"},
-    {"button", "reset_fault", "Reset fault", NULL, NULL, NULL, "reset_fault", "mdi:restart-alert"},
-    {"button", "cleaned", "Cleaned", NULL, NULL, NULL, "cleaned", "mdi:spray-bottle"},
-};
-
-int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item, char *topic,
-                        size_t topic_len, char *buf, size_t len)
-{
-	const struct discovery_entity *e;
-	char node[96], uid[160], t_status[MQTT_TOPIC_MAX], t_avail[MQTT_TOPIC_MAX],
-	    t_cmd[MQTT_TOPIC_MAX];
-	cJSON *o, *dev, *ids;
-	int n;
-
-	if (item >= MQTT_DISCOVERY_ITEMS)
-		return -EINVAL;
-	e = &entities[item];
-	/* node_id must match [a-zA-Z0-9_-]: the site already does. */
-	n = snprintf(node, sizeof(node), "recovery_%s_station_%u", p->site, p->index + 1u);
-	if (n < 0 || (size_t)n >= sizeof(node))
-		return -ENAMETOOLONG;
-	snprintf(uid, sizeof(uid), "%s_%s", node, e->object);
-	n = snprintf(topic, topic_len, "%s/%s/%s/%s/config", p->prefix, e->component, node,
-	             e->object);
-	if (n < 0 || (size_t)n >= topic_len)
-		return -ENAMETOOLONG;
-	if (mqtt_topic_station(t_status, sizeof(t_status), p->site, p->index, "status") < 0 ||
-	    mqtt_topic_station(t_cmd, sizeof(t_cmd), p->site, p->index, "cmd") < 0 ||
-	    mqtt_topic_site(t_avail, sizeof(t_avail), p->site, "availability") < 0)
-		return -ENAMETOOLONG;
-
-	o = cJSON_CreateObject();
-	if (!o)
-		return -ENOMEM;
-	cJSON_AddStringToObject(o, "name", e->name);
-	cJSON_AddStringToObject(o, "unique_id", uid);
-	cJSON_AddStringToObject(o, "object_id", uid);
-	cJSON_AddStringToObject(o, "availability_topic", t_avail);
-	cJSON_AddStringToObject(o, "payload_available", "online");
-	cJSON_AddStringToObject(o, "payload_not_available", "offline");
-	if (e->press_action) {
-		char press[96];
-		snprintf(press, sizeof(press), "{\"action\":\"%s\",\"request_id\":\"ha-%s\"}",
-		         e->press_action, e->press_action);
-		cJSON_AddStringToObject(o, "command_topic", t_cmd);
-		cJSON_AddStringToObject(o, "payload_press", press);
-	} else {
-		cJSON_AddStringToObject(o, "state_topic", t_status);
-		cJSON_AddStringToObject(o, "value_template", e->value_template);
-	}
-	if (e->unit)
-		cJSON_AddStringToObject(o, "unit_of_measurement", e->unit);
-	if (e->device_class)
-		cJSON_AddStringToObject(o, "device_class", e->device_class);
-	if (e->icon)
-		cJSON_AddStringToObject(o, "icon", e->icon);
-	dev = cJSON_AddObjectToObject(o, "device");
-	if (dev) {
-		ids = cJSON_AddArrayToObject(dev, "identifiers");
-		if (ids)
-			cJSON_AddItemToArray(ids, cJSON_CreateString(node));
-		cJSON_AddStringToObject(dev, "name", p->station_name);
-		cJSON_AddStringToObject(dev, "manufacturer", "recovery-kiosk");
-		cJSON_AddStringToObject(dev, "model", "compression recovery station");
-		cJSON_AddStringToObject(dev, "sw_version", p->version ? p->version : "");
-		cJSON_AddStringToObject(dev, "suggested_area", p->site);
-	}
-	return print(o, buf, len);
+	return mqtt_payload_print(o, buf, len);
 }

@@ -55,21 +55,9 @@ int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk
 int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, const char *action,
                                 bool ok, const char *status, const char *message);
 
-/* Home Assistant MQTT discovery.  Each station is one device with
- * MQTT_DISCOVERY_ITEMS entities: sensors state, remaining, pressure; binary
- * sensor fault; buttons stop, reset_fault, cleaned. */
-#define MQTT_DISCOVERY_ITEMS 7u
-
-struct mqtt_discovery_params {
-	const char *prefix; /* "homeassistant" */
-	const char *site;
-	const char *version;
-	unsigned int index;       /* station index */
-	const char *station_name; /* "Station 1" */
-};
-/* Topic and retained config payload of entity item (0..MQTT_DISCOVERY_ITEMS-1).
- * Returns the payload length, or -ENOSPC / -ENAMETOOLONG / -EINVAL. */
-int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item, char *topic,
-                        size_t topic_len, char *buf, size_t len);
+/* Prints root compactly into buf and frees root.  Length, or -ENOSPC /
+ * -ENOMEM (root NULL). */
+struct cJSON;
+int mqtt_payload_print(struct cJSON *root, char *buf, size_t len);
 
 #endif

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "drivers/sim/sim_sensor.h"
 #include "drivers/station_hw.h"
 
 /* The rise the test asks for never comes within this of the site ceiling. */
@@ -432,17 +431,17 @@ int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,
 	return result;
 }
 
-int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simulated, FILE *report)
+int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio,
+                  const struct pressure_sensor_factory *sim_sensors, FILE *report)
 {
 	struct self_test_params p;
 	self_test_params_default(&p);
 	struct virtual_clock vc = {.now_ms = real_now_ms(NULL)};
-	struct pressure_sensor_factory sim_sensors = sim_sensor_factory(gpio);
-	if (simulated) {
+	if (sim_sensors) {
 		p.now_ms = virtual_now_ms;
 		p.sleep_ms = virtual_sleep_ms;
 		p.ctx = &vc;
-		p.sensors = &sim_sensors;
+		p.sensors = sim_sensors;
 	}
 	return self_test_run_with(cfg, gpio, &p, report);
 }

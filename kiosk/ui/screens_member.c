@@ -1,23 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Overview, program choice and adjust screens. */
-#include "ui/view_private.h"
+#include "ui/screens_member.h"
+
+#include "ui/model.h"
+#include "ui/widgets.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 
 #define DURATION_STEP_S 300u
-
-const struct program *view_program(const struct ui_view *v, const struct station_snapshot *st)
-{
-	if (!st || !v->p.programs || st->program_index < 0 ||
-	    (size_t)st->program_index >= v->p.programs->count)
-		return NULL;
-	return &v->p.programs->items[st->program_index];
-}
 
 static void card_status(const struct station_snapshot *st, char *big, size_t big_len, char *small,
                         size_t small_len)
@@ -67,12 +62,12 @@ static void card_status(const struct station_snapshot *st, char *big, size_t big
 }
 
 /* The first font (largest first) in which s is at most w wide. */
-static enum ui_font widest_fit(struct ui_view *v, const enum ui_font *fonts, size_t n,
+static enum ui_font widest_fit(struct ui_canvas *cv, const enum ui_font *fonts, size_t n,
                                const char *s, int w)
 {
 	for (size_t i = 0; i < n; i++) {
 		int tw;
-		text_size(v->text, fonts[i], s, &tw, NULL);
+		text_size(cv->text, fonts[i], s, &tw, NULL);
 		if (tw <= w)
 			return fonts[i];
 	}
@@ -80,26 +75,26 @@ static enum ui_font widest_fit(struct ui_view *v, const enum ui_font *fonts, siz
 }
 
 /* One line cut to width with "...". */
-static void draw_fitted(struct ui_view *v, enum ui_font f, struct ui_color c, const char *s, int x,
-                        int y, int w)
+static void draw_fitted(struct ui_canvas *cv, enum ui_font f, struct ui_color c, const char *s,
+                        int x, int y, int w)
 {
 	char buf[192];
-	text_ellipsize(v->text, f, s, w, buf, sizeof(buf));
-	text_draw(v->text, f, c, buf, x, y, TEXT_LEFT);
+	text_ellipsize(cv->text, f, s, w, buf, sizeof(buf));
+	text_draw(cv->text, f, c, buf, x, y, TEXT_LEFT);
 }
 
-static void draw_card(struct ui_view *v, enum ui_button b, const struct station_snapshot *st)
+static void draw_card(struct ui_canvas *cv, enum ui_button b, const struct station_snapshot *st)
 {
 	static const enum ui_font name_fonts[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD, UI_FONT_SMALL};
 	static const enum ui_font big_fonts[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD,
 	                                         UI_FONT_SMALL};
 	static const enum ui_font pill_fonts[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
-	struct ui_rect r = v->layout.button[b];
+	struct ui_rect r = cv->layout.button[b];
 	struct ui_color accent = theme_state_color(st->state);
 	struct ui_color surface = theme_color(THEME_SURFACE);
-	bool pressed = widget_activate(v, b);
-	int stripe = (int)fmax(6, v->m.px_per_mm * 1.5);
-	int pad = r.w < v->m.font_px[UI_FONT_BODY] * 12 ? v->m.gap : v->m.pad;
+	bool pressed = widget_activate(cv, b);
+	int stripe = (int)fmax(6, cv->m.px_per_mm * 1.5);
+	int pad = r.w < cv->m.font_px[UI_FONT_BODY] * 12 ? cv->m.gap : cv->m.pad;
 	char big[64], small[192], label[48];
 	int lw, lh, name_h, iw;
 	struct ui_rect pill, name_r;
@@ -109,104 +104,105 @@ static void draw_card(struct ui_view *v, enum ui_button b, const struct station_
 		surface = theme_color(THEME_SURFACE_HI);
 		r.y += 2;
 	}
-	draw_round_rect(v->r, r, v->m.radius, surface);
-	draw_round_rect(v->r, (struct ui_rect){r.x, r.y, stripe + v->m.radius, r.h}, v->m.radius,
+	draw_round_rect(cv->r, r, cv->m.radius, surface);
+	draw_round_rect(cv->r, (struct ui_rect){r.x, r.y, stripe + cv->m.radius, r.h}, cv->m.radius,
 	                accent);
-	draw_rect(v->r, (struct ui_rect){r.x + stripe, r.y, v->m.radius, r.h}, surface);
+	draw_rect(cv->r, (struct ui_rect){r.x + stripe, r.y, cv->m.radius, r.h}, surface);
 	if (pressed)
-		draw_round_frame(v->r, r, v->m.radius, 3, theme_color(THEME_TEXT));
+		draw_round_frame(cv->r, r, cv->m.radius, 3, theme_color(THEME_TEXT));
 
 	/* Every line is fitted to the card: 8 small cards on a 7" panel must
 	 * still read cleanly. */
 	iw = r.w - stripe - 2 * pad;
-	name_font = widest_fit(v, name_fonts, 3, st->name, iw);
-	pill_font = widest_fit(v, pill_fonts, 2, theme_state_label(st->state),
-	                       iw - 2 * v->m.gap - v->m.gap / 2);
-	text_ellipsize(v->text, pill_font, theme_state_label(st->state),
-	               iw - 2 * v->m.gap - v->m.gap / 2, label, sizeof(label));
-	text_size(v->text, pill_font, label, &lw, &lh);
-	pill.w = lw + 2 * v->m.gap + v->m.gap / 2;
-	pill.h = lh + v->m.gap / 2 + 2;
-	name_h = text_line_height(v->text, name_font);
+	name_font = widest_fit(cv, name_fonts, 3, st->name, iw);
+	pill_font = widest_fit(cv, pill_fonts, 2, theme_state_label(st->state),
+	                       iw - 2 * cv->m.gap - cv->m.gap / 2);
+	text_ellipsize(cv->text, pill_font, theme_state_label(st->state),
+	               iw - 2 * cv->m.gap - cv->m.gap / 2, label, sizeof(label));
+	text_size(cv->text, pill_font, label, &lw, &lh);
+	pill.w = lw + 2 * cv->m.gap + cv->m.gap / 2;
+	pill.h = lh + cv->m.gap / 2 + 2;
+	name_h = text_line_height(cv->text, name_font);
 	name_r = (struct ui_rect){r.x + stripe + pad, r.y + pad, iw, name_h};
 	{
 		int nw;
-		text_size(v->text, name_font, st->name, &nw, NULL);
-		if (nw + pill.w + v->m.gap <= name_r.w) {
+		text_size(cv->text, name_font, st->name, &nw, NULL);
+		if (nw + pill.w + cv->m.gap <= name_r.w) {
 			pill.x = r.x + r.w - pad - pill.w;
 			pill.y = name_r.y + (name_h - pill.h) / 2;
 		} else {
 			pill.x = name_r.x;
-			pill.y = name_r.y + name_h + v->m.gap / 2;
+			pill.y = name_r.y + name_h + cv->m.gap / 2;
 		}
 	}
-	draw_fitted(v, name_font, theme_color(THEME_TEXT), st->name, name_r.x, name_r.y, iw);
-	widget_pill(v, pill, label, accent, pill_font);
+	draw_fitted(cv, name_font, theme_color(THEME_TEXT), st->name, name_r.x, name_r.y, iw);
+	widget_pill(cv, pill, label, accent, pill_font);
 
 	card_status(st, big, sizeof(big), small, sizeof(small));
 	{
-		int top = (pill.y > name_r.y ? pill.y + pill.h : name_r.y + name_h) + v->m.gap / 2;
+		int top = (pill.y > name_r.y ? pill.y + pill.h : name_r.y + name_h) + cv->m.gap / 2;
 		int small_h, bottom;
 		struct ui_rect big_r;
 
-		small_font = pad == v->m.gap ? UI_FONT_SMALL : UI_FONT_BODY;
-		small_h = small[0] ? text_line_height(v->text, small_font) : 0;
+		small_font = pad == cv->m.gap ? UI_FONT_SMALL : UI_FONT_BODY;
+		small_h = small[0] ? text_line_height(cv->text, small_font) : 0;
 		bottom = r.y + r.h - pad - small_h;
 		big_r = (struct ui_rect){name_r.x, top, iw, bottom - top};
-		big_font = widest_fit(v, big_fonts, 4, big, iw);
-		while (big_font != UI_FONT_SMALL && text_line_height(v->text, big_font) > big_r.h)
+		big_font = widest_fit(cv, big_fonts, 4, big, iw);
+		while (big_font != UI_FONT_SMALL && text_line_height(cv->text, big_font) > big_r.h)
 			big_font = big_font == UI_FONT_LARGE   ? UI_FONT_TITLE
 			           : big_font == UI_FONT_TITLE ? UI_FONT_BODY_BOLD
 			                                       : UI_FONT_SMALL;
 		{
 			char buf[64];
-			text_ellipsize(v->text, big_font, big, iw, buf, sizeof(buf));
-			text_draw_in(v->text, big_font, theme_color(THEME_TEXT), buf, big_r,
+			text_ellipsize(cv->text, big_font, big, iw, buf, sizeof(buf));
+			text_draw_in(cv->text, big_font, theme_color(THEME_TEXT), buf, big_r,
 			             TEXT_LEFT);
 		}
 		if (small[0])
-			draw_fitted(v, small_font, theme_color(THEME_TEXT_DIM), small, name_r.x,
+			draw_fitted(cv, small_font, theme_color(THEME_TEXT_DIM), small, name_r.x,
 			            bottom, iw);
 	}
 }
 
-void screen_draw_station_cards(struct ui_view *v, bool staff)
+void screen_draw_station_cards(const struct ui_model *md, struct ui_canvas *cv, bool staff)
 {
 	(void)staff;
-	for (size_t i = 0; v->snap && i < v->snap->station_count && i < UI_MAX_CARDS; i++)
-		draw_card(v, (enum ui_button)(UI_BTN_CARD0 + i), &v->snap->stations[i]);
+	for (size_t i = 0; md->snap && i < md->snap->station_count && i < UI_MAX_CARDS; i++)
+		draw_card(cv, (enum ui_button)(UI_BTN_CARD0 + i), &md->snap->stations[i]);
 }
 
-static void overview_draw(struct ui_view *v)
+static void overview_draw(struct ui_model *md, struct ui_canvas *cv)
 {
 	char title[96];
 
 	snprintf(title, sizeof(title), "Recovery boots");
-	widget_header(v, title, NULL, "Staff", theme_color(THEME_PRIMARY));
-	if (!v->snap || v->snap->station_count == 0) {
-		text_draw_wrapped(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT_DIM),
-		                  "Starting up...", v->layout.area[UI_AREA_CONTENT], TEXT_CENTER,
+	widget_header(cv, title, NULL, "Staff", theme_color(THEME_PRIMARY));
+	if (!md->snap || md->snap->station_count == 0) {
+		text_draw_wrapped(cv->text, UI_FONT_TITLE, theme_color(THEME_TEXT_DIM),
+		                  "Starting up...", cv->layout.area[UI_AREA_CONTENT], TEXT_CENTER,
 		                  1);
 		return;
 	}
-	screen_draw_station_cards(v, false);
+	screen_draw_station_cards(md, cv, false);
 }
 
-static void overview_press(struct ui_view *v, enum ui_button b)
+static void overview_press(struct ui_model *md, const struct ui_canvas *cv, enum ui_button b)
 {
+	(void)cv;
 	if (b == UI_BTN_STAFF) {
-		view_open_pin(v, PIN_FOR_STAFF, -1);
+		model_open_pin(md, PIN_FOR_STAFF, -1);
 		return;
 	}
 	if (b >= UI_BTN_CARD0 && b < UI_BTN_CARD0 + UI_MAX_CARDS) {
 		int i = (int)(b - UI_BTN_CARD0);
-		const struct station_snapshot *st = view_station(v, i);
+		const struct station_snapshot *st = model_station(md, i);
 		if (!st)
 			return;
-		v->station = i;
-		v->seen_state = st->state;
-		v->program_page = 0;
-		v->dirty = true;
+		md->station = i;
+		md->seen_state = st->state;
+		md->program_page = 0;
+		md->dirty = true;
 	}
 }
 
@@ -214,131 +210,132 @@ const struct screen_ops screen_overview_ops = {.draw = overview_draw, .press = o
 
 /* ---- programs ---- */
 
-static void program_card(struct ui_view *v, enum ui_button b, const struct program *p)
+static void program_card(struct ui_canvas *cv, enum ui_button b, const struct program *p)
 {
-	struct ui_rect r = v->layout.button[b];
-	bool pressed = widget_activate(v, b);
+	struct ui_rect r = cv->layout.button[b];
+	bool pressed = widget_activate(cv, b);
 	struct ui_color surface = theme_color(pressed ? THEME_SURFACE_HI : THEME_SURFACE);
-	int pad = v->m.gap;
+	int pad = cv->m.gap;
 	char meta[64];
-	int name_h = text_line_height(v->text, UI_FONT_TITLE);
+	int name_h = text_line_height(cv->text, UI_FONT_TITLE);
 	struct ui_rect desc;
 
 	if (pressed)
 		r.y += 2;
-	draw_round_rect(v->r, r, v->m.radius, surface);
-	draw_round_frame(v->r, r, v->m.radius, pressed ? 3 : 2,
+	draw_round_rect(cv->r, r, cv->m.radius, surface);
+	draw_round_frame(cv->r, r, cv->m.radius, pressed ? 3 : 2,
 	                 pressed ? theme_color(THEME_TEXT) : theme_color(THEME_OUTLINE));
 	snprintf(meta, sizeof(meta), "%.0f mmHg  |  %u min", p->target_mmhg, p->duration_s / 60);
-	text_draw(v->text, UI_FONT_TITLE, theme_color(THEME_TEXT), p->name, r.x + pad, r.y + pad,
+	text_draw(cv->text, UI_FONT_TITLE, theme_color(THEME_TEXT), p->name, r.x + pad, r.y + pad,
 	          TEXT_LEFT);
 	{
 		/* Figures on their own line, the same on every card. */
-		int mh = text_line_height(v->text, UI_FONT_BODY_BOLD);
-		text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
+		int mh = text_line_height(cv->text, UI_FONT_BODY_BOLD);
+		text_draw(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
 		          r.x + pad, r.y + pad + name_h, TEXT_LEFT);
-		desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + v->m.gap / 2,
+		desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + cv->m.gap / 2,
 		                        r.w - 2 * pad, r.h - 2 * pad - name_h - mh};
 	}
-	if (desc.h > text_line_height(v->text, UI_FONT_SMALL) / 2)
-		text_draw_wrapped(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
+	if (desc.h > text_line_height(cv->text, UI_FONT_SMALL) / 2)
+		text_draw_wrapped(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
 		                  p->description, desc, TEXT_LEFT, 0);
 }
 
-static void programs_draw(struct ui_view *v)
+static void programs_draw(struct ui_model *md, struct ui_canvas *cv)
 {
-	const struct station_snapshot *st = view_station(v, v->station);
+	const struct station_snapshot *st = model_station(md, md->station);
 	char title[96];
 	size_t first;
 
 	snprintf(title, sizeof(title), "%s: choose a program", st ? st->name : "");
-	widget_header(v, title, "Back", NULL, theme_state_color(STATION_IDLE));
-	if (!v->p.programs)
+	widget_header(cv, title, "Back", NULL, theme_state_color(STATION_IDLE));
+	if (!md->p.programs)
 		return;
-	first = v->program_page * v->layout.programs_per_page;
-	for (size_t i = 0; i < v->layout.programs_per_page; i++) {
-		if (first + i >= v->p.programs->count)
+	first = md->program_page * cv->layout.programs_per_page;
+	for (size_t i = 0; i < cv->layout.programs_per_page; i++) {
+		if (first + i >= md->p.programs->count)
 			break;
-		program_card(v, (enum ui_button)(UI_BTN_PROGRAM0 + i),
-		             &v->p.programs->items[first + i]);
+		program_card(cv, (enum ui_button)(UI_BTN_PROGRAM0 + i),
+		             &md->p.programs->items[first + i]);
 	}
-	if (v->layout.program_pages > 1) {
+	if (cv->layout.program_pages > 1) {
 		char page[32];
-		snprintf(page, sizeof(page), "Page %zu of %zu", v->program_page + 1,
-		         v->layout.program_pages);
-		widget_button(v, UI_BTN_PAGE_PREV, "< Prev", THEME_SURFACE_HI, v->program_page > 0);
-		widget_button(v, UI_BTN_PAGE_NEXT, "Next >", THEME_SURFACE_HI,
-		              v->program_page + 1 < v->layout.program_pages);
-		text_draw_in(v->text, UI_FONT_BODY, theme_color(THEME_TEXT_DIM), page,
-		             v->layout.area[UI_AREA_PAGE], TEXT_CENTER);
+		snprintf(page, sizeof(page), "Page %zu of %zu", md->program_page + 1,
+		         cv->layout.program_pages);
+		widget_button(cv, UI_BTN_PAGE_PREV, "< Prev", THEME_SURFACE_HI,
+		              md->program_page > 0);
+		widget_button(cv, UI_BTN_PAGE_NEXT, "Next >", THEME_SURFACE_HI,
+		              md->program_page + 1 < cv->layout.program_pages);
+		text_draw_in(cv->text, UI_FONT_BODY, theme_color(THEME_TEXT_DIM), page,
+		             cv->layout.area[UI_AREA_PAGE], TEXT_CENTER);
 	}
 }
 
-static void programs_press(struct ui_view *v, enum ui_button b)
+static void programs_press(struct ui_model *md, const struct ui_canvas *cv, enum ui_button b)
 {
 	if (b == UI_BTN_BACK) {
-		view_go_overview(v);
-	} else if (b == UI_BTN_PAGE_PREV && v->program_page > 0) {
-		v->program_page--;
-	} else if (b == UI_BTN_PAGE_NEXT && v->program_page + 1 < v->layout.program_pages) {
-		v->program_page++;
+		model_go_overview(md);
+	} else if (b == UI_BTN_PAGE_PREV && md->program_page > 0) {
+		md->program_page--;
+	} else if (b == UI_BTN_PAGE_NEXT && md->program_page + 1 < cv->layout.program_pages) {
+		md->program_page++;
 	} else if (b >= UI_BTN_PROGRAM0 && b < UI_BTN_PROGRAM0 + UI_MAX_PROGRAM_SLOTS) {
 		struct command cmd;
 		size_t idx =
-		    v->program_page * v->layout.programs_per_page + (size_t)(b - UI_BTN_PROGRAM0);
+		    md->program_page * cv->layout.programs_per_page + (size_t)(b - UI_BTN_PROGRAM0);
 
-		if (!v->p.programs || idx >= v->p.programs->count)
+		if (!md->p.programs || idx >= md->p.programs->count)
 			return;
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.action = CMD_SELECT_PROGRAM;
-		cmd.station = (unsigned int)v->station;
+		cmd.station = (unsigned int)md->station;
 		cmd.program_index = (unsigned int)idx;
-		view_submit(v, &cmd);
+		model_submit(md, &cmd);
 	}
-	v->dirty = true;
+	md->dirty = true;
 }
 
 const struct screen_ops screen_programs_ops = {.draw = programs_draw, .press = programs_press};
 
 /* ---- adjust ---- */
 
-static void stepper(struct ui_view *v, enum ui_area area, enum ui_button minus, enum ui_button plus,
-                    const char *label, const char *value, const char *range, bool can_minus,
-                    bool can_plus)
+static void stepper(struct ui_canvas *cv, enum ui_area area, enum ui_button minus,
+                    enum ui_button plus, const char *label, const char *value, const char *range,
+                    bool can_minus, bool can_plus)
 {
-	struct ui_rect p = v->layout.area[area];
-	struct ui_rect mb = v->layout.button[minus];
-	int label_h = text_line_height(v->text, UI_FONT_BODY_BOLD);
-	int lh = text_line_height(v->text, UI_FONT_LARGE);
-	int rh = text_line_height(v->text, UI_FONT_SMALL);
+	struct ui_rect p = cv->layout.area[area];
+	struct ui_rect mb = cv->layout.button[minus];
+	int label_h = text_line_height(cv->text, UI_FONT_BODY_BOLD);
+	int lh = text_line_height(cv->text, UI_FONT_LARGE);
+	int rh = text_line_height(cv->text, UI_FONT_SMALL);
 	int block = label_h + lh + rh;
 	int y = p.y + (mb.y - p.y - block) / 2;
 
-	draw_round_rect(v->r, p, v->m.radius, theme_color(THEME_SURFACE));
-	text_draw(v->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label, p.x + p.w / 2, y,
+	draw_round_rect(cv->r, p, cv->m.radius, theme_color(THEME_SURFACE));
+	text_draw(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label, p.x + p.w / 2, y,
 	          TEXT_CENTER);
-	text_draw(v->text, UI_FONT_LARGE, theme_color(THEME_TEXT), value, p.x + p.w / 2,
+	text_draw(cv->text, UI_FONT_LARGE, theme_color(THEME_TEXT), value, p.x + p.w / 2,
 	          y + label_h, TEXT_CENTER);
-	text_draw(v->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), range, p.x + p.w / 2,
+	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), range, p.x + p.w / 2,
 	          y + label_h + lh, TEXT_CENTER);
-	widget_button(v, minus, "", THEME_SURFACE_HI, can_minus);
-	widget_button(v, plus, "", THEME_SURFACE_HI, can_plus);
-	widget_icon_plus_minus(v, v->layout.button[minus], false,
+	widget_button(cv, minus, "", THEME_SURFACE_HI, can_minus);
+	widget_button(cv, plus, "", THEME_SURFACE_HI, can_plus);
+	widget_icon_plus_minus(cv, cv->layout.button[minus], false,
 	                       theme_color(can_minus ? THEME_TEXT : THEME_TEXT_DIM));
-	widget_icon_plus_minus(v, v->layout.button[plus], true,
+	widget_icon_plus_minus(cv, cv->layout.button[plus], true,
 	                       theme_color(can_plus ? THEME_TEXT : THEME_TEXT_DIM));
 }
 
-static void adjust_draw(struct ui_view *v)
+static void adjust_draw(struct ui_model *md, struct ui_canvas *cv)
 {
-	const struct station_snapshot *st = view_station(v, v->station);
-	const struct program *p = view_program(v, st);
+	const struct station_snapshot *st = model_station(md, md->station);
+	const struct program *p = model_program(md, st);
 	char title[96], dur[32], dur_range[48], mmhg[32], mmhg_range[48];
 
 	if (!st)
 		return;
 	snprintf(title, sizeof(title), "%s: %s", st->name, st->program_name);
-	widget_header(v, title, "Cancel", NULL, theme_state_color(st->state));
+	widget_header(cv, title, "Cancel", NULL, theme_state_color(st->state));
 	snprintf(dur, sizeof(dur), "%u min", st->duration_s / 60);
 	snprintf(mmhg, sizeof(mmhg), "%.0f mmHg", st->target_mmhg);
 	if (p) {
@@ -349,37 +346,38 @@ static void adjust_draw(struct ui_view *v)
 	} else {
 		dur_range[0] = mmhg_range[0] = '\0';
 	}
-	stepper(v, UI_AREA_DURATION, UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS, "Duration", dur,
+	stepper(cv, UI_AREA_DURATION, UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS, "Duration", dur,
 	        dur_range, p && st->duration_s > p->duration_min_s,
 	        p && st->duration_s < p->duration_max_s);
-	stepper(v, UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS, "Pressure",
+	stepper(cv, UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS, "Pressure",
 	        mmhg, mmhg_range, p && st->target_mmhg > p->intensity_min_mmhg + 0.01,
 	        p && st->target_mmhg < p->intensity_max_mmhg - 0.01);
-	widget_button(v, UI_BTN_CONTINUE, "Continue", THEME_GO, true);
+	widget_button(cv, UI_BTN_CONTINUE, "Continue", THEME_GO, true);
 }
 
-static void adjust_press(struct ui_view *v, enum ui_button b)
+static void adjust_press(struct ui_model *md, const struct ui_canvas *cv, enum ui_button b)
 {
-	const struct station_snapshot *st = view_station(v, v->station);
-	const struct program *p = view_program(v, st);
+	(void)cv;
+	const struct station_snapshot *st = model_station(md, md->station);
+	const struct program *p = model_program(md, st);
 	struct command cmd;
 	double step;
 
 	if (!st)
 		return;
 	if (b == UI_BTN_BACK) {
-		view_cancel_flow(v);
+		model_cancel_flow(md);
 		return;
 	}
 	if (b == UI_BTN_CONTINUE) {
-		view_submit_simple(v, CMD_BEGIN_SCREENING, v->station);
+		model_submit_simple(md, CMD_BEGIN_SCREENING, md->station);
 		return;
 	}
 	if (!p)
 		return;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.action = CMD_ADJUST;
-	cmd.station = (unsigned int)v->station;
+	cmd.station = (unsigned int)md->station;
 	cmd.duration_s = st->duration_s;
 	cmd.target_mmhg = st->target_mmhg;
 	step = p->intensity_step_mmhg > 0 ? p->intensity_step_mmhg : 5.0;
@@ -403,7 +401,7 @@ static void adjust_press(struct ui_view *v, enum ui_button b)
 	default:
 		return;
 	}
-	view_submit(v, &cmd);
+	model_submit(md, &cmd);
 }
 
 const struct screen_ops screen_adjust_ops = {.draw = adjust_draw, .press = adjust_press};

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,10 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/controller.h"
 #include "ui/view.h"
 
-#define UI_WAIT_MAX_MS 200 /* how often *stop is looked at while idle */
 #define UI_EVENTS_BATCH 32
 
 struct ui {
@@ -156,6 +156,17 @@ fail : {
 }
 }
 
+void ui_request_stop(struct ui *ui)
+{
+	SDL_Event ev;
+
+	if (!ui)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_QUIT;
+	SDL_PushEvent(&ev);
+}
+
 void ui_destroy(struct ui *ui)
 {
 	if (!ui)
@@ -289,9 +300,11 @@ int ui_run(struct ui *ui, volatile sig_atomic_t *stop)
 			    deadline < ui->last_frame_ms + 33u ? deadline : ui->last_frame_ms + 33u;
 		else if (draw)
 			deadline = now;
+		/* Sleep until an input, a controller wake-up, a stop request
+		 * (ui_request_stop) or the view's next deadline: nothing polls. */
 		wait = deadline > now ? deadline - now : 0;
-		if (wait > UI_WAIT_MAX_MS)
-			wait = UI_WAIT_MAX_MS;
+		if (wait > INT32_MAX)
+			wait = INT32_MAX;
 		if (SDL_WaitEventTimeout(&ev, (int)wait)) {
 			now = SDL_GetTicks64();
 			if (!handle_event(ui, &ev, now))

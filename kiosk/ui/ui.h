@@ -37,9 +37,15 @@ struct ui_params {
  * SDL user event.  Returns NULL + message in err when there is no display. */
 struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len);
 
-/* Run the SDL loop on the calling (main) thread until *stop becomes non-zero
- * or the window is closed.  Returns 0 or -errno. */
+/* Run the SDL loop on the calling (main) thread until the window is closed
+ * or ui_request_stop is called; *stop (when not NULL) is looked at after
+ * every wake-up.  The loop sleeps until input, a controller change, a stop
+ * request or the next time-out: an idle screen never polls.  0 or -errno. */
 int ui_run(struct ui *ui, volatile sig_atomic_t *stop);
+
+/* Any thread, never from a signal handler: wake ui_run and make it return
+ * (e.g. the thread that takes SIGTERM).  Before ui_destroy only. */
+void ui_request_stop(struct ui *ui);
 
 /* Stop the controller first (controller_stop): its listener points at the
  * UI.  Releases the snapshot held, closes the window and quits SDL. */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The UI's model and renderer without a window: which screen is showing for
- * which station, the buttons on it, what is pressed, the PIN being typed,
- * toasts and the idle time-out.  ui.c feeds it snapshots, command results and
- * pointer input from the SDL loop; the tests and the benchmark feed it fake
- * snapshots and render into an offscreen renderer.
+ * The UI without a window: a model (model.h: which screen shows which
+ * station, the PIN being typed, toasts, time-outs) and a canvas (canvas.h:
+ * renderer, text, layout, what is touchable) joined by the table of screens.
+ * ui.c feeds it snapshots, command results and pointer input from the SDL
+ * loop; the tests and the benchmark feed it fake snapshots and render into
+ * an offscreen renderer.
  *
  * Screens follow the station's state in the snapshot (screening questions by
  * snapshot index, never by anything the UI remembers); the UI only chooses

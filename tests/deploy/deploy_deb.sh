@@ -42,6 +42,12 @@ for pkg in adduser init-system-helpers fonts-dejavu-core; do
 	grep -qE "(^|, )$pkg( |,|$)" <<<"$depends" || fail "Depends lacks $pkg (used by the maintainer scripts)"
 done
 grep -qE 'lib(asan|ubsan)' <<<"$depends" && fail "the package links the sanitizers"
+# What the shipped kiosk.conf and its commented TLS option use.
+recommends=$(field Recommends)
+echo "Recommends: $recommends"
+for pkg in mosquitto ca-certificates gpiod; do
+	grep -qE "(^|, )$pkg( |,|$)" <<<"$recommends" || fail "Recommends lacks $pkg"
+done
 
 # ---- contents ---------------------------------------------------------------
 contents=$(dpkg-deb -c "$deb")

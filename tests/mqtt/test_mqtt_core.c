@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reporter on the real core: the real controller stepped in virtual time
+ * The MQTT link on the real core: the real controller stepped in virtual time
  * with real station drivers on the simulated GPIO backend and the boot
  * physics model (tests/core/support/sim_rig), a real mosquitto with the
  * example ACL, and a staff client.  Every staff command is exercised on a
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "mqtt_test_support.h"
-#include "mqtt/reporter.h"
+#include "kiosk_side.h"
 #include "sim_rig.h"
 #include "store/store.h"
 
@@ -28,7 +28,7 @@
 struct fx {
 	struct test_broker broker;
 	struct sim_rig *rig;
-	struct reporter *rep;
+	struct kiosk_side *rep;
 	struct test_client *staff;
 };
 
@@ -60,11 +60,9 @@ static int setup(void **state)
 	f->staff = test_client_connect(f->broker.port, "staff", TEST_PW_STAFF, &rc);
 	assert_non_null(f->staff);
 	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
-	struct reporter_params p = {cfg, f->rig->ctl, "0.1.0-test", "simulator"};
-	f->rep = reporter_create(&p, err, sizeof(err));
+	f->rep = kiosk_side_start(cfg, f->rig->ctl, "0.1.0-test", err, sizeof(err));
 	if (!f->rep)
-		fail_msg("reporter_create: %s", err);
-	assert_int_equal(reporter_start(f->rep), 0);
+		fail_msg("kiosk_side_start: %s", err);
 	*state = f;
 	return 0;
 }
@@ -73,11 +71,10 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	/* The order main uses: stop the reporter, destroy the controller (which
-	 * may still call the reporter's listener), then the reporter. */
-	reporter_stop(f->rep);
+	/* The order main uses: the kiosk side removes its listeners from the
+	 * controller, then the controller goes. */
+	kiosk_side_destroy(f->rep);
 	sim_rig_free(f->rig);
-	reporter_destroy(f->rep);
 	test_client_destroy(f->staff);
 	test_broker_cleanup(&f->broker);
 	free(f);
@@ -202,7 +199,7 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	step_until(f, mark, T "station-2/status", "\"fault\":\"none\"", 1000);
 
 	/* The session log has both sessions with how they ended. */
-	reporter_stop(f->rep);
+	kiosk_side_stop(f->rep);
 	char err[256];
 	struct store *s = store_open(f->rig->cfg.state_dir, err, sizeof(err));
 	assert_non_null(s);

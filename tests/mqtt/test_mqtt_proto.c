@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "mqtt/mqtt_command.h"
+#include "mqtt/mqtt_discovery.h"
 #include "mqtt/mqtt_payload.h"
 #include "mqtt/mqtt_topic.h"
 

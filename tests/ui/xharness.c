@@ -22,6 +22,8 @@
 #include <cjson/cJSON.h>
 
 #include "config/config.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 
 extern char **environ;
 

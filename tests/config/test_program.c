@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "conf_file.h"
+#include "config/config.h"
+#include "config/program_load.h"
 #include "core/program.h"
 
 static char path[64];

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "conf_file.h"
+#include "config/screening_load.h"
 #include "core/screening.h"
 
 static char path[64];
@@ -213,7 +214,8 @@ static void test_screening_other_errors_rejected(void **state)
 {
 	(void)state;
 	expect_error("[question.a]\nclass = absolute\ntext = A?\nhint = x\n", 4,
-	             "unknown key 'hint' in [question.a]", "use class, text and text.<language>");
+	             "unknown key 'hint' in [question.a]",
+	             "use class, text, text.<language>, group and short");
 	expect_error("[question.a]\nclass = absolute\ntext = A?\ntext = B?\n", 4,
 	             "text is set twice in [question.a] (first on line 3)", "keep only one");
 	expect_error("[questions]\n", 1, "unknown section [questions]", "[question.<id>]");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reporter against a real mosquitto 2.0 (example ACL, password file) on
+ * The MQTT link and the event log against a real mosquitto 2.0 (example ACL, password file) on
  * 127.0.0.1, with a fake core (tests/mqtt/fake_controller.c) so the test
  * decides exactly which events and state changes happen.  Every wait has a
  * deadline; nothing sleeps to synchronise.
@@ -20,7 +20,7 @@
 #include "config/config.h"
 #include "fake_controller.h"
 #include "mqtt_test_support.h"
-#include "mqtt/reporter.h"
+#include "kiosk_side.h"
 #include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
@@ -30,7 +30,7 @@ struct fx {
 	struct test_broker broker;
 	struct kiosk_config cfg;
 	struct controller *ctl;
-	struct reporter *rep;
+	struct kiosk_side *rep;
 	struct test_client *staff;
 };
 
@@ -65,12 +65,10 @@ static void make_config(struct fx *f)
 static void start_reporter(struct fx *f)
 {
 	char err[256] = "";
-	struct reporter_params p = {&f->cfg, f->ctl, "9.9.9", "simulator"};
 
-	f->rep = reporter_create(&p, err, sizeof(err));
+	f->rep = kiosk_side_start(&f->cfg, f->ctl, "9.9.9", err, sizeof(err));
 	if (!f->rep)
-		fail_msg("reporter_create: %s", err);
-	assert_int_equal(reporter_start(f->rep), 0);
+		fail_msg("kiosk_side_start: %s", err);
 }
 
 static struct test_client *connect_as(struct fx *f, const char *user, const char *pw)
@@ -103,7 +101,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	reporter_destroy(f->rep);
+	kiosk_side_destroy(f->rep);
 	test_client_destroy(f->staff);
 	fake_controller_destroy(f->ctl);
 	test_broker_cleanup(&f->broker);
@@ -522,7 +520,7 @@ static void test_reporter_restart_resends_events_left_in_the_outbox(void **state
 	wait_outbox(f, 5);
 	/* The kiosk goes away while the broker is down, promptly. */
 	uint64_t t0 = test_now_ms();
-	reporter_destroy(f->rep);
+	kiosk_side_destroy(f->rep);
 	f->rep = NULL;
 	uint64_t took = test_now_ms() - t0;
 	if (took > 1500u)
@@ -577,7 +575,7 @@ static void test_reporter_stop_publishes_offline_and_delivers_last_events(void *
 	struct kiosk_event ev = ev_of(EVENT_SESSION_STOPPED, 0);
 	ev.reason = STOP_SHUTDOWN;
 	fake_controller_emit(f->ctl, &ev);
-	reporter_stop(f->rep);
+	kiosk_side_stop(f->rep);
 	wait_msg(f->staff, mark, T "station-1/event", "\"reason\":\"shutdown\"");
 	const struct test_msg *m = wait_msg(f->staff, mark, T "availability", "offline");
 	assert_string_equal(m->payload, "offline");
@@ -595,7 +593,7 @@ static void test_reporter_stops_promptly_after_a_long_outage(void **state)
 	 * past a few seconds (1 + 2 + 4 s) so a stop lands in a long wait. */
 	poll(NULL, 0, 3500);
 	uint64_t t0 = test_now_ms();
-	reporter_stop(f->rep);
+	kiosk_side_stop(f->rep);
 	uint64_t took = test_now_ms() - t0;
 	if (took > 1500u)
 		fail_msg("reporter_stop during an outage took %llu ms", (unsigned long long)took);
@@ -606,10 +604,9 @@ static void test_reporter_create_names_a_missing_password_file(void **state)
 	struct fx *f = *state;
 	char err[256] = "";
 	struct kiosk_config cfg = f->cfg;
-	struct reporter_params p = {&cfg, f->ctl, "1", "simulator"};
 
 	snprintf(cfg.mqtt.password_file, sizeof(cfg.mqtt.password_file), "%s/nope", f->broker.dir);
-	assert_null(reporter_create(&p, err, sizeof(err)));
+	assert_null(kiosk_side_start(&cfg, f->ctl, "1", err, sizeof(err)));
 	assert_non_null(strstr(err, "/nope"));
 	assert_non_null(strstr(err, "password_file"));
 }
@@ -652,5 +649,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reporter_create_names_a_missing_password_file,
 	                                    setup, teardown),
 	};
-	return cmocka_run_group_tests_name("mqtt_reporter", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("mqtt_link", tests, NULL, NULL);
 }

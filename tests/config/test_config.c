@@ -137,12 +137,12 @@ static void test_config_sim_example_loads_with_expected_values(void **state)
 }
 
 /* assets/kiosk.conf points at installed paths; point them at the source
- * tree and a temporary password file, and everything else must load. */
+ * tree, and everything else must load as shipped. */
 static void test_config_pi_example_loads_with_expected_values(void **state)
 {
 	FILE *fp = fopen(KIOSK_SOURCE_ASSETS "/kiosk.conf", "r");
 	static char text[16384], out[20000];
-	char pw[192], pi[192];
+	char pi[192];
 	size_t n;
 	const struct station_config *s;
 	static const unsigned int zones2[] = {20, 21, 25, 18, 4};
@@ -152,8 +152,6 @@ static void test_config_pi_example_loads_with_expected_values(void **state)
 	n = fread(text, 1, sizeof(text) - 1, fp);
 	fclose(fp);
 	text[n] = '\0';
-	write_file("mqtt-password", "secret\n");
-	snprintf(pw, sizeof(pw), "%s/mqtt-password", dir);
 	out[0] = '\0';
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char buf[512];
@@ -163,11 +161,6 @@ static void test_config_pi_example_loads_with_expected_values(void **state)
 		else if (strncmp(line, "screening = ", 12) == 0)
 			snprintf(buf, sizeof(buf), "screening = %s/screening.conf",
 			         KIOSK_SOURCE_ASSETS);
-		else if (strncmp(line, "password_file = ", 16) == 0)
-			snprintf(buf, sizeof(buf), "password_file = %s", pw);
-		else if (strncmp(line, "ca_file = ", 10) == 0)
-			snprintf(buf, sizeof(buf), "ca_file = %s",
-			         pw); /* only read access is checked */
 		else
 			snprintf(buf, sizeof(buf), "%s", line);
 		strcat(out, buf);
@@ -178,8 +171,13 @@ static void test_config_pi_example_loads_with_expected_values(void **state)
 	if (kiosk_config_load(&cfg, pi, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(cfg.site, "city-gym");
-	assert_true(cfg.mqtt.tls);
-	assert_int_equal(cfg.mqtt.port, 8883);
+	/* As shipped: a local broker, no TLS, no password file to create. */
+	assert_true(cfg.mqtt.enabled);
+	assert_string_equal(cfg.mqtt.host, "localhost");
+	assert_false(cfg.mqtt.tls);
+	assert_int_equal(cfg.mqtt.port, 1883);
+	assert_string_equal(cfg.mqtt.password_file, "");
+	assert_false(cfg.display.headless);
 	assert_int_equal(cfg.station_count, 4);
 	assert_int_equal(cfg.stations[0].pins.zone_count, 5);
 	assert_int_equal(cfg.stations[0].pins.stop_button.offset, 26);
@@ -554,8 +552,32 @@ static void test_config_missing_screening_file_rejected(void **state)
 static void test_config_unreadable_mqtt_password_file_rejected(void **state)
 {
 	(void)state;
-	expect_error(BASE "[mqtt]\nusername = kiosk\npassword_file = nothere\n", 11,
+	expect_error(BASE "[mqtt]\nenabled = true\nusername = kiosk\npassword_file = nothere\n", 12,
 	             "password file", "create it with the password on one line");
+}
+
+static void test_config_mqtt_disabled_checks_no_mqtt_file(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(BASE "[mqtt]\nenabled = false\nusername = kiosk\n"
+	                                "password_file = nothere\ntls = true\n"
+	                                "ca_file = /nonexistent/ca.pem\n"),
+	                 0);
+	assert_false(cfg.mqtt.enabled);
+	/* The same section with MQTT on is refused for the missing file. */
+	expect_error(BASE "[mqtt]\nenabled = true\nusername = kiosk\npassword_file = nothere\n", 12,
+	             "password file", "create it with the password on one line");
+}
+
+static void test_config_headless_is_an_explicit_setting(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(BASE), 0);
+	assert_false(cfg.display.headless);
+	assert_int_equal(load_text(BASE "[display]\nheadless = true\n"), 0);
+	assert_true(cfg.display.headless);
+	expect_error(BASE "[display]\nheadless = maybe\n", 10, "headless = 'maybe'",
+	             "write true or false");
 }
 
 static void test_config_staff_pin_hash_must_be_crypt(void **state)
@@ -680,6 +702,8 @@ int main(void)
 	    cmocka_unit_test(test_config_missing_programs_file_names_resolved_path),
 	    cmocka_unit_test(test_config_missing_screening_file_rejected),
 	    cmocka_unit_test(test_config_unreadable_mqtt_password_file_rejected),
+	    cmocka_unit_test(test_config_mqtt_disabled_checks_no_mqtt_file),
+	    cmocka_unit_test(test_config_headless_is_an_explicit_setting),
 	    cmocka_unit_test(test_config_staff_pin_hash_must_be_crypt),
 	    cmocka_unit_test(test_config_syntax_errors_name_line),
 	    cmocka_unit_test(test_config_overlong_line_rejected),
