@@ -3,11 +3,11 @@
  * bench_soak: hours of continuous sessions on 8 stations of 6 zones, in
  * virtual time, with the kiosk's real pieces: the real controller stepped by
  * controller_step() on a fake clock (the boot physics model follows the same
- * clock), the real reporter with its SQLite store on disk and its MQTT link
- * to a real mosquitto on 127.0.0.1, and a viewer client counting the events
- * the broker delivers.  Every station starts a new session as soon as the
- * last one is vented and cleaned; one session in eight is stopped by its
- * member part-way.  Virtual time runs as fast as the CPU allows (or at
+ * clock), the real event log and history (SQLite on disk) and the MQTT link
+ * to a real mosquitto on 127.0.0.1 (bench_kiosk.h, wired as main.c), and a viewer client counting
+ * the events the broker delivers.  Every station starts a new session as soon as the last one is
+ * vented and cleaned; one session in eight is stopped by its member part-way.  Virtual time runs as
+ * fast as the CPU allows (or at
  * --speed times real time); the store and the MQTT link run in real time on
  * their own threads, as in the kiosk.
  *
@@ -39,13 +39,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_kiosk.h"
 #include "bench_support.h"
 #include "config/config.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "core/program.h"
 #include "core/screening.h"
-#include "mqtt/reporter.h"
 #include "mqtt_test_support.h"
+#include "store/event_log.h"
+#include "store/history.h"
 #include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
@@ -146,7 +150,7 @@ struct row {
 	double real_s;
 	unsigned long sessions;
 	long rss_kb, fds, threads;
-	long long db_kb, wal_kb;
+	long long db_kb, wal_kb, hist_kb, hist_wal_kb;
 	uint64_t write_bytes, wchar;
 	unsigned long stored, delivered;
 };
@@ -158,7 +162,8 @@ struct soak {
 	struct bench_hw hw;
 	struct vclock clock;
 	struct controller *ctl;
-	struct reporter *rep;
+	struct bench_kiosk kiosk;
+	struct station_service restore[KIOSK_MAX_STATIONS];
 	struct test_broker broker;
 	bool broker_up;
 	struct viewer viewer;
@@ -167,7 +172,7 @@ struct soak {
 	unsigned int program[STATIONS];
 	uint64_t stop_at_ms[STATIONS]; /* a member stop due, 0 = none */
 	unsigned int seed;
-	char db[512], wal[520];
+	char db[512], wal[520], hist[512], hist_wal[520];
 	struct row rows[MAX_ROWS];
 	size_t nrows;
 };
@@ -265,6 +270,8 @@ static void take_row(struct soak *s, struct row *r, uint64_t real0_ns)
 	r->threads = bench_proc_threads(0);
 	r->db_kb = file_kb(s->db);
 	r->wal_kb = file_kb(s->wal);
+	r->hist_kb = file_kb(s->hist);
+	r->hist_wal_kb = file_kb(s->hist_wal);
 	bench_proc_io(0, &r->write_bytes, &r->wchar);
 	r->stored = s->stored;
 	r->delivered = atomic_load(&s->viewer.events);
@@ -276,9 +283,11 @@ static void print_row(const struct row *r, const struct row *prev)
 	double wps = ds ? (double)(r->write_bytes - prev->write_bytes) / (double)ds / 1024.0 : 0;
 	double cps = ds ? (double)(r->wchar - prev->wchar) / (double)ds / 1024.0 : 0;
 
-	printf("%7.2f %8.1f %8lu %8ld %5ld %5ld %9lld %8lld %10.1f %10.1f %13.1f %8lu/%-8lu\n",
+	printf("%7.2f %8.1f %8lu %8ld %5ld %5ld %8lld %8lld %8lld %8lld %10.1f %10.1f %13.1f "
+	       "%8lu/%-8lu\n",
 	       r->vhours, r->real_s, r->sessions, r->rss_kb, r->fds, r->threads, r->db_kb,
-	       r->wal_kb, (double)r->write_bytes / 1048576.0, wps, cps, r->delivered, r->stored);
+	       r->wal_kb, r->hist_kb, r->hist_wal_kb, (double)r->write_bytes / 1048576.0, wps, cps,
+	       r->delivered, r->stored);
 	fflush(stdout);
 }
 
@@ -308,7 +317,7 @@ static void summary(struct soak *s)
 	size_t n = s->nrows, warm = n / 5 > 0 ? n / 5 : 1, k = 0;
 	double per[MAX_ROWS], mean, p50, p99, maxv;
 	long rss_max = 0, fd_min = r[0].fds, fd_max = 0, th_min = r[0].threads, th_max = 0;
-	long long wal_max = 0, db_max = 0;
+	long long wal_max = 0, db_max = 0, hist_max = 0, hist_wal_max = 0;
 
 	if (n < 3) {
 		printf("too short for a summary: run more virtual hours or sessions\n");
@@ -328,6 +337,8 @@ static void summary(struct soak *s)
 		th_max = r[i].threads > th_max ? r[i].threads : th_max;
 		wal_max = r[i].wal_kb > wal_max ? r[i].wal_kb : wal_max;
 		db_max = r[i].db_kb > db_max ? r[i].db_kb : db_max;
+		hist_max = r[i].hist_kb > hist_max ? r[i].hist_kb : hist_max;
+		hist_wal_max = r[i].hist_wal_kb > hist_wal_max ? r[i].hist_wal_kb : hist_wal_max;
 	}
 	mean = r[n - 1].sessions > r[warm].sessions
 	           ? (double)(r[n - 1].write_bytes - r[warm].write_bytes) /
@@ -353,9 +364,10 @@ static void summary(struct soak *s)
 	       "p50 %.1f / p99 %.1f / max %.1f KB; mean/target(16 KB) %.2f %s\n",
 	       mean / 1024.0, p50 / 1024.0, p99 / 1024.0, maxv / 1024.0, mean / 1024.0 / 16.0,
 	       mean < 16.0 * 1024.0 ? "met" : "MISSED");
-	printf("database max %lld KB, WAL max %lld KB (end %lld KB); fds %ld-%ld; threads "
-	       "%ld-%ld\n",
-	       db_max, wal_max, r[n - 1].wal_kb, fd_min, fd_max, th_min, th_max);
+	printf("%s max %lld KB, its WAL max %lld KB (end %lld KB); %s max %lld KB, its WAL max "
+	       "%lld KB (end %lld KB)\nfds %ld-%ld; threads %ld-%ld\n",
+	       STORE_DB_NAME, db_max, wal_max, r[n - 1].wal_kb, HISTORY_DB_NAME, hist_max,
+	       hist_wal_max, r[n - 1].hist_wal_kb, fd_min, fd_max, th_min, th_max);
 	printf("events: %lu stored by the controller's reader, %lu delivered by the broker to "
 	       "a viewer, %lu lost from the controller's ring by this benchmark's reader\n",
 	       s->stored, r[n - 1].delivered, s->lost);
@@ -419,6 +431,8 @@ static int build(struct soak *s, const char *dir)
 		snprintf(s->cfg.state_dir, sizeof(s->cfg.state_dir), "%s", dir);
 	snprintf(s->db, sizeof(s->db), "%s/%s", s->cfg.state_dir, STORE_DB_NAME);
 	snprintf(s->wal, sizeof(s->wal), "%s-wal", s->db);
+	snprintf(s->hist, sizeof(s->hist), "%s/%s", s->cfg.state_dir, HISTORY_DB_NAME);
+	snprintf(s->hist_wal, sizeof(s->hist_wal), "%s-wal", s->hist);
 	if (program_set_load(&s->programs, KIOSK_SOURCE_ASSETS "/programs.conf", &s->cfg.limits,
 	                     err, sizeof(err)) < 0 ||
 	    screening_set_load(&s->screening, KIOSK_SOURCE_ASSETS "/screening.conf", err,
@@ -429,7 +443,12 @@ static int build(struct soak *s, const char *dir)
 	}
 	s->clock.now_ms = 1000;
 	s->clock.wall0_ms = (uint64_t)time(NULL) * 1000u;
+	if (event_log_load_service(&s->cfg, s->restore, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_soak: %s\n", err);
+		return -EIO;
+	}
 	memset(&cp, 0, sizeof(cp));
+	cp.restore = s->restore;
 	cp.config = &s->cfg;
 	cp.programs = &s->programs;
 	cp.screening = &s->screening;
@@ -440,29 +459,22 @@ static int build(struct soak *s, const char *dir)
 		perror("bench_soak: controller_create");
 		return -EIO;
 	}
-	{
-		struct reporter_params rp = {&s->cfg, s->ctl, "bench", "simulator"};
-
-		s->rep = reporter_create(&rp, err, sizeof(err));
-	}
-	if (s->rep == NULL) {
-		fprintf(stderr, "bench_soak: reporter: %s\n", err);
+	if (bench_kiosk_create(&s->kiosk, &s->cfg, s->ctl, v_wall, &s->clock, err, sizeof(err)) <
+	    0) {
+		fprintf(stderr, "bench_soak: %s\n", err);
 		return -EIO;
 	}
 	if (viewer_start(&s->viewer, s->broker.port) < 0) {
 		fprintf(stderr, "bench_soak: the viewer could not subscribe\n");
 		return -EIO;
 	}
-	return reporter_start(s->rep);
+	return bench_kiosk_start(&s->kiosk);
 }
 
 static void teardown(struct soak *s)
 {
-	/* main.c's order: stop the reporter, destroy the controller (which may
-	 * still call the reporter's listener), then the reporter. */
-	reporter_stop(s->rep);
-	controller_destroy(s->ctl);
-	reporter_destroy(s->rep);
+	bench_kiosk_teardown(&s->kiosk, s->ctl);
+	s->ctl = NULL;
 	viewer_stop(&s->viewer);
 	bench_hw_free(&s->hw);
 	if (s->broker_up)
@@ -509,9 +521,9 @@ int main(int argc, char **argv)
 		printf("%.1f virtual h, ", hours);
 	printf("a line every %u virtual min; state_dir %s; load average %.2f\n", every_min,
 	       s.cfg.state_dir, bench_loadavg());
-	printf("%7s %8s %8s %8s %5s %5s %9s %8s %10s %10s %13s %17s\n", "virt h", "real s",
-	       "sessions", "RSS KB", "fds", "thr", "db KB", "WAL KB", "written MB", "wr KB/sess",
-	       "wchar KB/sess", "events deliv/sent");
+	printf("%7s %8s %8s %8s %5s %5s %8s %8s %8s %8s %10s %10s %13s %17s\n", "virt h", "real s",
+	       "sessions", "RSS KB", "fds", "thr", "log KB", "log WAL", "hist KB", "hist WAL",
+	       "written MB", "wr KB/sess", "wchar KB/sess", "events deliv/sent");
 	real0 = bench_now_ns();
 	end_ms = s.clock.now_ms + (uint64_t)(hours * 3.6e6);
 	next_row_ms = s.clock.now_ms;

@@ -3,8 +3,8 @@
  * bench_stop: how long a stop takes from each of its three sources to every
  * output of the station de-energised, with the kiosk's own pieces wired as
  * kiosk/main.c wires them: 8 simulated stations of 6 zones running sessions
- * on the real control thread, the real reporter (SQLite store + MQTT link)
- * on a real mosquitto on 127.0.0.1, and a real ui_view whose commands go to
+ * on the real control thread, the real event log, history and MQTT link
+ * (bench_kiosk.h) on a real mosquitto on 127.0.0.1, and a real ui_view whose commands go to
  * controller_submit as ui.c sends them.
  *
  *   touch   the STOP button of the running screen pressed in the ui_view
@@ -51,16 +51,19 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "bench_kiosk.h"
 #include "bench_support.h"
 #include "config/config.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "core/program.h"
 #include "core/screening.h"
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
-#include "mqtt/reporter.h"
 #include "mqtt_test_support.h"
 #include "ui/layout.h"
+#include "store/event_log.h"
 #include "ui/view.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
@@ -127,7 +130,7 @@ struct bench {
 	struct screening_set screening;
 	struct bench_hw hw;
 	struct controller *ctl;
-	struct reporter *rep;
+	struct bench_kiosk kiosk;
 	struct test_broker broker;
 	bool broker_up;
 	struct test_client *staff;
@@ -701,6 +704,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	static struct bench b;
+	struct station_service restore[KIOSK_MAX_STATIONS];
 	struct controller_params cp;
 	struct controller_stats cs;
 	struct bench_unit_rt unit;
@@ -748,7 +752,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (event_log_load_service(&b.cfg, restore, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_stop: %s\n", err);
+		goto out;
+	}
 	memset(&cp, 0, sizeof(cp));
+	cp.restore = restore;
 	cp.config = &b.cfg;
 	cp.programs = &b.programs;
 	cp.screening = &b.screening;
@@ -764,21 +773,16 @@ int main(int argc, char **argv)
 		perror("bench_stop: controller_create");
 		goto out;
 	}
-	{
-		struct reporter_params rp = {&b.cfg, b.ctl, "bench", "simulator"};
-
-		b.rep = reporter_create(&rp, err, sizeof(err));
-		if (b.rep == NULL) {
-			fprintf(stderr, "bench_stop: reporter: %s\n", err);
-			goto out_ctl;
-		}
+	if (bench_kiosk_create(&b.kiosk, &b.cfg, b.ctl, NULL, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_stop: %s\n", err);
+		goto out_kiosk;
 	}
 	b.staff = test_client_connect(b.broker.port, "staff", TEST_PW_STAFF, &rc);
 	if (b.staff == NULL || view_up(&b) < 0) {
 		fprintf(stderr, "bench_stop: staff client or view failed\n");
-		goto out_rep;
+		goto out_view;
 	}
-	if (controller_start(b.ctl) < 0 || reporter_start(b.rep) < 0) {
+	if (controller_start(b.ctl) < 0 || bench_kiosk_start(&b.kiosk) < 0) {
 		fprintf(stderr, "bench_stop: cannot start the threads\n");
 		goto out_view;
 	}
@@ -801,12 +805,9 @@ out_view:
 	bench_hogs_stop(hog_pids, hogs_started);
 	controller_stop(b.ctl);
 	view_down(&b);
-out_rep:
 	test_client_destroy(b.staff);
-	reporter_stop(b.rep);
-out_ctl:
-	controller_destroy(b.ctl);
-	reporter_destroy(b.rep);
+out_kiosk:
+	bench_kiosk_teardown(&b.kiosk, b.ctl);
 out:
 	unwatch_lines(&b);
 	bench_hw_free(&b.hw);
