@@ -317,8 +317,7 @@ static void touch_prepare(struct bench *b, unsigned int i, struct ui_rect *stop)
 {
 	const struct kiosk_snapshot *snap = controller_snapshot_acquire(b->ctl);
 	uint64_t now_ms = bench_now_ns() / NS_PER_MS;
-	struct ui_layout_input in = {STATIONS, b->programs.count, 0};
-	struct ui_layout l;
+	bool touchable = false;
 
 	ui_view_set_snapshot(b->view, snap, now_ms);
 	if (b->view_snap)
@@ -326,8 +325,10 @@ static void touch_prepare(struct bench *b, unsigned int i, struct ui_rect *stop)
 	b->view_snap = snap;
 	ui_view_show(b->view, UI_SCREEN_RUNNING, (int)i);
 	ui_view_render(b->view, now_ms);
-	ui_layout_compute(&l, ui_view_metrics(b->view), UI_SCREEN_RUNNING, &in);
-	*stop = l.button[UI_BTN_STOP];
+	/* Where STOP is in the frame just drawn. */
+	*stop = ui_view_button(b->view, UI_BTN_STOP, &touchable);
+	if (!touchable)
+		stop->w = 0;
 }
 
 static int fire(struct bench *b, unsigned int i)
