@@ -7,9 +7,11 @@
 # Debian packaging, used only by CPack, while systemd/ holds what every
 # install (cmake --install, the package) puts on the machine.
 
-set(KIOSK_DEB_ARCH "")
+# A cross build names the package's architecture in its toolchain file
+# (cmake/toolchain-aarch64.cmake sets KIOSK_TARGET_DEB_ARCH to arm64).
+set(KIOSK_DEB_ARCH "${KIOSK_TARGET_DEB_ARCH}")
 find_program(DPKG_EXECUTABLE dpkg)
-if(DPKG_EXECUTABLE)
+if(DPKG_EXECUTABLE AND NOT KIOSK_DEB_ARCH)
     execute_process(COMMAND "${DPKG_EXECUTABLE}" --print-architecture
                     OUTPUT_VARIABLE KIOSK_DEB_ARCH OUTPUT_STRIP_TRAILING_WHITESPACE)
 endif()
@@ -48,8 +50,10 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers (>= 1.52)")
 if(KIOSK_SYSTEM_FONTS)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", fonts-dejavu-core")
 endif()
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gpiod")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mosquitto")
+# The shipped kiosk.conf talks to a broker on the Pi (mosquitto); TLS without
+# ca_file trusts the system's CAs (ca-certificates); gpiod's tools help
+# with the wiring.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gpiod, mosquitto, ca-certificates")
 
 # Maintainer scripts and conffiles, with 0755/0644 as dpkg wants them.
 set(_kiosk_deb_dir "${CMAKE_BINARY_DIR}/packaging/debian")
@@ -77,5 +81,10 @@ add_custom_command(OUTPUT "${_kiosk_deb_dir}/changelog.Debian.gz"
 add_custom_target(kiosk_deb_changelog ALL DEPENDS "${_kiosk_deb_dir}/changelog.Debian.gz")
 install(FILES "${_kiosk_deb_dir}/copyright" "${_kiosk_deb_dir}/changelog.Debian.gz"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+
+# lintian overrides, each with its reason (packaging/debian/lintian-overrides).
+install(FILES "${CMAKE_SOURCE_DIR}/packaging/debian/lintian-overrides"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/lintian/overrides"
+        RENAME recovery-kiosk)
 
 include(CPack)

@@ -49,8 +49,7 @@
 
 #include "drivers/gpio.h"
 #include "drivers/pressure_sensor.h"
-
-#define STATION_MAX_ZONES 8
+#include "drivers/station_outputs.h"
 
 struct gpio_pin {
 	char chip[64]; /* name, path or label */
@@ -94,22 +93,6 @@ struct station_pins {
 	struct gpio_pin pump_sense;
 	enum gpio_bias pump_sense_bias;
 };
-
-/* What the control core wants the station to do this tick, in plumbing terms. */
-struct station_outputs {
-	bool pump_on;
-	bool exhaust_open;
-	uint8_t zones_open; /* bit k = zone k valve open to the manifold */
-};
-
-/* The safe state as outputs: pump off, exhaust open, every zone open. */
-struct station_outputs station_outputs_safe(size_t zone_count);
-
-/* Outputs that connect zone alone to the manifold sensors: pump off, exhaust
- * closed, only that zone open.  Held for a settling time (about 150 ms), the
- * control and safety channels then read that zone's pressure.  zone must be
- * below STATION_MAX_ZONES. */
-struct station_outputs station_outputs_probe(size_t zone);
 
 struct station_hw;
 

@@ -7,6 +7,8 @@
 #   packaging/build-deb.sh [BUILD_DIR [OUT_DIR]]
 #
 # BUILD_DIR defaults to build/deb, OUT_DIR to BUILD_DIR.  Needs dpkg-dev.
+# KIOSK_DEB_CMAKE_ARGS: more cmake -D arguments, given last (the arm64 cross
+# build passes its toolchain this way: scripts/build-deb-arm64.sh).
 # Prints the path of the .deb on the last line.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +37,7 @@ step() {
 	fi
 }
 : >"$log"
+read -ra extra_args <<<"${KIOSK_DEB_CMAKE_ARGS:-}"
 step cmake -S "$src" -B "$build" \
 	-DCMAKE_BUILD_TYPE=None \
 	-DCMAKE_INSTALL_PREFIX=/usr \
@@ -42,7 +45,7 @@ step cmake -S "$src" -B "$build" \
 	-DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
 	-DBUILD_TESTING=OFF \
 	-DKIOSK_WERROR=OFF \
-	-DKIOSK_SANITIZE=OFF
+	-DKIOSK_SANITIZE=OFF ${extra_args[@]+"${extra_args[@]}"}
 step cmake --build "$build" -j"$jobs"
 mkdir -p "$out"
 rm -f "$out"/recovery-kiosk_*.deb

@@ -8,81 +8,14 @@
  *
  * Threading: loaded once by main before any thread starts; read-only after.
  */
-#ifndef KIOSK_CORE_CONFIG_H
-#define KIOSK_CORE_CONFIG_H
+#ifndef KIOSK_CONFIG_CONFIG_H
+#define KIOSK_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/station_hw.h"
-
-#define KIOSK_MAX_STATIONS 8
-
-/* The ceiling compiled in: no config value, program or staff setting can
- * raise a station past it. */
-#define KIOSK_COMPILED_CEILING_MMHG 110.0
-/* Longest session the firmware will ever run. */
-#define KIOSK_COMPILED_MAX_SESSION_S (60u * 60u)
-
-struct kiosk_limits {
-	double ceiling_mmhg;          /* vent + lock above this (default 100, <= compiled) */
-	unsigned int max_session_s;   /* default 3600, <= compiled */
-	unsigned int max_fill_ms;     /* per zone: target not reached -> leak fault */
-	double max_rise_mmhg_per_s;   /* faster -> blocked hose fault */
-	unsigned int vent_ms;         /* release phase length */
-	double residual_mmhg;         /* above this after vent_ms -> stuck inflated */
-	unsigned int max_pause_s;     /* a paused session ends after this */
-	unsigned int pump_max_on_ms;  /* continuous pump run-time limit */
-	unsigned int sensor_stuck_ms; /* identical raw readings while the pump runs */
-	double sensor_min_mmhg;       /* readings outside [min, max] are a sensor fault */
-	double sensor_max_mmhg;
-	unsigned int idle_timeout_s; /* setup/screening/ready fall back to idle */
-};
-
-struct station_config {
-	unsigned int number; /* N of [station.N] */
-	char name[32];       /* shown on the card: "Station 1" */
-	struct station_pins pins;
-	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
-};
-
-enum mqtt_tls_mode { MQTT_TLS_OFF, MQTT_TLS_ON };
-
-struct mqtt_config {
-	bool enabled;
-	char host[128];
-	unsigned int port;
-	char client_id[64];
-	char username[64];
-	char password_file[256];
-	bool tls;
-	char ca_file[256];
-	unsigned int keepalive_s;
-	char discovery_prefix[64]; /* "homeassistant" */
-};
-
-struct display_config {
-	unsigned int width;
-	unsigned int height;
-	bool fullscreen;
-	char language[8];         /* "en" */
-	unsigned int diagonal_mm; /* for touch-target sizing: 178 for a 7" panel */
-};
-
-struct kiosk_config {
-	char path[256];          /* the file it came from */
-	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
-	char programs_file[256]; /* resolved: absolute, or relative to the config's dir */
-	char screening_file[256];
-	char state_dir[256];      /* SQLite database lives here */
-	char staff_pin_hash[160]; /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
-	struct display_config display;
-	struct mqtt_config mqtt;
-	struct kiosk_limits limits;
-	struct station_config stations[KIOSK_MAX_STATIONS];
-	size_t station_count;
-};
+#include "core/settings.h"
 
 /* Fill cfg with defaults, then read path.  On error returns a negative errno
  * and writes "file:line: what is wrong; how to fix it" into err. */
@@ -90,9 +23,6 @@ int kiosk_config_load(struct kiosk_config *cfg, const char *path, char *err, siz
 
 /* Defaults only (used by tests and by load). */
 void kiosk_config_defaults(struct kiosk_config *cfg);
-
-/* Check a PIN against the stored crypt(3) hash (libcrypt), comparing in constant time. */
-bool kiosk_config_pin_matches(const struct kiosk_config *cfg, const char *pin);
 
 /* One line per station for --check-config: "station.1 'Station 1': 5 zones on
  * gpiochip0 [17 27 22 23 24], pump 5, exhaust 6, sensor hx710b (clk 13, data 19)" */

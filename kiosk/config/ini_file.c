@@ -34,8 +34,18 @@ static void fail_va(struct ini_file *f, unsigned int line, const char *fmt, va_l
 	char msg[512];
 	if (f->failed)
 		return;
-	f->failed = true;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (f->h->warn) {
+		/* Tolerant: report and read on. */
+		char full[768];
+		if (line > 0)
+			snprintf(full, sizeof(full), "%s:%u: %s", f->path, line, msg);
+		else
+			snprintf(full, sizeof(full), "%s: %s", f->path, msg);
+		f->h->warn(f->user, full);
+		return;
+	}
+	f->failed = true;
 	if (!f->err || f->err_len == 0)
 		return;
 	if (line > 0)
@@ -218,7 +228,10 @@ static void classify_line(struct ini_file *f, char *line)
 		end = strchr(p, ']');
 		if (!end) {
 			ini_file_fail(f, "section header has no closing ']'; write it as [name]");
-			return;
+			if (!f->h->warn)
+				return;
+			/* Tolerant: the rest of the line is the name. */
+			end = p + strcspn(p, "\r\n");
 		}
 		p++;
 		while (p < end && isspace((unsigned char)*p))
@@ -234,7 +247,8 @@ static void classify_line(struct ini_file *f, char *line)
 		memcpy(f->section, p, n);
 		f->section[n] = '\0';
 		f->prev_key = false;
-		if (!f->failed && f->h->section && f->h->section(f, f->user, f->section) < 0)
+		if (!f->failed && f->h->section && f->h->section(f, f->user, f->section) < 0 &&
+		    !f->h->warn)
 			ini_file_fail(f,
 			              "section [%s] is not valid here; check the file's comments",
 			              f->section);
@@ -293,8 +307,9 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	if (f->failed)
 		return 1;
 	if (f->h->key(f, f->user, f->section, name, value, f->continuation) < 0) {
-		ini_file_fail(f, "'%s' is not valid here; check the file's comments", name);
-		return 0;
+		if (!f->h->warn)
+			ini_file_fail(f, "'%s' is not valid here; check the file's comments", name);
+		return f->h->warn ? 1 : 0;
 	}
 	return 1;
 }
@@ -316,9 +331,12 @@ int ini_file_parse(const char *path, const struct ini_file_handler *h, void *use
 	f.fp = fopen(path, "re");
 	if (!f.fp) {
 		ret = -errno;
-		ini_file_fail_at(
-		    &f, 0, "cannot open (%s); check the path and that the kiosk user may read it",
-		    strerror(errno));
+		/* A tolerant caller learns this from the return value. */
+		if (!h->warn)
+			ini_file_fail_at(
+			    &f, 0,
+			    "cannot open (%s); check the path and that the kiosk user may read it",
+			    strerror(errno));
 		return ret;
 	}
 	ret = ini_parse_stream(read_line, &f, on_key, &f);
@@ -328,7 +346,7 @@ int ini_file_parse(const char *path, const struct ini_file_handler *h, void *use
 	f.fp = NULL;
 	if (ret == -2)
 		return -ENOMEM;
-	if (ret > 0 && !f.failed)
+	if (ret > 0 && !f.failed && !h->warn)
 		ini_file_fail_at(
 		    &f, (unsigned int)ret,
 		    "cannot read this line; write key = value, a [section] header, or a "

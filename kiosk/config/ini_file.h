@@ -15,8 +15,8 @@
  *
  * Never prints anything.  Threading: a parse runs on the caller's thread.
  */
-#ifndef KIOSK_CORE_INI_FILE_H
-#define KIOSK_CORE_INI_FILE_H
+#ifndef KIOSK_CONFIG_INI_FILE_H
+#define KIOSK_CONFIG_INI_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,11 +37,19 @@ struct ini_file_handler {
 	/* After the last line, only when no error so far: cross-checks.
 	 * Return 0, or -1 after ini_file_fail_at().  May be NULL. */
 	int (*finish)(struct ini_file *f, void *user);
+	/* NULL for a strict parse.  Set, the parse is tolerant: every error
+	 * ("path:line: what; fix") goes here instead of stopping the parse, the
+	 * line it is on is skipped, the handlers see every later line, and a
+	 * header without its ']' still opens a section.  May be called from
+	 * inside the handlers' ini_file_fail(). */
+	void (*warn)(void *user, const char *message);
 };
 
 /* Parse path.  Returns 0, -EINVAL on a syntax or validation error, or the
  * negative errno of opening the file; err always holds the first error as
- * "path:line: what; fix" (no line when the file cannot be opened). */
+ * "path:line: what; fix" (no line when the file cannot be opened).  A
+ * tolerant parse (h->warn set) returns 0 whatever the errors, unless the
+ * file cannot be opened or read. */
 int ini_file_parse(const char *path, const struct ini_file_handler *h, void *user, char *err,
                    size_t err_len);
 

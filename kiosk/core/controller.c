@@ -90,6 +90,8 @@ struct controller {
 	uint64_t last_publish_ms;
 	bool events_pending; /* control thread */
 
+	/* Held while listeners are called and while the list changes, so a
+	 * listener removed is never called again once removal returns. */
 	pthread_mutex_t llock;
 	struct listener listeners[CONTROLLER_LISTENERS_MAX];
 	size_t listener_count;
@@ -737,6 +739,8 @@ struct controller *controller_create(const struct controller_params *params)
 			err = errno != 0 ? errno : EINVAL;
 			goto fail_stations;
 		}
+		if (params->restore != NULL)
+			station_restore(sl->st, &params->restore[made], now);
 	}
 	all_safe(c, now);
 	publish(c, now, true);

@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/protocol.h"
 #include "core/program.h"
 #include "core/screening.h"
@@ -67,6 +67,10 @@ struct controller_params {
 	 * LimitRTPRIO=); when refused the thread runs with normal scheduling and
 	 * controller_stats.realtime stays false.  0 = normal scheduling. */
 	int realtime_priority;
+	/* config->station_count service states to start from (fault lock
+	 * first, then out of service, then needs cleaning), or NULL for every
+	 * station idle. */
+	const struct station_service *restore;
 };
 
 /* Builds the controller and drives every station to the safe state.

@@ -1,14 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Compression programs, loaded from programs.conf (inih): one [program.<id>]
- * section each.  Validated against the hard limits on load.
- *
- * Keys: name, description, pattern (sequential_pulse | gradient_hold),
- * target_mmhg (the foot zone), gradient_mmhg (dropped per zone going up the
- * leg), boost_zone (1-based, 0 = none), boost_mmhg, skip_zones (1-based list),
- * hold_s, rest_s, duration_min (default), duration_min_min, duration_max_min,
- * intensity_step_mmhg, intensity_min_mmhg, intensity_max_mmhg (allowed
- * member adjustment of target_mmhg), warmup_cycles, warmup_factor.
+ * Compression programs and the rule that turns one into zone targets.  The
+ * set is loaded from programs.conf by config/program_load.h, which checks it
+ * against the hard limits.
  *
  * Threading: read-only after load.
  */
@@ -19,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 
 #define PROGRAM_MAX 16
 
@@ -55,9 +49,6 @@ struct program_set {
 	size_t count;
 };
 
-/* Load and validate; errors name file, line and fix. */
-int program_set_load(struct program_set *set, const char *path, const struct kiosk_limits *limits,
-                     char *err, size_t err_len);
 const struct program *program_set_find(const struct program_set *set, const char *id);
 
 /* Target for zone k (0-based, foot first) of a station with zone_count zones

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/station_hw.h"
+#include "drivers/station_outputs.h"
 
 enum station_state {
 	STATION_IDLE,
@@ -96,6 +96,8 @@ enum command_action {
 
 #define COMMAND_PIN_MAX 16
 #define COMMAND_REQUEST_ID_MAX 64
+#define COMMAND_NOTE_MAX 48 /* why a station is out of service: "repair" */
+#define COMMAND_BY_MAX 32   /* who took it out: "home-assistant", "staff screen" */
 
 struct command {
 	enum command_action action;
@@ -108,6 +110,14 @@ struct command {
 	bool yes;
 	char pin[COMMAND_PIN_MAX];               /* CMD_STAFF_APPROVE; wiped after use */
 	char request_id[COMMAND_REQUEST_ID_MAX]; /* echoed in the result */
+	/* CMD_OUT_OF_SERVICE: the reason and who gave it; "" when not given. */
+	char note[COMMAND_NOTE_MAX];
+	char by[COMMAND_BY_MAX];
+	/* CMD_ADJUST with set_zones: the member's own zone choice for this
+	 * session, within what the program allows (see station.h). */
+	bool set_zones;
+	uint8_t skip_mask;       /* bit k = leave zone k (0 = foot) out */
+	unsigned int boost_zone; /* 1-based zone to boost, 0 = none */
 };
 
 /* Every command gets one result, published on the controller's event stream. */
@@ -158,6 +168,9 @@ struct kiosk_event {
 	enum command_source source;
 	enum command_status status;
 	char request_id[COMMAND_REQUEST_ID_MAX];
+	/* EVENT_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char note[COMMAND_NOTE_MAX];
+	char by[COMMAND_BY_MAX];
 };
 
 /* Where a zone's pressure in a snapshot comes from. */
@@ -207,6 +220,28 @@ struct station_snapshot {
 		SCREENING_VIEW_NEEDS_APPROVAL,
 	} screening_view;
 	unsigned int idle_left_s; /* setup/screening/ready time-out */
+	/* STATION_OUT_OF_SERVICE: why and who, "" when not given. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
+	/* The zones of this session: the program's skips and the member's,
+	 * and the boosted zone (1-based, 0 = none) with its extra pressure. */
+	uint8_t skip_mask;
+	unsigned int boost_zone;
+	double boost_mmhg;
+	/* A fault taken out of service with the station (it comes back with
+	 * it and still needs a reset). */
+	enum fault_code parked_fault;
+};
+
+/* What of a station's state outlives the process (kept by the store,
+ * handed back to the controller at creation): a restart never turns a
+ * locked, dirty or out-of-service station into a free one. */
+struct station_service {
+	bool out_of_service;
+	char note[COMMAND_NOTE_MAX];
+	char by[COMMAND_BY_MAX];
+	enum fault_code fault; /* FAULT_NONE, or the fault it is locked for */
+	bool needs_cleaning;   /* a member wore the boots since the last cleaning */
 };
 
 struct kiosk_snapshot {

@@ -46,7 +46,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/protocol.h"
 
 /* ---- compiled bounds ------------------------------------------------------

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Contraindication screening: the questions (screening.conf, inih, one
- * [question.<id>] section each with class = absolute | relative | acknowledge
- * and text = ... / text.<lang> = ...) and the rules that decide a member's
- * answers.  Answers are health data: they live only inside a struct
- * screening_answers held by the control thread, are never logged, stored or
- * sent, and are wiped (explicit_bzero) when the flow ends.
+ * Contraindication screening: the questions (loaded from screening.conf by
+ * config/screening_load.h) and the rules that decide a member's answers.
+ * Answers are health data: they live only inside a struct screening_answers
+ * held by the control thread, are never logged, stored or sent, and are
+ * wiped (explicit_bzero) when the flow ends.
  *
  * An "acknowledge" question must be answered Yes ("I will stop at once on
  * numbness, tingling or pain"); absolute and relative questions pass on No.
+ *
+ * Optional keys for the screen: short = a few words naming the question in
+ * a list, and group = <id>: neighbouring questions of the same class (not
+ * acknowledge) with the same group id are asked together, at most
+ * SCREENING_GROUP_MAX of them.  Both change nothing in the rules.
  */
 #ifndef KIOSK_CORE_SCREENING_H
 #define KIOSK_CORE_SCREENING_H
@@ -19,6 +23,7 @@
 
 #define SCREENING_MAX_QUESTIONS 32
 #define SCREENING_MAX_LANGS 4
+#define SCREENING_GROUP_MAX 6
 
 enum screening_class {
 	SCREENING_ABSOLUTE,    /* Yes: no session, no override */
@@ -30,6 +35,8 @@ struct screening_question {
 	char id[32];
 	enum screening_class cls;
 	char text[SCREENING_MAX_LANGS][256]; /* [0] is the default language */
+	char group[32];                      /* "" = asked on its own */
+	char short_text[96];                 /* "" = none; English */
 };
 
 struct screening_set {
@@ -54,11 +61,6 @@ enum screening_outcome {
 	SCREENING_BLOCKED_ACK,      /* acknowledgement refused */
 };
 
-/* Load and validate; errors name file, line and fix ("path:line: ...").
- * text is English (langs[0] = "en"); text.<lang> adds a translation, and a
- * language must then be given for every question.  Indented lines continue
- * a text.  Never prints. */
-int screening_set_load(struct screening_set *set, const char *path, char *err, size_t err_len);
 /* Precedence, so a flow may evaluate after every answer: any absolute Yes ->
  * BLOCKED_ABSOLUTE; else any acknowledge No -> BLOCKED_ACK; else a relative
  * Yes without staff_approved -> NEEDS_APPROVAL; else any unanswered (or an

@@ -105,9 +105,11 @@ int session_begin(struct session *s, const struct session_params *p, uint64_t no
 	for (size_t k = 0; k < p->zone_count; k++) {
 		double t = 0.0;
 
-		if (!(p->program->skip_mask & (1u << k)))
+		if (!((p->program->skip_mask | p->extra_skip_mask) & (1u << k)))
 			t = program_zone_target(p->program, k, p->zone_count, p->foot_target_mmhg,
 			                        p->max_zone_mmhg);
+		if (t > 0.0 && p->boost_zone == k + 1u)
+			t += p->boost_mmhg;
 		if (t > p->max_zone_mmhg)
 			t = p->max_zone_mmhg;
 		if (t > 0.0) {

@@ -41,6 +41,11 @@ struct session_params {
 	unsigned int vent_ms;           /* a release that has not vented by then faults */
 	unsigned int timed_vent_ms;     /* release length without a sensor */
 	double residual_mmhg;
+	/* The member's choice on top of the program's: zones left out (bit k
+	 * = zone k) and one zone (1-based, 0 = none) boosted by boost_mmhg. */
+	uint8_t extra_skip_mask;
+	unsigned int boost_zone;
+	double boost_mmhg;
 };
 
 struct session {

@@ -109,6 +109,10 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 	ev.reason = reason;
 	ev.fault = st->fault;
 	ev.fault_zone = st->fault != FAULT_NONE ? st->fault_zone : -1;
+	if (kind == EVENT_OUT_OF_SERVICE) {
+		memcpy(ev.note, st->service_note, sizeof(ev.note));
+		memcpy(ev.by, st->service_by, sizeof(ev.by));
+	}
 	sink->emit(sink->ctx, &ev);
 }
 
@@ -220,14 +224,24 @@ static void enter_screening(struct station *st, uint64_t now_ms)
 
 /* setup, screening and ready give up after a while without a touch, so the
  * next member never inherits someone else's choice or answers. */
+unsigned int station_flow_timeout_s(const struct station *st)
+{
+	/* Strapping in takes longer than answering questions. */
+	if (st->state == STATION_READY && st->limits->boots_on_timeout_s)
+		return st->limits->boots_on_timeout_s;
+	return st->limits->idle_timeout_s;
+}
+
 static void tick_member_flow(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                              const struct event_sink *sink)
 {
+	unsigned int limit_s = station_flow_timeout_s(st);
+
 	(void)r;
 	(void)sink;
-	if (st->limits->idle_timeout_s == 0)
+	if (limit_s == 0)
 		return;
-	if (now_ms - st->activity_ms >= (uint64_t)st->limits->idle_timeout_s * 1000u)
+	if (now_ms - st->activity_ms >= (uint64_t)limit_s * 1000u)
 		station_set_state(st, STATION_IDLE, now_ms);
 }
 
@@ -604,4 +618,30 @@ void station_current_outputs(const struct station *st, struct station_outputs *o
 enum station_state station_state(const struct station *st)
 {
 	return st->state;
+}
+
+static void copy_note(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms)
+{
+	if (sv == NULL)
+		return;
+	st->boots_used = sv->needs_cleaning;
+	if (sv->fault != FAULT_NONE && (unsigned int)sv->fault < FAULT_CODE_COUNT) {
+		st->fault = sv->fault;
+		station_set_state(st, STATION_FAULT, now_ms);
+		st->fault = sv->fault;
+	} else if (sv->out_of_service) {
+		station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
+		copy_note(st->service_note, sizeof(st->service_note), sv->note);
+		copy_note(st->service_by, sizeof(st->service_by), sv->by);
+	} else if (sv->needs_cleaning) {
+		station_set_state(st, STATION_NEEDS_CLEANING, now_ms);
+	}
 }

@@ -18,12 +18,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/protocol.h"
 #include "core/program.h"
 #include "core/screening.h"
 
 struct station;
+
+/* A member's own zone choice (CMD_ADJUST with set_zones, in setup): skip any
+ * zones the program does not already skip as long as one zone is left, and
+ * boost one used zone by this much when the program has no boost of its
+ * own.  Zone targets stay clamped under the ceiling as for any program. */
+#define STATION_MEMBER_BOOST_MMHG 10.0
 
 struct event_sink {
 	/* Called synchronously for each event (seq and wall_ms are filled in by
@@ -110,5 +116,10 @@ void station_raise_fault(struct station *st, enum fault_code fault, uint64_t now
 void station_snapshot(const struct station *st, uint64_t now_ms, struct station_snapshot *out);
 
 enum station_state station_state(const struct station *st);
+
+/* At start only (before the first tick): put the station into the service
+ * state a previous run left (FAULT with its code, else OUT_OF_SERVICE, else
+ * NEEDS_CLEANING), outputs safe.  No event is emitted. */
+void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms);
 
 #endif

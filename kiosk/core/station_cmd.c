@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/safety.h"
 #include "core/session.h"
@@ -106,10 +107,27 @@ static enum command_status cmd_select(struct station *st, const struct cmd_call 
 		station_set_state(st, STATION_SETUP, call->now_ms);
 	st->program = p;
 	st->program_index = (int)call->cmd->program_index;
+	st->member_skip_mask = 0;
+	st->member_boost_zone = 0;
 	st->duration_s = d;
 	st->target_mmhg = t;
 	st->last_stop = STOP_NONE;
 	st->elapsed_final_ms = 0;
+	return CMD_OK;
+}
+
+/* The member's skip and boost (see STATION_MEMBER_BOOST_MMHG). */
+static enum command_status choose_zones(const struct station *st, const struct command *cmd)
+{
+	uint8_t zones = (uint8_t)((1u << st->zone_count) - 1u);
+	uint8_t skipped = (uint8_t)(st->program->skip_mask | cmd->skip_mask);
+
+	if ((cmd->skip_mask & ~zones) != 0 || (skipped & zones) == zones)
+		return CMD_ERR_BAD_ARGUMENT;
+	if (cmd->boost_zone != 0 &&
+	    (st->program->boost_zone != 0 || cmd->boost_zone > st->zone_count ||
+	     (skipped & (1u << (cmd->boost_zone - 1u))) != 0))
+		return CMD_ERR_BAD_ARGUMENT;
 	return CMD_OK;
 }
 
@@ -123,10 +141,16 @@ static enum command_status cmd_adjust(struct station *st, const struct cmd_call 
 		rc = choose_duration(st, st->program, call->cmd->duration_s, &d);
 	if (rc == CMD_OK && call->cmd->target_mmhg != 0.0)
 		rc = choose_target(st, st->program, call->cmd->target_mmhg, &t);
+	if (rc == CMD_OK && call->cmd->set_zones)
+		rc = choose_zones(st, call->cmd);
 	if (rc != CMD_OK)
 		return rc;
 	st->duration_s = d;
 	st->target_mmhg = t;
+	if (call->cmd->set_zones) {
+		st->member_skip_mask = call->cmd->skip_mask;
+		st->member_boost_zone = call->cmd->boost_zone;
+	}
 	return CMD_OK;
 }
 
@@ -273,6 +297,9 @@ static enum command_status cmd_start(struct station *st, const struct cmd_call *
 	                         ? safety_vent_ms(st->limits)
 	                         : SAFETY_OPEN_LOOP_VENT_MIN_MS,
 	    .residual_mmhg = safety_residual_mmhg(st->limits),
+	    .extra_skip_mask = st->member_skip_mask,
+	    .boost_zone = st->member_boost_zone,
+	    .boost_mmhg = STATION_MEMBER_BOOST_MMHG,
 	};
 	if (session_begin(&st->session, &sp, call->now_ms) < 0)
 		return CMD_ERR_BAD_ARGUMENT;
@@ -350,6 +377,14 @@ static enum command_status cmd_cleaned(struct station *st, const struct cmd_call
 	return CMD_OK;
 }
 
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Can the control sensor judge a vent now?  Fresh readings, and not a
  * fault that says those readings are themselves wrong. */
 static bool sensor_trusted(const struct station *st, uint64_t now_ms)
@@ -395,6 +430,9 @@ static enum command_status cmd_reset_fault(struct station *st, const struct cmd_
 	station_emit(st, call->sink, EVENT_FAULT_RESET, STOP_NONE, call->now_ms);
 	st->button_fault = false;
 	if (!trusted) {
+		copy_str(st->service_note, sizeof(st->service_note), "repair");
+		copy_str(st->service_by, sizeof(st->service_by), "kiosk");
+		st->parked_fault = FAULT_NONE;
 		station_set_state(st, STATION_OUT_OF_SERVICE, call->now_ms);
 		station_emit(st, call->sink, EVENT_OUT_OF_SERVICE, STOP_NONE, call->now_ms);
 		return CMD_OK;
@@ -405,6 +443,13 @@ static enum command_status cmd_reset_fault(struct station *st, const struct cmd_
 
 static enum command_status cmd_out_of_service(struct station *st, const struct cmd_call *call)
 {
+	/* A fault goes out of service with the station and comes back with it. */
+	if (st->state == STATION_FAULT)
+		st->parked_fault = st->fault;
+	memcpy(st->service_note, call->cmd->note, sizeof(st->service_note));
+	st->service_note[sizeof(st->service_note) - 1] = '\0';
+	memcpy(st->service_by, call->cmd->by, sizeof(st->service_by));
+	st->service_by[sizeof(st->service_by) - 1] = '\0';
 	station_set_state(st, STATION_OUT_OF_SERVICE, call->now_ms);
 	station_wipe_screening(st);
 	station_emit(st, call->sink, EVENT_OUT_OF_SERVICE, STOP_NONE, call->now_ms);
@@ -416,6 +461,14 @@ static enum command_status cmd_in_service(struct station *st, const struct cmd_c
 {
 	enum command_status rc = check_before_freeing(st, call->now_ms);
 
+	if (st->parked_fault != FAULT_NONE) {
+		/* Back to the lock it left: a reset still has to verify. */
+		st->fault = st->parked_fault;
+		st->parked_fault = FAULT_NONE;
+		station_set_state(st, STATION_FAULT, call->now_ms);
+		station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
+		return CMD_OK;
+	}
 	if (rc != CMD_OK)
 		return rc;
 	station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
@@ -447,8 +500,8 @@ static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 	[CMD_SYMPTOM_STOP] = {SESSION | IN(STATION_VENTING), ANY_SOURCE, cmd_stop},
 	[CMD_CLEANED] = {IN(STATION_NEEDS_CLEANING), ANY_SOURCE, cmd_cleaned},
 	[CMD_RESET_FAULT] = {IN(STATION_FAULT), ANY_SOURCE, cmd_reset_fault},
-	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING),
-	                        ANY_SOURCE, cmd_out_of_service},
+	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING) |
+	                        IN(STATION_FAULT), ANY_SOURCE, cmd_out_of_service},
 	[CMD_IN_SERVICE] = {IN(STATION_OUT_OF_SERVICE), ANY_SOURCE, cmd_in_service},
 };
 /* clang-format on */

@@ -34,6 +34,8 @@ struct station {
 	int program_index;
 	unsigned int duration_s;
 	double target_mmhg;
+	uint8_t member_skip_mask;       /* zones the member left out */
+	unsigned int member_boost_zone; /* 1-based, 0 = none */
 
 	/* Screening: the answers never leave this struct. */
 	struct screening_answers answers;
@@ -54,10 +56,14 @@ struct station {
 	enum stop_reason last_stop;
 
 	enum fault_code fault;
+	enum fault_code parked_fault; /* a fault taken out of service */
 	/* A member has worn the boots since the last confirmed cleaning: a
 	 * fault reset or a return to service leads to NEEDS_CLEANING, never
 	 * straight to IDLE. */
 	bool boots_used;
+	/* STATION_OUT_OF_SERVICE: the command's reason and who gave it. */
+	char service_note[COMMAND_NOTE_MAX];
+	char service_by[COMMAND_BY_MAX];
 
 	/* The stop button (see STATION_BUTTON_STARTUP_MS). */
 	bool ticked;            /* the first tick has run */
@@ -112,6 +118,8 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 void station_wipe_screening(struct station *st);
 /* min(limits.max_session_s, KIOSK_COMPILED_MAX_SESSION_S) in ms. */
 uint64_t station_session_cap_ms(const struct station *st);
+/* The member flow's time-out now (boots-on in READY, else idle). */
+unsigned int station_flow_timeout_s(const struct station *st);
 /* Session clock: from the first cycle at pressure, pauses excluded. */
 uint64_t station_elapsed_ms(const struct station *st, uint64_t now_ms);
 /* Pause time used in this session, the current pause included. */

@@ -33,6 +33,13 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	}
 	out->zone_count = st->zone_count;
 	out->active_zone = -1;
+	if (st->program != NULL) {
+		out->skip_mask = (uint8_t)(st->program->skip_mask | st->member_skip_mask);
+		out->boost_zone =
+		    st->member_boost_zone ? st->member_boost_zone : st->program->boost_zone;
+		out->boost_mmhg =
+		    st->member_boost_zone ? STATION_MEMBER_BOOST_MMHG : st->program->boost_mmhg;
+	}
 	if (st->session_active) {
 		uint64_t el = station_elapsed_ms(st, now_ms);
 		uint64_t dur = (uint64_t)st->duration_s * 1000u;
@@ -72,6 +79,11 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->outputs = st->out;
 	out->fault = st->fault;
 	out->fault_zone = st->fault != FAULT_NONE ? st->fault_zone : -1;
+	out->parked_fault = st->parked_fault;
+	if (st->state == STATION_OUT_OF_SERVICE) {
+		copy_str(out->service_note, sizeof(out->service_note), st->service_note);
+		copy_str(out->service_by, sizeof(out->service_by), st->service_by);
+	}
 	copy_str(out->fault_message, sizeof(out->fault_message),
 	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
 	out->last_stop = st->last_stop;
@@ -81,7 +93,7 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->screening_view = st->screening_view;
 	if (st->state == STATION_SETUP || st->state == STATION_SCREENING ||
 	    st->state == STATION_READY) {
-		uint64_t limit = (uint64_t)st->limits->idle_timeout_s * 1000u;
+		uint64_t limit = (uint64_t)station_flow_timeout_s(st) * 1000u;
 		uint64_t idle = now_ms - st->activity_ms;
 
 		out->idle_left_s =

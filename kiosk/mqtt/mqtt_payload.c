@@ -34,8 +34,7 @@ static double tenth(double v)
 	return round(v * 10.0) / 10.0;
 }
 
-/* Prints and frees root. */
-static int print(cJSON *root, char *buf, size_t len)
+int mqtt_payload_print(struct cJSON *root, char *buf, size_t len)
 {
 	int rc;
 
@@ -62,11 +61,21 @@ static void add_string_or_null(cJSON *o, const char *key, const char *v)
 		cJSON_AddNullToObject(o, key);
 }
 
+static void add_service(cJSON *o, const char *note, const char *by)
+{
+	cJSON *sv = cJSON_AddObjectToObject(o, "service");
+
+	if (!sv)
+		return;
+	cJSON_AddStringToObject(sv, "reason", note);
+	cJSON_AddStringToObject(sv, "by", by);
+}
+
 int mqtt_payload_station_status(char *buf, size_t len, const struct station_snapshot *st)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *zones;
-	double peak = st->has_sensor ? st->manifold_mmhg : 0.0;
+	double peak = st->manifold_mmhg;
 	size_t nz = st->zone_count <= STATION_MAX_ZONES ? st->zone_count : STATION_MAX_ZONES;
 
 	if (!o)
@@ -81,31 +90,120 @@ int mqtt_payload_station_status(char *buf, size_t len, const struct station_snap
 	cJSON_AddNumberToObject(o, "duration_s", st->duration_s);
 	cJSON_AddNumberToObject(o, "remaining_s", st->remaining_s);
 	cJSON_AddNumberToObject(o, "elapsed_s", st->elapsed_s);
+	cJSON_AddBoolToObject(o, "has_sensor", st->has_sensor);
 	zones = cJSON_AddArrayToObject(o, "zone_mmhg");
-	for (size_t i = 0; zones && i < nz; i++) {
+	for (size_t i = 0; zones && st->has_sensor && i < nz; i++) {
 		cJSON_AddItemToArray(zones, cJSON_CreateNumber(tenth(st->zone_mmhg[i])));
 		if (st->zone_mmhg[i] > peak)
 			peak = st->zone_mmhg[i];
 	}
-	cJSON_AddNumberToObject(o, "pressure_mmhg", tenth(peak));
+	/* No sensor, no reading: never a made-up 0 mmHg. */
+	if (st->has_sensor)
+		cJSON_AddNumberToObject(o, "pressure_mmhg", tenth(peak));
+	else
+		cJSON_AddNullToObject(o, "pressure_mmhg");
 	cJSON_AddStringToObject(o, "fault", fault_code_name(st->fault));
 	cJSON_AddStringToObject(o, "fault_message",
 	                        st->fault == FAULT_NONE ? "" : st->fault_message);
-	return print(o, buf, len);
+	if (st->state == STATION_OUT_OF_SERVICE)
+		add_service(o, st->service_note, st->service_by);
+	else
+		cJSON_AddNullToObject(o, "service");
+	return mqtt_payload_print(o, buf, len);
 }
+
+static void iso8601(char *out, size_t len, uint64_t wall_ms);
 
 int mqtt_payload_kiosk_status(char *buf, size_t len, const struct mqtt_kiosk_info *info)
 {
 	cJSON *o = cJSON_CreateObject();
+	cJSON *b, *ob, *pr;
 
 	if (!o)
 		return -ENOMEM;
 	cJSON_AddStringToObject(o, "site", info->site);
+	cJSON_AddStringToObject(o, "instance", info->instance ? info->instance : "");
+	cJSON_AddStringToObject(o, "host", info->host ? info->host : "");
 	cJSON_AddStringToObject(o, "version", info->version ? info->version : "");
+	cJSON_AddStringToObject(o, "backend", info->backend ? info->backend : "");
 	cJSON_AddNumberToObject(o, "uptime_s", (double)info->uptime_s);
 	cJSON_AddNumberToObject(o, "stations", info->station_count);
-	cJSON_AddStringToObject(o, "backend", info->backend ? info->backend : "");
-	return print(o, buf, len);
+	b = cJSON_AddObjectToObject(o, "broker");
+	if (b) {
+		cJSON_AddBoolToObject(b, "connected", info->connected);
+		cJSON_AddStringToObject(b, "client_id", info->client_id ? info->client_id : "");
+		cJSON_AddBoolToObject(b, "session_present", info->session_present);
+		cJSON_AddNumberToObject(b, "connects", (double)info->connects);
+	}
+	ob = cJSON_AddObjectToObject(o, "outbox");
+	if (ob) {
+		if (info->outbox_depth >= 0)
+			cJSON_AddNumberToObject(ob, "depth", (double)info->outbox_depth);
+		else
+			cJSON_AddNullToObject(ob, "depth");
+		cJSON_AddNumberToObject(ob, "refused", (double)info->refused);
+		if (info->refused_topic) {
+			cJSON *last = cJSON_AddObjectToObject(ob, "last_refused");
+			if (last) {
+				cJSON_AddStringToObject(last, "topic", info->refused_topic);
+				cJSON_AddStringToObject(last, "reason",
+				                        info->refused_reason ? info->refused_reason
+				                                             : "");
+			}
+		} else {
+			cJSON_AddNullToObject(ob, "last_refused");
+		}
+		cJSON_AddNumberToObject(ob, "dropped", (double)info->outbox_dropped);
+	}
+	cJSON_AddBoolToObject(o, "deadlines_guaranteed", info->deadlines_guaranteed);
+	pr = cJSON_AddArrayToObject(o, "problems");
+	for (size_t i = 0; pr && i < info->problem_count; i++)
+		cJSON_AddItemToArray(pr, cJSON_CreateString(info->problems[i]));
+	if (info->duplicate_instance) {
+		cJSON *d = cJSON_AddObjectToObject(o, "duplicate");
+		if (d) {
+			cJSON_AddStringToObject(d, "instance", info->duplicate_instance);
+			cJSON_AddStringToObject(d, "host",
+			                        info->duplicate_host ? info->duplicate_host : "");
+		}
+	} else {
+		cJSON_AddNullToObject(o, "duplicate");
+	}
+	return mqtt_payload_print(o, buf, len);
+}
+
+int mqtt_payload_claim(char *buf, size_t len, const struct mqtt_kiosk_info *info,
+                       uint64_t since_wall_ms)
+{
+	cJSON *o = cJSON_CreateObject();
+	char since[40];
+
+	if (!o)
+		return -ENOMEM;
+	iso8601(since, sizeof(since), since_wall_ms);
+	cJSON_AddStringToObject(o, "instance", info->instance ? info->instance : "");
+	cJSON_AddStringToObject(o, "host", info->host ? info->host : "");
+	cJSON_AddStringToObject(o, "client_id", info->client_id ? info->client_id : "");
+	cJSON_AddStringToObject(o, "version", info->version ? info->version : "");
+	cJSON_AddStringToObject(o, "since", since);
+	return mqtt_payload_print(o, buf, len);
+}
+
+int mqtt_payload_claim_parse(const void *payload, size_t plen, char *instance, size_t ilen,
+                             char *host, size_t hlen)
+{
+	cJSON *o = plen ? cJSON_ParseWithLength(payload, plen) : NULL;
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(o, "instance");
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "host");
+	int rc = -EINVAL;
+
+	if (cJSON_IsString(i) && i->valuestring[0]) {
+		snprintf(instance, ilen, "%s", i->valuestring);
+		snprintf(host, hlen, "%s", cJSON_IsString(h) ? h->valuestring : "");
+		rc = 0;
+	}
+	cJSON_Delete(o);
+	return rc;
 }
 
 int mqtt_payload_event_id(char *buf, size_t len, const char *site, const char *tag, int64_t row)
@@ -160,111 +258,30 @@ int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk
 		cJSON_AddStringToObject(o, "fault", fault_code_name(ev->fault));
 		cJSON_AddStringToObject(o, "fault_message", fault_code_message(ev->fault));
 	}
-	return print(o, buf, len);
+	if (ev->kind == EVENT_OUT_OF_SERVICE) {
+		char note[sizeof(ev->note) + 1], by[sizeof(ev->by) + 1];
+		snprintf(note, sizeof(note), "%.*s", (int)sizeof(ev->note), ev->note);
+		snprintf(by, sizeof(by), "%.*s", (int)sizeof(ev->by), ev->by);
+		add_service(o, note, by);
+	}
+	return mqtt_payload_print(o, buf, len);
 }
 
-int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, const char *action,
-                                bool ok, const char *status, const char *message)
+int mqtt_payload_command_result(char *buf, size_t len, const struct mqtt_result *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o)
 		return -ENOMEM;
-	add_string_or_null(o, "request_id", request_id);
-	add_string_or_null(o, "action", action);
-	cJSON_AddBoolToObject(o, "ok", ok);
-	cJSON_AddStringToObject(o, "status", status);
-	cJSON_AddStringToObject(o, "message", message ? message : "");
-	return print(o, buf, len);
-}
-
-/* ---- Home Assistant discovery ---- */
-
-struct discovery_entity {
-	const char *component; /* sensor, binary_sensor, button */
-	const char *object;
-	const char *name;
-	const char *value_template;
-	const char *unit;
-	const char *device_class;
-	const char *press_action; /* buttons */
-	const char *icon;
-};
-
-static const struct discovery_entity entities[MQTT_DISCOVERY_ITEMS] = {
-    {"sensor", "state", "State", "{{ value_json.state }}", NULL, NULL, NULL, "mdi:state-machine"},
-    {"sensor", "remaining", "Remaining", "{{ value_json.remaining_s }}", "s", "duration", NULL,
-     NULL},
-    {"sensor", "pressure", "Pressure", "{{ value_json.pressure_mmhg }}", "mmHg", "pressure", NULL,
-     NULL},
-    {"binary_sensor", "fault", "Fault", "{{ 'ON' if value_json.fault != 'none' else 'OFF' }}", NULL,
-     "problem", NULL, NULL},
-    {"button", "stop", "Stop", NULL, NULL, NULL, "stop", "mdi:stop"},
-    {"button", "reset_fault", "Reset fault", NULL, NULL, NULL, "reset_fault", "mdi:restart-alert"},
-    {"button", "cleaned", "Cleaned", NULL, NULL, NULL, "cleaned", "mdi:spray-bottle"},
-};
-
-int mqtt_discovery_item(const struct mqtt_discovery_params *p, unsigned int item, char *topic,
-                        size_t topic_len, char *buf, size_t len)
-{
-	const struct discovery_entity *e;
-	char node[96], uid[160], t_status[MQTT_TOPIC_MAX], t_avail[MQTT_TOPIC_MAX],
-	    t_cmd[MQTT_TOPIC_MAX];
-	cJSON *o, *dev, *ids;
-	int n;
-
-	if (item >= MQTT_DISCOVERY_ITEMS)
-		return -EINVAL;
-	e = &entities[item];
-	/* node_id must match [a-zA-Z0-9_-]: the site already does. */
-	n = snprintf(node, sizeof(node), "recovery_%s_station_%u", p->site, p->index + 1u);
-	if (n < 0 || (size_t)n >= sizeof(node))
-		return -ENAMETOOLONG;
-	snprintf(uid, sizeof(uid), "%s_%s", node, e->object);
-	n = snprintf(topic, topic_len, "%s/%s/%s/%s/config", p->prefix, e->component, node,
-	             e->object);
-	if (n < 0 || (size_t)n >= topic_len)
-		return -ENAMETOOLONG;
-	if (mqtt_topic_station(t_status, sizeof(t_status), p->site, p->index, "status") < 0 ||
-	    mqtt_topic_station(t_cmd, sizeof(t_cmd), p->site, p->index, "cmd") < 0 ||
-	    mqtt_topic_site(t_avail, sizeof(t_avail), p->site, "availability") < 0)
-		return -ENAMETOOLONG;
-
-	o = cJSON_CreateObject();
-	if (!o)
-		return -ENOMEM;
-	cJSON_AddStringToObject(o, "name", e->name);
-	cJSON_AddStringToObject(o, "unique_id", uid);
-	cJSON_AddStringToObject(o, "object_id", uid);
-	cJSON_AddStringToObject(o, "availability_topic", t_avail);
-	cJSON_AddStringToObject(o, "payload_available", "online");
-	cJSON_AddStringToObject(o, "payload_not_available", "offline");
-	if (e->press_action) {
-		char press[96];
-		snprintf(press, sizeof(press), "{\"action\":\"%s\",\"request_id\":\"ha-%s\"}",
-		         e->press_action, e->press_action);
-		cJSON_AddStringToObject(o, "command_topic", t_cmd);
-		cJSON_AddStringToObject(o, "payload_press", press);
-	} else {
-		cJSON_AddStringToObject(o, "state_topic", t_status);
-		cJSON_AddStringToObject(o, "value_template", e->value_template);
-	}
-	if (e->unit)
-		cJSON_AddStringToObject(o, "unit_of_measurement", e->unit);
-	if (e->device_class)
-		cJSON_AddStringToObject(o, "device_class", e->device_class);
-	if (e->icon)
-		cJSON_AddStringToObject(o, "icon", e->icon);
-	dev = cJSON_AddObjectToObject(o, "device");
-	if (dev) {
-		ids = cJSON_AddArrayToObject(dev, "identifiers");
-		if (ids)
-			cJSON_AddItemToArray(ids, cJSON_CreateString(node));
-		cJSON_AddStringToObject(dev, "name", p->station_name);
-		cJSON_AddStringToObject(dev, "manufacturer", "recovery-kiosk");
-		cJSON_AddStringToObject(dev, "model", "compression recovery station");
-		cJSON_AddStringToObject(dev, "sw_version", p->version ? p->version : "");
-		cJSON_AddStringToObject(dev, "suggested_area", p->site);
-	}
-	return print(o, buf, len);
+	add_string_or_null(o, "request_id", r->request_id);
+	add_string_or_null(o, "action", r->action);
+	if (r->station)
+		cJSON_AddNumberToObject(o, "station", r->station);
+	else
+		cJSON_AddNullToObject(o, "station");
+	cJSON_AddBoolToObject(o, "ok", r->ok);
+	cJSON_AddStringToObject(o, "status", r->status);
+	cJSON_AddStringToObject(o, "message", r->message ? r->message : "");
+	cJSON_AddBoolToObject(o, "duplicate", r->duplicate);
+	return mqtt_payload_print(o, buf, len);
 }

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "drivers/gpio.h"
 #include "drivers/pressure_sensor.h"
 
@@ -53,6 +53,9 @@ struct self_test_params {
 };
 void self_test_params_default(struct self_test_params *p);
 
+#define SELF_TEST_PASS 0
+#define SELF_TEST_NOT_MEASURED 1
+
 enum self_test_zone_result {
 	SELF_TEST_ZONE_OK,
 	SELF_TEST_ZONE_NO_RISE, /* boot not connected, big leak, pump or valve dead */
@@ -64,12 +67,17 @@ enum self_test_zone_result {
 };
 const char *self_test_zone_result_name(enum self_test_zone_result r);
 
-/* 0 when every measured zone rose and fell (and the hardware could be driven
- * on every station), -EIO when any zone failed, or another negative errno
- * (e.g. lines busy because the service is running).  Uses defaults;
- * simulated: gpio is the simulator with every station's model built
- * (drivers/sim/sim_hw.h); its sensors and a virtual clock are used.  report may be NULL. */
-int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio, bool simulated, FILE *report);
+/* SELF_TEST_PASS (0) when every zone of every station was measured and
+ * rose, held and fell; SELF_TEST_NOT_MEASURED when nothing failed but a
+ * station without a sensor was only pulsed (its zones are for the installer
+ * to watch, never a pass); -EIO when any zone failed, or another negative
+ * errno (e.g. lines busy because the service is running).  The report names
+ * zone 1 (foot) to zone N (thigh).  Uses defaults;
+ * sim_sensors: NULL on real hardware; in --sim mode the simulator's sensor
+ * factory (drivers/sim/sim_hw.h, gpio its GPIO backend), and then a virtual
+ * clock is used.  report may be NULL. */
+int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio,
+                  const struct pressure_sensor_factory *sim_sensors, FILE *report);
 
 /* The same with explicit timing and clock (tests use a fake clock). */
 int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,

@@ -2,27 +2,16 @@
 #include "store/store.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
-struct store {
-	sqlite3 *db;
-	pthread_mutex_t lock;
-	char tag[STORE_TAG_LEN + 1];
-	char path[512];
-	sqlite3_stmt *ins_event;
-	sqlite3_stmt *ins_outbox;
-	sqlite3_stmt *ins_session;
-	sqlite3_stmt *close_session;
-	sqlite3_stmt *peek;
-	sqlite3_stmt *del_outbox;
-	unsigned int appends_since_prune;
-};
+#include "store/store_private.h"
+
+#define STORE_STR_(x) #x
+#define STORE_STR(x) STORE_STR_(x)
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -39,7 +28,15 @@ static const char schema_sql[] =
     " started_ms INTEGER NOT NULL, ended_ms INTEGER,"
     " duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL DEFAULT 0,"
     " target_mmhg REAL NOT NULL, end_reason TEXT);"
-    "CREATE INDEX IF NOT EXISTS sessions_open ON sessions (station) WHERE ended_ms IS NULL;";
+    "CREATE INDEX IF NOT EXISTS sessions_open ON sessions (station) WHERE ended_ms IS NULL;"
+    "CREATE TABLE IF NOT EXISTS service ("
+    " number INTEGER PRIMARY KEY, out_of_service INTEGER NOT NULL DEFAULT 0,"
+    " note TEXT NOT NULL DEFAULT '', by TEXT NOT NULL DEFAULT '',"
+    " fault INTEGER NOT NULL DEFAULT 0, needs_cleaning INTEGER NOT NULL DEFAULT 0,"
+    " wall_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS commands ("
+    " request_id TEXT PRIMARY KEY, station INTEGER NOT NULL, action INTEGER NOT NULL,"
+    " status INTEGER NOT NULL, wall_ms INTEGER NOT NULL) WITHOUT ROWID;";
 
 static int mkdir_parents(const char *dir)
 {
@@ -62,7 +59,7 @@ static int mkdir_parents(const char *dir)
 	return 0;
 }
 
-static int exec_sql(struct store *s, const char *sql)
+int store_exec(struct store *s, const char *sql)
 {
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
 }
@@ -131,7 +128,7 @@ static int prepare_all(struct store *s)
 		if (sqlite3_prepare_v3(s->db, list[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
 		                       list[i].st, NULL) != SQLITE_OK)
 			return -EIO;
-	return 0;
+	return store_keep_prepare(s);
 }
 
 static void finalize_all(struct store *s)
@@ -142,6 +139,7 @@ static void finalize_all(struct store *s)
 	sqlite3_finalize(s->close_session);
 	sqlite3_finalize(s->peek);
 	sqlite3_finalize(s->del_outbox);
+	store_keep_finalize(s);
 }
 
 struct store *store_open(const char *state_dir, char *err, size_t err_len)
@@ -186,13 +184,20 @@ struct store *store_open(const char *state_dir, char *err, size_t err_len)
 		goto err_db;
 	}
 	sqlite3_busy_timeout(s->db, 2000);
-	/* WAL + FULL: a committed event survives kill -9 and power loss. */
-	if (exec_sql(s,
-	             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") <
-	        0 ||
-	    exec_sql(s, schema_sql) < 0 || load_or_make_tag(s) < 0 || prepare_all(s) < 0 ||
-	    exec_sql(s, "UPDATE sessions SET end_reason='interrupted' WHERE ended_ms IS NULL AND "
-	                "end_reason IS NULL") < 0) {
+	for (size_t i = 0; i < KIOSK_MAX_STATIONS; i++)
+		s->numbers[i] = (unsigned int)i + 1u;
+	/* Small pages: a commit writes whole pages to the WAL, and one batch
+	 * touches a few rows in a few tables.  Takes effect on a new file only
+	 * (before WAL mode is set).  WAL + FULL: a committed event survives
+	 * kill -9 and power loss; the WAL is cut back to its limit after each
+	 * checkpoint. */
+	if (store_exec(s, "PRAGMA page_size=1024;") < 0 ||
+	    store_exec(s,
+	               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	               " PRAGMA journal_size_limit=" STORE_STR(STORE_WAL_LIMIT_BYTES) ";") < 0 ||
+	    store_exec(s, schema_sql) < 0 || load_or_make_tag(s) < 0 || prepare_all(s) < 0 ||
+	    store_exec(s, "UPDATE sessions SET end_reason='interrupted' WHERE ended_ms IS NULL AND "
+	                  "end_reason IS NULL") < 0) {
 		snprintf(err, err_len,
 		         "store: cannot set up '%s': %s; move the file away if it is not a kiosk "
 		         "database",
@@ -233,7 +238,7 @@ const char *store_errmsg(struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
-static int step_done(sqlite3_stmt *st)
+int store_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -261,7 +266,7 @@ static int append_session(struct store *s, const struct kiosk_event *ev)
 		sqlite3_bind_int(st, 6, 0);
 		sqlite3_bind_double(st, 7, ev->target_mmhg);
 		sqlite3_bind_null(st, 8);
-		return step_done(st);
+		return store_step_done(st);
 	}
 	if (ev->kind != EVENT_SESSION_COMPLETED && ev->kind != EVENT_SESSION_STOPPED)
 		return 0;
@@ -271,7 +276,7 @@ static int append_session(struct store *s, const struct kiosk_event *ev)
 	sqlite3_bind_int(up, 2, (int)ev->elapsed_s);
 	sqlite3_bind_text(up, 3, end_reason(ev), -1, SQLITE_STATIC);
 	sqlite3_bind_int(up, 4, (int)ev->station);
-	if (step_done(up) < 0)
+	if (store_step_done(up) < 0)
 		return -EIO;
 	if (sqlite3_changes(s->db) > 0)
 		return 0;
@@ -286,7 +291,7 @@ static int append_session(struct store *s, const struct kiosk_event *ev)
 	sqlite3_bind_int(st, 6, (int)ev->elapsed_s);
 	sqlite3_bind_double(st, 7, ev->target_mmhg);
 	sqlite3_bind_text(st, 8, end_reason(ev), -1, SQLITE_STATIC);
-	return step_done(st);
+	return store_step_done(st);
 }
 
 static int append_one(struct store *s, const struct kiosk_event *ev)
@@ -304,10 +309,10 @@ static int append_one(struct store *s, const struct kiosk_event *ev)
 	sqlite3_bind_double(st, 8, ev->target_mmhg);
 	sqlite3_bind_int(st, 9, (int)ev->reason);
 	sqlite3_bind_int(st, 10, (int)ev->fault);
-	if (step_done(st) < 0)
+	if (store_step_done(st) < 0)
 		return -EIO;
 	sqlite3_bind_int64(s->ins_outbox, 1, sqlite3_last_insert_rowid(s->db));
-	if (step_done(s->ins_outbox) < 0)
+	if (store_step_done(s->ins_outbox) < 0)
 		return -EIO;
 	return append_session(s, ev);
 }
@@ -315,36 +320,27 @@ static int append_one(struct store *s, const struct kiosk_event *ev)
 int store_events_append(struct store *s, const struct kiosk_event *ev, size_t n)
 {
 	int rc = 0;
-	size_t stored = 0;
 
 	pthread_mutex_lock(&s->lock);
-	if (exec_sql(s, "BEGIN IMMEDIATE") < 0) {
+	if (store_exec(s, "BEGIN IMMEDIATE") < 0) {
 		rc = -EIO;
 		goto out;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (ev[i].kind == EVENT_COMMAND_RESULT || ev[i].kind >= EVENT_KIND_COUNT)
+		if (ev[i].kind >= EVENT_KIND_COUNT)
 			continue;
-		rc = append_one(s, &ev[i]);
-		stored++;
+		if (ev[i].kind != EVENT_COMMAND_RESULT)
+			rc = append_one(s, &ev[i]);
+		if (rc == 0)
+			rc = store_keep_event(s, &ev[i]);
 	}
-	if (rc == 0 && exec_sql(s, "COMMIT") < 0)
+	if (rc == 0 && store_exec(s, "COMMIT") < 0)
 		rc = -EIO;
 	if (rc < 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
 	}
-	s->appends_since_prune += (unsigned int)stored;
-	if (s->appends_since_prune >= 1000u) {
-		/* History only: rows still in the outbox are never pruned. */
-		char sql[200];
-		snprintf(sql, sizeof(sql),
-		         "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - %u"
-		         " AND id NOT IN (SELECT event_id FROM outbox)",
-		         STORE_EVENT_LOG_KEEP);
-		exec_sql(s, sql);
-		s->appends_since_prune = 0;
-	}
+	s->stats.transactions++;
 out:
 	pthread_mutex_unlock(&s->lock);
 	return rc;
@@ -391,11 +387,33 @@ int store_outbox_peek(struct store *s, int64_t after_id, struct store_outbox_row
 
 int store_outbox_delete(struct store *s, int64_t id)
 {
-	int rc;
+	return store_outbox_delete_many(s, &id, 1);
+}
 
+int store_outbox_delete_many(struct store *s, const int64_t *ids, size_t n)
+{
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
 	pthread_mutex_lock(&s->lock);
-	sqlite3_bind_int64(s->del_outbox, 1, id);
-	rc = step_done(s->del_outbox);
+	if (n > 1 && store_exec(s, "BEGIN IMMEDIATE") < 0) {
+		rc = -EIO;
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_bind_int64(s->del_outbox, 1, ids[i]);
+		rc = store_step_done(s->del_outbox);
+	}
+	if (n > 1) {
+		if (rc == 0 && store_exec(s, "COMMIT") < 0)
+			rc = -EIO;
+		if (rc < 0)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	if (rc == 0)
+		s->stats.transactions++;
+out:
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,10 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/controller.h"
 #include "ui/view.h"
 
-#define UI_WAIT_MAX_MS 200 /* how often *stop is looked at while idle */
 #define UI_EVENTS_BATCH 32
 
 struct ui {
@@ -135,9 +135,19 @@ struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len)
 	vp.fonts_dir = fonts_dir;
 	vp.submit = submit_to_controller;
 	vp.submit_ctx = ui;
+	vp.locale_dir = p->locale_dir;
+	vp.events_delivered = p->events_delivered;
+	vp.events_ctx = p->events_ctx;
 	ui->view = ui_view_create(&vp, w, h, err, err_len);
-	if (!ui->view)
+	if (!ui->view) {
+		size_t used = strlen(err);
+		/* The usual cause: a binary that looks for its fonts elsewhere. */
+		snprintf(err + used, err_len - used,
+		         "; give the folder that holds fonts/ with --assets DIR or "
+		         "KIOSK_ASSETS_DIR (the source tree's assets/, or the installed "
+		         "share/recovery-kiosk)");
 		goto fail;
+	}
 	if (p->controller) {
 		int rc = controller_add_listener(p->controller, on_controller_change, ui);
 		if (rc < 0) {
@@ -154,6 +164,17 @@ fail : {
 	errno = e ? e : EIO;
 	return NULL;
 }
+}
+
+void ui_request_stop(struct ui *ui)
+{
+	SDL_Event ev;
+
+	if (!ui)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SDL_QUIT;
+	SDL_PushEvent(&ev);
 }
 
 void ui_destroy(struct ui *ui)
@@ -289,9 +310,11 @@ int ui_run(struct ui *ui, volatile sig_atomic_t *stop)
 			    deadline < ui->last_frame_ms + 33u ? deadline : ui->last_frame_ms + 33u;
 		else if (draw)
 			deadline = now;
+		/* Sleep until an input, a controller wake-up, a stop request
+		 * (ui_request_stop) or the view's next deadline: nothing polls. */
 		wait = deadline > now ? deadline - now : 0;
-		if (wait > UI_WAIT_MAX_MS)
-			wait = UI_WAIT_MAX_MS;
+		if (wait > INT32_MAX)
+			wait = INT32_MAX;
 		if (SDL_WaitEventTimeout(&ev, (int)wait)) {
 			now = SDL_GetTicks64();
 			if (!handle_event(ui, &ev, now))

@@ -1,20 +1,40 @@
 /* SPDX-License-Identifier: MIT */
-#include "ui/view_private.h"
+/* The view: a model (model.c) and a canvas (canvas.c) joined by the table
+ * of screens.  Input goes to the screen last drawn; a frame is drawn only
+ * when what it shows changed. */
+#include "ui/view.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
+#include "ui/canvas.h"
+#include "ui/i18n.h"
+#include "ui/model.h"
+#include "ui/screens_member.h"
+#include "ui/screens_screening.h"
+#include "ui/screens_session.h"
+#include "ui/screens_staff.h"
+#include "ui/widgets.h"
+#include "ui/words.h"
+
+struct ui_view {
+	struct ui_model md;
+	struct ui_canvas cv;
+	const struct kiosk_config *config;
+	uint64_t signature; /* of what the last frame showed */
+};
 
 static const struct screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_OVERVIEW] = &screen_overview_ops,
     [UI_SCREEN_PROGRAMS] = &screen_programs_ops,
     [UI_SCREEN_ADJUST] = &screen_adjust_ops,
     [UI_SCREEN_QUESTION] = &screen_question_ops,
+    [UI_SCREEN_WHICH] = &screen_which_ops,
+    [UI_SCREEN_AGREE] = &screen_agree_ops,
     [UI_SCREEN_BLOCKED] = &screen_blocked_ops,
     [UI_SCREEN_APPROVAL] = &screen_approval_ops,
     [UI_SCREEN_PIN] = &screen_pin_ops,
@@ -25,36 +45,38 @@ static const struct screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_OUT_OF_SERVICE] = &screen_out_of_service_ops,
     [UI_SCREEN_STAFF] = &screen_staff_ops,
     [UI_SCREEN_STAFF_STATION] = &screen_staff_station_ops,
+    [UI_SCREEN_STAFF_FAULT] = &screen_staff_fault_ops,
+    [UI_SCREEN_SERVICE_REASON] = &screen_service_reason_ops,
 };
-
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *b = p;
-	while (n--)
-		*b++ = 0;
-}
 
 struct ui_view *ui_view_create(const struct ui_view_params *p, int w, int h, char *err,
                                size_t err_len)
 {
 	struct ui_view *v = calloc(1, sizeof(*v));
+	struct ui_model_params mp = {
+	    .config = p->config,
+	    .programs = p->programs,
+	    .screening = p->screening,
+	    .submit = p->submit,
+	    .submit_ctx = p->submit_ctx,
+	};
 
 	if (!v) {
 		snprintf(err, err_len, "out of memory");
 		errno = ENOMEM;
 		return NULL;
 	}
-	v->p = *p;
-	v->r = p->renderer;
-	v->station = -1;
-	v->staff_station = -1;
-	v->pin_station = -1;
-	v->screen = UI_SCREEN_OVERVIEW;
-	v->dirty = true;
-	v->clock_minute = -1;
-	ui_metrics_compute(&v->m, w, h, p->config->display.diagonal_mm);
-	v->text = text_cache_create(v->r, p->fonts_dir, &v->m, err, err_len);
-	if (!v->text) {
+	v->config = p->config;
+	mp.events_delivered = p->events_delivered;
+	mp.events_ctx = p->events_ctx;
+	mp.lang_count = i18n_available(p->locale_dir, mp.langs, I18N_MAX_LANGS);
+	snprintf(mp.site_lang, sizeof(mp.site_lang), "%s", p->config->display.language);
+	model_init(&v->md, &mp);
+	v->cv.r = p->renderer;
+	v->cv.screen = UI_SCREEN_OVERVIEW;
+	ui_metrics_compute(&v->cv.m, w, h, p->config->display.diagonal_mm);
+	v->cv.text = text_cache_create(v->cv.r, p->fonts_dir, &v->cv.m, err, err_len);
+	if (!v->cv.text) {
 		int e = errno;
 		free(v);
 		errno = e;
@@ -67,65 +89,18 @@ void ui_view_destroy(struct ui_view *v)
 {
 	if (!v)
 		return;
-	wipe(v->pin, sizeof(v->pin));
-	text_cache_destroy(v->text);
+	model_fini(&v->md);
+	text_cache_destroy(v->cv.text);
 	free(v);
 }
 
 int ui_view_resize(struct ui_view *v, int w, int h)
 {
-	if (w == v->m.w && h == v->m.h)
+	if (w == v->cv.m.w && h == v->cv.m.h)
 		return 0;
-	ui_metrics_compute(&v->m, w, h, v->p.config->display.diagonal_mm);
-	v->dirty = true;
-	return text_cache_set_metrics(v->text, &v->m);
-}
-
-const struct station_snapshot *view_station(const struct ui_view *v, int index)
-{
-	if (!v->snap || index < 0 || (size_t)index >= v->snap->station_count)
-		return NULL;
-	return &v->snap->stations[index];
-}
-
-static enum ui_screen derive_screen(const struct ui_view *v)
-{
-	const struct station_snapshot *st;
-
-	if (v->pin_open)
-		return UI_SCREEN_PIN;
-	if (v->staff)
-		return view_station(v, v->staff_station) ? UI_SCREEN_STAFF_STATION
-		                                         : UI_SCREEN_STAFF;
-	st = view_station(v, v->station);
-	if (!st)
-		return UI_SCREEN_OVERVIEW;
-	switch (st->state) {
-	case STATION_IDLE:
-		return UI_SCREEN_PROGRAMS;
-	case STATION_SETUP:
-		return UI_SCREEN_ADJUST;
-	case STATION_SCREENING:
-		if (st->screening_view == SCREENING_VIEW_BLOCKED)
-			return UI_SCREEN_BLOCKED;
-		if (st->screening_view == SCREENING_VIEW_NEEDS_APPROVAL)
-			return UI_SCREEN_APPROVAL;
-		return UI_SCREEN_QUESTION;
-	case STATION_READY:
-		return UI_SCREEN_BOOTS_ON;
-	case STATION_RUNNING:
-	case STATION_PAUSED:
-		return UI_SCREEN_RUNNING;
-	case STATION_VENTING:
-	case STATION_NEEDS_CLEANING:
-		return UI_SCREEN_FINISHED;
-	case STATION_FAULT:
-		return UI_SCREEN_FAULT;
-	case STATION_OUT_OF_SERVICE:
-	case STATION_STATE_COUNT:
-		return UI_SCREEN_OUT_OF_SERVICE;
-	}
-	return UI_SCREEN_OVERVIEW;
+	ui_metrics_compute(&v->cv.m, w, h, v->config->display.diagonal_mm);
+	v->md.dirty = true;
+	return text_cache_set_metrics(v->cv.text, &v->cv.m);
 }
 
 static uint64_t mix(uint64_t h, uint64_t x)
@@ -163,354 +138,252 @@ static uint64_t station_signature(uint64_t h, const struct station_snapshot *st,
 	for (size_t z = 0; z < st->zone_count && z < STATION_MAX_ZONES; z++)
 		h = mix(h, (uint64_t)(st->zone_mmhg[z] * 2));
 	h = mix_str(h, st->fault_message);
+	h = mix(h, st->skip_mask);
+	h = mix(h, st->boost_zone);
+	h = mix_str(h, st->service_note);
+	h = mix(h, st->parked_fault);
+	h = mix(h, st->elapsed_s);
+	h = mix(h, st->last_stop);
 	return h;
 }
 
-/* A digest of everything the current screen shows: redraw only when it
- * changes. */
-static uint64_t signature(const struct ui_view *v, enum ui_screen s)
+/* A digest of everything screen s shows: redraw only when it changes. */
+static uint64_t signature(const struct ui_model *md, enum ui_screen s)
 {
 	uint64_t h = mix(0, s);
 
-	h = mix(h, (uint64_t)(v->station + 1));
-	h = mix(h, (uint64_t)(v->staff_station + 1));
-	h = mix(h, v->pin_len);
-	h = mix(h, v->program_page);
-	h = mix(h, (uint64_t)v->clock_minute);
-	if (!v->snap)
+	h = mix(h, (uint64_t)(md->station + 1));
+	h = mix(h, (uint64_t)(md->staff_station + 1));
+	h = mix(h, md->pin_len);
+	h = mix(h, md->program_page);
+	h = mix(h, (uint64_t)md->clock_minute);
+	h = mix_str(h, i18n_language());
+	h = mix(h, md->which_open);
+	h = mix(h, md->pending.active);
+	h = mix(h, md->reason_open);
+	h = mix(h, md->fault_info);
+	h = mix(h, md->pin_wrong);
+	h = mix(h, model_pin_wait_s(md));
+	if (model_still_there(md))
+		h = mix(h, (model_boots_on_left_ms(md) + 999u) / 1000u);
+	if (!md->snap)
 		return h;
-	h = mix(h, v->snap->station_count);
+	h = mix(h, md->snap->station_count);
 	if (s == UI_SCREEN_OVERVIEW || s == UI_SCREEN_STAFF) {
-		for (size_t i = 0; i < v->snap->station_count; i++)
-			h = station_signature(h, &v->snap->stations[i], false);
+		for (size_t i = 0; i < md->snap->station_count; i++) {
+			h = station_signature(h, &md->snap->stations[i], false);
+			h = mix(h, model_staff_notified(md, &md->snap->stations[i]));
+		}
 	} else {
 		const struct station_snapshot *st =
-		    view_station(v, v->staff ? v->staff_station : v->station);
-		if (!st && v->pin_open)
-			st = view_station(v, v->pin_station);
-		if (st)
+		    model_station(md, md->staff ? md->staff_station : md->station);
+		if (!st && md->pin_open)
+			st = model_station(md, md->pin_station);
+		if (st) {
+			const struct station_stats *ss = &md->stats[st->index % UI_MAX_CARDS];
+
 			h = station_signature(h, st, true);
+			h = mix(h, model_staff_notified(md, st));
+			h = mix(h, ss->sessions_today);
+			h = mix(h, ss->last_session_wall_ms);
+			h = mix(h, ss->last_cleaned_wall_ms);
+		}
 	}
 	return h;
 }
 
 static void refresh(struct ui_view *v)
 {
-	enum ui_screen s = derive_screen(v);
-	uint64_t sig = signature(v, s);
+	enum ui_screen s = model_screen(&v->md);
 
-	if (s != v->screen || sig != v->signature)
-		v->dirty = true;
+	if (s != v->cv.screen || signature(&v->md, s) != v->signature)
+		v->md.dirty = true;
 }
 
 void ui_view_set_snapshot(struct ui_view *v, const struct kiosk_snapshot *snap, uint64_t now_ms)
 {
-	const struct station_snapshot *st;
-
-	v->snap = snap;
-	v->now_ms = now_ms;
-	st = view_station(v, v->station);
-	if (v->station >= 0 && !st) {
-		view_go_overview(v);
-	} else if (st) {
-		/* Back to idle from anywhere else (cancelled, timed out,
-		 * cleaned): the flow is over, show every station again. */
-		if (st->state == STATION_IDLE && v->seen_state != STATION_IDLE && !v->staff)
-			view_go_overview(v);
-		else
-			v->seen_state = st->state;
-	}
-	if (v->pin_open && v->pin_purpose == PIN_FOR_APPROVAL) {
-		const struct station_snapshot *ps = view_station(v, v->pin_station);
-		if (!ps || ps->state != STATION_SCREENING ||
-		    ps->screening_view != SCREENING_VIEW_NEEDS_APPROVAL)
-			view_close_pin(v);
-	}
+	v->md.now_ms = now_ms;
+	model_set_snapshot(&v->md, snap);
 	refresh(v);
-}
-
-/* Whether a refused command is worth telling the person at the screen.  A
- * double tap that raced the snapshot (an answer to a question already
- * answered, a second Start) is refused by the core as bad state or bad
- * argument and needs no message; what staff asked for does. */
-static bool result_worth_showing(const struct kiosk_event *ev)
-{
-	switch (ev->status) {
-	case CMD_OK:
-		return false;
-	case CMD_ERR_BAD_STATE:
-	case CMD_ERR_BAD_ARGUMENT:
-		return ev->action == CMD_RESET_FAULT || ev->action == CMD_OUT_OF_SERVICE ||
-		       ev->action == CMD_IN_SERVICE || ev->action == CMD_STAFF_APPROVE;
-	default:
-		return ev->action != CMD_TOUCH;
-	}
 }
 
 void ui_view_event(struct ui_view *v, const struct kiosk_event *ev, uint64_t now_ms)
 {
-	v->now_ms = now_ms;
-	if (ev->kind != EVENT_COMMAND_RESULT || ev->source != SOURCE_UI ||
-	    !result_worth_showing(ev))
-		return;
-	if (ev->status == CMD_ERR_BAD_PIN)
-		view_toast(v, "Wrong PIN. Please try again.", THEME_STOP);
-	else
-		view_toast(v, command_status_message(ev->status), THEME_WARN);
-}
-
-void view_toast(struct ui_view *v, const char *msg, enum theme_role role)
-{
-	snprintf(v->toast, sizeof(v->toast), "%s", msg ? msg : "");
-	v->toast_role = role;
-	v->toast_until_ms = v->now_ms + UI_TOAST_MS;
-	v->dirty = true;
-}
-
-void view_go_overview(struct ui_view *v)
-{
-	v->station = -1;
-	v->seen_state = STATION_IDLE;
-	v->program_page = 0;
-	v->staff = false;
-	v->staff_station = -1;
-	view_close_pin(v);
-	v->dirty = true;
-}
-
-void view_cancel_flow(struct ui_view *v)
-{
-	view_submit_simple(v, CMD_CANCEL, v->station);
-	view_go_overview(v);
-}
-
-void view_open_pin(struct ui_view *v, enum pin_purpose purpose, int station)
-{
-	wipe(v->pin, sizeof(v->pin));
-	v->pin_len = 0;
-	v->pin_open = true;
-	v->pin_purpose = purpose;
-	v->pin_station = station;
-	v->dirty = true;
-}
-
-void view_close_pin(struct ui_view *v)
-{
-	wipe(v->pin, sizeof(v->pin));
-	v->pin_len = 0;
-	v->pin_open = false;
-	v->pin_station = -1;
-	v->dirty = true;
-}
-
-int view_submit(struct ui_view *v, struct command *cmd)
-{
-	int rc;
-
-	cmd->source = SOURCE_UI;
-	rc = v->p.submit ? v->p.submit(v->p.submit_ctx, cmd) : -ENOSYS;
-	wipe(cmd->pin, sizeof(cmd->pin));
-	if (rc < 0 && cmd->action != CMD_TOUCH)
-		view_toast(v, rc == -EAGAIN ? "Busy, please press again." : "That did not work.",
-		           THEME_WARN);
-	return rc;
-}
-
-int view_submit_simple(struct ui_view *v, enum command_action action, int station)
-{
-	struct command cmd;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.action = action;
-	cmd.station = (unsigned int)station;
-	return view_submit(v, &cmd);
-}
-
-static bool member_flow_state(enum station_state s)
-{
-	return s == STATION_SETUP || s == STATION_SCREENING || s == STATION_READY;
+	v->md.now_ms = now_ms;
+	model_event(&v->md, ev);
 }
 
 void ui_view_pointer_down(struct ui_view *v, int x, int y, uint64_t now_ms)
 {
 	enum ui_button b;
-	const struct station_snapshot *st;
 
-	v->now_ms = now_ms;
-	v->last_input_ms = now_ms;
+	v->md.now_ms = now_ms;
+	v->md.last_input_ms = now_ms;
 	/* Act only on what the member saw: a screen that changed since the
 	 * last frame takes no taps until it is drawn. */
-	if (derive_screen(v) != v->screen) {
-		v->pressed = UI_BTN_NONE;
+	if (model_screen(&v->md) != v->cv.screen) {
+		v->cv.pressed = UI_BTN_NONE;
 		return;
 	}
-	b = ui_layout_hit(&v->layout, x, y);
-	if (b == UI_BTN_NONE || !v->active[b])
-		b = UI_BTN_NONE;
-	st = view_station(v, v->station);
-	if (st && !v->staff && member_flow_state(st->state))
-		view_submit_simple(v, CMD_TOUCH, v->station);
-	v->pressed = b;
-	v->dirty = true;
+	b = canvas_hit(&v->cv, x, y);
+	model_touch(&v->md);
+	v->cv.pressed = b;
+	v->md.dirty = true;
+	/* The language button is the same on every screen that has it. */
+	if (b == UI_BTN_LANGUAGE)
+		return;
 	/* Stopping must not wait for the finger to lift. */
 	if (b == UI_BTN_STOP || b == UI_BTN_SYMPTOM || b == UI_BTN_STAFF_STOP) {
-		screens[v->screen]->press(v, b);
-		v->pressed = UI_BTN_NONE;
+		screens[v->cv.screen]->press(&v->md, &v->cv, b);
+		v->cv.pressed = UI_BTN_NONE;
 	}
 }
 
 void ui_view_pointer_up(struct ui_view *v, int x, int y, uint64_t now_ms)
 {
-	enum ui_button b, was = v->pressed;
+	enum ui_button was = v->cv.pressed;
 
-	v->now_ms = now_ms;
-	v->last_input_ms = now_ms;
-	v->pressed = UI_BTN_NONE;
+	v->md.now_ms = now_ms;
+	v->md.last_input_ms = now_ms;
+	v->cv.pressed = UI_BTN_NONE;
 	if (was == UI_BTN_NONE)
 		return;
-	v->dirty = true;
-	if (derive_screen(v) != v->screen)
+	v->md.dirty = true;
+	if (model_screen(&v->md) != v->cv.screen)
 		return;
-	b = ui_layout_hit(&v->layout, x, y);
-	if (b == was && v->active[b])
-		screens[v->screen]->press(v, b);
+	if (canvas_hit(&v->cv, x, y) != was)
+		return;
+	if (was == UI_BTN_LANGUAGE)
+		model_next_language(&v->md);
+	else
+		screens[v->cv.screen]->press(&v->md, &v->cv, was);
 	refresh(v);
-}
-
-static int current_minute(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return tm.tm_hour * 60 + tm.tm_min;
 }
 
 void ui_view_tick(struct ui_view *v, uint64_t now_ms)
 {
-	unsigned int idle_s = v->p.config->limits.idle_timeout_s;
-	enum ui_screen s = derive_screen(v);
-	int minute = current_minute();
-
-	v->now_ms = now_ms;
-	if (minute != v->clock_minute) {
-		v->clock_minute = minute;
-		v->dirty = true;
-	}
-	if (v->toast[0] && now_ms >= v->toast_until_ms) {
-		v->toast[0] = '\0';
-		v->dirty = true;
-	}
-	if (idle_s && s != UI_SCREEN_OVERVIEW && s != UI_SCREEN_RUNNING &&
-	    now_ms - v->last_input_ms >= (uint64_t)idle_s * 1000u) {
-		const struct station_snapshot *st = view_station(v, v->station);
-
-		/* Nobody is here: the next member must not inherit this flow. */
-		if (st && !v->staff && member_flow_state(st->state))
-			view_submit_simple(v, CMD_CANCEL, v->station);
-		view_go_overview(v);
-	}
+	v->md.now_ms = now_ms;
+	model_tick(&v->md);
 	refresh(v);
 }
 
 bool ui_view_dirty(const struct ui_view *v)
 {
-	return v->dirty;
+	return v->md.dirty;
 }
 
 bool ui_view_animating(const struct ui_view *v)
 {
-	const struct station_snapshot *st = view_station(v, v->station);
-	return st && (st->state == STATION_RUNNING || st->state == STATION_PAUSED ||
-	              st->state == STATION_VENTING);
+	return model_animating(&v->md);
 }
 
 uint64_t ui_view_next_deadline_ms(const struct ui_view *v, uint64_t now_ms)
 {
-	uint64_t next = now_ms + 60000u - (uint64_t)(time(NULL) % 60) * 1000u;
-	unsigned int idle_s = v->p.config->limits.idle_timeout_s;
-
-	if (v->toast[0] && v->toast_until_ms < next)
-		next = v->toast_until_ms;
-	if (idle_s && v->screen != UI_SCREEN_OVERVIEW) {
-		uint64_t t = v->last_input_ms + (uint64_t)idle_s * 1000u;
-		if (t < next)
-			next = t;
-	}
-	return next < now_ms ? now_ms : next;
-}
-
-void view_layout(struct ui_view *v, enum ui_screen s)
-{
-	struct ui_layout_input in;
-
-	memset(&in, 0, sizeof(in));
-	in.station_count = v->snap ? v->snap->station_count : 0;
-	in.program_count = v->p.programs ? v->p.programs->count : 0;
-	in.program_page = v->program_page;
-	ui_layout_compute(&v->layout, &v->m, s, &in);
+	(void)now_ms;
+	return model_next_deadline_ms(&v->md, v->cv.screen);
 }
 
 void ui_view_render(struct ui_view *v, uint64_t now_ms)
 {
-	enum ui_screen s = derive_screen(v);
+	struct ui_model *md = &v->md;
+	enum ui_screen s = model_screen(md);
+	struct ui_layout_input in = {
+	    .station_count = md->snap ? md->snap->station_count : 0,
+	    .program_count = md->p.programs ? md->p.programs->count : 0,
+	    .program_page = md->program_page,
+	};
+	const struct station_snapshot *st = model_station(md, md->station);
 
-	v->now_ms = now_ms;
-	if (s != v->screen && v->pressed != UI_BTN_NONE)
-		v->pressed = UI_BTN_NONE;
-	v->screen = s;
-	memset(v->active, 0, sizeof(v->active));
-	view_layout(v, s);
-	widget_background(v);
-	screens[s]->draw(v);
-	widget_toast(v);
-	v->signature = signature(v, s);
-	v->dirty = false;
+	md->now_ms = now_ms;
+	if (st)
+		in.zone_count = st->zone_count;
+	if (s == UI_SCREEN_WHICH && st) {
+		struct screening_unit u;
+
+		model_unit(md, st, &u);
+		in.item_count = u.first + u.count - model_question_on_screen(md, st);
+	} else if (s == UI_SCREEN_SERVICE_REASON) {
+		in.item_count = WORDS_REASONS;
+	}
+	canvas_begin(&v->cv, s, &in);
+	md->program_pages = v->cv.layout.program_pages;
+	md->programs_per_page = v->cv.layout.programs_per_page;
+	widget_background(&v->cv);
+	screens[s]->draw(md, &v->cv);
+	if (md->toast[0])
+		widget_toast(&v->cv, md->toast, md->toast_role);
+	v->signature = signature(md, s);
+	md->dirty = false;
 }
 
 enum ui_screen ui_view_screen(const struct ui_view *v)
 {
-	return derive_screen(v);
+	return model_screen(&v->md);
 }
 
 int ui_view_station(const struct ui_view *v)
 {
-	return v->staff ? v->staff_station : v->station;
+	return v->md.staff ? v->md.staff_station : v->md.station;
 }
 
 const struct ui_metrics *ui_view_metrics(const struct ui_view *v)
 {
-	return &v->m;
+	return &v->cv.m;
 }
 
 void ui_view_show(struct ui_view *v, enum ui_screen s, int station)
 {
-	view_go_overview(v);
-	v->last_input_ms = v->now_ms;
+	struct ui_model *md = &v->md;
+
+	model_go_overview(md);
+	md->last_input_ms = md->now_ms;
 	switch (s) {
 	case UI_SCREEN_OVERVIEW:
 		break;
 	case UI_SCREEN_PIN:
-		view_open_pin(v, PIN_FOR_STAFF, station);
-		v->pin_len = 3;
-		memcpy(v->pin, "123", 3);
+		model_open_pin(md, PIN_FOR_STAFF, station);
+		md->pin_len = 3;
+		memcpy(md->pin, "123", 3);
 		break;
 	case UI_SCREEN_STAFF:
-		v->staff = true;
+		md->staff = true;
 		break;
 	case UI_SCREEN_STAFF_STATION:
-		v->staff = true;
-		v->staff_station = station;
+		md->staff = true;
+		md->staff_station = station;
 		break;
 	default:
-		v->station = station;
-		if (view_station(v, station))
-			v->seen_state = view_station(v, station)->state;
+		md->station = station;
+		if (model_station(md, station))
+			md->seen_state = model_station(md, station)->state;
 		break;
 	}
-	v->dirty = true;
+	md->dirty = true;
 }
 
 void ui_view_text_stats(const struct ui_view *v, unsigned long *hits, unsigned long *misses)
 {
-	text_cache_stats(v->text, hits, misses);
+	text_cache_stats(v->cv.text, hits, misses);
+}
+
+void ui_view_set_text_hook(struct ui_view *v, void (*fn)(void *ctx, const char *s), void *ctx)
+{
+	text_cache_set_hook(v->cv.text, fn, ctx);
+}
+
+bool ui_view_still_there(const struct ui_view *v)
+{
+	return model_still_there(&v->md);
+}
+
+unsigned int ui_view_pin_wait_s(const struct ui_view *v)
+{
+	return model_pin_wait_s(&v->md);
+}
+
+struct ui_rect ui_view_button(const struct ui_view *v, enum ui_button b, bool *touchable)
+{
+	if (touchable)
+		*touchable = (unsigned)b < UI_BTN_COUNT && v->cv.active[b];
+	return (unsigned)b < UI_BTN_COUNT ? v->cv.layout.button[b] : (struct ui_rect){0, 0, 0, 0};
 }

@@ -30,6 +30,8 @@
 
 #include "drivers/sim/boot_sim.h"
 #include "config/config.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "core/controller.h"
 #include "drivers/sim/gpio_sim.h"
 #include "drivers/sim/sim_hw.h"

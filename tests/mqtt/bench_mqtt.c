@@ -27,7 +27,7 @@
 #include <cmocka.h>
 
 #include "mqtt_test_support.h"
-#include "mqtt/reporter.h"
+#include "kiosk_side.h"
 #include "sim_rig.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
@@ -65,13 +65,12 @@ static void configure(struct kiosk_config *cfg, const struct test_broker *b)
 	fclose(fp);
 }
 
-static struct reporter *reporter_up(struct kiosk_config *cfg, struct controller *ctl)
+static struct kiosk_side *reporter_up(struct kiosk_config *cfg, struct controller *ctl)
 {
 	char err[256];
-	struct reporter_params p = {cfg, ctl, "bench", "simulator"};
-	struct reporter *r = reporter_create(&p, err, sizeof(err));
+	struct kiosk_side *r = kiosk_side_start(cfg, ctl, "bench", err, sizeof(err));
 
-	if (!r || reporter_start(r) < 0) {
+	if (!r) {
 		fprintf(stderr, "bench: reporter: %s\n", err);
 		exit(1);
 	}
@@ -92,11 +91,11 @@ static void bench_latency(size_t samples)
 	struct sim_rig *rig = sim_rig_new(4, specs);
 	configure(&rig->cfg, &broker);
 	struct test_client *sub = test_client_connect(broker.port, "viewer", TEST_PW_VIEWER, &rc);
-	if (!sub || test_client_subscribe(sub, T "+/status") < 0)
+	if (!sub || test_client_subscribe(sub, T "station/+/status") < 0)
 		exit(1);
-	struct reporter *rep = reporter_up(&rig->cfg, rig->ctl);
+	struct kiosk_side *rep = reporter_up(&rig->cfg, rig->ctl);
 	/* Let it connect and settle. */
-	while (test_client_wait(sub, 0, T "station-4/status", NULL, 20, NULL) < 0)
+	while (test_client_wait(sub, 0, T "station/4/status", NULL, 20, NULL) < 0)
 		sim_step(rig);
 
 	uint64_t *lat = calloc(samples, sizeof(*lat));
@@ -108,7 +107,7 @@ static void bench_latency(size_t samples)
 		uint64_t t0 = test_now_us();
 		sim_step(rig); /* the state changes in here */
 		const struct test_msg *m = NULL;
-		if (test_client_wait(sub, mark, T "station-4/status",
+		if (test_client_wait(sub, mark, T "station/4/status",
 		                     oos ? "out_of_service" : "\"idle\"", 2000, &m) < 0) {
 			fprintf(stderr, "bench: status %zu never arrived\n", i);
 			exit(1);
@@ -123,9 +122,8 @@ static void bench_latency(size_t samples)
 	       (double)pct(lat, samples, 90) / 1000.0, (double)pct(lat, samples, 99) / 1000.0,
 	       (double)lat[samples - 1] / 1000.0);
 	free(lat);
-	reporter_stop(rep);
+	kiosk_side_destroy(rep);
 	sim_rig_free(rig);
-	reporter_destroy(rep);
 	test_client_destroy(sub);
 	test_broker_cleanup(&broker);
 }
@@ -178,7 +176,7 @@ static void phase(struct controller *ctl, const char *name, unsigned int seconds
 		unsigned int burst = per_s ? (per_s + 99u) / 100u : 100u;
 		while (test_now_ms() < end) {
 			for (unsigned int k = 0; k < burst; k++, sent++) {
-				snprintf(topic, sizeof(topic), T "station-%u/cmd",
+				snprintf(topic, sizeof(topic), T "station/%u/cmd",
 				         (unsigned int)(sent % 4u) + 1u);
 				const char *p = payloads[sent % 4u];
 				test_client_publish(flooder, topic, p, (int)strlen(p), 0, false);
@@ -233,7 +231,7 @@ static void bench_lateness(unsigned int seconds, unsigned int per_s)
 	rig->ctl = controller_create(&p);
 	if (!rig->ctl)
 		exit(1);
-	struct reporter *rep = reporter_up(&rig->cfg, rig->ctl);
+	struct kiosk_side *rep = reporter_up(&rig->cfg, rig->ctl);
 	if (controller_start(rig->ctl) < 0)
 		exit(1);
 	struct test_client *staff = test_client_connect(broker.port, "staff", TEST_PW_STAFF, &rc);
@@ -243,10 +241,9 @@ static void bench_lateness(unsigned int seconds, unsigned int per_s)
 	phase(rig->ctl, "command flood", seconds, staff, per_s);
 	phase(rig->ctl, "quiet again", seconds, NULL, 0);
 	controller_stop(rig->ctl);
-	reporter_stop(rep);
+	kiosk_side_destroy(rep);
 	test_client_destroy(staff);
 	sim_rig_free(rig);
-	reporter_destroy(rep);
 	test_broker_cleanup(&broker);
 }
 

@@ -19,10 +19,12 @@ struct controller {
 	void (*listener[4])(void *);
 	void *listener_ctx[4];
 	size_t listeners;
+	pthread_mutex_t llock; /* held while listeners run or the list changes */
 	enum command_status result;
 	struct command commands[FAKE_MAX_COMMANDS];
 	size_t ncommands;
 	int snapshots_out;
+	bool realtime;
 };
 
 static uint64_t wall_ms(void)
@@ -40,6 +42,7 @@ struct controller *fake_controller_create(size_t station_count)
 	if (!c)
 		return NULL;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->llock, NULL);
 	c->next_seq = 1;
 	c->snap.station_count = station_count;
 	for (size_t i = 0; i < station_count; i++) {
@@ -49,6 +52,7 @@ struct controller *fake_controller_create(size_t station_count)
 		st->state = STATION_IDLE;
 		st->program_index = -1;
 		st->zone_count = 5;
+		st->has_sensor = true;
 	}
 	return c;
 }
@@ -57,14 +61,17 @@ void fake_controller_destroy(struct controller *c)
 {
 	if (!c)
 		return;
+	pthread_mutex_destroy(&c->llock);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
 static void notify(struct controller *c)
 {
+	pthread_mutex_lock(&c->llock);
 	for (size_t i = 0; i < c->listeners; i++)
 		c->listener[i](c->listener_ctx[i]);
+	pthread_mutex_unlock(&c->llock);
 }
 
 static void emit_locked(struct controller *c, const struct kiosk_event *ev)
@@ -221,10 +228,51 @@ size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kio
 
 int controller_add_listener(struct controller *c, void (*fn)(void *ctx), void *ctx)
 {
-	if (c->listeners >= 4)
-		return -ENOSPC;
-	c->listener[c->listeners] = fn;
-	c->listener_ctx[c->listeners] = ctx;
-	c->listeners++;
-	return 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&c->llock);
+	if (c->listeners >= 4) {
+		rc = -ENOSPC;
+	} else {
+		c->listener[c->listeners] = fn;
+		c->listener_ctx[c->listeners] = ctx;
+		c->listeners++;
+	}
+	pthread_mutex_unlock(&c->llock);
+	return rc;
+}
+
+int controller_remove_listener(struct controller *c, void (*fn)(void *ctx), void *ctx)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&c->llock);
+	for (size_t i = 0; i < c->listeners; i++) {
+		if (c->listener[i] != fn || c->listener_ctx[i] != ctx)
+			continue;
+		for (size_t k = i + 1; k < c->listeners; k++) {
+			c->listener[k - 1] = c->listener[k];
+			c->listener_ctx[k - 1] = c->listener_ctx[k];
+		}
+		c->listeners--;
+		rc = 0;
+		break;
+	}
+	pthread_mutex_unlock(&c->llock);
+	return rc;
+}
+
+void controller_get_stats(struct controller *c, struct controller_stats *out)
+{
+	pthread_mutex_lock(&c->lock);
+	memset(out, 0, sizeof(*out));
+	out->realtime = c->realtime;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void fake_controller_set_realtime(struct controller *c, bool realtime)
+{
+	pthread_mutex_lock(&c->lock);
+	c->realtime = realtime;
+	pthread_mutex_unlock(&c->lock);
 }

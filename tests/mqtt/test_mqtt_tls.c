@@ -17,7 +17,7 @@
 #include "config/config.h"
 #include "fake_controller.h"
 #include "mqtt_test_support.h"
-#include "mqtt/reporter.h"
+#include "kiosk_side.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define T "recovery/" TEST_SITE "/"
@@ -72,50 +72,50 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct reporter *start(struct fx *f, const char *ca)
+static struct kiosk_side *start(struct fx *f, const char *ca)
 {
 	char err[256] = "";
-	struct reporter_params p = {&f->cfg, f->ctl, "1", "simulator"};
 
 	snprintf(f->cfg.mqtt.ca_file, sizeof(f->cfg.mqtt.ca_file), "%s/%s", f->broker.dir, ca);
-	struct reporter *r = reporter_create(&p, err, sizeof(err));
+	struct kiosk_side *r = kiosk_side_start(&f->cfg, f->ctl, "1", err, sizeof(err));
 	if (!r)
-		fail_msg("reporter_create: %s", err);
-	assert_int_equal(reporter_start(r), 0);
+		fail_msg("kiosk_side_start: %s", err);
 	return r;
 }
 
 static void test_tls_kiosk_verifies_the_broker_and_publishes(void **state)
 {
 	struct fx *f = *state;
-	struct reporter *r = start(f, "ca.crt");
+	struct kiosk_side *r = start(f, "ca.crt");
 
-	assert_true(test_client_wait(f->staff, 0, T "availability", "online", 8000, NULL) >= 0);
+	assert_true(test_client_wait(f->staff, 0, T "kiosk/availability", "online", 8000, NULL) >=
+	            0);
 	struct kiosk_event ev;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = EVENT_OUT_OF_SERVICE;
 	fake_controller_emit(f->ctl, &ev);
 	assert_true(
-	    test_client_wait(f->staff, 0, T "station-1/event", "out_of_service", 5000, NULL) >= 0);
+	    test_client_wait(f->staff, 0, T "station/1/event", "out_of_service", 5000, NULL) >= 0);
 	/* Commands come back over the TLS connection too. */
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"in_service\",\"request_id\":\"tls\"}");
 	assert_true(
-	    test_client_wait(f->staff, mark, T "station-1/cmd/result", "\"tls\"", 5000, NULL) >= 0);
-	reporter_destroy(r);
+	    test_client_wait(f->staff, mark, T "station/1/cmd/result", "\"tls\"", 5000, NULL) >= 0);
+	kiosk_side_destroy(r);
 }
 
 static void test_tls_kiosk_refuses_a_broker_it_cannot_verify(void **state)
 {
 	struct fx *f = *state;
-	struct reporter *r = start(f, "other-ca.crt");
+	struct kiosk_side *r = start(f, "other-ca.crt");
 
 	/* Wait long enough for a connection and its first retry. */
-	assert_true(test_client_wait(f->staff, 0, T "availability", "online", 2500, NULL) < 0);
+	assert_true(test_client_wait(f->staff, 0, T "kiosk/availability", "online", 2500, NULL) <
+	            0);
 	assert_int_equal(test_client_count_matching(f->staff, 0, T "#", NULL), 0);
 	uint64_t t0 = test_now_ms();
-	reporter_destroy(r);
+	kiosk_side_destroy(r);
 	assert_true(test_now_ms() - t0 < 4000u);
 }
 

@@ -90,7 +90,8 @@ static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
 	const size_t s = 2;
 	size_t q = flow_first_question(x, SCREENING_RELATIVE);
 	struct ui_layout l;
-	struct ui_layout_input in = {x->station_count, x->programs.count, 0};
+	struct ui_layout_input in = {.station_count = x->station_count,
+	                             .program_count = x->programs.count};
 
 	(void)state;
 	assert_true(q != SIZE_MAX);
@@ -214,6 +215,43 @@ static void test_ui_idle_overview_costs_almost_no_cpu(void **state)
 	assert_true((double)(t1 - t0) / (double)hz < 0.03 * window_s);
 }
 
+/* Voluntary context switches of the kiosk's main (UI) thread so far. */
+static unsigned long long thread_wakeups(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* The UI thread sleeps until an event, a snapshot or a signal: with nothing
+ * happening it does not wake on a timer (polling the stop flag 5 times a
+ * second would be 15 wake-ups in this window; the header clock may add 1). */
+static void test_ui_idle_overview_thread_sleeps_without_polling(void **state)
+{
+	struct xh *x = &harness;
+	unsigned long long w0, w1;
+	const unsigned int window_s = 3;
+
+	(void)state;
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
+	w0 = thread_wakeups(x->app);
+	sleep(window_s); /* the measuring window, not a synchronisation */
+	w1 = thread_wakeups(x->app);
+	assert_true(w1 >= w0);
+	assert_true(w1 - w0 <= 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +261,7 @@ int main(void)
 	    cmocka_unit_test(test_ui_screening_idle_timeout_returns_to_overview),
 	    cmocka_unit_test(test_ui_staff_pin_out_of_service_and_back),
 	    cmocka_unit_test(test_ui_idle_overview_costs_almost_no_cpu),
+	    cmocka_unit_test(test_ui_idle_overview_thread_sleeps_without_polling),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

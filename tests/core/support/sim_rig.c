@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
+#include "config/program_load.h"
+#include "config/screening_load.h"
 
 static uint64_t sim_clock(void *ctx)
 {

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MQTT link: the kiosk's conversation with the broker, wired from its
+ * parts (each its own file):
+ *   - mqtt_client:    the libmosquitto connection and its net thread;
+ *   - mqtt_publish:   the publisher thread (status, availability, outbox
+ *                     events, discovery);
+ *   - mqtt_intake:    staff commands in, into controller_submit (SOURCE_MQTT);
+ *   - mqtt_discovery: Home Assistant discovery payloads.
+ * It reads the event log (store/event_log.h) for the outbox and never
+ * writes the database except to remove a delivered event.
+ *
+ * Topics: see mqtt_topic.h and docs/MQTT.md.
+ *
+ * Threading: create/start/stop/destroy from one thread (main).  The
+ * controller listener it registers only writes to an eventfd.
+ */
+#ifndef KIOSK_MQTT_LINK_H
+#define KIOSK_MQTT_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct controller;
+struct event_log;
+struct kiosk_config;
+struct mqtt_link;
+
+struct mqtt_link_params {
+	const struct kiosk_config *config; /* site and [mqtt] */
+	struct controller *controller;
+	struct event_log *log;
+	const char *version; /* PROJECT_VERSION */
+	const char *backend; /* "simulator" or "libgpiod 1.6" */
+};
+
+/* Prepares the client (password file, TLS) and registers the controller
+ * listener.  NULL + message in err on failure. */
+struct mqtt_link *mqtt_link_create(const struct mqtt_link_params *p, char *err, size_t err_len);
+
+/* Starts the net and publisher threads.  0 or -errno. */
+int mqtt_link_start(struct mqtt_link *l);
+
+/* Delivers what it can (bounded, about 1 s), publishes availability offline,
+ * disconnects and joins its threads.  Idempotent. */
+void mqtt_link_stop(struct mqtt_link *l);
+
+/* Any thread: whether the broker has acknowledged every event up to and
+ * including controller seq (false while the link is down or the event
+ * waits in the outbox; false for NULL). */
+bool mqtt_link_delivered(struct mqtt_link *l, uint64_t seq);
+
+/* Stops, removes the controller listener, frees.  NULL ok. */
+void mqtt_link_destroy(struct mqtt_link *l);
+
+#endif
