@@ -482,6 +482,7 @@ void station_snapshot(const struct station *st, uint64_t now_ms, struct station_
 	out->has_sensor = st->has_sensor;
 	out->outputs = st->out;
 	out->fault = st->fault;
+	out->parked_fault = st->parked_fault;
 	out->fault_zone = -1;
 	if (st->state == STATION_OUT_OF_SERVICE) {
 		copy_str(out->service_note, sizeof(out->service_note), st->service_note);

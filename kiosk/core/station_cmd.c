@@ -390,6 +390,9 @@ static enum command_status cmd_reset_fault(struct station *st, const struct cmd_
 
 static enum command_status cmd_out_of_service(struct station *st, const struct cmd_call *call)
 {
+	/* A fault goes out of service with the station and comes back with it. */
+	if (st->state == STATION_FAULT)
+		st->parked_fault = st->fault;
 	memcpy(st->service_note, call->cmd->note, sizeof(st->service_note));
 	st->service_note[sizeof(st->service_note) - 1] = '\0';
 	memcpy(st->service_by, call->cmd->by, sizeof(st->service_by));
@@ -404,7 +407,14 @@ static enum command_status cmd_in_service(struct station *st, const struct cmd_c
 {
 	if (safety_pressurised(&st->safety, st->limits))
 		return CMD_ERR_PRESSURISED;
-	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, call->now_ms);
+	if (st->parked_fault != FAULT_NONE) {
+		station_set_state(st, STATION_FAULT, call->now_ms);
+		st->fault = st->parked_fault;
+		st->parked_fault = FAULT_NONE;
+	} else {
+		station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE,
+		                  call->now_ms);
+	}
 	station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
 	return CMD_OK;
 }
@@ -433,8 +443,8 @@ static const struct command_rule command_table[CMD_ACTION_COUNT] = {
 	[CMD_SYMPTOM_STOP] = {SESSION | IN(STATION_VENTING), ANY_SOURCE, cmd_stop},
 	[CMD_CLEANED] = {IN(STATION_NEEDS_CLEANING), ANY_SOURCE, cmd_cleaned},
 	[CMD_RESET_FAULT] = {IN(STATION_FAULT), ANY_SOURCE, cmd_reset_fault},
-	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING),
-	                        ANY_SOURCE, cmd_out_of_service},
+	[CMD_OUT_OF_SERVICE] = {IN(STATION_IDLE) | MEMBER_FLOW | IN(STATION_NEEDS_CLEANING) |
+	                        IN(STATION_FAULT), ANY_SOURCE, cmd_out_of_service},
 	[CMD_IN_SERVICE] = {IN(STATION_OUT_OF_SERVICE), ANY_SOURCE, cmd_in_service},
 };
 /* clang-format on */

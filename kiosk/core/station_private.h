@@ -55,6 +55,7 @@ struct station {
 	enum stop_reason last_stop;
 
 	enum fault_code fault;
+	enum fault_code parked_fault; /* a fault taken out of service */
 	/* A member has worn the boots since the last confirmed cleaning: a
 	 * fault reset or a return to service leads to NEEDS_CLEANING, never
 	 * straight to IDLE. */
