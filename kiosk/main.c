@@ -35,6 +35,7 @@
 #include "service/realtime.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
+#include "ui/i18n.h"
 #include "ui/ui.h"
 #include "service/watchdog.h"
 
@@ -113,7 +114,9 @@ static void print_usage(FILE *out)
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
 	    "      --headless      no touchscreen (as headless = true in [display]);\n"
 	    "                      stations run and report over MQTT\n"
-	    "      --assets DIR    fonts and icons (default %s)\n"
+	    "      --assets DIR    fonts and icons; default $KIOSK_ASSETS_DIR, else the\n"
+	    "                      source tree's assets/ for a binary run from its\n"
+	    "                      build folder, else %s\n"
 	    "      --check-config  load and validate everything, print one line per\n"
 	    "                      station, look at the GPIO chips and lines it names\n"
 	    "                      (read-only), exit 0 when valid\n"
@@ -129,6 +132,8 @@ static void print_usage(FILE *out)
 	    "      --format F      with --report: csv (default) or json\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
+	    "\n"
+	    "Environment: KIOSK_ASSETS_DIR  the assets folder when --assets is not given.\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 runtime failure, 2 self-test not measured (a station\n"
 	    "without a sensor), 64 bad usage, 78 bad configuration.\n",
@@ -164,11 +169,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *env_assets = getenv("KIOSK_ASSETS_DIR");
-
+	/* assets_dir NULL: ui_find_dirs decides (KIOSK_ASSETS_DIR, build tree,
+	 * install prefix). */
 	*opt = (struct options){
 	    .config_path = KIOSK_DEFAULT_CONFIG,
-	    .assets_dir = env_assets && *env_assets ? env_assets : KIOSK_DEFAULT_ASSETS,
 	    .mode = MODE_RUN,
 	};
 	for (;;) {
@@ -239,7 +243,8 @@ struct loaded {
 
 /* --report needs only kiosk.conf: a broken programs or screening file must
  * not keep a manager from the history. */
-static int load_everything(const char *path, bool kiosk_conf_only, struct loaded *l)
+static int load_everything(const char *path, const struct ui_dirs *dirs, bool kiosk_conf_only,
+                           struct loaded *l)
 {
 	char err[512];
 
@@ -253,6 +258,12 @@ static int load_everything(const char *path, bool kiosk_conf_only, struct loaded
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return -EINVAL;
+	}
+	/* A language is shown completely or not at all. */
+	if (i18n_check(dirs->locale, l->config.display.language, &l->programs, &l->screening, err,
+	               sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s: %s\n", l->config.path, err);
 		return -EINVAL;
 	}
 	return 0;
@@ -372,6 +383,13 @@ struct runtime {
 	struct watchdog *watchdog;
 };
 
+/* UI thread: the broker has acknowledged the event with this seq. */
+static bool broker_has_event(void *ctx, uint64_t seq)
+{
+	const struct runtime *rt = ctx;
+	return mqtt_link_delivered(rt->mqtt, seq);
+}
+
 /* The hardware every mode builds its stations on: libgpiod on a Pi; in
  * --sim, the simulated kiosk with one boot model per configured station, its
  * GPIO and its sensors.  0 or negative errno (message printed). */
@@ -476,7 +494,8 @@ static int run_safe_state(const struct options *opt)
 	return rc;
 }
 
-static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
+static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, struct loaded *l,
+                     struct runtime *rt)
 {
 	char err[512];
 	const char *backend = gpio_backend_name(rt->gpio);
@@ -573,16 +592,28 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		    .programs = &l->programs,
 		    .screening = &l->screening,
 		    .controller = rt->controller,
-		    .assets_dir = opt->assets_dir,
+		    .assets_dir = dirs->assets,
+		    .locale_dir = dirs->locale,
+		    .events_delivered = broker_has_event,
+		    .events_ctx = rt,
 		};
+		const char *display = getenv("WAYLAND_DISPLAY");
+
+		if (!display || !*display)
+			display = getenv("DISPLAY");
+		i18n_init(dirs->locale, l->config.display.language);
 		rt->ui = ui_create(&up, err, sizeof(err));
 		if (!rt->ui) {
 			/* Never READY with a black screen: fail, so systemd shows why
 			 * and restarts per the unit's limits. */
-			fprintf(stderr,
-			        "<3>recovery-kiosk: no touchscreen (%s); connect the display, or "
-			        "set headless = true in [display] for a site without one\n",
-			        err);
+			fprintf(
+			    stderr,
+			    "<3>recovery-kiosk: the touchscreen cannot start%s%s: %s (assets from "
+			    "%s: %s); fix that, or set headless = true in [display] (or start "
+			    "with --headless) for a site without a screen\n",
+			    display && *display ? " on display " : "",
+			    display && *display ? display : "", err, dirs->assets_from,
+			    dirs->assets);
 			return EXIT_FAILED;
 		}
 	} else if (l->config.mqtt.enabled) {
@@ -645,6 +676,7 @@ int main(int argc, char **argv)
 	struct options opt;
 	struct loaded *l;
 	struct runtime rt = {0};
+	struct ui_dirs dirs;
 	int rc;
 
 	if (parse_options(argc, argv, &opt) < 0)
@@ -657,7 +689,8 @@ int main(int argc, char **argv)
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, opt.mode == MODE_REPORT, l) < 0) {
+	ui_find_dirs(opt.assets_dir, &dirs);
+	if (load_everything(opt.config_path, &dirs, opt.mode == MODE_REPORT, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
@@ -689,7 +722,7 @@ int main(int argc, char **argv)
 		                                    : EXIT_FAILED;
 		break;
 	default:
-		rc = run_kiosk(&opt, l, &rt);
+		rc = run_kiosk(&opt, &dirs, l, &rt);
 		runtime_teardown(&rt);
 		break;
 	}

@@ -13,6 +13,7 @@ run_pkgs=(
 	libmosquitto-dev mosquitto mosquitto-clients
 	libinih-dev libcjson-dev libsqlite3-dev sqlite3
 	libsystemd-dev libcrypt-dev
+	gettext
 )
 test_pkgs=(
 	libcmocka-dev

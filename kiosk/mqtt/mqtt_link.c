@@ -224,3 +224,8 @@ void mqtt_link_destroy(struct mqtt_link *l)
 	mqtt_client_destroy(l->client);
 	free(l);
 }
+
+bool mqtt_link_delivered(struct mqtt_link *l, uint64_t seq)
+{
+	return l && mqtt_publisher_delivered_below(l->pub) > seq;
+}

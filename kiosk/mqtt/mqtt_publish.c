@@ -85,6 +85,8 @@ struct mqtt_publisher {
 	char kiosk_last[PUB_KIOSK_STATUS_MAX]; /* the last kiosk status, uptime left out */
 	int goodbye_mids[MQTT_STATIONS_MAX + 1];
 	size_t goodbye_left;
+	/* Every event with seq below this is acknowledged by the broker. */
+	_Atomic uint64_t delivered_below;
 	struct station_cache cache[KIOSK_MAX_STATIONS];
 };
 
@@ -514,6 +516,9 @@ static void *thread_main(void *arg)
 		poll(&pfd, 1, timeout);
 		drain(pub->efd);
 		uint64_t now = mqtt_now_ms();
+		/* Read before the outbox is: what was committed by now and is
+		 * not in the outbox any more has been acknowledged. */
+		uint64_t persisted = event_log_persisted(pub->p.log);
 
 		size_t nacks = take_acks(pub, acks);
 		pthread_mutex_lock(&pub->lock);
@@ -544,6 +549,9 @@ static void *thread_main(void *arg)
 			sent = mqtt_outbox_pump(pub->outbox, now, &outbox_due);
 			due = min_u64(due, outbox_due);
 		}
+		if (connected && sent == 0 && mqtt_outbox_inflight(pub->outbox) == 0 &&
+		    mqtt_outbox_refused(pub->outbox) == 0)
+			atomic_store(&pub->delivered_below, persisted);
 
 		if (atomic_load(&pub->stop) && !deadline)
 			deadline = now + PUB_FLUSH_MS;
@@ -625,4 +633,9 @@ void mqtt_publisher_destroy(struct mqtt_publisher *pub)
 	close(pub->efd);
 	pthread_mutex_destroy(&pub->lock);
 	free(pub);
+}
+
+uint64_t mqtt_publisher_delivered_below(struct mqtt_publisher *pub)
+{
+	return pub ? atomic_load(&pub->delivered_below) : 0;
 }

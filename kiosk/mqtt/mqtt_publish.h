@@ -47,6 +47,10 @@ int mqtt_publisher_start(struct mqtt_publisher *pub); /* 0 or -errno */
 void mqtt_publisher_stop(struct mqtt_publisher *pub);
 void mqtt_publisher_destroy(struct mqtt_publisher *pub); /* NULL ok */
 
+/* Any thread: every event with a controller seq below this has been
+ * acknowledged by the broker (0 before the first delivery). */
+uint64_t mqtt_publisher_delivered_below(struct mqtt_publisher *pub);
+
 /* Something changed (snapshot, event committed): publish what is due. */
 void mqtt_publisher_wake(struct mqtt_publisher *pub);
 
