@@ -10,11 +10,17 @@
 
 struct controller;
 struct kiosk_config;
+struct test_broker;
 
 struct kiosk_side {
 	struct event_log *log;
 	struct mqtt_link *link;
 };
+
+/* Points cfg at the test broker as the example ACL wants it: site
+ * TEST_SITE, user kiosk (its password in <broker dir>/pw), state in
+ * <broker dir>/state, Home Assistant discovery on. */
+void kiosk_side_config(struct kiosk_config *cfg, const struct test_broker *b);
 
 /* Creates and starts both; delivered events leave the outbox at once, so a
  * test sees it empty as soon as the broker acknowledged.  NULL + message in

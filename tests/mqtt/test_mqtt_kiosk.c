@@ -70,14 +70,7 @@ static int teardown(void **state)
 static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *topic,
                                        const char *contains)
 {
-	const struct test_msg *m = NULL;
-
-	if (test_client_wait(f->staff, from, topic, contains, 8000, &m) < 0) {
-		kiosk_proc_dump_log(&f->k);
-		fail_msg("no message on %s containing %s", topic,
-		         contains ? contains : "(anything)");
-	}
-	return m;
+	return kiosk_proc_wait(&f->k, f->staff, from, topic, contains);
 }
 
 static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,

@@ -122,19 +122,9 @@ int main(int argc, char **argv)
 	}
 	struct sim_rig *r = sim_rig_new(STATIONS, specs);
 	struct kiosk_config *cfg = &r->cfg;
-	snprintf(cfg->site, sizeof(cfg->site), TEST_SITE);
+	kiosk_side_config(cfg, &broker);
+	/* On a real disk: the broker's folder may be tmpfs. */
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", dir);
-	cfg->mqtt.enabled = true;
-	snprintf(cfg->mqtt.host, sizeof(cfg->mqtt.host), "127.0.0.1");
-	cfg->mqtt.port = broker.port;
-	snprintf(cfg->mqtt.username, sizeof(cfg->mqtt.username), "kiosk");
-	snprintf(cfg->mqtt.password_file, sizeof(cfg->mqtt.password_file), "%s/pw", broker.dir);
-	cfg->mqtt.keepalive_s = 30;
-	FILE *fp = fopen(cfg->mqtt.password_file, "w");
-	if (!fp)
-		return 1;
-	fprintf(fp, "%s\n", TEST_PW_KIOSK);
-	fclose(fp);
 	struct kiosk_side *side = kiosk_side_start_with(
 	    cfg, r->ctl, "bench", EVENT_LOG_DELIVERED_DELAY_MS, err, sizeof(err));
 	if (!side) {
