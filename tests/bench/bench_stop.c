@@ -1,40 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench_stop: how long a stop takes from each of its three sources to every
- * output of the station de-energised, with the kiosk's own pieces wired as
- * kiosk/main.c wires them: 8 simulated stations of 6 zones running sessions
- * on the real control thread, the real event log, history and MQTT link
- * (bench_kiosk.h) on a real mosquitto on 127.0.0.1, and a real ui_view whose commands go to
- * controller_submit as ui.c sends them.
- *
- *   touch   the STOP button of the running screen pressed in the ui_view
- *           (ui_view_pointer_down at the button's centre, on this thread,
- *           which plays the SDL main thread);
- *   mqtt    the staff stop command published by a staff client through the
- *           broker (tests/mqtt's staff-command sender);
- *   button  the station's stop switch opened on the simulator's backdoor
+ * output of the station de-energised.  8 simulated stations of 6 zones run
+ * sessions on the real control thread, with the event log, history and MQTT
+ * link wired as main.c wires them (bench_kiosk.h) to a real mosquitto on
+ * 127.0.0.1, and a real ui_view that submits to the controller as ui.c does:
+ *   touch   STOP on the running screen, pressed at its centre in the view
+ *           (this thread plays the SDL main thread);
+ *   mqtt    the staff stop command from a staff client through the broker;
+ *   button  the stop switch opened on the simulator's backdoor
  *           (boot_sim_press_stop_button), as the wire would.
- *
  * The clock starts just before the call that issues the stop and stops on
- * the control thread at the write that leaves the last output line of that
- * station de-energised (a hook on each output line of the simulated GPIO
- * backend, gpio_sim_line_set_hook).  Stops are fired at random times, so
- * they fall on every phase of the 20 ms tick; the figures are also given per
- * quarter of the tick.  Each stop lands on a session 50-850 ms into its
- * first fill (pump on, exhaust and zones closed), so the station has
- * outputs energised; it then vents, is cleaned and starts again.
+ * the control thread at the write that leaves the station's last output
+ * line de-energised (a hook on each output line, gpio_sim_line_set_hook).
+ * Each stop lands 50-850 ms into a session's first fill (outputs energised)
+ * at a tick phase taken in turn, so every phase of the 20 ms tick is
+ * covered; the station then vents, is cleaned and starts again.
  *
  *   bench_stop [--count N] [--hogs N] [--rt] [--unit FILE] [--vent-ms MS] [--seed S]
  *
- * --count  stops per source (default 1000)
- * --hogs   N CPU-bound processes spinning beside the benchmark
- * --rt     the shipped scheduling: systemd/recovery-kiosk.service.in's limits
- *          and the shipped kiosk.conf's realtime_priority, applied with the
- *          kiosk's own realtime_prepare() (see bench_support.h)
- * --unit   --rt with the settings of another unit file (an installed unit
- *          with its drop-ins merged, say)
- * --vent-ms the venting time of the stations (default 1500 ms; the shipped
- *          default is 3000): only how fast the stations come round again
+ * --count   stops per source (default 1000)
+ * --hogs    N CPU-bound processes spinning beside the benchmark
+ * --rt      the shipped scheduling: the unit's limits and the shipped
+ *           kiosk.conf's realtime_priority through the kiosk's own
+ *           realtime_prepare() (bench_support.h)
+ * --unit    --rt with another unit file (an installed one with drop-ins)
+ * --vent-ms the stations' venting time (default 1500 ms, shipped 3000): only
+ *           how fast the stations come round again
  * Targets: touch and button p99 < 1 ms, MQTT p99 < 5 ms on loopback.
  * Build without sanitizers for meaningful figures.
  */
@@ -54,15 +46,12 @@
 #include "bench_kiosk.h"
 #include "bench_support.h"
 #include "config/config.h"
-#include "config/program_load.h"
-#include "config/screening_load.h"
 #include "core/controller.h"
 #include "core/program.h"
 #include "core/screening.h"
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
 #include "mqtt_test_support.h"
-#include "ui/layout.h"
 #include "store/event_log.h"
 #include "ui/view.h"
 
@@ -175,29 +164,31 @@ static void on_tick(void *ctx, uint64_t now_ms)
 	atomic_store(&b->last_tick_ns, bench_now_ns());
 }
 
+/* Output line k of station i (pump, exhaust, zones foot first), or NULL. */
+static struct gpio_sim_line *output_line(struct bench *b, size_t i, size_t k)
+{
+	const struct station_pins *p = &b->cfg.stations[i].pins;
+	const struct gpio_pin *pin = k == 0 ? &p->pump : k == 1 ? &p->exhaust : &p->zones[k - 2];
+
+	return gpio_sim_line_get(b->hw.gpio, pin->chip, pin->offset);
+}
+
+/* The simulator's boot model hooks no output line unless the station has a
+ * pump-sense input, which these stations do not. */
 static int watch_lines(struct bench *b)
 {
 	for (size_t i = 0; i < STATIONS; i++) {
-		const struct station_pins *p = &b->cfg.stations[i].pins;
-		const struct gpio_pin *pins[LINES_PER_STATION];
 		struct station_watch *w = &b->watch[i];
 
-		pins[0] = &p->pump;
-		pins[1] = &p->exhaust;
-		for (size_t k = 0; k < ZONES; k++)
-			pins[2 + k] = &p->zones[k];
 		atomic_init(&w->energised, 0u);
 		atomic_init(&w->safe_ns, 0u);
 		for (unsigned int k = 0; k < LINES_PER_STATION; k++) {
-			struct gpio_sim_line *l =
-			    gpio_sim_line_get(b->hw.gpio, pins[k]->chip, pins[k]->offset);
-			int level;
+			struct gpio_sim_line *l = output_line(b, i, k);
 
 			if (l == NULL)
 				return -errno;
 			w->lines[k] = (struct line_watch){.st = w, .bit = k};
-			level = gpio_sim_line_driven(l);
-			if (level > 0)
+			if (gpio_sim_line_driven(l) > 0)
 				atomic_fetch_or(&w->energised, 1u << k);
 			gpio_sim_line_set_hook(l, on_line, &w->lines[k]);
 		}
@@ -208,16 +199,12 @@ static int watch_lines(struct bench *b)
 static void unwatch_lines(struct bench *b)
 {
 	for (size_t i = 0; i < STATIONS && b->hw.gpio; i++) {
-		const struct station_pins *p = &b->cfg.stations[i].pins;
+		for (size_t k = 0; k < LINES_PER_STATION; k++) {
+			struct gpio_sim_line *l = output_line(b, i, k);
 
-		gpio_sim_line_set_hook(gpio_sim_line_get(b->hw.gpio, p->pump.chip, p->pump.offset),
-		                       NULL, NULL);
-		gpio_sim_line_set_hook(
-		    gpio_sim_line_get(b->hw.gpio, p->exhaust.chip, p->exhaust.offset), NULL, NULL);
-		for (size_t k = 0; k < ZONES; k++)
-			gpio_sim_line_set_hook(
-			    gpio_sim_line_get(b->hw.gpio, p->zones[k].chip, p->zones[k].offset),
-			    NULL, NULL);
+			if (l != NULL)
+				gpio_sim_line_set_hook(l, NULL, NULL);
+		}
 	}
 }
 
@@ -575,28 +562,16 @@ static void report(struct bench *b, const struct controller_stats *cs, double lo
 		printf("\n");
 	}
 	printf("\ncontrol thread: %llu ticks, lateness max %.0f us, %llu late > 2 ms, "
-	       "SCHED_FIFO %s\n",
+	       "%.1f us CPU per tick (whole thread), SCHED_FIFO %s\n",
 	       (unsigned long long)cs->ticks, cs->max_lateness_us,
-	       (unsigned long long)cs->late_ticks_over_2ms, cs->realtime ? "yes" : "no");
+	       (unsigned long long)cs->late_ticks_over_2ms,
+	       cs->ticks ? cs->thread_cpu_us / (double)cs->ticks : 0.0,
+	       cs->realtime ? "yes" : "no");
 	printf("sessions started %lu, stops skipped %lu, faults %lu; load average %.2f -> %.2f\n",
 	       b->restarts, b->skipped, b->faults, load0, load1);
 }
 
 /* --------------------------------------------------------------- set-up */
-
-static int load_assets(struct bench *b)
-{
-	char err[512] = "";
-
-	if (program_set_load(&b->programs, KIOSK_SOURCE_ASSETS "/programs.conf", &b->cfg.limits,
-	                     err, sizeof(err)) < 0 ||
-	    screening_set_load(&b->screening, KIOSK_SOURCE_ASSETS "/screening.conf", err,
-	                       sizeof(err)) < 0) {
-		fprintf(stderr, "bench_stop: %s\n", err);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* ui.c's submit callback: the view's commands go to the controller. */
 static int submit_to_controller(void *ctx, const struct command *cmd)
@@ -742,8 +717,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	b.broker_up = true;
-	if (bench_config_mqtt(&b.cfg, &b.broker) < 0 || load_assets(&b) < 0)
+	if (bench_config_mqtt(&b.cfg, &b.broker) < 0 ||
+	    bench_load_assets(&b.cfg, &b.programs, &b.screening, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_stop: %s\n", err);
 		goto out;
+	}
 	if (bench_hw_build(&b.hw, &b.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench_stop: %s\n", err);
 		goto out;

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
 #include "drivers/sim/sim_hw.h"
@@ -82,6 +84,16 @@ int bench_config_mqtt(struct kiosk_config *cfg, const struct test_broker *b)
 		return -errno;
 	fprintf(f, "%s\n", TEST_PW_KIOSK);
 	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+int bench_load_assets(const struct kiosk_config *cfg, struct program_set *programs,
+                      struct screening_set *screening, char *err, size_t len)
+{
+	if (program_set_load(programs, KIOSK_SOURCE_ASSETS "/programs.conf", &cfg->limits, err,
+	                     len) < 0 ||
+	    screening_set_load(screening, KIOSK_SOURCE_ASSETS "/screening.conf", err, len) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 /* -------------------------------------------------------------------- hw */

@@ -36,6 +36,13 @@ uint64_t bench_now_ns(void);
  * button on line BENCH_STOP_BUTTON_LINE (pull-down, 20 ms debounce). */
 void bench_config_stations(struct kiosk_config *cfg, size_t n, size_t zones, bool with_button);
 
+struct program_set;
+struct screening_set;
+/* The programs and screening questions shipped in assets/, checked against
+ * cfg's limits.  0, or -EINVAL with the loader's message in err. */
+int bench_load_assets(const struct kiosk_config *cfg, struct program_set *programs,
+                      struct screening_set *screening, char *err, size_t len);
+
 /* Site, state_dir (<broker dir>/state) and the [mqtt] section pointed at the
  * test broker as user "kiosk" with a password file in the broker's folder.
  * 0 or -errno. */
