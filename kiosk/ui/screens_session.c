@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/config.h"
+#include "core/settings.h"
 #include "core/program.h"
 #include "ui/i18n.h"
 #include "ui/model.h"

@@ -190,8 +190,15 @@ static int start_broker(struct xh *x)
 	}
 	{
 		int fds[2];
-		const char *argv[] = {"mosquitto_sub",       "-h", "127.0.0.1", "-p", port, "-t",
-		                      "recovery/+/+/status", "-v", NULL};
+		const char *argv[] = {"mosquitto_sub",
+		                      "-h",
+		                      "127.0.0.1",
+		                      "-p",
+		                      port,
+		                      "-t",
+		                      "recovery/+/station/+/status",
+		                      "-v",
+		                      NULL};
 		snprintf(port, sizeof(port), "%d", x->port);
 		if (pipe(fds) != 0)
 			return -1;
@@ -584,7 +591,7 @@ bool xh_wait_button(struct xh *x, enum ui_screen s, enum ui_button b, enum theme
 
 static void take_status(struct xh *x, const char *line)
 {
-	const char *p = strstr(line, "/station-");
+	const char *p = strstr(line, "/station/");
 	const char *json = strchr(line, ' ');
 	cJSON *root, *it;
 	struct xh_station *st;
