@@ -50,8 +50,8 @@
 #include "core/program.h"
 #include "core/screening.h"
 #include "drivers/sim/boot_sim.h"
-#include "drivers/sim/gpio_sim.h"
 #include "mqtt_test_support.h"
+#include "output_watch.h"
 #include "store/event_log.h"
 #include "ui/view.h"
 
@@ -59,7 +59,6 @@
 #define UNIT_TEMPLATE SOURCE_DIR "/systemd/recovery-kiosk.service.in"
 #define STATIONS 8u
 #define ZONES 6u
-#define LINES_PER_STATION (2u + ZONES)
 #define NS_PER_MS 1000000ull
 #define TICK_NS ((uint64_t)CONTROLLER_TICK_MS * NS_PER_MS)
 #define FIRE_MIN_NS (50ull * NS_PER_MS)
@@ -72,19 +71,6 @@
 enum source { SRC_TOUCH, SRC_MQTT, SRC_BUTTON, SRC_COUNT };
 static const char *const source_name[SRC_COUNT] = {"touch", "mqtt", "button"};
 static const double target_p99_ms[SRC_COUNT] = {1.0, 5.0, 1.0};
-
-/* One output line's hook context. */
-struct line_watch {
-	struct station_watch *st;
-	unsigned int bit;
-};
-
-/* Written by the hooks on the control thread, read by the main thread. */
-struct station_watch {
-	atomic_uint energised;        /* bit per output line: 1 = electrical 1 */
-	atomic_uint_fast64_t safe_ns; /* when the last energised line went to 0 */
-	struct line_watch lines[LINES_PER_STATION];
-};
 
 enum step {
 	STEP_START,     /* bring the station to a running session */
@@ -107,7 +93,8 @@ struct station_run {
 };
 
 struct samples {
-	double *ms;
+	double *ms;      /* to every output de-energised */
+	double *acts_ms; /* to pump off and exhaust open */
 	unsigned int *phase;
 	size_t n;
 	size_t timeouts;
@@ -127,7 +114,7 @@ struct bench {
 	SDL_Renderer *renderer;
 	struct ui_view *view;
 	const struct kiosk_snapshot *view_snap;
-	struct station_watch watch[STATIONS];
+	struct output_watch watch[STATIONS];
 	struct station_run run[STATIONS];
 	struct samples s[SRC_COUNT];
 	size_t count;
@@ -139,23 +126,6 @@ struct bench {
 
 /* --------------------------------------------------------------- hooks */
 
-/* Control thread (and this thread before start / after stop). */
-static void on_line(void *ctx, struct gpio_sim_line *line, int electrical)
-{
-	struct line_watch *w = ctx;
-	unsigned int bit = 1u << w->bit;
-
-	(void)line;
-	if (electrical) {
-		atomic_fetch_or(&w->st->energised, bit);
-	} else {
-		unsigned int old = atomic_fetch_and(&w->st->energised, ~bit);
-
-		if (old == bit)
-			atomic_store(&w->st->safe_ns, bench_now_ns());
-	}
-}
-
 static void on_tick(void *ctx, uint64_t now_ms)
 {
 	struct bench *b = ctx;
@@ -164,48 +134,21 @@ static void on_tick(void *ctx, uint64_t now_ms)
 	atomic_store(&b->last_tick_ns, bench_now_ns());
 }
 
-/* Output line k of station i (pump, exhaust, zones foot first), or NULL. */
-static struct gpio_sim_line *output_line(struct bench *b, size_t i, size_t k)
-{
-	const struct station_pins *p = &b->cfg.stations[i].pins;
-	const struct gpio_pin *pin = k == 0 ? &p->pump : k == 1 ? &p->exhaust : &p->zones[k - 2];
-
-	return gpio_sim_line_get(b->hw.gpio, pin->chip, pin->offset);
-}
-
-/* The simulator's boot model hooks no output line unless the station has a
- * pump-sense input, which these stations do not. */
 static int watch_lines(struct bench *b)
 {
 	for (size_t i = 0; i < STATIONS; i++) {
-		struct station_watch *w = &b->watch[i];
+		int rc = output_watch_start(&b->watch[i], b->hw.gpio, &b->cfg.stations[i].pins);
 
-		atomic_init(&w->energised, 0u);
-		atomic_init(&w->safe_ns, 0u);
-		for (unsigned int k = 0; k < LINES_PER_STATION; k++) {
-			struct gpio_sim_line *l = output_line(b, i, k);
-
-			if (l == NULL)
-				return -errno;
-			w->lines[k] = (struct line_watch){.st = w, .bit = k};
-			if (gpio_sim_line_driven(l) > 0)
-				atomic_fetch_or(&w->energised, 1u << k);
-			gpio_sim_line_set_hook(l, on_line, &w->lines[k]);
-		}
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
 
 static void unwatch_lines(struct bench *b)
 {
-	for (size_t i = 0; i < STATIONS && b->hw.gpio; i++) {
-		for (size_t k = 0; k < LINES_PER_STATION; k++) {
-			struct gpio_sim_line *l = output_line(b, i, k);
-
-			if (l != NULL)
-				gpio_sim_line_set_hook(l, NULL, NULL);
-		}
-	}
+	for (size_t i = 0; i < STATIONS; i++)
+		output_watch_stop(&b->watch[i], b->hw.gpio, &b->cfg.stations[i].pins);
 }
 
 /* ------------------------------------------------------------ commands */
@@ -232,7 +175,11 @@ static void start_session(struct bench *b, unsigned int i, enum station_state s)
 
 	if (s == STATION_NEEDS_CLEANING)
 		submit(b, CMD_CLEANED, i, 0, false, 0);
-	r->program = (r->program + 1u) % (unsigned int)b->programs.count;
+	/* Programs that skip a zone keep it shut while the others vent (vent.h):
+	 * "every output de-energised" would then time the vent, not the stop. */
+	do
+		r->program = (r->program + 1u) % (unsigned int)b->programs.count;
+	while (b->programs.items[r->program].skip_mask != 0);
 	submit(b, CMD_SELECT_PROGRAM, i, 0, false, r->program);
 	submit(b, CMD_BEGIN_SCREENING, i, 0, false, 0);
 	for (unsigned int q = 0; q < b->screening.count; q++)
@@ -367,12 +314,13 @@ static int fire(struct bench *b, unsigned int i)
 	return 0;
 }
 
-static void record(struct bench *b, struct station_run *r, uint64_t safe_ns)
+static void record(struct bench *b, struct station_run *r, uint64_t safe_ns, uint64_t acts_ns)
 {
 	struct samples *s = &b->s[r->src];
 
 	if (s->n < b->count) {
 		s->ms[s->n] = (double)(safe_ns - r->t0_ns) / 1e6;
+		s->acts_ms[s->n] = acts_ns > r->t0_ns ? (double)(acts_ns - r->t0_ns) / 1e6 : 0.0;
 		s->phase[s->n] = r->phase;
 		s->n++;
 	}
@@ -384,7 +332,7 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
                     uint64_t now)
 {
 	struct station_run *r = &b->run[i];
-	struct station_watch *w = &b->watch[i];
+	struct output_watch *w = &b->watch[i];
 
 	if (r->release_ns != 0 && now >= r->release_ns) {
 		boot_sim_press_stop_button(bench_hw_boot(&b->hw, i), false);
@@ -447,7 +395,7 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
 		uint64_t safe = atomic_load(&w->safe_ns);
 
 		if (safe > r->t0_ns) {
-			record(b, r, safe);
+			record(b, r, safe, atomic_load(&w->acts_ns));
 			r->step = STEP_WAIT_VENT;
 		} else if (bench_now_ns() > r->t0_ns + STOP_TIMEOUT_NS) {
 			fprintf(stderr, "bench_stop: station %u: %s stop not applied within 3 s\n",
@@ -511,30 +459,30 @@ static int drive(struct bench *b)
 
 static void report(struct bench *b, const struct controller_stats *cs, double load0, double load1)
 {
-	double p50[SRC_COUNT];
+	struct bench_dist d[SRC_COUNT];
 
-	printf("\n%-7s %6s %9s %9s %9s %9s   %s\n", "source", "stops", "p50 ms", "p99 ms", "max ms",
-	       "target", "p99/target");
+	printf("\nfrom the stop to every output of the station de-energised:\n%-7s %6s %9s %9s "
+	       "%9s %9s   %s\n",
+	       "source", "stops", "p50 ms", "p99 ms", "max ms", "target", "p99/target");
 	for (int s = 0; s < SRC_COUNT; s++) {
-		struct samples *x = &b->s[s];
-		double *sorted = malloc((x->n ? x->n : 1) * sizeof(double));
-		double p99;
-
-		memcpy(sorted, x->ms, x->n * sizeof(double));
-		bench_sort(sorted, x->n);
-		p50[s] = bench_percentile(sorted, x->n, 0.50);
-		p99 = bench_percentile(sorted, x->n, 0.99);
-		printf("%-7s %6zu %9.3f %9.3f %9.3f %9.1f   %.2f %s", source_name[s], x->n, p50[s],
-		       p99, x->n ? sorted[x->n - 1] : 0.0, target_p99_ms[s], p99 / target_p99_ms[s],
-		       p99 < target_p99_ms[s] && x->timeouts == 0 ? "met" : "MISSED");
-		if (x->timeouts)
-			printf(" (%zu not applied within 3 s)", x->timeouts);
+		d[s] = bench_dist_of(b->s[s].ms, b->s[s].n);
+		printf("%-7s %6zu %9.3f %9.3f %9.3f %9.1f   %.2f %s", source_name[s], d[s].n,
+		       d[s].p50, d[s].p99, d[s].max, target_p99_ms[s], d[s].p99 / target_p99_ms[s],
+		       d[s].p99 < target_p99_ms[s] && b->s[s].timeouts == 0 ? "met" : "MISSED");
+		if (b->s[s].timeouts)
+			printf(" (%zu not applied within 3 s)", b->s[s].timeouts);
 		printf("\n");
-		free(sorted);
 	}
 	printf("ratios of medians: mqtt/touch %.1f, button/touch %.1f\n",
-	       p50[SRC_TOUCH] > 0 ? p50[SRC_MQTT] / p50[SRC_TOUCH] : 0.0,
-	       p50[SRC_TOUCH] > 0 ? p50[SRC_BUTTON] / p50[SRC_TOUCH] : 0.0);
+	       d[SRC_TOUCH].p50 > 0 ? d[SRC_MQTT].p50 / d[SRC_TOUCH].p50 : 0.0,
+	       d[SRC_TOUCH].p50 > 0 ? d[SRC_BUTTON].p50 / d[SRC_TOUCH].p50 : 0.0);
+	printf("to pump off and exhaust open (p50 / p99 / max ms):");
+	for (int s = 0; s < SRC_COUNT; s++) {
+		struct bench_dist a = bench_dist_of(b->s[s].acts_ms, b->s[s].n);
+
+		printf(" %s %.3f / %.3f / %.3f%s", source_name[s], a.p50, a.p99, a.max,
+		       s + 1 < SRC_COUNT ? ";" : "\n");
+	}
 
 	printf("\nby phase of the tick (ms after the control thread's last tick): "
 	       "stops, p50 / p99 ms\n%-7s",
@@ -544,22 +492,22 @@ static void report(struct bench *b, const struct controller_stats *cs, double lo
 	printf("\n");
 	for (int s = 0; s < SRC_COUNT; s++) {
 		struct samples *x = &b->s[s];
+		double *v = malloc((x->n ? x->n : 1) * sizeof(double));
 
 		printf("%-7s", source_name[s]);
-		for (unsigned int p = 0; p < PHASES; p++) {
-			double *v = malloc((x->n ? x->n : 1) * sizeof(double));
+		for (unsigned int p = 0; p < PHASES && v != NULL; p++) {
+			struct bench_dist q;
 			size_t n = 0;
 
 			for (size_t k = 0; k < x->n; k++) {
 				if (x->phase[k] == p)
 					v[n++] = x->ms[k];
 			}
-			bench_sort(v, n);
-			printf("  %5zu %6.3f/%-6.3f", n, bench_percentile(v, n, 0.5),
-			       bench_percentile(v, n, 0.99));
-			free(v);
+			q = bench_dist_of(v, n);
+			printf("  %5zu %6.3f/%-6.3f", n, q.p50, q.p99);
 		}
 		printf("\n");
+		free(v);
 	}
 	printf("\ncontrol thread: %llu ticks, lateness max %.0f us, %llu late > 2 ms, "
 	       "%.1f us CPU per tick (whole thread), SCHED_FIFO %s\n",
@@ -707,7 +655,8 @@ int main(int argc, char **argv)
 	for (int s = 0; s < SRC_COUNT; s++) {
 		b.s[s].ms = calloc(b.count, sizeof(double));
 		b.s[s].phase = calloc(b.count, sizeof(unsigned int));
-		if (!b.s[s].ms || !b.s[s].phase)
+		b.s[s].acts_ms = calloc(b.count, sizeof(double));
+		if (!b.s[s].ms || !b.s[s].phase || !b.s[s].acts_ms)
 			return 1;
 	}
 	bench_config_stations(&b.cfg, STATIONS, ZONES, true);
@@ -720,6 +669,13 @@ int main(int argc, char **argv)
 	if (bench_config_mqtt(&b.cfg, &b.broker) < 0 ||
 	    bench_load_assets(&b.cfg, &b.programs, &b.screening, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench_stop: %s\n", err);
+		goto out;
+	}
+	for (rc = 0; rc < (int)b.programs.count && b.programs.items[rc].skip_mask != 0; rc++)
+		;
+	if (rc == (int)b.programs.count) {
+		fprintf(stderr, "bench_stop: every program in assets/ skips a zone; keep one that "
+		                "does not\n");
 		goto out;
 	}
 	if (bench_hw_build(&b.hw, &b.cfg, err, sizeof(err)) < 0) {
@@ -795,6 +751,7 @@ out:
 	for (int s = 0; s < SRC_COUNT; s++) {
 		free(b.s[s].ms);
 		free(b.s[s].phase);
+		free(b.s[s].acts_ms);
 	}
 	return ret;
 }

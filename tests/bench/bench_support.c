@@ -176,6 +176,22 @@ double bench_percentile(const double *sorted, size_t n, double p)
 	return sorted[rank - 1];
 }
 
+struct bench_dist bench_dist_of(const double *v, size_t n)
+{
+	struct bench_dist d = {.n = n};
+	double *c = malloc((n ? n : 1) * sizeof(double));
+
+	if (c == NULL)
+		return d;
+	memcpy(c, v, n * sizeof(double));
+	bench_sort(c, n);
+	d.p50 = bench_percentile(c, n, 0.50);
+	d.p99 = bench_percentile(c, n, 0.99);
+	d.max = n ? c[n - 1] : 0.0;
+	free(c);
+	return d;
+}
+
 /* ------------------------------------------------------------------ /proc */
 
 static void proc_path(char *buf, size_t len, pid_t pid, const char *leaf)

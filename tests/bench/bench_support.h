@@ -65,6 +65,12 @@ struct boot_sim *bench_hw_boot(struct bench_hw *b, size_t i);
 /* p in [0, 1] of n sorted values (nearest rank); 0 when n is 0. */
 double bench_percentile(const double *sorted, size_t n, double p);
 void bench_sort(double *v, size_t n);
+/* p50, p99 and max of n values (a sorted copy; v is left as it is). */
+struct bench_dist {
+	size_t n;
+	double p50, p99, max;
+};
+struct bench_dist bench_dist_of(const double *v, size_t n);
 
 /* /proc/<pid>/... readings (pid 0 = this process).  -1 when unreadable. */
 long bench_proc_rss_kb(pid_t pid);
