@@ -324,7 +324,8 @@ static void summary(struct soak *s)
 	for (size_t i = 1; i < n; i++) {
 		unsigned long ds = r[i].sessions - r[i - 1].sessions;
 
-		if (i > warm && ds > 0)
+		/* An interval of a session or two (the last) says little. */
+		if (i > warm && ds >= 4)
 			per[k++] = (double)(r[i].write_bytes - r[i - 1].write_bytes) / (double)ds;
 	}
 	for (size_t i = 0; i < n; i++) {
