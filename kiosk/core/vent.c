@@ -90,7 +90,7 @@ static void next_zone(struct vent *v, uint64_t now_ms)
 {
 	v->zone = lowest_zone(v->todo);
 	if (v->zone < 0) {
-		if (v->p.final && !v->flushed && v->aired_mask != 0 && v->p.shut_mask != 0)
+		if (v->p.final && !v->flushed && v->aired_mask != 0)
 			enter(v, STEP_FLUSH, now_ms);
 		else if (v->p.final && !v->shut_opened && v->p.shut_mask != 0)
 			enter(v, STEP_OPEN, now_ms);

@@ -27,9 +27,10 @@
  *              small manifold (~30 mmHg) -> ZONE_STUCK_CLOSED for that zone
  *              (the supervisor may see the same puff first as a
  *              blocked-hose rate; the station names it the same).
- *   4. FLUSH   (final plans with shut zones) the zones that had air open to
- *              the exhaust again for VENT_FLUSH_MS, so a shut zone opened
- *              next gets nothing of what they still held.
+ *   4. FLUSH   (final plans) the zones that had air open to the exhaust
+ *              again for VENT_FLUSH_MS: read at or under the residual, they
+ *              drain to near zero before the station is free, and a shut
+ *              zone opened next gets nothing of what they still held.
  *   5. OPEN    (final plans) the shut zones open too, and are read alone.
  *   6. DONE    final plans end with every output de-energised; others with
  *              the VENT outputs (the session's rest).

@@ -143,6 +143,7 @@ static void collect(struct plant *p)
 
 			if (e->kind == EVENT_FAULT_RAISED) {
 				if (p->faults++ == 0) {
+					p->first_fault_ms = p->now_ms;
 					p->first_fault = e->fault;
 					p->first_fault_zone = e->fault_zone;
 				}
@@ -167,6 +168,8 @@ static void record(struct plant *p)
 {
 	struct plant_truth *t = &p->truth;
 	enum station_state st = plant_state(p);
+
+	p->state = st;
 	double top = 0.0;
 
 	for (size_t k = 0; k < boot_sim_zone_count(p->boot); k++) {
@@ -259,9 +262,16 @@ enum command_status plant_cmd(struct plant *p, enum command_action action,
 void plant_start(struct plant *p, const char *program_id, unsigned int duration_s,
                  double target_mmhg)
 {
+	assert_true(plant_try_start(p, program_id, duration_s, target_mmhg));
+}
+
+bool plant_try_start(struct plant *p, const char *program_id, unsigned int duration_s,
+                     double target_mmhg)
+{
 	struct command c = fixture_cmd(CMD_SELECT_PROGRAM);
 	size_t idx = p->programs.count;
 
+	p->last_result[CMD_START] = CMD_ERR_BAD_ARGUMENT;
 	for (size_t i = 0; i < p->programs.count; i++) {
 		if (strcmp(p->programs.items[i].id, program_id) == 0)
 			idx = i;
@@ -287,8 +297,10 @@ void plant_start(struct plant *p, const char *program_id, unsigned int duration_
 	c = fixture_cmd(CMD_START);
 	submit(p, &c);
 	plant_step(p);
-	assert_int_equal(p->last_result[CMD_START], CMD_OK);
-	assert_int_equal(plant_state(p), STATION_RUNNING);
+	if (p->last_result[CMD_START] != CMD_OK || plant_state(p) != STATION_RUNNING)
+		return false;
 	p->skip_mask = plant_snap(p).skip_mask;
 	p->session_seen = true;
+	p->start_ms = p->now_ms;
+	return true;
 }

@@ -66,11 +66,14 @@ struct plant {
 	struct controller *ctl;
 	uint64_t now_ms;
 	uint64_t cursor;
-	uint8_t skip_mask; /* zones the running program skips */
+	uint8_t skip_mask;        /* zones the running program skips */
+	enum station_state state; /* after the last step */
 	bool session_seen;
 	struct plant_truth truth;
 	/* from the event stream */
 	unsigned int faults;
+	uint64_t start_ms;       /* plant_start() */
+	uint64_t first_fault_ms; /* the first EVENT_FAULT_RAISED */
 	enum fault_code first_fault;
 	int first_fault_zone;
 	enum command_status last_result[CMD_ACTION_COUNT];
@@ -96,6 +99,10 @@ enum command_status plant_cmd(struct plant *p, enum command_action action,
  * screening, Start; asserts the session runs. */
 void plant_start(struct plant *p, const char *program_id, unsigned int duration_s,
                  double target_mmhg);
+/* The same without asserting: false when the station did not start (a
+ * fault before the session, for instance). */
+bool plant_try_start(struct plant *p, const char *program_id, unsigned int duration_s,
+                     double target_mmhg);
 
 struct station_snapshot plant_snap(struct plant *p);
 enum station_state plant_state(struct plant *p);
