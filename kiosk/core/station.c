@@ -59,7 +59,11 @@ uint64_t station_session_cap_ms(const struct station *st)
 
 static uint64_t session_end_point(const struct station *st, uint64_t now_ms)
 {
-	return st->state == STATION_PAUSED ? st->pause_since_ms : now_ms;
+	/* A pause stops the clock once its vent is verified: until then the
+	 * boots still squeeze, and that counts. */
+	if (st->state == STATION_PAUSED && st->pause_vented_ms != 0)
+		return st->pause_vented_ms;
+	return now_ms;
 }
 
 uint64_t station_elapsed_ms(const struct station *st, uint64_t now_ms)
@@ -288,7 +292,9 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
                          const struct event_sink *sink)
 {
 	uint64_t ran = run_ms(st, now_ms);
-	uint64_t limit = (uint64_t)st->duration_s * 1000u + SAFETY_WARMUP_ALLOWANCE_MS;
+	/* The final vent fits in the allowance too. */
+	uint64_t warmup = SAFETY_WARMUP_ALLOWANCE_MS - SAFETY_VENT_MAX_MS;
+	uint64_t limit = (uint64_t)st->duration_s * 1000u + warmup;
 	struct session_result res;
 
 	if (limit > station_session_cap_ms(st))
@@ -296,7 +302,7 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
 	/* Time under pressure is bounded whatever the commands: the clock
 	 * starts at the first cycle at pressure or when the warm-up allowance
 	 * is used up, and no session runs past duration + allowance. */
-	if (!st->clock_started && ran >= SAFETY_WARMUP_ALLOWANCE_MS)
+	if (!st->clock_started && ran >= warmup)
 		start_clock(st, now_ms);
 	if ((st->clock_started &&
 	     station_elapsed_ms(st, now_ms) >= (uint64_t)st->duration_s * 1000u) ||
@@ -317,6 +323,7 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
 static void enter_paused(struct station *st, uint64_t now_ms)
 {
 	st->pause_since_ms = now_ms;
+	st->pause_vented_ms = 0;
 	/* Everything vents and is verified, the skipped zones shut until the
 	 * manifold is down: a paused member is not under pressure. */
 	station_begin_vent(st, now_ms, all_zones(st), true);
@@ -325,10 +332,14 @@ static void enter_paused(struct station *st, uint64_t now_ms)
 static void tick_paused(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                         const struct event_sink *sink)
 {
+	bool venting = st->vent_active;
+
 	if (step_vent(st, now_ms, r) == VENT_FAULT) {
 		station_fault(st, st->vent.fault, st->vent.fault_zone, now_ms, sink);
 		return;
 	}
+	if (venting && !st->vent_active)
+		st->pause_vented_ms = now_ms;
 	if (station_paused_ms(st, now_ms) >= (uint64_t)st->limits->max_pause_s * 1000u)
 		station_end_session(st, STOP_PAUSE_LIMIT, now_ms, sink);
 }
@@ -336,7 +347,8 @@ static void tick_paused(struct station *st, uint64_t now_ms, const struct pressu
 static void exit_paused(struct station *st, uint64_t now_ms)
 {
 	st->vent_active = false;
-	st->paused_total_ms += now_ms - st->pause_since_ms;
+	if (st->pause_vented_ms != 0)
+		st->paused_total_ms += now_ms - st->pause_vented_ms;
 	/* Frozen at the pause for the final elapsed time. */
 	st->pause_since_ms = now_ms;
 }

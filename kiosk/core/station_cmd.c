@@ -472,7 +472,15 @@ static enum command_status cmd_in_service(struct station *st, const struct cmd_c
 	if (rc != CMD_OK)
 		return rc;
 	station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
-	station_vent_then(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, call->now_ms);
+	/* Every zone read down before it went out (and no air since: out of
+	 * service every output is de-energised): free at once.  Otherwise
+	 * (the way out after a sensor fault) it verifies first. */
+	if (st->verified == (uint8_t)((1u << st->zone_count) - 1u))
+		station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE,
+		                  call->now_ms);
+	else
+		station_vent_then(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE,
+		                  call->now_ms);
 	return CMD_OK;
 }
 

@@ -52,6 +52,7 @@ struct station {
 	uint64_t paused_total_ms;
 	uint64_t paused_at_clock_ms;
 	uint64_t pause_since_ms;
+	uint64_t pause_vented_ms; /* the pause's vent verified at; 0 = not yet */
 	uint64_t elapsed_final_ms;
 	enum stop_reason last_stop;
 

@@ -474,8 +474,8 @@ static void test_sim_stop_vents_in_the_same_step(void **state)
 	assert_int_equal(sim_state(r, 0), STATION_VENTING);
 	assert_int_equal(sim_count_events(r, 0, EVENT_SESSION_STOPPED, &ev), 1);
 	assert_int_equal(ev->reason, STOP_STAFF);
-	/* Free only once every zone was read down (well within vent_ms). */
-	sim_run_ms(r, r->cfg.limits.vent_ms);
+	/* Free only once every zone was read down and flushed. */
+	sim_run_ms(r, r->cfg.limits.vent_ms + VENT_FLUSH_MS);
 	assert_int_equal(sim_state(r, 0), STATION_NEEDS_CLEANING);
 	for (size_t k = 0; k < 6; k++)
 		assert_true(boot_sim_zone_mmhg(r->sim[0], k) < r->cfg.limits.residual_mmhg);
