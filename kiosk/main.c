@@ -24,14 +24,18 @@
 #include "drivers/gpio_gpiod.h"
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
+#include "mqtt/mqtt_check.h"
 #include "mqtt/mqtt_link.h"
 #include "store/history_recorder.h"
 #include "store/history_report.h"
 #include "service/safe_state.h"
 #include "store/event_log.h"
 #include "core/screening.h"
+#include "service/hw_check.h"
+#include "service/realtime.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
+#include "ui/i18n.h"
 #include "ui/ui.h"
 #include "service/watchdog.h"
 
@@ -53,9 +57,10 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,  /* runtime failure (hardware, self-test) */
-	EXIT_USAGE = 64,  /* EX_USAGE */
-	EXIT_CONFIG = 78, /* EX_CONFIG */
+	EXIT_FAILED = 1,       /* runtime failure (hardware, self-test) */
+	EXIT_NOT_MEASURED = 2, /* --self-test: nothing failed, a sensorless station not measured */
+	EXIT_USAGE = 64,       /* EX_USAGE */
+	EXIT_CONFIG = 78,      /* EX_CONFIG */
 };
 
 enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST, MODE_REPORT };
@@ -68,6 +73,7 @@ struct options {
 	bool headless;
 	const char *report_since;  /* --report: YYYY-MM-DD or NULL */
 	const char *report_format; /* --report: csv, json or NULL */
+	bool check_mqtt;           /* --check-config --mqtt: the live broker check too */
 };
 
 /* Set from the signal handler. */
@@ -108,9 +114,15 @@ static void print_usage(FILE *out)
 	    "  -s, --sim           simulated pumps, valves and sensors (no GPIO needed)\n"
 	    "      --headless      no touchscreen (as headless = true in [display]);\n"
 	    "                      stations run and report over MQTT\n"
-	    "      --assets DIR    fonts and icons (default %s)\n"
+	    "      --assets DIR    fonts and icons; default $KIOSK_ASSETS_DIR, else the\n"
+	    "                      source tree's assets/ for a binary run from its\n"
+	    "                      build folder, else %s\n"
 	    "      --check-config  load and validate everything, print one line per\n"
-	    "                      station, exit 0 when valid\n"
+	    "                      station, look at the GPIO chips and lines it names\n"
+	    "                      (read-only), exit 0 when valid\n"
+	    "      --mqtt          with --check-config: connect to the broker, subscribe\n"
+	    "                      and publish a probe to every topic the kiosk uses,\n"
+	    "                      and say what the ACL allows\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
@@ -121,7 +133,10 @@ static void print_usage(FILE *out)
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	    "Environment: KIOSK_ASSETS_DIR  the assets folder when --assets is not given.\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 runtime failure, 2 self-test not measured (a station\n"
+	    "without a sensor), 64 bad usage, 78 bad configuration.\n",
 	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
 }
 
@@ -135,7 +150,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		OPT_SELF_TEST,
 		OPT_REPORT,
 		OPT_SINCE,
-		OPT_FORMAT
+		OPT_FORMAT,
+		OPT_MQTT
 	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -143,6 +159,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"headless", no_argument, NULL, OPT_HEADLESS},
 	    {"assets", required_argument, NULL, OPT_ASSETS},
 	    {"check-config", no_argument, NULL, OPT_CHECK},
+	    {"mqtt", no_argument, NULL, OPT_MQTT},
 	    {"safe-state", no_argument, NULL, OPT_SAFE},
 	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
 	    {"report", no_argument, NULL, OPT_REPORT},
@@ -152,11 +169,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *env_assets = getenv("KIOSK_ASSETS_DIR");
-
+	/* assets_dir NULL: ui_find_dirs decides (KIOSK_ASSETS_DIR, build tree,
+	 * install prefix). */
 	*opt = (struct options){
 	    .config_path = KIOSK_DEFAULT_CONFIG,
-	    .assets_dir = env_assets && *env_assets ? env_assets : KIOSK_DEFAULT_ASSETS,
 	    .mode = MODE_RUN,
 	};
 	for (;;) {
@@ -175,6 +191,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_ASSETS:
 			opt->assets_dir = optarg;
+			break;
+		case OPT_MQTT:
+			opt->check_mqtt = true;
 			break;
 		case OPT_CHECK:
 			opt->mode = MODE_CHECK_CONFIG;
@@ -224,7 +243,8 @@ struct loaded {
 
 /* --report needs only kiosk.conf: a broken programs or screening file must
  * not keep a manager from the history. */
-static int load_everything(const char *path, bool kiosk_conf_only, struct loaded *l)
+static int load_everything(const char *path, const struct ui_dirs *dirs, bool kiosk_conf_only,
+                           struct loaded *l)
 {
 	char err[512];
 
@@ -238,6 +258,12 @@ static int load_everything(const char *path, bool kiosk_conf_only, struct loaded
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return -EINVAL;
+	}
+	/* A language is shown completely or not at all. */
+	if (i18n_check(dirs->locale, l->config.display.language, &l->programs, &l->screening, err,
+	               sizeof(err)) < 0) {
+		fprintf(stderr, "<3>recovery-kiosk: %s: %s\n", l->config.path, err);
 		return -EINVAL;
 	}
 	return 0;
@@ -357,6 +383,13 @@ struct runtime {
 	struct watchdog *watchdog;
 };
 
+/* UI thread: the broker has acknowledged the event with this seq. */
+static bool broker_has_event(void *ctx, uint64_t seq)
+{
+	const struct runtime *rt = ctx;
+	return mqtt_link_delivered(rt->mqtt, seq);
+}
+
 /* The hardware every mode builds its stations on: libgpiod on a Pi; in
  * --sim, the simulated kiosk with one boot model per configured station, its
  * GPIO and its sensors.  0 or negative errno (message printed). */
@@ -461,7 +494,8 @@ static int run_safe_state(const struct options *opt)
 	return rc;
 }
 
-static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime *rt)
+static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, struct loaded *l,
+                     struct runtime *rt)
 {
 	char err[512];
 	const char *backend = gpio_backend_name(rt->gpio);
@@ -504,6 +538,7 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 	    .hw = rt->hw,
 	    .on_tick = watchdog_tick,
 	    .on_tick_ctx = rt->watchdog,
+	    .realtime_priority = (int)l->config.realtime_priority,
 	};
 	rt->controller = controller_create(&cp);
 	if (!rt->controller) {
@@ -556,16 +591,28 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		    .programs = &l->programs,
 		    .screening = &l->screening,
 		    .controller = rt->controller,
-		    .assets_dir = opt->assets_dir,
+		    .assets_dir = dirs->assets,
+		    .locale_dir = dirs->locale,
+		    .events_delivered = broker_has_event,
+		    .events_ctx = rt,
 		};
+		const char *display = getenv("WAYLAND_DISPLAY");
+
+		if (!display || !*display)
+			display = getenv("DISPLAY");
+		i18n_init(dirs->locale, l->config.display.language);
 		rt->ui = ui_create(&up, err, sizeof(err));
 		if (!rt->ui) {
 			/* Never READY with a black screen: fail, so systemd shows why
 			 * and restarts per the unit's limits. */
-			fprintf(stderr,
-			        "<3>recovery-kiosk: no touchscreen (%s); connect the display, or "
-			        "set headless = true in [display] for a site without one\n",
-			        err);
+			fprintf(
+			    stderr,
+			    "<3>recovery-kiosk: the touchscreen cannot start%s%s: %s (assets from "
+			    "%s: %s); fix that, or set headless = true in [display] (or start "
+			    "with --headless) for a site without a screen\n",
+			    display && *display ? " on display " : "",
+			    display && *display ? display : "", err, dirs->assets_from,
+			    dirs->assets);
 			return EXIT_FAILED;
 		}
 	} else if (l->config.mqtt.enabled) {
@@ -574,6 +621,28 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		        "mosquitto_sub -h %s -p %u -t 'recovery/%s/#' -v\n",
 		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
+
+	/* Once everything is built: lock what it uses, and say whether the
+	 * control loop gets the real time it asks for. */
+	struct realtime_report rtr;
+	char rt_status[96];
+	realtime_prepare(l->config.realtime_priority, &rtr);
+	realtime_describe(&rtr, rt_status, sizeof(rt_status));
+	if (rtr.priority == 0)
+		fprintf(stderr, "<5>recovery-kiosk: realtime_priority = 0: normal scheduling; the "
+		                "control loop's deadlines are not guaranteed under load\n");
+	else if (!rtr.fifo_allowed)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: real-time scheduling refused (%s): the control loop "
+		        "runs with normal scheduling and its deadlines are not guaranteed under "
+		        "load; allow it with LimitRTPRIO=%u and RestrictRealtime=no (the shipped "
+		        "unit does)\n",
+		        strerror(rtr.fifo_errno), rtr.priority);
+	if (rtr.priority && !rtr.memory_locked)
+		fprintf(stderr,
+		        "<5>recovery-kiosk: memory not locked (%s): a page-in can delay the "
+		        "control loop; LimitMEMLOCK=infinity allows it (the shipped unit does)\n",
+		        strerror(rtr.lock_errno));
 
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
@@ -584,9 +653,10 @@ static int run_kiosk(const struct options *opt, struct loaded *l, struct runtime
 		return EXIT_FAILED;
 	}
 
-	char status[128];
-	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s",
-	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless");
+	char status[256];
+	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s; %s",
+	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless",
+	         rt_status);
 	watchdog_ready(rt->watchdog, status);
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
@@ -605,6 +675,7 @@ int main(int argc, char **argv)
 	struct options opt;
 	struct loaded *l;
 	struct runtime rt = {0};
+	struct ui_dirs dirs;
 	int rc;
 
 	if (parse_options(argc, argv, &opt) < 0)
@@ -617,14 +688,10 @@ int main(int argc, char **argv)
 		perror("recovery-kiosk");
 		return EXIT_FAILED;
 	}
-	if (load_everything(opt.config_path, opt.mode == MODE_REPORT, l) < 0) {
+	ui_find_dirs(opt.assets_dir, &dirs);
+	if (load_everything(opt.config_path, &dirs, opt.mode == MODE_REPORT, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
-	}
-	if (opt.mode == MODE_CHECK_CONFIG) {
-		print_summary(l);
-		free(l);
-		return EXIT_OK;
 	}
 	if (opt.mode == MODE_REPORT) {
 		rc = run_report(&opt, l);
@@ -639,12 +706,22 @@ int main(int argc, char **argv)
 	}
 
 	switch (opt.mode) {
+	case MODE_CHECK_CONFIG:
+		/* The files are valid; now the hardware they name. */
+		print_summary(l);
+		rc =
+		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
+		if (opt.check_mqtt && mqtt_check_run(&l->config, stdout) < 0)
+			rc = EXIT_CONFIG;
+		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
-		                                                                 : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
+		rc = rc == SELF_TEST_PASS           ? EXIT_OK
+		     : rc == SELF_TEST_NOT_MEASURED ? EXIT_NOT_MEASURED
+		                                    : EXIT_FAILED;
 		break;
 	default:
-		rc = run_kiosk(&opt, l, &rt);
+		rc = run_kiosk(&opt, &dirs, l, &rt);
 		runtime_teardown(&rt);
 		break;
 	}

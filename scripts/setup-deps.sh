@@ -13,6 +13,7 @@ run_pkgs=(
 	libmosquitto-dev mosquitto mosquitto-clients
 	libinih-dev libcjson-dev libsqlite3-dev sqlite3
 	libsystemd-dev libcrypt-dev
+	gettext
 )
 test_pkgs=(
 	libcmocka-dev
@@ -22,7 +23,25 @@ test_pkgs=(
 	qemu-system-x86 busybox-static cpio
 	mmdebstrap e2fsprogs
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+	nodejs chromium fonts-dejavu-core
+	python3-paho-mqtt python3-jsonschema python3-jinja2
 )
+
+# The staff dashboard (web/): MQTT.js, esbuild and puppeteer-core from the
+# npm registry, exactly as web/package-lock.json pins them.  Debian's npm
+# only where the installed nodejs does not bring its own.
+web_deps() {
+	[[ "${1:-}" == "--run" ]] && return 0
+	if ! command -v npm >/dev/null; then
+		$SUDO apt-get install -y -qq --no-install-recommends npm
+	fi
+	local web
+	web="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web"
+	if [[ ! -d "$web/node_modules" || "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+		echo "setup-deps: npm ci in $web"
+		(cd "$web" && npm ci --no-audit --no-fund)
+	fi
+}
 
 pkgs=("${run_pkgs[@]}")
 if [[ "${1:-}" != "--run" ]]; then
@@ -33,15 +52,16 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ((${#missing[@]} == 0)); then
-	echo "setup-deps: all ${#pkgs[@]} packages present"
-	exit 0
-fi
-
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then
 	SUDO="sudo"
 fi
+if ((${#missing[@]} == 0)); then
+	echo "setup-deps: all ${#pkgs[@]} packages present"
+	web_deps "${1:-}"
+	exit 0
+fi
+
 echo "setup-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # Packages such as mosquitto try to start their service on install; inside a
@@ -49,3 +69,4 @@ export DEBIAN_FRONTEND=noninteractive
 # as Debian configures it (loopback only).
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+web_deps "${1:-}"

@@ -320,14 +320,16 @@ static void process_command(struct controller *c, struct mailbox_item *it, uint6
 		res.status = station_command_pin_checked(sl->st, cmd, it->pin_ok, now, &c->sink);
 		apply_outputs(c, sl, now);
 	}
-	controller_emit(c, &res);
+	/* One result for every stop folded into this one as well. */
+	for (unsigned int k = 0; k <= it->folded; k++)
+		controller_emit(c, &res);
 	explicit_bzero(it, sizeof(*it));
 }
 
 static size_t run_commands(struct controller *c, uint64_t now, size_t max)
 {
 	struct mailbox_item batch[CONTROLLER_CMDS_PER_WAKE];
-	size_t total = 0;
+	size_t total = 0, folded = 0;
 
 	while (total < max) {
 		size_t want =
@@ -336,13 +338,15 @@ static size_t run_commands(struct controller *c, uint64_t now, size_t max)
 
 		if (n == 0)
 			break;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			folded += batch[i].folded;
 			process_command(c, &batch[i], now);
+		}
 		total += n;
 	}
 	if (total > 0) {
 		pthread_mutex_lock(&c->stats_lock);
-		c->stats.commands += total;
+		c->stats.commands += total + folded;
 		pthread_mutex_unlock(&c->stats_lock);
 		notify(c, publish(c, now, false));
 	}
@@ -388,8 +392,13 @@ static void tick_station(struct controller *c, struct station_slot *sl, uint64_t
 	};
 	struct station_outputs out;
 
+	bool running = false;
+
 	if (station_hw_read_pressure(sl->hw, now, &in.pressure) < 0)
 		in.pressure.status = PRESSURE_ERROR;
+	if (station_hw_read_safety_pressure(sl->hw, now, &in.safety) < 0)
+		in.safety.status = PRESSURE_ERROR;
+	in.pump_sense = station_hw_read_pump_sense(sl->hw, &running) == 0 ? (running ? 1 : 0) : -1;
 	in.stop_button = station_hw_button_pressed(sl->hw, now);
 	station_tick(sl->st, now, &in, &out, &c->sink);
 	apply_outputs(c, sl, now);

@@ -228,6 +228,9 @@ struct station_snapshot {
 	uint8_t skip_mask;
 	unsigned int boost_zone;
 	double boost_mmhg;
+	/* A fault taken out of service with the station (it comes back with
+	 * it and still needs a reset). */
+	enum fault_code parked_fault;
 };
 
 /* What of a station's state outlives the process (kept by the store,

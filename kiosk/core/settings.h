@@ -43,11 +43,24 @@ struct kiosk_limits {
 	unsigned int boots_on_timeout_s; /* ready (boots on) falls back to idle */
 };
 
+/* Where each setting of a station is in its config file (0 = not there),
+ * so later checks (--check-config's look at the hardware) can name the
+ * line. */
+struct station_config_lines {
+	unsigned int section;
+	unsigned int pump, exhaust;
+	unsigned int zones[STATION_MAX_ZONES];
+	unsigned int sensor, sensor_clock, sensor_data;
+	unsigned int stop_button;
+};
+
 struct station_config {
 	unsigned int number; /* N of [station.N] */
 	char name[32];       /* shown on the card: "Station 1" */
 	struct station_pins pins;
 	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
+	double relief_valve_mmhg;       /* the manifold's relief valve rating; 0 = not given */
+	struct station_config_lines lines;
 };
 
 enum mqtt_tls_mode { MQTT_TLS_OFF, MQTT_TLS_ON };
@@ -86,8 +99,9 @@ struct kiosk_config {
 	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
 	char programs_file[256]; /* resolved: absolute, or relative to the config's dir */
 	char screening_file[256];
-	char state_dir[256];      /* SQLite database lives here */
-	char staff_pin_hash[160]; /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	char state_dir[256];            /* SQLite database lives here */
+	char staff_pin_hash[160];       /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	unsigned int realtime_priority; /* SCHED_FIFO of the control thread; 0 = normal */
 	struct display_config display;
 	struct mqtt_config mqtt;
 	struct kiosk_limits limits;

@@ -11,6 +11,7 @@
 #include "core/controller.h"
 #include "mqtt/mqtt_client.h"
 #include "mqtt/mqtt_intake.h"
+#include "mqtt/mqtt_payload.h"
 #include "mqtt/mqtt_publish.h"
 #include "mqtt/mqtt_topic.h"
 #include "store/event_log.h"
@@ -23,6 +24,7 @@ struct mqtt_link {
 	bool listening;
 	bool started;
 	char ha_status[80]; /* <discovery_prefix>/status, "" without discovery */
+	char claim[MQTT_TOPIC_MAX];
 };
 
 /* Control thread: must not block. */
@@ -49,8 +51,12 @@ static void on_connected(void *ctx, bool session_present)
 
 	(void)session_present;
 	mqtt_intake_on_connect(l->intake);
+	/* Another kiosk's claim on this site shows here, retained at each
+	 * connect (two kiosks with one client id share one session and never
+	 * see each other's claims live) or live. */
+	mqtt_client_subscribe(l->client, l->claim, true, NULL);
 	if (l->ha_status[0])
-		mqtt_client_subscribe(l->client, l->ha_status, NULL);
+		mqtt_client_subscribe(l->client, l->ha_status, false, NULL);
 	mqtt_publisher_on_connect(l->pub);
 }
 
@@ -75,6 +81,13 @@ static void on_message(void *ctx, const struct mqtt_inbound *msg)
 	if (l->ha_status[0] && strcmp(msg->topic, l->ha_status) == 0) {
 		if (msg->len == 6 && memcmp(msg->payload, "online", 6) == 0)
 			mqtt_publisher_on_ha_online(l->pub);
+		return;
+	}
+	if (strcmp(msg->topic, l->claim) == 0) {
+		char instance[64], host[64];
+		if (mqtt_payload_claim_parse(msg->payload, msg->len, instance, sizeof(instance),
+		                             host, sizeof(host)) == 0)
+			mqtt_publisher_on_claim(l->pub, instance, host);
 		return;
 	}
 	mqtt_intake_on_message(l->intake, msg);
@@ -104,7 +117,8 @@ struct mqtt_link *mqtt_link_create(const struct mqtt_link_params *p, char *err, 
 	if (cfg->mqtt.discovery_prefix[0])
 		snprintf(l->ha_status, sizeof(l->ha_status), "%s/status",
 		         cfg->mqtt.discovery_prefix);
-	if (mqtt_topic_site(will, sizeof(will), cfg->site, "availability") < 0) {
+	if (mqtt_topic_kiosk(will, sizeof(will), cfg->site, "availability") < 0 ||
+	    mqtt_topic_kiosk(l->claim, sizeof(l->claim), cfg->site, "claim") < 0) {
 		snprintf(err, err_len, "mqtt: site '%s' is too long; use a shorter site name",
 		         cfg->site);
 		rc = -ENAMETOOLONG;
@@ -200,4 +214,9 @@ void mqtt_link_destroy(struct mqtt_link *l)
 	mqtt_publisher_destroy(l->pub);
 	mqtt_client_destroy(l->client);
 	free(l);
+}
+
+bool mqtt_link_delivered(struct mqtt_link *l, uint64_t seq)
+{
+	return l && mqtt_publisher_delivered_below(l->pub) > seq;
 }

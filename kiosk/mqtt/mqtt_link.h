@@ -18,7 +18,9 @@
 #ifndef KIOSK_MQTT_LINK_H
 #define KIOSK_MQTT_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct controller;
 struct event_log;
@@ -43,6 +45,11 @@ int mqtt_link_start(struct mqtt_link *l);
 /* Delivers what it can (bounded, about 1 s), publishes availability offline,
  * disconnects and joins its threads.  Idempotent. */
 void mqtt_link_stop(struct mqtt_link *l);
+
+/* Any thread: whether the broker has acknowledged every event up to and
+ * including controller seq (false while the link is down or the event
+ * waits in the outbox; false for NULL). */
+bool mqtt_link_delivered(struct mqtt_link *l, uint64_t seq);
 
 /* Stops, removes the controller listener, frees.  NULL ok. */
 void mqtt_link_destroy(struct mqtt_link *l);

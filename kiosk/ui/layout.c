@@ -68,9 +68,10 @@ static struct ui_rect content_rect(const struct ui_metrics *m)
 	return rect(m->pad, top, m->w - 2 * m->pad, m->h - top - m->pad);
 }
 
-/* Header: optional back button on the left, optional staff button on the
- * right, title in between. */
-static void layout_header(struct ui_layout *l, const struct ui_metrics *m, bool back, bool staff)
+/* Header: optional back button on the left, optional staff and language
+ * buttons on the right, title in between. */
+static void layout_header_with(struct ui_layout *l, const struct ui_metrics *m, bool back,
+                               bool staff, bool lang)
 {
 	int bh = m->header_h - m->gap;
 	int bw = imax(m->target_min * 2, iround(m->font_px[UI_FONT_BODY] * 6.5));
@@ -84,8 +85,13 @@ static void layout_header(struct ui_layout *l, const struct ui_metrics *m, bool 
 	}
 	if (staff) {
 		int sw = imax(m->target_min * 2, iround(m->font_px[UI_FONT_BODY] * 4.5));
-		l->button[UI_BTN_STAFF] = rect(m->w - m->pad - sw, by, sw, bh);
+		l->button[UI_BTN_STAFF] = rect(right - sw, by, sw, bh);
 		right -= sw + m->gap;
+	}
+	if (lang) {
+		int lw = imax(m->target_min * 2, iround(m->font_px[UI_FONT_BODY] * 5.2));
+		l->button[UI_BTN_LANGUAGE] = rect(right - lw, by, lw, bh);
+		right -= lw + m->gap;
 	}
 	l->area[UI_AREA_TITLE] = rect(left, 0, right - left, m->header_h);
 	l->area[UI_AREA_CONTENT] = content_rect(m);
@@ -94,6 +100,17 @@ static void layout_header(struct ui_layout *l, const struct ui_metrics *m, bool 
 		int tw = imin(c.w, iround(m->font_px[UI_FONT_BODY] * 24));
 		l->area[UI_AREA_TOAST] = rect(c.x + (c.w - tw) / 2, c.y, tw, m->button_h);
 	}
+}
+
+/* Member screens carry the language button. */
+static void layout_header(struct ui_layout *l, const struct ui_metrics *m, bool back, bool staff)
+{
+	layout_header_with(l, m, back, staff, true);
+}
+
+static void layout_staff_header(struct ui_layout *l, const struct ui_metrics *m)
+{
+	layout_header_with(l, m, true, false, false);
 }
 
 /* Cells of a grid of n items in c, picking the column count whose cells are
@@ -199,42 +216,53 @@ static void layout_programs(struct ui_layout *l, const struct ui_metrics *m,
 	}
 }
 
-/* A value panel: label and value on top, [-] and [+] side by side below. */
+/* A value panel: label and range on top, [-] value [+] in a row below. */
 static void layout_stepper(struct ui_layout *l, const struct ui_metrics *m, struct ui_rect panel,
                            enum ui_area area, enum ui_button minus, enum ui_button plus)
 {
-	int text_h = iround(m->font_px[UI_FONT_BODY] * 1.5 + m->font_px[UI_FONT_LARGE] * 1.25 +
-	                    m->font_px[UI_FONT_SMALL] * 1.3);
-	int avail = panel.h - text_h - 2 * m->gap;
-	int bh = imax(m->target_min, imin(avail, iround(m->button_h * 1.3)));
-	int bw = (panel.w - 2 * m->gap - m->gap) / 2;
+	int label_h = iround(m->font_px[UI_FONT_BODY] * 1.3 + m->font_px[UI_FONT_SMALL] * 1.3);
+	int bh =
+	    imax(m->target_min, imin(panel.h - label_h - 2 * m->gap, iround(m->button_h * 1.2)));
+	int bw = imax(m->target_min, imin(iround(bh * 1.5), (panel.w - 4 * m->gap) / 3));
+	int y = panel.y + panel.h - m->gap - bh;
 
 	l->area[area] = panel;
-	l->button[minus] = rect(panel.x + m->gap, panel.y + panel.h - m->gap - bh, bw, bh);
-	l->button[plus] =
-	    rect(panel.x + panel.w - m->gap - bw, panel.y + panel.h - m->gap - bh, bw, bh);
+	l->button[minus] = rect(panel.x + m->gap, y, bw, bh);
+	l->button[plus] = rect(panel.x + panel.w - m->gap - bw, y, bw, bh);
 }
 
-static void layout_adjust(struct ui_layout *l, const struct ui_metrics *m)
+/* Duration and pressure side by side; below them the leg lying from foot
+ * (left) to thigh (right), each zone a button. */
+static void layout_adjust(struct ui_layout *l, const struct ui_metrics *m,
+                          const struct ui_layout_input *in)
 {
 	struct ui_rect c = l->area[UI_AREA_CONTENT];
 	int bh = iround(m->button_h * 1.2);
 	int bw = m->portrait ? c.w : imin(c.w, iround(c.w * 0.5));
 	struct ui_rect top = rect(c.x, c.y, c.w, c.h - bh - m->gap);
+	int step_h = imin(iround(top.h * 0.5),
+	                  iround(m->font_px[UI_FONT_BODY] * 2.8 + m->button_h * 1.2 + 2 * m->gap));
+	int pw = (top.w - m->gap) / 2;
+	size_t n = in->zone_count > UI_MAX_ZONES ? UI_MAX_ZONES : in->zone_count;
 
 	l->button[UI_BTN_CONTINUE] = rect(c.x + (c.w - bw) / 2, c.y + c.h - bh, bw, bh);
-	if (m->portrait) {
-		int ph = (top.h - m->gap) / 2;
-		layout_stepper(l, m, rect(top.x, top.y, top.w, ph), UI_AREA_DURATION,
-		               UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS);
-		layout_stepper(l, m, rect(top.x, top.y + ph + m->gap, top.w, ph), UI_AREA_INTENSITY,
-		               UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
-	} else {
-		int pw = (top.w - m->gap) / 2;
-		layout_stepper(l, m, rect(top.x, top.y, pw, top.h), UI_AREA_DURATION,
-		               UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS);
-		layout_stepper(l, m, rect(top.x + pw + m->gap, top.y, pw, top.h), UI_AREA_INTENSITY,
-		               UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
+	layout_stepper(l, m, rect(top.x, top.y, pw, step_h), UI_AREA_DURATION,
+	               UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS);
+	layout_stepper(l, m, rect(top.x + pw + m->gap, top.y, top.w - pw - m->gap, step_h),
+	               UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
+	l->area[UI_AREA_LEG] = rect(top.x, top.y + step_h + m->gap, top.w, top.h - step_h - m->gap);
+	if (n > 0) {
+		struct ui_rect leg = l->area[UI_AREA_LEG];
+		int cap_h = iround(m->font_px[UI_FONT_SMALL] * 1.4) + m->gap;
+		int zh = imax(m->target_min, imin(leg.h - 2 * cap_h, iround(m->button_h * 1.8)));
+		/* The foot end takes room for the foot drawn before zone 1. */
+		int foot_w = iround(leg.w * 0.08);
+		int zw = (leg.w - foot_w - m->gap - (int)(n - 1) * (m->gap / 2)) / (int)n;
+		int y = leg.y + cap_h + (leg.h - 2 * cap_h - zh) / 2;
+
+		for (size_t k = 0; k < n; k++)
+			l->button[UI_BTN_ZONE0 + k] =
+			    rect(leg.x + foot_w + m->gap + (int)k * (zw + m->gap / 2), y, zw, zh);
 	}
 }
 
@@ -334,6 +362,9 @@ static void layout_boots_on(struct ui_layout *l, const struct ui_metrics *m)
 	bottom_single(l, m, bh, UI_BTN_START);
 	pics = l->area[UI_AREA_MESSAGE];
 	l->area[UI_AREA_MESSAGE] = rect(0, 0, 0, 0);
+	/* "Still there?": over the top of the pictures for the last minute. */
+	l->button[UI_BTN_STILL_HERE] =
+	    rect(c.x, c.y, c.w, imin(pics.h, iround(m->button_h * (m->portrait ? 2.0 : 1.6))));
 	for (int i = 0; i < 3; i++) {
 		if (m->portrait) {
 			int ph = (pics.h - 2 * m->gap) / 3;
@@ -345,7 +376,6 @@ static void layout_boots_on(struct ui_layout *l, const struct ui_metrics *m)
 			    rect(pics.x + i * (pw + m->gap), pics.y, pw, pics.h);
 		}
 	}
-	(void)c;
 }
 
 static void layout_running(struct ui_layout *l, const struct ui_metrics *m)
@@ -396,32 +426,72 @@ static void layout_finished(struct ui_layout *l, const struct ui_metrics *m)
 	a = l->area[UI_AREA_MESSAGE];
 	if (m->portrait) {
 		int ph = iround(a.h * 0.45);
-		l->area[UI_AREA_PICTURE0] = rect(a.x, a.y, a.w, ph);
+		l->area[UI_AREA_SUMMARY] = rect(a.x, a.y, a.w, ph);
 		l->area[UI_AREA_MESSAGE] = rect(a.x, a.y + ph + m->gap, a.w, a.h - ph - m->gap);
 	} else {
-		int pw = iround(a.w * 0.36);
-		l->area[UI_AREA_PICTURE0] = rect(a.x, a.y, pw, a.h);
+		int pw = iround(a.w * 0.46);
+		l->area[UI_AREA_SUMMARY] = rect(a.x, a.y, pw, a.h);
 		l->area[UI_AREA_MESSAGE] = rect(a.x + pw + m->gap, a.y, a.w - pw - m->gap, a.h);
 	}
 }
 
+/* The station's details, and its actions in a column (a row of two in
+ * portrait). */
 static void layout_staff_station(struct ui_layout *l, const struct ui_metrics *m)
 {
 	struct ui_rect c = l->area[UI_AREA_CONTENT];
-	int cols = m->portrait ? 1 : 2;
-	int rows = 4 / cols;
-	int bh = imax(m->target_min,
-	              imin(iround(m->button_h * 1.3), (c.h * 2 / 3 - (rows - 1) * m->gap) / rows));
-	int grid_h = rows * bh + (rows - 1) * m->gap;
-	int bw = (c.w - (cols - 1) * m->gap) / cols;
-	static const enum ui_button order[4] = {UI_BTN_RESET_FAULT, UI_BTN_STAFF_CLEANED,
-	                                        UI_BTN_STAFF_STOP, UI_BTN_SERVICE};
+	static const enum ui_button order[5] = {UI_BTN_RESET_FAULT, UI_BTN_FAULT_INFO,
+	                                        UI_BTN_STAFF_CLEANED, UI_BTN_STAFF_STOP,
+	                                        UI_BTN_SERVICE};
+	int cols = m->portrait ? 2 : 1, rows = (5 + cols - 1) / cols;
+	struct ui_rect col;
+	int bh, bw;
 
-	l->area[UI_AREA_MESSAGE] = rect(c.x, c.y, c.w, c.h - grid_h - m->gap);
-	for (int i = 0; i < 4; i++) {
-		int r = i / cols, col = i % cols;
+	if (m->portrait) {
+		int grid_h = rows * iround(m->button_h * 1.3) + (rows - 1) * m->gap;
+		col = rect(c.x, c.y + c.h - grid_h, c.w, grid_h);
+		l->area[UI_AREA_MESSAGE] = rect(c.x, c.y, c.w, c.h - grid_h - m->gap);
+	} else {
+		int cw = iround(c.w * 0.36);
+		col = rect(c.x + c.w - cw, c.y, cw, c.h);
+		l->area[UI_AREA_MESSAGE] = rect(c.x, c.y, c.w - cw - m->gap, c.h);
+	}
+	bh = imax(m->target_min,
+	          imin(iround(m->button_h * 1.3), (col.h - (rows - 1) * m->gap) / rows));
+	bw = (col.w - (cols - 1) * m->gap) / cols;
+	for (int i = 0; i < 5; i++) {
+		int r = i / cols, k = i % cols;
 		l->button[order[i]] =
-		    rect(c.x + col * (bw + m->gap), c.y + c.h - grid_h + r * (bh + m->gap), bw, bh);
+		    rect(col.x + k * (bw + m->gap), col.y + r * (bh + m->gap), bw, bh);
+	}
+}
+
+/* A prompt on top and up to UI_MAX_ITEMS list buttons (two columns in
+ * landscape), with room for one button at the bottom when bottom is set. */
+static void layout_list(struct ui_layout *l, const struct ui_metrics *m, size_t n, bool bottom)
+{
+	struct ui_rect c = l->area[UI_AREA_CONTENT];
+	int bh = iround(m->button_h * 1.3);
+	int prompt_h = iround(m->font_px[UI_FONT_TITLE] * 2.6);
+	int cols = m->portrait || n <= 2 ? 1 : 2;
+	int rows, ih, iw, avail;
+
+	if (n > UI_MAX_ITEMS)
+		n = UI_MAX_ITEMS;
+	if (bottom)
+		bottom_single(l, m, bh, UI_BTN_NO);
+	avail = (bottom ? l->area[UI_AREA_MESSAGE].h : c.h) - prompt_h - m->gap;
+	l->area[UI_AREA_MESSAGE] = rect(c.x, c.y, c.w, prompt_h);
+	if (n == 0)
+		return;
+	rows = ((int)n + cols - 1) / cols;
+	ih = imax(m->target_min,
+	          imin(iround(m->button_h * 1.6), (avail - (rows - 1) * m->gap) / rows));
+	iw = (c.w - (cols - 1) * m->gap) / cols;
+	for (size_t i = 0; i < n; i++) {
+		int r = (int)i / cols, k = (int)i % cols;
+		l->button[UI_BTN_ITEM0 + i] = rect(
+		    c.x + k * (iw + m->gap), c.y + prompt_h + m->gap + r * (ih + m->gap), iw, ih);
 	}
 }
 
@@ -440,7 +510,7 @@ void ui_layout_compute(struct ui_layout *out, const struct ui_metrics *m, enum u
 		layout_cards(out, m, in->station_count);
 		break;
 	case UI_SCREEN_STAFF:
-		layout_header(out, m, true, false);
+		layout_staff_header(out, m);
 		layout_cards(out, m, in->station_count);
 		break;
 	case UI_SCREEN_PROGRAMS:
@@ -449,22 +519,27 @@ void ui_layout_compute(struct ui_layout *out, const struct ui_metrics *m, enum u
 		break;
 	case UI_SCREEN_ADJUST:
 		layout_header(out, m, true, false);
-		layout_adjust(out, m);
+		layout_adjust(out, m, in);
 		break;
 	case UI_SCREEN_QUESTION:
+	case UI_SCREEN_AGREE:
 		layout_header(out, m, true, false);
 		layout_question(out, m);
+		break;
+	case UI_SCREEN_WHICH:
+		layout_header(out, m, true, false);
+		layout_list(out, m, in->item_count, true);
 		break;
 	case UI_SCREEN_BLOCKED:
 		layout_header(out, m, false, false);
 		bottom_single(out, m, big, UI_BTN_CANCEL);
 		break;
 	case UI_SCREEN_APPROVAL:
-		layout_header(out, m, false, false);
+		layout_header(out, m, true, false);
 		bottom_pair(out, m, big, UI_BTN_CANCEL, UI_BTN_APPROVE);
 		break;
 	case UI_SCREEN_PIN:
-		layout_header(out, m, true, false);
+		layout_staff_header(out, m);
 		layout_pin(out, m);
 		break;
 	case UI_SCREEN_BOOTS_ON:
@@ -485,8 +560,16 @@ void ui_layout_compute(struct ui_layout *out, const struct ui_metrics *m, enum u
 		out->area[UI_AREA_MESSAGE] = out->area[UI_AREA_CONTENT];
 		break;
 	case UI_SCREEN_STAFF_STATION:
-		layout_header(out, m, true, false);
+		layout_staff_header(out, m);
 		layout_staff_station(out, m);
+		break;
+	case UI_SCREEN_STAFF_FAULT:
+		layout_staff_header(out, m);
+		out->area[UI_AREA_MESSAGE] = out->area[UI_AREA_CONTENT];
+		break;
+	case UI_SCREEN_SERVICE_REASON:
+		layout_staff_header(out, m);
+		layout_list(out, m, in->item_count, false);
 		break;
 	case UI_SCREEN_COUNT:
 		break;
@@ -513,13 +596,24 @@ enum ui_button ui_layout_hit(const struct ui_layout *l, int x, int y)
 const char *ui_screen_name(enum ui_screen s)
 {
 	static const char *const names[UI_SCREEN_COUNT] = {
-	    [UI_SCREEN_OVERVIEW] = "overview", [UI_SCREEN_PROGRAMS] = "programs",
-	    [UI_SCREEN_ADJUST] = "adjust",     [UI_SCREEN_QUESTION] = "question",
-	    [UI_SCREEN_BLOCKED] = "blocked",   [UI_SCREEN_APPROVAL] = "approval",
-	    [UI_SCREEN_PIN] = "pin",           [UI_SCREEN_BOOTS_ON] = "boots_on",
-	    [UI_SCREEN_RUNNING] = "running",   [UI_SCREEN_FINISHED] = "finished",
-	    [UI_SCREEN_FAULT] = "fault",       [UI_SCREEN_OUT_OF_SERVICE] = "out_of_service",
-	    [UI_SCREEN_STAFF] = "staff",       [UI_SCREEN_STAFF_STATION] = "staff_station",
+	    [UI_SCREEN_OVERVIEW] = "overview",
+	    [UI_SCREEN_PROGRAMS] = "programs",
+	    [UI_SCREEN_ADJUST] = "adjust",
+	    [UI_SCREEN_QUESTION] = "question",
+	    [UI_SCREEN_BLOCKED] = "blocked",
+	    [UI_SCREEN_APPROVAL] = "approval",
+	    [UI_SCREEN_PIN] = "pin",
+	    [UI_SCREEN_BOOTS_ON] = "boots_on",
+	    [UI_SCREEN_RUNNING] = "running",
+	    [UI_SCREEN_FINISHED] = "finished",
+	    [UI_SCREEN_FAULT] = "fault",
+	    [UI_SCREEN_OUT_OF_SERVICE] = "out_of_service",
+	    [UI_SCREEN_STAFF] = "staff",
+	    [UI_SCREEN_STAFF_STATION] = "staff_station",
+	    [UI_SCREEN_WHICH] = "which",
+	    [UI_SCREEN_AGREE] = "agree",
+	    [UI_SCREEN_STAFF_FAULT] = "staff_fault",
+	    [UI_SCREEN_SERVICE_REASON] = "service_reason",
 	};
 	return (unsigned)s < UI_SCREEN_COUNT ? names[s] : "?";
 }

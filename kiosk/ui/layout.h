@@ -19,6 +19,8 @@
 #define UI_TARGET_MIN_MM 9.0
 #define UI_MAX_CARDS 8
 #define UI_MAX_PROGRAM_SLOTS 8
+#define UI_MAX_ZONES 8 /* zone buttons on the adjust screen's leg */
+#define UI_MAX_ITEMS 6 /* list buttons: screening "which one", service reasons */
 
 struct ui_rect {
 	int x, y, w, h;
@@ -52,17 +54,21 @@ enum ui_screen {
 	UI_SCREEN_OVERVIEW,
 	UI_SCREEN_PROGRAMS,
 	UI_SCREEN_ADJUST,
-	UI_SCREEN_QUESTION,
+	UI_SCREEN_QUESTION, /* one question, or a group: "does any of these apply?" */
+	UI_SCREEN_WHICH,    /* after a Yes to a group: which one */
+	UI_SCREEN_AGREE,    /* the acknowledgements: one "I agree" */
 	UI_SCREEN_BLOCKED,
 	UI_SCREEN_APPROVAL,
 	UI_SCREEN_PIN,
 	UI_SCREEN_BOOTS_ON,
 	UI_SCREEN_RUNNING,
-	UI_SCREEN_FINISHED, /* venting, then remove and wipe */
+	UI_SCREEN_FINISHED, /* summary while venting, then remove and wipe */
 	UI_SCREEN_FAULT,
 	UI_SCREEN_OUT_OF_SERVICE,
 	UI_SCREEN_STAFF, /* staff overview: every station */
 	UI_SCREEN_STAFF_STATION,
+	UI_SCREEN_STAFF_FAULT,    /* technician advice for a fault */
+	UI_SCREEN_SERVICE_REASON, /* why a station goes out of service */
 	UI_SCREEN_COUNT
 };
 
@@ -95,8 +101,13 @@ enum ui_button {
 	UI_BTN_RESET_FAULT, /* staff station */
 	UI_BTN_STAFF_CLEANED,
 	UI_BTN_STAFF_STOP,
-	UI_BTN_SERVICE, /* out of service / back in service */
-	UI_BTN_COUNT
+	UI_BTN_SERVICE,                             /* out of service / back in service */
+	UI_BTN_LANGUAGE,                            /* header: the next language */
+	UI_BTN_STILL_HERE,                          /* boots on: the "Still there?" banner */
+	UI_BTN_FAULT_INFO,                          /* staff station: technician advice */
+	UI_BTN_ZONE0,                               /* adjust: zone k of the leg, foot first */
+	UI_BTN_ITEM0 = UI_BTN_ZONE0 + UI_MAX_ZONES, /* list buttons */
+	UI_BTN_COUNT = UI_BTN_ITEM0 + UI_MAX_ITEMS
 };
 
 /* Regions drawn but not touched. */
@@ -118,6 +129,8 @@ enum ui_area {
 	UI_AREA_PAGE, /* programs: "1 / 2" */
 	UI_AREA_TOAST,
 	UI_AREA_PROGRESS_BAR, /* the bar at the bottom of UI_AREA_PROGRESS */
+	UI_AREA_LEG,          /* adjust: the leg picture (zones are buttons) */
+	UI_AREA_SUMMARY,      /* finished: minutes and the wave delivered */
 	UI_AREA_COUNT
 };
 
@@ -125,6 +138,8 @@ struct ui_layout_input {
 	size_t station_count;
 	size_t program_count;
 	size_t program_page; /* programs screen: which page */
+	size_t zone_count;   /* adjust: zones of the station */
+	size_t item_count;   /* which / service reason: list buttons */
 };
 
 struct ui_layout {

@@ -3,6 +3,8 @@
  * wipe step and the live compression wave. */
 #include "ui/pictures.h"
 
+#include "ui/i18n.h"
+#include "ui/model.h"
 #include "ui/widgets.h"
 
 #include <math.h>
@@ -134,17 +136,36 @@ void picture_wipe(struct ui_canvas *cv, struct ui_rect r)
 	}
 }
 
-/* Zones as columns, foot on the left, thigh on the right; the filling zone
- * is highlighted and a line joins the tops so the wave reads as motion. */
+static struct ui_color mix_color(struct ui_color a, struct ui_color b, double t)
+{
+	struct ui_color c = {(uint8_t)(a.r + (b.r - a.r) * t), (uint8_t)(a.g + (b.g - a.g) * t),
+	                     (uint8_t)(a.b + (b.b - a.b) * t), 0xff};
+	return c;
+}
+
+/* A foot shape ending at x_right, as tall as h around cy. */
+static void draw_foot(struct ui_canvas *cv, float x_right, float cy, float h, struct ui_color c)
+{
+	float w = h * 0.9f;
+	struct ui_rect sole = {(int)(x_right - w), (int)(cy - h * 0.05f), (int)w, (int)(h * 0.55f)};
+
+	draw_round_rect(cv->r, sole, (int)(h * 0.25f), c);
+	draw_round_rect(cv->r,
+	                (struct ui_rect){(int)(x_right - h * 0.45f), (int)(cy - h * 0.5f),
+	                                 (int)(h * 0.45f), (int)(h * 0.8f)},
+	                (int)(h * 0.18f), c);
+}
+
 void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_snapshot *st)
 {
 	size_t n = st->zone_count;
-	int label_h = text_line_height(cv->text, UI_FONT_SMALL);
-	struct ui_rect plot = {r.x + cv->m.gap, r.y + label_h + cv->m.gap, r.w - 2 * cv->m.gap,
-	                       r.h - 2 * label_h - 2 * cv->m.gap};
-	double scale = 0, peak = 0;
-	struct draw_point tops[STATION_MAX_ZONES];
-	int col_w, gap;
+	int small_h = text_line_height(cv->text, UI_FONT_SMALL);
+	int leg_h = (int)fmax(cv->m.gap * 2.0, r.h * 0.12);
+	struct ui_rect plot = {r.x + cv->m.gap, r.y + small_h + cv->m.gap, r.w - 2 * cv->m.gap,
+	                       r.h - 2 * small_h - leg_h - 3 * cv->m.gap};
+	double scale = 0;
+	int col_w, gap, foot_w;
+	char label[32];
 
 	draw_round_rect(cv->r, r, cv->m.radius, theme_color(THEME_SURFACE));
 	if (n == 0 || n > STATION_MAX_ZONES || plot.h <= 0)
@@ -153,16 +174,23 @@ void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_s
 		scale = fmax(scale, st->zone_target_mmhg[z]);
 		scale = fmax(scale, st->zone_mmhg[z]);
 	}
-	scale = fmax(scale * 1.15, 20.0);
-	gap = cv->m.gap;
+	scale = fmax(scale * 1.25, 20.0);
+	gap = cv->m.gap / 2 + 1;
+	foot_w = (int)(leg_h * 1.1);
+	plot.x += foot_w;
+	plot.w -= foot_w;
 	col_w = (plot.w - (int)(n - 1) * gap) / (int)n;
+	/* TRANSLATORS: the unit over the wave chart's columns. */
+	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("pressure in mmHg"),
+	          r.x + cv->m.gap, r.y + cv->m.gap / 2, TEXT_LEFT);
 	for (size_t z = 0; z < n; z++) {
 		int x = plot.x + (int)z * (col_w + gap);
 		double p = fmax(0.0, st->zone_mmhg[z]);
-		char val[16];
+		double tgt = st->zone_target_mmhg[z];
 		int fill_h = (int)(plot.h * fmin(1.0, p / scale));
-		int tgt_y = plot.y + plot.h - (int)(plot.h * st->zone_target_mmhg[z] / scale);
 		bool active = (int)z == st->active_zone;
+		bool skipped = (st->skip_mask & (1u << z)) != 0;
+		struct ui_color leg_c;
 
 		draw_round_rect(cv->r, (struct ui_rect){x, plot.y, col_w, plot.h}, cv->m.radius / 2,
 		                theme_color(THEME_WAVE_EMPTY));
@@ -171,27 +199,136 @@ void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_s
 			    cv->r, (struct ui_rect){x, plot.y + plot.h - fill_h, col_w, fill_h},
 			    cv->m.radius / 2,
 			    theme_color(active ? THEME_WAVE_ACTIVE : THEME_WAVE_FILL));
-		if (st->zone_target_mmhg[z] > 0)
-			draw_rect(cv->r, (struct ui_rect){x, tgt_y - 1, col_w, 3},
-			          theme_color(THEME_TEXT_DIM));
+		if (tgt > 0) {
+			int ty = plot.y + plot.h - (int)(plot.h * tgt / scale);
+			draw_rect(cv->r, (struct ui_rect){x, ty - 1, col_w, 3},
+			          theme_color(THEME_TEXT));
+			/* The target, labelled where it is. */
+			snprintf(label, sizeof(label), "%.0f", tgt);
+			text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT), label,
+			          x + col_w / 2, ty - small_h - 1, TEXT_CENTER);
+		}
 		if (active)
 			draw_round_frame(cv->r,
 			                 (struct ui_rect){x - 2, plot.y - 2, col_w + 4, plot.h + 4},
 			                 cv->m.radius / 2, 2, theme_color(THEME_TEXT));
-		peak = fmax(peak, p);
-		snprintf(val, sizeof(val), "%.0f", p < 0.5 ? 0.0 : p);
-		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT), val, x + col_w / 2,
-		          r.y + cv->m.gap / 2, TEXT_CENTER);
-		tops[z].x = (float)x + (float)col_w / 2;
-		tops[z].y = (float)(plot.y + plot.h - fill_h);
+		/* The leg under the columns: each zone tinted by how full it is. */
+		leg_c = skipped ? theme_color(THEME_DISABLED)
+		                : mix_color(boot_fill, theme_color(THEME_WAVE_ACTIVE),
+		                            fmin(1.0, p / fmax(tgt, 1.0)));
+		draw_round_rect(cv->r,
+		                (struct ui_rect){x, plot.y + plot.h + cv->m.gap, col_w,
+		                                 leg_h - (int)(n - 1 - z) * leg_h / (4 * (int)n)},
+		                cv->m.radius / 2, leg_c);
 	}
-	if (peak >= 1.0)
-		draw_polyline(cv->r, tops, (int)n, fmaxf(2.0f, (float)cv->m.px_per_mm * 0.5f),
-		              theme_color(THEME_TEXT));
-	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), "Foot", plot.x,
-	          plot.y + plot.h + cv->m.gap / 2, TEXT_LEFT);
-	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), "Thigh", plot.x + plot.w,
-	          plot.y + plot.h + cv->m.gap / 2, TEXT_RIGHT);
-	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), "mmHg", plot.x + plot.w / 2,
-	          plot.y + plot.h + cv->m.gap / 2, TEXT_CENTER);
+	draw_foot(cv, (float)(plot.x - gap),
+	          (float)(plot.y + plot.h + cv->m.gap) + (float)leg_h * 0.4f, (float)leg_h * 0.9f,
+	          boot_fill);
+	{
+		int y = plot.y + plot.h + 2 * cv->m.gap + leg_h;
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Foot"),
+		          plot.x - foot_w, y, TEXT_LEFT);
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Thigh"),
+		          plot.x + plot.w, y, TEXT_RIGHT);
+		/* TRANSLATORS: legend of the white marks on the wave chart. */
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
+		          tr("white mark: target"), plot.x + plot.w / 2, y, TEXT_CENTER);
+	}
+}
+
+void picture_leg(struct ui_canvas *cv, struct ui_rect area, const struct ui_rect *zones, size_t n,
+                 const enum zone_look *looks, double boost_mmhg, const char *hint)
+{
+	int small_h = text_line_height(cv->text, UI_FONT_SMALL);
+	char label[32];
+
+	draw_round_rect(cv->r, area, cv->m.radius, theme_color(THEME_SURFACE));
+	if (n == 0)
+		return;
+	text_draw_in(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), hint,
+	             (struct ui_rect){area.x + cv->m.gap, area.y + cv->m.gap / 2,
+	                              area.w - 2 * cv->m.gap, small_h},
+	             TEXT_LEFT);
+	draw_foot(cv, (float)zones[0].x - (float)cv->m.gap / 2,
+	          (float)zones[0].y + (float)zones[0].h * 0.55f, (float)zones[0].h * 0.75f,
+	          boot_fill);
+	for (size_t k = 0; k < n; k++) {
+		struct ui_rect z = zones[k];
+		bool pressed = cv->pressed == (enum ui_button)(UI_BTN_ZONE0 + k);
+		struct ui_color c = boot_fill;
+		const char *word = "";
+		char boost[16];
+
+		switch (looks[k]) {
+		case ZONE_BOOSTED:
+		case ZONE_BOOSTED_FIXED:
+			c = theme_color(THEME_WARN);
+			snprintf(boost, sizeof(boost), "+%.0f", boost_mmhg);
+			word = boost;
+			break;
+		case ZONE_SKIPPED:
+		case ZONE_SKIPPED_FIXED:
+			c = theme_color(THEME_DISABLED);
+			/* TRANSLATORS: a zone left out of the session (short). */
+			word = tr("off");
+			break;
+		case ZONE_NORMAL:
+			break;
+		}
+		if (pressed)
+			c = theme_shade(c, 0.7);
+		draw_round_rect(cv->r, z, cv->m.radius, c);
+		if (looks[k] == ZONE_SKIPPED || looks[k] == ZONE_SKIPPED_FIXED) {
+			draw_line(cv->r, (float)z.x + 4, (float)z.y + 4, (float)(z.x + z.w) - 4,
+			          (float)(z.y + z.h) - 4, 3, theme_color(THEME_STOP));
+			draw_line(cv->r, (float)(z.x + z.w) - 4, (float)z.y + 4, (float)z.x + 4,
+			          (float)(z.y + z.h) - 4, 3, theme_color(THEME_STOP));
+		}
+		if (looks[k] == ZONE_NORMAL || looks[k] == ZONE_BOOSTED)
+			draw_round_frame(cv->r, z, cv->m.radius, 2, theme_color(THEME_OUTLINE));
+		snprintf(label, sizeof(label), "%zu", k + 1);
+		text_draw(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT), label,
+		          z.x + z.w / 2, z.y + cv->m.gap / 2, TEXT_CENTER);
+		if (word[0])
+			text_draw_in(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT), word,
+			             (struct ui_rect){z.x, z.y + z.h / 3, z.w, z.h * 2 / 3},
+			             TEXT_CENTER);
+	}
+	{
+		int y = zones[0].y + zones[0].h + cv->m.gap / 2;
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Foot"),
+		          zones[0].x, y, TEXT_LEFT);
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Thigh"),
+		          zones[n - 1].x + zones[n - 1].w, y, TEXT_RIGHT);
+	}
+}
+
+void picture_trace(struct ui_canvas *cv, struct ui_rect r, const struct session_trace *t)
+{
+	struct draw_point pts[UI_TRACE_POINTS];
+	double scale = 20.0;
+	int n = 0;
+
+	draw_round_rect(cv->r, r, cv->m.radius / 2, theme_color(THEME_WAVE_EMPTY));
+	for (int k = 0; k < UI_TRACE_POINTS; k++)
+		scale = fmax(scale, t->mmhg[k]);
+	scale = fmax(scale, t->target_mmhg) * 1.15;
+	if (t->target_mmhg > 0) {
+		int ty = r.y + r.h - (int)(r.h * t->target_mmhg / scale);
+		for (int x = r.x + 2; x < r.x + r.w - 2; x += 12)
+			draw_rect(cv->r, (struct ui_rect){x, ty, 6, 2},
+			          theme_color(THEME_TEXT_DIM));
+	}
+	for (int k = 0; k < UI_TRACE_POINTS; k++) {
+		/* Only slices the session reached. */
+		if (t->duration_s == 0 || (unsigned long)k * t->duration_s >
+		                              (unsigned long)t->elapsed_s * UI_TRACE_POINTS)
+			break;
+		pts[n].x = (float)r.x + (float)r.w * ((float)k + 0.5f) / UI_TRACE_POINTS;
+		pts[n].y = (float)(r.y + r.h) - (float)r.h * (float)(t->mmhg[k] / scale);
+		n++;
+	}
+	if (n > 1)
+		draw_polyline(cv->r, pts, n, fmaxf(2.0f, (float)cv->m.px_per_mm * 0.4f),
+		              theme_color(THEME_WAVE_ACTIVE));
 }

@@ -2,20 +2,23 @@
 /* Overview, program choice and adjust screens. */
 #include "ui/screens_member.h"
 
-#include "ui/model.h"
-#include "ui/widgets.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/settings.h"
 #include "core/program.h"
+#include "core/station.h"
+#include "ui/i18n.h"
+#include "ui/model.h"
+#include "ui/pictures.h"
+#include "ui/widgets.h"
+#include "ui/words.h"
 
 #define DURATION_STEP_S 300u
 
-static void card_status(const struct station_snapshot *st, char *big, size_t big_len, char *small,
-                        size_t small_len)
+static void card_status(const struct ui_model *md, const struct station_snapshot *st, bool staff,
+                        char *big, size_t big_len, char *small, size_t small_len)
 {
 	char t[16];
 
@@ -23,41 +26,57 @@ static void card_status(const struct station_snapshot *st, char *big, size_t big
 	widget_format_mmss(st->remaining_s, t, sizeof(t));
 	switch (st->state) {
 	case STATION_IDLE:
-		snprintf(big, big_len, "Tap to start");
+		snprintf(big, big_len, "%s", staff ? words_state(st->state) : tr("Tap to start"));
 		break;
 	case STATION_SETUP:
 	case STATION_SCREENING:
 	case STATION_READY:
-		snprintf(big, big_len, "Getting ready");
-		snprintf(small, small_len, "%s", st->program_name);
+		snprintf(big, big_len, "%s", tr("Getting ready"));
+		snprintf(small, small_len, "%s", screen_program_name(st->program_name));
 		break;
 	case STATION_RUNNING:
-		snprintf(big, big_len, "%s left", t);
-		snprintf(small, small_len, "%s", st->program_name);
+		/* TRANSLATORS: %s is the time left, like 12:30. */
+		snprintf(big, big_len, tr("%s left"), t);
+		snprintf(small, small_len, "%s", screen_program_name(st->program_name));
 		break;
 	case STATION_PAUSED:
-		snprintf(big, big_len, "%s left", t);
-		snprintf(small, small_len, "Paused - %s", st->program_name);
+		snprintf(big, big_len, tr("%s left"), t);
+		/* TRANSLATORS: %s is a program name. */
+		snprintf(small, small_len, tr("Paused - %s"),
+		         screen_program_name(st->program_name));
 		break;
 	case STATION_VENTING:
-		snprintf(big, big_len, "Releasing air");
-		snprintf(small, small_len, "%s", st->program_name);
+		snprintf(big, big_len, "%s", tr("Releasing air"));
+		snprintf(small, small_len, "%s", screen_program_name(st->program_name));
 		break;
 	case STATION_NEEDS_CLEANING:
-		snprintf(big, big_len, "Wipe the boots");
-		snprintf(small, small_len, "Then tap to confirm");
+		snprintf(big, big_len, "%s", tr("Wipe the boots"));
+		snprintf(small, small_len, "%s", tr("Then tap to confirm"));
 		break;
-	case STATION_FAULT:
-		snprintf(big, big_len, "Staff notified");
-		/* The first clause of the message: "Leak detected". */
-		snprintf(small, small_len, "%s",
-		         st->fault_message[0] ? st->fault_message : fault_code_message(st->fault));
-		small[strcspn(small, ":.;")] = '\0';
+	case STATION_FAULT: {
+		struct fault_words w;
+
+		snprintf(big, big_len, "%s",
+		         model_staff_notified(md, st) ? tr("Staff notified")
+		                                      : tr("Please tell staff"));
+		words_fault(st->fault, &w);
+		snprintf(small, small_len, "%s", w.member);
+		/* The first sentence only: "The boots did not fill." */
+		small[strcspn(small, ".:;")] = '\0';
 		break;
+	}
 	case STATION_OUT_OF_SERVICE:
 	case STATION_STATE_COUNT:
-		snprintf(big, big_len, "Not available");
+		snprintf(big, big_len, "%s", tr("Not available"));
+		snprintf(small, small_len, "%s", words_service_reason(st->service_note));
 		break;
+	}
+	if (staff && (st->state == STATION_IDLE || st->state == STATION_NEEDS_CLEANING ||
+	              st->state == STATION_OUT_OF_SERVICE)) {
+		const struct station_stats *s = &md->stats[st->index % UI_MAX_CARDS];
+		/* TRANSLATORS: staff card: sessions and minutes delivered today. */
+		snprintf(small, small_len, tr("Today: %u sessions, %u min"), s->sessions_today,
+		         s->seconds_today / 60);
 	}
 }
 
@@ -83,7 +102,8 @@ static void draw_fitted(struct ui_canvas *cv, enum ui_font f, struct ui_color c,
 	text_draw(cv->text, f, c, buf, x, y, TEXT_LEFT);
 }
 
-static void draw_card(struct ui_canvas *cv, enum ui_button b, const struct station_snapshot *st)
+static void draw_card(const struct ui_model *md, struct ui_canvas *cv, enum ui_button b,
+                      const struct station_snapshot *st, bool staff)
 {
 	static const enum ui_font name_fonts[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD, UI_FONT_SMALL};
 	static const enum ui_font big_fonts[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD,
@@ -96,6 +116,7 @@ static void draw_card(struct ui_canvas *cv, enum ui_button b, const struct stati
 	int stripe = (int)fmax(6, cv->m.px_per_mm * 1.5);
 	int pad = r.w < cv->m.font_px[UI_FONT_BODY] * 12 ? cv->m.gap : cv->m.pad;
 	char big[64], small[192], label[48];
+	const char *state_word = words_state(st->state);
 	int lw, lh, name_h, iw;
 	struct ui_rect pill, name_r;
 	enum ui_font name_font, pill_font, big_font, small_font;
@@ -115,10 +136,9 @@ static void draw_card(struct ui_canvas *cv, enum ui_button b, const struct stati
 	 * still read cleanly. */
 	iw = r.w - stripe - 2 * pad;
 	name_font = widest_fit(cv, name_fonts, 3, st->name, iw);
-	pill_font = widest_fit(cv, pill_fonts, 2, theme_state_label(st->state),
-	                       iw - 2 * cv->m.gap - cv->m.gap / 2);
-	text_ellipsize(cv->text, pill_font, theme_state_label(st->state),
-	               iw - 2 * cv->m.gap - cv->m.gap / 2, label, sizeof(label));
+	pill_font = widest_fit(cv, pill_fonts, 2, state_word, iw - 2 * cv->m.gap - cv->m.gap / 2);
+	text_ellipsize(cv->text, pill_font, state_word, iw - 2 * cv->m.gap - cv->m.gap / 2, label,
+	               sizeof(label));
 	text_size(cv->text, pill_font, label, &lw, &lh);
 	pill.w = lw + 2 * cv->m.gap + cv->m.gap / 2;
 	pill.h = lh + cv->m.gap / 2 + 2;
@@ -138,7 +158,7 @@ static void draw_card(struct ui_canvas *cv, enum ui_button b, const struct stati
 	draw_fitted(cv, name_font, theme_color(THEME_TEXT), st->name, name_r.x, name_r.y, iw);
 	widget_pill(cv, pill, label, accent, pill_font);
 
-	card_status(st, big, sizeof(big), small, sizeof(small));
+	card_status(md, st, staff, big, sizeof(big), small, sizeof(small));
 	{
 		int top = (pill.y > name_r.y ? pill.y + pill.h : name_r.y + name_h) + cv->m.gap / 2;
 		int small_h, bottom;
@@ -167,21 +187,18 @@ static void draw_card(struct ui_canvas *cv, enum ui_button b, const struct stati
 
 void screen_draw_station_cards(const struct ui_model *md, struct ui_canvas *cv, bool staff)
 {
-	(void)staff;
 	for (size_t i = 0; md->snap && i < md->snap->station_count && i < UI_MAX_CARDS; i++)
-		draw_card(cv, (enum ui_button)(UI_BTN_CARD0 + i), &md->snap->stations[i]);
+		draw_card(md, cv, (enum ui_button)(UI_BTN_CARD0 + i), &md->snap->stations[i],
+		          staff);
 }
 
 static void overview_draw(struct ui_model *md, struct ui_canvas *cv)
 {
-	char title[96];
-
-	snprintf(title, sizeof(title), "Recovery boots");
-	widget_header(cv, title, NULL, "Staff", theme_color(THEME_PRIMARY));
+	screen_header(md, cv, tr("Recovery boots"), NULL, tr("Staff"), theme_color(THEME_PRIMARY));
 	if (!md->snap || md->snap->station_count == 0) {
 		text_draw_wrapped(cv->text, UI_FONT_TITLE, theme_color(THEME_TEXT_DIM),
-		                  "Starting up...", cv->layout.area[UI_AREA_CONTENT], TEXT_CENTER,
-		                  1);
+		                  tr("Starting up..."), cv->layout.area[UI_AREA_CONTENT],
+		                  TEXT_CENTER, 1);
 		return;
 	}
 	screen_draw_station_cards(md, cv, false);
@@ -216,7 +233,7 @@ static void program_card(struct ui_canvas *cv, enum ui_button b, const struct pr
 	bool pressed = widget_activate(cv, b);
 	struct ui_color surface = theme_color(pressed ? THEME_SURFACE_HI : THEME_SURFACE);
 	int pad = cv->m.gap;
-	char meta[64];
+	char meta[96];
 	int name_h = text_line_height(cv->text, UI_FONT_TITLE);
 	struct ui_rect desc;
 
@@ -225,30 +242,39 @@ static void program_card(struct ui_canvas *cv, enum ui_button b, const struct pr
 	draw_round_rect(cv->r, r, cv->m.radius, surface);
 	draw_round_frame(cv->r, r, cv->m.radius, pressed ? 3 : 2,
 	                 pressed ? theme_color(THEME_TEXT) : theme_color(THEME_OUTLINE));
-	snprintf(meta, sizeof(meta), "%.0f mmHg  |  %u min", p->target_mmhg, p->duration_s / 60);
-	text_draw(cv->text, UI_FONT_TITLE, theme_color(THEME_TEXT), p->name, r.x + pad, r.y + pad,
-	          TEXT_LEFT);
+	/* TRANSLATORS: program card: intensity word, pressure, minutes. */
+	snprintf(meta, sizeof(meta), tr("%s, %.0f mmHg  |  %u min"),
+	         words_intensity(p->target_mmhg, p->intensity_min_mmhg, p->intensity_max_mmhg),
+	         p->target_mmhg, p->duration_s / 60);
+	{
+		static const enum ui_font f[] = {UI_FONT_TITLE, UI_FONT_BODY_BOLD};
+		screen_line(cv, f, 2, theme_color(THEME_TEXT), screen_program_name(p->name),
+		            (struct ui_rect){r.x + pad, r.y + pad, r.w - 2 * pad, name_h},
+		            TEXT_LEFT);
+	}
 	{
 		/* Figures on their own line, the same on every card. */
+		static const enum ui_font f[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
 		int mh = text_line_height(cv->text, UI_FONT_BODY_BOLD);
-		text_draw(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_WAVE_ACTIVE), meta,
-		          r.x + pad, r.y + pad + name_h, TEXT_LEFT);
+		screen_line(cv, f, 2, theme_color(THEME_WAVE_ACTIVE), meta,
+		            (struct ui_rect){r.x + pad, r.y + pad + name_h, r.w - 2 * pad, mh},
+		            TEXT_LEFT);
 		desc = (struct ui_rect){r.x + pad, r.y + pad + name_h + mh + cv->m.gap / 2,
 		                        r.w - 2 * pad, r.h - 2 * pad - name_h - mh};
 	}
 	if (desc.h > text_line_height(cv->text, UI_FONT_SMALL) / 2)
 		text_draw_wrapped(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
-		                  p->description, desc, TEXT_LEFT, 0);
+		                  tr(p->description), desc, TEXT_LEFT, 0);
 }
 
 static void programs_draw(struct ui_model *md, struct ui_canvas *cv)
 {
 	const struct station_snapshot *st = model_station(md, md->station);
-	char title[96];
 	size_t first;
 
-	snprintf(title, sizeof(title), "%s: choose a program", st ? st->name : "");
-	widget_header(cv, title, "Back", NULL, theme_state_color(STATION_IDLE));
+	if (!st)
+		return;
+	screen_station_header(md, cv, st, tr("choose a program"), tr("Back"), NULL);
 	if (!md->p.programs)
 		return;
 	first = md->program_page * cv->layout.programs_per_page;
@@ -259,12 +285,13 @@ static void programs_draw(struct ui_model *md, struct ui_canvas *cv)
 		             &md->p.programs->items[first + i]);
 	}
 	if (cv->layout.program_pages > 1) {
-		char page[32];
-		snprintf(page, sizeof(page), "Page %zu of %zu", md->program_page + 1,
+		char page[64];
+		/* TRANSLATORS: pager of the program list. */
+		snprintf(page, sizeof(page), tr("Page %zu of %zu"), md->program_page + 1,
 		         cv->layout.program_pages);
-		widget_button(cv, UI_BTN_PAGE_PREV, "< Prev", THEME_SURFACE_HI,
+		widget_button(cv, UI_BTN_PAGE_PREV, tr("< Prev"), THEME_SURFACE_HI,
 		              md->program_page > 0);
-		widget_button(cv, UI_BTN_PAGE_NEXT, "Next >", THEME_SURFACE_HI,
+		widget_button(cv, UI_BTN_PAGE_NEXT, tr("Next >"), THEME_SURFACE_HI,
 		              md->program_page + 1 < cv->layout.program_pages);
 		text_draw_in(cv->text, UI_FONT_BODY, theme_color(THEME_TEXT_DIM), page,
 		             cv->layout.area[UI_AREA_PAGE], TEXT_CENTER);
@@ -304,20 +331,26 @@ static void stepper(struct ui_canvas *cv, enum ui_area area, enum ui_button minu
                     bool can_minus, bool can_plus)
 {
 	struct ui_rect p = cv->layout.area[area];
-	struct ui_rect mb = cv->layout.button[minus];
+	struct ui_rect mb = cv->layout.button[minus], pb = cv->layout.button[plus];
 	int label_h = text_line_height(cv->text, UI_FONT_BODY_BOLD);
-	int lh = text_line_height(cv->text, UI_FONT_LARGE);
-	int rh = text_line_height(cv->text, UI_FONT_SMALL);
-	int block = label_h + lh + rh;
-	int y = p.y + (mb.y - p.y - block) / 2;
+	static const enum ui_font vf[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD};
+	static const enum ui_font lf[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
+	static const enum ui_font rf[] = {UI_FONT_SMALL};
+	int top_h = mb.y - p.y;
 
 	draw_round_rect(cv->r, p, cv->m.radius, theme_color(THEME_SURFACE));
-	text_draw(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label, p.x + p.w / 2, y,
-	          TEXT_CENTER);
-	text_draw(cv->text, UI_FONT_LARGE, theme_color(THEME_TEXT), value, p.x + p.w / 2,
-	          y + label_h, TEXT_CENTER);
-	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), range, p.x + p.w / 2,
-	          y + label_h + lh, TEXT_CENTER);
+	screen_line(
+	    cv, lf, 2, theme_color(THEME_TEXT_DIM), label,
+	    (struct ui_rect){p.x + cv->m.gap, p.y + cv->m.gap / 2, p.w - 2 * cv->m.gap, label_h},
+	    TEXT_LEFT);
+	screen_line(cv, rf, 1, theme_color(THEME_TEXT_DIM), range,
+	            (struct ui_rect){p.x + cv->m.gap, p.y + cv->m.gap / 2 + label_h,
+	                             p.w - 2 * cv->m.gap, top_h - label_h - cv->m.gap / 2},
+	            TEXT_LEFT);
+	screen_line(cv, vf, 3, theme_color(THEME_TEXT), value,
+	            (struct ui_rect){mb.x + mb.w + cv->m.gap / 2, mb.y,
+	                             pb.x - mb.x - mb.w - cv->m.gap, mb.h},
+	            TEXT_CENTER);
 	widget_button(cv, minus, "", THEME_SURFACE_HI, can_minus);
 	widget_button(cv, plus, "", THEME_SURFACE_HI, can_plus);
 	widget_icon_plus_minus(cv, cv->layout.button[minus], false,
@@ -326,43 +359,117 @@ static void stepper(struct ui_canvas *cv, enum ui_area area, enum ui_button minu
 	                       theme_color(can_plus ? THEME_TEXT : THEME_TEXT_DIM));
 }
 
+/* What a tap on a zone may do with this program (mirrors the core's rule,
+ * which has the last word). */
+static uint8_t member_skips(const struct station_snapshot *st, const struct program *p)
+{
+	return (uint8_t)(st->skip_mask & ~p->skip_mask);
+}
+
+static unsigned int member_boost(const struct station_snapshot *st, const struct program *p)
+{
+	return p->boost_zone ? 0u : st->boost_zone;
+}
+
+static void adjust_leg(const struct ui_model *md, struct ui_canvas *cv,
+                       const struct station_snapshot *st, const struct program *p)
+{
+	enum zone_look looks[UI_MAX_ZONES];
+	size_t n = st->zone_count < UI_MAX_ZONES ? st->zone_count : UI_MAX_ZONES;
+
+	(void)md;
+	for (size_t k = 0; k < n; k++) {
+		bool fixed = p && (p->skip_mask & (1u << k));
+
+		if (st->skip_mask & (1u << k))
+			looks[k] = fixed ? ZONE_SKIPPED_FIXED : ZONE_SKIPPED;
+		else if (st->boost_zone == k + 1)
+			looks[k] = p && p->boost_zone ? ZONE_BOOSTED_FIXED : ZONE_BOOSTED;
+		else
+			looks[k] = ZONE_NORMAL;
+		if (!fixed && looks[k] != ZONE_BOOSTED_FIXED)
+			widget_activate(cv, (enum ui_button)(UI_BTN_ZONE0 + k));
+	}
+	picture_leg(cv, cv->layout.area[UI_AREA_LEG], cv->layout.button + UI_BTN_ZONE0, n, looks,
+	            st->boost_mmhg > 0 ? st->boost_mmhg : STATION_MEMBER_BOOST_MMHG,
+	            p && !p->boost_zone ? tr("Tap a zone to boost it, tap again to leave it out")
+	                                : tr("Tap a zone to leave it out"));
+}
+
 static void adjust_draw(struct ui_model *md, struct ui_canvas *cv)
 {
 	const struct station_snapshot *st = model_station(md, md->station);
 	const struct program *p = model_program(md, st);
-	char title[96], dur[32], dur_range[48], mmhg[32], mmhg_range[48];
+	char dur[32], dur_range[64], mmhg[64], mmhg_range[64], pressure[96];
 
 	if (!st)
 		return;
-	snprintf(title, sizeof(title), "%s: %s", st->name, st->program_name);
-	widget_header(cv, title, "Cancel", NULL, theme_state_color(st->state));
-	snprintf(dur, sizeof(dur), "%u min", st->duration_s / 60);
-	snprintf(mmhg, sizeof(mmhg), "%.0f mmHg", st->target_mmhg);
+	screen_station_header(md, cv, st, screen_program_name(st->program_name), tr("Cancel"),
+	                      NULL);
+	/* TRANSLATORS: a duration in minutes. */
+	snprintf(dur, sizeof(dur), tr("%u min"), st->duration_s / 60);
+	snprintf(mmhg, sizeof(mmhg), tr("%.0f mmHg"), st->target_mmhg);
 	if (p) {
-		snprintf(dur_range, sizeof(dur_range), "%u to %u min", p->duration_min_s / 60,
+		/* TRANSLATORS: the allowed range of a setting. */
+		snprintf(dur_range, sizeof(dur_range), tr("%u to %u min"), p->duration_min_s / 60,
 		         p->duration_max_s / 60);
-		snprintf(mmhg_range, sizeof(mmhg_range), "%.0f to %.0f mmHg", p->intensity_min_mmhg,
-		         p->intensity_max_mmhg);
+		snprintf(mmhg_range, sizeof(mmhg_range), tr("%.0f to %.0f mmHg"),
+		         p->intensity_min_mmhg, p->intensity_max_mmhg);
+		/* TRANSLATORS: the pressure panel's label with its word: "Pressure: Medium". */
+		snprintf(
+		    pressure, sizeof(pressure), tr("Pressure: %s"),
+		    words_intensity(st->target_mmhg, p->intensity_min_mmhg, p->intensity_max_mmhg));
 	} else {
 		dur_range[0] = mmhg_range[0] = '\0';
+		snprintf(pressure, sizeof(pressure), "%s", tr("Pressure"));
 	}
-	stepper(cv, UI_AREA_DURATION, UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS, "Duration", dur,
-	        dur_range, p && st->duration_s > p->duration_min_s,
+	stepper(cv, UI_AREA_DURATION, UI_BTN_DURATION_MINUS, UI_BTN_DURATION_PLUS, tr("Duration"),
+	        dur, dur_range, p && st->duration_s > p->duration_min_s,
 	        p && st->duration_s < p->duration_max_s);
-	stepper(cv, UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS, "Pressure",
+	stepper(cv, UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS, pressure,
 	        mmhg, mmhg_range, p && st->target_mmhg > p->intensity_min_mmhg + 0.01,
 	        p && st->target_mmhg < p->intensity_max_mmhg - 0.01);
-	widget_button(cv, UI_BTN_CONTINUE, "Continue", THEME_GO, true);
+	adjust_leg(md, cv, st, p);
+	widget_button(cv, UI_BTN_CONTINUE, tr("Continue"), THEME_GO, true);
+}
+
+/* Normal -> boosted -> left out -> normal, skipping what is not allowed. */
+static void zone_tap(struct ui_model *md, const struct station_snapshot *st,
+                     const struct program *p, size_t k)
+{
+	uint8_t skips = member_skips(st, p), bit = (uint8_t)(1u << k);
+	unsigned int boost = member_boost(st, p);
+	uint8_t zones = (uint8_t)((1u << st->zone_count) - 1u);
+	bool can_skip = ((p->skip_mask | skips | bit) & zones) != zones;
+	struct command cmd;
+
+	if (skips & bit) {
+		skips = (uint8_t)(skips & ~bit);
+	} else if (boost == k + 1 || p->boost_zone) {
+		if (boost == k + 1)
+			boost = 0;
+		if (can_skip)
+			skips |= bit;
+	} else {
+		boost = (unsigned int)k + 1;
+	}
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.action = CMD_ADJUST;
+	cmd.station = (unsigned int)md->station;
+	cmd.set_zones = true;
+	cmd.skip_mask = skips;
+	cmd.boost_zone = boost;
+	model_submit(md, &cmd);
 }
 
 static void adjust_press(struct ui_model *md, const struct ui_canvas *cv, enum ui_button b)
 {
-	(void)cv;
 	const struct station_snapshot *st = model_station(md, md->station);
 	const struct program *p = model_program(md, st);
 	struct command cmd;
 	double step;
 
+	(void)cv;
 	if (!st)
 		return;
 	if (b == UI_BTN_BACK) {
@@ -375,6 +482,11 @@ static void adjust_press(struct ui_model *md, const struct ui_canvas *cv, enum u
 	}
 	if (!p)
 		return;
+	if (b >= UI_BTN_ZONE0 && b < UI_BTN_ZONE0 + UI_MAX_ZONES) {
+		if ((size_t)(b - UI_BTN_ZONE0) < st->zone_count)
+			zone_tap(md, st, p, (size_t)(b - UI_BTN_ZONE0));
+		return;
+	}
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.action = CMD_ADJUST;
 	cmd.station = (unsigned int)md->station;

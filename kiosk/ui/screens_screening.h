@@ -5,7 +5,7 @@
 
 #include "ui/screen.h"
 
-extern const struct screen_ops screen_question_ops, screen_blocked_ops, screen_approval_ops,
-    screen_pin_ops;
+extern const struct screen_ops screen_question_ops, screen_which_ops, screen_agree_ops,
+    screen_blocked_ops, screen_approval_ops, screen_pin_ops;
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "ui/screen.h"
 
-extern const struct screen_ops screen_staff_ops, screen_staff_station_ops;
+extern const struct screen_ops screen_staff_ops, screen_staff_station_ops, screen_staff_fault_ops,
+    screen_service_reason_ops;
 
 #endif

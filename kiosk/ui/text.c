@@ -29,6 +29,8 @@ struct text_cache {
 	struct text_entry entry[UI_TEXT_CACHE_SIZE];
 	uint64_t clock;
 	unsigned long hits, misses;
+	void (*hook)(void *ctx, const char *s);
+	void *hook_ctx;
 };
 
 static bool font_is_bold(enum ui_font f)
@@ -220,6 +222,8 @@ static int draw_n(struct text_cache *tc, enum ui_font font, struct ui_color c, c
 int text_draw(struct text_cache *tc, enum ui_font font, struct ui_color c, const char *s, int x,
               int y, enum text_align align)
 {
+	if (s && tc->hook && s[0])
+		tc->hook(tc->hook_ctx, s);
 	return s ? draw_n(tc, font, c, s, strlen(s), x, y, align) : 0;
 }
 
@@ -321,6 +325,8 @@ int text_draw_wrapped(struct text_cache *tc, enum ui_font font, struct ui_color 
 	int total = (int)n * lh;
 	int y = valign_center && total < r.h ? r.y + (r.h - total) / 2 : r.y;
 
+	if (tc->hook && s[0])
+		tc->hook(tc->hook_ctx, s);
 	for (size_t i = 0; i < n; i++)
 		draw_n(tc, font, c, s + start[i], len[i], align_x(r, align), y + (int)i * lh,
 		       align);
@@ -350,4 +356,10 @@ void text_cache_stats(const struct text_cache *tc, unsigned long *hits, unsigned
 {
 	*hits = tc->hits;
 	*misses = tc->misses;
+}
+
+void text_cache_set_hook(struct text_cache *tc, void (*fn)(void *ctx, const char *s), void *ctx)
+{
+	tc->hook = fn;
+	tc->hook_ctx = ctx;
 }

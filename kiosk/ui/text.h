@@ -68,6 +68,9 @@ int text_wrapped_height(struct text_cache *tc, enum ui_font font, const char *s,
 enum ui_font text_fit(struct text_cache *tc, const enum ui_font *candidates, size_t n,
                       const char *s, struct ui_rect r);
 
+/* Tests: fn is called with every string drawn (whole, before wrapping). */
+void text_cache_set_hook(struct text_cache *tc, void (*fn)(void *ctx, const char *s), void *ctx);
+
 /* Statistics for the benchmark: cache hits and misses since creation. */
 void text_cache_stats(const struct text_cache *tc, unsigned long *hits, unsigned long *misses);
 

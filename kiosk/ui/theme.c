@@ -49,20 +49,3 @@ struct ui_color theme_shade(struct ui_color c, double keep)
 	                     c.a};
 	return o;
 }
-
-const char *theme_state_label(enum station_state s)
-{
-	static const char *const labels[STATION_STATE_COUNT] = {
-	    [STATION_IDLE] = "Free",
-	    [STATION_SETUP] = "Being set up",
-	    [STATION_SCREENING] = "Being set up",
-	    [STATION_READY] = "Ready to start",
-	    [STATION_RUNNING] = "In use",
-	    [STATION_PAUSED] = "Paused",
-	    [STATION_VENTING] = "Finishing",
-	    [STATION_NEEDS_CLEANING] = "Needs cleaning",
-	    [STATION_FAULT] = "Fault",
-	    [STATION_OUT_OF_SERVICE] = "Out of service",
-	};
-	return (unsigned)s < STATION_STATE_COUNT ? labels[s] : "Unknown";
-}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Colours and words for states: one high-contrast dark theme (light text on
+ * Colours: one high-contrast dark theme (light text on
  * near-black, every state colour readable against white text at >= 4.5:1).
  *
  * Threading: constant data, any thread.
@@ -43,7 +43,5 @@ struct ui_color theme_color(enum theme_role role);
 struct ui_color theme_state_color(enum station_state s);
 /* A darker shade (factor 0..1 of brightness kept). */
 struct ui_color theme_shade(struct ui_color c, double keep);
-/* The member-facing word for a state: "Free", "In use", "Paused", ... */
-const char *theme_state_label(enum station_state s);
 
 #endif

@@ -135,9 +135,19 @@ struct ui *ui_create(const struct ui_params *p, char *err, size_t err_len)
 	vp.fonts_dir = fonts_dir;
 	vp.submit = submit_to_controller;
 	vp.submit_ctx = ui;
+	vp.locale_dir = p->locale_dir;
+	vp.events_delivered = p->events_delivered;
+	vp.events_ctx = p->events_ctx;
 	ui->view = ui_view_create(&vp, w, h, err, err_len);
-	if (!ui->view)
+	if (!ui->view) {
+		size_t used = strlen(err);
+		/* The usual cause: a binary that looks for its fonts elsewhere. */
+		snprintf(err + used, err_len - used,
+		         "; give the folder that holds fonts/ with --assets DIR or "
+		         "KIOSK_ASSETS_DIR (the source tree's assets/, or the installed "
+		         "share/recovery-kiosk)");
 		goto fail;
+	}
 	if (p->controller) {
 		int rc = controller_add_listener(p->controller, on_controller_change, ui);
 		if (rc < 0) {

@@ -16,7 +16,9 @@
 #define KIOSK_UI_UI_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct controller;
 struct kiosk_config;
@@ -24,12 +26,32 @@ struct program_set;
 struct screening_set;
 struct ui;
 
+/* Where the UI finds its fonts (<assets>/fonts) and translations. */
+struct ui_dirs {
+	char assets[512];
+	char locale[512];        /* <locale>/<lang>/LC_MESSAGES/recovery-kiosk.mo */
+	const char *assets_from; /* which rule chose assets, for messages */
+};
+
+/* Assets: assets_opt (--assets) first, then $KIOSK_ASSETS_DIR, then for a
+ * binary running from the build folder it was built in the source tree's
+ * assets/, else the install prefix's share/recovery-kiosk.  Translations:
+ * the build folder's locale/ for a binary in it, else the install prefix's
+ * locale tree.  Any thread. */
+void ui_find_dirs(const char *assets_opt, struct ui_dirs *d);
+
 struct ui_params {
 	const struct kiosk_config *config;
 	const struct program_set *programs;
 	const struct screening_set *screening;
 	struct controller *controller;
 	const char *assets_dir; /* fonts/, icons/ under it */
+	const char *locale_dir; /* translations (ui_dirs.locale); NULL = English only */
+	/* Whether the broker has acknowledged the controller event with this
+	 * seq (the fault's): "staff notified" is shown only then.  Called on
+	 * the UI thread, must not block; NULL = never claim it. */
+	bool (*events_delivered)(void *ctx, uint64_t seq);
+	void *events_ctx;
 };
 
 /* Initialise SDL video + TTF, open the window (config->display width/height,

@@ -12,12 +12,14 @@
 #include "core/settings.h"
 #include "core/program.h"
 #include "ui/canvas.h"
+#include "ui/i18n.h"
 #include "ui/model.h"
 #include "ui/screens_member.h"
 #include "ui/screens_screening.h"
 #include "ui/screens_session.h"
 #include "ui/screens_staff.h"
 #include "ui/widgets.h"
+#include "ui/words.h"
 
 struct ui_view {
 	struct ui_model md;
@@ -31,6 +33,8 @@ static const struct screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_PROGRAMS] = &screen_programs_ops,
     [UI_SCREEN_ADJUST] = &screen_adjust_ops,
     [UI_SCREEN_QUESTION] = &screen_question_ops,
+    [UI_SCREEN_WHICH] = &screen_which_ops,
+    [UI_SCREEN_AGREE] = &screen_agree_ops,
     [UI_SCREEN_BLOCKED] = &screen_blocked_ops,
     [UI_SCREEN_APPROVAL] = &screen_approval_ops,
     [UI_SCREEN_PIN] = &screen_pin_ops,
@@ -41,6 +45,8 @@ static const struct screen_ops *const screens[UI_SCREEN_COUNT] = {
     [UI_SCREEN_OUT_OF_SERVICE] = &screen_out_of_service_ops,
     [UI_SCREEN_STAFF] = &screen_staff_ops,
     [UI_SCREEN_STAFF_STATION] = &screen_staff_station_ops,
+    [UI_SCREEN_STAFF_FAULT] = &screen_staff_fault_ops,
+    [UI_SCREEN_SERVICE_REASON] = &screen_service_reason_ops,
 };
 
 struct ui_view *ui_view_create(const struct ui_view_params *p, int w, int h, char *err,
@@ -61,6 +67,10 @@ struct ui_view *ui_view_create(const struct ui_view_params *p, int w, int h, cha
 		return NULL;
 	}
 	v->config = p->config;
+	mp.events_delivered = p->events_delivered;
+	mp.events_ctx = p->events_ctx;
+	mp.lang_count = i18n_available(p->locale_dir, mp.langs, I18N_MAX_LANGS);
+	snprintf(mp.site_lang, sizeof(mp.site_lang), "%s", p->config->display.language);
 	model_init(&v->md, &mp);
 	v->cv.r = p->renderer;
 	v->cv.screen = UI_SCREEN_OVERVIEW;
@@ -128,6 +138,12 @@ static uint64_t station_signature(uint64_t h, const struct station_snapshot *st,
 	for (size_t z = 0; z < st->zone_count && z < STATION_MAX_ZONES; z++)
 		h = mix(h, (uint64_t)(st->zone_mmhg[z] * 2));
 	h = mix_str(h, st->fault_message);
+	h = mix(h, st->skip_mask);
+	h = mix(h, st->boost_zone);
+	h = mix_str(h, st->service_note);
+	h = mix(h, st->parked_fault);
+	h = mix(h, st->elapsed_s);
+	h = mix(h, st->last_stop);
 	return h;
 }
 
@@ -141,19 +157,37 @@ static uint64_t signature(const struct ui_model *md, enum ui_screen s)
 	h = mix(h, md->pin_len);
 	h = mix(h, md->program_page);
 	h = mix(h, (uint64_t)md->clock_minute);
+	h = mix_str(h, i18n_language());
+	h = mix(h, md->which_open);
+	h = mix(h, md->pending.active);
+	h = mix(h, md->reason_open);
+	h = mix(h, md->fault_info);
+	h = mix(h, md->pin_wrong);
+	h = mix(h, model_pin_wait_s(md));
+	if (model_still_there(md))
+		h = mix(h, (model_boots_on_left_ms(md) + 999u) / 1000u);
 	if (!md->snap)
 		return h;
 	h = mix(h, md->snap->station_count);
 	if (s == UI_SCREEN_OVERVIEW || s == UI_SCREEN_STAFF) {
-		for (size_t i = 0; i < md->snap->station_count; i++)
+		for (size_t i = 0; i < md->snap->station_count; i++) {
 			h = station_signature(h, &md->snap->stations[i], false);
+			h = mix(h, model_staff_notified(md, &md->snap->stations[i]));
+		}
 	} else {
 		const struct station_snapshot *st =
 		    model_station(md, md->staff ? md->staff_station : md->station);
 		if (!st && md->pin_open)
 			st = model_station(md, md->pin_station);
-		if (st)
+		if (st) {
+			const struct station_stats *ss = &md->stats[st->index % UI_MAX_CARDS];
+
 			h = station_signature(h, st, true);
+			h = mix(h, model_staff_notified(md, st));
+			h = mix(h, ss->sessions_today);
+			h = mix(h, ss->last_session_wall_ms);
+			h = mix(h, ss->last_cleaned_wall_ms);
+		}
 	}
 	return h;
 }
@@ -195,6 +229,9 @@ void ui_view_pointer_down(struct ui_view *v, int x, int y, uint64_t now_ms)
 	model_touch(&v->md);
 	v->cv.pressed = b;
 	v->md.dirty = true;
+	/* The language button is the same on every screen that has it. */
+	if (b == UI_BTN_LANGUAGE)
+		return;
 	/* Stopping must not wait for the finger to lift. */
 	if (b == UI_BTN_STOP || b == UI_BTN_SYMPTOM || b == UI_BTN_STAFF_STOP) {
 		screens[v->cv.screen]->press(&v->md, &v->cv, b);
@@ -214,7 +251,11 @@ void ui_view_pointer_up(struct ui_view *v, int x, int y, uint64_t now_ms)
 	v->md.dirty = true;
 	if (model_screen(&v->md) != v->cv.screen)
 		return;
-	if (canvas_hit(&v->cv, x, y) == was)
+	if (canvas_hit(&v->cv, x, y) != was)
+		return;
+	if (was == UI_BTN_LANGUAGE)
+		model_next_language(&v->md);
+	else
 		screens[v->cv.screen]->press(&v->md, &v->cv, was);
 	refresh(v);
 }
@@ -251,8 +292,19 @@ void ui_view_render(struct ui_view *v, uint64_t now_ms)
 	    .program_count = md->p.programs ? md->p.programs->count : 0,
 	    .program_page = md->program_page,
 	};
+	const struct station_snapshot *st = model_station(md, md->station);
 
 	md->now_ms = now_ms;
+	if (st)
+		in.zone_count = st->zone_count;
+	if (s == UI_SCREEN_WHICH && st) {
+		struct screening_unit u;
+
+		model_unit(md, st, &u);
+		in.item_count = u.first + u.count - model_question_on_screen(md, st);
+	} else if (s == UI_SCREEN_SERVICE_REASON) {
+		in.item_count = WORDS_REASONS;
+	}
 	canvas_begin(&v->cv, s, &in);
 	md->program_pages = v->cv.layout.program_pages;
 	md->programs_per_page = v->cv.layout.programs_per_page;
@@ -312,4 +364,26 @@ void ui_view_show(struct ui_view *v, enum ui_screen s, int station)
 void ui_view_text_stats(const struct ui_view *v, unsigned long *hits, unsigned long *misses)
 {
 	text_cache_stats(v->cv.text, hits, misses);
+}
+
+void ui_view_set_text_hook(struct ui_view *v, void (*fn)(void *ctx, const char *s), void *ctx)
+{
+	text_cache_set_hook(v->cv.text, fn, ctx);
+}
+
+bool ui_view_still_there(const struct ui_view *v)
+{
+	return model_still_there(&v->md);
+}
+
+unsigned int ui_view_pin_wait_s(const struct ui_view *v)
+{
+	return model_pin_wait_s(&v->md);
+}
+
+struct ui_rect ui_view_button(const struct ui_view *v, enum ui_button b, bool *touchable)
+{
+	if (touchable)
+		*touchable = (unsigned)b < UI_BTN_COUNT && v->cv.active[b];
+	return (unsigned)b < UI_BTN_COUNT ? v->cv.layout.button[b] : (struct ui_rect){0, 0, 0, 0};
 }

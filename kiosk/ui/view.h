@@ -40,6 +40,12 @@ struct ui_view_params {
 	/* Where commands go (controller_submit in the app): 0 or -errno. */
 	int (*submit)(void *ctx, const struct command *cmd);
 	void *submit_ctx;
+	/* Languages: the catalogues under locale_dir (NULL = English only);
+	 * the site's is config->display.language.  i18n_init is the caller's. */
+	const char *locale_dir;
+	/* Whether the broker has the event with this seq (see ui_params). */
+	bool (*events_delivered)(void *ctx, uint64_t seq);
+	void *events_ctx;
 };
 
 struct ui_view *ui_view_create(const struct ui_view_params *p, int w, int h, char *err,
@@ -84,5 +90,15 @@ void ui_view_show(struct ui_view *v, enum ui_screen s, int station);
 
 /* Text cache statistics (benchmark). */
 void ui_view_text_stats(const struct ui_view *v, unsigned long *hits, unsigned long *misses);
+
+/* Tests: fn is called with every string drawn (NULL = off). */
+void ui_view_set_text_hook(struct ui_view *v, void (*fn)(void *ctx, const char *s), void *ctx);
+/* Tests: the "Still there?" count-down of the boots-on screen is showing. */
+bool ui_view_still_there(const struct ui_view *v);
+/* Tests: where b was in the frame last drawn and whether it was
+ * touchable (w == 0: not on that screen). */
+struct ui_rect ui_view_button(const struct ui_view *v, enum ui_button b, bool *touchable);
+/* Tests: seconds the PIN keypad waits after wrong PINs. */
+unsigned int ui_view_pin_wait_s(const struct ui_view *v);
 
 #endif

@@ -132,26 +132,35 @@ static void test_screening_assets_cover_every_domain_condition(void **state)
 	assert_int_equal(set.items[set.count - 2].cls, SCREENING_ACKNOWLEDGE);
 }
 
-static void test_screening_assets_translated_and_continued(void **state)
+/* The shipped questions are English (translations are gettext catalogues,
+ * po/<lang>.po), grouped a few per screen by class, each with a short name
+ * for the list. */
+static void test_screening_assets_grouped_and_continued(void **state)
 {
 	const struct screening_question *q;
 
 	(void)state;
 	load_assets();
-	assert_int_equal(set.lang_count, 2);
-	assert_string_equal(set.langs[0], "en");
-	assert_string_equal(set.langs[1], "de");
+	assert_int_equal(set.lang_count, 1);
 	q = find("dvt");
 	/* A text continued on an indented line is joined with one space. */
 	assert_string_equal(screening_question_text(q, &set, "en"),
 	                    "Have you ever had a blood clot in a vein of your leg (deep vein "
 	                    "thrombosis, DVT), or could you have one now?");
-	assert_non_null(strstr(screening_question_text(q, &set, "de"), "Blutgerinnsel"));
 	/* Unknown or absent language: English. */
-	assert_string_equal(screening_question_text(q, &set, "fr"), q->text[0]);
+	assert_string_equal(screening_question_text(q, &set, "de"), q->text[0]);
 	assert_string_equal(screening_question_text(q, &set, NULL), q->text[0]);
-	for (size_t i = 0; i < set.count; i++)
-		assert_true(set.items[i].text[1][0] != '\0');
+	for (size_t i = 0; i < set.count; i++) {
+		const struct screening_question *it = &set.items[i];
+		if (it->cls == SCREENING_ACKNOWLEDGE) {
+			assert_string_equal(it->group, "");
+			continue;
+		}
+		assert_true(it->group[0] != '\0');
+		assert_true(it->short_text[0] != '\0');
+		if (i > 0 && strcmp(set.items[i - 1].group, it->group) == 0)
+			assert_int_equal(set.items[i - 1].cls, it->cls);
+	}
 }
 
 /* ---- loader errors ----------------------------------------------------- */
@@ -231,6 +240,17 @@ static void test_screening_other_errors_rejected(void **state)
 	             "'DE' is not a language code", "like de or es");
 	expect_error("[question.a]\nclass = absolute\n  relative\n", 3, "starts with a space",
 	             "only text may go on over lines");
+	/* Groups: one class, side by side, no acknowledgements. */
+	expect_error("[question.a]\nclass = absolute\ngroup = g\ntext = A?\n"
+	             "[question.b]\nclass = relative\ngroup = g\ntext = B?\n",
+	             7, "group = g mixes relative and absolute questions", "separate groups");
+	expect_error("[question.a]\nclass = absolute\ngroup = g\ntext = A?\n"
+	             "[question.b]\nclass = absolute\ntext = B?\n"
+	             "[question.c]\nclass = absolute\ngroup = g\ntext = C?\n",
+	             10, "the questions of a group must follow one another",
+	             "move [question.c] next to [question.a]");
+	expect_error("[question.a]\nclass = acknowledge\ngroup = g\ntext = I agree.\n", 3,
+	             "[question.a] is an acknowledgement", "remove group");
 }
 
 static void test_screening_overlong_text_rejected(void **state)
@@ -395,7 +415,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_screening_assets_cover_every_domain_condition),
-	    cmocka_unit_test(test_screening_assets_translated_and_continued),
+	    cmocka_unit_test(test_screening_assets_grouped_and_continued),
 	    cmocka_unit_test(test_screening_missing_file_rejected),
 	    cmocka_unit_test(test_screening_empty_file_rejected),
 	    cmocka_unit_test(test_screening_unknown_class_rejected),

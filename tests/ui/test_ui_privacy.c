@@ -356,23 +356,33 @@ static void test_ui_privacy_absolute_yes_blocked(void **state)
 	assert_null(strstr(x->st[ST_ABSOLUTE].history, "ready"));
 }
 
-/* No to everything up to the first acknowledgement, then No to that. */
-static void test_ui_privacy_acknowledgement_no_blocked(void **state)
+/* No to every group, then Back instead of "I agree": back to the screen
+ * before (never the doctor's message), and Back through every screen to
+ * the adjust screen, whose Cancel ends the flow with nothing kept. */
+static void test_ui_privacy_agreement_refused_goes_back(void **state)
 {
 	struct xh *x = &harness;
 	size_t ack = flow_first_question(x, SCREENING_ACKNOWLEDGE);
+	struct screening_unit u;
 
 	(void)state;
 	assert_true(ack != SIZE_MAX);
+	screening_unit_of(&x->screening, ack, &u);
 	assert_true(flow_choose_program(x, ST_ACK_NO, 0, NULL));
 	assert_true(flow_begin_screening(x, ST_ACK_NO, NULL));
-	for (size_t i = 0; i <= ack; i++) {
-		assert_true(flow_wait_question(x, i));
+	for (size_t i = 0; i < u.number; i++) {
+		assert_true(flow_wait_unit(x, i, u.total, UI_SCREEN_QUESTION));
 		xh_click(x, UI_SCREEN_QUESTION, UI_BTN_NO);
 	}
-	assert_true(
-	    xh_wait_button(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL, THEME_SURFACE_HI, XH_TIMEOUT_MS));
-	xh_click(x, UI_SCREEN_BLOCKED, UI_BTN_CANCEL);
+	assert_true(flow_wait_unit(x, u.number, u.total, UI_SCREEN_AGREE));
+	xh_click(x, UI_SCREEN_AGREE, UI_BTN_NO);
+	for (size_t i = u.number; i-- > 0;) {
+		assert_true(flow_wait_unit(x, i, u.total, UI_SCREEN_QUESTION));
+		xh_click(x, UI_SCREEN_QUESTION, UI_BTN_BACK);
+	}
+	assert_true(xh_wait_state(x, ST_ACK_NO, "setup", XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_ADJUST, UI_BTN_CONTINUE, THEME_GO, XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_ADJUST, UI_BTN_BACK);
 	assert_true(flow_back_to_overview(x, ST_ACK_NO));
 	assert_null(strstr(x->st[ST_ACK_NO].history, "ready"));
 }
@@ -539,7 +549,7 @@ int main(void)
 	    cmocka_unit_test(test_ui_privacy_all_no_session),
 	    cmocka_unit_test(test_ui_privacy_relative_yes_approved_session),
 	    cmocka_unit_test(test_ui_privacy_absolute_yes_blocked),
-	    cmocka_unit_test(test_ui_privacy_acknowledgement_no_blocked),
+	    cmocka_unit_test(test_ui_privacy_agreement_refused_goes_back),
 	    cmocka_unit_test(test_ui_privacy_nothing_leaks),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -90,7 +90,8 @@ static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
 	const size_t s = 2;
 	size_t q = flow_first_question(x, SCREENING_RELATIVE);
 	struct ui_layout l;
-	struct ui_layout_input in = {x->station_count, x->programs.count, 0};
+	struct ui_layout_input in = {.station_count = x->station_count,
+	                             .program_count = x->programs.count};
 
 	(void)state;
 	assert_true(q != SIZE_MAX);

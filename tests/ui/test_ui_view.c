@@ -114,7 +114,8 @@ static void show(struct harness *h, enum ui_screen screen, int station)
 static struct ui_layout layout_of(struct harness *h, enum ui_screen s)
 {
 	struct ui_layout l;
-	struct ui_layout_input in = {h->fx.snap.station_count, h->fx.programs.count, 0};
+	struct ui_layout_input in = {.station_count = h->fx.snap.station_count,
+	                             .program_count = h->fx.programs.count};
 	ui_layout_compute(&l, ui_view_metrics(h->view), s, &in);
 	return l;
 }
@@ -192,7 +193,8 @@ static void test_layout_targets_are_large_and_separate(void **state)
 		assert_true(m.target_min >= (int)(9.0 * m.px_per_mm));
 		for (int s = 0; s < UI_SCREEN_COUNT; s++) {
 			for (size_t stations = 1; stations <= 8; stations++) {
-				struct ui_layout_input in = {stations, 5, 0};
+				struct ui_layout_input in = {.station_count = stations,
+				                             .program_count = 5};
 				struct ui_layout l;
 				ui_layout_compute(&l, &m, (enum ui_screen)s, &in);
 				for (int b = 1; b < UI_BTN_COUNT; b++) {
@@ -572,7 +574,7 @@ static void test_view_programs_page_selects_the_right_index(void **state)
 	render(&h);
 	tap(&h, UI_BTN_CARD0 + 1);
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_PROGRAMS);
-	in = (struct ui_layout_input){2, 9, 0};
+	in = (struct ui_layout_input){.station_count = 2, .program_count = 9};
 	ui_layout_compute(&l, ui_view_metrics(h.view), UI_SCREEN_PROGRAMS, &in);
 	assert_true(l.program_pages >= 2);
 	assert_true(l.button[UI_BTN_PAGE_NEXT].w > 0);

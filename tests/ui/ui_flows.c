@@ -37,6 +37,7 @@ bool flow_choose_program(struct xh *x, size_t station, size_t program, const cha
 	      "program list not drawn");
 	CHECK(strcmp(x->st[station].state, "idle") == 0, "station left idle before a choice");
 	shot(x, prefix, "programs");
+	x->layout_zones = x->config->stations[station].pins.zone_count;
 	xh_click(x, UI_SCREEN_PROGRAMS, (enum ui_button)(UI_BTN_PROGRAM0 + program));
 	CHECK(xh_wait_state(x, station, "setup", XH_TIMEOUT_MS), "program choice not taken");
 	CHECK(xh_wait_button(x, UI_SCREEN_ADJUST, UI_BTN_CONTINUE, THEME_GO, XH_TIMEOUT_MS),
@@ -49,28 +50,27 @@ bool flow_begin_screening(struct xh *x, size_t station, const char *prefix)
 {
 	xh_click(x, UI_SCREEN_ADJUST, UI_BTN_CONTINUE);
 	CHECK(xh_wait_state(x, station, "screening", XH_TIMEOUT_MS), "screening did not begin");
-	CHECK(xh_wait_button(x, UI_SCREEN_QUESTION, UI_BTN_YES, THEME_PRIMARY, XH_TIMEOUT_MS),
-	      "first question not drawn");
+	CHECK(flow_wait_unit(x, 0, 1, UI_SCREEN_QUESTION), "first question not drawn");
 	shot(x, prefix, "question");
 	return true;
 }
 
-/* The progress bar shows question i: segment i filled, segment i+1 not. */
-bool flow_wait_question(struct xh *x, size_t i)
+bool flow_wait_unit(struct xh *x, size_t number, size_t total, enum ui_screen s)
 {
 	struct ui_layout l;
-	struct ui_layout_input in = {x->station_count, x->programs.count, 0};
+	struct ui_layout_input in = {.station_count = x->station_count,
+	                             .program_count = x->programs.count};
 	struct ui_rect bar;
-	unsigned int n = (unsigned int)x->screening.count;
+	unsigned int n = (unsigned int)total, i = (unsigned int)number;
 	int y;
 
 	ui_layout_compute(&l, &x->m, UI_SCREEN_QUESTION, &in);
 	bar = l.area[UI_AREA_PROGRESS_BAR];
 	y = bar.y + bar.h / 2;
 	{
-		int lo = ui_progress_fill_w(bar.w, (unsigned int)i, n);
-		int prev = i ? ui_progress_fill_w(bar.w, (unsigned int)i - 1, n) : 0;
-		int next = ui_progress_fill_w(bar.w, (unsigned int)i + 1, n);
+		int lo = ui_progress_fill_w(bar.w, i, n);
+		int prev = i ? ui_progress_fill_w(bar.w, i - 1, n) : 0;
+		int next = ui_progress_fill_w(bar.w, i + 1, n);
 		int x_in = bar.x + (prev + lo) / 2;
 		int x_out = bar.x + (lo + next) / 2;
 
@@ -80,22 +80,61 @@ bool flow_wait_question(struct xh *x, size_t i)
 		    !xh_wait_pixel(x, x_out, y, theme_color(THEME_SURFACE_HI), XH_TIMEOUT_MS))
 			return false;
 	}
-	return xh_wait_button(x, UI_SCREEN_QUESTION, UI_BTN_YES, THEME_PRIMARY, XH_TIMEOUT_MS);
+	return xh_wait_button(x, s, UI_BTN_YES, s == UI_SCREEN_AGREE ? THEME_GO : THEME_PRIMARY,
+	                      XH_TIMEOUT_MS);
+}
+
+bool flow_wait_which(struct xh *x, size_t items)
+{
+	x->layout_items = items;
+	return xh_wait_button(x, UI_SCREEN_WHICH, UI_BTN_NO, THEME_PRIMARY, XH_TIMEOUT_MS) &&
+	       xh_wait_button(x, UI_SCREEN_WHICH, UI_BTN_ITEM0, THEME_SURFACE_HI, XH_TIMEOUT_MS);
 }
 
 bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *prefix)
 {
-	for (size_t i = 0; i < x->screening.count; i++) {
-		enum screening_class cls = x->screening.items[i].cls;
-		bool yes = i == yes_index || cls == SCREENING_ACKNOWLEDGE;
+	for (size_t q = 0; q < x->screening.count;) {
+		struct screening_unit u;
+		enum ui_screen s;
+		bool yes_here;
 
-		CHECK(flow_wait_question(x, i), "question %zu never shown", i + 1);
+		screening_unit_of(&x->screening, q, &u);
+		s = u.kind == UNIT_AGREE ? UI_SCREEN_AGREE : UI_SCREEN_QUESTION;
+		yes_here = yes_index >= u.first && yes_index < u.first + u.count;
+		CHECK(flow_wait_unit(x, u.number, u.total, s), "screen %zu of %zu never shown",
+		      u.number + 1, u.total);
 		CHECK(strcmp(x->st[station].state, "screening") == 0, "station left screening");
-		if (i == yes_index)
+		if (u.kind == UNIT_AGREE) {
+			shot(x, prefix, "agree");
+			xh_click(x, s, UI_BTN_YES);
+		} else if (!yes_here) {
+			if (u.number == 0)
+				shot(x, prefix, "question_group");
+			xh_click(x, s, UI_BTN_NO);
+		} else if (u.kind == UNIT_SINGLE) {
 			shot(x, prefix, "question_yes");
-		xh_click(x, UI_SCREEN_QUESTION, yes ? UI_BTN_YES : UI_BTN_NO);
-		if (yes && cls == SCREENING_ABSOLUTE)
-			break;
+			xh_click(x, s, UI_BTN_YES);
+		} else {
+			size_t end = u.first + u.count;
+
+			xh_click(x, s, UI_BTN_YES);
+			CHECK(flow_wait_which(x, u.count), "which-one screen not drawn");
+			shot(x, prefix, "which");
+			xh_click(x, UI_SCREEN_WHICH,
+			         (enum ui_button)(UI_BTN_ITEM0 + yes_index - u.first));
+			if (x->screening.items[yes_index].cls == SCREENING_ABSOLUTE)
+				return true;
+			if (yes_index + 1 < end) {
+				/* The rest of the group: anything else?  No. */
+				CHECK(flow_wait_which(x, end - yes_index - 1),
+				      "rest of the group not asked");
+				shot(x, prefix, "which_rest");
+				xh_click(x, UI_SCREEN_WHICH, UI_BTN_NO);
+			}
+		}
+		if (yes_here && x->screening.items[yes_index].cls == SCREENING_ABSOLUTE)
+			return true;
+		q = u.first + u.count;
 	}
 	return true;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ui/model.h"
 #include "xharness.h"
 
 /* Overview -> station card -> program (index on the first page) -> adjust
@@ -17,16 +18,18 @@ bool flow_choose_program(struct xh *x, size_t station, size_t program, const cha
 /* Adjust -> Continue -> first question drawn, station in "screening". */
 bool flow_begin_screening(struct xh *x, size_t station, const char *shot);
 
-/* Answer every question from the first: Yes at yes_index (SIZE_MAX for
- * none), Yes to acknowledgements, No otherwise; stops after a Yes to an
- * absolute question.  Waits until each question is on screen (progress
- * bar) before answering it. */
+/* Answer every screen of the screening from the first, as a member would:
+ * Yes only for question yes_index (SIZE_MAX for none: "No, none of these"
+ * on every group), "I agree" to the acknowledgements; after a Yes to a
+ * group, which one, and No to the rest of it.  Stops after a Yes to an
+ * absolute question.  Waits until each screen is drawn before a tap. */
 bool flow_answer(struct xh *x, size_t station, size_t yes_index, const char *shot);
 
-/* Wait until question i (0-based) is on screen: its progress segment
- * filled, the next one not, Yes drawn.  For flows flow_answer does not
- * cover (a No to an acknowledgement). */
-bool flow_wait_question(struct xh *x, size_t i);
+/* Wait until screen number (0-based) of total is on screen s (QUESTION or
+ * AGREE): its progress segment filled, the next one not, Yes drawn. */
+bool flow_wait_unit(struct xh *x, size_t number, size_t total, enum ui_screen s);
+/* Wait until the "which one" screen with items list buttons is drawn. */
+bool flow_wait_which(struct xh *x, size_t items);
 
 /* The station is back in "idle" and the overview is drawn: Staff, and the
  * station's card as free. */

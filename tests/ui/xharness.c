@@ -190,8 +190,15 @@ static int start_broker(struct xh *x)
 	}
 	{
 		int fds[2];
-		const char *argv[] = {"mosquitto_sub",       "-h", "127.0.0.1", "-p", port, "-t",
-		                      "recovery/+/+/status", "-v", NULL};
+		const char *argv[] = {"mosquitto_sub",
+		                      "-h",
+		                      "127.0.0.1",
+		                      "-p",
+		                      port,
+		                      "-t",
+		                      "recovery/+/station/+/status",
+		                      "-v",
+		                      NULL};
 		snprintf(port, sizeof(port), "%d", x->port);
 		if (pipe(fds) != 0)
 			return -1;
@@ -204,7 +211,7 @@ static int start_broker(struct xh *x)
 }
 
 /* A copy of kiosk-sim.conf pointing at the private broker and display. */
-static int write_config(struct xh *x, const char *path, unsigned int idle_timeout_s)
+static int write_config(struct xh *x, const char *path, const struct xh_options *o)
 {
 	FILE *in = fopen(KIOSK_SOURCE_ASSETS "/kiosk-sim.conf", "r");
 	FILE *out = fopen(path, "w");
@@ -241,7 +248,12 @@ static int write_config(struct xh *x, const char *path, unsigned int idle_timeou
 		else if (!strcmp(section, "[mqtt") && !strcmp(key, "port"))
 			fprintf(out, "port = %d\n", x->port);
 		else if (!strcmp(section, "[limits") && !strcmp(key, "idle_timeout_s"))
-			fprintf(out, "idle_timeout_s = %u\n", idle_timeout_s);
+			fprintf(out, "idle_timeout_s = %u\n", o->idle_timeout_s);
+		else if (!strcmp(section, "[limits") && !strcmp(key, "boots_on_timeout_s") &&
+		         o->boots_on_timeout_s)
+			fprintf(out, "boots_on_timeout_s = %u\n", o->boots_on_timeout_s);
+		else if (!strcmp(section, "[display") && !strcmp(key, "language") && o->language)
+			fprintf(out, "language = %s\n", o->language);
 		else
 			fputs(line, out);
 	}
@@ -397,7 +409,12 @@ int xh_start_with(struct xh *x, int w, int h, const struct xh_options *o)
 	if (!mkdtemp(x->dir))
 		return -1;
 	chmod(x->dir, 0755); /* mosquitto may drop to its own user */
-	snprintf(x->shot_dir, sizeof(x->shot_dir), "%s/%dx%d", KIOSK_UI_SHOT_DIR, w, h);
+	snprintf(x->language, sizeof(x->language), "%s", o->language ? o->language : "en");
+	if (strcmp(x->language, "en") == 0)
+		snprintf(x->shot_dir, sizeof(x->shot_dir), "%s/%dx%d", KIOSK_UI_SHOT_DIR, w, h);
+	else
+		snprintf(x->shot_dir, sizeof(x->shot_dir), "%s/%dx%d-%s", KIOSK_UI_SHOT_DIR, w, h,
+		         x->language);
 	mkdir(KIOSK_UI_SHOT_DIR, 0755);
 	mkdir(x->shot_dir, 0755);
 	snprintf(x->app_log, sizeof(x->app_log), "%s/app.log", x->dir);
@@ -407,7 +424,7 @@ int xh_start_with(struct xh *x, int w, int h, const struct xh_options *o)
 	if (o->record_all_mqtt && start_recorder(x) < 0)
 		return -1;
 	snprintf(conf, sizeof(conf), "%s/kiosk.conf", x->dir);
-	if (write_config(x, conf, o->idle_timeout_s) < 0)
+	if (write_config(x, conf, o) < 0)
 		return -1;
 	x->config = calloc(1, sizeof(*x->config));
 	if (!x->config || kiosk_config_load(x->config, conf, err, sizeof(err)) < 0 ||
@@ -420,8 +437,13 @@ int xh_start_with(struct xh *x, int w, int h, const struct xh_options *o)
 	x->station_count = x->config->station_count;
 	ui_metrics_compute(&x->m, w, h, x->config->display.diagonal_mm);
 	{
-		const char *argv[] = {KIOSK_APP_PATH,      "--sim", "--config", conf, "--assets",
-		                      KIOSK_SOURCE_ASSETS, NULL};
+		const char *argv[] = {KIOSK_APP_PATH,
+		                      "--sim",
+		                      "--config",
+		                      conf,
+		                      o->no_assets_option ? NULL : "--assets",
+		                      KIOSK_SOURCE_ASSETS,
+		                      NULL};
 		/* SDL's D-Bus buffers are not the kiosk's leaks. */
 		setenv("LSAN_OPTIONS", "suppressions=" KIOSK_UI_LSAN_SUPP, 0);
 		x->spawn_ms = now_ms();
@@ -494,7 +516,10 @@ void xh_stop(struct xh *x)
 struct ui_rect xh_button(struct xh *x, enum ui_screen s, enum ui_button b)
 {
 	struct ui_layout l;
-	struct ui_layout_input in = {x->station_count, x->programs.count, 0};
+	struct ui_layout_input in = {.station_count = x->station_count,
+	                             .program_count = x->programs.count,
+	                             .zone_count = x->layout_zones,
+	                             .item_count = x->layout_items};
 
 	ui_layout_compute(&l, &x->m, s, &in);
 	return l.button[b];
@@ -507,6 +532,7 @@ void xh_click_at(struct xh *x, int px, int py)
 	 * is already there (the same button twice). */
 	const char *argv[] = {"xdotool", "mousemove", xs, ys, "click", "1", NULL};
 
+	x->clicks++;
 	snprintf(xs, sizeof(xs), "%d", x->origin_x + px);
 	snprintf(ys, sizeof(ys), "%d", x->origin_y + py);
 	if (run_wait(argv) != 0)
@@ -565,7 +591,7 @@ bool xh_wait_button(struct xh *x, enum ui_screen s, enum ui_button b, enum theme
 
 static void take_status(struct xh *x, const char *line)
 {
-	const char *p = strstr(line, "/station-");
+	const char *p = strstr(line, "/station/");
 	const char *json = strchr(line, ' ');
 	cJSON *root, *it;
 	struct xh_station *st;
@@ -679,4 +705,20 @@ void xh_screenshot(struct xh *x, const char *name)
 	         x->display, x->shot_dir, name);
 	if (run_wait(argv) != 0)
 		fprintf(stderr, "xharness: screenshot %s failed\n", name);
+}
+
+unsigned long xh_region_sum(struct xh *x, struct ui_rect r)
+{
+	XImage *img =
+	    XGetImage(x->dpy, DefaultRootWindow((Display *)x->dpy), x->origin_x + r.x,
+	              x->origin_y + r.y, (unsigned int)r.w, (unsigned int)r.h, AllPlanes, ZPixmap);
+	unsigned long sum = 0;
+
+	if (!img)
+		return 0;
+	for (int yy = 0; yy < r.h; yy++)
+		for (int xx = 0; xx < r.w; xx++)
+			sum = sum * 31u + ((unsigned long)XGetPixel(img, xx, yy) & 0xffffffu);
+	XDestroyImage(img);
+	return sum;
 }

@@ -59,6 +59,11 @@ struct xh {
 	char mqtt_log[200];  /* "" unless record_all_mqtt: every message on '#' */
 	pid_t sub_all;       /* the '#' recorder, -1 if none */
 	unsigned int sync_seq;
+	char language[8]; /* [display] language of the kiosk */
+	/* For xh_button: the zones of the station on the adjust screen and
+	 * the list buttons of a "which one" screen. */
+	size_t layout_zones, layout_items;
+	unsigned int clicks; /* xh_click / xh_click_at calls so far */
 };
 
 struct xh_options {
@@ -67,6 +72,12 @@ struct xh_options {
 	 * appends "topic payload" lines to mqtt_log; it is subscribed before
 	 * the kiosk starts. */
 	bool record_all_mqtt;
+	/* [display] language (NULL = the sim config's, en). */
+	const char *language;
+	/* Start the kiosk without --assets: it must find them itself. */
+	bool no_assets_option;
+	/* [limits] boots_on_timeout_s (0 = the sim config's). */
+	unsigned int boots_on_timeout_s;
 };
 
 /* Start Xvfb (w x h), a broker and the kiosk (--sim) with a temp copy of
@@ -105,7 +116,10 @@ bool xh_wait_status(struct xh *x, size_t station, bool (*pred)(const struct xh_s
 /* Take in whatever statuses arrived so far. */
 void xh_poll(struct xh *x, int wait_ms);
 
-/* <build>/screenshots/<WxH>/<name>.png of the whole X screen. */
+/* A checksum of the pixels in r (to tell whether text there changed). */
+unsigned long xh_region_sum(struct xh *x, struct ui_rect r);
+
+/* <build>/screenshots/<WxH>[-<lang>]/<name>.png of the whole X screen. */
 void xh_screenshot(struct xh *x, const char *name);
 
 #endif

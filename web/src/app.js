@@ -170,6 +170,13 @@ function renderFleet() {
     ${recentEvents(null)}`;
 }
 
+function duration(seconds) {
+  const m = Math.floor(Number(seconds) / 60);
+  if (m < 60) return `${m} min`;
+  if (m < 48 * 60) return `${Math.floor(m / 60)} h ${m % 60} min`;
+  return `${Math.floor(m / 1440)} days`;
+}
+
 function kioskHealth(s) {
   const k = s.kiosk || {};
   const online = siteOnline(s);
@@ -177,7 +184,7 @@ function kioskHealth(s) {
     ['Kiosk', online ? 'online' : 'offline'],
     s.bridgeUp !== null ? ['Bridge to centre', s.bridgeUp ? 'up' : 'down'] : null,
     k.version ? ['Version', k.version] : null,
-    k.uptime_s !== undefined ? ['Up', mmss(k.uptime_s).replace(/:(\d\d)$/, ' min')] : null,
+    k.uptime_s !== undefined ? ['Up', duration(k.uptime_s)] : null,
     k.broker_link !== undefined ? ['Broker link', String(k.broker_link)] : null,
     (k.outbox_depth ?? k.outbox) !== undefined ? ['Events waiting', String(k.outbox_depth ?? k.outbox)] : null,
   ].filter(Boolean);

@@ -11,6 +11,7 @@ import { kioskTopic, replyTopic, stationTopic, subscriptions } from './topics.js
 
 export const COMMAND_TIMEOUT_MS = 10000;
 export const COMMAND_EXPIRY_S = 30;
+export const STAFF_CHECK_TOPIC = 'recovery-dashboard/staff-check';
 
 function randomId(prefix) {
   const a = new Uint8Array(6);
@@ -102,17 +103,21 @@ export class Link {
     });
   }
 
-  subscribeAll() {
-    const subs = subscriptions(this.site, this.clientId, true);
+  // The broker's ACL decides who may command: staff may publish to
+  // STAFF_CHECK_TOPIC (no one reads it), a viewer gets PUBACK "not
+  // authorised".  mosquitto grants any subscription and filters what it
+  // delivers, so a SUBACK tells nothing.
+  checkStaff() {
+    return new Promise((resolve) => {
+      this.client.publish(STAFF_CHECK_TOPIC, '', { qos: 1, retain: false }, (err) => resolve(!err));
+    });
+  }
+
+  async subscribeAll() {
+    this.staff = await this.checkStaff();
+    const subs = subscriptions(this.site, this.clientId, this.staff);
     return new Promise((resolve, reject) => {
-      this.client.subscribe(subs, { qos: 1 }, (err, granted) => {
-        if (err) return reject(err);
-        // Staff may read command results; a viewer is refused them by the
-        // ACL, which is how the page knows it may only watch.
-        const result = granted.find((g) => g.topic.endsWith('/cmd/result'));
-        this.staff = !!result && result.qos < 128;
-        resolve(granted);
-      });
+      this.client.subscribe(subs, { qos: 1 }, (err, granted) => (err ? reject(err) : resolve(granted)));
     });
   }
 
