@@ -126,6 +126,7 @@ energised() {
 # $LINES_LOG whenever that changes.  Vent times are read from it, so they do
 # not depend on what else the script waits for after a fault.
 LINES_LOG=/run/vmtest-lines.log
+exec {NAP_FD}<> <(:) # read -t on it is a sleep without a fork
 sampler() {
 	local last="x" fd t
 	set +x # (a background copy of the script: the trace stays on for the rest)
@@ -139,6 +140,123 @@ sampler() {
 		fi
 		read -r -t 0.05 -u "$fd" _ || true
 	done
+}
+
+# energised_now: returns as soon as some output is energised (the moment to
+# inject a fault); at most ENERGISE_LIMIT_MS.
+energised_now() {
+	local t0
+	t0=$(now_ms)
+	scan
+	while [[ -z "$E" ]] && (($(now_ms) - t0 < ENERGISE_LIMIT_MS)); do
+		read -r -t 0.02 -u "$NAP_FD" _ || true
+		scan
+	done
+}
+
+# wait_energised <limit ms>: waits until some output is energised; prints them.
+wait_energised() {
+	local t0 e
+	t0=$(now_ms)
+	while (($(now_ms) - t0 < $1)); do
+		e=$(energised)
+		if [[ -n "$e" ]]; then
+			echo "$e"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+main_pid() { systemctl show -p MainPID --value "$UNIT"; }
+# The test starts the unit far more often than StartLimitBurst= allows in
+# StartLimitIntervalSec=; an installer who hit the limit would reset it too.
+start_unit() {
+	systemctl reset-failed "$UNIT" 2>/dev/null
+	systemctl start "$UNIT"
+}
+# How many times the unit's ExecStopPost= (--safe-state) has run and exited
+# 0: a marker command after it, in a runtime drop-in, appends a line to
+# $STOP_POST_LOG (systemd runs the next ExecStopPost= line only when the one
+# before it succeeded; "+" runs it outside the unit's sandbox).  systemd
+# forgets a command's exit status when the unit restarts, so it cannot be
+# read back with systemctl show.
+STOP_POST_LOG=/run/vmtest-stop-post.log
+MARKER_DROPIN=/run/systemd/system/$UNIT.d/50-vmtest-stop-post-marker.conf
+stop_post() { if [[ -f "$STOP_POST_LOG" ]]; then wc -l <"$STOP_POST_LOG"; else echo 0; fi; }
+install_marker() {
+	mkdir -p "$(dirname "$MARKER_DROPIN")"
+	printf '[Service]\nExecStopPost=+/bin/sh -c "date +%%%%s%%%%3N >>%s"\n' "$STOP_POST_LOG" >"$MARKER_DROPIN"
+	systemctl daemon-reload
+}
+wait_state() { # <state> <limit ms>: prints ms waited
+	local t0
+	t0=$(now_ms)
+	while (($(now_ms) - t0 < $2)); do
+		[[ "$(systemctl is-active "$UNIT")" == "$1" ]] && { echo $(($(now_ms) - t0)); return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+# The kiosk itself (not --self-test) is the unit's main process and ready.
+wait_kiosk_active() {
+	local t0 pid
+	t0=$(now_ms)
+	while (($(now_ms) - t0 < ACTIVE_LIMIT_MS)); do
+		pid=$(main_pid)
+		if [[ "$(systemctl is-active "$UNIT")" == active && "$pid" != 0 ]] &&
+			! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- --self-test; then
+			echo $(($(now_ms) - t0))
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+# check_stop_post <check> <stop_post count before> <t0>: the unit's
+# ExecStopPost= (--safe-state) ran after t0 and exited 0.
+check_stop_post() {
+	local n why
+	for _ in $(seq 1 60); do
+		n=$(stop_post)
+		((n > $2)) && break
+		sleep 0.5
+	done
+	if ((n > $2)); then
+		pass "$1_stop_post ExecStopPost (--safe-state) ran and exited 0"
+	else
+		why=$(journalctl -b -u "$UNIT" --no-pager -o short-unix 2>/dev/null |
+			awk -v t0="$3" 'int($1 * 1000) >= t0' | grep -E 'Control process exited|recovery-kiosk\[' | tail -n 3 | cut -d' ' -f4- | tr '\n' ' ')
+		fail "$1_stop_post ExecStopPost (--safe-state) did not succeed within 30 s: ${why:-no trace in the journal}"
+	fi
+}
+
+# Energise the outputs from inside the unit: the unit's main process is
+# `--self-test` (it pulses station 1's zones: pump on, exhaust closed, one
+# zone valve open), started by systemd with the shipped unit's user, groups,
+# sandbox and ExecStopPost; a runtime drop-in swaps ExecStart for that one
+# start only.  Afterwards the shipped unit is back as it was, so a restart
+# starts the kiosk itself.
+ENERGISE_DROPIN=/run/systemd/system/$UNIT.d/zz-vmtest-energise.conf
+energise_in_unit() { # <check>
+	local e
+	systemctl stop "$UNIT"
+	systemctl reset-failed "$UNIT" 2>/dev/null
+	mkdir -p "$(dirname "$ENERGISE_DROPIN")"
+	printf '[Service]\nExecStart=\nExecStart=%s --self-test --config %s\n' "$KIOSK" "$CONF" >"$ENERGISE_DROPIN"
+	systemctl daemon-reload
+	systemctl start --no-block "$UNIT"
+	e=$(wait_energised "$ENERGISE_LIMIT_MS")
+	rm -f "$ENERGISE_DROPIN"
+	systemctl daemon-reload
+	if [[ -z "$e" ]]; then
+		fail "$1_energised nothing was energised by --self-test in the unit within $ENERGISE_LIMIT_MS ms"
+		return 1
+	fi
+	pass "$1_energised energised by --self-test as the unit's main process: $e"
+	return 0
 }
 
 # vent_time <t0 ms>: after the fault has run its course, the ms from t0 to
@@ -287,7 +405,7 @@ as_kiosk "$KIOSK" --self-test >"$OUT/self-test.txt" 2>&1 &
 st_pid=$!
 if e=$(wait_energised "$ENERGISE_LIMIT_MS"); then
 	pass "self_test_energises --self-test as recovery-kiosk energised: $e"
-	until [[ -n "$(energised)" ]]; do sleep 0.05; done
+	energised_now
 	t0=$(now_ms)
 	pkill -INT -P "$st_pid" 2>/dev/null
 	for _ in $(seq 1 $((VENT_LIMIT_MS / 100))); do
@@ -312,7 +430,7 @@ as_kiosk "$KIOSK" --safe-state >/dev/null 2>&1
 as_kiosk "$KIOSK" --self-test >>"$OUT/self-test.txt" 2>&1 &
 st_pid=$!
 if wait_energised "$ENERGISE_LIMIT_MS" >/dev/null; then
-	until [[ -n "$(energised)" ]]; do sleep 0.05; done
+	energised_now
 	pkill -KILL -P "$st_pid" 2>/dev/null
 fi
 wait "$st_pid" 2>/dev/null
@@ -376,6 +494,7 @@ fi
 # ---- 6. kill -9 with the outputs energised -----------------------------------
 if energise_in_unit kill9; then
 	pid=$(main_pid) sp=$(stop_post)
+	energised_now
 	t0=$(now_ms)
 	kill -KILL "$pid"
 	check_stop_post kill9 "$sp" "$t0"
@@ -387,6 +506,7 @@ fi
 # ---- 7. systemctl stop: energised, and the kiosk itself -----------------------
 if energise_in_unit stop; then
 	sp=$(stop_post)
+	energised_now
 	t0=$(now_ms)
 	systemctl stop "$UNIT"
 	vent_check stop "$t0" "systemctl stop" energised "$STOP_LIMIT_MS"
@@ -422,10 +542,10 @@ if energise_in_unit broken_config; then
 	# The kiosk dies with the outputs energised and the config broken; the
 	# unit's ExecStopPost must vent all the same (and again after every
 	# restart that --check-config refuses), then a stop ends the restarts.
-	sp=$(stop_post)
-	until [[ -n "$(energised)" ]]; do sleep 0.05; done
+	sp=$(stop_post) pid=$(main_pid)
+	energised_now
 	t0=$(now_ms)
-	kill -KILL "$(main_pid)"
+	kill -KILL "$pid"
 	check_stop_post broken_config "$sp" "$t0"
 	systemctl stop "$UNIT"
 	vent_check broken_config "$t0" "kill -9 with the config broken" energised
@@ -438,6 +558,7 @@ as_kiosk "$KIOSK" --safe-state >/dev/null 2>&1
 start_unit
 wait_kiosk_active >/dev/null
 if energise_in_unit remove; then
+	energised_now
 	t0=$(now_ms)
 	if dpkg -r recovery-kiosk >"$OUT/dpkg-r.log" 2>&1; then
 		vent_check remove "$t0" "dpkg -r" energised "$STOP_LIMIT_MS"
@@ -468,6 +589,7 @@ fi
 
 # ---- 10. upgrade to a higher version ------------------------------------------
 if energise_in_unit upgrade; then
+	energised_now
 	t0=$(now_ms)
 	if apt_install "$deb2" >"$OUT/apt-upgrade.log" 2>&1; then
 		t1=$(now_ms)
@@ -488,6 +610,7 @@ fi
 
 # ---- 11. purge -------------------------------------------------------------------
 if energise_in_unit purge; then
+	energised_now
 	t0=$(now_ms)
 	if apt-get purge -y recovery-kiosk >"$OUT/apt-purge.log" 2>&1; then
 		vent_check purge "$t0" "apt purge" energised "$STOP_LIMIT_MS"
