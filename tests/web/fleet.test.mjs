@@ -13,8 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  PASSWORDS, SOURCE, aclFile, buildDashboard, cleanup, freePort, kioskSpeaksOldLayout, layoutAdapter,
-  passwordFile, startBroker, startKiosk, tempDir, until,
+  PASSWORDS, SOURCE, aclFile, buildDashboard, cleanup, freePort, passwordFile, startBroker, startKiosk, tempDir, until,
 } from './support/env.mjs';
 import { DESKTOP, PHONE, launch, login, openPage, screenshot } from './support/browser.mjs';
 import { connect, matching, waitMessage } from './support/client.mjs';
@@ -61,7 +60,7 @@ async function startSite(site, certDir, dist, centralTls) {
   const d = join(dir, site);
   const port = await freePort();
   const proxy = await startProxy(await freePort(), centralTls);
-  const extra = [kioskSpeaksOldLayout() ? layoutAdapter(site, port, 4) : '', siteBridge(site, d, certDir, proxy.port)].join('\n');
+  const extra = siteBridge(site, d, certDir, proxy.port);
   mkdirSync(d, { recursive: true });
   const passwd = passwordFile(d);
   const broker = await startBroker({ dir: d, name: site, site, passwd, port, extra, acl: aclFile(d, site) });

@@ -185,11 +185,14 @@ function kioskHealth(s) {
     s.bridgeUp !== null ? ['Bridge to centre', s.bridgeUp ? 'up' : 'down'] : null,
     k.version ? ['Version', k.version] : null,
     k.uptime_s !== undefined ? ['Up', duration(k.uptime_s)] : null,
-    k.broker_link !== undefined ? ['Broker link', String(k.broker_link)] : null,
-    (k.outbox_depth ?? k.outbox) !== undefined ? ['Events waiting', String(k.outbox_depth ?? k.outbox)] : null,
+    k.broker ? ['Broker link', k.broker.connected ? 'connected' : 'down'] : null,
+    k.outbox && k.outbox.depth !== null && k.outbox.depth !== undefined ? ['Events waiting', String(k.outbox.depth)] : null,
+    k.outbox && k.outbox.refused ? ['Refused by the broker', String(k.outbox.refused)] : null,
+    k.duplicate ? ['Second kiosk on this site', `${k.duplicate.host} (${k.duplicate.instance})`] : null,
   ].filter(Boolean);
+  const problems = (k.problems || []).map((p) => `<p class="problem">${esc(p)}</p>`).join('');
   return `<section class="health ${online ? '' : 'offline'}" id="health">${items
-    .map(([a, b]) => `<div><span>${esc(a)}</span><b>${esc(b)}</b></div>`).join('')}</section>`;
+    .map(([a, b]) => `<div><span>${esc(a)}</span><b>${esc(b)}</b></div>`).join('')}${problems}</section>`;
 }
 
 function renderSite(name) {
@@ -252,9 +255,9 @@ function updateCard(card, site, st, offline) {
     ? `<strong>${esc((v.fault || '').replace(/_/g, ' '))}</strong><p>${esc(v.fault_message || '')}</p>
        <p><b>Detected:</b> ${esc(advice.detected)}</p><p><b>Check:</b> ${esc(advice.check)}</p>`
     : '';
-  const reason = v.out_of_service_reason ?? v.service_reason ?? '';
+  const service = v.service || {};
   card.querySelector('.oos').textContent = state === 'out_of_service'
-    ? `Reason: ${reason || 'not given'}${v.out_of_service_by ? ` (${v.out_of_service_by})` : ''}` : '';
+    ? `Reason: ${service.reason || 'not given'}${service.by ? ` (${service.by})` : ''}` : '';
   const actions = app.link.staff ? actionsFor(state) : [];
   const key = actions.join(',') + (offline ? '!' : '');
   const box = card.querySelector('.actions');
