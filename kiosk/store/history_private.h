@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the history: the handle shared by history.c (open, feeding,
+ * retention) and history_query.c (reads, and the summaries still to
+ * publish).  Every access to db and open[] holds lock.  Not part of the
+ * contract; nothing outside kiosk/store/ includes it.
+ */
+#ifndef KIOSK_STORE_HISTORY_PRIVATE_H
+#define KIOSK_STORE_HISTORY_PRIVATE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/history.h"
+
+/* What the recorder knows about a station's open session between events. */
+struct open_session {
+	int64_t id; /* 0 = none */
+	uint64_t started_ms;
+	uint64_t last_point_ms; /* 0 = no plot point yet */
+	unsigned int zone_count;
+	double peak[HISTORY_ZONES_MAX];
+	double sum[HISTORY_ZONES_MAX];
+	uint64_t readings;
+	unsigned int fault_count;
+	unsigned int samples;
+	char faults[64];
+};
+
+struct history {
+	sqlite3 *db;
+	pthread_mutex_t lock;
+	struct history_limits lim;
+	bool read_only;
+	char path[512];
+	struct open_session open[HISTORY_STATIONS_MAX];
+};
+
+/* Runs one statement with int64 parameters ?1..?n to completion.  0 or
+ * -EIO.  Caller holds h->lock. */
+int history_exec(struct history *h, const char *sql, int n, const int64_t *args);
+/* Runs sql with int64 parameters ?1..?n and returns the first column of its
+ * first row (0 when there is none or it is NULL), or -EIO.  Caller holds
+ * h->lock. */
+int64_t history_scalar(struct history *h, const char *sql, int n, const int64_t *args);
+
+#endif
