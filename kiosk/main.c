@@ -578,12 +578,18 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	    .limits = {.keep_days = l->config.history.keep_days,
 	               .max_kib = l->config.history.max_mb * 1024u,
 	               .sample_s = l->config.history.sample_s},
+	    /* Usage and session summaries go out over MQTT. */
+	    .on_session_end = rt->mqtt ? mqtt_link_history_session_ended : NULL,
+	    .on_usage_change = rt->mqtt ? mqtt_link_history_usage_changed : NULL,
+	    .ctx = rt->mqtt,
 	};
 	rt->history = history_recorder_create(&hp, err, sizeof(err));
 	if (!rt->history) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return EXIT_FAILED;
 	}
+	if (rt->mqtt)
+		mqtt_link_attach_history(rt->mqtt, history_recorder_history(rt->history));
 
 	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
