@@ -24,6 +24,7 @@ test_pkgs=(
 	mmdebstrap e2fsprogs
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 	nodejs chromium fonts-dejavu-core
+	python3-paho-mqtt python3-jsonschema python3-jinja2
 )
 
 # The staff dashboard (web/): MQTT.js, esbuild and puppeteer-core from the

@@ -392,8 +392,13 @@ static void tick_station(struct controller *c, struct station_slot *sl, uint64_t
 	};
 	struct station_outputs out;
 
+	bool running = false;
+
 	if (station_hw_read_pressure(sl->hw, now, &in.pressure) < 0)
 		in.pressure.status = PRESSURE_ERROR;
+	if (station_hw_read_safety_pressure(sl->hw, now, &in.safety) < 0)
+		in.safety.status = PRESSURE_ERROR;
+	in.pump_sense = station_hw_read_pump_sense(sl->hw, &running) == 0 ? (running ? 1 : 0) : -1;
 	in.stop_button = station_hw_button_pressed(sl->hw, now);
 	station_tick(sl->st, now, &in, &out, &c->sink);
 	apply_outputs(c, sl, now);

@@ -28,9 +28,9 @@
  *
  * --count  stops per source (default 1000)
  * --hogs   N CPU-bound processes spinning beside the benchmark
- * --rt     the shipped unit's scheduling (systemd/recovery-kiosk.service.in):
- *          memory locked and SCHED_FIFO for the control thread as far as
- *          the unit allows (see bench_support.h)
+ * --rt     the shipped scheduling: systemd/recovery-kiosk.service.in's limits
+ *          and the shipped kiosk.conf's realtime_priority, applied with the
+ *          kiosk's own realtime_prepare() (see bench_support.h)
  * --unit   --rt with the settings of another unit file (an installed unit
  *          with its drop-ins merged, say)
  * --vent-ms the venting time of the stations (default 1500 ms; the shipped
@@ -766,7 +766,7 @@ int main(int argc, char **argv)
 	cp.on_tick = on_tick;
 	cp.on_tick_ctx = &b;
 	if (o.rt) {
-		bench_unit_rt_read(&unit, o.unit);
+		bench_unit_rt_read(&unit, o.unit, KIOSK_SOURCE_ASSETS "/kiosk.conf");
 		cp.realtime_priority = bench_unit_rt_apply(&unit, rt_line, sizeof(rt_line));
 	}
 	b.ctl = controller_create(&cp);

@@ -21,6 +21,7 @@
 #include "core_fixture.h"
 #include "sim_rig.h"
 #include "thread_rig.h"
+#include "vent_check.h"
 
 static const struct sim_station_spec sim4[2] = {
     {.zones = 4, .sensor = SENSOR_SIM},
@@ -202,7 +203,8 @@ static void test_controller_snapshot_only_on_change(void **state)
 	/* Readers holding every spare buffer only delay publishing. */
 	c = sim_cmd(CMD_IN_SERVICE, 0);
 	sim_submit(r, &c);
-	sim_step(r);
+	sim_run_ms(r, 1000); /* every zone read down, then idle */
+	assert_int_equal(sim_state(r, 0), STATION_IDLE);
 	held[0] = controller_snapshot_acquire(r->ctl);
 	sim_start_session(r, 0, FIXTURE_PULSE, 0);
 	held[1] = controller_snapshot_acquire(r->ctl);
@@ -319,6 +321,7 @@ struct live {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct station_hw *hw;
+	struct boot_sim *boot; /* the truth, read on the control thread */
 	uint64_t ticks;
 	bool pump_on;
 	uint64_t safe_at_ns; /* when the listener first saw safe outputs */
@@ -330,7 +333,8 @@ struct live {
 static void live_observe(struct live *l)
 {
 	struct station_outputs o = station_hw_outputs(l->hw);
-	bool safe = !o.pump_on && o.exhaust_open && o.zones_open == 0x0f;
+	/* Vented: pump off, exhaust open, every zone with air open to it. */
+	bool safe = outputs_venting(&o, l->boot, 8.0);
 
 	pthread_mutex_lock(&l->lock);
 	l->pump_on = o.pump_on;
@@ -412,6 +416,7 @@ static void test_controller_thread_stop_beats_the_tick(void **state)
 	thread_cond_init_monotonic(&l.cond);
 	r = thread_rig_new(live_on_tick, &l);
 	l.hw = r->hw[0];
+	l.boot = sim_hw_boot(r->simhw, 0);
 	ctl = r->ctl;
 	assert_int_equal(controller_add_listener(ctl, live_listener, &l), 0);
 	timing_probe_start(&probe, CONTROLLER_TICK_MS);
@@ -565,6 +570,7 @@ static void test_controller_thread_keeps_time_under_a_flood(void **state)
 	fl.f = &f;
 	r = thread_rig_new(flood_on_tick, &fl);
 	fl.l.hw = r->hw[0];
+	fl.l.boot = sim_hw_boot(r->simhw, 0);
 	fl.ctl = r->ctl;
 	f.ctl = fl.ctl;
 	f.l = &fl.l;
