@@ -329,7 +329,31 @@ static int close_session(struct history *h, const struct kiosk_event *ev)
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
 	sqlite3_finalize(st);
+	h->faulted[ev->station] = (struct closed_session){
+	    .id = end == HISTORY_END_FAULTED && o->fault_count == 0 ? o->id : 0,
+	    .ended_ms = ev->wall_ms};
 	memset(o, 0, sizeof(*o));
+	return rc;
+}
+
+/* A fault raised as (or right after) its session ended for it. */
+static int attach_fault(struct history *h, int64_t id, enum fault_code f)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (sqlite3_prepare_v2(
+	        h->db,
+	        "UPDATE sessions SET fault_count = fault_count + 1,"
+	        " faults = CASE WHEN faults = '' THEN ?1 ELSE faults || ',' || ?1 END"
+	        " WHERE id = ?2",
+	        -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, fault_code_name(f), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -365,6 +389,7 @@ static int record_one(struct history *h, const struct kiosk_event *ev)
 	o = &h->open[ev->station];
 	switch (ev->kind) {
 	case EVENT_SESSION_STARTED: {
+		h->faulted[ev->station].id = 0;
 		if (o->id) {
 			/* A start without an end: the end event was lost. */
 			struct kiosk_event end = *ev;
@@ -385,10 +410,17 @@ static int record_one(struct history *h, const struct kiosk_event *ev)
 	case EVENT_SESSION_COMPLETED:
 	case EVENT_SESSION_STOPPED:
 		return close_session(h, ev);
-	case EVENT_FAULT_RAISED:
-		if (o->id)
+	case EVENT_FAULT_RAISED: {
+		struct closed_session *c = &h->faulted[ev->station];
+		if (o->id) {
 			add_fault(o, ev->fault);
+		} else if (c->id && ev->wall_ms <= c->ended_ms + HISTORY_FAULT_AFTER_STOP_MS) {
+			if (attach_fault(h, c->id, ev->fault) < 0)
+				return -EIO;
+		}
+		c->id = 0;
 		return insert_station_event(h, ev);
+	}
 	case EVENT_FAULT_RESET:
 	case EVENT_CLEANED:
 	case EVENT_OUT_OF_SERVICE:

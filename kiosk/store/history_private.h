@@ -29,6 +29,15 @@ struct open_session {
 	char faults[64];
 };
 
+/* The station's last closed session while it may still get the fault that
+ * ended it: the core reports a fault stop before the fault itself, in the
+ * same tick. */
+#define HISTORY_FAULT_AFTER_STOP_MS 2000u
+struct closed_session {
+	int64_t id; /* 0 = none waiting */
+	uint64_t ended_ms;
+};
+
 struct history {
 	sqlite3 *db;
 	pthread_mutex_t lock;
@@ -36,6 +45,7 @@ struct history {
 	bool read_only;
 	char path[512];
 	struct open_session open[HISTORY_STATIONS_MAX];
+	struct closed_session faulted[HISTORY_STATIONS_MAX];
 };
 
 /* Runs one statement with int64 parameters ?1..?n to completion.  0 or

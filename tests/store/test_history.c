@@ -206,6 +206,31 @@ static void test_history_endings_are_completed_stopped_faulted(void **state)
 	assert_string_equal(c.s[2].faults, "leak");
 }
 
+static void test_history_fault_reported_right_after_its_stop_is_the_sessions_fault(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The core's order: the fault stop, then the fault, in one tick. */
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	struct kiosk_event stop = ev_at(EVENT_SESSION_STOPPED, 0, DAY1_8AM + 9000);
+	stop.reason = STOP_FAULT;
+	stop.elapsed_s = 9;
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + 9000);
+	fault.fault = FAULT_LEAK;
+	struct kiosk_event both[2] = {stop, fault};
+	assert_int_equal(history_record_events(f->h, both, 2), 0);
+	/* A later fault with no session belongs to no session. */
+	fault.wall_ms += HOUR_MS;
+	fault.fault = FAULT_SENSOR;
+	record(f->h, fault);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].end, HISTORY_END_FAULTED);
+	assert_int_equal(c.s[0].fault_count, 1);
+	assert_string_equal(c.s[0].faults, "leak");
+}
+
 static void test_history_symptom_stop_is_stored_as_a_member_stop_only(void **state)
 {
 	struct fixture *f = *state;
@@ -637,6 +662,9 @@ int main(void)
 	        test_history_completed_session_keeps_times_peak_mean_and_series, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history_endings_are_completed_stopped_faulted,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_fault_reported_right_after_its_stop_is_the_sessions_fault, setup,
+	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_history_symptom_stop_is_stored_as_a_member_stop_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
