@@ -13,7 +13,11 @@ import os
 import sys
 
 import jsonschema
-from referencing import Registry, Resource
+
+try:  # jsonschema >= 4.18
+    from referencing import Registry, Resource
+except ImportError:  # Debian 12's jsonschema 4.10: RefResolver, as contract.py
+    Registry = None
 
 
 def matches(pattern, topic):
@@ -36,8 +40,10 @@ def main():
             if name.endswith(".schema.json"):
                 with open(os.path.join(root, name)) as f:
                     schemas[os.path.relpath(os.path.join(root, name), folder)] = json.load(f)
-    registry = Registry().with_resources(
-        (name, Resource.from_contents(s)) for name, s in schemas.items())
+    registry = None
+    if Registry:
+        registry = Registry().with_resources(
+            (name, Resource.from_contents(s)) for name, s in schemas.items())
     bad = 0
     checked = 0
     for line in sys.stdin:
@@ -53,8 +59,13 @@ def main():
         if payload == "" or names[0] == "availability.schema.json":
             continue
         instance = json.loads(payload)
-        cls = jsonschema.validators.validator_for(schemas[names[0]])
-        v = cls(schemas[names[0]], registry=registry)
+        schema = schemas[names[0]]
+        cls = jsonschema.validators.validator_for(schema)
+        if registry is not None:
+            v = cls(schema, registry=registry)
+        else:
+            base = "file://" + os.path.dirname(os.path.join(folder, names[0])) + "/"
+            v = cls(schema, resolver=jsonschema.RefResolver(base_uri=base, referrer=schema))
         errors = sorted(v.iter_errors(instance), key=str)
         checked += 1
         if errors:
