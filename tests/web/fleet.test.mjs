@@ -127,7 +127,7 @@ describe('a chain of clubs at the central broker', () => {
   it('delivers every event produced while a club was cut off once its link is back', async () => {
     const north = sites['club-north'];
     const local = await connect(north.port, 'staff', PASSWORDS.staff);
-    await local.subscribeAsync('recovery/club-north/station/1/event', { qos: 1 });
+    await local.subscribeAsync(['recovery/club-north/station/1/event', 'recovery/club-north/station/1/status'], { qos: 1 });
     await north.proxy.cut();
     const from = watcher.seen.length;
     for (let i = 0; i < EVENTS_WHILE_CUT / 2; i++) {
@@ -135,6 +135,10 @@ describe('a chain of clubs at the central broker', () => {
         const n = local.seen.length;
         await local.publishAsync('recovery/club-north/station/1/cmd', JSON.stringify({ action, request_id: `cut-${i}-${action}` }), { qos: 1 });
         await waitMessage(local, /\/event$/, () => true, 3000, n);
+        // Back in service vents and checks every zone first: free again
+        // (idle) before the next command.
+        const want = action === 'out_of_service' ? 'out_of_service' : 'idle';
+        await waitMessage(local, /\/status$/, (m) => JSON.parse(m.text).state === want, 10000, n);
       }
     }
     const made = local.seen.filter((m) => m.topic.endsWith('/event')).map((m) => JSON.parse(m.text).id);
