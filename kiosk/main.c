@@ -582,6 +582,7 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	    .state_dir = l->config.state_dir,
 	    .controller = rt->controller,
 	    .config = &l->config,
+	    .delivered_delay_ms = EVENT_LOG_DELIVERED_DELAY_MS,
 	};
 	rt->log = event_log_create(&lp, err, sizeof(err));
 	if (!rt->log) {

@@ -185,6 +185,15 @@ err_free:
 	return NULL;
 }
 
+void mqtt_link_health(struct mqtt_link *l, struct mqtt_link_health *out)
+{
+	memset(out, 0, sizeof(*out));
+	mqtt_client_health(l->client, &out->client);
+	out->outbox_depth = event_log_outbox_depth(l->p.log);
+	mqtt_publisher_duplicate(l->pub, out->duplicate_instance, sizeof(out->duplicate_instance),
+	                         out->duplicate_host, sizeof(out->duplicate_host));
+}
+
 int mqtt_link_start(struct mqtt_link *l)
 {
 	int rc;

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mqtt/mqtt_client.h"
+
 struct controller;
 struct event_log;
 struct history;
@@ -66,5 +68,17 @@ void mqtt_link_history_usage_changed(void *link, unsigned int station);
 
 /* Stops, removes the controller listener, frees.  NULL ok. */
 void mqtt_link_destroy(struct mqtt_link *l);
+
+/* What the staff screen shows of the link: the broker connection, refused
+ * publishes, configuration problems (each with its fix), the outbox, and
+ * another kiosk claiming the site.  Any thread but the control thread (it
+ * reads the database for the outbox depth). */
+struct mqtt_link_health {
+	struct mqtt_client_health client;
+	int64_t outbox_depth;        /* -1 unknown */
+	char duplicate_instance[64]; /* "" when no other kiosk claims the site */
+	char duplicate_host[64];
+};
+void mqtt_link_health(struct mqtt_link *l, struct mqtt_link_health *out);
 
 #endif

@@ -45,6 +45,8 @@ static int mkdir_parents(const char *dir)
 	return 0;
 }
 
+static int flush_points(struct history *h, struct open_session *o);
+
 static int exec_sql(struct history *h, const char *sql)
 {
 	return sqlite3_exec(h->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
@@ -217,8 +219,19 @@ void history_close(struct history *h)
 {
 	if (!h)
 		return;
-	if (!h->read_only)
+	if (!h->read_only) {
+		/* The plot points still in memory; a kill -9 loses at most
+		 * HISTORY_POINTS_PER_COMMIT of them, never a summary. */
+		if (exec_sql(h, "BEGIN IMMEDIATE") == 0) {
+			int rc = 0;
+			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
+				if (h->open[i].id)
+					rc = flush_points(h, &h->open[i]);
+			if (rc < 0 || exec_sql(h, "COMMIT") < 0)
+				sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		}
 		close_interrupted(h);
+	}
 	sqlite3_close(h->db);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
@@ -253,6 +266,46 @@ static int write_stats(struct history *h, const struct open_session *o)
 		rc = 0;
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Writes the points waiting in memory and the running statistics; inside
+ * the caller's transaction. */
+static int flush_points(struct history *h, struct open_session *o)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+
+	if (o->pending_count == 0)
+		return 0;
+	if (sqlite3_prepare_v2(h->db,
+	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
+	                       " VALUES (?,?,?)",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return -EIO;
+	for (unsigned int i = 0; i < o->pending_count && rc == 0; i++) {
+		sqlite3_bind_int64(q, 1, o->id);
+		sqlite3_bind_int64(q, 2, o->pending[i].t_s);
+		sqlite3_bind_text(q, 3, o->pending[i].zones, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	o->pending_count = 0;
+	/* Keeps the summary current, so a kiosk that dies mid-session still
+	 * leaves its peak and mean up to the last flush. */
+	return rc == 0 ? write_stats(h, o) : rc;
+}
+
+/* Keeps one plot point in memory; true when the batch is full. */
+static bool add_point(struct open_session *o, const struct station_snapshot *st, uint64_t wall_ms)
+{
+	struct pending_point *p = &o->pending[o->pending_count++];
+
+	zones_text(p->zones, sizeof(p->zones), st->zone_mmhg, o->zone_count);
+	p->t_s = (int64_t)(wall_ms > o->started_ms ? (wall_ms - o->started_ms) / 1000u : 0);
+	o->samples++;
+	o->last_point_ms = wall_ms;
+	return o->pending_count == HISTORY_POINTS_PER_COMMIT;
 }
 
 static int64_t insert_session(struct history *h, const struct kiosk_event *ev, uint64_t started_ms)
@@ -313,7 +366,7 @@ static int close_session(struct history *h, const struct kiosk_event *ev)
 		memset(o, 0, sizeof(*o));
 		o->id = id;
 	}
-	if (write_stats(h, o) < 0)
+	if (flush_points(h, o) < 0 || write_stats(h, o) < 0)
 		return -EIO;
 	if (sqlite3_prepare_v2(h->db,
 	                       "UPDATE sessions SET ended_ms=?, delivered_s=?, end_kind=?,"
@@ -453,36 +506,6 @@ out:
 	return rc;
 }
 
-static int add_point(struct history *h, struct open_session *o, const struct station_snapshot *st,
-                     uint64_t wall_ms)
-{
-	char text[96];
-	sqlite3_stmt *q = NULL;
-	int rc = -EIO;
-
-	zones_text(text, sizeof(text), st->zone_mmhg, o->zone_count);
-	if (sqlite3_prepare_v2(h->db,
-	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
-	                       " VALUES (?,?,?)",
-	                       -1, &q, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(q, 1, o->id);
-	sqlite3_bind_int64(
-	    q, 2, (sqlite3_int64)(wall_ms > o->started_ms ? (wall_ms - o->started_ms) / 1000u : 0));
-	sqlite3_bind_text(q, 3, text, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_DONE)
-		rc = 0;
-	sqlite3_finalize(q);
-	if (rc == 0) {
-		o->samples++;
-		o->last_point_ms = wall_ms;
-		/* Keeps the summary current, so a kiosk that dies mid-session
-		 * still leaves its peak and mean up to here. */
-		rc = write_stats(h, o);
-	}
-	return rc;
-}
-
 int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap, uint64_t wall_ms)
 {
 	int rc = 0;
@@ -510,6 +533,8 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 		o->readings++;
 		if (o->last_point_ms && wall_ms < o->last_point_ms + h->lim.sample_s * 1000ull)
 			continue;
+		if (!add_point(o, st, wall_ms))
+			continue;
 		if (!began) {
 			if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
 				rc = -EIO;
@@ -517,7 +542,7 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 			}
 			began = true;
 		}
-		rc = add_point(h, o, st, wall_ms);
+		rc = flush_points(h, o);
 	}
 	if (began) {
 		if (rc == 0 && exec_sql(h, "COMMIT") < 0)

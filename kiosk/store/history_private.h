@@ -15,6 +15,16 @@
 
 #include "store/history.h"
 
+/* Plot points wait in memory and go to disk a minute's worth (at the
+ * default sample_s) in one transaction, and at the session's end: an SD card
+ * pays for commits, not for rows. */
+#define HISTORY_POINTS_PER_COMMIT 12u
+
+struct pending_point {
+	int64_t t_s;
+	char zones[96];
+};
+
 /* What the recorder knows about a station's open session between events. */
 struct open_session {
 	int64_t id; /* 0 = none */
@@ -27,6 +37,8 @@ struct open_session {
 	unsigned int fault_count;
 	unsigned int samples;
 	char faults[64];
+	struct pending_point pending[HISTORY_POINTS_PER_COMMIT];
+	unsigned int pending_count;
 };
 
 /* The station's last closed session while it may still get the fault that

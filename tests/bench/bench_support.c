@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
 #include "drivers/sim/sim_hw.h"
@@ -82,6 +84,16 @@ int bench_config_mqtt(struct kiosk_config *cfg, const struct test_broker *b)
 		return -errno;
 	fprintf(f, "%s\n", TEST_PW_KIOSK);
 	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+int bench_load_assets(const struct kiosk_config *cfg, struct program_set *programs,
+                      struct screening_set *screening, char *err, size_t len)
+{
+	if (program_set_load(programs, KIOSK_SOURCE_ASSETS "/programs.conf", &cfg->limits, err,
+	                     len) < 0 ||
+	    screening_set_load(screening, KIOSK_SOURCE_ASSETS "/screening.conf", err, len) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 /* -------------------------------------------------------------------- hw */
@@ -162,6 +174,22 @@ double bench_percentile(const double *sorted, size_t n, double p)
 	if (rank > n)
 		rank = n;
 	return sorted[rank - 1];
+}
+
+struct bench_dist bench_dist_of(const double *v, size_t n)
+{
+	struct bench_dist d = {.n = n};
+	double *c = malloc((n ? n : 1) * sizeof(double));
+
+	if (c == NULL)
+		return d;
+	memcpy(c, v, n * sizeof(double));
+	bench_sort(c, n);
+	d.p50 = bench_percentile(c, n, 0.50);
+	d.p99 = bench_percentile(c, n, 0.99);
+	d.max = n ? c[n - 1] : 0.0;
+	free(c);
+	return d;
 }
 
 /* ------------------------------------------------------------------ /proc */

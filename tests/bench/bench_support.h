@@ -36,6 +36,13 @@ uint64_t bench_now_ns(void);
  * button on line BENCH_STOP_BUTTON_LINE (pull-down, 20 ms debounce). */
 void bench_config_stations(struct kiosk_config *cfg, size_t n, size_t zones, bool with_button);
 
+struct program_set;
+struct screening_set;
+/* The programs and screening questions shipped in assets/, checked against
+ * cfg's limits.  0, or -EINVAL with the loader's message in err. */
+int bench_load_assets(const struct kiosk_config *cfg, struct program_set *programs,
+                      struct screening_set *screening, char *err, size_t len);
+
 /* Site, state_dir (<broker dir>/state) and the [mqtt] section pointed at the
  * test broker as user "kiosk" with a password file in the broker's folder.
  * 0 or -errno. */
@@ -58,6 +65,12 @@ struct boot_sim *bench_hw_boot(struct bench_hw *b, size_t i);
 /* p in [0, 1] of n sorted values (nearest rank); 0 when n is 0. */
 double bench_percentile(const double *sorted, size_t n, double p);
 void bench_sort(double *v, size_t n);
+/* p50, p99 and max of n values (a sorted copy; v is left as it is). */
+struct bench_dist {
+	size_t n;
+	double p50, p99, max;
+};
+struct bench_dist bench_dist_of(const double *v, size_t n);
 
 /* /proc/<pid>/... readings (pid 0 = this process).  -1 when unreadable. */
 long bench_proc_rss_kb(pid_t pid);
