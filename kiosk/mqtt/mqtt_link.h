@@ -6,7 +6,8 @@
  *   - mqtt_publish:   the publisher thread (status, availability, outbox
  *                     events, discovery);
  *   - mqtt_intake:    staff commands in, into controller_submit (SOURCE_MQTT);
- *   - mqtt_discovery: Home Assistant discovery payloads.
+ *   - mqtt_discovery: Home Assistant discovery payloads;
+ *   - mqtt_history:   history queries, usage summaries, session summaries.
  * It reads the event log (store/event_log.h) for the outbox and never
  * writes the database except to remove a delivered event.
  *
@@ -26,6 +27,8 @@
 
 struct controller;
 struct event_log;
+struct history;
+struct history_session;
 struct kiosk_config;
 struct mqtt_link;
 
@@ -52,6 +55,16 @@ void mqtt_link_stop(struct mqtt_link *l);
  * including controller seq (false while the link is down or the event
  * waits in the outbox; false for NULL). */
 bool mqtt_link_delivered(struct mqtt_link *l, uint64_t seq);
+
+/* The session history the link reads (history_recorder_history()), before
+ * mqtt_link_start.  Without it, history queries are answered "unavailable"
+ * and no usage or session summary is published. */
+void mqtt_link_attach_history(struct mqtt_link *l, struct history *h);
+/* history_recorder_params hooks, with ctx = the link (recorder thread; they
+ * only flag and wake): a session's summary was written; a station's
+ * (1-based) usage changed. */
+void mqtt_link_history_session_ended(void *link, const struct history_session *s);
+void mqtt_link_history_usage_changed(void *link, unsigned int station);
 
 /* Stops, removes the controller listener, frees.  NULL ok. */
 void mqtt_link_destroy(struct mqtt_link *l);
