@@ -3,6 +3,7 @@
 #include "drivers/gpio.h"
 
 #include <errno.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "drivers/gpio_private.h"
@@ -77,4 +78,25 @@ void gpio_destroy(struct gpio *gpio)
 const char *gpio_backend_name(const struct gpio *gpio)
 {
 	return gpio ? gpio->ops->name : "none";
+}
+
+int gpio_chip_info(struct gpio *gpio, const char *chip, struct gpio_chip_info *out)
+{
+	if (!gpio || !chip || !out)
+		return -EINVAL;
+	if (!gpio->ops->chip_info)
+		return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	return gpio->ops->chip_info(gpio, chip, out);
+}
+
+int gpio_line_info(struct gpio *gpio, const char *chip, unsigned int offset,
+                   struct gpio_line_info *out)
+{
+	if (!gpio || !chip || !out)
+		return -EINVAL;
+	if (!gpio->ops->line_info)
+		return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	return gpio->ops->line_info(gpio, chip, offset, out);
 }

@@ -62,6 +62,20 @@ struct gpio_edge_event {
 	uint64_t time_ns; /* CLOCK_MONOTONIC */
 };
 
+/* What a chip and a line are, read without requesting anything (for
+ * --check-config): the chip's name, label and line count, and whether a
+ * line is held and by which consumer. */
+struct gpio_chip_info {
+	char name[32];  /* "gpiochip0" */
+	char label[64]; /* "pinctrl-bcm2711", "mcp23017" */
+	unsigned int line_count;
+};
+
+struct gpio_line_info {
+	bool used;
+	char consumer[32]; /* the holder's consumer name, "" when free or unnamed */
+};
+
 struct gpio_ops {
 	/* Request n lines under one consumer name.  Returns NULL and sets errno
 	 * on failure, writing a message naming the line (and, when the kernel
@@ -85,6 +99,13 @@ struct gpio_ops {
 	void (*release)(struct gpio_request *req);
 	void (*destroy)(struct gpio *gpio);
 	const char *name; /* "libgpiod 1.6", "simulator" */
+	/* Read-only inspection; chip is a path, name, number or label as in
+	 * struct gpio_line_config.  0, -ENOENT (no such chip), -ERANGE (no
+	 * such line), -EACCES, or another negative errno.  Either may be NULL
+	 * (then the dispatcher returns -EOPNOTSUPP). */
+	int (*chip_info)(struct gpio *gpio, const char *chip, struct gpio_chip_info *out);
+	int (*line_info)(struct gpio *gpio, const char *chip, unsigned int offset,
+	                 struct gpio_line_info *out);
 };
 
 /* Thin dispatchers so callers never touch the vtable directly. */
@@ -99,5 +120,9 @@ int gpio_request_read_events(struct gpio_request *req, struct gpio_edge_event *o
 void gpio_request_release(struct gpio_request *req); /* NULL is a no-op */
 void gpio_destroy(struct gpio *gpio);                /* NULL is a no-op */
 const char *gpio_backend_name(const struct gpio *gpio);
+/* ops->chip_info / ops->line_info, or -EOPNOTSUPP. */
+int gpio_chip_info(struct gpio *gpio, const char *chip, struct gpio_chip_info *out);
+int gpio_line_info(struct gpio *gpio, const char *chip, unsigned int offset,
+                   struct gpio_line_info *out);
 
 #endif

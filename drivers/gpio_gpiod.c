@@ -556,6 +556,53 @@ static void gd_destroy(struct gpio *gpio)
 	free(gpio);
 }
 
+/* ---- read-only inspection (--check-config) ------------------------------ */
+
+static int gd_chip_info(struct gpio *gpio, const char *descr, struct gpio_chip_info *out)
+{
+	struct gpiod_chip *chip;
+
+	(void)gpio;
+	errno = 0;
+	chip = chip_open(descr);
+	if (!chip)
+		return errno ? -errno : -ENOENT;
+	snprintf(out->name, sizeof(out->name), "%s", gpiod_chip_name(chip));
+	snprintf(out->label, sizeof(out->label), "%s", gpiod_chip_label(chip));
+	out->line_count = gpiod_chip_num_lines(chip);
+	gpiod_chip_close(chip);
+	return 0;
+}
+
+static int gd_line_info(struct gpio *gpio, const char *descr, unsigned int offset,
+                        struct gpio_line_info *out)
+{
+	struct gpiod_chip *chip;
+	struct gpiod_line *line;
+	int ret = 0;
+
+	(void)gpio;
+	errno = 0;
+	chip = chip_open(descr);
+	if (!chip)
+		return errno ? -errno : -ENOENT;
+	if (offset >= gpiod_chip_num_lines(chip)) {
+		ret = -ERANGE;
+		goto out;
+	}
+	line = gpiod_chip_get_line(chip, offset); /* reads the line's info */
+	if (!line) {
+		ret = errno ? -errno : -EIO;
+		goto out;
+	}
+	out->used = gpiod_line_is_used(line);
+	snprintf(out->consumer, sizeof(out->consumer), "%s",
+	         gpiod_line_consumer(line) ? gpiod_line_consumer(line) : "");
+out:
+	gpiod_chip_close(chip);
+	return ret;
+}
+
 static const struct gpio_ops gd_ops = {
     .request = gd_request,
     .set_all = gd_set_all,
@@ -566,6 +613,8 @@ static const struct gpio_ops gd_ops = {
     .release = gd_release,
     .destroy = gd_destroy,
     .name = "libgpiod 1.6",
+    .chip_info = gd_chip_info,
+    .line_info = gd_line_info,
 };
 
 struct gpio *gpio_gpiod_create(void)

@@ -698,6 +698,78 @@ static void g2_destroy(struct gpio *gpio)
 	free(gpio);
 }
 
+/* ---- read-only inspection (--check-config) ------------------------------ */
+
+static struct gpiod_chip *inspect_open(const char *id, int *ret)
+{
+	char path[PATH_MAX];
+	struct gpiod_chip *chip;
+
+	*ret = chip_resolve(id, path, sizeof(path));
+	if (*ret < 0)
+		return NULL;
+	chip = gpiod_chip_open(path);
+	if (!chip)
+		*ret = errno ? -errno : -EIO;
+	return chip;
+}
+
+static int g2_chip_info(struct gpio *gpio, const char *id, struct gpio_chip_info *out)
+{
+	struct gpiod_chip_info *info;
+	struct gpiod_chip *chip;
+	int ret;
+
+	(void)gpio;
+	chip = inspect_open(id, &ret);
+	if (!chip)
+		return ret;
+	info = gpiod_chip_get_info(chip);
+	if (info) {
+		snprintf(out->name, sizeof(out->name), "%s", gpiod_chip_info_get_name(info));
+		snprintf(out->label, sizeof(out->label), "%s", gpiod_chip_info_get_label(info));
+		out->line_count = (unsigned int)gpiod_chip_info_get_num_lines(info);
+		gpiod_chip_info_free(info);
+	} else {
+		ret = errno ? -errno : -EIO;
+	}
+	gpiod_chip_close(chip);
+	return ret;
+}
+
+static int g2_line_info(struct gpio *gpio, const char *id, unsigned int offset,
+                        struct gpio_line_info *out)
+{
+	struct gpiod_chip_info *cinfo;
+	struct gpiod_line_info *info;
+	struct gpiod_chip *chip;
+	const char *consumer;
+	int ret;
+
+	(void)gpio;
+	chip = inspect_open(id, &ret);
+	if (!chip)
+		return ret;
+	cinfo = gpiod_chip_get_info(chip);
+	if (cinfo && offset >= gpiod_chip_info_get_num_lines(cinfo)) {
+		ret = -ERANGE;
+	} else {
+		info = gpiod_chip_get_line_info(chip, offset);
+		if (info) {
+			out->used = gpiod_line_info_is_used(info);
+			consumer = gpiod_line_info_get_consumer(info);
+			snprintf(out->consumer, sizeof(out->consumer), "%s",
+			         consumer ? consumer : "");
+			gpiod_line_info_free(info);
+		} else {
+			ret = errno ? -errno : -EIO;
+		}
+	}
+	gpiod_chip_info_free(cinfo);
+	gpiod_chip_close(chip);
+	return ret;
+}
+
 static const struct gpio_ops g2_ops = {
     .request = g2_request,
     .set_all = g2_set_all,
@@ -708,6 +780,8 @@ static const struct gpio_ops g2_ops = {
     .release = g2_release,
     .destroy = g2_destroy,
     .name = "libgpiod 2",
+    .chip_info = g2_chip_info,
+    .line_info = g2_line_info,
 };
 
 struct gpio *gpio_gpiod_create(void)

@@ -22,12 +22,18 @@
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"
+#include "drivers/sim/sim_fault.h"
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
+#include "mqtt/mqtt_check.h"
 #include "mqtt/mqtt_link.h"
+#include "store/history_recorder.h"
+#include "store/history_report.h"
 #include "service/safe_state.h"
 #include "store/event_log.h"
 #include "core/screening.h"
+#include "service/hw_check.h"
+#include "service/realtime.h"
 #include "service/self_test.h"
 #include "drivers/station_hw.h"
 #include "ui/i18n.h"
@@ -52,12 +58,13 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,  /* runtime failure (hardware, self-test) */
-	EXIT_USAGE = 64,  /* EX_USAGE */
-	EXIT_CONFIG = 78, /* EX_CONFIG */
+	EXIT_FAILED = 1,       /* runtime failure (hardware, self-test) */
+	EXIT_NOT_MEASURED = 2, /* --self-test: nothing failed, a sensorless station not measured */
+	EXIT_USAGE = 64,       /* EX_USAGE */
+	EXIT_CONFIG = 78,      /* EX_CONFIG */
 };
 
-enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST };
+enum run_mode { MODE_RUN, MODE_CHECK_CONFIG, MODE_SAFE_STATE, MODE_SELF_TEST, MODE_REPORT };
 
 struct options {
 	const char *config_path;
@@ -65,6 +72,9 @@ struct options {
 	enum run_mode mode;
 	bool sim;
 	bool headless;
+	const char *report_since;  /* --report: YYYY-MM-DD or NULL */
+	const char *report_format; /* --report: csv, json or NULL */
+	bool check_mqtt;           /* --check-config --mqtt: the live broker check too */
 };
 
 /* Set from the signal handler. */
@@ -109,31 +119,53 @@ static void print_usage(FILE *out)
 	    "                      source tree's assets/ for a binary run from its\n"
 	    "                      build folder, else %s\n"
 	    "      --check-config  load and validate everything, print one line per\n"
-	    "                      station, exit 0 when valid\n"
+	    "                      station, look at the GPIO chips and lines it names\n"
+	    "                      (read-only), exit 0 when valid\n"
+	    "      --mqtt          with --check-config: connect to the broker, subscribe\n"
+	    "                      and publish a probe to every topic the kiosk uses,\n"
+	    "                      and say what the ACL allows\n"
 	    "      --safe-state    drive every configured output to its de-energised\n"
 	    "                      (vented) level and exit; run by the unit's ExecStopPost\n"
 	    "      --self-test     with boots on, pulse each zone and report whether\n"
 	    "                      its pressure rose and fell (stop the service first)\n"
+	    "      --report        print the session history (history.db in state_dir)\n"
+	    "      --since DATE    with --report: sessions from DATE (YYYY-MM-DD, local)\n"
+	    "      --format F      with --report: csv (default) or json\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       version and hardware backend\n"
 	    "\n"
 	    "Environment: KIOSK_ASSETS_DIR  the assets folder when --assets is not given.\n"
 	    "\n"
-	    "Exit status: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration.\n",
+	    "Exit status: 0 ok, 1 runtime failure, 2 self-test not measured (a station\n"
+	    "without a sensor), 64 bad usage, 78 bad configuration.\n",
 	    KIOSK_DEFAULT_CONFIG, KIOSK_DEFAULT_ASSETS);
 }
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_HEADLESS = 256, OPT_ASSETS, OPT_CHECK, OPT_SAFE, OPT_SELF_TEST };
+	enum {
+		OPT_HEADLESS = 256,
+		OPT_ASSETS,
+		OPT_CHECK,
+		OPT_SAFE,
+		OPT_SELF_TEST,
+		OPT_REPORT,
+		OPT_SINCE,
+		OPT_FORMAT,
+		OPT_MQTT
+	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"sim", no_argument, NULL, 's'},
 	    {"headless", no_argument, NULL, OPT_HEADLESS},
 	    {"assets", required_argument, NULL, OPT_ASSETS},
 	    {"check-config", no_argument, NULL, OPT_CHECK},
+	    {"mqtt", no_argument, NULL, OPT_MQTT},
 	    {"safe-state", no_argument, NULL, OPT_SAFE},
 	    {"self-test", no_argument, NULL, OPT_SELF_TEST},
+	    {"report", no_argument, NULL, OPT_REPORT},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -161,6 +193,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		case OPT_ASSETS:
 			opt->assets_dir = optarg;
 			break;
+		case OPT_MQTT:
+			opt->check_mqtt = true;
+			break;
 		case OPT_CHECK:
 			opt->mode = MODE_CHECK_CONFIG;
 			break;
@@ -169,6 +204,15 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_SELF_TEST:
 			opt->mode = MODE_SELF_TEST;
+			break;
+		case OPT_REPORT:
+			opt->mode = MODE_REPORT;
+			break;
+		case OPT_SINCE:
+			opt->report_since = optarg;
+			break;
+		case OPT_FORMAT:
+			opt->report_format = optarg;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -198,7 +242,10 @@ struct loaded {
 	struct screening_set screening;
 };
 
-static int load_everything(const char *path, const struct ui_dirs *dirs, struct loaded *l)
+/* --report needs only kiosk.conf: a broken programs or screening file must
+ * not keep a manager from the history. */
+static int load_everything(const char *path, const struct ui_dirs *dirs, bool kiosk_conf_only,
+                           struct loaded *l)
 {
 	char err[512];
 
@@ -206,6 +253,8 @@ static int load_everything(const char *path, const struct ui_dirs *dirs, struct 
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return -EINVAL;
 	}
+	if (kiosk_conf_only)
+		return 0;
 	if (program_set_load(&l->programs, l->config.programs_file, &l->config.limits, err,
 	                     sizeof(err)) < 0 ||
 	    screening_set_load(&l->screening, l->config.screening_file, err, sizeof(err)) < 0) {
@@ -221,6 +270,33 @@ static int load_everything(const char *path, const struct ui_dirs *dirs, struct 
 	return 0;
 }
 
+/* [station.N] sim_fault is the simulator's (drivers/sim/sim_fault.h): a
+ * real kiosk refuses to start with one. */
+static int check_sim_faults(const struct kiosk_config *cfg, bool sim)
+{
+	for (size_t i = 0; i < cfg->station_count; i++) {
+		const struct station_config *st = &cfg->stations[i];
+		enum sim_fault fault;
+		if (!st->sim_fault[0])
+			continue;
+		if (!sim) {
+			fprintf(stderr,
+			        "<3>recovery-kiosk: %s:%u: sim_fault is for the simulator only; "
+			        "remove it, or start with --sim\n",
+			        cfg->path, st->lines.sim_fault);
+			return -EINVAL;
+		}
+		if (sim_fault_parse(st->sim_fault, &fault) < 0) {
+			fprintf(stderr,
+			        "<3>recovery-kiosk: %s:%u: sim_fault = %s is not a simulated "
+			        "fault; use %s\n",
+			        cfg->path, st->lines.sim_fault, st->sim_fault, sim_fault_choices());
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static void print_summary(const struct loaded *l)
 {
 	char line[512];
@@ -232,6 +308,19 @@ static void print_summary(const struct loaded *l)
 	printf("%s: site '%s', %zu station(s), %zu program(s), %zu screening question(s): OK\n",
 	       l->config.path, l->config.site, l->config.station_count, l->programs.count,
 	       l->screening.count);
+}
+
+/* --report: the manager's view of history.db; needs only [kiosk]. */
+static int run_report(const struct options *opt, const struct loaded *l)
+{
+	char err[512];
+	int rc = history_report_run(l->config.state_dir, l->config.site, opt->report_since,
+	                            opt->report_format, stdout, err, sizeof(err));
+
+	if (rc == 0)
+		return EXIT_OK;
+	fprintf(stderr, "recovery-kiosk: %s\n", err);
+	return rc == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 }
 
 static void stop_signals(sigset_t *set)
@@ -317,6 +406,7 @@ struct runtime {
 	struct controller *controller;
 	struct event_log *log;
 	struct mqtt_link *mqtt;
+	struct history_recorder *history;
 	struct ui *ui;
 	struct watchdog *watchdog;
 };
@@ -353,6 +443,9 @@ static int hardware_open(bool sim, const struct kiosk_config *cfg, struct runtim
 			rt->sim = NULL;
 			return rc;
 		}
+		enum sim_fault fault;
+		if (sim_fault_parse(cfg->stations[i].sim_fault, &fault) == 0)
+			sim_fault_apply(sim_hw_boot(rt->sim, (size_t)rc), fault);
 	}
 	rt->gpio = sim_hw_gpio(rt->sim);
 	rt->sensors = sim_hw_sensors(rt->sim);
@@ -384,11 +477,13 @@ static void runtime_teardown(struct runtime *rt)
 	 * delivers what it can and says offline. */
 	event_log_stop(rt->log);
 	mqtt_link_stop(rt->mqtt);
+	history_recorder_stop(rt->history);
 	ui_destroy(rt->ui);
 	/* Each removes its own controller listener. */
 	mqtt_link_destroy(rt->mqtt);
 	event_log_destroy(rt->log);
 	controller_destroy(rt->controller);
+	history_recorder_destroy(rt->history);
 	for (size_t i = rt->hw_count; i-- > 0;)
 		station_hw_destroy(rt->hw[i]);
 	watchdog_destroy(rt->watchdog);
@@ -474,6 +569,7 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	    .hw = rt->hw,
 	    .on_tick = watchdog_tick,
 	    .on_tick_ctx = rt->watchdog,
+	    .realtime_priority = (int)l->config.realtime_priority,
 	};
 	rt->controller = controller_create(&cp);
 	if (!rt->controller) {
@@ -486,6 +582,7 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	    .state_dir = l->config.state_dir,
 	    .controller = rt->controller,
 	    .config = &l->config,
+	    .delivered_delay_ms = EVENT_LOG_DELIVERED_DELAY_MS,
 	};
 	rt->log = event_log_create(&lp, err, sizeof(err));
 	if (!rt->log) {
@@ -506,6 +603,25 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 			return EXIT_FAILED;
 		}
 	}
+
+	struct history_recorder_params hp = {
+	    .controller = rt->controller,
+	    .state_dir = l->config.state_dir,
+	    .limits = {.keep_days = l->config.history.keep_days,
+	               .max_kib = l->config.history.max_mb * 1024u,
+	               .sample_s = l->config.history.sample_s},
+	    /* Usage and session summaries go out over MQTT. */
+	    .on_session_end = rt->mqtt ? mqtt_link_history_session_ended : NULL,
+	    .on_usage_change = rt->mqtt ? mqtt_link_history_usage_changed : NULL,
+	    .ctx = rt->mqtt,
+	};
+	rt->history = history_recorder_create(&hp, err, sizeof(err));
+	if (!rt->history) {
+		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
+		return EXIT_FAILED;
+	}
+	if (rt->mqtt)
+		mqtt_link_attach_history(rt->mqtt, history_recorder_history(rt->history));
 
 	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
@@ -544,17 +660,41 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 		        l->config.mqtt.host, l->config.mqtt.port, l->config.site);
 	}
 
+	/* Once everything is built: lock what it uses, and say whether the
+	 * control loop gets the real time it asks for. */
+	struct realtime_report rtr;
+	char rt_status[96];
+	realtime_prepare(l->config.realtime_priority, &rtr);
+	realtime_describe(&rtr, rt_status, sizeof(rt_status));
+	if (rtr.priority == 0)
+		fprintf(stderr, "<5>recovery-kiosk: realtime_priority = 0: normal scheduling; the "
+		                "control loop's deadlines are not guaranteed under load\n");
+	else if (!rtr.fifo_allowed)
+		fprintf(stderr,
+		        "<4>recovery-kiosk: real-time scheduling refused (%s): the control loop "
+		        "runs with normal scheduling and its deadlines are not guaranteed under "
+		        "load; allow it with LimitRTPRIO=%u and RestrictRealtime=no (the shipped "
+		        "unit does)\n",
+		        strerror(rtr.fifo_errno), rtr.priority);
+	if (rtr.priority && !rtr.memory_locked)
+		fprintf(stderr,
+		        "<5>recovery-kiosk: memory not locked (%s): a page-in can delay the "
+		        "control loop; LimitMEMLOCK=infinity allows it (the shipped unit does)\n",
+		        strerror(rtr.lock_errno));
+
 	controller_at_exit = rt->controller;
 	atexit(vent_at_exit);
 	if (controller_start(rt->controller) < 0 || event_log_start(rt->log) < 0 ||
-	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) || watchdog_start(rt->watchdog) < 0) {
+	    (rt->mqtt && mqtt_link_start(rt->mqtt) < 0) ||
+	    history_recorder_start(rt->history) < 0 || watchdog_start(rt->watchdog) < 0) {
 		fprintf(stderr, "<3>recovery-kiosk: cannot start a thread: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}
 
-	char status[128];
-	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s",
-	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless");
+	char status[256];
+	snprintf(status, sizeof(status), "%zu station(s) safe and running on %s%s; %s",
+	         l->config.station_count, backend, rt->ui ? ", touchscreen up" : ", headless",
+	         rt_status);
 	watchdog_ready(rt->watchdog, status);
 	fprintf(stderr, "<6>recovery-kiosk %s: %s\n", KIOSK_VERSION, status);
 
@@ -587,14 +727,18 @@ int main(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	ui_find_dirs(opt.assets_dir, &dirs);
-	if (load_everything(opt.config_path, &dirs, l) < 0) {
+	if (load_everything(opt.config_path, &dirs, opt.mode == MODE_REPORT, l) < 0) {
 		free(l);
 		return EXIT_CONFIG;
 	}
-	if (opt.mode == MODE_CHECK_CONFIG) {
-		print_summary(l);
+	if (opt.mode == MODE_REPORT) {
+		rc = run_report(&opt, l);
 		free(l);
-		return EXIT_OK;
+		return rc;
+	}
+	if (check_sim_faults(&l->config, opt.sim) < 0) {
+		free(l);
+		return EXIT_CONFIG;
 	}
 
 	install_signal_handlers();
@@ -604,9 +748,19 @@ int main(int argc, char **argv)
 	}
 
 	switch (opt.mode) {
+	case MODE_CHECK_CONFIG:
+		/* The files are valid; now the hardware they name. */
+		print_summary(l);
+		rc =
+		    hw_check_run(&l->config, rt.gpio, opt.sim, stdout) == 0 ? EXIT_OK : EXIT_CONFIG;
+		if (opt.check_mqtt && mqtt_check_run(&l->config, stdout) < 0)
+			rc = EXIT_CONFIG;
+		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout) == 0 ? EXIT_OK
-		                                                                 : EXIT_FAILED;
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
+		rc = rc == SELF_TEST_PASS           ? EXIT_OK
+		     : rc == SELF_TEST_NOT_MEASURED ? EXIT_NOT_MEASURED
+		                                    : EXIT_FAILED;
 		break;
 	default:
 		rc = run_kiosk(&opt, &dirs, l, &rt);

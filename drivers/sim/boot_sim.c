@@ -79,6 +79,8 @@ struct boot_sim {
 	enum boot_sim_pump_state pump_state;
 	bool disconnected;
 	bool blocked;
+	double relief_crack_mmhg; /* 0 = no relief valve fitted */
+	double relief_k;          /* L/s per sqrt(mmHg) above the cracking pressure */
 
 	bool clock_started;
 	uint64_t now_ms;
@@ -270,6 +272,18 @@ static double orifice_dn(double k_dt, double dp, double limit)
 	return dn;
 }
 
+/* Air out of the open exhaust over dt, at most max_mmhg of the manifold. */
+static void exhaust_vent(struct boot_sim *s, bool exhaust_open, double dt, double max_mmhg)
+{
+	const double cm = s->cm_l_per_mmhg;
+	double dp;
+
+	if (!exhaust_open || s->pm_mmhg <= 0)
+		return;
+	dp = orifice_dn(s->prm.exhaust_lps_per_sqrt_mmhg * dt, s->pm_mmhg, s->pm_mmhg * cm) / cm;
+	s->pm_mmhg -= dp < max_mmhg ? dp : max_mmhg;
+}
+
 static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const bool *zone_open)
 {
 	const double dt = s->dt_s;
@@ -278,8 +292,16 @@ static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const b
 	s->last_pump_lps = 0;
 	if (pump_on && s->pm_mmhg < s->prm.pump_stall_mmhg) {
 		double q = s->q0_lps * (1.0 - s->pm_mmhg * s->inv_stall);
+		double added = q * dt / cm;
+
 		s->last_pump_lps = q;
-		s->pm_mmhg += q * dt / cm;
+		s->pm_mmhg += added;
+		/* The manifold is tiny and stiff: a substep of pump air is
+		 * several mmHg in it.  Into an open exhaust (a welded relay
+		 * while venting) that air leaves before it reaches the zones,
+		 * which then stay near 0 (really about 0.5 mmHg: 12 L/min
+		 * through the 6 mm exhaust), not at a substep's worth. */
+		exhaust_vent(s, exhaust_open, dt, added);
 	}
 	for (size_t k = 0; k < s->zone_count; k++) {
 		struct sim_zone *z = &s->zones[k];
@@ -305,10 +327,14 @@ static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const b
 			z->p_mmhg -= orifice_dn(z->leak_k * dt, z->p_mmhg, z->p_mmhg * cz) / cz;
 		}
 	}
-	if (exhaust_open && s->pm_mmhg > 0)
-		s->pm_mmhg -=
-		    orifice_dn(s->prm.exhaust_lps_per_sqrt_mmhg * dt, s->pm_mmhg, s->pm_mmhg * cm) /
-		    cm;
+	exhaust_vent(s, exhaust_open, dt, s->pm_mmhg);
+	/* A spring relief valve on the manifold: above its cracking pressure
+	 * it lets air out through its own orifice. */
+	if (s->relief_crack_mmhg > 0 && s->pm_mmhg > s->relief_crack_mmhg) {
+		double over = s->pm_mmhg - s->relief_crack_mmhg;
+
+		s->pm_mmhg -= orifice_dn(s->relief_k * dt, over, over * cm) / cm;
+	}
 }
 
 static bool pump_runs(const struct boot_sim *s)
@@ -632,6 +658,12 @@ void boot_sim_set_leak(struct boot_sim *s, size_t zone, double leak_lpm)
 void boot_sim_set_disconnected(struct boot_sim *s, bool disconnected)
 {
 	s->disconnected = disconnected;
+}
+
+void boot_sim_set_relief_valve(struct boot_sim *s, double crack_mmhg, double lps_per_sqrt_mmhg)
+{
+	s->relief_crack_mmhg = crack_mmhg > 0 ? crack_mmhg : 0.0;
+	s->relief_k = lps_per_sqrt_mmhg > 0 ? lps_per_sqrt_mmhg : 0.0;
 }
 
 void boot_sim_set_blocked(struct boot_sim *s, bool blocked)

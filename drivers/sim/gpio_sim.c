@@ -603,6 +603,36 @@ static void sim_destroy(struct gpio *gpio)
 	free(sim);
 }
 
+/* ---- read-only inspection (--check-config) ------------------------------ */
+
+static int sim_chip_info(struct gpio *gpio, const char *id, struct gpio_chip_info *out)
+{
+	struct sim_chip *c = chip_find(to_sim(gpio), id);
+
+	if (!c)
+		return -ENOENT;
+	snprintf(out->name, sizeof(out->name), "%s", c->name);
+	snprintf(out->label, sizeof(out->label), "%s", c->label);
+	out->line_count = c->num_lines;
+	return 0;
+}
+
+static int sim_line_info(struct gpio *gpio, const char *id, unsigned int offset,
+                         struct gpio_line_info *out)
+{
+	struct sim_chip *c = chip_find(to_sim(gpio), id);
+	const struct gpio_sim_line *l;
+
+	if (!c)
+		return -ENOENT;
+	if (offset >= c->num_lines)
+		return -ERANGE;
+	l = &c->lines[offset];
+	out->used = l->holder != NULL;
+	snprintf(out->consumer, sizeof(out->consumer), "%s", l->holder ? l->holder->consumer : "");
+	return 0;
+}
+
 static const struct gpio_ops sim_ops = {
     .request = sim_request,
     .set_all = sim_set_all,
@@ -613,6 +643,8 @@ static const struct gpio_ops sim_ops = {
     .release = sim_release,
     .destroy = sim_destroy,
     .name = "simulator",
+    .chip_info = sim_chip_info,
+    .line_info = sim_line_info,
 };
 
 struct gpio *gpio_sim_create(void)

@@ -14,8 +14,18 @@
 
 #include "config/config_station.h"
 #include "config/ini_file.h"
+#include "core/safety.h"
 
-enum section_id { SEC_NONE, SEC_KIOSK, SEC_DISPLAY, SEC_MQTT, SEC_LIMITS, SEC_STATION, SEC_COUNT };
+enum section_id {
+	SEC_NONE,
+	SEC_KIOSK,
+	SEC_DISPLAY,
+	SEC_MQTT,
+	SEC_LIMITS,
+	SEC_HISTORY,
+	SEC_STATION,
+	SEC_COUNT
+};
 
 enum value_type { VAL_STR, VAL_PATH, VAL_UINT, VAL_DOUBLE, VAL_BOOL };
 
@@ -56,6 +66,9 @@ struct loader {
 #define KEY_UINT(n, m, lo, hi, why) {n, VAL_UINT, CFG_OFF(m), 0, lo, hi, why, NULL}
 #define KEY_DBL(n, m, lo, hi, why) {n, VAL_DOUBLE, CFG_OFF(m), 0, lo, hi, why, NULL}
 #define KEY_BOOL(n, m) {n, VAL_BOOL, CFG_OFF(m), 0, 0, 1, NULL, NULL}
+/* Safety-relevant: the range is the compiled bound of core/safety.h. */
+#define KEY_SAFE_UINT(n, m) {n, VAL_UINT, CFG_OFF(m), 0, 0, 0, NULL, NULL}
+#define KEY_SAFE_DBL(n, m) {n, VAL_DOUBLE, CFG_OFF(m), 0, 0, 0, NULL, NULL}
 /* clang-format on */
 
 static int check_site(struct ini_file *f, const char *key, const char *value);
@@ -70,13 +83,16 @@ static const char compiled_ceiling_why[] =
 static const char compiled_session_why[] = "the longest session the kiosk will ever run";
 
 /* Indexes into these tables are the key_line[] slots: keep the enums in step. */
-enum { K_SITE, K_PROGRAMS, K_SCREENING, K_STATE_DIR, K_PIN_HASH };
+enum { K_SITE, K_PROGRAMS, K_SCREENING, K_STATE_DIR, K_PIN_HASH, K_REALTIME };
 static const struct key_spec kiosk_keys[] = {
     KEY_STR("site", site, check_site),
     KEY_PATH("programs", programs_file),
     KEY_PATH("screening", screening_file),
     KEY_PATH("state_dir", state_dir),
     KEY_STR("staff_pin_hash", staff_pin_hash, check_pin_hash),
+    /* Below the kernel's interrupt threads (50), so button edges and the
+     * GPIO driver still run first. */
+    KEY_UINT("realtime_priority", realtime_priority, 0, 49, NULL),
 };
 
 static const struct key_spec display_keys[] = {
@@ -122,17 +138,23 @@ static const struct key_spec limits_keys[] = {
             compiled_ceiling_why),
     KEY_UINT("max_session_s", limits.max_session_s, 60, KIOSK_COMPILED_MAX_SESSION_S,
              compiled_session_why),
-    KEY_UINT("max_fill_ms", limits.max_fill_ms, 1000, 120000, NULL),
-    KEY_DBL("max_rise_mmhg_per_s", limits.max_rise_mmhg_per_s, 10, 2000, NULL),
-    KEY_UINT("vent_ms", limits.vent_ms, 500, 60000, NULL),
-    KEY_DBL("residual_mmhg", limits.residual_mmhg, 1, 50, NULL),
+    KEY_SAFE_UINT("max_fill_ms", limits.max_fill_ms),
+    KEY_SAFE_DBL("max_rise_mmhg_per_s", limits.max_rise_mmhg_per_s),
+    KEY_SAFE_UINT("vent_ms", limits.vent_ms),
+    KEY_SAFE_DBL("residual_mmhg", limits.residual_mmhg),
     KEY_UINT("max_pause_s", limits.max_pause_s, 10, 3600, NULL),
-    KEY_UINT("pump_max_on_ms", limits.pump_max_on_ms, 1000, 600000, NULL),
-    KEY_UINT("sensor_stuck_ms", limits.sensor_stuck_ms, 100, 60000, NULL),
-    KEY_DBL("sensor_min_mmhg", limits.sensor_min_mmhg, -200, 0, NULL),
-    KEY_DBL("sensor_max_mmhg", limits.sensor_max_mmhg, 20, 1000, NULL),
+    KEY_SAFE_UINT("pump_max_on_ms", limits.pump_max_on_ms),
+    KEY_SAFE_UINT("sensor_stuck_ms", limits.sensor_stuck_ms),
+    KEY_SAFE_DBL("sensor_min_mmhg", limits.sensor_min_mmhg),
+    KEY_SAFE_DBL("sensor_max_mmhg", limits.sensor_max_mmhg),
     KEY_UINT("idle_timeout_s", limits.idle_timeout_s, 10, 3600, NULL),
     KEY_UINT("boots_on_timeout_s", limits.boots_on_timeout_s, 60, 1800, NULL),
+};
+
+static const struct key_spec history_keys[] = {
+    KEY_UINT("keep_days", history.keep_days, 1, 3650, NULL),
+    KEY_UINT("max_mb", history.max_mb, 1, 4096, NULL),
+    KEY_UINT("sample_s", history.sample_s, 1, 60, NULL),
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -142,6 +164,7 @@ static const struct section_spec sections[SEC_COUNT] = {
     [SEC_DISPLAY] = {"display", display_keys, COUNT(display_keys)},
     [SEC_MQTT] = {"mqtt", mqtt_keys, COUNT(mqtt_keys)},
     [SEC_LIMITS] = {"limits", limits_keys, COUNT(limits_keys)},
+    [SEC_HISTORY] = {"history", history_keys, COUNT(history_keys)},
 };
 
 _Static_assert(COUNT(limits_keys) <= SECTION_MAX_KEYS, "key_line too small");
@@ -181,6 +204,10 @@ void kiosk_config_defaults(struct kiosk_config *cfg)
 	cfg->limits.sensor_max_mmhg = 300.0;
 	cfg->limits.idle_timeout_s = 90;
 	cfg->limits.boots_on_timeout_s = 300;
+
+	cfg->history.keep_days = 365;
+	cfg->history.max_mb = 64;
+	cfg->history.sample_s = 5;
 }
 
 /* ---- value parsing ------------------------------------------------------ */
@@ -276,27 +303,51 @@ static int check_topic(struct ini_file *f, const char *key, const char *value)
 	return 0;
 }
 
-/* A full crypt(3) hash: "$id$...$hash" that crypt_r accepts as its own
- * setting and that reproduces its own length (a bare salt does not). */
+/* The length of the checksum (the last '$' field) of each crypt(3) method
+ * mkpasswd makes, in crypt's base64 alphabet. */
+static const struct {
+	const char *id;
+	size_t hash_len;
+} pin_methods[] = {
+    {"y", 43},                          /* yescrypt, Debian's default */
+    {"gy", 43},                         /* gost-yescrypt */
+    {"7", 43},                          /* scrypt */
+    {"6", 86},                          /* sha512crypt */
+    {"5", 43},                          /* sha256crypt */
+    {"2b", 53}, {"2a", 53}, {"2y", 53}, /* bcrypt: 22 salt + 31 hash, one field */
+};
+
+static bool crypt64(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '/'))
+			return false;
+	return true;
+}
+
+/* A full crypt(3) hash by its form: "$<id>$...$<checksum>" with a method
+ * libcrypt accepts and, for the methods mkpasswd makes, a checksum of that
+ * method's length (a bare salt has none).  No hashing: verifying the PIN
+ * costs tens to hundreds of ms and happens only when one is entered. */
 static bool pin_hash_valid(const char *hash)
 {
-	struct crypt_data *cd;
-	const char *out;
 	const char *last = strrchr(hash, '$');
-	bool ok = false;
+	const char *id_end = hash[0] == '$' ? strchr(hash + 1, '$') : NULL;
+	int salt = crypt_checksalt(hash);
+	size_t id_len, sum_len;
 
-	if (hash[0] != '$' || !last || last == hash)
+	if (!id_end || last == id_end ||
+	    (salt != CRYPT_SALT_OK && salt != CRYPT_SALT_METHOD_LEGACY))
 		return false;
-	cd = calloc(1, sizeof(*cd));
-	if (!cd)
+	id_len = (size_t)(id_end - hash - 1);
+	sum_len = strlen(last + 1);
+	if (sum_len == 0 || !crypt64(last + 1, sum_len))
 		return false;
-	out = crypt_r("recovery-kiosk", hash, cd);
-	if (out && out[0] == '$' && strlen(out) == strlen(hash) &&
-	    strncmp(out, hash, (size_t)(last - hash) + 1) == 0)
-		ok = true;
-	explicit_bzero(cd, sizeof(*cd));
-	free(cd);
-	return ok;
+	for (size_t i = 0; i < sizeof(pin_methods) / sizeof(pin_methods[0]); i++)
+		if (strlen(pin_methods[i].id) == id_len &&
+		    strncmp(hash + 1, pin_methods[i].id, id_len) == 0)
+			return sum_len == pin_methods[i].hash_len;
+	return true; /* another method libcrypt knows: its own form */
 }
 
 static int check_pin_hash(struct ini_file *f, const char *key, const char *value)
@@ -317,6 +368,12 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
                      const char *value)
 {
 	char *field = (char *)ld->cfg + k->offset;
+	/* A safety-relevant key takes its range from the bound compiled into
+	 * the core (core/safety.h), so no config can pass it. */
+	const struct safety_bound *bound = safety_bound_find(k->name);
+	double lo = bound ? bound->min : k->min, hi = bound ? bound->max : k->max;
+	const char *why = k->max_why ? k->max_why : bound ? bound->why : NULL;
+	const char *sep = k->max_why ? ", " : bound ? ", the compiled safety limit: " : "";
 	unsigned long u;
 	double d;
 	bool b;
@@ -345,14 +402,13 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 			    f,
 			    "%s = '%s' is not a whole number; write digits only, from %.0f "
 			    "to %.0f",
-			    k->name, value, k->min, k->max);
+			    k->name, value, lo, hi);
 			return -1;
 		}
-		if ((double)u < k->min || (double)u > k->max) {
+		if ((double)u < lo || (double)u > hi) {
 			ini_file_fail(f,
 			              "%s = %lu is out of range; use a value from %.0f to %.0f%s%s",
-			              k->name, u, k->min, k->max, k->max_why ? ", " : "",
-			              k->max_why ? k->max_why : "");
+			              k->name, u, lo, hi, why ? sep : "", why ? why : "");
 			return -1;
 		}
 		*(unsigned int *)(void *)field = (unsigned int)u;
@@ -360,13 +416,12 @@ static int set_value(struct loader *ld, struct ini_file *f, const struct key_spe
 	case VAL_DOUBLE:
 		if (ini_value_double(value, &d) < 0) {
 			ini_file_fail(f, "%s = '%s' is not a number; write a number like %g",
-			              k->name, value, k->max);
+			              k->name, value, hi);
 			return -1;
 		}
-		if (d < k->min || d > k->max) {
+		if (d < lo || d > hi) {
 			ini_file_fail(f, "%s = %g is out of range; use a value from %g to %g%s%s",
-			              k->name, d, k->min, k->max, k->max_why ? ", " : "",
-			              k->max_why ? k->max_why : "");
+			              k->name, d, lo, hi, why ? sep : "", why ? why : "");
 			return -1;
 		}
 		*(double *)(void *)field = d;
@@ -422,10 +477,11 @@ static int on_section(struct ini_file *f, void *user, const char *name)
 		return 0;
 	}
 	ld->sec = SEC_NONE;
-	ini_file_fail(f,
-	              "unknown section [%s]; use [kiosk], [display], [mqtt], [limits] or "
-	              "[station.N] with N a station number",
-	              name);
+	ini_file_fail(
+	    f,
+	    "unknown section [%s]; use [kiosk], [display], [mqtt], [limits], [history] or "
+	    "[station.N] with N a station number",
+	    name);
 	return -1;
 }
 
@@ -443,7 +499,7 @@ static int on_key(struct ini_file *f, void *user, const char *section, const cha
 	if (ld->sec == SEC_NONE) {
 		ini_file_fail(f,
 		              "'%s' is outside any section; put it under [kiosk], [display], "
-		              "[mqtt], [limits] or [station.N]",
+		              "[mqtt], [limits], [history] or [station.N]",
 		              key);
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/ini_file.h"
+#include "core/safety.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define LINE_OFFSET_MAX 1023u
@@ -33,10 +34,12 @@ static const char *const station_keys[SK_COUNT] = {
     [SK_SENSOR_OFFSET] = "sensor_offset",
     [SK_SENSOR_SCALE] = "sensor_mmhg_per_count",
     [SK_OPEN_LOOP] = "open_loop_fill_ms",
+    [SK_RELIEF] = "relief_valve_mmhg",
     [SK_STOP_BUTTON] = "stop_button",
     [SK_STOP_ACTIVE_LOW] = "stop_button_active_low",
     [SK_STOP_BIAS] = "stop_button_bias",
     [SK_STOP_DEBOUNCE] = "stop_button_debounce_ms",
+    [SK_SIM_FAULT] = "sim_fault",
 };
 
 static const char *const active_low_roles[] = {
@@ -279,6 +282,16 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		}
 		snprintf(sb->cfg.name, sizeof(sb->cfg.name), "%s", value);
 		return 0;
+	case SK_SIM_FAULT:
+		/* The name is checked with --sim (kiosk/main.c, drivers/sim). */
+		if (value[0] == '\0' || strlen(value) >= sizeof(sb->cfg.sim_fault) ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
+			ini_file_fail(f, "sim_fault must be a simulated fault like leak; it is for "
+			                 "the simulator (--sim) only: remove it on a real kiosk");
+			return -1;
+		}
+		snprintf(sb->cfg.sim_fault, sizeof(sb->cfg.sim_fault), "%s", value);
+		return 0;
 	case SK_CHIP: {
 		struct gpio_pin tmp;
 		char carry[sizeof(sb->chip)] = "";
@@ -335,15 +348,36 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 		}
 		pins->sensor_mmhg_per_count = d;
 		return 0;
-	case SK_OPEN_LOOP:
-		if (ini_value_uint(value, &u) < 0 || u < 100 || u > 120000) {
+	case SK_OPEN_LOOP: {
+		const struct safety_bound *b = safety_bound_find(key);
+		if (ini_value_uint(value, &u) < 0) {
 			ini_file_fail(f,
 			              "open_loop_fill_ms = '%s' is not a fill time; write the "
-			              "milliseconds one zone takes to fill, from 100 to 120000",
-			              value);
+			              "milliseconds one zone takes to fill, from %.0f to %.0f",
+			              value, b->min, b->max);
+			return -1;
+		}
+		if ((double)u < b->min || (double)u > b->max) {
+			ini_file_fail(
+			    f,
+			    "open_loop_fill_ms = %lu is out of range; use a value from %.0f "
+			    "to %.0f, the compiled safety limit: %s",
+			    u, b->min, b->max, b->why);
 			return -1;
 		}
 		sb->cfg.open_loop_fill_ms = (unsigned int)u;
+		return 0;
+	}
+	case SK_RELIEF:
+		if (ini_value_double(value, &d) < 0 || d < SAFETY_CEILING_MIN_MMHG || d > 300.0) {
+			ini_file_fail(
+			    f,
+			    "relief_valve_mmhg = '%s' is not a valve rating; write the mmHg "
+			    "the manifold's relief valve opens at, from %.0f to 300",
+			    value, SAFETY_CEILING_MIN_MMHG);
+			return -1;
+		}
+		sb->cfg.relief_valve_mmhg = d;
 		return 0;
 	case SK_STOP_BUTTON:
 		pins->has_stop_button = true;
@@ -540,8 +574,31 @@ static int finish_sensor(struct ini_file *f, struct station_build *sb,
 			ini_file_fail_at(
 			    f, key_or_section(sb, SK_SENSOR),
 			    "[station.%u] has no sensor, so it runs open loop and needs "
-			    "open_loop_fill_ms = <ms to fill one zone>, like 2500",
+			    "open_loop_fill_ms = <ms to fill one zone>, like 1500",
 			    n);
+			return -1;
+		}
+		/* Nothing measures a sensorless station's pressure: only a
+		 * relief valve that opens at or below the ceiling keeps an
+		 * exhaust that fails to open from pumping a boot up cycle by
+		 * cycle (core/safety.h). */
+		if (!sb->key_line[SK_RELIEF]) {
+			ini_file_fail_at(
+			    f, key_or_section(sb, SK_SENSOR),
+			    "[station.%u] has no sensor, so nothing sees its pressure; fit a "
+			    "relief valve on its manifold that opens at or below ceiling_mmhg "
+			    "(%g) and give its rating as relief_valve_mmhg = <mmHg>",
+			    n, safety_ceiling_mmhg(limits));
+			return -1;
+		}
+		if (sb->cfg.relief_valve_mmhg > safety_ceiling_mmhg(limits)) {
+			ini_file_fail_at(
+			    f, sb->key_line[SK_RELIEF],
+			    "relief_valve_mmhg (%g) is above ceiling_mmhg (%g), so a sensorless "
+			    "station could be pumped past the ceiling; fit a valve that opens "
+			    "at or below %g mmHg",
+			    sb->cfg.relief_valve_mmhg, safety_ceiling_mmhg(limits),
+			    safety_ceiling_mmhg(limits));
 			return -1;
 		}
 		if (sb->cfg.open_loop_fill_ms > limits->max_fill_ms) {
@@ -606,6 +663,20 @@ static int finish_one(struct ini_file *f, struct station_build *sb,
 	for (size_t i = 0; i < count; i++)
 		if (all[i]->chip[0] == '\0')
 			snprintf(all[i]->chip, sizeof(all[i]->chip), "%s", sb->chip);
+
+	sb->cfg.lines = (struct station_config_lines){
+	    .section = sb->section_line,
+	    .pump = sb->key_line[SK_PUMP],
+	    .exhaust = sb->key_line[SK_EXHAUST],
+	    .sensor = key_or_section(sb, SK_SENSOR),
+	    .sensor_clock = sb->key_line[SK_SENSOR_CLOCK],
+	    .sensor_data = sb->key_line[SK_SENSOR_DATA],
+	    .stop_button = sb->key_line[SK_STOP_BUTTON],
+	    .sim_fault = sb->key_line[SK_SIM_FAULT],
+	};
+	for (size_t z = 0; z < pins->zone_count; z++)
+		sb->cfg.lines.zones[z] = sb->key_line[SK_ZONES] ? sb->key_line[SK_ZONES]
+		                                                : sb->key_line[SK_ZONE1 + (int)z];
 	return 0;
 }
 

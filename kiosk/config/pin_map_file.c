@@ -92,7 +92,7 @@ static void end_station(struct map_reader *rd, struct ini_file *f)
 		add_line(rd, f, PIN_ROLE_EXHAUST, 0, p->exhaust);
 	}
 	for (unsigned int z = 0; z < STATION_MAX_ZONES; z++) {
-		if (!(rd->zones_given >> z & 1u))
+		if (!(((unsigned int)rd->zones_given >> z) & 1u))
 			continue;
 		p->zones[z].active_low =
 		    (sb->active_low_roles & STATION_AL_ZONES) || (sb->active_low_zones >> z & 1u);
@@ -146,7 +146,7 @@ static void zone_line(struct map_reader *rd, struct ini_file *f, const char *key
 		ini_file_fail(f, "%s: more than %d zones", key, STATION_MAX_ZONES);
 		return;
 	}
-	if (rd->zones_given >> index & 1u) {
+	if (((unsigned int)rd->zones_given >> index) & 1u) {
 		ini_file_fail(f, "%s gives zone %zu a second line", key, index + 1);
 		return;
 	}

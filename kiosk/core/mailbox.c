@@ -19,6 +19,8 @@ struct ring {
 
 struct folded_stop {
 	bool pending;
+	unsigned int count;
+	uint64_t seq; /* of the first stop folded in: its place in the order */
 	enum command_action action;
 	enum command_source source;
 };
@@ -158,9 +160,12 @@ static void fold_stop(struct mailbox *mb, const struct command *cmd)
 		f->action = cmd->action;
 		f->source = cmd->source;
 	}
-	if (!f->pending)
+	if (!f->pending) {
 		atomic_fetch_add_explicit(&mb->waiting, 1u, memory_order_relaxed);
+		f->seq = mb->next_seq++;
+	}
 	f->pending = true;
+	f->count++;
 }
 
 int mailbox_post(struct mailbox *mb, const struct mailbox_item *item)
@@ -192,30 +197,52 @@ int mailbox_post(struct mailbox *mb, const struct mailbox_item *item)
 	return ret;
 }
 
+/* The pending folded stop with the lowest seq, or NULL.  Locked. */
+static struct folded_stop *oldest_folded(struct mailbox *mb, unsigned int *station)
+{
+	struct folded_stop *best = NULL;
+
+	for (unsigned int i = 0; i < MAILBOX_STATIONS_MAX; i++) {
+		struct folded_stop *f = &mb->folded[i];
+
+		if (f->pending && (best == NULL || f->seq < best->seq)) {
+			best = f;
+			*station = i;
+		}
+	}
+	return best;
+}
+
+static void take_folded(struct folded_stop *f, unsigned int station, struct mailbox_item *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->cmd.action = f->action;
+	out->cmd.source = f->source;
+	out->cmd.station = station;
+	out->seq = f->seq;
+	out->folded = f->count - 1u;
+	*f = (struct folded_stop){0};
+}
+
 size_t mailbox_take(struct mailbox *mb, struct mailbox_item *out, size_t max)
 {
 	size_t n = 0;
 
 	pthread_mutex_lock(&mb->lock);
-	for (unsigned int i = 0; i < MAILBOX_STATIONS_MAX && n < max; i++) {
-		struct folded_stop *f = &mb->folded[i];
-
-		if (!f->pending)
-			continue;
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].cmd.action = f->action;
-		out[n].cmd.source = f->source;
-		out[n].cmd.station = i;
-		n++;
-		f->pending = false;
-	}
 	while (n < max) {
 		const struct mailbox_item *q = ring_peek(&mb->queue);
 		const struct mailbox_item *s = ring_peek(&mb->stops);
+		unsigned int station = 0;
+		struct folded_stop *f = oldest_folded(mb, &station);
+		uint64_t qs = q != NULL ? q->seq : UINT64_MAX;
+		uint64_t ss = s != NULL ? s->seq : UINT64_MAX;
+		uint64_t fs = f != NULL ? f->seq : UINT64_MAX;
 
-		if (q == NULL && s == NULL)
+		if (q == NULL && s == NULL && f == NULL)
 			break;
-		if (s != NULL && (q == NULL || s->seq < q->seq)) {
+		if (fs < qs && fs < ss) {
+			take_folded(f, station, &out[n++]);
+		} else if (ss < qs) {
 			ring_pop(&mb->stops, &out[n++]);
 		} else {
 			ring_pop(&mb->queue, &out[n++]);

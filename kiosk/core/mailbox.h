@@ -9,7 +9,8 @@
  * CMD_SYMPTOM_STOP travel in a stop lane of their own (MAILBOX_STOP_LANE
  * entries) that other commands cannot fill, and when even that lane is full
  * (a flood of stops) a further stop is folded into a per-station flag that
- * mailbox_take() hands out as a stop without a request id.  Commands are
+ * mailbox_take() hands out as one stop without a request id, counting the
+ * stops folded into it (each still gets its result).  Commands are
  * taken in the order they were posted, stops included, so a stop never
  * overtakes the Select it was meant to cancel.
  *
@@ -29,9 +30,10 @@
 #define MAILBOX_STATIONS_MAX 8u
 
 struct mailbox_item {
-	struct command cmd; /* the PIN is never in here: see pin_ok */
-	bool pin_ok;        /* CMD_STAFF_APPROVE: verdict taken on the posting thread */
-	uint64_t seq;       /* order of posting (filled by mailbox_post) */
+	struct command cmd;  /* the PIN is never in here: see pin_ok */
+	bool pin_ok;         /* CMD_STAFF_APPROVE: verdict taken on the posting thread */
+	uint64_t seq;        /* order of posting (filled by mailbox_post) */
+	unsigned int folded; /* further stops folded into this one (no request ids) */
 };
 
 struct mailbox;
@@ -45,7 +47,8 @@ void mailbox_destroy(struct mailbox *mb); /* wipes what is left; NULL ok */
  * Any thread. */
 int mailbox_post(struct mailbox *mb, const struct mailbox_item *item);
 
-/* Take up to max items, oldest first; folded stops come first.  Consumer. */
+/* Take up to max items in the order they were posted (a folded stop takes
+ * the place of the first stop folded into it).  Consumer. */
 size_t mailbox_take(struct mailbox *mb, struct mailbox_item *out, size_t max);
 
 /* Items waiting (ordinary + stop lane + folded stops).  Any thread. */

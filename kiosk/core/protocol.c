@@ -51,8 +51,9 @@ static const char *const fault_messages[FAULT_CODE_COUNT] = {
 	    "locked; staff has been notified",
 	[FAULT_LEAK] = "Leak detected: check the hose is clicked in and the boots are zipped; "
 	               "staff has been notified",
-	[FAULT_BLOCKED_HOSE] = "Blocked or kinked hose: straighten the hoses and make sure "
-	                       "nothing presses on them; staff has been notified",
+	[FAULT_BLOCKED_HOSE] = "Blocked or kinked hose: the boots may stay tight, so open the "
+	                       "zips and take them off, then straighten the hoses; staff has "
+	                       "been notified",
 	[FAULT_STUCK_INFLATED] = "Boots did not deflate: open the zips and take the boots off; "
 	                         "staff has been notified",
 	[FAULT_SENSOR] = "Pressure sensor not working: the boots have been vented and the "

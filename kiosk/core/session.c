@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/vent.h"
+
 /* Transitions chained within one step at most (e.g. rest_ms = 0). */
 #define SESSION_MAX_CHAIN 8
 
@@ -35,6 +37,35 @@ static int last_zone(const struct session *s)
 	return last;
 }
 
+static uint8_t all_zones(const struct session *s)
+{
+	return (uint8_t)((1u << s->p.zone_count) - 1u);
+}
+
+static void begin_release(struct session *s, uint64_t now_ms)
+{
+	bool sequential = s->p.program->pattern == PATTERN_SEQUENTIAL_PULSE;
+	uint8_t verify = sequential ? zone_bit(s, s->zone) : s->used_mask;
+	struct vent_plan plan = {
+	    .zone_count = s->p.zone_count,
+	    /* Only the zones that had air: an empty zone open to the manifold
+	     * would take some of it, and a skipped zone (an injury) must not
+	     * get even that puff. */
+	    .open_mask = (uint8_t)(s->used_mask & s->aired),
+	    .shut_mask = (uint8_t)(all_zones(s) & ~(s->used_mask & s->aired)),
+	    .verify_mask = verify,
+	    .pulse_mask = (uint8_t)(verify & s->aired),
+	    .final = false,
+	    .trust_sensor = s->p.has_sensor,
+	    .vent_ms = s->p.vent_ms,
+	    .timed_ms = s->p.timed_vent_ms,
+	    .residual_mmhg = s->p.residual_mmhg,
+	};
+
+	vent_begin(&s->vent, &plan, now_ms);
+	s->out = s->vent.out;
+}
+
 static void enter(struct session *s, enum session_phase phase, int zone, uint64_t now_ms)
 {
 	s->phase = phase;
@@ -47,14 +78,15 @@ static void enter(struct session *s, enum session_phase phase, int zone, uint64_
 		s->out = (struct station_outputs){.pump_on = zone_bit(s, zone) != 0,
 		                                  .exhaust_open = false,
 		                                  .zones_open = zone_bit(s, zone)};
+		s->aired |= zone_bit(s, zone);
 		break;
 	case PHASE_HOLD:
 		s->out = (struct station_outputs){.pump_on = false, .exhaust_open = false};
 		break;
 	case PHASE_RELEASE:
+		begin_release(s, now_ms);
+		break;
 	case PHASE_REST:
-		/* A skipped zone (an injury) stays shut: not even the puff of
-		 * air that passes through the manifold on the way out. */
 		s->out = (struct station_outputs){
 		    .pump_on = false, .exhaust_open = true, .zones_open = s->used_mask};
 		break;
@@ -125,18 +157,44 @@ static bool fill_done(const struct session *s, uint64_t now_ms, bool fresh, doub
 	return now_ms - s->phase_since_ms >= s->p.open_loop_fill_ms;
 }
 
-static bool release_done(const struct session *s, uint64_t now_ms, bool fresh, double mmhg)
+void session_mark_verified(struct session *s, uint8_t zones)
 {
-	if (s->p.has_sensor)
-		return fresh && mmhg <= s->p.residual_mmhg;
-	return now_ms - s->phase_since_ms >= s->p.vent_ms;
+	s->aired &= (uint8_t)~zones;
 }
 
-bool session_step(struct session *s, uint64_t now_ms, bool fresh, double mmhg)
+const struct vent *session_release(const struct session *s)
+{
+	return s->phase == PHASE_RELEASE ? &s->vent : NULL;
+}
+
+/* The release: the vent sequence decides when it is done. */
+static bool step_release(struct session *s, uint64_t now_ms, const struct pressure_reading *r,
+                         struct session_result *res)
+{
+	switch (vent_step(&s->vent, now_ms, r)) {
+	case VENT_BUSY:
+		s->out = s->vent.out;
+		return false;
+	case VENT_FAULT:
+		s->out = s->vent.out;
+		res->fault = s->vent.fault;
+		res->fault_zone = s->vent.fault_zone;
+		return false;
+	case VENT_DONE:
+		break;
+	}
+	s->aired &= (uint8_t)~s->vent.verified;
+	return true;
+}
+
+void session_step(struct session *s, uint64_t now_ms, const struct pressure_reading *r,
+                  struct session_result *res)
 {
 	bool sequential = s->p.program->pattern == PATTERN_SEQUENTIAL_PULSE;
-	bool reached = false;
+	bool fresh = s->p.has_sensor && r != NULL && r->status == PRESSURE_OK;
+	double mmhg = fresh ? r->mmhg : 0.0;
 
+	*res = (struct session_result){.fault = FAULT_NONE, .fault_zone = -1};
 	for (int i = 0; i < SESSION_MAX_CHAIN; i++) {
 		unsigned int before = s->transitions;
 		int next;
@@ -147,7 +205,7 @@ bool session_step(struct session *s, uint64_t now_ms, bool fresh, double mmhg)
 				break;
 			if (s->cycle == 0 && s->zone == last_zone(s) && !s->first_cycle_reached) {
 				s->first_cycle_reached = true;
-				reached = true;
+				res->reached = true;
 			}
 			next = sequential ? -1 : next_zone(s, s->zone);
 			if (next >= 0)
@@ -160,7 +218,9 @@ bool session_step(struct session *s, uint64_t now_ms, bool fresh, double mmhg)
 				enter(s, PHASE_RELEASE, s->zone, now_ms);
 			break;
 		case PHASE_RELEASE:
-			if (!release_done(s, now_ms, fresh, mmhg))
+			/* The vent has its own steps: never chained into, so a
+			 * puff lasts a whole tick. */
+			if (i > 0 || !step_release(s, now_ms, fresh ? r : NULL, res))
 				break;
 			next = sequential ? next_zone(s, s->zone) : -1;
 			if (next >= 0)
@@ -177,11 +237,10 @@ bool session_step(struct session *s, uint64_t now_ms, bool fresh, double mmhg)
 		case PHASE_NONE:
 			break;
 		}
-		if (s->transitions == before)
+		if (s->transitions == before || res->fault != FAULT_NONE)
 			break;
 		/* The reading was taken with the old outputs: it says nothing
 		 * about the phase just entered. */
 		fresh = false;
 	}
-	return reached;
 }

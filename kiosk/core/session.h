@@ -11,9 +11,10 @@
  *                     closed), hold all (hold_ms), release all, rest.
  * Fill: exhaust shut, only zone k open, pump on, until the sensor reads the
  * zone's target (with a sensor) or open_loop_fill_ms passed (without).
- * Release and rest: pump off, exhaust and every used zone open (a skipped
- * zone stays shut so no air reaches it).  A release ends
- * when the sensor reads residual_mmhg or less (vent_ms without a sensor).
+ * Release: the vent-and-verify sequence (vent.h) over the used zones, a
+ * skipped zone kept shut so no air reaches it; a sequential pulse verifies
+ * the zone it released before the next one fills, a gradient hold every used
+ * zone before its rest.  Rest: pump off, exhaust and every used zone open.
  * The first warmup_cycles cycles run at warmup_factor x pressure.
  *
  * Knows nothing about the session clock, pause or safety: the station does
@@ -28,6 +29,7 @@
 
 #include "core/protocol.h"
 #include "core/program.h"
+#include "core/vent.h"
 
 struct session_params {
 	const struct program *program;
@@ -35,8 +37,9 @@ struct session_params {
 	double foot_target_mmhg;
 	double max_zone_mmhg; /* zone targets are clamped to this */
 	bool has_sensor;
-	unsigned int open_loop_fill_ms;
-	unsigned int vent_ms;
+	unsigned int open_loop_fill_ms; /* already within the compiled bound */
+	unsigned int vent_ms;           /* a release that has not vented by then faults */
+	unsigned int timed_vent_ms;     /* release length without a sensor */
 	double residual_mmhg;
 	/* The member's choice on top of the program's: zones left out (bit k
 	 * = zone k) and one zone (1-based, 0 = none) boosted by boost_mmhg. */
@@ -48,6 +51,7 @@ struct session_params {
 struct session {
 	struct session_params p;
 	uint8_t used_mask;                     /* zones not skipped */
+	uint8_t aired;                         /* zones filled since last verified */
 	double target_mmhg[STATION_MAX_ZONES]; /* full-pressure targets; 0 = skipped */
 	enum session_phase phase;
 	int zone; /* zone filling / holding (sequential) */
@@ -55,25 +59,40 @@ struct session {
 	unsigned int transitions; /* counts phase entries */
 	unsigned int cycle;       /* 0-based */
 	bool first_cycle_reached; /* every zone of cycle 0 reached pressure */
+	struct vent vent;         /* the release */
 	struct station_outputs out;
+};
+
+/* What one step found. */
+struct session_result {
+	bool reached;          /* the first cycle reached pressure on this step */
+	enum fault_code fault; /* a release that did not verify; FAULT_NONE */
+	int fault_zone;        /* -1 = none */
 };
 
 /* Prepare targets and start filling the first zone at now_ms.  -EINVAL when
  * the program leaves no zone to fill on this station. */
 int session_begin(struct session *s, const struct session_params *p, uint64_t now_ms);
 
-/* Advance at now_ms with this tick's reading (mmhg valid when fresh).
- * Returns true on the tick the first cycle has reached pressure. */
-bool session_step(struct session *s, uint64_t now_ms, bool fresh, double mmhg);
+/* Advance at now_ms with this tick's control reading (NULL or not
+ * PRESSURE_OK = no fresh reading). */
+void session_step(struct session *s, uint64_t now_ms, const struct pressure_reading *r,
+                  struct session_result *res);
 
 /* After a pause (everything vented): start the current cycle again from the
  * first zone. */
 void session_restart_cycle(struct session *s, uint64_t now_ms);
+
+/* The station verified these zones vented (a pause, the end). */
+void session_mark_verified(struct session *s, uint8_t zones);
 
 /* Target of zone k in the current cycle (warm-up applied); 0 if skipped. */
 double session_zone_target(const struct session *s, size_t zone);
 
 /* Zone being filled, or held by a sequential pulse; -1 otherwise. */
 int session_active_zone(const struct session *s);
+
+/* The release's vent sequence while it runs (PHASE_RELEASE), else NULL. */
+const struct vent *session_release(const struct session *s);
 
 #endif

@@ -43,11 +43,29 @@ struct kiosk_limits {
 	unsigned int boots_on_timeout_s; /* ready (boots on) falls back to idle */
 };
 
+/* Where each setting of a station is in its config file (0 = not there),
+ * so later checks (--check-config's look at the hardware) can name the
+ * line. */
+struct station_config_lines {
+	unsigned int section;
+	unsigned int pump, exhaust;
+	unsigned int zones[STATION_MAX_ZONES];
+	unsigned int sensor, sensor_clock, sensor_data;
+	unsigned int stop_button;
+	unsigned int sim_fault;
+};
+
 struct station_config {
 	unsigned int number; /* N of [station.N] */
 	char name[32];       /* shown on the card: "Station 1" */
 	struct station_pins pins;
 	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
+	double relief_valve_mmhg;       /* the manifold's relief valve rating; 0 = not given */
+	/* --sim only: a fault the simulated boot has from the start
+	 * (drivers/sim/sim_fault.h), "" for none; kiosk/main.c refuses it
+	 * without --sim. */
+	char sim_fault[16];
+	struct station_config_lines lines;
 };
 
 enum mqtt_tls_mode { MQTT_TLS_OFF, MQTT_TLS_ON };
@@ -74,16 +92,25 @@ struct display_config {
 	bool headless;            /* no touchscreen at this site: run without one */
 };
 
+/* [history]: what the session history keeps (store/history.h). */
+struct history_config {
+	unsigned int keep_days; /* sessions and station events older are deleted */
+	unsigned int max_mb;    /* history.db's data stays under this */
+	unsigned int sample_s;  /* one pressure plot point per this while a session runs */
+};
+
 struct kiosk_config {
 	char path[256];          /* the file it came from */
 	char site[32];           /* MQTT prefix segment: [a-z0-9_-]+ */
 	char programs_file[256]; /* resolved: absolute, or relative to the config's dir */
 	char screening_file[256];
-	char state_dir[256];      /* SQLite database lives here */
-	char staff_pin_hash[160]; /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	char state_dir[256];            /* SQLite database lives here */
+	char staff_pin_hash[160];       /* crypt(3) string, e.g. "$y$..." or "$6$..." (mkpasswd) */
+	unsigned int realtime_priority; /* SCHED_FIFO of the control thread; 0 = normal */
 	struct display_config display;
 	struct mqtt_config mqtt;
 	struct kiosk_limits limits;
+	struct history_config history;
 	struct station_config stations[KIOSK_MAX_STATIONS];
 	size_t station_count;
 };

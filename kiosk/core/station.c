@@ -3,8 +3,11 @@
  * One station's state machine.  The states are a table of enter / tick /
  * exit handlers indexed by enum station_state; the commands are a table of
  * allowed states, allowed sources and a handler indexed by enum
- * command_action.  The safety supervisor (safety.c) runs first in every tick;
- * the compression pattern lives in session.c.
+ * command_action (station_cmd.c).  The safety supervisor (safety.c) runs
+ * first in every tick; the compression pattern lives in session.c; every
+ * pause, end, fault and return to service vents through vent.c, so a
+ * skipped zone stays shut until the manifold is down and no zone counts as
+ * vented before it was read alone.
  */
 #include "core/station.h"
 
@@ -15,8 +18,14 @@
 #include "core/safety.h"
 #include "core/session.h"
 #include "core/station_private.h"
+#include "core/vent.h"
 
 /* ---------------------------------------------------------------- helpers */
+
+static uint8_t all_zones(const struct station *st)
+{
+	return (uint8_t)((1u << st->zone_count) - 1u);
+}
 
 static void set_outputs(struct station *st, const struct station_outputs *out, uint64_t now_ms)
 {
@@ -50,11 +59,14 @@ uint64_t station_session_cap_ms(const struct station *st)
 
 static uint64_t session_end_point(const struct station *st, uint64_t now_ms)
 {
-	return st->state == STATION_PAUSED ? st->pause_since_ms : now_ms;
+	/* A pause stops the clock once its vent is verified: until then the
+	 * boots still squeeze, and that counts. */
+	if (st->state == STATION_PAUSED && st->pause_vented_ms != 0)
+		return st->pause_vented_ms;
+	return now_ms;
 }
 
-/* Session clock: from the first cycle at pressure, pauses excluded. */
-static uint64_t elapsed_ms(const struct station *st, uint64_t now_ms)
+uint64_t station_elapsed_ms(const struct station *st, uint64_t now_ms)
 {
 	uint64_t t;
 
@@ -97,15 +109,89 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 		ev.duration_s = st->duration_s;
 		ev.target_mmhg = st->target_mmhg;
 	}
-	ev.elapsed_s = (unsigned int)(elapsed_ms(st, now_ms) / 1000u);
+	ev.elapsed_s = (unsigned int)(station_elapsed_ms(st, now_ms) / 1000u);
 	ev.reason = reason;
 	ev.fault = st->fault;
-	ev.fault_zone = -1;
+	ev.fault_zone = st->fault != FAULT_NONE ? st->fault_zone : -1;
 	if (kind == EVENT_OUT_OF_SERVICE) {
 		memcpy(ev.note, st->service_note, sizeof(ev.note));
 		memcpy(ev.by, st->service_by, sizeof(ev.by));
 	}
 	sink->emit(sink->ctx, &ev);
+}
+
+/* ------------------------------------------------------------------ vents */
+
+bool station_fault_blames_sensor(enum fault_code f)
+{
+	switch (f) {
+	case FAULT_SENSOR:
+	case FAULT_SENSOR_STALE:
+	case FAULT_SENSOR_FROZEN:
+	case FAULT_SENSOR_ZERO:
+	case FAULT_SENSOR_DISAGREE:
+	case FAULT_FILL_IMPLAUSIBLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void station_begin_vent(struct station *st, uint64_t now_ms, uint8_t verify_zones, bool trust)
+{
+	unsigned int vent_ms = safety_vent_ms(st->limits);
+	unsigned int timed_ms = vent_ms;
+	struct vent_plan plan;
+
+	/* Without a trusted reading the vent lasts what the worst boot needs,
+	 * the skipped zones shut all that time. */
+	if (timed_ms < SAFETY_OPEN_LOOP_VENT_MIN_MS)
+		timed_ms = SAFETY_OPEN_LOOP_VENT_MIN_MS;
+	/* Only the zones that may hold air open with the exhaust: the others
+	 * (skipped, or read empty since their last air) would only take some
+	 * of it. */
+	plan = (struct vent_plan){
+	    .zone_count = st->zone_count,
+	    .open_mask = (uint8_t)(st->used_mask & ~st->verified),
+	    .shut_mask = (uint8_t)(all_zones(st) & ~(st->used_mask & ~st->verified)),
+	    .verify_mask = verify_zones,
+	    /* A zone that had air proves its valve opens with a puff; a
+	     * skipped zone never gets one. */
+	    .pulse_mask = (uint8_t)(verify_zones & st->used_mask & ~st->verified),
+	    .final = true,
+	    .trust_sensor = trust && st->has_sensor,
+	    .vent_ms = vent_ms,
+	    .timed_ms = timed_ms,
+	    .residual_mmhg = safety_residual_mmhg(st->limits),
+	};
+	vent_begin(&st->vent, &plan, now_ms);
+	st->vent_active = true;
+	set_outputs(st, &st->vent.out, now_ms);
+}
+
+/* Run the station's vent one tick.  Returns its status; when it ends the
+ * outputs are every one de-energised. */
+static enum vent_status step_vent(struct station *st, uint64_t now_ms,
+                                  const struct pressure_reading *r)
+{
+	enum vent_status vs;
+
+	if (!st->vent_active)
+		return VENT_DONE;
+	vs = vent_step(&st->vent, now_ms, r);
+	if (vs == VENT_BUSY) {
+		set_outputs(st, &st->vent.out, now_ms);
+		return vs;
+	}
+	st->vent_active = false;
+	if (vs == VENT_DONE) {
+		st->verified |= st->vent.verified;
+		session_mark_verified(&st->session, st->vent.verified);
+		set_safe(st, now_ms);
+	} else {
+		set_outputs(st, &st->vent.out, now_ms); /* exhaust open, zones open */
+	}
+	return vs;
 }
 
 /* ------------------------------------------------------------ state table */
@@ -124,6 +210,7 @@ static void enter_idle(struct station *st, uint64_t now_ms)
 	st->program_index = -1;
 	st->duration_s = 0;
 	st->target_mmhg = 0.0;
+	st->used_mask = all_zones(st);
 	set_safe(st, now_ms);
 }
 
@@ -141,7 +228,7 @@ static void enter_screening(struct station *st, uint64_t now_ms)
 
 /* setup, screening and ready give up after a while without a touch, so the
  * next member never inherits someone else's choice or answers. */
-static unsigned int flow_timeout_s(const struct station *st)
+unsigned int station_flow_timeout_s(const struct station *st)
 {
 	/* Strapping in takes longer than answering questions. */
 	if (st->state == STATION_READY && st->limits->boots_on_timeout_s)
@@ -152,7 +239,7 @@ static unsigned int flow_timeout_s(const struct station *st)
 static void tick_member_flow(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                              const struct event_sink *sink)
 {
-	unsigned int limit_s = flow_timeout_s(st);
+	unsigned int limit_s = station_flow_timeout_s(st);
 
 	(void)r;
 	(void)sink;
@@ -165,13 +252,17 @@ static void tick_member_flow(struct station *st, uint64_t now_ms, const struct p
 void station_end_session(struct station *st, enum stop_reason reason, uint64_t now_ms,
                          const struct event_sink *sink)
 {
-	st->elapsed_final_ms = elapsed_ms(st, now_ms);
+	st->elapsed_final_ms = station_elapsed_ms(st, now_ms);
 	st->session_active = false;
 	st->last_stop = reason;
 	station_emit(st, sink,
 	             reason == STOP_COMPLETED ? EVENT_SESSION_COMPLETED : EVENT_SESSION_STOPPED,
 	             reason, now_ms);
-	station_set_state(st, reason == STOP_FAULT ? STATION_FAULT : STATION_VENTING, now_ms);
+	if (reason == STOP_FAULT) {
+		station_set_state(st, STATION_FAULT, now_ms);
+		return;
+	}
+	station_vent_then(st, STATION_NEEDS_CLEANING, now_ms);
 }
 
 static void enter_running(struct station *st, uint64_t now_ms)
@@ -179,24 +270,52 @@ static void enter_running(struct station *st, uint64_t now_ms)
 	set_outputs(st, &st->session.out, now_ms);
 }
 
+static void start_clock(struct station *st, uint64_t now_ms)
+{
+	st->clock_started = true;
+	st->clock_start_ms = now_ms;
+	st->paused_at_clock_ms = st->paused_total_ms;
+}
+
+/* The zone being puffed or read alone, by the station's vent or the
+ * session's release, or -1. */
+static int puffed_zone(const struct station *st)
+{
+	const struct vent *v = st->vent_active ? &st->vent : NULL;
+
+	if (v == NULL && st->state == STATION_RUNNING)
+		v = session_release(&st->session);
+	return v != NULL ? vent_reading_zone(v) : -1;
+}
+
 static void tick_running(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                          const struct event_sink *sink)
 {
-	bool fresh = st->has_sensor && r->status == PRESSURE_OK;
+	uint64_t ran = run_ms(st, now_ms);
+	/* The final vent fits in the allowance too. */
+	uint64_t warmup = SAFETY_WARMUP_ALLOWANCE_MS - SAFETY_VENT_MAX_MS;
+	uint64_t limit = (uint64_t)st->duration_s * 1000u + warmup;
+	struct session_result res;
 
-	if (st->clock_started && elapsed_ms(st, now_ms) >= (uint64_t)st->duration_s * 1000u) {
+	if (limit > station_session_cap_ms(st))
+		limit = station_session_cap_ms(st);
+	/* Time under pressure is bounded whatever the commands: the clock
+	 * starts at the first cycle at pressure or when the warm-up allowance
+	 * is used up, and no session runs past duration + allowance. */
+	if (!st->clock_started && ran >= warmup)
+		start_clock(st, now_ms);
+	if ((st->clock_started &&
+	     station_elapsed_ms(st, now_ms) >= (uint64_t)st->duration_s * 1000u) ||
+	    ran >= limit) {
 		station_end_session(st, STOP_COMPLETED, now_ms, sink);
 		return;
 	}
-	/* Backstop for a clock that never starts: the hard session cap. */
-	if (run_ms(st, now_ms) >= station_session_cap_ms(st)) {
-		station_end_session(st, STOP_COMPLETED, now_ms, sink);
+	session_step(&st->session, now_ms, st->has_sensor ? r : NULL, &res);
+	if (res.reached && !st->clock_started)
+		start_clock(st, now_ms);
+	if (res.fault != FAULT_NONE) {
+		station_fault(st, res.fault, res.fault_zone, now_ms, sink);
 		return;
-	}
-	if (session_step(&st->session, now_ms, fresh, r->mmhg) && !st->clock_started) {
-		st->clock_started = true;
-		st->clock_start_ms = now_ms;
-		st->paused_at_clock_ms = st->paused_total_ms;
 	}
 	set_outputs(st, &st->session.out, now_ms);
 }
@@ -204,22 +323,68 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
 static void enter_paused(struct station *st, uint64_t now_ms)
 {
 	st->pause_since_ms = now_ms;
-	set_safe(st, now_ms);
+	st->pause_vented_ms = 0;
+	/* Everything vents and is verified, the skipped zones shut until the
+	 * manifold is down: a paused member is not under pressure. */
+	station_begin_vent(st, now_ms, all_zones(st), true);
 }
 
 static void tick_paused(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                         const struct event_sink *sink)
 {
-	(void)r;
+	bool venting = st->vent_active;
+
+	if (step_vent(st, now_ms, r) == VENT_FAULT) {
+		station_fault(st, st->vent.fault, st->vent.fault_zone, now_ms, sink);
+		return;
+	}
+	if (venting && !st->vent_active)
+		st->pause_vented_ms = now_ms;
 	if (station_paused_ms(st, now_ms) >= (uint64_t)st->limits->max_pause_s * 1000u)
 		station_end_session(st, STOP_PAUSE_LIMIT, now_ms, sink);
 }
 
 static void exit_paused(struct station *st, uint64_t now_ms)
 {
-	st->paused_total_ms += now_ms - st->pause_since_ms;
+	st->vent_active = false;
+	if (st->pause_vented_ms != 0)
+		st->paused_total_ms += now_ms - st->pause_vented_ms;
 	/* Frozen at the pause for the final elapsed time. */
 	st->pause_since_ms = now_ms;
+}
+
+void station_vent_then(struct station *st, enum station_state after, uint64_t now_ms)
+{
+	st->after_vent = after;
+	station_set_state(st, STATION_VENTING, now_ms);
+}
+
+static void enter_venting(struct station *st, uint64_t now_ms)
+{
+	station_begin_vent(st, now_ms, all_zones(st), true);
+}
+
+static void tick_venting(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
+                         const struct event_sink *sink)
+{
+	switch (step_vent(st, now_ms, r)) {
+	case VENT_BUSY:
+		break;
+	case VENT_FAULT:
+		station_fault(st, st->vent.fault, st->vent.fault_zone, now_ms, sink);
+		break;
+	case VENT_DONE:
+		/* Free only when every zone was read at or below the residual
+		 * (or, without a sensor, after the timed vent). */
+		station_set_state(st, st->after_vent, now_ms);
+		break;
+	}
+}
+
+static void exit_venting(struct station *st, uint64_t now_ms)
+{
+	(void)now_ms;
+	st->vent_active = false;
 }
 
 static void enter_safe(struct station *st, uint64_t now_ms)
@@ -227,26 +392,30 @@ static void enter_safe(struct station *st, uint64_t now_ms)
 	set_safe(st, now_ms);
 }
 
-static void tick_venting(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
-                         const struct event_sink *sink)
-{
-	(void)r;
-	(void)sink;
-	/* The supervisor faults a boot still inflated after vent_ms. */
-	if (now_ms - st->state_since_ms >= st->limits->vent_ms)
-		station_set_state(st, STATION_NEEDS_CLEANING, now_ms);
-}
-
 static void enter_fault(struct station *st, uint64_t now_ms)
 {
 	station_wipe_screening(st);
-	set_safe(st, now_ms);
+	/* Vent at once, the skipped zones shut until the manifold is down; on
+	 * a sensor that may be the fault, for a fixed time.  Nothing is
+	 * verified here: that is the reset's job. */
+	station_begin_vent(st, now_ms, 0, !station_fault_blames_sensor(st->fault));
+}
+
+static void tick_fault(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
+                       const struct event_sink *sink)
+{
+	(void)sink;
+	/* A vent that fails in a fault ends open all the same. */
+	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT)
+		set_safe(st, now_ms);
 }
 
 static void exit_fault(struct station *st, uint64_t now_ms)
 {
 	(void)now_ms;
+	st->vent_active = false;
 	st->fault = FAULT_NONE;
+	st->fault_zone = -1;
 }
 
 static const struct state_ops state_table[STATION_STATE_COUNT] = {
@@ -256,9 +425,9 @@ static const struct state_ops state_table[STATION_STATE_COUNT] = {
     [STATION_READY] = {.enter = enter_member_flow, .tick = tick_member_flow},
     [STATION_RUNNING] = {.enter = enter_running, .tick = tick_running},
     [STATION_PAUSED] = {.enter = enter_paused, .tick = tick_paused, .exit = exit_paused},
-    [STATION_VENTING] = {.enter = enter_safe, .tick = tick_venting},
+    [STATION_VENTING] = {.enter = enter_venting, .tick = tick_venting, .exit = exit_venting},
     [STATION_NEEDS_CLEANING] = {.enter = enter_safe},
-    [STATION_FAULT] = {.enter = enter_fault, .exit = exit_fault},
+    [STATION_FAULT] = {.enter = enter_fault, .tick = tick_fault, .exit = exit_fault},
     [STATION_OUT_OF_SERVICE] = {.enter = enter_safe},
 };
 
@@ -274,19 +443,21 @@ void station_set_state(struct station *st, enum station_state next, uint64_t now
 		state_table[next].enter(st, now_ms);
 }
 
-static void raise_fault(struct station *st, enum fault_code fault, uint64_t now_ms,
-                        const struct event_sink *sink)
+void station_fault(struct station *st, enum fault_code fault, int zone, uint64_t now_ms,
+                   const struct event_sink *sink)
 {
 	if (st->state == STATION_FAULT)
 		return;
-	/* Vent first, tell afterwards. */
-	set_safe(st, now_ms);
+	/* Zones that had air may still hold it. */
+	if (st->session_active)
+		st->verified &= (uint8_t)~st->session.aired;
 	st->fault = fault;
+	st->fault_zone = zone;
+	/* Vent first (entering FAULT does), tell afterwards. */
 	if (st->session_active)
 		station_end_session(st, STOP_FAULT, now_ms, sink);
 	else
 		station_set_state(st, STATION_FAULT, now_ms);
-	st->fault = fault;
 	station_emit(st, sink, EVENT_FAULT_RAISED, STOP_NONE, now_ms);
 }
 
@@ -313,8 +484,13 @@ struct station *station_create(const struct station_context *ctx, uint64_t now_m
 	st->limits = &ctx->config->limits;
 	st->zone_count = zones;
 	st->has_sensor = ctx->station->pins.sensor != SENSOR_NONE;
+	st->has_safety_sensor = ctx->station->pins.safety_sensor != SENSOR_NONE;
+	st->fault_zone = -1;
+	/* The unpowered hardware vents every zone: at start-up they are taken
+	 * as vented (docs/SAFETY.md). */
+	st->verified = (uint8_t)((1u << zones) - 1u);
 	st->out = station_outputs_safe(zones);
-	safety_init(&st->safety, st->has_sensor, now_ms, &st->out);
+	safety_init(&st->safety, st->has_sensor, st->has_safety_sensor, now_ms, &st->out);
 	st->state = STATION_IDLE;
 	st->state_since_ms = now_ms;
 	enter_idle(st, now_ms);
@@ -338,11 +514,43 @@ static void read_button(struct station *st, uint64_t now_ms, bool pressed,
 	if (!pressed)
 		return;
 	if (now_ms - st->first_tick_ms < STATION_BUTTON_STARTUP_MS) {
-		raise_fault(st, FAULT_STOP_BUTTON, now_ms, sink);
+		station_fault(st, FAULT_STOP_BUTTON, -1, now_ms, sink);
 		st->button_fault = true;
 	} else if (st->state == STATION_RUNNING || st->state == STATION_PAUSED) {
 		station_end_session(st, STOP_BUTTON, now_ms, sink);
 	}
+}
+
+/* What this tick's reading says about each zone, with the valves as they
+ * were when it was taken. */
+static void see_zones(struct station *st, const struct station_inputs *in)
+{
+	const struct pressure_reading *r = &in->pressure;
+	uint8_t open = st->out.zones_open;
+	bool alone = !st->out.exhaust_open && open != 0 && (open & (open - 1u)) == 0;
+
+	if (in->safety.status == PRESSURE_OK)
+		st->safety_mmhg = in->safety.mmhg;
+	if (!st->has_sensor || r->status != PRESSURE_OK)
+		return;
+	st->manifold_mmhg = r->mmhg;
+	for (size_t k = 0; k < st->zone_count; k++) {
+		if (!(open & (1u << k))) {
+			if (st->zone_reading[k] == ZONE_READING_MEASURED)
+				st->zone_reading[k] = ZONE_READING_ESTIMATED;
+			continue;
+		}
+		/* One zone alone on a shut manifold: the reading is that zone's.
+		 * Shared, or draining through the exhaust: an estimate. */
+		st->zone_mmhg[k] = r->mmhg;
+		st->zone_reading[k] = alone ? ZONE_READING_MEASURED : ZONE_READING_ESTIMATED;
+	}
+}
+
+static bool open_to_air(const struct station *st)
+{
+	return st->has_sensor && st->out.exhaust_open && !st->out.pump_on &&
+	       (st->out.zones_open & (uint8_t)~st->verified) == 0;
 }
 
 void station_tick(struct station *st, uint64_t now_ms, const struct station_inputs *in,
@@ -351,38 +559,41 @@ void station_tick(struct station *st, uint64_t now_ms, const struct station_inpu
 	static const struct station_inputs none = {
 	    .pressure = {.status = PRESSURE_ABSENT},
 	    .safety = {.status = PRESSURE_ABSENT},
+	    .pump_sense = -1,
 	};
-	const struct pressure_reading *r;
+	struct safety_inputs si;
 	enum fault_code fault;
 	const struct state_ops *ops;
+	int zone = -1;
 
 	if (in == NULL)
 		in = &none;
-	r = &in->pressure;
 	if (!st->ticked) {
 		st->ticked = true;
 		st->first_tick_ms = now_ms;
 	}
 	read_button(st, now_ms, in->stop_button, sink);
-
-	if (st->has_sensor && r->status == PRESSURE_OK) {
-		st->manifold_mmhg = r->mmhg;
-		/* The manifold sensor sees a zone only while its valve is open. */
-		for (size_t k = 0; k < st->zone_count; k++) {
-			if (st->out.zones_open & (1u << k))
-				st->zone_mmhg[k] = r->mmhg;
-		}
-	}
+	st->pump_running = in->pump_sense == 1;
+	see_zones(st, in);
+	if (st->session_active)
+		st->verified &= (uint8_t)~st->session.aired;
 
 	/* The supervisor first, independent of what the session wants. */
-	fault = safety_check(&st->safety, st->limits, now_ms, r, &st->out);
+	si = (struct safety_inputs){.pressure = in->pressure,
+	                            .safety = in->safety,
+	                            .pump_sense = in->pump_sense,
+	                            .open_to_air = open_to_air(st)};
+	fault = safety_check(&st->safety, st->limits, now_ms, &si, &st->out);
+	if (fault == FAULT_BLOCKED_HOSE && (zone = puffed_zone(st)) >= 0)
+		fault = FAULT_ZONE_STUCK_CLOSED; /* the zone did not take its puff */
 	if (fault != FAULT_NONE && st->state != STATION_FAULT &&
 	    st->state != STATION_OUT_OF_SERVICE) {
-		raise_fault(st, fault, now_ms, sink);
+		station_fault(st, fault, fault == FAULT_ZONE_STUCK_CLOSED ? zone : -1, now_ms,
+		              sink);
 	} else {
 		ops = &state_table[st->state];
 		if (ops->tick != NULL)
-			ops->tick(st, now_ms, r, sink);
+			ops->tick(st, now_ms, &in->pressure, sink);
 	}
 	if (out != NULL)
 		*out = st->out;
@@ -392,7 +603,7 @@ bool station_quiet(const struct station *st)
 {
 	struct station_outputs safe = station_outputs_safe(st->zone_count);
 
-	if (st->session_active || st->state == STATION_VENTING)
+	if (st->session_active || st->state == STATION_VENTING || st->vent_active)
 		return false;
 	return st->out.pump_on == safe.pump_on && st->out.exhaust_open == safe.exhaust_open &&
 	       st->out.zones_open == safe.zones_open;
@@ -400,7 +611,7 @@ bool station_quiet(const struct station *st)
 
 void station_hardware_failed(struct station *st, uint64_t now_ms, const struct event_sink *sink)
 {
-	raise_fault(st, FAULT_HARDWARE, now_ms, sink);
+	station_fault(st, FAULT_HARDWARE, -1, now_ms, sink);
 }
 
 void station_raise_fault(struct station *st, enum fault_code fault, uint64_t now_ms,
@@ -408,7 +619,7 @@ void station_raise_fault(struct station *st, enum fault_code fault, uint64_t now
 {
 	if (fault == FAULT_NONE || fault >= FAULT_CODE_COUNT)
 		return;
-	raise_fault(st, fault, now_ms, sink);
+	station_fault(st, fault, -1, now_ms, sink);
 }
 
 void station_current_outputs(const struct station *st, struct station_outputs *out)
@@ -421,88 +632,12 @@ enum station_state station_state(const struct station *st)
 	return st->state;
 }
 
-static void copy_str(char *dst, size_t len, const char *src)
+static void copy_note(char *dst, size_t len, const char *src)
 {
 	size_t n = strnlen(src, len - 1);
 
 	memcpy(dst, src, n);
 	dst[n] = '\0';
-}
-
-void station_snapshot(const struct station *st, uint64_t now_ms, struct station_snapshot *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->index = st->ctx.index;
-	copy_str(out->name, sizeof(out->name), st->ctx.station->name);
-	out->state = st->state;
-	out->program_index = st->program_index;
-	if (st->program != NULL) {
-		copy_str(out->program_id, sizeof(out->program_id), st->program->id);
-		copy_str(out->program_name, sizeof(out->program_name), st->program->name);
-		out->target_mmhg = st->target_mmhg;
-		out->duration_s = st->duration_s;
-	}
-	out->zone_count = st->zone_count;
-	out->active_zone = -1;
-	if (st->program != NULL) {
-		out->skip_mask = (uint8_t)(st->program->skip_mask | st->member_skip_mask);
-		out->boost_zone =
-		    st->member_boost_zone ? st->member_boost_zone : st->program->boost_zone;
-		out->boost_mmhg =
-		    st->member_boost_zone ? STATION_MEMBER_BOOST_MMHG : st->program->boost_mmhg;
-	}
-	if (st->session_active) {
-		uint64_t el = elapsed_ms(st, now_ms);
-		uint64_t dur = (uint64_t)st->duration_s * 1000u;
-
-		out->phase = st->state == STATION_RUNNING ? st->session.phase : PHASE_NONE;
-		out->clock_started = st->clock_started;
-		out->elapsed_s = (unsigned int)(el / 1000u);
-		out->remaining_s = el >= dur ? 0u : (unsigned int)((dur - el + 999u) / 1000u);
-		if (st->state == STATION_RUNNING)
-			out->active_zone = session_active_zone(&st->session);
-		for (size_t k = 0; k < st->zone_count; k++)
-			out->zone_target_mmhg[k] = session_zone_target(&st->session, k);
-		if (st->state == STATION_PAUSED) {
-			uint64_t used = station_paused_ms(st, now_ms);
-			uint64_t max = (uint64_t)st->limits->max_pause_s * 1000u;
-
-			out->pause_left_s =
-			    used >= max ? 0u : (unsigned int)((max - used + 999u) / 1000u);
-		}
-	} else if (st->program != NULL) {
-		out->elapsed_s = (unsigned int)(st->elapsed_final_ms / 1000u);
-		out->remaining_s =
-		    st->state == STATION_VENTING || st->state == STATION_NEEDS_CLEANING
-		        ? 0u
-		        : st->duration_s;
-	}
-	memcpy(out->zone_mmhg, st->zone_mmhg, sizeof(out->zone_mmhg));
-	out->manifold_mmhg = st->manifold_mmhg;
-	out->has_sensor = st->has_sensor;
-	out->outputs = st->out;
-	out->fault = st->fault;
-	out->parked_fault = st->parked_fault;
-	out->fault_zone = -1;
-	if (st->state == STATION_OUT_OF_SERVICE) {
-		copy_str(out->service_note, sizeof(out->service_note), st->service_note);
-		copy_str(out->service_by, sizeof(out->service_by), st->service_by);
-	}
-	copy_str(out->fault_message, sizeof(out->fault_message),
-	         st->fault == FAULT_NONE ? "" : fault_code_message(st->fault));
-	out->last_stop = st->last_stop;
-	out->screening_index = st->screening_index;
-	out->screening_count =
-	    st->ctx.screening != NULL ? (unsigned int)st->ctx.screening->count : 0;
-	out->screening_view = st->screening_view;
-	if (st->state == STATION_SETUP || st->state == STATION_SCREENING ||
-	    st->state == STATION_READY) {
-		uint64_t limit = (uint64_t)flow_timeout_s(st) * 1000u;
-		uint64_t idle = now_ms - st->activity_ms;
-
-		out->idle_left_s =
-		    idle >= limit ? 0u : (unsigned int)((limit - idle + 999u) / 1000u);
-	}
 }
 
 void station_restore(struct station *st, const struct station_service *sv, uint64_t now_ms)
@@ -511,12 +646,13 @@ void station_restore(struct station *st, const struct station_service *sv, uint6
 		return;
 	st->boots_used = sv->needs_cleaning;
 	if (sv->fault != FAULT_NONE && (unsigned int)sv->fault < FAULT_CODE_COUNT) {
+		st->fault = sv->fault;
 		station_set_state(st, STATION_FAULT, now_ms);
 		st->fault = sv->fault;
 	} else if (sv->out_of_service) {
 		station_set_state(st, STATION_OUT_OF_SERVICE, now_ms);
-		copy_str(st->service_note, sizeof(st->service_note), sv->note);
-		copy_str(st->service_by, sizeof(st->service_by), sv->by);
+		copy_note(st->service_note, sizeof(st->service_note), sv->note);
+		copy_note(st->service_by, sizeof(st->service_by), sv->by);
 	} else if (sv->needs_cleaning) {
 		station_set_state(st, STATION_NEEDS_CLEANING, now_ms);
 	}

@@ -51,6 +51,7 @@ struct station_inputs {
 	struct pressure_reading pressure; /* manifold (control) sensor; PRESSURE_ABSENT without */
 	struct pressure_reading safety;   /* independent safety sensor; PRESSURE_ABSENT without */
 	bool stop_button;                 /* pressed since the last tick, or held now */
+	int pump_sense;                   /* -1 not wired, 0 stopped, 1 running */
 };
 
 /* A stop button that reads pressed this soon after the station's first

@@ -290,15 +290,21 @@ static enum command_status cmd_start(struct station *st, const struct cmd_call *
 	    .foot_target_mmhg = st->target_mmhg,
 	    .max_zone_mmhg = safety_ceiling_mmhg(st->limits) - STATION_TARGET_MARGIN_MMHG,
 	    .has_sensor = st->has_sensor,
-	    .open_loop_fill_ms = st->ctx.station->open_loop_fill_ms,
-	    .vent_ms = st->limits->vent_ms,
-	    .residual_mmhg = st->limits->residual_mmhg,
+	    /* Open loop: no config passes the compiled cap (safety.h). */
+	    .open_loop_fill_ms = safety_open_loop_fill_ms(st->ctx.station->open_loop_fill_ms),
+	    .vent_ms = safety_vent_ms(st->limits),
+	    .timed_vent_ms = safety_vent_ms(st->limits) > SAFETY_OPEN_LOOP_VENT_MIN_MS
+	                         ? safety_vent_ms(st->limits)
+	                         : SAFETY_OPEN_LOOP_VENT_MIN_MS,
+	    .residual_mmhg = safety_residual_mmhg(st->limits),
 	    .extra_skip_mask = st->member_skip_mask,
 	    .boost_zone = st->member_boost_zone,
 	    .boost_mmhg = STATION_MEMBER_BOOST_MMHG,
 	};
 	if (session_begin(&st->session, &sp, call->now_ms) < 0)
 		return CMD_ERR_BAD_ARGUMENT;
+	safety_session_begin(&st->safety);
+	st->used_mask = st->session.used_mask;
 	/* The answers did their job; the member's health data goes now. */
 	station_wipe_screening(st);
 	st->session_active = true;
@@ -371,20 +377,67 @@ static enum command_status cmd_cleaned(struct station *st, const struct cmd_call
 	return CMD_OK;
 }
 
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Can the control sensor judge a vent now?  Fresh readings, and not a
+ * fault that says those readings are themselves wrong. */
+static bool sensor_trusted(const struct station *st, uint64_t now_ms)
+{
+	switch (st->fault) {
+	case FAULT_SENSOR_FROZEN:
+	case FAULT_SENSOR_ZERO:
+	case FAULT_SENSOR_DISAGREE:
+		return false;
+	default:
+		return safety_sensor_usable(&st->safety, now_ms);
+	}
+}
+
+/* What a reset or a return to service must not hide: a pump that still
+ * runs, a boot that still reads pressurised. */
+static enum command_status check_before_freeing(const struct station *st, uint64_t now_ms)
+{
+	if (st->pump_running)
+		return CMD_ERR_HARDWARE;
+	if (sensor_trusted(st, now_ms) && safety_pressurised(&st->safety, st->limits))
+		return CMD_ERR_PRESSURISED;
+	return CMD_OK;
+}
+
+/* A reset verifies every zone before the station is free (VENTING, then
+ * NEEDS_CLEANING or IDLE).  After a sensor that cannot be trusted the
+ * boots cannot be verified: the reset is taken (the hardware has vented
+ * them, DESIGN) but the station goes out of service until the sensor is
+ * repaired and IN_SERVICE verifies them: the staff way out that never
+ * calls a station free on a dead sensor's word. */
 static enum command_status cmd_reset_fault(struct station *st, const struct cmd_call *call)
 {
-	enum fault_code was = st->fault;
+	enum command_status rc;
+	bool trusted = !st->has_sensor || sensor_trusted(st, call->now_ms);
 
 	/* An open stop circuit: fix the wiring first. */
 	if (st->button_fault && st->button_held)
 		return CMD_ERR_BAD_STATE;
-	if (safety_pressurised(&st->safety, st->limits))
-		return CMD_ERR_PRESSURISED;
-	station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, call->now_ms);
-	st->fault = was;
+	rc = check_before_freeing(st, call->now_ms);
+	if (rc != CMD_OK)
+		return rc;
 	station_emit(st, call->sink, EVENT_FAULT_RESET, STOP_NONE, call->now_ms);
-	st->fault = FAULT_NONE;
 	st->button_fault = false;
+	if (!trusted) {
+		copy_str(st->service_note, sizeof(st->service_note), "repair");
+		copy_str(st->service_by, sizeof(st->service_by), "kiosk");
+		st->parked_fault = FAULT_NONE;
+		station_set_state(st, STATION_OUT_OF_SERVICE, call->now_ms);
+		station_emit(st, call->sink, EVENT_OUT_OF_SERVICE, STOP_NONE, call->now_ms);
+		return CMD_OK;
+	}
+	station_vent_then(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, call->now_ms);
 	return CMD_OK;
 }
 
@@ -403,19 +456,31 @@ static enum command_status cmd_out_of_service(struct station *st, const struct c
 	return CMD_OK;
 }
 
+/* Back in service through the same verification as a reset. */
 static enum command_status cmd_in_service(struct station *st, const struct cmd_call *call)
 {
-	if (safety_pressurised(&st->safety, st->limits))
-		return CMD_ERR_PRESSURISED;
+	enum command_status rc = check_before_freeing(st, call->now_ms);
+
 	if (st->parked_fault != FAULT_NONE) {
-		station_set_state(st, STATION_FAULT, call->now_ms);
+		/* Back to the lock it left: a reset still has to verify. */
 		st->fault = st->parked_fault;
 		st->parked_fault = FAULT_NONE;
-	} else {
+		station_set_state(st, STATION_FAULT, call->now_ms);
+		station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
+		return CMD_OK;
+	}
+	if (rc != CMD_OK)
+		return rc;
+	station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
+	/* Every zone read down before it went out (and no air since: out of
+	 * service every output is de-energised): free at once.  Otherwise
+	 * (the way out after a sensor fault) it verifies first. */
+	if (st->verified == (uint8_t)((1u << st->zone_count) - 1u))
 		station_set_state(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE,
 		                  call->now_ms);
-	}
-	station_emit(st, call->sink, EVENT_IN_SERVICE, STOP_NONE, call->now_ms);
+	else
+		station_vent_then(st, st->boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE,
+		                  call->now_ms);
 	return CMD_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "core/safety.h"
 #include "core/session.h"
 #include "core/station.h"
+#include "core/vent.h"
 
 /* Zone targets stay this far under the ceiling, so the overshoot of one
  * tick of pump flow and the sensor noise never touch the overpressure trip. */
@@ -51,6 +52,7 @@ struct station {
 	uint64_t paused_total_ms;
 	uint64_t paused_at_clock_ms;
 	uint64_t pause_since_ms;
+	uint64_t pause_vented_ms; /* the pause's vent verified at; 0 = not yet */
 	uint64_t elapsed_final_ms;
 	enum stop_reason last_stop;
 
@@ -73,8 +75,38 @@ struct station {
 	struct station_outputs out;
 	double manifold_mmhg;
 	double zone_mmhg[STATION_MAX_ZONES];
+	enum zone_reading zone_reading[STATION_MAX_ZONES];
+	bool has_safety_sensor;
+	double safety_mmhg;
 	struct safety safety;
+
+	/* The zones of the member's program (all zones outside a session's
+	 * reach): the others are skipped and stay shut while air is left. */
+	uint8_t used_mask;
+	/* Zones read at or below the residual since they last had air.  The
+	 * station is free only when every zone is in here. */
+	uint8_t verified;
+	/* The station's own vent (pause, end, fault, reset, return to
+	 * service); the session's releases have theirs. */
+	struct vent vent;
+	bool vent_active;
+	enum station_state after_vent; /* VENTING goes here once verified */
+	int fault_zone;                /* -1 = none */
+	bool pump_running;             /* pump sense read running at the last tick */
 };
+
+/* Faults whose cause may be the control sensor itself: the vent after one
+ * is timed, and a reset leads out of service until the sensor is repaired
+ * and the return to service verifies the boots. */
+bool station_fault_blames_sensor(enum fault_code f);
+/* Begin the station's own vent: final (every output de-energised at the
+ * end), verify_zones read alone afterwards, on the sensor when trust. */
+void station_begin_vent(struct station *st, uint64_t now_ms, uint8_t verify_zones, bool trust);
+/* Enter VENTING: vent and verify every zone, then go to after. */
+void station_vent_then(struct station *st, enum station_state after, uint64_t now_ms);
+/* Raise a fault: vent, lock, tell. */
+void station_fault(struct station *st, enum fault_code fault, int zone, uint64_t now_ms,
+                   const struct event_sink *sink);
 
 /* Leave the current state (its exit), enter next (its enter). */
 void station_set_state(struct station *st, enum station_state next, uint64_t now_ms);
@@ -87,6 +119,10 @@ void station_emit(const struct station *st, const struct event_sink *sink, enum 
 void station_wipe_screening(struct station *st);
 /* min(limits.max_session_s, KIOSK_COMPILED_MAX_SESSION_S) in ms. */
 uint64_t station_session_cap_ms(const struct station *st);
+/* The member flow's time-out now (boots-on in READY, else idle). */
+unsigned int station_flow_timeout_s(const struct station *st);
+/* Session clock: from the first cycle at pressure, pauses excluded. */
+uint64_t station_elapsed_ms(const struct station *st, uint64_t now_ms);
 /* Pause time used in this session, the current pause included. */
 uint64_t station_paused_ms(const struct station *st, uint64_t now_ms);
 

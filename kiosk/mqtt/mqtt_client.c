@@ -8,6 +8,7 @@
 #include "mqtt/mqtt_client.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <poll.h>
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +29,20 @@
 #define NET_LOOP_MS 500
 #define NET_BACKOFF_MIN_MS 1000u
 #define NET_BACKOFF_MAX_MS 30000u
+#define NET_PROBE_MS 5000 /* the first connect's reachability probe */
+#define TRACK_SLOTS 512u  /* QoS 1 publishes and subscriptions remembered by mid */
+#define REASON_SESSION_TAKEN_OVER 0x8e
+/* A connection the broker closes this soon after opening it, this many
+ * times in a row, is taken by another client with our id (mosquitto 2.0
+ * closes the older one without a reason code). */
+#define NET_SHORT_MS 5000u
+#define NET_SHORT_STREAK 3u
+
+struct tracked {
+	int mid; /* 0 = free */
+	bool subscribe;
+	char topic[192];
+};
 
 struct mqtt_client {
 	const struct kiosk_config *cfg;
@@ -40,11 +57,22 @@ struct mqtt_client {
 	char password[256];
 	char will_topic[192];
 	char client_id[64];
-	bool v5; /* MQTT 5: properties may be sent */
+	bool v5;         /* MQTT 5: properties may be sent */
+	bool persistent; /* clean start off, session expiry, last will */
 
 	/* Net thread only. */
 	int last_refusal;
 	unsigned int backoff_ms;
+	bool props_set;            /* the connect properties are stored in libmosquitto */
+	uint64_t connected_ms;     /* when the connection came up */
+	unsigned int short_streak; /* connections closed within NET_SHORT_MS */
+
+	/* Topics by mid for the log line of a refusal, and the health: under
+	 * track_lock (held across a publish, so its PUBACK finds it). */
+	pthread_mutex_t track_lock;
+	struct tracked track[TRACK_SLOTS];
+	size_t track_next;
+	struct mqtt_client_health health;
 };
 
 void mqtt_log(int priority, const char *fmt, ...)
@@ -93,6 +121,64 @@ static void wake(int efd)
 	if (write(efd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: already woken. */
 	}
+}
+
+/* track_lock held. */
+static void track_add(struct mqtt_client *c, int mid, bool subscribe, const char *topic)
+{
+	struct tracked *t = &c->track[c->track_next++ % TRACK_SLOTS];
+
+	t->mid = mid;
+	t->subscribe = subscribe;
+	snprintf(t->topic, sizeof(t->topic), "%s", topic);
+}
+
+/* track_lock held.  The slot of mid, or NULL (forgotten: the ring wrapped). */
+static struct tracked *track_find(struct mqtt_client *c, int mid, bool subscribe)
+{
+	for (size_t i = 0; i < TRACK_SLOTS; i++)
+		if (c->track[i].mid == mid && c->track[i].subscribe == subscribe)
+			return &c->track[i];
+	return NULL;
+}
+
+/* track_lock held. */
+static void problem_locked(struct mqtt_client *c, const char *line)
+{
+	struct mqtt_client_health *h = &c->health;
+
+	for (size_t i = 0; i < h->problem_count; i++)
+		if (strcmp(h->problems[i], line) == 0)
+			return;
+	mqtt_log(MQTT_LOG_ERR, "%s", line);
+	if (h->problem_count < MQTT_PROBLEMS_MAX)
+		snprintf(h->problems[h->problem_count++], MQTT_PROBLEM_LEN, "%s", line);
+}
+
+void mqtt_client_problem(struct mqtt_client *c, const char *fmt, ...)
+{
+	char line[MQTT_PROBLEM_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&c->track_lock);
+	problem_locked(c, line);
+	pthread_mutex_unlock(&c->track_lock);
+}
+
+void mqtt_client_health(struct mqtt_client *c, struct mqtt_client_health *out)
+{
+	pthread_mutex_lock(&c->track_lock);
+	*out = c->health;
+	pthread_mutex_unlock(&c->track_lock);
+	out->connected = atomic_load(&c->connected);
+}
+
+static const char *user_of(const struct mqtt_client *c)
+{
+	return c->cfg->mqtt.username[0] ? c->cfg->mqtt.username : "(anonymous)";
 }
 
 static int read_password(const char *path, char *out, size_t len, char *err, size_t err_len)
@@ -152,18 +238,28 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc, int flags,
 			mqtt_log(MQTT_LOG_ERR,
 			         "broker %s:%u refused the connection: %s; check username and "
 			         "password_file in [mqtt] and the broker's ACL",
-			         c->cfg->mqtt.host, c->cfg->mqtt.port,
-			         mosquitto_connack_string(rc));
+			         c->cfg->mqtt.host, c->cfg->mqtt.port, mosquitto_reason_string(rc));
 		c->last_refusal = rc;
+		if (c->h.refused)
+			c->h.refused(c->h.ctx, mosquitto_reason_string(rc));
 		return;
 	}
+	bool present = (flags & 1) != 0;
 	c->last_refusal = 0;
-	c->backoff_ms = NET_BACKOFF_MIN_MS;
-	mqtt_log(MQTT_LOG_INFO, "connected to broker %s:%u as '%s'", c->cfg->mqtt.host,
-	         c->cfg->mqtt.port, c->client_id);
+	c->connected_ms = mqtt_now_ms();
+	/* A streak of short connections keeps its back-off growing. */
+	if (c->short_streak == 0)
+		c->backoff_ms = NET_BACKOFF_MIN_MS;
+	mqtt_log(MQTT_LOG_INFO, "connected to broker %s:%u as '%s' (MQTT 5, session %s)",
+	         c->cfg->mqtt.host, c->cfg->mqtt.port, c->client_id,
+	         present ? "resumed: commands queued meanwhile follow" : "new");
+	pthread_mutex_lock(&c->track_lock);
+	c->health.connects++;
+	c->health.session_present = present;
+	pthread_mutex_unlock(&c->track_lock);
 	atomic_store(&c->connected, true);
 	if (c->h.connected)
-		c->h.connected(c->h.ctx, (flags & 1) != 0);
+		c->h.connected(c->h.ctx, present);
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc,
@@ -174,10 +270,29 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc,
 	(void)mosq;
 	(void)props;
 	bool was = atomic_exchange(&c->connected, false);
-	if (rc != 0 && was)
+	if (was && rc != 0 && mqtt_now_ms() - c->connected_ms < NET_SHORT_MS)
+		c->short_streak++;
+	else if (was)
+		c->short_streak = 0;
+	if (rc == REASON_SESSION_TAKEN_OVER || c->short_streak >= NET_SHORT_STREAK) {
+		pthread_mutex_lock(&c->track_lock);
+		c->health.takeovers++;
+		pthread_mutex_unlock(&c->track_lock);
+		mqtt_client_problem(
+		    c,
+		    "the broker keeps closing this kiosk's connection right after it opens: "
+		    "another client uses its client id '%s' and takes its session; is a second "
+		    "kiosk running for site '%s'? Give each kiosk its own site (or client_id in "
+		    "[mqtt])",
+		    c->client_id, c->cfg->site);
+		/* Do not fight for the id: wait the longest back-off first. */
+		c->backoff_ms = NET_BACKOFF_MAX_MS;
+	} else if (rc != 0 && was) {
 		mqtt_log(MQTT_LOG_WARNING,
-		         "lost the broker connection; reconnecting with back-off, events wait "
-		         "in the outbox");
+		         "lost the broker connection (%s); reconnecting with back-off, events wait "
+		         "in the outbox",
+		         rc < 0x80 ? mosquitto_strerror(rc) : mosquitto_reason_string(rc));
+	}
 	if (c->h.disconnected)
 		c->h.disconnected(c->h.ctx);
 }
@@ -189,6 +304,23 @@ static void on_publish(struct mosquitto *mosq, void *obj, int mid, int reason,
 
 	(void)mosq;
 	(void)props;
+	if (reason >= 0x80) {
+		pthread_mutex_lock(&c->track_lock);
+		struct tracked *t = track_find(c, mid, false);
+		const char *topic = t ? t->topic : "(a forgotten topic)";
+		c->health.refused++;
+		snprintf(c->health.refused_topic, sizeof(c->health.refused_topic), "%s", topic);
+		snprintf(c->health.refused_reason, sizeof(c->health.refused_reason), "%s",
+		         mosquitto_reason_string(reason));
+		char line[640];
+		snprintf(
+		    line, sizeof(line),
+		    "broker refused a publish to '%s': %s; grant 'topic write %s' to user '%s' "
+		    "in the broker's ACL, or fix site in kiosk.conf",
+		    topic, mosquitto_reason_string(reason), topic, user_of(c));
+		problem_locked(c, line);
+		pthread_mutex_unlock(&c->track_lock);
+	}
 	if (c->h.acked)
 		c->h.acked(c->h.ctx, mid, reason);
 }
@@ -200,6 +332,20 @@ static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, 
 
 	(void)mosq;
 	(void)props;
+	pthread_mutex_lock(&c->track_lock);
+	struct tracked *t = track_find(c, mid, true);
+	for (int i = 0; i < count; i++) {
+		if (granted[i] < 0x80)
+			continue;
+		const char *filter = t ? t->topic : "(a forgotten filter)";
+		char line[640];
+		snprintf(line, sizeof(line),
+		         "broker refused the subscription to '%s': %s; grant 'topic read %s' to "
+		         "user '%s' in the broker's ACL, or fix site in kiosk.conf",
+		         filter, mosquitto_reason_string(granted[i]), filter, user_of(c));
+		problem_locked(c, line);
+	}
+	pthread_mutex_unlock(&c->track_lock);
 	if (c->h.subscribed)
 		c->h.subscribed(c->h.ctx, mid, count, granted);
 }
@@ -250,22 +396,76 @@ static const char *net_hint(int rc)
 	return "";
 }
 
-/* Connects are non-blocking (only the name lookup blocks). */
+/* Whether host:port accepts a TCP connection within NET_PROBE_MS; a stop
+ * (c->efd) cuts the wait short.  0, or MOSQ_ERR_EAI / MOSQ_ERR_ERRNO. */
+static int probe(struct mqtt_client *c)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	char port[16];
+	int rc = MOSQ_ERR_ERRNO;
+
+	snprintf(port, sizeof(port), "%u", c->cfg->mqtt.port);
+	if (getaddrinfo(c->cfg->mqtt.host, port, &hints, &res) != 0)
+		return MOSQ_ERR_EAI;
+	for (struct addrinfo *a = res; a && rc != 0; a = a->ai_next) {
+		int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+			rc = 0;
+		} else if (errno == EINPROGRESS) {
+			struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+			                      {.fd = c->efd, .events = POLLIN}};
+			int err = ETIMEDOUT;
+			socklen_t len = sizeof(err);
+			if (poll(p, 2, NET_PROBE_MS) > 0 &&
+			    (p[0].revents & (POLLOUT | POLLERR | POLLHUP)))
+				getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+			if (err == 0)
+				rc = 0;
+			else
+				errno = err;
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+
+/* libmosquitto 2.0 takes the MQTT 5 CONNECT properties (session expiry)
+ * only in its blocking connect, and keeps them for every later reconnect:
+ * the first connect is blocking, after a bounded reachability probe so it
+ * cannot hang on an unreachable host; the others are non-blocking. */
+static int connect_once(struct mqtt_client *c)
+{
+	mosquitto_property *props = NULL;
+	int rc;
+
+	if (c->props_set)
+		return mosquitto_reconnect_async(c->mosq);
+	rc = probe(c);
+	if (rc != 0)
+		return rc;
+	if (c->persistent)
+		mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+		                             MQTT_SESSION_EXPIRY_S);
+	rc = mosquitto_connect_bind_v5(c->mosq, c->cfg->mqtt.host, (int)c->cfg->mqtt.port,
+	                               (int)c->cfg->mqtt.keepalive_s, NULL, props);
+	mosquitto_property_free_all(&props);
+	c->props_set = rc != MOSQ_ERR_INVAL && rc != MOSQ_ERR_NOMEM;
+	return rc;
+}
+
 static void *net_main(void *arg)
 {
 	struct mqtt_client *c = arg;
-	bool first = true;
 	bool want_connect = true;
 	int rc;
 
 	c->backoff_ms = NET_BACKOFF_MIN_MS;
 	while (!atomic_load(&c->stop)) {
 		if (want_connect) {
-			rc = first ? mosquitto_connect_async(c->mosq, c->cfg->mqtt.host,
-			                                     (int)c->cfg->mqtt.port,
-			                                     (int)c->cfg->mqtt.keepalive_s)
-			           : mosquitto_reconnect_async(c->mosq);
-			first = false;
+			rc = connect_once(c);
 			want_connect = rc != MOSQ_ERR_SUCCESS;
 		} else {
 			rc = mosquitto_loop(c->mosq, NET_LOOP_MS, 1);
@@ -297,6 +497,7 @@ static int set_up(struct mqtt_client *c, char *err, size_t err_len)
 	const struct mqtt_config *m = &c->cfg->mqtt;
 
 	mosquitto_threaded_set(c->mosq, true);
+	mosquitto_int_option(c->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	mosquitto_int_option(c->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	if (m->username[0] &&
 	    mosquitto_username_pw_set(c->mosq, m->username, c->password[0] ? c->password : NULL)) {
@@ -317,7 +518,8 @@ static int set_up(struct mqtt_client *c, char *err, size_t err_len)
 			return -EINVAL;
 		}
 	}
-	if (mosquitto_will_set(c->mosq, c->will_topic, 7, "offline", 1, true) != MOSQ_ERR_SUCCESS) {
+	if (c->will_topic[0] && mosquitto_will_set_v5(c->mosq, c->will_topic, 7, "offline", 1, true,
+	                                              NULL) != MOSQ_ERR_SUCCESS) {
 		snprintf(err, err_len, "mqtt: cannot set the last will on '%s'", c->will_topic);
 		return -EINVAL;
 	}
@@ -330,9 +532,9 @@ static int set_up(struct mqtt_client *c, char *err, size_t err_len)
 	return 0;
 }
 
-struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const char *will_topic,
-                                       const struct mqtt_client_handlers *h, char *err,
-                                       size_t err_len)
+static struct mqtt_client *create(const struct kiosk_config *cfg, const char *will_topic,
+                                  const char *client_id, bool persistent,
+                                  const struct mqtt_client_handlers *h, char *err, size_t err_len)
 {
 	const struct mqtt_config *m = &cfg->mqtt;
 	struct mqtt_client *c = calloc(1, sizeof(*c));
@@ -345,7 +547,10 @@ struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const cha
 	}
 	c->cfg = cfg;
 	c->h = *h;
-	snprintf(c->will_topic, sizeof(c->will_topic), "%s", will_topic);
+	c->v5 = true;
+	c->persistent = persistent;
+	pthread_mutex_init(&c->track_lock, NULL);
+	snprintf(c->will_topic, sizeof(c->will_topic), "%s", will_topic ? will_topic : "");
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (c->efd < 0) {
 		rc = -errno;
@@ -358,13 +563,16 @@ struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const cha
 		if (rc < 0)
 			goto err_efd;
 	}
-	if (m->client_id[0])
+	if (client_id)
+		snprintf(c->client_id, sizeof(c->client_id), "%s", client_id);
+	else if (m->client_id[0])
 		snprintf(c->client_id, sizeof(c->client_id), "%s", m->client_id);
 	else
 		snprintf(c->client_id, sizeof(c->client_id), "recovery-kiosk-%.40s", cfg->site);
 	mosquitto_lib_init();
 	c->lib = true;
-	c->mosq = mosquitto_new(c->client_id, true, c);
+	/* clean_session false: MQTT 5 clean start off, the session persists. */
+	c->mosq = mosquitto_new(c->client_id, !persistent, c);
 	if (!c->mosq) {
 		rc = -(errno ? errno : ENOMEM);
 		snprintf(err, err_len, "mqtt: cannot create the client: %s", strerror(-rc));
@@ -383,9 +591,25 @@ err_efd:
 	explicit_bzero(c->password, sizeof(c->password));
 	close(c->efd);
 err_free:
+	pthread_mutex_destroy(&c->track_lock);
 	free(c);
 	errno = -rc;
 	return NULL;
+}
+
+struct mqtt_client *mqtt_client_create(const struct kiosk_config *cfg, const char *will_topic,
+                                       const struct mqtt_client_handlers *h, char *err,
+                                       size_t err_len)
+{
+	return create(cfg, will_topic, NULL, true, h, err, err_len);
+}
+
+struct mqtt_client *mqtt_client_create_transient(const struct kiosk_config *cfg,
+                                                 const char *client_id,
+                                                 const struct mqtt_client_handlers *h, char *err,
+                                                 size_t err_len)
+{
+	return create(cfg, NULL, client_id, false, h, err, err_len);
 }
 
 int mqtt_client_start(struct mqtt_client *c)
@@ -426,6 +650,7 @@ void mqtt_client_destroy(struct mqtt_client *c)
 		mosquitto_lib_cleanup();
 	explicit_bzero(c->password, sizeof(c->password));
 	close(c->efd);
+	pthread_mutex_destroy(&c->track_lock);
 	free(c);
 }
 
@@ -444,15 +669,42 @@ int mqtt_client_publish(struct mqtt_client *c, const struct mqtt_outbound *m, in
 		                             m->expiry_s);
 	if (m->json && c->v5)
 		mosquitto_property_add_string(&props, MQTT_PROP_CONTENT_TYPE, "application/json");
-	rc = mosquitto_publish_v5(c->mosq, mid, m->topic, (int)m->len, m->payload, m->qos,
+	if (m->probe && c->v5)
+		mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
+		                                   "recovery-kiosk-probe", "1");
+	int local = 0;
+	pthread_mutex_lock(&c->track_lock);
+	rc = mosquitto_publish_v5(c->mosq, &local, m->topic, (int)m->len, m->payload, m->qos,
 	                          m->retain, props);
+	/* QoS 1 while the link is down: queued, sent again after reconnecting. */
+	if (m->qos > 0 && rc == MOSQ_ERR_NO_CONN)
+		rc = MOSQ_ERR_SUCCESS;
+	if (rc == MOSQ_ERR_SUCCESS && m->qos > 0)
+		track_add(c, local, false, m->topic);
+	pthread_mutex_unlock(&c->track_lock);
 	mosquitto_property_free_all(&props);
+	if (mid)
+		*mid = local;
 	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
 
-int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, int *mid)
+int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, bool every_time, int *mid)
 {
-	return mosquitto_subscribe(c->mosq, mid, filter, 1) == MOSQ_ERR_SUCCESS ? 0 : -EIO;
+	int local = 0;
+	int rc;
+
+	pthread_mutex_lock(&c->track_lock);
+	rc = mosquitto_subscribe_v5(
+	    c->mosq, &local, filter, 1,
+	    MQTT_SUB_OPT_RETAIN_AS_PUBLISHED |
+	        (every_time ? MQTT_SUB_OPT_SEND_RETAIN_ALWAYS : MQTT_SUB_OPT_SEND_RETAIN_NEW),
+	    NULL);
+	if (rc == MOSQ_ERR_SUCCESS)
+		track_add(c, local, true, filter);
+	pthread_mutex_unlock(&c->track_lock);
+	if (mid)
+		*mid = local;
+	return rc == MOSQ_ERR_SUCCESS ? 0 : -EIO;
 }
 
 bool mqtt_client_connected(struct mqtt_client *c)

@@ -63,6 +63,52 @@ static enum mqtt_command_error read_request_id(const cJSON *item, struct mqtt_co
 	return MQTT_CMD_OK;
 }
 
+/* A whole number of ms since the epoch: 0 < v < 2^53. */
+static enum mqtt_command_error read_ms(const cJSON *item, uint64_t *out, const char *key, char *why,
+                                       size_t why_len)
+{
+	double v = cJSON_IsNumber(item) ? item->valuedouble : -1.0;
+
+	if (!(v > 0.0 && v < 9007199254740992.0) || v != (double)(uint64_t)v) {
+		snprintf(why, why_len,
+		         "%s must be a whole number of milliseconds since 1970-01-01 UTC", key);
+		return MQTT_CMD_ERR_BAD_FIELD;
+	}
+	*out = (uint64_t)v;
+	return MQTT_CMD_OK;
+}
+
+static bool text_valid(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static enum mqtt_command_error read_text(const cJSON *item, char *out, size_t max, const char *key,
+                                         char *why, size_t why_len)
+{
+	if (!cJSON_IsString(item) || !text_valid(item->valuestring, max)) {
+		snprintf(why, why_len, "%s must be a string of 1-%zu printable characters", key,
+		         max - 1);
+		return MQTT_CMD_ERR_BAD_FIELD;
+	}
+	snprintf(out, max, "%s", item->valuestring);
+	return MQTT_CMD_OK;
+}
+
+bool mqtt_command_expired(const struct mqtt_command_request *req, uint64_t now_wall_ms)
+{
+	if (req->expires_ms)
+		return now_wall_ms > req->expires_ms;
+	return req->issued_ms && now_wall_ms > req->issued_ms + MQTT_COMMAND_MAX_AGE_MS;
+}
+
 static enum mqtt_command_error read_action(const cJSON *item, struct mqtt_command_request *out,
                                            char *why, size_t why_len)
 {
@@ -92,6 +138,7 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len,
 	enum mqtt_command_error rc = MQTT_CMD_OK;
 	const cJSON *action = NULL;
 	const cJSON *request_id = NULL;
+	const cJSON *issued = NULL, *expires = NULL, *reason = NULL, *by = NULL;
 	const cJSON *item;
 	cJSON *root;
 
@@ -138,14 +185,24 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len,
 			slot = &action;
 		} else if (strcmp(item->string, "request_id") == 0) {
 			slot = &request_id;
+		} else if (strcmp(item->string, "issued_ms") == 0) {
+			slot = &issued;
+		} else if (strcmp(item->string, "expires_ms") == 0) {
+			slot = &expires;
+		} else if (strcmp(item->string, "reason") == 0) {
+			slot = &reason;
+		} else if (strcmp(item->string, "by") == 0) {
+			slot = &by;
 		} else {
-			rc = fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len,
-			          "unknown key; only \"action\" and \"request_id\" are accepted");
+			rc = fail(
+			    MQTT_CMD_ERR_BAD_FIELD, why, why_len,
+			    "unknown key; accepted: action, request_id, issued_ms, expires_ms, "
+			    "reason, by");
 			goto out;
 		}
 		if (*slot) {
 			rc = fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len,
-			          "duplicate key; give action and request_id once");
+			          "duplicate key; give each key once");
 			goto out;
 		}
 		*slot = item;
@@ -162,6 +219,20 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len,
 		goto out;
 	}
 	rc = read_action(action, out, why, why_len);
+	if (rc == MQTT_CMD_OK && issued)
+		rc = read_ms(issued, &out->issued_ms, "issued_ms", why, why_len);
+	if (rc == MQTT_CMD_OK && expires)
+		rc = read_ms(expires, &out->expires_ms, "expires_ms", why, why_len);
+	if (rc == MQTT_CMD_OK && by)
+		rc = read_text(by, out->by, sizeof(out->by), "by", why, why_len);
+	if (rc == MQTT_CMD_OK && reason) {
+		if (out->action != CMD_OUT_OF_SERVICE)
+			rc = fail(MQTT_CMD_ERR_BAD_FIELD, why, why_len,
+			          "reason is for out_of_service only; leave it out");
+		else
+			rc =
+			    read_text(reason, out->note, sizeof(out->note), "reason", why, why_len);
+	}
 out:
 	cJSON_Delete(root);
 	return rc;

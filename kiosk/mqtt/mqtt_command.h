@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Staff commands arriving on recovery/<site>/station-<n>/cmd, as JSON:
- *   {"action": "stop", "request_id": "dash-42"}
- * action is one of stop, reset_fault, cleaned, out_of_service, in_service.
- * request_id is optional: a string of 1..63 printable ASCII characters,
- * echoed in the result.  Any other key, type or value is an error.  "start"
- * is refused: a member must be at the station and pass screening.
+ * Staff commands arriving on recovery/<site>/station/<n>/cmd, as JSON:
+ *   {"action": "out_of_service", "request_id": "dash-42",
+ *    "issued_ms": 1746093600123, "expires_ms": 1746093630123,
+ *    "reason": "repair", "by": "front desk"}
+ * action is one of stop, reset_fault, cleaned, out_of_service, in_service;
+ * everything else is optional:
+ *   request_id  1..63 printable ASCII characters, echoed in the result; a
+ *               command delivered again with the same id is answered with
+ *               the first result, never done twice;
+ *   issued_ms   when it was sent (ms since the epoch): older than
+ *               MQTT_COMMAND_MAX_AGE_MS is answered "expired";
+ *   expires_ms  after this (ms since the epoch) it is answered "expired";
+ *   reason      out_of_service only: 1..47 printable characters;
+ *   by          who sends it: 1..31 printable characters.
+ * Any other key, type or value is an error.  "start" is refused: a member
+ * must be at the station and pass screening.
  *
  * The parser is a pure function (no I/O, no globals, no allocation that
  * outlives the call) so it can be unit-tested and fuzzed.  Any thread.
@@ -20,6 +30,8 @@
 #include "core/protocol.h"
 
 #define MQTT_COMMAND_MAX_BYTES 4096u
+/* A command carrying issued_ms (and no expires_ms) is stale after this. */
+#define MQTT_COMMAND_MAX_AGE_MS (10u * 60u * 1000u)
 
 enum mqtt_command_error {
 	MQTT_CMD_OK,
@@ -36,6 +48,10 @@ enum mqtt_command_error {
 struct mqtt_command_request {
 	enum command_action action;              /* valid when MQTT_CMD_OK */
 	char request_id[COMMAND_REQUEST_ID_MAX]; /* "" when absent or invalid */
+	uint64_t issued_ms;                      /* 0 when absent */
+	uint64_t expires_ms;                     /* 0 when absent */
+	char note[COMMAND_NOTE_MAX];             /* "reason", "" when absent */
+	char by[COMMAND_BY_MAX];                 /* "" when absent */
 };
 
 /* Parses len bytes (need not be NUL-terminated).  Fills out (request_id is
@@ -48,6 +64,10 @@ enum mqtt_command_error mqtt_command_parse(const void *payload, size_t len,
 
 /* "too_large", "not_json", ... for the result's "error" field. */
 const char *mqtt_command_error_name(enum mqtt_command_error e);
+
+/* true when a parsed command is past its expires_ms, or older than
+ * MQTT_COMMAND_MAX_AGE_MS by its issued_ms, at now_wall_ms. */
+bool mqtt_command_expired(const struct mqtt_command_request *req, uint64_t now_wall_ms);
 
 /* Token bucket for the command topic: rate_per_s sustained, burst at once.
  * now_ms is any monotonic clock. */

@@ -1,8 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Staff command intake: subscribes to the stations' command topics, checks
- * each command (topic, JSON, rate), hands it to the controller
- * (SOURCE_MQTT) and answers what it refuses on the command's result topic.
+ * Staff command intake (MQTT 5 request/response): subscribes to
+ * recovery/<site>/station/+/cmd at QoS 1 on the persistent session, checks
+ * each command and answers every one, on station/<n>/cmd/result (for 3.1.1
+ * clients and observers) and, when the request names one, on its response
+ * topic with its correlation data.
+ *
+ * A command is never executed when it arrives retained ("retained_refused"),
+ * when it is past its expiry ("expired": the MQTT message expiry, or the
+ * payload's expires_ms / issued_ms), when it is malformed, or when its
+ * request id was already done in the last MQTT_INTAKE_DEDUPE_MS (the first
+ * result is sent again, "duplicate": true).  Otherwise it goes to
+ * controller_submit (SOURCE_MQTT) and the intake waits (up to
+ * MQTT_INTAKE_WAIT_MS) for the controller's result and for the event log to
+ * have it on disk, then answers.  Only then does the message handler
+ * return, so libmosquitto sends the PUBACK after the command took effect: a
+ * kiosk killed before that gets the command again from the broker.
  *
  * Threading: everything runs on the client's net thread (from its
  * handlers), except create/destroy (main).
@@ -11,6 +24,10 @@
 #define KIOSK_MQTT_INTAKE_H
 
 #include <stdbool.h>
+
+#define MQTT_INTAKE_WAIT_MS 5000u
+#define MQTT_INTAKE_DEDUPE_MS (3600u * 1000u)
+#define MQTT_INTAKE_RESULT_EXPIRY_S 300u /* results are not worth more */
 
 struct controller;
 struct event_log;

@@ -61,11 +61,21 @@ static void add_string_or_null(cJSON *o, const char *key, const char *v)
 		cJSON_AddNullToObject(o, key);
 }
 
+static void add_service(cJSON *o, const char *note, const char *by)
+{
+	cJSON *sv = cJSON_AddObjectToObject(o, "service");
+
+	if (!sv)
+		return;
+	cJSON_AddStringToObject(sv, "reason", note);
+	cJSON_AddStringToObject(sv, "by", by);
+}
+
 int mqtt_payload_station_status(char *buf, size_t len, const struct station_snapshot *st)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *zones;
-	double peak = st->has_sensor ? st->manifold_mmhg : 0.0;
+	double peak = st->manifold_mmhg;
 	size_t nz = st->zone_count <= STATION_MAX_ZONES ? st->zone_count : STATION_MAX_ZONES;
 
 	if (!o)
@@ -80,31 +90,120 @@ int mqtt_payload_station_status(char *buf, size_t len, const struct station_snap
 	cJSON_AddNumberToObject(o, "duration_s", st->duration_s);
 	cJSON_AddNumberToObject(o, "remaining_s", st->remaining_s);
 	cJSON_AddNumberToObject(o, "elapsed_s", st->elapsed_s);
+	cJSON_AddBoolToObject(o, "has_sensor", st->has_sensor);
 	zones = cJSON_AddArrayToObject(o, "zone_mmhg");
-	for (size_t i = 0; zones && i < nz; i++) {
+	for (size_t i = 0; zones && st->has_sensor && i < nz; i++) {
 		cJSON_AddItemToArray(zones, cJSON_CreateNumber(tenth(st->zone_mmhg[i])));
 		if (st->zone_mmhg[i] > peak)
 			peak = st->zone_mmhg[i];
 	}
-	cJSON_AddNumberToObject(o, "pressure_mmhg", tenth(peak));
+	/* No sensor, no reading: never a made-up 0 mmHg. */
+	if (st->has_sensor)
+		cJSON_AddNumberToObject(o, "pressure_mmhg", tenth(peak));
+	else
+		cJSON_AddNullToObject(o, "pressure_mmhg");
 	cJSON_AddStringToObject(o, "fault", fault_code_name(st->fault));
 	cJSON_AddStringToObject(o, "fault_message",
 	                        st->fault == FAULT_NONE ? "" : st->fault_message);
+	if (st->state == STATION_OUT_OF_SERVICE)
+		add_service(o, st->service_note, st->service_by);
+	else
+		cJSON_AddNullToObject(o, "service");
 	return mqtt_payload_print(o, buf, len);
 }
+
+static void iso8601(char *out, size_t len, uint64_t wall_ms);
 
 int mqtt_payload_kiosk_status(char *buf, size_t len, const struct mqtt_kiosk_info *info)
 {
 	cJSON *o = cJSON_CreateObject();
+	cJSON *b, *ob, *pr;
 
 	if (!o)
 		return -ENOMEM;
 	cJSON_AddStringToObject(o, "site", info->site);
+	cJSON_AddStringToObject(o, "instance", info->instance ? info->instance : "");
+	cJSON_AddStringToObject(o, "host", info->host ? info->host : "");
 	cJSON_AddStringToObject(o, "version", info->version ? info->version : "");
+	cJSON_AddStringToObject(o, "backend", info->backend ? info->backend : "");
 	cJSON_AddNumberToObject(o, "uptime_s", (double)info->uptime_s);
 	cJSON_AddNumberToObject(o, "stations", info->station_count);
-	cJSON_AddStringToObject(o, "backend", info->backend ? info->backend : "");
+	b = cJSON_AddObjectToObject(o, "broker");
+	if (b) {
+		cJSON_AddBoolToObject(b, "connected", info->connected);
+		cJSON_AddStringToObject(b, "client_id", info->client_id ? info->client_id : "");
+		cJSON_AddBoolToObject(b, "session_present", info->session_present);
+		cJSON_AddNumberToObject(b, "connects", (double)info->connects);
+	}
+	ob = cJSON_AddObjectToObject(o, "outbox");
+	if (ob) {
+		if (info->outbox_depth >= 0)
+			cJSON_AddNumberToObject(ob, "depth", (double)info->outbox_depth);
+		else
+			cJSON_AddNullToObject(ob, "depth");
+		cJSON_AddNumberToObject(ob, "refused", (double)info->refused);
+		if (info->refused_topic) {
+			cJSON *last = cJSON_AddObjectToObject(ob, "last_refused");
+			if (last) {
+				cJSON_AddStringToObject(last, "topic", info->refused_topic);
+				cJSON_AddStringToObject(last, "reason",
+				                        info->refused_reason ? info->refused_reason
+				                                             : "");
+			}
+		} else {
+			cJSON_AddNullToObject(ob, "last_refused");
+		}
+		cJSON_AddNumberToObject(ob, "dropped", (double)info->outbox_dropped);
+	}
+	cJSON_AddBoolToObject(o, "deadlines_guaranteed", info->deadlines_guaranteed);
+	pr = cJSON_AddArrayToObject(o, "problems");
+	for (size_t i = 0; pr && i < info->problem_count; i++)
+		cJSON_AddItemToArray(pr, cJSON_CreateString(info->problems[i]));
+	if (info->duplicate_instance) {
+		cJSON *d = cJSON_AddObjectToObject(o, "duplicate");
+		if (d) {
+			cJSON_AddStringToObject(d, "instance", info->duplicate_instance);
+			cJSON_AddStringToObject(d, "host",
+			                        info->duplicate_host ? info->duplicate_host : "");
+		}
+	} else {
+		cJSON_AddNullToObject(o, "duplicate");
+	}
 	return mqtt_payload_print(o, buf, len);
+}
+
+int mqtt_payload_claim(char *buf, size_t len, const struct mqtt_kiosk_info *info,
+                       uint64_t since_wall_ms)
+{
+	cJSON *o = cJSON_CreateObject();
+	char since[40];
+
+	if (!o)
+		return -ENOMEM;
+	iso8601(since, sizeof(since), since_wall_ms);
+	cJSON_AddStringToObject(o, "instance", info->instance ? info->instance : "");
+	cJSON_AddStringToObject(o, "host", info->host ? info->host : "");
+	cJSON_AddStringToObject(o, "client_id", info->client_id ? info->client_id : "");
+	cJSON_AddStringToObject(o, "version", info->version ? info->version : "");
+	cJSON_AddStringToObject(o, "since", since);
+	return mqtt_payload_print(o, buf, len);
+}
+
+int mqtt_payload_claim_parse(const void *payload, size_t plen, char *instance, size_t ilen,
+                             char *host, size_t hlen)
+{
+	cJSON *o = plen ? cJSON_ParseWithLength(payload, plen) : NULL;
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(o, "instance");
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "host");
+	int rc = -EINVAL;
+
+	if (cJSON_IsString(i) && i->valuestring[0]) {
+		snprintf(instance, ilen, "%s", i->valuestring);
+		snprintf(host, hlen, "%s", cJSON_IsString(h) ? h->valuestring : "");
+		rc = 0;
+	}
+	cJSON_Delete(o);
+	return rc;
 }
 
 int mqtt_payload_event_id(char *buf, size_t len, const char *site, const char *tag, int64_t row)
@@ -159,20 +258,30 @@ int mqtt_payload_event(char *buf, size_t len, const char *id, const struct kiosk
 		cJSON_AddStringToObject(o, "fault", fault_code_name(ev->fault));
 		cJSON_AddStringToObject(o, "fault_message", fault_code_message(ev->fault));
 	}
+	if (ev->kind == EVENT_OUT_OF_SERVICE) {
+		char note[sizeof(ev->note) + 1], by[sizeof(ev->by) + 1];
+		snprintf(note, sizeof(note), "%.*s", (int)sizeof(ev->note), ev->note);
+		snprintf(by, sizeof(by), "%.*s", (int)sizeof(ev->by), ev->by);
+		add_service(o, note, by);
+	}
 	return mqtt_payload_print(o, buf, len);
 }
 
-int mqtt_payload_command_result(char *buf, size_t len, const char *request_id, const char *action,
-                                bool ok, const char *status, const char *message)
+int mqtt_payload_command_result(char *buf, size_t len, const struct mqtt_result *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o)
 		return -ENOMEM;
-	add_string_or_null(o, "request_id", request_id);
-	add_string_or_null(o, "action", action);
-	cJSON_AddBoolToObject(o, "ok", ok);
-	cJSON_AddStringToObject(o, "status", status);
-	cJSON_AddStringToObject(o, "message", message ? message : "");
+	add_string_or_null(o, "request_id", r->request_id);
+	add_string_or_null(o, "action", r->action);
+	if (r->station)
+		cJSON_AddNumberToObject(o, "station", r->station);
+	else
+		cJSON_AddNullToObject(o, "station");
+	cJSON_AddBoolToObject(o, "ok", r->ok);
+	cJSON_AddStringToObject(o, "status", r->status);
+	cJSON_AddStringToObject(o, "message", r->message ? r->message : "");
+	cJSON_AddBoolToObject(o, "duplicate", r->duplicate);
 	return mqtt_payload_print(o, buf, len);
 }

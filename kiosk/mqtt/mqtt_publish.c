@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The publisher thread.  Facts from the net thread (connection generation,
- * acknowledged message ids) are handed over under pub->lock; everything
- * else belongs to the publisher thread. */
+ * acknowledgements, claims, Home Assistant's birth) are handed over under
+ * pub->lock; everything else belongs to the publisher thread. */
 #include "mqtt/mqtt_publish.h"
 
 #include <errno.h>
@@ -20,22 +20,23 @@
 #include "core/controller.h"
 #include "mqtt/mqtt_client.h"
 #include "mqtt/mqtt_discovery.h"
+#include "mqtt/mqtt_outbox.h"
 #include "mqtt/mqtt_payload.h"
 #include "mqtt/mqtt_topic.h"
 #include "store/event_log.h"
 #include "store/store.h"
 
-#define PUB_WINDOW 32u /* outbox events in flight at once */
-#define PUB_ACKS_MAX 256u
+#define PUB_ACKS_MAX 1024u
+/* The kiosk's status carries up to MQTT_PROBLEMS_MAX long lines. */
+#define PUB_KIOSK_STATUS_MAX (MQTT_PAYLOAD_MAX + MQTT_PROBLEMS_MAX * MQTT_PROBLEM_LEN)
 #define PUB_STATUS_MIN_MS 1000u    /* running status updates at most 1/s */
 #define PUB_IDLE_DEADBAND_MMHG 1.0 /* sensor noise on a resting station is not news */
-#define PUB_KIOSK_STATUS_MS 60000u
+#define PUB_KIOSK_STATUS_MS 60000u /* the kiosk's status at least this often */
+#define PUB_KIOSK_MIN_MS 1000u     /* and at most once a second */
 #define PUB_FLUSH_MS 1000u
-
-struct inflight {
-	int mid; /* 0 = free slot */
-	int64_t row;
-};
+#define PUB_GOODBYE_MS 300u
+/* The kiosk reads its own claim back within this, or it cannot read. */
+#define PUB_CLAIM_ECHO_MS 5000u
 
 struct station_cache {
 	bool published;
@@ -56,11 +57,14 @@ struct ack {
 struct mqtt_publisher {
 	struct mqtt_publisher_params p;
 	struct store *store;
+	struct mqtt_outbox *outbox;
 	int efd;
 	pthread_t thread;
 	bool started;
 	atomic_bool stop;
-	char t_avail[MQTT_TOPIC_MAX];
+	char instance[STORE_TAG_LEN + 1];
+	char host[64];
+	uint64_t since_wall_ms;
 
 	/* Written by the net thread, read by the publisher. */
 	pthread_mutex_t lock;
@@ -68,16 +72,19 @@ struct mqtt_publisher {
 	bool ha_online;
 	struct ack acked[PUB_ACKS_MAX];
 	size_t acked_count;
-	bool acked_overflow;
+	char dup_instance[STORE_TAG_LEN * 4 + 1];
+	char dup_host[64];
+	bool dup_changed;
+	bool claim_seen; /* our own claim came back since the last connect */
 
 	/* Publisher thread only. */
 	unsigned int seen_gen;
-	struct inflight inflight[PUB_WINDOW];
-	int64_t last_sent_row;
-	uint64_t result_cursor;
+	uint64_t claim_sent_ms; /* 0: no echo awaited */
 	uint64_t kiosk_status_ms;
-	int offline_mid;
-	bool offline_acked;
+	uint64_t kiosk_checked_ms;
+	char kiosk_last[PUB_KIOSK_STATUS_MAX]; /* the last kiosk status, uptime left out */
+	int goodbye_mids[MQTT_STATIONS_MAX + 1];
+	size_t goodbye_left;
 	/* Every event with seq below this is acknowledged by the broker. */
 	_Atomic uint64_t delivered_below;
 	struct station_cache cache[KIOSK_MAX_STATIONS];
@@ -102,6 +109,20 @@ void mqtt_publisher_wake(struct mqtt_publisher *pub)
 	}
 }
 
+const char *mqtt_publisher_instance(const struct mqtt_publisher *pub)
+{
+	return pub->instance;
+}
+
+void mqtt_publisher_duplicate(struct mqtt_publisher *pub, char *instance, size_t ilen, char *host,
+                              size_t hlen)
+{
+	pthread_mutex_lock(&pub->lock);
+	snprintf(instance, ilen, "%s", pub->dup_instance);
+	snprintf(host, hlen, "%s", pub->dup_host);
+	pthread_mutex_unlock(&pub->lock);
+}
+
 /* ---- net thread ---- */
 
 void mqtt_publisher_on_connect(struct mqtt_publisher *pub)
@@ -117,8 +138,7 @@ void mqtt_publisher_on_ack(struct mqtt_publisher *pub, int mid, int reason)
 	pthread_mutex_lock(&pub->lock);
 	if (pub->acked_count < PUB_ACKS_MAX)
 		pub->acked[pub->acked_count++] = (struct ack){mid, reason};
-	else
-		pub->acked_overflow = true;
+	/* else: lost; the outbox sends that event again after its time-out. */
 	pthread_mutex_unlock(&pub->lock);
 	mqtt_publisher_wake(pub);
 }
@@ -131,62 +151,224 @@ void mqtt_publisher_on_ha_online(struct mqtt_publisher *pub)
 	mqtt_publisher_wake(pub);
 }
 
+void mqtt_publisher_on_claim(struct mqtt_publisher *pub, const char *instance, const char *host)
+{
+	if (strcmp(instance, pub->instance) == 0 && strcmp(host, pub->host) == 0) {
+		pthread_mutex_lock(&pub->lock);
+		pub->claim_seen = true;
+		pthread_mutex_unlock(&pub->lock);
+		return;
+	}
+	pthread_mutex_lock(&pub->lock);
+	bool fresh = strcmp(pub->dup_instance, instance) != 0;
+	if (fresh) {
+		snprintf(pub->dup_instance, sizeof(pub->dup_instance), "%s", instance);
+		snprintf(pub->dup_host, sizeof(pub->dup_host), "%s", host);
+		pub->dup_changed = true;
+	}
+	pthread_mutex_unlock(&pub->lock);
+	if (fresh) {
+		mqtt_log(MQTT_LOG_ERR,
+		         "a second kiosk claims site '%s': instance %s on host '%s' (this is %s on "
+		         "'%s'); two kiosks on one site fight over its stations and commands: give "
+		         "each its own site in kiosk.conf",
+		         pub->p.config->site, instance, host, pub->instance, pub->host);
+		mqtt_publisher_wake(pub);
+	}
+}
+
 /* ---- publisher thread ---- */
 
-static int publish(struct mqtt_publisher *pub, const char *topic, const char *payload, int len,
-                   int qos, bool retain, int *mid)
+static int publish(struct mqtt_publisher *pub, const char *topic, const char *payload, size_t len,
+                   bool retain, int *mid)
 {
 	struct mqtt_outbound m = {
 	    .topic = topic,
 	    .payload = payload,
-	    .len = (size_t)len,
-	    .qos = qos,
+	    .len = len,
+	    .qos = 1,
 	    .retain = retain,
+	    .json = len > 0 && payload[0] == '{',
 	};
 
 	return mqtt_client_publish(pub->p.client, &m, mid);
 }
 
-static void publish_kiosk_status(struct mqtt_publisher *pub, uint64_t now)
+static void kiosk_info(struct mqtt_publisher *pub, uint64_t now, struct mqtt_client_health *h,
+                       struct mqtt_kiosk_info *info, const char **problems)
 {
 	const struct kiosk_config *cfg = pub->p.config;
-	char topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX];
-	struct mqtt_kiosk_info info = {
+	struct store_stats ss;
+	struct controller_stats cs;
+
+	mqtt_client_health(pub->p.client, h);
+	store_get_stats(pub->store, &ss);
+	controller_get_stats(pub->p.controller, &cs);
+	for (size_t i = 0; i < h->problem_count; i++)
+		problems[i] = h->problems[i];
+	*info = (struct mqtt_kiosk_info){
 	    .site = cfg->site,
+	    .instance = pub->instance,
+	    .host = pub->host,
 	    .version = pub->p.version,
 	    .backend = pub->p.backend,
 	    .uptime_s = (now - pub->p.start_ms) / 1000u,
 	    .station_count = (unsigned int)cfg->station_count,
+	    .client_id = mqtt_client_id(pub->p.client),
+	    .connected = h->connected,
+	    .session_present = h->session_present,
+	    .connects = h->connects,
+	    .outbox_depth = event_log_outbox_depth(pub->p.log),
+	    .refused = h->refused,
+	    .refused_topic = h->refused ? h->refused_topic : NULL,
+	    .refused_reason = h->refused_reason,
+	    .outbox_dropped = ss.outbox_dropped,
+	    .deadlines_guaranteed = cs.realtime,
+	    .problems = problems,
+	    .problem_count = h->problem_count,
 	};
-	int n = mqtt_payload_kiosk_status(payload, sizeof(payload), &info);
+}
 
-	if (n > 0 && mqtt_topic_site(topic, sizeof(topic), cfg->site, "kiosk/status") >= 0)
-		publish(pub, topic, payload, n, 1, true, NULL);
-	pub->kiosk_status_ms = now;
+/* Publishes the kiosk's status when it changed (at most 1/s) or every
+ * PUB_KIOSK_STATUS_MS; returns ms until it is next due. */
+static uint64_t publish_kiosk_status(struct mqtt_publisher *pub, uint64_t now, bool force)
+{
+	char topic[MQTT_TOPIC_MAX], payload[PUB_KIOSK_STATUS_MAX], same[PUB_KIOSK_STATUS_MAX];
+	struct mqtt_client_health h;
+	struct mqtt_kiosk_info info;
+	const char *problems[MQTT_PROBLEMS_MAX];
+
+	/* Looked at once a second at most: a running session wakes the
+	 * publisher many times a second. */
+	if (!force && now - pub->kiosk_checked_ms < PUB_KIOSK_MIN_MS)
+		return PUB_KIOSK_MIN_MS - (now - pub->kiosk_checked_ms);
+	pub->kiosk_checked_ms = now;
+	kiosk_info(pub, now, &h, &info, problems);
+	pthread_mutex_lock(&pub->lock);
+	char dup_i[sizeof(pub->dup_instance)], dup_h[sizeof(pub->dup_host)];
+	memcpy(dup_i, pub->dup_instance, sizeof(dup_i));
+	memcpy(dup_h, pub->dup_host, sizeof(dup_h));
+	pthread_mutex_unlock(&pub->lock);
+	if (dup_i[0]) {
+		info.duplicate_instance = dup_i;
+		info.duplicate_host = dup_h;
+	}
+	/* Uptime alone is not a change. */
+	uint64_t up = info.uptime_s;
+	info.uptime_s = 0;
+	if (mqtt_payload_kiosk_status(same, sizeof(same), &info) < 0)
+		return PUB_KIOSK_STATUS_MS;
+	bool changed = strcmp(same, pub->kiosk_last) != 0;
+	uint64_t since = now - pub->kiosk_status_ms;
+	if (!force && !(changed && since >= PUB_KIOSK_MIN_MS) && since < PUB_KIOSK_STATUS_MS)
+		return changed ? PUB_KIOSK_MIN_MS - since : PUB_KIOSK_STATUS_MS - since;
+	info.uptime_s = up;
+	int n = mqtt_payload_kiosk_status(payload, sizeof(payload), &info);
+	if (n > 0 && mqtt_topic_kiosk(topic, sizeof(topic), info.site, "status") >= 0 &&
+	    publish(pub, topic, payload, (size_t)n, true, NULL) == 0) {
+		memcpy(pub->kiosk_last, same, sizeof(same));
+		pub->kiosk_status_ms = now;
+	}
+	return PUB_KIOSK_STATUS_MS;
+}
+
+static void publish_claim(struct mqtt_publisher *pub, uint64_t now)
+{
+	char topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX];
+	struct mqtt_client_health h;
+	struct mqtt_kiosk_info info;
+	const char *problems[MQTT_PROBLEMS_MAX];
+
+	kiosk_info(pub, now, &h, &info, problems);
+	int n = mqtt_payload_claim(payload, sizeof(payload), &info, pub->since_wall_ms);
+	if (n > 0 && mqtt_topic_kiosk(topic, sizeof(topic), info.site, "claim") >= 0 &&
+	    publish(pub, topic, payload, (size_t)n, true, NULL) == 0) {
+		pthread_mutex_lock(&pub->lock);
+		pub->claim_seen = false;
+		pthread_mutex_unlock(&pub->lock);
+		pub->claim_sent_ms = now;
+	}
+}
+
+/* The claim is the one topic the kiosk both writes and reads: when it never
+ * comes back, the broker lets the kiosk read nothing of its site (mosquitto
+ * accepts any subscription and drops what the ACL does not let through). */
+static uint64_t check_claim_echo(struct mqtt_publisher *pub, uint64_t now)
+{
+	char topic[MQTT_TOPIC_MAX];
+
+	if (!pub->claim_sent_ms)
+		return UINT64_MAX;
+	pthread_mutex_lock(&pub->lock);
+	bool seen = pub->claim_seen;
+	pthread_mutex_unlock(&pub->lock);
+	if (seen) {
+		pub->claim_sent_ms = 0;
+		return UINT64_MAX;
+	}
+	if (now - pub->claim_sent_ms < PUB_CLAIM_ECHO_MS)
+		return pub->claim_sent_ms + PUB_CLAIM_ECHO_MS - now;
+	pub->claim_sent_ms = 0;
+	mqtt_topic_kiosk(topic, sizeof(topic), pub->p.config->site, "claim");
+	mqtt_client_problem(pub->p.client,
+	                    "the kiosk does not receive its own claim on '%s': the broker does not "
+	                    "let it read its site, so staff commands cannot reach it either; grant "
+	                    "'topic readwrite %s' and 'topic read " MQTT_TOPIC_ROOT
+	                    "/%s/station/+/cmd' in the ACL, or fix site in kiosk.conf",
+	                    topic, topic, pub->p.config->site);
+	return UINT64_MAX;
+}
+
+static int discovery_one(void *ctx, const char *topic, const char *payload, size_t len)
+{
+	struct mqtt_publisher *pub = ctx;
+
+	publish(pub, topic, payload, len, true, NULL);
+	return 0;
 }
 
 static void publish_discovery(struct mqtt_publisher *pub)
 {
 	const struct kiosk_config *cfg = pub->p.config;
-	char topic[256], payload[MQTT_PAYLOAD_MAX];
+	struct mqtt_discovery_site d = {
+	    .prefix = cfg->mqtt.discovery_prefix,
+	    .site = cfg->site,
+	    .version = pub->p.version,
+	};
 
 	if (!cfg->mqtt.discovery_prefix[0])
 		return;
-	for (size_t i = 0; i < cfg->station_count; i++) {
-		struct mqtt_discovery_params p = {
-		    .prefix = cfg->mqtt.discovery_prefix,
-		    .site = cfg->site,
-		    .version = pub->p.version,
-		    .index = (unsigned int)i,
-		    .station_name = cfg->stations[i].name,
-		};
-		for (unsigned int item = 0; item < MQTT_DISCOVERY_ITEMS; item++) {
-			int n = mqtt_discovery_item(&p, item, topic, sizeof(topic), payload,
-			                            sizeof(payload));
-			if (n > 0)
-				publish(pub, topic, payload, n, 1, true, NULL);
-		}
+	for (size_t i = 0; i < cfg->station_count && i < MQTT_STATIONS_MAX; i++) {
+		d.stations[i].present = true;
+		d.stations[i].name = cfg->stations[i].name;
+		d.stations[i].has_sensor = cfg->stations[i].pins.sensor != SENSOR_NONE;
 	}
+	int rc = mqtt_discovery_foreach(&d, discovery_one, pub);
+	if (rc < 0)
+		mqtt_log(MQTT_LOG_ERR, "cannot build the Home Assistant discovery: %s",
+		         strerror(-rc));
+}
+
+/* On a new connection: who is here.  Station slots no longer configured
+ * lose their retained status and availability. */
+static void announce(struct mqtt_publisher *pub, uint64_t now)
+{
+	const struct kiosk_config *cfg = pub->p.config;
+	char topic[MQTT_TOPIC_MAX];
+
+	if (mqtt_topic_kiosk(topic, sizeof(topic), cfg->site, "availability") >= 0)
+		publish(pub, topic, "online", 6, true, NULL);
+	publish_claim(pub, now);
+	for (unsigned int i = 0; i < MQTT_STATIONS_MAX; i++) {
+		bool present = i < cfg->station_count;
+		if (mqtt_topic_station(topic, sizeof(topic), cfg->site, i, "availability") >= 0)
+			publish(pub, topic, present ? "online" : "", present ? 6u : 0u, true, NULL);
+		if (!present &&
+		    mqtt_topic_station(topic, sizeof(topic), cfg->site, i, "status") >= 0)
+			publish(pub, topic, "", 0, true, NULL);
+	}
+	publish_discovery(pub);
+	publish_kiosk_status(pub, now, true);
 }
 
 static bool station_active(enum station_state s)
@@ -244,7 +426,7 @@ static uint64_t publish_statuses(struct mqtt_publisher *pub, uint64_t now, bool 
 		}
 		if (mqtt_topic_station(topic, sizeof(topic), pub->p.config->site, (unsigned int)i,
 		                       "status") < 0 ||
-		    publish(pub, topic, payload, n, 0, true, NULL) < 0)
+		    publish(pub, topic, payload, (size_t)n, true, NULL) < 0)
 			continue;
 		c->published = true;
 		c->state = st->state;
@@ -259,147 +441,64 @@ static uint64_t publish_statuses(struct mqtt_publisher *pub, uint64_t now, bool 
 	return next;
 }
 
-/* Command results go out only once the store thread has committed every
- * event before them, so an "ok" means the event is on disk. */
-static void publish_results(struct mqtt_publisher *pub)
-{
-	struct kiosk_event ev[32];
-	uint64_t persisted = event_log_persisted(pub->p.log);
-	uint64_t lost = 0;
-	char topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX];
-	size_t n;
-
-	while (pub->result_cursor < persisted) {
-		uint64_t cursor = pub->result_cursor;
-		n = controller_events_read(pub->p.controller, &cursor, ev, 32, &lost);
-		if (n == 0)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			if (ev[i].seq >= persisted) {
-				pub->result_cursor =
-				    ev[i].seq; /* not on disk yet: come back later */
-				return;
-			}
-			pub->result_cursor = ev[i].seq + 1u;
-			if (ev[i].kind != EVENT_COMMAND_RESULT || ev[i].source != SOURCE_MQTT)
-				continue;
-			int len = mqtt_payload_command_result(
-			    payload, sizeof(payload), ev[i].request_id,
-			    command_action_name(ev[i].action), ev[i].status == CMD_OK,
-			    command_status_name(ev[i].status),
-			    command_status_message(ev[i].status));
-			if (len > 0 && mqtt_topic_station(topic, sizeof(topic), pub->p.config->site,
-			                                  ev[i].station, "cmd/result") >= 0)
-				publish(pub, topic, payload, len, 1, false, NULL);
-		}
-	}
-}
-
-static size_t inflight_count(const struct mqtt_publisher *pub)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < PUB_WINDOW; i++)
-		n += pub->inflight[i].mid != 0;
-	return n;
-}
-
-static void handle_acks(struct mqtt_publisher *pub, const struct ack *acks, size_t count)
-{
-	for (size_t k = 0; k < count; k++) {
-		if (acks[k].mid == pub->offline_mid && pub->offline_mid != 0)
-			pub->offline_acked = true;
-		for (size_t i = 0; i < PUB_WINDOW; i++) {
-			if (pub->inflight[i].mid != acks[k].mid)
-				continue;
-			if (store_outbox_delete(pub->store, pub->inflight[i].row) < 0)
-				mqtt_log(MQTT_LOG_ERR,
-				         "cannot remove a delivered event from the outbox: %s",
-				         store_errmsg(pub->store));
-			pub->inflight[i].mid = 0;
-			break;
-		}
-	}
-}
-
-/* Returns the number of rows published, or -EIO. */
-static int publish_outbox(struct mqtt_publisher *pub)
-{
-	const char *site = pub->p.config->site;
-	struct store_outbox_row rows[PUB_WINDOW];
-	char id[96], topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX];
-	size_t free_slots = PUB_WINDOW - inflight_count(pub);
-	int sent = 0;
-
-	if (free_slots == 0)
-		return 0;
-	int n = store_outbox_peek(pub->store, pub->last_sent_row, rows, free_slots);
-	if (n < 0) {
-		mqtt_log(MQTT_LOG_ERR, "cannot read the outbox: %s", store_errmsg(pub->store));
-		return -EIO;
-	}
-	for (int k = 0; k < n; k++) {
-		int mid = 0;
-		mqtt_payload_event_id(id, sizeof(id), site, store_tag(pub->store), rows[k].id);
-		int len = mqtt_payload_event(payload, sizeof(payload), id, &rows[k].event);
-		if (len <= 0 || mqtt_topic_station(topic, sizeof(topic), site,
-		                                   rows[k].event.station, "event") < 0) {
-			/* Cannot be built (should not happen): drop it rather than block the queue.
-			 */
-			store_outbox_delete(pub->store, rows[k].id);
-			pub->last_sent_row = rows[k].id;
-			continue;
-		}
-		if (publish(pub, topic, payload, len, 1, false, &mid) < 0)
-			break;
-		for (size_t i = 0; i < PUB_WINDOW; i++) {
-			if (pub->inflight[i].mid == 0) {
-				pub->inflight[i].mid = mid;
-				pub->inflight[i].row = rows[k].id;
-				break;
-			}
-		}
-		pub->last_sent_row = rows[k].id;
-		sent++;
-	}
-	return sent;
-}
-
-static void publish_availability(struct mqtt_publisher *pub, const char *what, int *mid)
-{
-	publish(pub, pub->t_avail, what, (int)strlen(what), 1, true, mid);
-}
-
-static size_t take_acks(struct mqtt_publisher *pub, struct ack *acks, bool *overflow)
+static size_t take_acks(struct mqtt_publisher *pub, struct ack *acks)
 {
 	pthread_mutex_lock(&pub->lock);
 	size_t n = pub->acked_count;
 	memcpy(acks, pub->acked, n * sizeof(acks[0]));
 	pub->acked_count = 0;
-	if (overflow)
-		*overflow = pub->acked_overflow;
-	pub->acked_overflow = false;
 	pthread_mutex_unlock(&pub->lock);
 	return n;
 }
 
-/* Says goodbye explicitly: a clean disconnect does not fire the will. */
+static void handle_acks(struct mqtt_publisher *pub, const struct ack *acks, size_t n, uint64_t now)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (mqtt_outbox_ack(pub->outbox, acks[k].mid, acks[k].reason, now))
+			continue;
+		for (size_t g = 0; g < pub->goodbye_left; g++) {
+			if (pub->goodbye_mids[g] == acks[k].mid) {
+				pub->goodbye_mids[g] = pub->goodbye_mids[--pub->goodbye_left];
+				break;
+			}
+		}
+	}
+	mqtt_outbox_commit(pub->outbox);
+}
+
+/* Says goodbye explicitly (a clean disconnect does not fire the will):
+ * every station and the kiosk offline, acknowledged or PUB_GOODBYE_MS. */
 static void say_offline(struct mqtt_publisher *pub)
 {
+	const struct kiosk_config *cfg = pub->p.config;
 	struct ack acks[PUB_ACKS_MAX];
+	char topic[MQTT_TOPIC_MAX];
 
 	if (!mqtt_client_connected(pub->p.client))
 		return;
-	uint64_t until = mqtt_now_ms() + 300u;
-	pub->offline_acked = false;
-	pub->offline_mid = 0;
-	publish_availability(pub, "offline", &pub->offline_mid);
-	while (!pub->offline_acked && mqtt_now_ms() < until) {
+	pub->goodbye_left = 0;
+	for (unsigned int i = 0; i < cfg->station_count && i < MQTT_STATIONS_MAX; i++) {
+		int mid = 0;
+		if (mqtt_topic_station(topic, sizeof(topic), cfg->site, i, "availability") >= 0 &&
+		    publish(pub, topic, "offline", 7, true, &mid) == 0)
+			pub->goodbye_mids[pub->goodbye_left++] = mid;
+	}
+	int mid = 0;
+	if (mqtt_topic_kiosk(topic, sizeof(topic), cfg->site, "availability") >= 0 &&
+	    publish(pub, topic, "offline", 7, true, &mid) == 0)
+		pub->goodbye_mids[pub->goodbye_left++] = mid;
+	uint64_t until = mqtt_now_ms() + PUB_GOODBYE_MS;
+	while (pub->goodbye_left > 0 && mqtt_now_ms() < until) {
 		struct pollfd pfd = {.fd = pub->efd, .events = POLLIN};
 		poll(&pfd, 1, 20);
 		drain(pub->efd);
-		handle_acks(pub, acks, take_acks(pub, acks, NULL));
+		handle_acks(pub, acks, take_acks(pub, acks), mqtt_now_ms());
 	}
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
 }
 
 static void *thread_main(void *arg)
@@ -410,8 +509,7 @@ static void *thread_main(void *arg)
 	struct ack acks[PUB_ACKS_MAX];
 
 	for (;;) {
-		int timeout =
-		    due == UINT64_MAX ? (int)PUB_KIOSK_STATUS_MS : (int)(due > 1000u ? 1000u : due);
+		int timeout = due == UINT64_MAX ? -1 : (int)min_u64(due, PUB_KIOSK_STATUS_MS);
 		if (deadline)
 			timeout = 20;
 		struct pollfd pfd = {.fd = pub->efd, .events = POLLIN};
@@ -422,42 +520,43 @@ static void *thread_main(void *arg)
 		 * not in the outbox any more has been acknowledged. */
 		uint64_t persisted = event_log_persisted(pub->p.log);
 
-		bool overflow = false;
-		size_t nacks = take_acks(pub, acks, &overflow);
+		size_t nacks = take_acks(pub, acks);
 		pthread_mutex_lock(&pub->lock);
 		unsigned int gen = pub->connect_gen;
 		bool ha_online = pub->ha_online;
+		bool dup_changed = pub->dup_changed;
 		pub->ha_online = false;
+		pub->dup_changed = false;
 		pthread_mutex_unlock(&pub->lock);
 		bool connected = mqtt_client_connected(pub->p.client);
 
-		handle_acks(pub, acks, nacks);
+		handle_acks(pub, acks, nacks, now);
 		bool fresh = connected && gen != pub->seen_gen;
-		if (fresh || overflow) {
-			/* New session with the broker: resend everything not yet acked. */
-			memset(pub->inflight, 0, sizeof(pub->inflight));
-			pub->last_sent_row = 0;
-		}
+		due = UINT64_MAX;
 		if (fresh) {
 			pub->seen_gen = gen;
-			publish_availability(pub, "online", NULL);
-			publish_kiosk_status(pub, now);
-			publish_discovery(pub);
+			mqtt_outbox_on_connect(pub->outbox, now);
+			announce(pub, now);
 		} else if (connected && ha_online) {
 			publish_discovery(pub);
 		}
-		publish_results(pub);
-		due = connected ? publish_statuses(pub, now, fresh) : UINT64_MAX;
-		if (connected && now - pub->kiosk_status_ms >= PUB_KIOSK_STATUS_MS)
-			publish_kiosk_status(pub, now);
-		int sent = connected ? publish_outbox(pub) : 0;
-		if (connected && sent == 0 && inflight_count(pub) == 0)
+		int sent = 0;
+		if (connected) {
+			due = min_u64(due, publish_statuses(pub, now, fresh));
+			due = min_u64(due, check_claim_echo(pub, now));
+			due = min_u64(due, publish_kiosk_status(pub, now, dup_changed));
+			uint64_t outbox_due;
+			sent = mqtt_outbox_pump(pub->outbox, now, &outbox_due);
+			due = min_u64(due, outbox_due);
+		}
+		if (connected && sent == 0 && mqtt_outbox_inflight(pub->outbox) == 0 &&
+		    mqtt_outbox_refused(pub->outbox) == 0)
 			atomic_store(&pub->delivered_below, persisted);
 
 		if (atomic_load(&pub->stop) && !deadline)
 			deadline = now + PUB_FLUSH_MS;
 		if (deadline) {
-			bool idle = sent == 0 && inflight_count(pub) == 0;
+			bool idle = sent == 0 && mqtt_outbox_inflight(pub->outbox) == 0;
 			if (!connected || idle || now >= deadline)
 				break;
 		}
@@ -471,20 +570,27 @@ static void *thread_main(void *arg)
 struct mqtt_publisher *mqtt_publisher_create(const struct mqtt_publisher_params *p)
 {
 	struct mqtt_publisher *pub = calloc(1, sizeof(*pub));
+	int e;
 
 	if (!pub)
 		return NULL;
 	pub->p = *p;
 	pub->store = event_log_store(p->log);
-	if (mqtt_topic_site(pub->t_avail, sizeof(pub->t_avail), p->config->site, "availability") <
-	    0) {
+	snprintf(pub->instance, sizeof(pub->instance), "%s", store_tag(pub->store));
+	if (gethostname(pub->host, sizeof(pub->host)) < 0)
+		snprintf(pub->host, sizeof(pub->host), "unknown");
+	pub->host[sizeof(pub->host) - 1] = '\0';
+	pub->since_wall_ms = mqtt_wall_ms();
+	pub->outbox = mqtt_outbox_create(p->log, p->client, p->config->site);
+	if (!pub->outbox) {
 		free(pub);
-		errno = ENAMETOOLONG;
+		errno = ENOMEM;
 		return NULL;
 	}
 	pub->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (pub->efd < 0) {
-		int e = errno;
+		e = errno;
+		mqtt_outbox_destroy(pub->outbox);
 		free(pub);
 		errno = e;
 		return NULL;
@@ -523,6 +629,7 @@ void mqtt_publisher_destroy(struct mqtt_publisher *pub)
 	if (!pub)
 		return;
 	mqtt_publisher_stop(pub);
+	mqtt_outbox_destroy(pub->outbox);
 	close(pub->efd);
 	pthread_mutex_destroy(&pub->lock);
 	free(pub);

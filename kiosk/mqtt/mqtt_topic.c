@@ -16,7 +16,12 @@ int mqtt_topic_station(char *buf, size_t len, const char *site, unsigned int ind
                        const char *leaf)
 {
 	return finish(
-	    snprintf(buf, len, MQTT_TOPIC_ROOT "/%s/station-%u/%s", site, index + 1u, leaf), len);
+	    snprintf(buf, len, MQTT_TOPIC_ROOT "/%s/station/%u/%s", site, index + 1u, leaf), len);
+}
+
+int mqtt_topic_kiosk(char *buf, size_t len, const char *site, const char *leaf)
+{
+	return finish(snprintf(buf, len, MQTT_TOPIC_ROOT "/%s/kiosk/%s", site, leaf), len);
 }
 
 int mqtt_topic_site(char *buf, size_t len, const char *site, const char *leaf)
@@ -24,16 +29,11 @@ int mqtt_topic_site(char *buf, size_t len, const char *site, const char *leaf)
 	return finish(snprintf(buf, len, MQTT_TOPIC_ROOT "/%s/%s", site, leaf), len);
 }
 
-int mqtt_topic_station_slug(char *buf, size_t len, unsigned int index)
-{
-	return finish(snprintf(buf, len, "station-%u", index + 1u), len);
-}
-
 int mqtt_topic_parse_cmd(const char *topic, const char *site, unsigned int station_count,
                          unsigned int *index)
 {
 	static const char root[] = MQTT_TOPIC_ROOT "/";
-	static const char station[] = "station-";
+	static const char station[] = "station/";
 	size_t site_len = strlen(site);
 	const char *p = topic;
 
@@ -43,13 +43,13 @@ int mqtt_topic_parse_cmd(const char *topic, const char *site, unsigned int stati
 	if (strncmp(p, site, site_len) != 0 || p[site_len] != '/')
 		return -EINVAL;
 	p += site_len + 1;
+	if (strncmp(p, station, sizeof(station) - 1) != 0)
+		return -EINVAL;
+	p += sizeof(station) - 1;
 
 	const char *slash = strchr(p, '/');
 	if (!slash || strcmp(slash, "/cmd") != 0)
 		return -EINVAL;
-	if (strncmp(p, station, sizeof(station) - 1) != 0)
-		return -ENOENT;
-	p += sizeof(station) - 1;
 
 	/* 1..station_count, decimal, no sign, no leading zero. */
 	unsigned int n = 0;

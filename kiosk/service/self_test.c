@@ -196,7 +196,11 @@ static void report_zone(const struct run *r, const struct station_config *st, si
 {
 	if (!r->report)
 		return;
-	fprintf(r->report, "station.%u zone %zu: ", st->number, zone + 1);
+	/* Zones are listed foot first: say which end is which. */
+	fprintf(r->report, "station.%u zone %zu%s: ", st->number, zone + 1,
+	        zone == 0                         ? " (foot)"
+	        : zone + 1 == st->pins.zone_count ? " (thigh)"
+	                                          : "");
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(r->report, fmt, ap);
@@ -345,8 +349,9 @@ static enum self_test_zone_result test_zone(const struct run *r, const struct st
 	return res;
 }
 
-/* One station: 0 when every measured zone passed, -EIO when one failed, or
- * the error from requesting the lines. */
+/* One station: 0 when every zone was measured and passed,
+ * SELF_TEST_NOT_MEASURED when zones were only pulsed (no sensor) and none
+ * failed, -EIO when one failed, or the error from requesting the lines. */
 static int test_station(const struct run *r, const struct station_config *st, struct gpio *gpio)
 {
 	char err[256] = "";
@@ -372,11 +377,13 @@ static int test_station(const struct run *r, const struct station_config *st, st
 		rc = -EIO;
 	run_wait(r, hw, r->p->settle_ms);
 
-	size_t passed = 0;
+	size_t passed = 0, unmeasured = 0;
 	for (size_t z = 0; z < st->pins.zone_count; z++) {
 		enum self_test_zone_result res = test_zone(r, st, hw, z);
-		if (res == SELF_TEST_ZONE_OK || res == SELF_TEST_ZONE_NOT_MEASURED)
+		if (res == SELF_TEST_ZONE_OK)
 			passed++;
+		else if (res == SELF_TEST_ZONE_NOT_MEASURED)
+			unmeasured++;
 		else
 			rc = -EIO;
 	}
@@ -384,7 +391,14 @@ static int test_station(const struct run *r, const struct station_config *st, st
 	if (station_hw_safe(hw) < 0)
 		rc = -EIO;
 	run_wait(r, hw, r->p->settle_ms);
-	if (r->report)
+	if (rc == 0 && unmeasured)
+		rc = SELF_TEST_NOT_MEASURED;
+	if (r->report && rc == SELF_TEST_NOT_MEASURED)
+		fprintf(r->report,
+		        "station.%u '%s': NOT MEASURED (no sensor: %zu of %zu zones pulsed for you "
+		        "to watch inflate and vent)\n",
+		        st->number, st->name, unmeasured, st->pins.zone_count);
+	else if (r->report)
 		fprintf(r->report, "station.%u '%s': %s (%zu of %zu zones passed)\n", st->number,
 		        st->name, rc ? "FAIL" : "PASS", passed, st->pins.zone_count);
 	station_hw_destroy(hw);
@@ -415,17 +429,26 @@ int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,
 		        cfg->station_count, cfg->station_count == 1 ? "" : "s", r.rise_target_mmhg);
 
 	int first_err = 0;
-	bool any_zone_failed = false;
+	bool any_zone_failed = false, any_unmeasured = false;
 	for (size_t i = 0; i < cfg->station_count; i++) {
 		int rc = test_station(&r, &cfg->stations[i], gpio);
 		if (rc == -EIO)
 			any_zone_failed = true;
+		else if (rc == SELF_TEST_NOT_MEASURED)
+			any_unmeasured = true;
 		else if (rc < 0 && !first_err)
 			first_err = rc;
 	}
-	int result = first_err ? first_err : any_zone_failed ? -EIO : 0;
+	int result = first_err         ? first_err
+	             : any_zone_failed ? -EIO
+	             : any_unmeasured  ? SELF_TEST_NOT_MEASURED
+	                               : SELF_TEST_PASS;
 	if (report) {
-		fprintf(report, "self-test: %s\n", result == 0 ? "PASS" : "FAIL");
+		fprintf(report, "self-test: %s\n",
+		        result == SELF_TEST_PASS           ? "PASS"
+		        : result == SELF_TEST_NOT_MEASURED ? "NOT MEASURED (a station without a "
+		                                             "sensor: check its zones by eye)"
+		                                           : "FAIL");
 		fflush(report);
 	}
 	return result;

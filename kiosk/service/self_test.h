@@ -53,6 +53,9 @@ struct self_test_params {
 };
 void self_test_params_default(struct self_test_params *p);
 
+#define SELF_TEST_PASS 0
+#define SELF_TEST_NOT_MEASURED 1
+
 enum self_test_zone_result {
 	SELF_TEST_ZONE_OK,
 	SELF_TEST_ZONE_NO_RISE, /* boot not connected, big leak, pump or valve dead */
@@ -64,9 +67,12 @@ enum self_test_zone_result {
 };
 const char *self_test_zone_result_name(enum self_test_zone_result r);
 
-/* 0 when every measured zone rose and fell (and the hardware could be driven
- * on every station), -EIO when any zone failed, or another negative errno
- * (e.g. lines busy because the service is running).  Uses defaults;
+/* SELF_TEST_PASS (0) when every zone of every station was measured and
+ * rose, held and fell; SELF_TEST_NOT_MEASURED when nothing failed but a
+ * station without a sensor was only pulsed (its zones are for the installer
+ * to watch, never a pass); -EIO when any zone failed, or another negative
+ * errno (e.g. lines busy because the service is running).  The report names
+ * zone 1 (foot) to zone N (thigh).  Uses defaults;
  * sim_sensors: NULL on real hardware; in --sim mode the simulator's sensor
  * factory (drivers/sim/sim_hw.h, gpio its GPIO backend), and then a virtual
  * clock is used.  report may be NULL. */

@@ -12,6 +12,7 @@
 
 #include "core_fixture.h"
 #include "core/safety.h"
+#include "core/vent.h"
 
 #define TICK_MS 20u
 
@@ -23,8 +24,25 @@ static bool outputs_safe(const struct station_outputs *o, size_t zones)
 	       o->zones_open == safe.zones_open;
 }
 
+/* Venting now: pump off, exhaust open, and every zone that holds air (the
+ * model's truth) open to it.  A zone without air may stay shut: a skipped
+ * zone does until the manifold is down. */
+static bool venting(const struct rig *r)
+{
+	const struct station_outputs *o = &r->out;
+
+	if (o->pump_on || !o->exhaust_open)
+		return false;
+	for (size_t k = 0; k < r->model.zone_count; k++) {
+		if (r->model.zone_mmhg[k] > r->cfg.limits.residual_mmhg &&
+		    !(o->zones_open & (1u << k)))
+			return false;
+	}
+	return true;
+}
+
 /* Tick until the station faults; returns the time of that tick.  The
- * outputs the station returned in that very tick must already be safe. */
+ * outputs the station returned in that very tick must already vent. */
 static uint64_t tick_until_fault(struct rig *r, uint64_t max_ms)
 {
 	uint64_t end = r->now_ms + max_ms;
@@ -33,12 +51,13 @@ static uint64_t tick_until_fault(struct rig *r, uint64_t max_ms)
 		assert_true(r->now_ms < end);
 		rig_tick(r);
 	}
-	assert_true(outputs_safe(&r->out, r->model.zone_count));
+	assert_true(venting(r));
 	return r->now_ms;
 }
 
 /* The fault is raised with its code and message, the session (if any) is
- * reported stopped by a fault, and the station stays locked. */
+ * reported stopped by a fault, and the station stays locked, venting, every
+ * output de-energised within the longest (timed) vent. */
 static void expect_locked_fault(struct rig *r, enum fault_code code, bool had_session)
 {
 	const struct kiosk_event *ev = NULL;
@@ -67,27 +86,36 @@ static void expect_locked_fault(struct rig *r, enum fault_code code, bool had_se
 	assert_int_equal(rig_do(r, CMD_RESUME), CMD_ERR_BAD_STATE);
 	assert_int_equal(rig_do(r, CMD_CLEANED), CMD_ERR_BAD_STATE);
 	assert_int_equal(rig_do(r, CMD_IN_SERVICE), CMD_ERR_BAD_STATE);
-	for (int i = 0; i < 100; i++) {
+	for (unsigned int i = 0; i * TICK_MS < SAFETY_OPEN_LOOP_VENT_MIN_MS + 2000u; i++) {
 		rig_tick(r);
 		assert_int_equal(station_state(r->st), STATION_FAULT);
-		assert_true(outputs_safe(&r->out, r->model.zone_count));
+		assert_true(venting(r));
+		if (i * TICK_MS > SAFETY_OPEN_LOOP_VENT_MIN_MS + TICK_MS)
+			assert_true(outputs_safe(&r->out, r->model.zone_count));
 	}
 	assert_int_equal(recorder_count(&r->rec, EVENT_FAULT_RAISED, NULL), 1);
 }
 
-/* Reset by staff.  When a member wore the boots since the last cleaning,
- * the station goes on to NEEDS_CLEANING, never straight to IDLE. */
+/* Reset by staff: every zone is verified first (VENTING); then, when a
+ * member wore the boots since the last cleaning, the station goes on to
+ * NEEDS_CLEANING, never straight to IDLE. */
 static void reset_ok(struct rig *r, bool boots_used)
 {
 	const struct kiosk_event *ev = NULL;
+	struct station_snapshot s;
 
 	assert_int_equal(rig_do(r, CMD_RESET_FAULT), CMD_OK);
 	assert_int_equal(recorder_count(&r->rec, EVENT_FAULT_RESET, &ev), 1);
 	assert_true(ev->fault != FAULT_NONE);
-	if (boots_used) {
-		assert_int_equal(station_state(r->st), STATION_NEEDS_CLEANING);
+	assert_true(
+	    rig_run_until_state(r, boots_used ? STATION_NEEDS_CLEANING : STATION_IDLE, 5000));
+	station_snapshot(r->st, r->now_ms, &s);
+	/* Verified on the sensor; without one, vented for a fixed time. */
+	assert_true(s.zones_verified == s.has_sensor);
+	for (size_t k = 0; k < r->model.zone_count; k++)
+		assert_true(r->model.zone_mmhg[k] <= r->cfg.limits.residual_mmhg);
+	if (boots_used)
 		assert_int_equal(rig_do(r, CMD_CLEANED), CMD_OK);
-	}
 	assert_int_equal(station_state(r->st), STATION_IDLE);
 	/* After a reset a session needs a fresh screening. */
 	assert_int_equal(rig_do(r, CMD_START), CMD_ERR_NOT_SCREENED);
@@ -197,7 +225,7 @@ static void test_safety_noise_does_not_trip(void **state)
 	rig_free(r);
 }
 
-static void test_safety_stuck_inflated_keeps_exhaust_open(void **state)
+static void test_safety_boots_that_do_not_vent_are_named_and_locked(void **state)
 {
 	struct rig *r = rig_new(4, true);
 	uint64_t stopped, t;
@@ -207,13 +235,16 @@ static void test_safety_stuck_inflated_keeps_exhaust_open(void **state)
 	while (!r->out.pump_on || r->out.zones_open != 4)
 		rig_tick(r);
 	r->model.stuck_closed = true;
+	r->model.noise_mmhg = 0.3; /* a live converter, not a frozen one */
 	assert_int_equal(rig_do(r, CMD_STOP), CMD_OK);
 	stopped = r->now_ms;
 	t = tick_until_fault(r, 5000);
-	assert_true(t >= stopped + r->cfg.limits.vent_ms);
-	assert_true(t <= stopped + r->cfg.limits.vent_ms + TICK_MS);
+	/* Named for what was seen: the reading does not fall with the
+	 * exhaust open. */
+	assert_true(t >= stopped + VENT_EXHAUST_CHECK_MS);
+	assert_true(t <= stopped + VENT_EXHAUST_CHECK_MS + 2 * TICK_MS);
 	assert_true(r->out.exhaust_open);
-	expect_locked_fault(r, FAULT_STUCK_INFLATED, false);
+	expect_locked_fault(r, FAULT_EXHAUST_STUCK, false);
 	assert_int_equal(rig_do(r, CMD_RESET_FAULT), CMD_ERR_PRESSURISED);
 	r->model.stuck_closed = false;
 	rig_run_ms(r, 2000);
@@ -272,7 +303,7 @@ static void test_safety_sensor_frozen_while_pumping(void **state)
 	t = tick_until_fault(r, 3000);
 	assert_true(t >= t0 + r->cfg.limits.sensor_stuck_ms);
 	assert_true(t <= t0 + r->cfg.limits.sensor_stuck_ms + TICK_MS);
-	expect_locked_fault(r, FAULT_SENSOR, true);
+	expect_locked_fault(r, FAULT_SENSOR_FROZEN, true);
 	rig_free(r);
 }
 
@@ -289,7 +320,7 @@ static void test_safety_sensor_dead_no_conversion(void **state)
 	t = tick_until_fault(r, 3000);
 	assert_true(t >= t0 + r->cfg.limits.sensor_stuck_ms - TICK_MS);
 	assert_true(t <= t0 + r->cfg.limits.sensor_stuck_ms + TICK_MS);
-	expect_locked_fault(r, FAULT_SENSOR, false);
+	expect_locked_fault(r, FAULT_SENSOR_STALE, false);
 	rig_free(r);
 }
 
@@ -299,12 +330,13 @@ static void test_safety_pump_runtime(void **state)
 	uint64_t t0, t;
 
 	(void)state;
-	r->cfg.limits.pump_max_on_ms = 7000; /* 3 zones x 3 s of open-loop fill */
+	/* 3 zones x the compiled 1.8 s cap of an open-loop fill (3 s asked) */
+	r->cfg.limits.pump_max_on_ms = 5000;
 	rig_start(r, FIXTURE_GRADIENT);
 	t0 = r->now_ms;
-	t = tick_until_fault(r, 8000);
-	assert_true(t > t0 + 7000);
-	assert_true(t <= t0 + 7000 + TICK_MS);
+	t = tick_until_fault(r, 6000);
+	assert_true(t > t0 + 5000);
+	assert_true(t <= t0 + 5000 + TICK_MS);
 	expect_locked_fault(r, FAULT_PUMP_RUNTIME, true);
 	reset_ok(r, true);
 	rig_free(r);
@@ -320,7 +352,8 @@ static void test_safety_hardware_failure(void **state)
 	rig_run_ms(r, 400);
 	station_hardware_failed(r->st, r->now_ms, &r->sink);
 	station_current_outputs(r->st, &o);
-	assert_true(outputs_safe(&o, 4));
+	r->out = o;
+	assert_true(venting(r));
 	expect_locked_fault(r, FAULT_HARDWARE, true);
 	reset_ok(r, true);
 	rig_free(r);
@@ -349,19 +382,22 @@ static void test_safety_supervisor_is_independent(void **state)
 	struct kiosk_config cfg;
 	struct safety s;
 	struct station_outputs pumping = {.pump_on = true, .exhaust_open = false, .zones_open = 1};
-	struct pressure_reading r = {.status = PRESSURE_OK, .mmhg = 20.0};
+	struct safety_inputs in = {.pressure = {.status = PRESSURE_OK, .mmhg = 20.0},
+	                           .safety = {.status = PRESSURE_ABSENT},
+	                           .pump_sense = -1};
+	struct pressure_reading *r = &in.pressure;
 	uint64_t t = 0;
 	enum fault_code f = FAULT_NONE;
 
 	(void)state;
 	fixture_config(&cfg, 1, 4, true);
 	cfg.limits.max_fill_ms = 100000;
-	safety_init(&s, true, t, &pumping);
+	safety_init(&s, true, false, t, &pumping);
 	while (f == FAULT_NONE && t < 60000) {
 		t += TICK_MS;
-		r.mmhg += 0.05;
-		r.raw++;
-		f = safety_check(&s, &cfg.limits, t, &r, &pumping);
+		r->mmhg += 0.05;
+		r->raw++;
+		f = safety_check(&s, &cfg.limits, t, &in, &pumping);
 	}
 	assert_int_equal(f, FAULT_PUMP_RUNTIME);
 	assert_true(t > cfg.limits.pump_max_on_ms && t <= cfg.limits.pump_max_on_ms + TICK_MS);
@@ -379,7 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_safety_disconnected_boot_is_leak),
 	    cmocka_unit_test(test_safety_blocked_hose),
 	    cmocka_unit_test(test_safety_noise_does_not_trip),
-	    cmocka_unit_test(test_safety_stuck_inflated_keeps_exhaust_open),
+	    cmocka_unit_test(test_safety_boots_that_do_not_vent_are_named_and_locked),
 	    cmocka_unit_test(test_safety_sensor_out_of_range),
 	    cmocka_unit_test(test_safety_sensor_read_error),
 	    cmocka_unit_test(test_safety_sensor_frozen_while_pumping),

@@ -84,9 +84,12 @@ static void track(struct sim_rig *r, size_t i, struct tracker *t)
 	struct station_snapshot s;
 	struct station_outputs o = station_hw_outputs(r->hw[i]);
 	double ceiling = r->cfg.limits.ceiling_mmhg;
-	int f = filling_zone(&o);
+	int f;
 
 	sim_station(r, i, &s);
+	/* A fill, not the one-tick puff that proves a released zone's valve
+	 * opens (PHASE_RELEASE). */
+	f = s.phase == PHASE_FILL ? filling_zone(&o) : -1;
 	if (s.state == STATION_FAULT)
 		fail_msg("station %zu faulted: %s", i, fault_code_name(s.fault));
 

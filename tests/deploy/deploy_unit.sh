@@ -45,6 +45,15 @@ expect "CapabilityBoundingSet="
 expect "AmbientCapabilities="
 expect "NoNewPrivileges=yes"
 expect "ProtectSystem=strict"
+# Real time for the control thread (issue 15): the limit the shipped
+# kiosk.conf's realtime_priority needs, memory locking, and the one
+# scheduling call let through the seccomp filter.
+expect "LimitRTPRIO=30"
+expect "LimitMEMLOCK=infinity"
+expect "RestrictRealtime=no"
+expect "SystemCallFilter=sched_setscheduler"
+rtprio=$(sed -n 's/^realtime_priority *= *//p' "$(dirname "$0")/../../assets/kiosk.conf")
+[[ -n "$rtprio" && "$rtprio" -le 30 ]] || fail "the shipped realtime_priority ($rtprio) is above the unit's LimitRTPRIO=30"
 grep -qE '^WatchdogSec=[1-9]' "$unit" || fail "unit has no WatchdogSec="
 grep -qE '^StartLimitBurst=[1-9]' "$unit" || fail "unit has no start limit"
 grep -qE '@[A-Z_]+@' "$unit" && fail "unsubstituted @VARIABLE@ left in $unit"

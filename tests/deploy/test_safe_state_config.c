@@ -60,7 +60,8 @@ static const char base_conf[] = "[kiosk]\n"
                                 "exhaust = 6\n"
                                 "zones = 17, 27, 22, 23\n"
                                 "sensor = none\n"
-                                "open_loop_fill_ms = 2000\n"
+                                "open_loop_fill_ms = 1500\n"
+                                "relief_valve_mmhg = 100\n"
                                 "[station.2]\n"
                                 "chip = mcp23017\n"
                                 "pump = 0\n"
@@ -68,7 +69,8 @@ static const char base_conf[] = "[kiosk]\n"
                                 "zones = 2, 3, 4, 5, 6\n"
                                 "active_low = pump, exhaust, zones\n"
                                 "sensor = none\n"
-                                "open_loop_fill_ms = 2000\n"
+                                "open_loop_fill_ms = 1500\n"
+                                "relief_valve_mmhg = 100\n"
                                 "[station.3]\n"
                                 "pump = 12\n"
                                 "exhaust = 16\n"
@@ -77,7 +79,8 @@ static const char base_conf[] = "[kiosk]\n"
                                 "zone3 = 25\n"
                                 "active_low = zone2\n"
                                 "sensor = none\n"
-                                "open_loop_fill_ms = 2000\n";
+                                "open_loop_fill_ms = 1500\n"
+                                "relief_valve_mmhg = 100\n";
 
 static char dir[64];
 static char conf_path[128];
@@ -329,8 +332,9 @@ static void test_safe_state_vents_with_pin_used_twice(void **state)
 static void test_safe_state_vents_with_unknown_keys_and_values(void **state)
 {
 	(void)state;
-	expect_vented_despite("sensor = none\nopen_loop_fill_ms = 2000\n[station.3]",
-	                      "sensor = laser\nfrobnicate = 1\n[station.3]", false);
+	expect_vented_despite(
+	    "sensor = none\nopen_loop_fill_ms = 1500\nrelief_valve_mmhg = 100\n[station.3]",
+	    "sensor = laser\nfrobnicate = 1\n[station.3]", false);
 }
 
 static void test_safe_state_vents_with_a_bad_zone_in_a_list(void **state)

@@ -123,6 +123,12 @@ static void assert_report_has(const struct rig *r, const char *needle)
 		fail_msg("report lacks \"%s\":\n%s", needle, r->report);
 }
 
+static void assert_report_lacks(const struct rig *r, const char *needle)
+{
+	if (strstr(r->report, needle))
+		fail_msg("report has \"%s\":\n%s", needle, r->report);
+}
+
 static void assert_vented(const struct rig *r)
 {
 	for (size_t s = 0; s < r->cfg.station_count; s++) {
@@ -141,7 +147,10 @@ static void test_self_test_every_zone_rises_holds_and_falls(void **state)
 	char line[64];
 	for (unsigned int s = 1; s <= 2; s++)
 		for (unsigned int z = 1; z <= ZONES; z++) {
-			snprintf(line, sizeof(line), "station.%u zone %u: OK rose", s, z);
+			snprintf(line, sizeof(line), "station.%u zone %u%s: OK rose", s, z,
+			         z == 1       ? " (foot)"
+			         : z == ZONES ? " (thigh)"
+			                      : "");
 			assert_report_has(r, line);
 		}
 	assert_report_has(r, "station.1 'Station 1': PASS (4 of 4 zones passed)");
@@ -162,7 +171,7 @@ static void test_self_test_leaking_zone_fails_that_zone_only(void **state)
 	assert_int_equal(rig_run(r), -EIO);
 	assert_report_has(r, "station.2 zone 3: FAIL leak");
 	assert_report_has(r, "station.2 zone 2: OK");
-	assert_report_has(r, "station.2 zone 4: OK");
+	assert_report_has(r, "station.2 zone 4 (thigh): OK");
 	assert_report_has(r, "station.1 'Station 1': PASS");
 	assert_report_has(r, "station.2 'Station 2': FAIL (3 of 4 zones passed)");
 	assert_report_has(r, "self-test: FAIL");
@@ -176,7 +185,10 @@ static void test_self_test_disconnected_boot_fails_every_zone(void **state)
 	assert_int_equal(rig_run(r), -EIO);
 	char line[64];
 	for (unsigned int z = 1; z <= ZONES; z++) {
-		snprintf(line, sizeof(line), "station.1 zone %u: FAIL no rise", z);
+		snprintf(line, sizeof(line), "station.1 zone %u%s: FAIL no rise", z,
+		         z == 1       ? " (foot)"
+		         : z == ZONES ? " (thigh)"
+		                      : "");
 		assert_report_has(r, line);
 	}
 	assert_report_has(r, "boot not connected");
@@ -188,7 +200,7 @@ static void test_self_test_stuck_exhaust_reports_no_fall(void **state)
 	struct rig *r = *state;
 	boot_sim_set_stuck_valve(r->sim[0], BOOT_SIM_EXHAUST, BOOT_SIM_VALVE_STUCK_CLOSED);
 	assert_int_equal(rig_run(r), -EIO);
-	assert_report_has(r, "station.1 zone 1: FAIL no fall");
+	assert_report_has(r, "station.1 zone 1 (foot): FAIL no fall");
 	assert_report_has(r, "station.2 'Station 2': PASS");
 }
 
@@ -197,7 +209,7 @@ static void test_self_test_dead_sensor_reports_sensor_fault(void **state)
 	struct rig *r = *state;
 	boot_sim_set_sensor_dead(r->sim[1], true);
 	assert_int_equal(rig_run(r), -EIO);
-	assert_report_has(r, "station.2 zone 1: FAIL sensor");
+	assert_report_has(r, "station.2 zone 1 (foot): FAIL sensor");
 	assert_report_has(r, "station.1 'Station 1': PASS");
 	assert_vented(r);
 }
@@ -206,9 +218,15 @@ static void test_self_test_without_sensor_pulses_and_reports_not_measured(void *
 {
 	struct rig *r = *state;
 	r->cfg.stations[0].pins.sensor = SENSOR_NONE;
-	assert_int_equal(rig_run(r), 0);
-	assert_report_has(r, "station.1 zone 1: not measured (no sensor)");
-	assert_report_has(r, "station.2 zone 4: OK");
+	/* Pulsed, never passed: the station and the run say NOT MEASURED. */
+	assert_int_equal(rig_run(r), SELF_TEST_NOT_MEASURED);
+	assert_report_has(r, "station.1 zone 1 (foot): not measured (no sensor)");
+	assert_report_has(r, "station.1 zone 4 (thigh): not measured (no sensor)");
+	assert_report_has(r, "station.1 'Station 1': NOT MEASURED (no sensor: 4 of 4 zones pulsed");
+	assert_report_has(r, "station.2 zone 4 (thigh): OK");
+	assert_report_has(r, "station.2 'Station 2': PASS (4 of 4 zones passed)");
+	assert_report_has(r, "self-test: NOT MEASURED");
+	assert_report_lacks(r, "self-test: PASS");
 	assert_vented(r);
 }
 
@@ -246,7 +264,7 @@ static void test_self_test_public_entry_runs_simulation_on_virtual_time(void **s
 	fclose(f);
 	if (rc != 0)
 		fail_msg("rc %d:\n%s", rc, r->report);
-	assert_report_has(r, "station.2 zone 4: OK rose");
+	assert_report_has(r, "station.2 zone 4 (thigh): OK rose");
 	assert_int_equal(self_test_run(NULL, r->gpio, &sensors, NULL), -EINVAL);
 }
 
@@ -266,8 +284,8 @@ static void test_self_test_hx710b_sensor_in_simulation(void **state)
 	assert_non_null(r->sim[0]);
 	boot_sim_set_leak(r->sim[0], 3, 4.0);
 	assert_int_equal(rig_run(r), -EIO);
-	assert_report_has(r, "station.1 zone 1: OK rose");
-	assert_report_has(r, "station.1 zone 4: FAIL leak");
+	assert_report_has(r, "station.1 zone 1 (foot): OK rose");
+	assert_report_has(r, "station.1 zone 4 (thigh): FAIL leak");
 	assert_vented(r);
 }
 

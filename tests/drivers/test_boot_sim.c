@@ -409,51 +409,6 @@ static void test_boot_sim_create_rejects_second_model_on_a_pump(void **state)
 	assert_int_equal(errno, EEXIST);
 }
 
-/* 8 stations x 6 zones, every 20 ms: the whole control loop has 50 us. */
-static void test_boot_sim_cost_per_station_tick(void **state)
-{
-	struct sim_hw *sim = sim_hw_create();
-	struct gpio *gpio = sim_hw_gpio(sim);
-	struct station_hw *hw[8];
-	struct pressure_reading rd;
-	struct timespec t0, t1;
-	char err[256];
-	const int ticks = 3000;
-	double ns;
-
-	(void)state;
-	for (unsigned int s = 0; s < 8; s++) {
-		struct station_pins p = test_station_pins(6, SENSOR_SIM);
-		char chip[16];
-		snprintf(chip, sizeof(chip), "gpiochip%u", s + 4);
-		test_pin(&p.pump, chip, 5, false);
-		test_pin(&p.exhaust, chip, 6, false);
-		for (size_t k = 0; k < 6; k++)
-			test_pin(&p.zones[k], chip, 17 + (unsigned int)k, false);
-		assert_int_equal(sim_hw_add_station(sim, &p, NULL, err, sizeof(err)), (int)s);
-		hw[s] = station_hw_create_with(gpio, sim_hw_sensors(sim), "bench", &p, err,
-		                               sizeof(err));
-		assert_non_null(hw[s]);
-		struct station_outputs o = {
-		    .pump_on = true, .exhaust_open = false, .zones_open = 0x3};
-		assert_int_equal(station_hw_apply(hw[s], &o), 0);
-		station_hw_read_pressure(hw[s], 0, &rd);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int t = 1; t <= ticks; t++)
-		for (unsigned int s = 0; s < 8; s++)
-			station_hw_read_pressure(hw[s], (uint64_t)t * TICK_MS, &rd);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) /
-	     (ticks * 8.0);
-	print_message("boot_sim + SENSOR_SIM read: %.0f ns per station per 20 ms tick\n", ns);
-	/* Generous: sanitizer builds run several times slower than release. */
-	assert_true(ns < 20000.0);
-	for (unsigned int s = 0; s < 8; s++)
-		station_hw_destroy(hw[s]);
-	sim_hw_destroy(sim);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,7 +428,6 @@ int main(void)
 	    T(test_boot_sim_sensor_noise_is_gaussian_and_seeded),
 	    T(test_boot_sim_reads_electrical_levels),
 	    T(test_boot_sim_create_rejects_second_model_on_a_pump),
-	    cmocka_unit_test(test_boot_sim_cost_per_station_tick),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

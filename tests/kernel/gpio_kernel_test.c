@@ -38,193 +38,7 @@
 #include "drivers/gpio_gpiod.h"
 #include "drivers/station_hw.h"
 
-#define CFS_DEV "/sys/kernel/config/gpio-sim/kiosk"
-#define SIM_LABEL "kiosk-gpio" /* every pin below names the chip by this label */
-#define SIM_LINES 24u
-#define HOG_NAME "ktest-hog"
-#define OTHER_CONSUMER "other-daemon"
-
-/* The chip's wiring.  A: five zones, active-high, NC stop button closed.
- * B: two zones, every output active-low, NC stop button left open.
- * C and D exist only to collide with other holders. */
-enum {
-	L_A_PUMP = 0,
-	L_A_EXHAUST = 1,
-	L_A_ZONE1 = 2, /* zones 1..5 on 2..6, foot first */
-	L_A_BUTTON = 7,
-	L_B_PUMP = 8,
-	L_B_EXHAUST = 9,
-	L_B_ZONE1 = 10, /* zones 1..2 on 10..11 */
-	L_B_BUTTON = 12,
-	L_C_PUMP = 16,
-	L_C_EXHAUST = 17, /* hogged by the kernel as HOG_NAME */
-	L_C_ZONE1 = 18,
-	L_D_PUMP = 19,
-	L_D_EXHAUST = 20,
-	L_D_ZONE1 = 21, /* held by another process as OTHER_CONSUMER */
-};
-#define A_ZONES 5u
-#define B_ZONES 2u
-#define A_OUTPUTS (2u + A_ZONES)
-
-#define EVENT_LOG 256u
-
-struct ktest {
-	char sim_dir[160]; /* /sys/devices/platform/<dev>/<chip> */
-	int failures;
-	uint64_t now_ms; /* the controller's clock: its last tick deadline */
-	uint64_t created_ms;
-	char nc_start[200]; /* what nc_open_at_start_locks saw at start */
-	bool nc_start_ok;
-	struct controller *ctl;
-	uint64_t cursor;
-	struct kiosk_event events[EVENT_LOG];
-	size_t event_count; /* total seen; events[] keeps the last EVENT_LOG */
-};
-
-/* ------------------------------------------------------------ reporting */
-
-__attribute__((format(printf, 4, 5))) static bool check(struct ktest *kt, const char *name, bool ok,
-                                                        const char *fmt, ...)
-{
-	char detail[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	if (ok) {
-		printf("KTEST PASS %s (%s)\n", name, detail);
-	} else {
-		printf("KTEST FAIL %s: %s\n", name, detail);
-		kt->failures++;
-	}
-	fflush(stdout);
-	return ok;
-}
-
-/* -------------------------------------------------- configfs and sysfs */
-
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	int e;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	e = n < 0 ? -errno : 0;
-	close(fd);
-	return e;
-}
-
-static int read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int cfs_write(const char *rel, const char *text)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", CFS_DEV, rel);
-	return write_text(path, text);
-}
-
-static int cfs_mkdir(const char *rel)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s%s%s", CFS_DEV, rel[0] ? "/" : "", rel);
-	return mkdir(path, 0755) == 0 ? 0 : -errno;
-}
-
-/* The kernel's view of a line: its electrical level, 0 or 1 (or -errno). */
-static int sim_value(const struct ktest *kt, unsigned int line)
-{
-	char path[256];
-	char buf[8];
-	int e;
-
-	snprintf(path, sizeof(path), "%s/sim_gpio%u/value", kt->sim_dir, line);
-	e = read_text(path, buf, sizeof(buf));
-	if (e)
-		return e;
-	return buf[0] == '1' ? 1 : 0;
-}
-
-/* What the outside world does to an input: pull it up or down. */
-static int sim_pull(const struct ktest *kt, unsigned int line, bool up)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/sim_gpio%u/pull", kt->sim_dir, line);
-	return write_text(path, up ? "pull-up" : "pull-down");
-}
-
-/* Kernel-side levels of lines first..first+n-1 as a string like "0110". */
-static void sim_levels(const struct ktest *kt, unsigned int first, unsigned int n, char *out)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		int v = sim_value(kt, first + i);
-		out[i] = v < 0 ? '?' : (char)('0' + v);
-	}
-	out[n] = '\0';
-}
-
-static int sim_chip_create(struct ktest *kt)
-{
-	static const struct {
-		unsigned int line;
-		const char *name;
-	} names[] = {
-	    {L_A_PUMP, "a-pump"},       {L_A_EXHAUST, "a-exhaust"}, {L_A_ZONE1, "a-zone1"},
-	    {L_A_ZONE1 + 1, "a-zone2"}, {L_A_ZONE1 + 2, "a-zone3"}, {L_A_ZONE1 + 3, "a-zone4"},
-	    {L_A_ZONE1 + 4, "a-zone5"}, {L_A_BUTTON, "a-stop"},     {L_B_PUMP, "b-pump"},
-	    {L_B_EXHAUST, "b-exhaust"}, {L_B_ZONE1, "b-zone1"},     {L_B_ZONE1 + 1, "b-zone2"},
-	    {L_B_BUTTON, "b-stop"},     {L_C_EXHAUST, "hogged"},    {L_D_ZONE1, "taken"},
-	};
-	char rel[64], num[16], dev[64], chip[64];
-	int e = 0;
-
-	e = e ? e : cfs_mkdir("");
-	e = e ? e : cfs_mkdir("bank0");
-	snprintf(num, sizeof(num), "%u", SIM_LINES);
-	e = e ? e : cfs_write("bank0/num_lines", num);
-	e = e ? e : cfs_write("bank0/label", SIM_LABEL);
-	for (size_t i = 0; !e && i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(rel, sizeof(rel), "bank0/line%u", names[i].line);
-		e = cfs_mkdir(rel);
-		snprintf(rel, sizeof(rel), "bank0/line%u/name", names[i].line);
-		e = e ? e : cfs_write(rel, names[i].name);
-	}
-	snprintf(rel, sizeof(rel), "bank0/line%u/hog", (unsigned int)L_C_EXHAUST);
-	e = e ? e : cfs_mkdir(rel);
-	snprintf(rel, sizeof(rel), "bank0/line%u/hog/name", (unsigned int)L_C_EXHAUST);
-	e = e ? e : cfs_write(rel, HOG_NAME);
-	snprintf(rel, sizeof(rel), "bank0/line%u/hog/direction", (unsigned int)L_C_EXHAUST);
-	e = e ? e : cfs_write(rel, "output-high");
-	e = e ? e : cfs_write("live", "1");
-	e = e ? e : read_text(CFS_DEV "/dev_name", dev, sizeof(dev));
-	e = e ? e : read_text(CFS_DEV "/bank0/chip_name", chip, sizeof(chip));
-	if (e)
-		return e;
-	snprintf(kt->sim_dir, sizeof(kt->sim_dir), "/sys/devices/platform/%s/%s", dev, chip);
-	printf("KTEST INFO chip %s label %s at %s\n", chip, SIM_LABEL, kt->sim_dir);
-	return 0;
-}
+#include "ktest.h"
 
 /* ------------------------------------------------------------- stations */
 
@@ -690,6 +504,67 @@ static bool check_zone_order(struct ktest *kt)
 	return ok;
 }
 
+/* Whether the fd polls readable within timeout_ms; the latency in *ms. */
+static bool fd_readable_within(int fd, int timeout_ms, uint64_t *ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	uint64_t t0 = monotonic_ms();
+	bool ready = poll(&pfd, 1, timeout_ms) == 1 && (pfd.revents & POLLIN);
+
+	if (ms)
+		*ms = monotonic_ms() - t0;
+	return ready;
+}
+
+/* Issue 15: the stop button's fd (the libgpiod request's edge-event fd) is
+ * what the control thread sleeps on.  Before the controller exists, on A's
+ * NC button: each kernel edge makes the fd readable, reading the button
+ * drains it, and the debounce still only settles a release (20 ms after a
+ * read saw it), never delays a press. */
+static void check_button_fd(struct ktest *kt, struct station_hw *hw_a)
+{
+	const char *name = "button_fd_wakes_and_drains";
+	int fd = station_hw_button_fd(hw_a);
+	uint64_t t, press_ms = 0, release_ms = 0;
+	bool settled, drained0, pressed, drained1, held, released, drained2;
+	bool woke_press, woke_release;
+
+	if (fd < 0) {
+		check(kt, name, false, "station A's button has no fd");
+		return;
+	}
+	/* The closing of the circuit just before (sim_pull down) is an edge:
+	 * consume it and let it settle, so the fd starts quiet. */
+	(void)fd_readable_within(fd, 2000, NULL);
+	t = monotonic_ms();
+	(void)station_hw_button_pressed(hw_a, t);
+	settled = !station_hw_button_pressed(hw_a, t + 100);
+	drained0 = !fd_readable_within(fd, 0, NULL);
+
+	sim_pull(kt, L_A_BUTTON, true); /* the circuit opens: pressed */
+	woke_press = fd_readable_within(fd, 2000, &press_ms);
+	t = monotonic_ms();
+	pressed = station_hw_button_pressed(hw_a, t);
+	drained1 = !fd_readable_within(fd, 0, NULL);
+
+	sim_pull(kt, L_A_BUTTON, false); /* closed again: released */
+	woke_release = fd_readable_within(fd, 2000, &release_ms);
+	t = monotonic_ms();
+	held = station_hw_button_pressed(hw_a, t);
+	released = !station_hw_button_pressed(hw_a, t + 20);
+	drained2 = !fd_readable_within(fd, 0, NULL);
+	check(kt, name,
+	      settled && drained0 && woke_press && pressed && drained1 && woke_release && held &&
+	          released && drained2,
+	      "quiet at start %s/%s; press: fd readable %s after %llu ms, pressed %s, drained %s; "
+	      "release: fd readable %s after %llu ms, still pressed until settled %s, released "
+	      "20 ms later %s, drained %s",
+	      settled ? "yes" : "NO", drained0 ? "yes" : "NO", woke_press ? "yes" : "NO",
+	      (unsigned long long)press_ms, pressed ? "yes" : "NO", drained1 ? "yes" : "NO",
+	      woke_release ? "yes" : "NO", (unsigned long long)release_ms, held ? "yes" : "NO",
+	      released ? "yes" : "NO", drained2 ? "yes" : "NO");
+}
+
 /* The NC button on A opens (sysfs pull-up) while A fills: the kernel's edge
  * reaches the station's fd and the very next tick vents, reported as a stop
  * by the button. */
@@ -727,14 +602,30 @@ static void check_stop_button(struct ktest *kt, struct station_hw *hw_a)
 	t2 = monotonic_ms();
 	sim_levels(kt, L_A_PUMP, A_OUTPUTS, after);
 	const struct kiosk_event *ev = find_event(kt, since, EVENT_SESSION_STOPPED, 0);
+	/* The stop's own write, in the tick the edge woke: pump off (line 0)
+	 * and exhaust open (line 1).  A zone that never filled stays shut
+	 * until the manifold is down (the vent never blows air into an empty
+	 * zone), so every line is de-energised a few ticks later. */
+	char all[16];
+	int vent_ticks = 0;
+	do {
+		sim_levels(kt, L_A_PUMP, A_OUTPUTS, all);
+		if (!strcmp(all, "0000000"))
+			break;
+		step(kt);
+		vent_ticks++;
+	} while (vent_ticks < 500);
 	bool ok = ticks == 1 && a.state != STATION_RUNNING && a.last_stop == STOP_BUTTON && ev &&
-	          ev->reason == STOP_BUTTON && !strcmp(after, "0000000");
-	check(kt, name, ok,
-	      "edge on fd after %llu ms; vented after %d tick(s) (want 1), %llu ms after the edge: "
-	      "state '%s', stop '%s', event %s, outputs %s -> %s (want 0000000)",
-	      (unsigned long long)(t1 - t0), ticks, (unsigned long long)(t2 - t0),
-	      station_state_name(a.state), stop_reason_name(a.last_stop),
-	      ev ? stop_reason_name(ev->reason) : "none", before, after);
+	          ev->reason == STOP_BUTTON && after[0] == '0' && after[1] == '0' &&
+	          !strcmp(all, "0000000");
+	check(
+	    kt, name, ok,
+	    "edge on fd after %llu ms; stopped after %d tick(s) (want 1), %llu ms after the edge: "
+	    "state '%s', stop '%s', event %s, outputs %s -> %s (want pump off, exhaust open), "
+	    "every output de-energised %d tick(s) later: %s (want 0000000)",
+	    (unsigned long long)(t1 - t0), ticks, (unsigned long long)(t2 - t0),
+	    station_state_name(a.state), stop_reason_name(a.last_stop),
+	    ev ? stop_reason_name(ev->reason) : "none", before, after, vent_ticks, all);
 	sim_pull(kt, L_A_BUTTON, false);
 }
 
@@ -793,6 +684,7 @@ int main(void)
 	/* A's NC button: the pull-up bias raised the line at request; the
 	 * closed switch holds it low. */
 	sim_pull(kt, L_A_BUTTON, false);
+	check_button_fd(kt, hw[0]);
 
 	fill_config(cfg, programs, screening);
 	struct controller_params params = {

@@ -33,7 +33,10 @@ endif()
 set(KTEST_BACKEND_TARGET "kiosk_drivers" CACHE STRING "library target holding the GPIO backend")
 
 function(ktest_define_static_program)
-    add_executable(ktest_static_program "${KTEST_SOURCE}")
+    # The program's helpers sit beside it (ktest_gpio_sim.c).
+    get_filename_component(ktest_dir "${KTEST_SOURCE}" DIRECTORY)
+    add_executable(ktest_static_program "${KTEST_SOURCE}" "${ktest_dir}/ktest_gpio_sim.c")
+    target_include_directories(ktest_static_program PRIVATE "${ktest_dir}")
     set_target_properties(ktest_static_program PROPERTIES OUTPUT_NAME gpio_kernel_test)
     target_link_libraries(ktest_static_program PRIVATE
         kiosk_config kiosk_core ${KTEST_BACKEND_TARGET} kiosk_warnings Threads::Threads m)

@@ -91,11 +91,11 @@ static void bench_latency(size_t samples)
 	struct sim_rig *rig = sim_rig_new(4, specs);
 	configure(&rig->cfg, &broker);
 	struct test_client *sub = test_client_connect(broker.port, "viewer", TEST_PW_VIEWER, &rc);
-	if (!sub || test_client_subscribe(sub, T "+/status") < 0)
+	if (!sub || test_client_subscribe(sub, T "station/+/status") < 0)
 		exit(1);
 	struct kiosk_side *rep = reporter_up(&rig->cfg, rig->ctl);
 	/* Let it connect and settle. */
-	while (test_client_wait(sub, 0, T "station-4/status", NULL, 20, NULL) < 0)
+	while (test_client_wait(sub, 0, T "station/4/status", NULL, 20, NULL) < 0)
 		sim_step(rig);
 
 	uint64_t *lat = calloc(samples, sizeof(*lat));
@@ -107,7 +107,7 @@ static void bench_latency(size_t samples)
 		uint64_t t0 = test_now_us();
 		sim_step(rig); /* the state changes in here */
 		const struct test_msg *m = NULL;
-		if (test_client_wait(sub, mark, T "station-4/status",
+		if (test_client_wait(sub, mark, T "station/4/status",
 		                     oos ? "out_of_service" : "\"idle\"", 2000, &m) < 0) {
 			fprintf(stderr, "bench: status %zu never arrived\n", i);
 			exit(1);
@@ -176,7 +176,7 @@ static void phase(struct controller *ctl, const char *name, unsigned int seconds
 		unsigned int burst = per_s ? (per_s + 99u) / 100u : 100u;
 		while (test_now_ms() < end) {
 			for (unsigned int k = 0; k < burst; k++, sent++) {
-				snprintf(topic, sizeof(topic), T "station-%u/cmd",
+				snprintf(topic, sizeof(topic), T "station/%u/cmd",
 				         (unsigned int)(sent % 4u) + 1u);
 				const char *p = payloads[sent % 4u];
 				test_client_publish(flooder, topic, p, (int)strlen(p), 0, false);

@@ -24,6 +24,7 @@ struct controller {
 	struct command commands[FAKE_MAX_COMMANDS];
 	size_t ncommands;
 	int snapshots_out;
+	bool realtime;
 };
 
 static uint64_t wall_ms(void)
@@ -51,6 +52,7 @@ struct controller *fake_controller_create(size_t station_count)
 		st->state = STATION_IDLE;
 		st->program_index = -1;
 		st->zone_count = 5;
+		st->has_sensor = true;
 	}
 	return c;
 }
@@ -258,4 +260,19 @@ int controller_remove_listener(struct controller *c, void (*fn)(void *ctx), void
 	}
 	pthread_mutex_unlock(&c->llock);
 	return rc;
+}
+
+void controller_get_stats(struct controller *c, struct controller_stats *out)
+{
+	pthread_mutex_lock(&c->lock);
+	memset(out, 0, sizeof(*out));
+	out->realtime = c->realtime;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void fake_controller_set_realtime(struct controller *c, bool realtime)
+{
+	pthread_mutex_lock(&c->lock);
+	c->realtime = realtime;
+	pthread_mutex_unlock(&c->lock);
 }

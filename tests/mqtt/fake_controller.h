@@ -29,5 +29,7 @@ size_t fake_controller_commands(struct controller *c);
 void fake_controller_command(struct controller *c, size_t i, struct command *out);
 /* How many snapshots are still acquired (should be 0 when idle). */
 int fake_controller_snapshots_out(struct controller *c);
+/* What controller_get_stats() says of real-time scheduling. */
+void fake_controller_set_realtime(struct controller *c, bool realtime);
 
 #endif

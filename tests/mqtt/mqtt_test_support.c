@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -28,6 +29,14 @@ uint64_t test_now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t test_now_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
@@ -125,8 +134,7 @@ static int write_conf(struct test_broker *b, const char *source_dir)
 		else if (strncmp(line, "password_file ", 14) == 0)
 			fprintf(out, "password_file %s/passwd\n", b->dir);
 		else if (strncmp(line, "acl_file ", 9) == 0)
-			fprintf(out, "acl_file %s/systemd/mosquitto/recovery-kiosk.acl\n",
-			        source_dir);
+			fprintf(out, "acl_file %s\n", b->acl);
 		else
 			fputs(line, out);
 	}
@@ -169,6 +177,37 @@ static int spawn_broker(struct test_broker *b)
 }
 
 static int test_broker_start_opts(struct test_broker *b, const char *source_dir, bool tls);
+
+/* The example ACL, less the lines containing drop. */
+static int write_acl(struct test_broker *b, const char *drop)
+{
+	char src[512], line[512];
+	FILE *in, *out;
+
+	snprintf(src, sizeof(src), "%s/systemd/mosquitto/recovery-kiosk.acl", b->source_dir);
+	in = fopen(src, "r");
+	if (!in)
+		return -errno;
+	out = fopen(b->acl, "w");
+	if (!out) {
+		fclose(in);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), in))
+		if (!drop || !strstr(line, drop))
+			fputs(line, out);
+	fclose(in);
+	return fclose(out) == 0 ? 0 : -EIO;
+}
+
+int test_broker_set_acl(struct test_broker *b, const char *drop)
+{
+	int rc = write_acl(b, drop);
+
+	if (rc < 0)
+		return rc;
+	return b->pid > 0 && kill(b->pid, SIGHUP) == 0 ? 0 : -ESRCH;
+}
 
 static int make_certs(struct test_broker *b)
 {
@@ -256,6 +295,11 @@ static int test_broker_start_opts(struct test_broker *b, const char *source_dir,
 	char *viewer[] = {"mosquitto_passwd", "-b", passwd, "viewer", TEST_PW_VIEWER, NULL};
 	if (run(kiosk) < 0 || run(staff) < 0 || run(viewer) < 0)
 		return -EIO;
+	snprintf(b->source_dir, sizeof(b->source_dir), "%s", source_dir);
+	snprintf(b->acl, sizeof(b->acl), "%s/acl", b->dir);
+	rc = write_acl(b, NULL);
+	if (rc < 0)
+		return rc;
 	rc = write_conf(b, source_dir);
 	if (rc < 0)
 		return rc;
@@ -303,7 +347,10 @@ struct test_client {
 	int connack; /* -1 until answered */
 	bool connected;
 	int acked_mid; /* last PUBACK / SUBACK mid */
+	int acked_reason;
 	int subacked_mid;
+	int subacked_granted;
+	char id[64];
 };
 
 static void on_connect(struct mosquitto *m, void *obj, int rc)
@@ -330,13 +377,16 @@ static void on_disconnect(struct mosquitto *m, void *obj, int rc)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void on_publish(struct mosquitto *m, void *obj, int mid)
+static void on_publish(struct mosquitto *m, void *obj, int mid, int reason,
+                       const mosquitto_property *props)
 {
 	struct test_client *c = obj;
 
 	(void)m;
+	(void)props;
 	pthread_mutex_lock(&c->lock);
 	c->acked_mid = mid;
+	c->acked_reason = reason;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -346,20 +396,37 @@ static void on_subscribe(struct mosquitto *m, void *obj, int mid, int n, const i
 	struct test_client *c = obj;
 
 	(void)m;
-	(void)n;
-	(void)qos;
 	pthread_mutex_lock(&c->lock);
 	c->subacked_mid = mid;
+	c->subacked_granted = n > 0 ? qos[0] : -1;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg)
+static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg,
+                       const mosquitto_property *props)
 {
 	struct test_client *c = obj;
 	struct test_msg *t = calloc(1, sizeof(*t));
+	void *corr = NULL;
+	uint16_t corr_len = 0;
+	uint32_t expiry = 0;
 
 	(void)m;
+	if (t && mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &corr, &corr_len,
+	                                        false)) {
+		t->correlation = malloc((size_t)corr_len + 1u);
+		if (t->correlation) {
+			memcpy(t->correlation, corr, corr_len);
+			t->correlation[corr_len] = '\0';
+		}
+		free(corr);
+	}
+	if (t && mosquitto_property_read_int32(props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, &expiry,
+	                                       false)) {
+		t->has_expiry = true;
+		t->expiry_s = expiry;
+	}
 	if (!t)
 		abort();
 	t->at_us = test_now_us();
@@ -396,8 +463,23 @@ static void deadline_in(struct timespec *ts, unsigned int ms)
 	}
 }
 
+static struct test_client *connect_as(unsigned int port, const char *user, const char *password,
+                                      bool v5, int *rc);
+
 struct test_client *test_client_connect(unsigned int port, const char *user, const char *password,
                                         int *rc)
+{
+	return connect_as(port, user, password, false, rc);
+}
+
+struct test_client *test_client_connect_v5(unsigned int port, const char *user,
+                                           const char *password, int *rc)
+{
+	return connect_as(port, user, password, true, rc);
+}
+
+static struct test_client *connect_as(unsigned int port, const char *user, const char *password,
+                                      bool v5, int *rc)
 {
 	struct test_client *c = calloc(1, sizeof(*c));
 	pthread_condattr_t ca;
@@ -417,16 +499,19 @@ struct test_client *test_client_connect(unsigned int port, const char *user, con
 	c->connack = -1;
 	snprintf(id, sizeof(id), "test-%d-%u", (int)getpid(),
 	         __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST));
+	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->mosq = mosquitto_new(id, true, c);
 	if (!c->mosq)
 		goto fail;
+	if (v5)
+		mosquitto_int_option(c->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	if (user)
 		mosquitto_username_pw_set(c->mosq, user, password);
 	mosquitto_connect_callback_set(c->mosq, on_connect);
 	mosquitto_disconnect_callback_set(c->mosq, on_disconnect);
-	mosquitto_publish_callback_set(c->mosq, on_publish);
+	mosquitto_publish_v5_callback_set(c->mosq, on_publish);
 	mosquitto_subscribe_callback_set(c->mosq, on_subscribe);
-	mosquitto_message_callback_set(c->mosq, on_message);
+	mosquitto_message_v5_callback_set(c->mosq, on_message);
 	mosquitto_reconnect_delay_set(c->mosq, 1, 1, false);
 	if (mosquitto_connect(c->mosq, "127.0.0.1", (int)port, 30) != MOSQ_ERR_SUCCESS)
 		goto fail;
@@ -457,6 +542,7 @@ void test_client_destroy(struct test_client *c)
 	for (size_t i = 0; i < c->count; i++) {
 		free(c->msgs[i]->topic);
 		free(c->msgs[i]->payload);
+		free(c->msgs[i]->correlation);
 		free(c->msgs[i]);
 	}
 	free(c->msgs);
@@ -510,6 +596,60 @@ int test_client_publish(struct test_client *c, const char *topic, const void *pa
 	return ok ? 0 : -1;
 }
 
+int test_client_request(struct test_client *c, const char *topic, const char *payload, bool retain,
+                        const char *response_topic, const char *correlation, uint32_t expiry_s)
+{
+	mosquitto_property *props = NULL;
+	struct timespec until;
+	int mid = 0;
+	int rc = -1;
+
+	if (response_topic)
+		mosquitto_property_add_string(&props, MQTT_PROP_RESPONSE_TOPIC, response_topic);
+	if (correlation)
+		mosquitto_property_add_binary(&props, MQTT_PROP_CORRELATION_DATA, correlation,
+		                              (uint16_t)strlen(correlation));
+	if (expiry_s)
+		mosquitto_property_add_int32(&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, expiry_s);
+	pthread_mutex_lock(&c->lock);
+	if (mosquitto_publish_v5(c->mosq, &mid, topic, (int)strlen(payload), payload, 1, retain,
+	                         props) == MOSQ_ERR_SUCCESS) {
+		deadline_in(&until, 5000);
+		while (c->acked_mid != mid &&
+		       pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+			;
+		if (c->acked_mid == mid)
+			rc = c->acked_reason;
+	}
+	pthread_mutex_unlock(&c->lock);
+	mosquitto_property_free_all(&props);
+	return rc;
+}
+
+int test_client_subscribe_granted(struct test_client *c, const char *pattern)
+{
+	if (test_client_subscribe(c, pattern) < 0)
+		return -1;
+	pthread_mutex_lock(&c->lock);
+	int g = c->subacked_granted;
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}
+
+void test_client_reconnect_delay(struct test_client *c, unsigned int seconds)
+{
+	mosquitto_reconnect_delay_set(c->mosq, seconds, seconds, false);
+}
+
+int test_client_publish_nowait(struct test_client *c, const char *topic, const char *payload)
+{
+	return mosquitto_publish(c->mosq, NULL, topic, (int)strlen(payload), payload, 1, false) ==
+	                   MOSQ_ERR_SUCCESS ||
+	               !test_client_connected(c)
+	           ? 0
+	           : -1;
+}
+
 int test_client_publish_str(struct test_client *c, const char *topic, const char *payload)
 {
 	return test_client_publish(c, topic, payload, (int)strlen(payload), 1, false);
@@ -521,11 +661,11 @@ int test_client_send_command(struct test_client *c, unsigned int station, const 
 	char topic[96], payload[128];
 
 	out->mark = test_client_count(c);
-	snprintf(topic, sizeof(topic), "recovery/" TEST_SITE "/station-%u/cmd", station);
+	snprintf(topic, sizeof(topic), "recovery/" TEST_SITE "/station/%u/cmd", station);
 	snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"%s\"}", action,
 	         rid);
 	snprintf(out->result_topic, sizeof(out->result_topic),
-	         "recovery/" TEST_SITE "/station-%u/cmd/result", station);
+	         "recovery/" TEST_SITE "/station/%u/cmd/result", station);
 	snprintf(out->want, sizeof(out->want), "\"request_id\":\"%s\"", rid);
 	return test_client_publish_str(c, topic, payload);
 }
@@ -633,4 +773,9 @@ bool test_client_wait_count(struct test_client *c, size_t from, const char *patt
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ok;
+}
+
+const char *test_client_id(const struct test_client *c)
+{
+	return c->id;
 }

@@ -43,19 +43,7 @@ static int setup(void **state)
 	assert_int_equal(test_broker_start(&f->broker, SOURCE_DIR), 0);
 	f->rig = sim_rig_new(2, specs);
 	struct kiosk_config *cfg = &f->rig->cfg;
-	snprintf(cfg->site, sizeof(cfg->site), TEST_SITE);
-	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s/state", f->broker.dir);
-	cfg->mqtt.enabled = true;
-	snprintf(cfg->mqtt.host, sizeof(cfg->mqtt.host), "127.0.0.1");
-	cfg->mqtt.port = f->broker.port;
-	snprintf(cfg->mqtt.username, sizeof(cfg->mqtt.username), "kiosk");
-	snprintf(cfg->mqtt.password_file, sizeof(cfg->mqtt.password_file), "%s/pw", f->broker.dir);
-	cfg->mqtt.keepalive_s = 10;
-	snprintf(cfg->mqtt.discovery_prefix, sizeof(cfg->mqtt.discovery_prefix), "homeassistant");
-	FILE *fp = fopen(cfg->mqtt.password_file, "w");
-	assert_non_null(fp);
-	fprintf(fp, "%s\n", TEST_PW_KIOSK);
-	fclose(fp);
+	kiosk_side_config(cfg, &f->broker);
 
 	f->staff = test_client_connect(f->broker.port, "staff", TEST_PW_STAFF, &rc);
 	assert_non_null(f->staff);
@@ -122,15 +110,15 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	const struct test_msg *m;
 	size_t mark;
 
-	step_until(f, 0, T "station-1/status", "\"state\":\"idle\"", 1000);
-	step_until(f, 0, T "availability", "online", 1000);
+	step_until(f, 0, T "station/1/status", "\"state\":\"idle\"", 1000);
+	step_until(f, 0, T "kiosk/availability", "online", 1000);
 
 	/* A member starts a session at the station (UI commands). */
 	mark = test_client_count(f->staff);
 	sim_start_session(f->rig, 0, 0, 0);
-	m = step_until(f, mark, T "station-1/event", "\"type\":\"session_started\"", 1000);
+	m = step_until(f, mark, T "station/1/event", "\"type\":\"session_started\"", 1000);
 	assert_non_null(strstr(m->payload, "\"program\":"));
-	step_until(f, mark, T "station-1/status", "\"state\":\"running\"", 1000);
+	step_until(f, mark, T "station/1/status", "\"state\":\"running\"", 1000);
 
 	/* Remote start is refused; the running session is untouched. */
 	m = command(f, 1, "start", "r-start");
@@ -144,7 +132,7 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	uint64_t end = test_now_ms() + 5000u;
 	while (seen_mmhg < 10.0 && test_now_ms() < end) {
 		const struct test_msg *st = NULL;
-		long at = test_client_wait(f->staff, from, T "station-1/status", NULL, 5, &st);
+		long at = test_client_wait(f->staff, from, T "station/1/status", NULL, 5, &st);
 		if (at >= 0) {
 			cJSON *o = cJSON_Parse(st->payload);
 			assert_non_null(o);
@@ -159,15 +147,15 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	/* stop -> venting -> needs_cleaning, event says staff. */
 	mark = test_client_count(f->staff);
 	expect_ok(command(f, 1, "stop", "r-stop"));
-	m = step_until(f, mark, T "station-1/event", "\"type\":\"session_stopped\"", 1000);
+	m = step_until(f, mark, T "station/1/event", "\"type\":\"session_stopped\"", 1000);
 	assert_non_null(strstr(m->payload, "\"reason\":\"staff\""));
-	step_until(f, mark, T "station-1/status", "\"state\":\"needs_cleaning\"", 30000);
+	step_until(f, mark, T "station/1/status", "\"state\":\"needs_cleaning\"", 30000);
 
 	/* cleaned -> idle. */
 	mark = test_client_count(f->staff);
 	expect_ok(command(f, 1, "cleaned", "r-clean"));
-	step_until(f, mark, T "station-1/event", "\"type\":\"cleaned\"", 1000);
-	step_until(f, mark, T "station-1/status", "\"state\":\"idle\"", 1000);
+	step_until(f, mark, T "station/1/event", "\"type\":\"cleaned\"", 1000);
+	step_until(f, mark, T "station/1/status", "\"state\":\"idle\"", 1000);
 
 	/* reset_fault with no fault: an error naming the state, nothing changes. */
 	m = command(f, 1, "reset_fault", "r-nofault");
@@ -178,25 +166,25 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	/* out_of_service / in_service. */
 	mark = test_client_count(f->staff);
 	expect_ok(command(f, 1, "out_of_service", "r-oos"));
-	step_until(f, mark, T "station-1/event", "\"type\":\"out_of_service\"", 1000);
-	step_until(f, mark, T "station-1/status", "\"state\":\"out_of_service\"", 1000);
+	step_until(f, mark, T "station/1/event", "\"type\":\"out_of_service\"", 1000);
+	step_until(f, mark, T "station/1/status", "\"state\":\"out_of_service\"", 1000);
 	expect_ok(command(f, 1, "in_service", "r-ins"));
-	step_until(f, mark, T "station-1/event", "\"type\":\"in_service\"", 1000);
+	step_until(f, mark, T "station/1/event", "\"type\":\"in_service\"", 1000);
 
 	/* A leak on station 2 raises a fault; staff reset it once vented. */
 	mark = test_client_count(f->staff);
 	sim_start_session(f->rig, 1, 0, 0);
 	boot_sim_set_disconnected(f->rig->sim[1], true);
-	m = step_until(f, mark, T "station-2/event", "\"type\":\"fault_raised\"", 120000);
+	m = step_until(f, mark, T "station/2/event", "\"type\":\"fault_raised\"", 120000);
 	assert_non_null(strstr(m->payload, "\"fault\":"));
-	m = step_until(f, mark, T "station-2/status", "\"state\":\"fault\"", 1000);
+	m = step_until(f, mark, T "station/2/status", "\"state\":\"fault\"", 1000);
 	assert_null(strstr(m->payload, "\"fault\":\"none\""));
 	boot_sim_set_disconnected(f->rig->sim[1], false);
 	sim_run_ms(f->rig, 10000);
 	mark = test_client_count(f->staff);
 	expect_ok(command(f, 2, "reset_fault", "r-reset"));
-	step_until(f, mark, T "station-2/event", "\"type\":\"fault_reset\"", 1000);
-	step_until(f, mark, T "station-2/status", "\"fault\":\"none\"", 1000);
+	step_until(f, mark, T "station/2/event", "\"type\":\"fault_reset\"", 1000);
+	step_until(f, mark, T "station/2/status", "\"fault\":\"none\"", 1000);
 
 	/* The session log has both sessions with how they ended. */
 	kiosk_side_stop(f->rep);
@@ -219,8 +207,10 @@ static void test_core_every_staff_command_drives_a_real_station(void **state)
 	size_t core_events = 0;
 	for (size_t i = 0; i < f->rig->event_count; i++)
 		core_events += f->rig->events[i].kind != EVENT_COMMAND_RESULT;
-	assert_true(test_client_wait_count(f->staff, 0, T "+/event", NULL, core_events, 3000));
-	assert_int_equal(test_client_count_matching(f->staff, 0, T "+/event", NULL), core_events);
+	assert_true(
+	    test_client_wait_count(f->staff, 0, T "station/+/event", NULL, core_events, 3000));
+	assert_int_equal(test_client_count_matching(f->staff, 0, T "station/+/event", NULL),
+	                 core_events);
 	assert_int_equal(test_client_count_matching(f->staff, 0, "#", "answer"), 0);
 	assert_int_equal(test_client_count_matching(f->staff, 0, "#", "question"), 0);
 }
@@ -238,16 +228,16 @@ static void test_core_malformed_commands_change_nothing(void **state)
 	    "{\"action\":\"out_of_service\",\"action\":\"stop\"}",
 	};
 
-	step_until(f, 0, T "station-1/status", "\"state\":\"idle\"", 1000);
+	step_until(f, 0, T "station/1/status", "\"state\":\"idle\"", 1000);
 	sim_start_session(f->rig, 0, 0, 0);
-	step_until(f, 0, T "station-1/status", "\"state\":\"running\"", 1000);
+	step_until(f, 0, T "station/1/status", "\"state\":\"running\"", 1000);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t mark = test_client_count(f->staff);
-		assert_int_equal(test_client_publish(f->staff, T "station-1/cmd", bad[i],
+		assert_int_equal(test_client_publish(f->staff, T "station/1/cmd", bad[i],
 		                                     (int)strlen(bad[i]), 1, false),
 		                 0);
 		const struct test_msg *m =
-		    step_until(f, mark, T "station-1/cmd/result", "\"ok\":false", 200);
+		    step_until(f, mark, T "station/1/cmd/result", "\"ok\":false", 200);
 		assert_non_null(m);
 		assert_int_equal(sim_state(f->rig, 0), STATION_RUNNING);
 	}

@@ -20,103 +20,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <cmocka.h>
+#include <mosquitto.h>
 
+#include "kiosk_proc.h"
 #include "mqtt_test_support.h"
 #include "store/store.h"
 
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define T "recovery/" TEST_SITE "/"
 
-extern char **environ;
-
 struct fx {
 	struct test_broker broker;
-	char conf[160];
-	char state_dir[160];
-	char log[160];
-	pid_t kiosk;
+	struct kiosk_proc k;
 	struct test_client *staff;
 	struct test_client *before; /* the staff client from before a broker restart */
 };
-
-static void write_config(struct fx *f)
-{
-	char pw[160], line[512];
-	FILE *in = fopen(KIOSK_SOURCE_ASSETS "/kiosk-sim.conf", "r");
-	FILE *out;
-
-	assert_non_null(in);
-	snprintf(f->conf, sizeof(f->conf), "%s/kiosk.conf", f->broker.dir);
-	snprintf(f->state_dir, sizeof(f->state_dir), "%s/state", f->broker.dir);
-	snprintf(f->log, sizeof(f->log), "%s/kiosk.log", f->broker.dir);
-	snprintf(pw, sizeof(pw), "%s/kiosk-password", f->broker.dir);
-	out = fopen(pw, "w");
-	assert_non_null(out);
-	fprintf(out, "%s\n", TEST_PW_KIOSK);
-	fclose(out);
-	out = fopen(f->conf, "w");
-	assert_non_null(out);
-	bool in_mqtt = false;
-	while (fgets(line, sizeof(line), in)) {
-		if (line[0] == '[')
-			in_mqtt = strncmp(line, "[mqtt]", 6) == 0;
-		if (strncmp(line, "site ", 5) == 0 || strncmp(line, "site=", 5) == 0)
-			fprintf(out, "site = %s\n", TEST_SITE);
-		else if (strncmp(line, "programs ", 9) == 0)
-			fprintf(out, "programs = %s/programs.conf\n", KIOSK_SOURCE_ASSETS);
-		else if (strncmp(line, "screening ", 10) == 0)
-			fprintf(out, "screening = %s/screening.conf\n", KIOSK_SOURCE_ASSETS);
-		else if (strncmp(line, "state_dir ", 10) == 0)
-			fprintf(out, "state_dir = %s\n", f->state_dir);
-		else if (in_mqtt && strncmp(line, "host ", 5) == 0)
-			fprintf(out, "host = 127.0.0.1\nusername = kiosk\npassword_file = %s\n",
-			        pw);
-		else if (in_mqtt && strncmp(line, "port ", 5) == 0)
-			fprintf(out, "port = %u\n", f->broker.port);
-		else if (in_mqtt && strncmp(line, "enabled ", 8) == 0)
-			fprintf(out, "enabled = true\n");
-		else
-			fputs(line, out);
-	}
-	fclose(in);
-	fclose(out);
-}
-
-static void kiosk_start(struct fx *f)
-{
-	posix_spawn_file_actions_t fa;
-	char *argv[] = {KIOSK_BINARY, "--sim", "--headless", "--config", f->conf, NULL};
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 2, f->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	assert_int_equal(posix_spawn(&f->kiosk, KIOSK_BINARY, &fa, NULL, argv, environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-}
-
-/* Waits (bounded) for the kiosk to exit; returns its wait status or -1. */
-static int kiosk_reap(struct fx *f, unsigned int timeout_ms)
-{
-	uint64_t until = test_now_ms() + timeout_ms;
-	int status;
-
-	while (test_now_ms() < until) {
-		pid_t p = waitpid(f->kiosk, &status, WNOHANG);
-		if (p == f->kiosk) {
-			f->kiosk = 0;
-			return status;
-		}
-		poll(NULL, 0, 10);
-	}
-	return -1;
-}
-
-static void kiosk_kill9(struct fx *f)
-{
-	kill(f->kiosk, SIGKILL);
-	assert_true(kiosk_reap(f, 5000) >= 0);
-}
 
 static int setup(void **state)
 {
@@ -125,35 +45,21 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(test_broker_start(&f->broker, SOURCE_DIR), 0);
-	write_config(f);
+	kiosk_proc_config(&f->k, &f->broker, NULL);
 	f->staff = test_client_connect(f->broker.port, "staff", TEST_PW_STAFF, &rc);
 	assert_non_null(f->staff);
 	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
-	kiosk_start(f);
+	kiosk_proc_start(&f->k);
 	*state = f;
 	return 0;
-}
-
-static void dump_log(const struct fx *f)
-{
-	char line[512];
-	FILE *in = fopen(f->log, "r");
-
-	if (!in)
-		return;
-	while (fgets(line, sizeof(line), in))
-		fprintf(stderr, "kiosk| %s", line);
-	fclose(in);
 }
 
 static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	if (f->kiosk > 0) {
-		kill(f->kiosk, SIGKILL);
-		kiosk_reap(f, 5000);
-	}
+	if (f->k.pid > 0)
+		kiosk_proc_kill9(&f->k);
 	test_client_destroy(f->staff);
 	test_client_destroy(f->before);
 	test_broker_cleanup(&f->broker);
@@ -164,14 +70,7 @@ static int teardown(void **state)
 static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *topic,
                                        const char *contains)
 {
-	const struct test_msg *m = NULL;
-
-	if (test_client_wait(f->staff, from, topic, contains, 8000, &m) < 0) {
-		dump_log(f);
-		fail_msg("no message on %s containing %s", topic,
-		         contains ? contains : "(anything)");
-	}
-	return m;
+	return kiosk_proc_wait(&f->k, f->staff, from, topic, contains);
 }
 
 static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,
@@ -188,7 +87,7 @@ static size_t assert_history_delivered(struct fx *f)
 {
 	char err[256], want[96];
 	int64_t ids[512];
-	struct store *s = store_open(f->state_dir, err, sizeof(err));
+	struct store *s = store_open(f->k.state_dir, err, sizeof(err));
 
 	assert_non_null(s);
 	int n = store_history_ids(s, 0, ids, 512);
@@ -196,9 +95,10 @@ static size_t assert_history_delivered(struct fx *f)
 	for (int i = 0; i < n; i++) {
 		snprintf(want, sizeof(want), "\"id\":\"%s-%s-%lld\"", TEST_SITE, store_tag(s),
 		         (long long)ids[i]);
-		if (f->before && test_client_count_matching(f->before, 0, T "+/event", want) > 0)
+		if (f->before &&
+		    test_client_count_matching(f->before, 0, T "station/+/event", want) > 0)
 			continue;
-		wait_msg(f, 0, T "+/event", want);
+		wait_msg(f, 0, T "station/+/event", want);
 	}
 	store_close(s);
 	return (size_t)n;
@@ -209,13 +109,13 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	struct fx *f = *state;
 	const struct test_msg *m;
 
-	wait_msg(f, 0, T "availability", "online");
+	wait_msg(f, 0, T "kiosk/availability", "online");
 	m = wait_msg(f, 0, T "kiosk/status", "\"stations\":4");
 	assert_non_null(strstr(m->payload, "\"backend\":\""));
 	assert_non_null(strstr(m->payload, "\"version\":\""));
 	for (unsigned int i = 1; i <= 4; i++) {
 		char topic[64];
-		snprintf(topic, sizeof(topic), T "station-%u/status", i);
+		snprintf(topic, sizeof(topic), T "station/%u/status", i);
 		m = wait_msg(f, 0, topic, "\"state\":\"idle\"");
 		assert_non_null(strstr(m->payload, "\"zone_mmhg\":["));
 	}
@@ -223,12 +123,12 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	size_t mark = test_client_count(f->staff);
 	m = command(f, 3, "out_of_service", "k1");
 	assert_non_null(strstr(m->payload, "\"ok\":true"));
-	wait_msg(f, mark, T "station-3/event", "\"type\":\"out_of_service\"");
-	wait_msg(f, mark, T "station-3/status", "\"state\":\"out_of_service\"");
+	wait_msg(f, mark, T "station/3/event", "\"type\":\"out_of_service\"");
+	wait_msg(f, mark, T "station/3/status", "\"state\":\"out_of_service\"");
 	m = command(f, 3, "in_service", "k2");
 	assert_non_null(strstr(m->payload, "\"ok\":true"));
-	wait_msg(f, mark, T "station-3/event", "\"type\":\"in_service\"");
-	wait_msg(f, mark, T "station-3/status", "\"state\":\"idle\"");
+	wait_msg(f, mark, T "station/3/event", "\"type\":\"in_service\"");
+	wait_msg(f, mark, T "station/3/status", "\"state\":\"idle\"");
 
 	/* On an idle station these are refused with the reason, and change nothing. */
 	size_t mark2 = test_client_count(f->staff);
@@ -243,19 +143,17 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	}
 	m = command(f, 3, "start", "k-start");
 	assert_non_null(strstr(m->payload, "remote_start_refused"));
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/status", NULL),
+	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station/3/status", NULL),
 	                 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station-3/event", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station/3/event", NULL), 0);
 
 	/* A clean stop says offline and exits 0. */
 	mark = test_client_count(f->staff);
-	kill(f->kiosk, SIGTERM);
-	int status = kiosk_reap(f, 10000);
-	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		dump_log(f);
-		fail_msg("kiosk did not exit cleanly on SIGTERM (status %d)", status);
+	if (!kiosk_proc_stop(&f->k)) {
+		kiosk_proc_dump_log(&f->k);
+		fail_msg("kiosk did not exit cleanly on SIGTERM");
 	}
-	wait_msg(f, mark, T "availability", "offline");
+	wait_msg(f, mark, T "kiosk/availability", "offline");
 	/* Ours (out_of_service, in_service) and whatever the stations raised. */
 	assert_true(assert_history_delivered(f) >= 2);
 }
@@ -265,14 +163,14 @@ static void test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing(vo
 	struct fx *f = *state;
 	int rc = 0;
 
-	wait_msg(f, 0, T "station-3/status", "\"state\":\"idle\"");
+	wait_msg(f, 0, T "station/3/status", "\"state\":\"idle\"");
 	assert_null(test_client_connect(f->broker.port, NULL, NULL, &rc));
 	assert_int_equal(rc, 5);
 	struct test_client *viewer =
 	    test_client_connect(f->broker.port, "viewer", TEST_PW_VIEWER, &rc);
 	assert_non_null(viewer);
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(viewer, T "station-3/cmd",
+	test_client_publish_str(viewer, T "station/3/cmd",
 	                        "{\"action\":\"out_of_service\",\"request_id\":\"v1\"}");
 
 	static const char *const bad[] = {"oos", "{\"action\":\"out_of_service\",\"request_id\":1}",
@@ -280,74 +178,120 @@ static void test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing(vo
 	                                  "[1,2]"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t m0 = test_client_count(f->staff);
-		test_client_publish_str(f->staff, T "station-3/cmd", bad[i]);
-		wait_msg(f, m0, T "station-3/cmd/result", "\"ok\":false");
+		test_client_publish_str(f->staff, T "station/3/cmd", bad[i]);
+		wait_msg(f, m0, T "station/3/cmd/result", "\"ok\":false");
 	}
 	/* Sync point: a good command after all of them. */
 	const struct test_msg *m = command(f, 4, "in_service", "sync");
 	assert_non_null(strstr(m->payload, "\"status\":\"bad_state\""));
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "#", "\"v1\""), 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-3/status", NULL), 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-3/event", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/3/status", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/3/event", NULL), 0);
 	test_client_destroy(viewer);
 }
 
-static void test_kiosk_broker_and_kiosk_killed_lose_no_event(void **state)
+/* The distinct values of a string field among the messages on pattern
+ * from index from (containing also, when not NULL): how many. */
+static size_t distinct(struct test_client *c, size_t from, const char *pattern, const char *key,
+                       const char *also)
+{
+	char seen[64][80];
+	size_t n = 0;
+
+	for (size_t i = from; i < test_client_count(c); i++) {
+		const struct test_msg *m = test_client_msg(c, i);
+		bool match = false;
+		mosquitto_topic_matches_sub(pattern, m->topic, &match);
+		if (!match || (also && !strstr(m->payload, also)))
+			continue;
+		cJSON *o = cJSON_Parse(m->payload);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+		if (cJSON_IsString(v)) {
+			bool dup = false;
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = strcmp(seen[k], v->valuestring) == 0;
+			if (!dup && n < 64)
+				snprintf(seen[n++], sizeof(seen[0]), "%s", v->valuestring);
+		}
+		cJSON_Delete(o);
+	}
+	return n;
+}
+
+static void test_kiosk_broker_and_kiosk_killed_lose_no_event_nor_command(void **state)
 {
 	struct fx *f = *state;
-	char rid[32];
+	char rid[32], payload[128];
 
-	wait_msg(f, 0, T "availability", "online");
+	wait_msg(f, 0, T "kiosk/availability", "online");
 	/* Events, then the broker dies right after they were handed over. */
 	for (unsigned int i = 0; i < 4; i++) {
 		snprintf(rid, sizeof(rid), "b%u", i);
 		command(f, 4, i % 2 ? "in_service" : "out_of_service", rid);
 	}
+	/* The sender comes back after the kiosk (its back-off starts at 1 s),
+	 * so the kiosk's subscription is there when the commands arrive: a
+	 * broker without persistence drops what no session has subscribed. */
+	test_client_reconnect_delay(f->staff, 5);
 	test_broker_kill(&f->broker);
+	/* Commands sent while the broker is down wait in the sender's client. */
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"d%u\"}",
+		         i % 2 ? "in_service" : "out_of_service", i);
+		test_client_publish_nowait(f->staff, T "station/4/cmd", payload);
+	}
 	assert_int_equal(test_broker_restart(&f->broker), 0);
-	/* Keep what the first client saw before the broker died. */
+	/* Keep what the first client saw before the broker died; it goes on
+	 * sending its queued commands when it is back. */
 	f->before = f->staff;
 	int rc;
 	f->staff = test_client_connect(f->broker.port, "staff", TEST_PW_STAFF, &rc);
 	assert_non_null(f->staff);
 	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
 	/* The kiosk comes back by itself and republishes its retained state. */
-	wait_msg(f, 0, T "availability", "online");
-	wait_msg(f, 0, T "station-4/status", "\"state\":\"idle\"");
+	wait_msg(f, 0, T "kiosk/availability", "online");
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(rid, sizeof(rid), "\"d%u\"", i);
+		wait_msg(f, 0, T "station/4/cmd/result", rid);
+	}
+	printf("broker kill: commands sent during the outage 4, answered %zu\n",
+	       distinct(f->staff, 0, T "station/4/cmd/result", "request_id", "\"d"));
 
 	/* A burst of commands, and the kiosk is SIGKILLed in the middle. */
 	size_t mark = test_client_count(f->staff);
 	for (unsigned int i = 0; i < 16; i++) {
-		char payload[96];
 		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"x%u\"}",
 		         i % 2 ? "in_service" : "out_of_service", i);
-		test_client_publish(f->staff, T "station-3/cmd", payload, (int)strlen(payload), 1,
-		                    false);
+		test_client_publish_nowait(f->staff, T "station/3/cmd", payload);
 	}
-	wait_msg(f, mark, T "station-3/cmd/result", "\"x3\"");
-	kiosk_kill9(f);
+	wait_msg(f, mark, T "station/3/cmd/result", "\"x3\"");
+	kiosk_proc_kill9(&f->k);
 	/* While it is down the broker says so with the last will. */
-	wait_msg(f, mark, T "availability", "offline");
-	kiosk_start(f);
-	wait_msg(f, mark, T "availability", "online");
+	wait_msg(f, mark, T "kiosk/availability", "offline");
+	kiosk_proc_start(&f->k);
+	wait_msg(f, mark, T "kiosk/availability", "online");
 
+	/* The last command of the burst is answered once the broker hands the
+	 * rest to the restarted kiosk (its session kept them). */
+	wait_msg(f, mark, T "station/3/cmd/result", "\"x15\"");
 	/* Compare: every event the kiosk ever logged arrived, ids included. */
 	size_t logged = assert_history_delivered(f);
-	assert_true(logged >= 4 + 4);
-	/* And the outbox drains. */
-	char err[256];
-	uint64_t until = test_now_ms() + 5000u;
-	int64_t left = -1;
-	while (test_now_ms() < until) {
-		struct store *s = store_open(f->state_dir, err, sizeof(err));
-		assert_non_null(s);
-		left = store_outbox_count(s);
-		store_close(s);
-		if (left == 0)
-			break;
-		poll(NULL, 0, 20);
-	}
-	assert_int_equal(left, 0);
+	/* Some of the burst are refused (bad_state: a station coming back into
+	 * service vents first), so fewer events than commands. */
+	assert_true(logged >= 4 + 1);
+	/* Every command sent was executed or answered, none twice: an
+	 * executed command has an event, an answered one a result. */
+	size_t answered = distinct(f->staff, mark, T "station/3/cmd/result", "request_id", NULL);
+	size_t ok = distinct(f->staff, mark, T "station/3/cmd/result", "request_id", "\"ok\":true");
+	size_t executed = distinct(f->staff, mark, T "station/3/event", "id", "service\"");
+	printf("kiosk kill: commands sent 16, answered %zu (ok %zu), executed %zu, executed "
+	       "without an answer %zu; events logged %zu, every one delivered\n",
+	       answered, ok, executed, executed - ok, logged);
+	assert_true(executed >= ok);
+	assert_int_equal(answered + (executed - ok), 16);
+	/* And nothing waits for the broker any more (delivered events leave
+	 * the database with the next batch, or five minutes later). */
+	wait_msg(f, mark, T "kiosk/status", "\"depth\":0");
 }
 
 int main(void)
@@ -357,8 +301,8 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_kiosk_broker_and_kiosk_killed_lose_no_event, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_kiosk_broker_and_kiosk_killed_lose_no_event_nor_command, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_kiosk", tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The MQTT link and the event log against a real mosquitto 2.0 (example ACL, password file) on
- * 127.0.0.1, with a fake core (tests/mqtt/fake_controller.c) so the test
- * decides exactly which events and state changes happen.  Every wait has a
+ * The MQTT link and the event log against a real mosquitto 2.0 (example
+ * ACL, password file) on 127.0.0.1, with a fake core
+ * (tests/mqtt/fake_controller.c) so the test decides exactly which events
+ * and state changes happen (fixture: link_fixture.h).  Every wait has a
  * deadline; nothing sleeps to synchronise.
  */
 #include <errno.h>
@@ -21,171 +22,63 @@
 #include "fake_controller.h"
 #include "mqtt_test_support.h"
 #include "kiosk_side.h"
+#include "link_fixture.h"
+#include "mqtt/mqtt_command.h"
+#include "mqtt/mqtt_discovery.h"
+#include "mqtt/mqtt_link.h"
 #include "store/store.h"
 
-#define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
-#define T "recovery/" TEST_SITE "/"
+/* Every discovery topic the kiosk publishes (configs and removals). */
+#define DISCOVERY_TOPICS (MQTT_DISCOVERY_KIOSK_ITEMS + 8 * MQTT_DISCOVERY_STATION_ITEMS)
 
-struct fx {
-	struct test_broker broker;
-	struct kiosk_config cfg;
-	struct controller *ctl;
-	struct kiosk_side *rep;
-	struct test_client *staff;
-};
-
-static void make_config(struct fx *f)
-{
-	char pw[160];
-
-	kiosk_config_defaults(&f->cfg);
-	snprintf(f->cfg.site, sizeof(f->cfg.site), TEST_SITE);
-	snprintf(f->cfg.state_dir, sizeof(f->cfg.state_dir), "%s/state", f->broker.dir);
-	f->cfg.station_count = 2;
-	for (unsigned int i = 0; i < 2; i++) {
-		f->cfg.stations[i].number = i + 1;
-		snprintf(f->cfg.stations[i].name, sizeof(f->cfg.stations[i].name), "Station %u",
-		         i + 1);
-	}
-	struct mqtt_config *m = &f->cfg.mqtt;
-	m->enabled = true;
-	snprintf(m->host, sizeof(m->host), "127.0.0.1");
-	m->port = f->broker.port;
-	snprintf(m->username, sizeof(m->username), "kiosk");
-	snprintf(m->password_file, sizeof(m->password_file), "%s/kiosk-password", f->broker.dir);
-	m->keepalive_s = 10;
-	snprintf(m->discovery_prefix, sizeof(m->discovery_prefix), "homeassistant");
-	snprintf(pw, sizeof(pw), "%s\n", TEST_PW_KIOSK);
-	FILE *fp = fopen(m->password_file, "w");
-	assert_non_null(fp);
-	fputs(pw, fp);
-	fclose(fp);
-}
-
-static void start_reporter(struct fx *f)
-{
-	char err[256] = "";
-
-	f->rep = kiosk_side_start(&f->cfg, f->ctl, "9.9.9", err, sizeof(err));
-	if (!f->rep)
-		fail_msg("kiosk_side_start: %s", err);
-}
-
-static struct test_client *connect_as(struct fx *f, const char *user, const char *pw)
-{
-	int rc;
-	struct test_client *c = test_client_connect(f->broker.port, user, pw, &rc);
-
-	if (!c)
-		fail_msg("cannot connect as %s: %d", user ? user : "anonymous", rc);
-	return c;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	assert_int_equal(test_broker_start(&f->broker, SOURCE_DIR), 0);
-	make_config(f);
-	f->ctl = fake_controller_create(2);
-	f->staff = connect_as(f, "staff", TEST_PW_STAFF);
-	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
-	assert_int_equal(test_client_subscribe(f->staff, "homeassistant/#"), 0);
-	start_reporter(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	kiosk_side_destroy(f->rep);
-	test_client_destroy(f->staff);
-	fake_controller_destroy(f->ctl);
-	test_broker_cleanup(&f->broker);
-	free(f);
-	return 0;
-}
-
-static const struct test_msg *wait_msg(struct test_client *c, size_t from, const char *topic,
-                                       const char *contains)
-{
-	const struct test_msg *m = NULL;
-
-	if (test_client_wait(c, from, topic, contains, 5000, &m) < 0)
-		fail_msg("no message on %s containing %s within 5 s", topic,
-		         contains ? contains : "(anything)");
-	return m;
-}
-
-static struct kiosk_event ev_of(enum event_kind kind, unsigned int station)
-{
-	struct kiosk_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.station = station;
-	return ev;
-}
-
-static int64_t outbox_count(struct fx *f)
-{
-	char err[256];
-	struct store *s = store_open(f->cfg.state_dir, err, sizeof(err));
-
-	assert_non_null(s);
-	int64_t n = store_outbox_count(s);
-	store_close(s);
-	return n;
-}
-
-/* Polls the database (a real condition) until the outbox holds want rows. */
-static void wait_outbox(struct fx *f, int64_t want)
-{
-	uint64_t until = test_now_ms() + 5000u;
-	int64_t n;
-
-	while ((n = outbox_count(f)) != want && test_now_ms() < until)
-		poll(NULL, 0, 20);
-	assert_int_equal(n, want);
-}
-
-/* ---- tests ---- */
-
-static void test_reporter_announces_availability_status_and_discovery(void **state)
+static void test_link_announces_availability_status_and_discovery(void **state)
 {
 	struct fx *f = *state;
 	const struct test_msg *m;
 
-	m = wait_msg(f->staff, 0, T "availability", "online");
+	m = wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	(void)m;
 	m = wait_msg(f->staff, 0, T "kiosk/status", "\"backend\":\"simulator\"");
 	assert_non_null(strstr(m->payload, "\"version\":\"9.9.9\""));
 	assert_non_null(strstr(m->payload, "\"stations\":2"));
-	wait_msg(f->staff, 0, T "station-1/status", "\"state\":\"idle\"");
-	m = wait_msg(f->staff, 0, T "station-2/status", "\"name\":\"Station 2\"");
+	wait_msg(f->staff, 0, T "station/1/status", "\"state\":\"idle\"");
+	m = wait_msg(f->staff, 0, T "station/2/status", "\"name\":\"Station 2\"");
 	assert_non_null(strstr(m->payload, "\"zone_mmhg\":[0,0,0,0,0]"));
-	assert_true(
-	    test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL, 2 * 7, 5000));
+	wait_msg(f->staff, 0, T "station/1/availability", "online");
+	wait_msg(f->staff, 0, T "station/2/availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/claim", "\"instance\"");
+	assert_true(test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL,
+	                                   DISCOVERY_TOPICS, 5000));
 	assert_true(test_client_wait_count(
-	    f->staff, 0, "homeassistant/button/recovery_city-gym_station_2/+/config", NULL, 3,
+	    f->staff, 0, "homeassistant/button/recovery_city-gym_station_2/+/config", "qos", 3,
 	    100));
+	/* Slots 3..8 are not configured, and these stations have no sensor:
+	 * those topics are emptied (removed from Home Assistant). */
+	assert_int_equal(
+	    test_client_count_matching(f->staff, 0, "homeassistant/+/+/+/config", "qos"),
+	    MQTT_DISCOVERY_KIOSK_ITEMS + 2 * (MQTT_DISCOVERY_STATION_ITEMS - 1));
+	m = wait_msg(f->staff, 0,
+	             "homeassistant/sensor/recovery_city-gym_station_1/pressure/config", NULL);
+	assert_int_equal(m->len, 0);
+	m = wait_msg(f->staff, 0, "homeassistant/button/recovery_city-gym_station_3/stop/config",
+	             NULL);
+	assert_int_equal(m->len, 0);
+	/* The removed slots lose their retained status and availability too. */
+	m = wait_msg(f->staff, 0, T "station/3/availability", NULL);
+	assert_int_equal(m->len, 0);
 }
 
-static void
-test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running(void **state)
+static void test_link_status_is_immediate_on_change_and_at_most_1_per_s_while_running(void **state)
 {
 	struct fx *f = *state;
 	const struct test_msg *m;
 
-	wait_msg(f->staff, 0, T "station-1/status", "\"state\":\"idle\"");
-	wait_msg(f->staff, 0, T "station-2/status", "\"state\":\"idle\"");
+	wait_msg(f->staff, 0, T "station/1/status", "\"state\":\"idle\"");
+	wait_msg(f->staff, 0, T "station/2/status", "\"state\":\"idle\"");
 	size_t mark = test_client_count(f->staff);
 	uint64_t t0 = test_now_ms();
 	fake_controller_set_state(f->ctl, 0, STATION_RUNNING, FAULT_NONE);
-	m = wait_msg(f->staff, mark, T "station-1/status", "\"state\":\"running\"");
+	m = wait_msg(f->staff, mark, T "station/1/status", "\"state\":\"running\"");
 	assert_in_range(m->at_ms - t0, 0, 500);
 	uint64_t running_at = m->at_ms;
 
@@ -194,44 +87,44 @@ test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running(vo
 	size_t mark2 = test_client_count(f->staff);
 	for (unsigned int i = 1; i <= 30; i++)
 		fake_controller_set_pressure(f->ctl, 0, 10.0 + i, 1200 - i);
-	m = wait_msg(f->staff, mark2, T "station-1/status", "\"remaining_s\":1170");
+	m = wait_msg(f->staff, mark2, T "station/1/status", "\"remaining_s\":1170");
 	assert_non_null(strstr(m->payload, "\"pressure_mmhg\":40"));
 	assert_true(m->at_ms - running_at >= 900);
-	assert_in_range(test_client_count_matching(f->staff, mark2, T "station-1/status", NULL), 1,
+	assert_in_range(test_client_count_matching(f->staff, mark2, T "station/1/status", NULL), 1,
 	                2);
 
 	/* A fault is a state change: immediate again. */
 	size_t mark3 = test_client_count(f->staff);
 	t0 = test_now_ms();
 	fake_controller_set_state(f->ctl, 0, STATION_FAULT, FAULT_OVERPRESSURE);
-	m = wait_msg(f->staff, mark3, T "station-1/status", "\"fault\":\"overpressure\"");
+	m = wait_msg(f->staff, mark3, T "station/1/status", "\"fault\":\"overpressure\"");
 	assert_in_range(m->at_ms - t0, 0, 500);
 	assert_non_null(strstr(m->payload, "\"state\":\"fault\""));
 	/* Station 2 was never touched after its first status. */
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-2/status", NULL), 0);
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/2/status", NULL), 0);
 }
 
-static void test_reporter_ignores_sensor_noise_on_a_resting_station(void **state)
+static void test_link_ignores_sensor_noise_on_a_resting_station(void **state)
 {
 	struct fx *f = *state;
 
-	wait_msg(f->staff, 0, T "station-2/status", "\"state\":\"idle\"");
+	wait_msg(f->staff, 0, T "station/2/status", "\"state\":\"idle\"");
 	size_t mark = test_client_count(f->staff);
 	fake_controller_set_pressure(f->ctl, 1, 0.4, 0);
 	fake_controller_set_pressure(f->ctl, 1, -0.3, 0);
 	/* Sync point: an event is published after the status decision. */
 	struct kiosk_event ev = ev_of(EVENT_CLEANED, 1);
 	fake_controller_emit(f->ctl, &ev);
-	wait_msg(f->staff, mark, T "station-2/event", "cleaned");
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station-2/status", NULL), 0);
+	wait_msg(f->staff, mark, T "station/2/event", "cleaned");
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/2/status", NULL), 0);
 	/* A real change (someone squeezed the boot) is reported. */
 	fake_controller_set_pressure(f->ctl, 1, 6.0, 0);
 	const struct test_msg *m =
-	    wait_msg(f->staff, mark, T "station-2/status", "\"pressure_mmhg\":6");
+	    wait_msg(f->staff, mark, T "station/2/status", "\"pressure_mmhg\":6");
 	assert_non_null(strstr(m->payload, "\"state\":\"idle\""));
 }
 
-static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked(void **state)
+static void test_link_events_have_unique_ids_and_leave_the_outbox_once_acked(void **state)
 {
 	struct fx *f = *state;
 	static const enum event_kind kinds[] = {EVENT_SESSION_STARTED, EVENT_SESSION_COMPLETED,
@@ -239,7 +132,7 @@ static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked
 	                                        EVENT_CLEANED};
 	char ids[20][64];
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	size_t mark = test_client_count(f->staff);
 	for (unsigned int i = 0; i < 20; i++) {
 		struct kiosk_event ev = ev_of(kinds[i % 5], i % 2);
@@ -247,13 +140,13 @@ static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked
 		ev.fault = FAULT_LEAK;
 		fake_controller_emit(f->ctl, &ev);
 	}
-	assert_true(test_client_wait_count(f->staff, mark, T "+/event", NULL, 20, 5000));
+	assert_true(test_client_wait_count(f->staff, mark, T "station/+/event", NULL, 20, 5000));
 	for (unsigned int i = 0; i < 20; i++) {
 		char want[32];
 		snprintf(want, sizeof(want), "\"program\":\"prog-%u\"", i);
-		const struct test_msg *m = wait_msg(f->staff, mark, T "+/event", want);
+		const struct test_msg *m = wait_msg(f->staff, mark, T "station/+/event", want);
 		assert_false(m->retained);
-		assert_non_null(strstr(m->topic, i % 2 ? "/station-2/" : "/station-1/"));
+		assert_non_null(strstr(m->topic, i % 2 ? "/station/2/" : "/station/1/"));
 		cJSON *o = cJSON_Parse(m->payload);
 		assert_non_null(o);
 		assert_string_equal(cJSON_GetObjectItem(o, "type")->valuestring,
@@ -266,11 +159,11 @@ static void test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked
 		cJSON_Delete(o);
 	}
 	/* Command results are never events; nothing else arrived. */
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "+/event", NULL), 20);
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/+/event", NULL), 20);
 	wait_outbox(f, 0);
 }
 
-static void test_reporter_every_staff_command_reaches_the_core_and_reports_its_result(void **state)
+static void test_link_every_staff_command_reaches_the_core_and_reports_its_result(void **state)
 {
 	struct fx *f = *state;
 	static const struct {
@@ -286,20 +179,20 @@ static void test_reporter_every_staff_command_reaches_the_core_and_reports_its_r
 	};
 	char payload[128], rid[48];
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t mark = test_client_count(f->staff);
 		snprintf(rid, sizeof(rid), "\"request_id\":\"req-%s\"", cases[i].action);
 		snprintf(payload, sizeof(payload), "{\"action\":\"%s\",\"request_id\":\"req-%s\"}",
 		         cases[i].action, cases[i].action);
-		assert_int_equal(test_client_publish_str(f->staff, T "station-2/cmd", payload), 0);
-		const struct test_msg *m = wait_msg(f->staff, mark, T "station-2/cmd/result", rid);
+		assert_int_equal(test_client_publish_str(f->staff, T "station/2/cmd", payload), 0);
+		const struct test_msg *m = wait_msg(f->staff, mark, T "station/2/cmd/result", rid);
 		assert_non_null(strstr(m->payload, "\"ok\":true"));
 		assert_non_null(strstr(m->payload, "\"status\":\"ok\""));
 		assert_false(m->retained);
 		char type[48];
 		snprintf(type, sizeof(type), "\"type\":\"%s\"", cases[i].event);
-		wait_msg(f->staff, mark, T "station-2/event", type);
+		wait_msg(f->staff, mark, T "station/2/event", type);
 
 		struct command cmd;
 		assert_int_equal(fake_controller_commands(f->ctl), i + 1);
@@ -315,14 +208,14 @@ static void test_reporter_every_staff_command_reaches_the_core_and_reports_its_r
 	/* The core's refusal comes back as an error result. */
 	fake_controller_set_result(f->ctl, CMD_ERR_BAD_STATE);
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"cleaned\",\"request_id\":\"late\"}");
-	const struct test_msg *m = wait_msg(f->staff, mark, T "station-1/cmd/result", "\"late\"");
+	const struct test_msg *m = wait_msg(f->staff, mark, T "station/1/cmd/result", "\"late\"");
 	assert_non_null(strstr(m->payload, "\"ok\":false"));
 	assert_non_null(strstr(m->payload, "\"status\":\"bad_state\""));
 }
 
-static void test_reporter_bad_commands_get_errors_and_never_reach_the_core(void **state)
+static void test_link_bad_commands_get_errors_and_never_reach_the_core(void **state)
 {
 	struct fx *f = *state;
 	static char big[5000];
@@ -331,22 +224,22 @@ static void test_reporter_bad_commands_get_errors_and_never_reach_the_core(void 
 		const char *payload;
 		const char *status;
 	} cases[] = {
-	    {T "station-1/cmd", "stop please", "not_json"},
-	    {T "station-1/cmd", "{\"action\":7,\"request_id\":\"b2\"}", "bad_field"},
-	    {T "station-1/cmd", "{\"action\":\"self_destruct\",\"request_id\":\"b3\"}",
+	    {T "station/1/cmd", "stop please", "not_json"},
+	    {T "station/1/cmd", "{\"action\":7,\"request_id\":\"b2\"}", "bad_field"},
+	    {T "station/1/cmd", "{\"action\":\"self_destruct\",\"request_id\":\"b3\"}",
 	     "unknown_action"},
-	    {T "station-1/cmd", "{\"action\":\"start\",\"request_id\":\"b4\"}",
+	    {T "station/1/cmd", "{\"action\":\"start\",\"request_id\":\"b4\"}",
 	     "remote_start_refused"},
-	    {T "station-9/cmd", "{\"action\":\"stop\",\"request_id\":\"b5\"}", "unknown_station"},
-	    {T "kiosk/cmd", "{\"action\":\"stop\",\"request_id\":\"b6\"}", "unknown_station"},
-	    {T "station-1/cmd", "[\"stop\"]", "not_object"},
-	    {T "station-1/cmd", "{\"request_id\":\"b8\"}", "no_action"},
-	    {T "station-1/cmd", big, "too_large"},
+	    {T "station/9/cmd", "{\"action\":\"stop\",\"request_id\":\"b5\"}", "unknown_station"},
+	    {T "station/one/cmd", "{\"action\":\"stop\",\"request_id\":\"b6\"}", "unknown_station"},
+	    {T "station/1/cmd", "[\"stop\"]", "not_object"},
+	    {T "station/1/cmd", "{\"request_id\":\"b8\"}", "no_action"},
+	    {T "station/1/cmd", big, "too_large"},
 	};
 
 	memset(big, ' ', sizeof(big) - 1);
 	memcpy(big, "{\"action\":\"stop\"}", 17);
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char result_topic[128], status[64];
 		size_t mark = test_client_count(f->staff);
@@ -364,17 +257,17 @@ static void test_reporter_bad_commands_get_errors_and_never_reach_the_core(void 
 	assert_int_equal(fake_controller_commands(f->ctl), 0);
 	/* The reporter is still alive and well. */
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"stop\",\"request_id\":\"fine\"}");
-	wait_msg(f->staff, mark, T "station-1/cmd/result", "\"ok\":true");
+	wait_msg(f->staff, mark, T "station/1/cmd/result", "\"ok\":true");
 }
 
-static void test_reporter_viewer_and_anonymous_cannot_command(void **state)
+static void test_link_viewer_and_anonymous_cannot_command(void **state)
 {
 	struct fx *f = *state;
 	int rc = 0;
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	assert_null(test_client_connect(f->broker.port, NULL, NULL, &rc));
 	assert_int_equal(rc, 5); /* CONNACK: not authorised */
 	assert_null(test_client_connect(f->broker.port, "staff", "wrong", &rc));
@@ -383,19 +276,19 @@ static void test_reporter_viewer_and_anonymous_cannot_command(void **state)
 	struct test_client *viewer = connect_as(f, "viewer", TEST_PW_VIEWER);
 	assert_int_equal(test_client_subscribe(viewer, "recovery/#"), 0);
 	/* The viewer sees the stations... */
-	wait_msg(viewer, 0, T "station-1/status", "\"state\"");
+	wait_msg(viewer, 0, T "station/1/status", "\"state\"");
 	/* ...but its commands are dropped by the broker (PUBACK, no delivery). */
 	size_t mark = test_client_count(f->staff);
 	assert_int_equal(
-	    test_client_publish_str(viewer, T "station-1/cmd",
+	    test_client_publish_str(viewer, T "station/1/cmd",
 	                            "{\"action\":\"out_of_service\",\"request_id\":\"viewer\"}"),
 	    0);
 	/* Nor may it fake a status. */
-	test_client_publish(viewer, T "station-1/status", "{\"state\":\"hacked\"}", 18, 1, true);
+	test_client_publish(viewer, T "station/1/status", "{\"state\":\"hacked\"}", 18, 1, true);
 	/* The PUBACKs came first; a staff command after them is a sync point. */
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"in_service\",\"request_id\":\"marker\"}");
-	wait_msg(f->staff, mark, T "station-1/cmd/result", "\"marker\"");
+	wait_msg(f->staff, mark, T "station/1/cmd/result", "\"marker\"");
 	assert_int_equal(fake_controller_commands(f->ctl), 1);
 	struct command cmd;
 	fake_controller_command(f->ctl, 0, &cmd);
@@ -405,48 +298,55 @@ static void test_reporter_viewer_and_anonymous_cannot_command(void **state)
 	test_client_destroy(viewer);
 }
 
-static void test_reporter_drops_a_command_flood_and_keeps_serving(void **state)
+static void test_link_drops_a_command_flood_and_keeps_serving(void **state)
 {
 	struct fx *f = *state;
 	char payload[96];
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	size_t mark = test_client_count(f->staff);
 	uint64_t t0 = test_now_ms();
 	for (unsigned int i = 0; i < 300; i++) {
 		snprintf(payload, sizeof(payload),
 		         "{\"action\":\"in_service\",\"request_id\":\"flood-%u\"}", i);
-		test_client_publish(f->staff, T "station-1/cmd", payload, (int)strlen(payload), 0,
+		test_client_publish(f->staff, T "station/1/cmd", payload, (int)strlen(payload), 0,
 		                    false);
 	}
 	/* Keep asking (every 200 ms, up to 5 s) until a command is served again. */
-	long got = -1;
-	for (unsigned int k = 0; got < 0 && k < 25; k++) {
+	bool served = false;
+	unsigned int asked = 0;
+	for (; !served && asked < 25; asked++) {
+		char rid[48];
+		const struct test_msg *m = NULL;
 		snprintf(payload, sizeof(payload),
-		         "{\"action\":\"in_service\",\"request_id\":\"after-%u\"}", k);
-		test_client_publish_str(f->staff, T "station-1/cmd", payload);
-		got =
-		    test_client_wait(f->staff, mark, T "station-1/cmd/result", "after-", 200, NULL);
+		         "{\"action\":\"in_service\",\"request_id\":\"after-%u\"}", asked);
+		snprintf(rid, sizeof(rid), "\"after-%u\"", asked);
+		test_client_publish_str(f->staff, T "station/1/cmd", payload);
+		if (test_client_wait(f->staff, mark, T "station/1/cmd/result", rid, 1000, &m) >= 0)
+			served = strstr(m->payload, "\"ok\":true") != NULL;
 	}
-	assert_true(got >= 0);
+	assert_true(served);
 	double elapsed_s = (double)(test_now_ms() - t0) / 1000.0;
 	size_t accepted = fake_controller_commands(f->ctl);
 	/* Burst of 20, then 10 per second. */
 	assert_true(accepted >= 20);
 	assert_true((double)accepted <= 20.0 + 10.0 * elapsed_s + 2.0);
-	/* Every accepted command was answered; the dropped ones were not. */
+	/* Every command was answered: the accepted ones with their result, the
+	 * others "rate_limited", and none of those reached the core. */
+	size_t sent = 300 + asked;
 	assert_true(
-	    test_client_wait_count(f->staff, mark, T "station-1/cmd/result", NULL, accepted, 5000));
-	assert_true(test_client_count_matching(f->staff, mark, T "station-1/cmd/result", NULL) <=
-	            accepted);
+	    test_client_wait_count(f->staff, mark, T "station/1/cmd/result", NULL, sent, 5000));
+	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/1/cmd/result",
+	                                            "\"rate_limited\""),
+	                 sent - accepted);
 }
 
-static void test_reporter_stop_passes_during_a_command_flood(void **state)
+static void test_link_stop_passes_during_a_command_flood(void **state)
 {
 	struct fx *f = *state;
 	char payload[96];
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	size_t mark = test_client_count(f->staff);
 	/* Junk and valid commands far above the rate limit empty the bucket... */
 	for (unsigned int i = 0; i < 200; i++) {
@@ -455,13 +355,13 @@ static void test_reporter_stop_passes_during_a_command_flood(void **state)
 		else
 			snprintf(payload, sizeof(payload),
 			         "{\"action\":\"cleaned\",\"request_id\":\"junk-%u\"}", i);
-		test_client_publish(f->staff, T "station-1/cmd", payload, (int)strlen(payload), 0,
+		test_client_publish(f->staff, T "station/1/cmd", payload, (int)strlen(payload), 0,
 		                    false);
 	}
 	/* ...and a staff stop still reaches the controller and is answered. */
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"stop\",\"request_id\":\"stop-in-flood\"}");
-	assert_true(test_client_wait(f->staff, mark, T "station-1/cmd/result", "stop-in-flood",
+	assert_true(test_client_wait(f->staff, mark, T "station/1/cmd/result", "stop-in-flood",
 	                             5000, NULL) >= 0);
 	bool seen = false;
 	struct command cmd;
@@ -473,11 +373,11 @@ static void test_reporter_stop_passes_during_a_command_flood(void **state)
 	assert_true(seen);
 }
 
-static void test_reporter_broker_restart_loses_no_event(void **state)
+static void test_link_broker_restart_loses_no_event(void **state)
 {
 	struct fx *f = *state;
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	test_broker_kill(&f->broker);
 	for (unsigned int i = 0; i < 10; i++) {
 		struct kiosk_event ev = ev_of(EVENT_CLEANED, i % 2);
@@ -491,26 +391,26 @@ static void test_reporter_broker_restart_loses_no_event(void **state)
 	f->staff = connect_as(f, "staff", TEST_PW_STAFF);
 	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
 
-	assert_true(test_client_wait_count(f->staff, 0, T "+/event", "outage-", 10, 10000));
+	assert_true(test_client_wait_count(f->staff, 0, T "station/+/event", "outage-", 10, 10000));
 	for (unsigned int i = 0; i < 10; i++) {
 		char want[32];
 		snprintf(want, sizeof(want), "\"outage-%u\"", i);
-		wait_msg(f->staff, 0, T "+/event", want);
+		wait_msg(f->staff, 0, T "station/+/event", want);
 	}
 	/* Status and availability are there again on the fresh broker. */
-	wait_msg(f->staff, 0, T "availability", "online");
-	wait_msg(f->staff, 0, T "station-2/status", "\"state\":\"out_of_service\"");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
+	wait_msg(f->staff, 0, T "station/2/status", "\"state\":\"out_of_service\"");
 	wait_outbox(f, 0);
 }
 
-static void test_reporter_restart_resends_events_left_in_the_outbox(void **state)
+static void test_link_restart_resends_events_left_in_the_outbox(void **state)
 {
 	struct fx *f = *state;
 	char err[256];
 	struct store_outbox_row rows[8];
 	char ids[5][64];
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	test_broker_kill(&f->broker);
 	for (unsigned int i = 0; i < 5; i++) {
 		struct kiosk_event ev = ev_of(EVENT_OUT_OF_SERVICE, 0);
@@ -542,52 +442,52 @@ static void test_reporter_restart_resends_events_left_in_the_outbox(void **state
 	f->ctl = fake_controller_create(2);
 	start_reporter(f);
 	for (unsigned int i = 0; i < 5; i++)
-		wait_msg(f->staff, 0, T "station-1/event", ids[i]);
+		wait_msg(f->staff, 0, T "station/1/event", ids[i]);
 	wait_outbox(f, 0);
 }
 
-static void test_reporter_republishes_discovery_when_home_assistant_comes_online(void **state)
+static void test_link_republishes_discovery_when_home_assistant_comes_online(void **state)
 {
 	struct fx *f = *state;
 
-	assert_true(
-	    test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL, 14, 5000));
+	assert_true(test_client_wait_count(f->staff, 0, "homeassistant/+/+/+/config", NULL,
+	                                   DISCOVERY_TOPICS, 5000));
 	size_t mark = test_client_count(f->staff);
 	assert_int_equal(test_client_publish_str(f->staff, "homeassistant/status", "online"), 0);
-	assert_true(
-	    test_client_wait_count(f->staff, mark, "homeassistant/+/+/+/config", NULL, 14, 5000));
+	assert_true(test_client_wait_count(f->staff, mark, "homeassistant/+/+/+/config", NULL,
+	                                   DISCOVERY_TOPICS, 5000));
 	/* "offline" is not a reason to republish. */
 	size_t mark2 = test_client_count(f->staff);
 	test_client_publish_str(f->staff, "homeassistant/status", "offline");
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"stop\",\"request_id\":\"sync\"}");
-	wait_msg(f->staff, mark2, T "station-1/cmd/result", "sync");
+	wait_msg(f->staff, mark2, T "station/1/cmd/result", "sync");
 	assert_int_equal(
 	    test_client_count_matching(f->staff, mark2, "homeassistant/+/+/+/config", NULL), 0);
 }
 
-static void test_reporter_stop_publishes_offline_and_delivers_last_events(void **state)
+static void test_link_stop_publishes_offline_and_delivers_last_events(void **state)
 {
 	struct fx *f = *state;
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	size_t mark = test_client_count(f->staff);
 	struct kiosk_event ev = ev_of(EVENT_SESSION_STOPPED, 0);
 	ev.reason = STOP_SHUTDOWN;
 	fake_controller_emit(f->ctl, &ev);
 	kiosk_side_stop(f->rep);
-	wait_msg(f->staff, mark, T "station-1/event", "\"reason\":\"shutdown\"");
-	const struct test_msg *m = wait_msg(f->staff, mark, T "availability", "offline");
+	wait_msg(f->staff, mark, T "station/1/event", "\"reason\":\"shutdown\"");
+	const struct test_msg *m = wait_msg(f->staff, mark, T "kiosk/availability", "offline");
 	assert_string_equal(m->payload, "offline");
 	assert_int_equal(fake_controller_snapshots_out(f->ctl), 0);
 	wait_outbox(f, 0);
 }
 
-static void test_reporter_stops_promptly_after_a_long_outage(void **state)
+static void test_link_stops_promptly_after_a_long_outage(void **state)
 {
 	struct fx *f = *state;
 
-	wait_msg(f->staff, 0, T "availability", "online");
+	wait_msg(f->staff, 0, T "kiosk/availability", "online");
 	test_broker_kill(&f->broker);
 	/* The scenario, not a synchronisation: let the reconnect back-off grow
 	 * past a few seconds (1 + 2 + 4 s) so a stop lands in a long wait. */
@@ -599,7 +499,7 @@ static void test_reporter_stops_promptly_after_a_long_outage(void **state)
 		fail_msg("reporter_stop during an outage took %llu ms", (unsigned long long)took);
 }
 
-static void test_reporter_create_names_a_missing_password_file(void **state)
+static void test_link_create_names_a_missing_password_file(void **state)
 {
 	struct fx *f = *state;
 	char err[256] = "";
@@ -614,40 +514,42 @@ static void test_reporter_create_names_a_missing_password_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_link_announces_availability_status_and_discovery,
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_reporter_announces_availability_status_and_discovery, setup, teardown),
+	        test_link_status_is_immediate_on_change_and_at_most_1_per_s_while_running,
+	        link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_ignores_sensor_noise_on_a_resting_station,
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_reporter_status_is_immediate_on_change_and_at_most_1_per_s_while_running,
-	        setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_ignores_sensor_noise_on_a_resting_station,
-	                                    setup, teardown),
+	        test_link_events_have_unique_ids_and_leave_the_outbox_once_acked, link_setup,
+	        link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_reporter_events_have_unique_ids_and_leave_the_outbox_once_acked, setup,
-	        teardown),
+	        test_link_every_staff_command_reaches_the_core_and_reports_its_result, link_setup,
+	        link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_reporter_every_staff_command_reaches_the_core_and_reports_its_result, setup,
-	        teardown),
+	        test_link_bad_commands_get_errors_and_never_reach_the_core, link_setup,
+	        link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_viewer_and_anonymous_cannot_command,
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_stop_passes_during_a_command_flood,
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_drops_a_command_flood_and_keeps_serving,
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_broker_restart_loses_no_event, link_setup,
+	                                    link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_restart_resends_events_left_in_the_outbox,
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_reporter_bad_commands_get_errors_and_never_reach_the_core, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_viewer_and_anonymous_cannot_command,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_stop_passes_during_a_command_flood, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_drops_a_command_flood_and_keeps_serving,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_broker_restart_loses_no_event, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_restart_resends_events_left_in_the_outbox,
-	                                    setup, teardown),
+	        test_link_republishes_discovery_when_home_assistant_comes_online, link_setup,
+	        link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_reporter_republishes_discovery_when_home_assistant_comes_online, setup,
-	        teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_reporter_stop_publishes_offline_and_delivers_last_events, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_stops_promptly_after_a_long_outage, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_reporter_create_names_a_missing_password_file,
-	                                    setup, teardown),
+	        test_link_stop_publishes_offline_and_delivers_last_events, link_setup,
+	        link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_stops_promptly_after_a_long_outage,
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_create_names_a_missing_password_file,
+	                                    link_setup, link_teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_link", tests, NULL, NULL);
 }

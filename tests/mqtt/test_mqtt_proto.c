@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "mqtt/mqtt_command.h"
-#include "mqtt/mqtt_discovery.h"
 #include "mqtt/mqtt_payload.h"
 #include "mqtt/mqtt_topic.h"
 
@@ -23,12 +22,12 @@ static void test_topic_station_uses_index_plus_one(void **state)
 
 	(void)state;
 	assert_int_equal(mqtt_topic_station(buf, sizeof(buf), "gym1", 0, "status"), 30);
-	assert_string_equal(buf, "recovery/gym1/station-1/status");
+	assert_string_equal(buf, "recovery/gym1/station/1/status");
 	mqtt_topic_station(buf, sizeof(buf), "gym1", 7, "cmd/result");
-	assert_string_equal(buf, "recovery/gym1/station-8/cmd/result");
-	mqtt_topic_site(buf, sizeof(buf), "gym1", "availability");
-	assert_string_equal(buf, "recovery/gym1/availability");
-	assert_int_equal(mqtt_topic_site(buf, 10, "gym1", "availability"), -ENAMETOOLONG);
+	assert_string_equal(buf, "recovery/gym1/station/8/cmd/result");
+	mqtt_topic_kiosk(buf, sizeof(buf), "gym1", "availability");
+	assert_string_equal(buf, "recovery/gym1/kiosk/availability");
+	assert_int_equal(mqtt_topic_kiosk(buf, 10, "gym1", "availability"), -ENAMETOOLONG);
 }
 
 static void test_topic_parse_cmd_accepts_only_known_stations(void **state)
@@ -36,28 +35,32 @@ static void test_topic_parse_cmd_accepts_only_known_stations(void **state)
 	unsigned int idx = 99;
 
 	(void)state;
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-2/cmd", "gym1", 2, &idx), 0);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station/2/cmd", "gym1", 2, &idx), 0);
 	assert_int_equal(idx, 1);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-3/cmd", "gym1", 2, &idx),
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station/3/cmd", "gym1", 2, &idx),
 	                 -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-0/cmd", "gym1", 2, &idx),
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station/0/cmd", "gym1", 2, &idx),
 	                 -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-01/cmd", "gym1", 2, &idx),
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station/01/cmd", "gym1", 2, &idx),
 	                 -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-/cmd", "gym1", 2, &idx),
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station//cmd", "gym1", 2, &idx),
+	                 -ENOENT);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station/x/cmd", "gym1", 2, &idx),
 	                 -ENOENT);
 	assert_int_equal(
-	    mqtt_topic_parse_cmd("recovery/gym1/station-99999999999/cmd", "gym1", 2, &idx),
+	    mqtt_topic_parse_cmd("recovery/gym1/station/99999999999/cmd", "gym1", 2, &idx),
 	    -ENOENT);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/kiosk/cmd", "gym1", 2, &idx), -ENOENT);
-	/* Not a command topic at all. */
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym2/station-1/cmd", "gym1", 2, &idx),
+	/* Not a station command topic at all. */
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/kiosk/cmd", "gym1", 2, &idx), -EINVAL);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-1/cmd", "gym1", 2, &idx),
+	                 -EINVAL);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym2/station/1/cmd", "gym1", 2, &idx),
 	                 -EINVAL);
 	assert_int_equal(
-	    mqtt_topic_parse_cmd("recovery/gym1/station-1/cmd/result", "gym1", 2, &idx), -EINVAL);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station-1/status", "gym1", 2, &idx),
+	    mqtt_topic_parse_cmd("recovery/gym1/station/1/cmd/result", "gym1", 2, &idx), -EINVAL);
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1/station/1/status", "gym1", 2, &idx),
 	                 -EINVAL);
-	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1x/station-1/cmd", "gym1", 2, &idx),
+	assert_int_equal(mqtt_topic_parse_cmd("recovery/gym1x/station/1/cmd", "gym1", 2, &idx),
 	                 -EINVAL);
 	assert_int_equal(mqtt_topic_parse_cmd("homeassistant/status", "gym1", 2, &idx), -EINVAL);
 	assert_int_equal(idx, 1);
@@ -137,6 +140,13 @@ static void test_command_parse_rejects_malformed_input_with_a_named_error(void *
 	     "printable"},
 	    {"{\"action\":\"stop\",\"station\":2}", MQTT_CMD_ERR_BAD_FIELD, "unknown key"},
 	    {"{\"action\":\"stop\",\"action\":\"cleaned\"}", MQTT_CMD_ERR_BAD_FIELD, "duplicate"},
+	    {"{\"action\":\"stop\",\"issued_ms\":\"now\"}", MQTT_CMD_ERR_BAD_FIELD, "milliseconds"},
+	    {"{\"action\":\"stop\",\"expires_ms\":-5}", MQTT_CMD_ERR_BAD_FIELD, "milliseconds"},
+	    {"{\"action\":\"stop\",\"expires_ms\":1.5}", MQTT_CMD_ERR_BAD_FIELD, "milliseconds"},
+	    {"{\"action\":\"stop\",\"reason\":\"repair\"}", MQTT_CMD_ERR_BAD_FIELD,
+	     "out_of_service only"},
+	    {"{\"action\":\"out_of_service\",\"reason\":\"\"}", MQTT_CMD_ERR_BAD_FIELD, "reason"},
+	    {"{\"action\":\"stop\",\"by\":5}", MQTT_CMD_ERR_BAD_FIELD, "by"},
 	    {"{\"action\":\"explode\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "reset_fault"},
 	    {"{\"action\":\"STOP\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "unknown action"},
 	    {"{\"action\":\"pause\"}", MQTT_CMD_ERR_UNKNOWN_ACTION, "unknown action"},
@@ -153,6 +163,34 @@ static void test_command_parse_rejects_malformed_input_with_a_named_error(void *
 		if (!strstr(why, cases[i].why_has))
 			fail_msg("case %zu: reason '%s' lacks '%s'", i, why, cases[i].why_has);
 	}
+}
+
+static void test_command_parse_reads_expiry_reason_and_sender(void **state)
+{
+	struct mqtt_command_request req;
+	char why[200];
+
+	(void)state;
+	assert_int_equal(parse("{\"action\":\"out_of_service\",\"request_id\":\"q\","
+	                       "\"issued_ms\":1746093600000,\"expires_ms\":1746093630000,"
+	                       "\"reason\":\"repair\",\"by\":\"front desk\"}",
+	                       &req, why, sizeof(why)),
+	                 MQTT_CMD_OK);
+	assert_int_equal(req.action, CMD_OUT_OF_SERVICE);
+	assert_true(req.issued_ms == 1746093600000ull);
+	assert_true(req.expires_ms == 1746093630000ull);
+	assert_string_equal(req.note, "repair");
+	assert_string_equal(req.by, "front desk");
+	/* expires_ms decides when given... */
+	assert_false(mqtt_command_expired(&req, 1746093630000ull));
+	assert_true(mqtt_command_expired(&req, 1746093630001ull));
+	/* ...else issued_ms plus the longest age a command may wait... */
+	req.expires_ms = 0;
+	assert_false(mqtt_command_expired(&req, 1746093600000ull + MQTT_COMMAND_MAX_AGE_MS));
+	assert_true(mqtt_command_expired(&req, 1746093600001ull + MQTT_COMMAND_MAX_AGE_MS));
+	/* ...and a command with neither never expires by its payload. */
+	req.issued_ms = 0;
+	assert_false(mqtt_command_expired(&req, UINT64_MAX / 2));
 }
 
 static void test_command_parse_rejects_oversize_and_embedded_nul(void **state)
@@ -273,6 +311,7 @@ static void test_payload_station_status_has_every_field(void **state)
 	st.remaining_s = 1100;
 	st.elapsed_s = 100;
 	st.zone_count = 3;
+	st.has_sensor = true;
 	st.zone_mmhg[0] = 48.24;
 	st.zone_mmhg[1] = 44.96;
 	st.zone_mmhg[2] = 0.0;
@@ -311,18 +350,87 @@ static void test_payload_station_status_has_every_field(void **state)
 	assert_int_equal(mqtt_payload_station_status(buf, 40, &st), -ENOSPC);
 }
 
+static void test_payload_station_without_sensor_reports_no_pressure(void **state)
+{
+	struct station_snapshot st;
+	char buf[MQTT_PAYLOAD_MAX];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	snprintf(st.name, sizeof(st.name), "Station 1");
+	st.state = STATION_OUT_OF_SERVICE;
+	st.program_index = -1;
+	st.zone_count = 4;
+	st.has_sensor = false;
+	snprintf(st.service_note, sizeof(st.service_note), "repair");
+	snprintf(st.service_by, sizeof(st.service_by), "front desk");
+	cJSON *o = parse_json(buf, mqtt_payload_station_status(buf, sizeof(buf), &st));
+	/* Not 0 mmHg: there is no reading. */
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "pressure_mmhg")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "zone_mmhg")), 0);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "has_sensor")));
+	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(o, "service");
+	assert_string_equal(str_of(sv, "reason"), "repair");
+	assert_string_equal(str_of(sv, "by"), "front desk");
+	cJSON_Delete(o);
+	st.state = STATION_IDLE;
+	o = parse_json(buf, mqtt_payload_station_status(buf, sizeof(buf), &st));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "service")));
+	cJSON_Delete(o);
+}
+
 static void test_payload_kiosk_status(void **state)
 {
 	char buf[MQTT_PAYLOAD_MAX];
-	struct mqtt_kiosk_info info = {"gym1", "0.1.0", "simulator", 42, 2};
+	const char *problems[] = {"broker refused the subscription to 'x'"};
+	struct mqtt_kiosk_info info = {
+	    .site = "gym1",
+	    .instance = "0a1b2c3d",
+	    .host = "pi",
+	    .version = "0.1.0",
+	    .backend = "simulator",
+	    .uptime_s = 42,
+	    .station_count = 2,
+	    .client_id = "recovery-kiosk-gym1",
+	    .connected = true,
+	    .outbox_depth = 3,
+	    .refused = 2,
+	    .refused_topic = "recovery/gym1/station/1/event",
+	    .refused_reason = "Not authorized",
+	    .problems = problems,
+	    .problem_count = 1,
+	};
 
 	(void)state;
 	cJSON *o = parse_json(buf, mqtt_payload_kiosk_status(buf, sizeof(buf), &info));
 	assert_string_equal(str_of(o, "version"), "0.1.0");
 	assert_string_equal(str_of(o, "backend"), "simulator");
+	assert_string_equal(str_of(o, "instance"), "0a1b2c3d");
 	assert_int_equal((int)num_of(o, "uptime_s"), 42);
 	assert_int_equal((int)num_of(o, "stations"), 2);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "broker");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "connected")));
+	const cJSON *ob = cJSON_GetObjectItemCaseSensitive(o, "outbox");
+	assert_int_equal((int)num_of(ob, "depth"), 3);
+	assert_int_equal((int)num_of(ob, "refused"), 2);
+	assert_string_equal(str_of(cJSON_GetObjectItemCaseSensitive(ob, "last_refused"), "topic"),
+	                    "recovery/gym1/station/1/event");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "deadlines_guaranteed")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "problems")), 1);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "duplicate")));
 	cJSON_Delete(o);
+
+	/* The claim carries who this kiosk is, and reads back. */
+	char instance[16], host[16];
+	assert_true(mqtt_payload_claim(buf, sizeof(buf), &info, 1746093600123ull) > 0);
+	assert_int_equal(mqtt_payload_claim_parse(buf, strlen(buf), instance, sizeof(instance),
+	                                          host, sizeof(host)),
+	                 0);
+	assert_string_equal(instance, "0a1b2c3d");
+	assert_string_equal(host, "pi");
+	assert_int_equal(
+	    mqtt_payload_claim_parse("{}", 2, instance, sizeof(instance), host, sizeof(host)),
+	    -EINVAL);
 }
 
 static void test_payload_event_has_id_timestamp_and_kind_fields(void **state)
@@ -370,69 +478,25 @@ static void test_payload_event_has_id_timestamp_and_kind_fields(void **state)
 static void test_payload_command_result(void **state)
 {
 	char buf[MQTT_PAYLOAD_MAX];
+	struct mqtt_result r = {"r1", "stop", 2, true, "ok", "done", false};
 
 	(void)state;
-	cJSON *o = parse_json(
-	    buf, mqtt_payload_command_result(buf, sizeof(buf), "r1", "stop", true, "ok", "done"));
+	cJSON *o = parse_json(buf, mqtt_payload_command_result(buf, sizeof(buf), &r));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok")));
 	assert_string_equal(str_of(o, "request_id"), "r1");
 	assert_string_equal(str_of(o, "action"), "stop");
+	assert_int_equal((int)num_of(o, "station"), 2);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "duplicate")));
 	cJSON_Delete(o);
-	o = parse_json(
-	    buf, mqtt_payload_command_result(buf, sizeof(buf), "", NULL, false, "not_json", "why"));
+	r = (struct mqtt_result){"", NULL, 0, false, "not_json", "why", true};
+	o = parse_json(buf, mqtt_payload_command_result(buf, sizeof(buf), &r));
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "ok")));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "request_id")));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "action")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "station")));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "duplicate")));
 	assert_string_equal(str_of(o, "status"), "not_json");
 	cJSON_Delete(o);
-}
-
-static void test_discovery_one_device_per_station_with_all_entities(void **state)
-{
-	struct mqtt_discovery_params p = {"homeassistant", "gym1", "0.1.0", 1, "Station 2"};
-	char topic[256], buf[MQTT_PAYLOAD_MAX];
-	unsigned int sensors = 0, binary = 0, buttons = 0;
-
-	(void)state;
-	for (unsigned int i = 0; i < MQTT_DISCOVERY_ITEMS; i++) {
-		cJSON *o = parse_json(
-		    buf, mqtt_discovery_item(&p, i, topic, sizeof(topic), buf, sizeof(buf)));
-		assert_true(strncmp(topic, "homeassistant/", 14) == 0);
-		assert_non_null(strstr(topic, "/recovery_gym1_station_2/"));
-		assert_non_null(strstr(topic, "/config"));
-		assert_string_equal(str_of(o, "availability_topic"), "recovery/gym1/availability");
-		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(o, "device");
-		assert_string_equal(str_of(dev, "name"), "Station 2");
-		const cJSON *ids = cJSON_GetObjectItemCaseSensitive(dev, "identifiers");
-		assert_string_equal(cJSON_GetArrayItem(ids, 0)->valuestring,
-		                    "recovery_gym1_station_2");
-		if (strstr(topic, "/button/")) {
-			buttons++;
-			assert_string_equal(str_of(o, "command_topic"),
-			                    "recovery/gym1/station-2/cmd");
-			/* The press payload must pass our own parser. */
-			struct mqtt_command_request req;
-			char why[200];
-			const char *press = str_of(o, "payload_press");
-			assert_int_equal(
-			    mqtt_command_parse(press, strlen(press), &req, why, sizeof(why)),
-			    MQTT_CMD_OK);
-		} else {
-			assert_string_equal(str_of(o, "state_topic"),
-			                    "recovery/gym1/station-2/status");
-			if (strstr(topic, "/binary_sensor/"))
-				binary++;
-			else
-				sensors++;
-		}
-		cJSON_Delete(o);
-	}
-	assert_int_equal(sensors, 3);
-	assert_int_equal(binary, 1);
-	assert_int_equal(buttons, 3);
-	assert_int_equal(
-	    mqtt_discovery_item(&p, MQTT_DISCOVERY_ITEMS, topic, sizeof(topic), buf, sizeof(buf)),
-	    -EINVAL);
 }
 
 int main(void)
@@ -443,14 +507,15 @@ int main(void)
 	    cmocka_unit_test(test_command_parse_accepts_every_staff_action),
 	    cmocka_unit_test(test_command_parse_refuses_remote_start_with_a_reason),
 	    cmocka_unit_test(test_command_parse_rejects_malformed_input_with_a_named_error),
+	    cmocka_unit_test(test_command_parse_reads_expiry_reason_and_sender),
 	    cmocka_unit_test(test_command_parse_rejects_oversize_and_embedded_nul),
 	    cmocka_unit_test(test_command_parse_echoes_request_id_of_a_bad_command),
 	    cmocka_unit_test(test_rate_limit_passes_burst_then_sustained_rate),
 	    cmocka_unit_test(test_payload_station_status_has_every_field),
+	    cmocka_unit_test(test_payload_station_without_sensor_reports_no_pressure),
 	    cmocka_unit_test(test_payload_kiosk_status),
 	    cmocka_unit_test(test_payload_event_has_id_timestamp_and_kind_fields),
 	    cmocka_unit_test(test_payload_command_result),
-	    cmocka_unit_test(test_discovery_one_device_per_station_with_all_entities),
 	};
 	return cmocka_run_group_tests_name("mqtt_proto", tests, NULL, NULL);
 }

@@ -88,19 +88,20 @@ static void test_tls_kiosk_verifies_the_broker_and_publishes(void **state)
 	struct fx *f = *state;
 	struct kiosk_side *r = start(f, "ca.crt");
 
-	assert_true(test_client_wait(f->staff, 0, T "availability", "online", 8000, NULL) >= 0);
+	assert_true(test_client_wait(f->staff, 0, T "kiosk/availability", "online", 8000, NULL) >=
+	            0);
 	struct kiosk_event ev;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = EVENT_OUT_OF_SERVICE;
 	fake_controller_emit(f->ctl, &ev);
 	assert_true(
-	    test_client_wait(f->staff, 0, T "station-1/event", "out_of_service", 5000, NULL) >= 0);
+	    test_client_wait(f->staff, 0, T "station/1/event", "out_of_service", 5000, NULL) >= 0);
 	/* Commands come back over the TLS connection too. */
 	size_t mark = test_client_count(f->staff);
-	test_client_publish_str(f->staff, T "station-1/cmd",
+	test_client_publish_str(f->staff, T "station/1/cmd",
 	                        "{\"action\":\"in_service\",\"request_id\":\"tls\"}");
 	assert_true(
-	    test_client_wait(f->staff, mark, T "station-1/cmd/result", "\"tls\"", 5000, NULL) >= 0);
+	    test_client_wait(f->staff, mark, T "station/1/cmd/result", "\"tls\"", 5000, NULL) >= 0);
 	kiosk_side_destroy(r);
 }
 
@@ -110,7 +111,8 @@ static void test_tls_kiosk_refuses_a_broker_it_cannot_verify(void **state)
 	struct kiosk_side *r = start(f, "other-ca.crt");
 
 	/* Wait long enough for a connection and its first retry. */
-	assert_true(test_client_wait(f->staff, 0, T "availability", "online", 2500, NULL) < 0);
+	assert_true(test_client_wait(f->staff, 0, T "kiosk/availability", "online", 2500, NULL) <
+	            0);
 	assert_int_equal(test_client_count_matching(f->staff, 0, T "#", NULL), 0);
 	uint64_t t0 = test_now_ms();
 	kiosk_side_destroy(r);

@@ -238,6 +238,7 @@ void rig_tick(struct rig *r)
 	in.pressure = r->reading;
 	in.safety = r->safety;
 	in.stop_button = r->button;
+	in.pump_sense = -1;
 	station_tick(r->st, r->now_ms, &in, &r->out, &r->sink);
 }
 

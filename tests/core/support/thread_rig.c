@@ -5,16 +5,20 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core_fixture.h"
 #include "drivers/sim/sim_hw.h"
 
-struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx)
+static struct thread_rig *rig_build(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx,
+                                    bool button)
 {
 	struct thread_rig *r = calloc(1, sizeof(*r));
 	struct controller_params p;
@@ -22,6 +26,15 @@ struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), v
 
 	assert_non_null(r);
 	fixture_config(&r->cfg, 1, 4, true);
+	if (button) {
+		struct station_pins *pins = &r->cfg.stations[0].pins;
+
+		pins->has_stop_button = true;
+		snprintf(pins->stop_button.chip, sizeof(pins->stop_button.chip), "gpiochip0");
+		pins->stop_button.offset = THREAD_RIG_BUTTON_LINE;
+		pins->stop_button_bias = GPIO_BIAS_PULL_DOWN;
+		pins->stop_button_debounce_ms = 20;
+	}
 	fixture_programs(&r->programs);
 	fixture_screening(&r->screening);
 	r->simhw = sim_hw_create();
@@ -43,6 +56,17 @@ struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), v
 	r->ctl = controller_create(&p);
 	assert_non_null(r->ctl);
 	return r;
+}
+
+struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx)
+{
+	return rig_build(on_tick, on_tick_ctx, false);
+}
+
+struct thread_rig *thread_rig_new_with_button(void (*on_tick)(void *ctx, uint64_t now_ms),
+                                              void *on_tick_ctx)
+{
+	return rig_build(on_tick, on_tick_ctx, true);
 }
 
 void thread_rig_free(struct thread_rig *r)
@@ -138,4 +162,25 @@ void timing_probe_stop(struct timing_probe *p)
 	print_message(
 	    "machine noise (probe at %u ms): %u wakes, worst %.0f us late, %u over 10 ms\n",
 	    p->period_ms, p->wakes, p->max_late_us, p->late_over_10ms);
+}
+
+int thread_self_tid(void)
+{
+	return (int)syscall(SYS_gettid);
+}
+
+uint64_t thread_runqueue_wait_ns(int tid)
+{
+	char path[64];
+	unsigned long long run_ns = 0, wait_ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run_ns, &wait_ns) != 2)
+		wait_ns = 0;
+	fclose(f);
+	return wait_ns;
 }

@@ -31,6 +31,12 @@ struct thread_rig {
 /* on_tick(on_tick_ctx, now_ms) runs on the control thread after every tick.
  * Heap-allocated; asserts on the way. */
 struct thread_rig *thread_rig_new(void (*on_tick)(void *ctx, uint64_t now_ms), void *on_tick_ctx);
+/* The same with a stop circuit on gpiochip0 line THREAD_RIG_BUTTON_LINE
+ * (pull-down, 20 ms debounce; 1 = pressed).  The simulated GPIO belongs to
+ * the control thread once it runs: press it from on_tick or a listener. */
+#define THREAD_RIG_BUTTON_LINE 22
+struct thread_rig *thread_rig_new_with_button(void (*on_tick)(void *ctx, uint64_t now_ms),
+                                              void *on_tick_ctx);
 /* Destroys the controller (stopping its thread), then the station and the
  * GPIO.  NULL is a no-op. */
 void thread_rig_free(struct thread_rig *r);
@@ -60,6 +66,14 @@ struct timing_probe {
 void timing_probe_start(struct timing_probe *p, unsigned int period_ms);
 /* Stops and joins; the figures are final afterwards. */
 void timing_probe_stop(struct timing_probe *p);
+
+/* The calling thread's kernel id, and the time a thread of this process has
+ * spent runnable but waiting for a CPU (the second field of
+ * /proc/self/task/<tid>/schedstat), in ns; 0 when the kernel does not say.
+ * A tick that is late while its thread waited for a CPU is the machine's
+ * doing; a tick late without that wait is the controller's. */
+int thread_self_tid(void);
+uint64_t thread_runqueue_wait_ns(int tid);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t mono_ns(void);

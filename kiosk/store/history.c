@@ -1,0 +1,697 @@
+/* SPDX-License-Identifier: MIT */
+#include "store/history.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/history_private.h"
+#include "store/history_sql.h"
+
+static const char *const end_names[HISTORY_END_COUNT] = {
+    [HISTORY_END_RUNNING] = "running",         [HISTORY_END_COMPLETED] = "completed",
+    [HISTORY_END_STOPPED] = "stopped",         [HISTORY_END_FAULTED] = "faulted",
+    [HISTORY_END_INTERRUPTED] = "interrupted",
+};
+
+const char *history_end_name(enum history_end e)
+{
+	return (unsigned int)e < HISTORY_END_COUNT ? end_names[e] : "unknown";
+}
+
+static int mkdir_parents(const char *dir)
+{
+	char buf[512];
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, dir, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0750) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0750) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int flush_points(struct history *h, struct open_session *o);
+
+static int exec_sql(struct history *h, const char *sql)
+{
+	return sqlite3_exec(h->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
+}
+
+int history_exec(struct history *h, const char *sql, int n, const int64_t *args)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_int64(st, i + 1, args[i]);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int64_t history_scalar(struct history *h, const char *sql, int n, const int64_t *args)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = -EIO;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_int64(st, i + 1, args[i]);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		v = 0;
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Pressures as "40.1,38.0,..." in tenths, by integer arithmetic: the text
+ * never depends on the process's LC_NUMERIC. */
+static void zones_text(char *out, size_t len, const double *v, unsigned int n)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < n && used < len; i++) {
+		double x = isfinite(v[i]) ? v[i] : 0.0;
+		long t = lround(x * 10.0);
+		long a = labs(t);
+		int w = snprintf(out + used, len - used, "%s%s%ld.%ld", i ? "," : "",
+		                 t < 0 ? "-" : "", a / 10, a % 10);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static int close_interrupted(struct history *h)
+{
+	/* delivered: up to the session's last plot point. */
+	const int64_t end[1] = {HISTORY_END_INTERRUPTED};
+
+	return history_exec(h,
+	                    "UPDATE sessions SET end_kind = ?1,"
+	                    " delivered_s = IFNULL((SELECT MAX(t_s) FROM samples"
+	                    " WHERE session_id = sessions.id), 0),"
+	                    " ended_ms = started_ms + 1000 * IFNULL((SELECT MAX(t_s) FROM samples"
+	                    " WHERE session_id = sessions.id), 0) WHERE ended_ms IS NULL",
+	                    1, end);
+}
+
+static int migrate(struct history *h)
+{
+	int64_t has = history_scalar(h, HISTORY_SQL_HAS_PUBLISHED, 0, NULL);
+
+	if (has < 0 || (has == 0 && exec_sql(h, HISTORY_SQL_ADD_PUBLISHED) < 0))
+		return -EIO;
+	return exec_sql(h, HISTORY_SQL_PUBLISHED_INDEX);
+}
+
+struct history *history_open(const char *state_dir, const struct history_limits *lim,
+                             bool read_only, char *err, size_t err_len)
+{
+	struct history *h;
+	int rc = -EIO;
+
+	if (!state_dir || !*state_dir) {
+		snprintf(err, err_len, "history: state_dir is empty; set state_dir in kiosk.conf");
+		errno = EINVAL;
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, err_len, "history: out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	h->read_only = read_only;
+	h->lim = lim ? *lim
+	             : (struct history_limits){HISTORY_DEFAULT_KEEP_DAYS, HISTORY_DEFAULT_MAX_KIB,
+	                                       HISTORY_DEFAULT_SAMPLE_S};
+	if (h->lim.sample_s == 0)
+		h->lim.sample_s = 1;
+	if (!read_only) {
+		rc = mkdir_parents(state_dir);
+		if (rc < 0) {
+			snprintf(err, err_len,
+			         "history: cannot create state_dir '%s': %s; create it writable by "
+			         "the kiosk user",
+			         state_dir, strerror(-rc));
+			goto err_free;
+		}
+	}
+	if ((size_t)snprintf(h->path, sizeof(h->path), "%s/%s", state_dir, HISTORY_DB_NAME) >=
+	    sizeof(h->path)) {
+		snprintf(err, err_len, "history: state_dir '%s' is too long; use a shorter path",
+		         state_dir);
+		rc = -ENAMETOOLONG;
+		goto err_free;
+	}
+	if (read_only) {
+		struct stat sb;
+		if (stat(h->path, &sb) < 0) {
+			rc = -errno;
+			snprintf(err, err_len,
+			         "history: no history at '%s' (%s); check state_dir in kiosk.conf "
+			         "and that the kiosk has run",
+			         h->path, strerror(-rc));
+			goto err_free;
+		}
+	}
+	int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(h->path, &h->db, flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, err_len,
+		         "history: cannot open '%s': %s; check the folder's owner and free space",
+		         h->path, h->db ? sqlite3_errmsg(h->db) : "out of memory");
+		rc = -EIO;
+		goto err_db;
+	}
+	sqlite3_busy_timeout(h->db, 2000);
+	if (!read_only &&
+	    (exec_sql(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") < 0 ||
+	     exec_sql(h, history_schema_sql) < 0 || migrate(h) < 0 || close_interrupted(h) < 0)) {
+		snprintf(err, err_len,
+		         "history: cannot set up '%s': %s; move the file away if it is not a kiosk "
+		         "history",
+		         h->path, sqlite3_errmsg(h->db));
+		rc = -EIO;
+		goto err_db;
+	}
+	if (read_only && history_scalar(h, "SELECT COUNT(*) FROM sessions", 0, NULL) < 0) {
+		snprintf(err, err_len, "history: '%s' is not a kiosk history (%s)", h->path,
+		         sqlite3_errmsg(h->db));
+		rc = -EIO;
+		goto err_db;
+	}
+	return h;
+
+err_db:
+	sqlite3_close(h->db);
+err_free:
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	errno = -rc;
+	return NULL;
+}
+
+void history_close(struct history *h)
+{
+	if (!h)
+		return;
+	if (!h->read_only) {
+		/* The plot points still in memory; a kill -9 loses at most
+		 * HISTORY_POINTS_PER_COMMIT of them, never a summary. */
+		if (exec_sql(h, "BEGIN IMMEDIATE") == 0) {
+			int rc = 0;
+			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
+				if (h->open[i].id)
+					rc = flush_points(h, &h->open[i]);
+			if (rc < 0 || exec_sql(h, "COMMIT") < 0)
+				sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		}
+		close_interrupted(h);
+	}
+	sqlite3_close(h->db);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+/* ---- feeding ---- */
+
+static int write_stats(struct history *h, const struct open_session *o)
+{
+	double mean[HISTORY_ZONES_MAX] = {0};
+	char peak_t[96], mean_t[96];
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	for (unsigned int z = 0; z < o->zone_count; z++)
+		mean[z] = o->readings ? o->sum[z] / (double)o->readings : 0.0;
+	zones_text(peak_t, sizeof(peak_t), o->peak, o->zone_count);
+	zones_text(mean_t, sizeof(mean_t), mean, o->zone_count);
+	if (sqlite3_prepare_v2(h->db,
+	                       "UPDATE sessions SET zone_count=?, peak=?, mean=?, fault_count=?,"
+	                       " faults=?, samples=? WHERE id=?",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int(st, 1, (int)o->zone_count);
+	sqlite3_bind_text(st, 2, peak_t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mean_t, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, (int)o->fault_count);
+	sqlite3_bind_text(st, 5, o->faults, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, (int)o->samples);
+	sqlite3_bind_int64(st, 7, o->id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Writes the points waiting in memory and the running statistics; inside
+ * the caller's transaction. */
+static int flush_points(struct history *h, struct open_session *o)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+
+	if (o->pending_count == 0)
+		return 0;
+	if (sqlite3_prepare_v2(h->db,
+	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
+	                       " VALUES (?,?,?)",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return -EIO;
+	for (unsigned int i = 0; i < o->pending_count && rc == 0; i++) {
+		sqlite3_bind_int64(q, 1, o->id);
+		sqlite3_bind_int64(q, 2, o->pending[i].t_s);
+		sqlite3_bind_text(q, 3, o->pending[i].zones, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	o->pending_count = 0;
+	/* Keeps the summary current, so a kiosk that dies mid-session still
+	 * leaves its peak and mean up to the last flush. */
+	return rc == 0 ? write_stats(h, o) : rc;
+}
+
+/* Keeps one plot point in memory; true when the batch is full. */
+static bool add_point(struct open_session *o, const struct station_snapshot *st, uint64_t wall_ms)
+{
+	struct pending_point *p = &o->pending[o->pending_count++];
+
+	zones_text(p->zones, sizeof(p->zones), st->zone_mmhg, o->zone_count);
+	p->t_s = (int64_t)(wall_ms > o->started_ms ? (wall_ms - o->started_ms) / 1000u : 0);
+	o->samples++;
+	o->last_point_ms = wall_ms;
+	return o->pending_count == HISTORY_POINTS_PER_COMMIT;
+}
+
+static int64_t insert_session(struct history *h, const struct kiosk_event *ev, uint64_t started_ms)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = -EIO;
+	char program[sizeof(ev->program_id) + 1];
+
+	snprintf(program, sizeof(program), "%.*s", (int)sizeof(ev->program_id), ev->program_id);
+	if (sqlite3_prepare_v2(h->db,
+	                       "INSERT INTO sessions (station, program_id, started_ms, planned_s,"
+	                       " published) VALUES (?,?,?,?,0)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int(st, 1, (int)ev->station + 1);
+	sqlite3_bind_text(st, 2, program, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)started_ms);
+	sqlite3_bind_int(st, 4, (int)ev->duration_s);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(h->db);
+	sqlite3_finalize(st);
+	return id;
+}
+
+static void add_fault(struct open_session *o, enum fault_code f)
+{
+	const char *name = fault_code_name(f);
+	size_t len = strlen(o->faults);
+	const char *p = o->faults;
+
+	o->fault_count++;
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		if (n == strlen(name) && strncmp(p, name, n) == 0)
+			return;
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	snprintf(o->faults + len, sizeof(o->faults) - len, "%s%s", len ? "," : "", name);
+}
+
+static int close_session(struct history *h, const struct kiosk_event *ev)
+{
+	struct open_session *o = &h->open[ev->station];
+	enum history_end end = HISTORY_END_STOPPED;
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (ev->kind == EVENT_SESSION_COMPLETED)
+		end = HISTORY_END_COMPLETED;
+	else if (ev->reason == STOP_FAULT)
+		end = HISTORY_END_FAULTED;
+	if (!o->id) {
+		/* The start predates this history: log the session as a whole. */
+		uint64_t run_ms = (uint64_t)ev->elapsed_s * 1000u;
+		int64_t id = insert_session(h, ev, ev->wall_ms > run_ms ? ev->wall_ms - run_ms : 0);
+		if (id < 0)
+			return -EIO;
+		memset(o, 0, sizeof(*o));
+		o->id = id;
+	}
+	if (flush_points(h, o) < 0 || write_stats(h, o) < 0)
+		return -EIO;
+	if (sqlite3_prepare_v2(h->db,
+	                       "UPDATE sessions SET ended_ms=?, delivered_s=?, end_kind=?,"
+	                       " stop_reason=? WHERE id=?",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->wall_ms);
+	sqlite3_bind_int(st, 2, (int)ev->elapsed_s);
+	sqlite3_bind_int(st, 3, (int)end);
+	sqlite3_bind_text(st, 4, end == HISTORY_END_COMPLETED ? "" : stop_reason_name(ev->reason),
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, o->id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	h->faulted[ev->station] = (struct closed_session){
+	    .id = end == HISTORY_END_FAULTED && o->fault_count == 0 ? o->id : 0,
+	    .ended_ms = ev->wall_ms};
+	memset(o, 0, sizeof(*o));
+	return rc;
+}
+
+/* A fault raised as (or right after) its session ended for it. */
+static int attach_fault(struct history *h, int64_t id, enum fault_code f)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (sqlite3_prepare_v2(
+	        h->db,
+	        "UPDATE sessions SET fault_count = fault_count + 1,"
+	        " faults = CASE WHEN faults = '' THEN ?1 ELSE faults || ',' || ?1 END"
+	        " WHERE id = ?2",
+	        -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, fault_code_name(f), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int insert_station_event(struct history *h, const struct kiosk_event *ev)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (sqlite3_prepare_v2(
+	        h->db,
+	        "INSERT INTO station_events (wall_ms, station, kind, kind_name, fault)"
+	        " VALUES (?,?,?,?,?)",
+	        -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->wall_ms);
+	sqlite3_bind_int(st, 2, (int)ev->station + 1);
+	sqlite3_bind_int(st, 3, (int)ev->kind);
+	sqlite3_bind_text(st, 4, event_kind_name(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ev->kind == EVENT_FAULT_RAISED ? fault_code_name(ev->fault) : "",
+	                  -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int record_one(struct history *h, const struct kiosk_event *ev)
+{
+	struct open_session *o;
+
+	if (ev->station >= HISTORY_STATIONS_MAX)
+		return 0;
+	o = &h->open[ev->station];
+	switch (ev->kind) {
+	case EVENT_SESSION_STARTED: {
+		h->faulted[ev->station].id = 0;
+		if (o->id) {
+			/* A start without an end: the end event was lost. */
+			struct kiosk_event end = *ev;
+			end.kind = EVENT_SESSION_STOPPED;
+			end.reason = STOP_NONE;
+			end.elapsed_s = (unsigned int)((ev->wall_ms - o->started_ms) / 1000u);
+			if (close_session(h, &end) < 0)
+				return -EIO;
+		}
+		int64_t id = insert_session(h, ev, ev->wall_ms);
+		if (id < 0)
+			return -EIO;
+		memset(o, 0, sizeof(*o));
+		o->id = id;
+		o->started_ms = ev->wall_ms;
+		return 0;
+	}
+	case EVENT_SESSION_COMPLETED:
+	case EVENT_SESSION_STOPPED:
+		return close_session(h, ev);
+	case EVENT_FAULT_RAISED: {
+		struct closed_session *c = &h->faulted[ev->station];
+		if (o->id) {
+			add_fault(o, ev->fault);
+		} else if (c->id && ev->wall_ms <= c->ended_ms + HISTORY_FAULT_AFTER_STOP_MS) {
+			if (attach_fault(h, c->id, ev->fault) < 0)
+				return -EIO;
+		}
+		c->id = 0;
+		return insert_station_event(h, ev);
+	}
+	case EVENT_FAULT_RESET:
+	case EVENT_CLEANED:
+	case EVENT_OUT_OF_SERVICE:
+	case EVENT_IN_SERVICE:
+		return insert_station_event(h, ev);
+	default:
+		return 0;
+	}
+}
+
+int history_record_events(struct history *h, const struct kiosk_event *ev, size_t n)
+{
+	int rc = 0;
+
+	if (h->read_only)
+		return -EROFS;
+	pthread_mutex_lock(&h->lock);
+	if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+		rc = -EIO;
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = record_one(h, &ev[i]);
+	if (rc == 0 && exec_sql(h, "COMMIT") < 0)
+		rc = -EIO;
+	if (rc < 0)
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	pthread_mutex_unlock(&h->lock);
+	return rc;
+}
+
+int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap, uint64_t wall_ms)
+{
+	int rc = 0;
+	bool began = false;
+
+	if (h->read_only)
+		return -EROFS;
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < snap->station_count && i < HISTORY_STATIONS_MAX && rc == 0; i++) {
+		const struct station_snapshot *st = &snap->stations[i];
+		struct open_session *o = &h->open[i];
+		if (!o->id || st->state != STATION_RUNNING)
+			continue;
+		unsigned int nz =
+		    (unsigned int)(st->zone_count < HISTORY_ZONES_MAX ? st->zone_count
+		                                                      : HISTORY_ZONES_MAX);
+		if (nz > o->zone_count)
+			o->zone_count = nz;
+		for (unsigned int z = 0; z < nz; z++) {
+			double v = isfinite(st->zone_mmhg[z]) ? st->zone_mmhg[z] : 0.0;
+			if (v > o->peak[z])
+				o->peak[z] = v;
+			o->sum[z] += v;
+		}
+		o->readings++;
+		if (o->last_point_ms && wall_ms < o->last_point_ms + h->lim.sample_s * 1000ull)
+			continue;
+		if (!add_point(o, st, wall_ms))
+			continue;
+		if (!began) {
+			if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+				rc = -EIO;
+				break;
+			}
+			began = true;
+		}
+		rc = flush_points(h, o);
+	}
+	if (began) {
+		if (rc == 0 && exec_sql(h, "COMMIT") < 0)
+			rc = -EIO;
+		if (rc < 0)
+			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return rc;
+}
+
+bool history_any_open(struct history *h)
+{
+	bool any = false;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < HISTORY_STATIONS_MAX; i++)
+		any = any || h->open[i].id != 0;
+	pthread_mutex_unlock(&h->lock);
+	return any;
+}
+
+/* ---- retention ---- */
+
+static int64_t used_bytes_locked(struct history *h)
+{
+	int64_t pages = history_scalar(h, "PRAGMA page_count", 0, NULL);
+	int64_t free_pages = history_scalar(h, "PRAGMA freelist_count", 0, NULL);
+	int64_t size = history_scalar(h, "PRAGMA page_size", 0, NULL);
+
+	if (pages < 0 || free_pages < 0 || size < 0)
+		return -EIO;
+	return (pages - free_pages) * size;
+}
+
+int64_t history_used_bytes(struct history *h)
+{
+	pthread_mutex_lock(&h->lock);
+	int64_t n = used_bytes_locked(h);
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+/* The oldest closed sessions' series first, then the oldest closed
+ * summaries, then the oldest station events, a batch at a time.  1 when it
+ * dropped something, 0 when nothing is left to drop, -EIO. */
+static int shrink_once(struct history *h, struct history_pruned *p)
+{
+	static const int64_t batch[1] = {HISTORY_SQL_PRUNE_BATCH};
+	int64_t n =
+	    history_scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_SERIES_VICTIMS ")", 1, batch);
+
+	if (n > 0) {
+		if (history_exec(
+		        h,
+		        "DELETE FROM samples WHERE session_id IN (" HISTORY_SQL_SERIES_VICTIMS ")",
+		        1, batch) < 0 ||
+		    history_exec(
+		        h,
+		        "UPDATE sessions SET samples = 0 WHERE id IN (" HISTORY_SQL_SERIES_VICTIMS
+		        ")",
+		        1, batch) < 0)
+			return -EIO;
+		p->series += (unsigned int)n;
+		return 1;
+	}
+	n = history_scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_SESSION_VICTIMS ")", 1, batch);
+	if (n > 0) {
+		if (history_exec(
+		        h, "DELETE FROM sessions WHERE id IN (" HISTORY_SQL_SESSION_VICTIMS ")", 1,
+		        batch) < 0)
+			return -EIO;
+		p->sessions += (unsigned int)n;
+		return 1;
+	}
+	n = history_scalar(h, "SELECT COUNT(*) FROM (SELECT id FROM station_events LIMIT ?1)", 1,
+	                   batch);
+	if (n > 0) {
+		if (history_exec(
+		        h,
+		        "DELETE FROM station_events WHERE id IN (SELECT id FROM station_events"
+		        " ORDER BY id LIMIT ?1)",
+		        1, batch) < 0)
+			return -EIO;
+		p->events += (unsigned int)n;
+		return 1;
+	}
+	return n < 0 ? -EIO : 0;
+}
+
+int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct history_pruned *out)
+{
+	struct history_pruned p = {0};
+	int rc = 0;
+
+	if (h->read_only)
+		return -EROFS;
+	pthread_mutex_lock(&h->lock);
+	uint64_t keep_ms = (uint64_t)h->lim.keep_days * 86400000ull;
+	int64_t cutoff[1] = {(int64_t)(now_wall_ms > keep_ms ? now_wall_ms - keep_ms : 0)};
+	if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+		rc = -EIO;
+		goto out;
+	}
+	int64_t n =
+	    history_scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_OLD_SESSIONS ")", 1, cutoff);
+	int64_t e =
+	    history_scalar(h, "SELECT COUNT(*) FROM station_events WHERE wall_ms < ?1", 1, cutoff);
+	if (n < 0 || e < 0 ||
+	    history_exec(h,
+	                 "DELETE FROM samples WHERE session_id IN (" HISTORY_SQL_OLD_SESSIONS ")",
+	                 1, cutoff) < 0 ||
+	    history_exec(h, "DELETE FROM sessions WHERE id IN (" HISTORY_SQL_OLD_SESSIONS ")", 1,
+	                 cutoff) < 0 ||
+	    history_exec(h, "DELETE FROM station_events WHERE wall_ms < ?1", 1, cutoff) < 0) {
+		rc = -EIO;
+		goto rollback;
+	}
+	p.sessions += (unsigned int)n;
+	p.events += (unsigned int)e;
+	/* Each round frees pages into the free list; the loop ends when the
+	 * data fits or nothing closed is left to drop. */
+	int64_t limit = (int64_t)h->lim.max_kib * 1024;
+	for (unsigned int round = 0; round < 100000u; round++) {
+		int64_t used = used_bytes_locked(h);
+		if (used < 0) {
+			rc = -EIO;
+			goto rollback;
+		}
+		if (used <= limit)
+			break;
+		int more = shrink_once(h, &p);
+		if (more < 0) {
+			rc = -EIO;
+			goto rollback;
+		}
+		if (more == 0)
+			break;
+	}
+	if (exec_sql(h, "COMMIT") < 0) {
+		rc = -EIO;
+		goto rollback;
+	}
+	goto out;
+rollback:
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	pthread_mutex_unlock(&h->lock);
+	if (out)
+		*out = p;
+	return rc;
+}

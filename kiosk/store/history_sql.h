@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SQL of history.c (its schema and its longer queries), kept apart so the
+ * C reads as the logic.  Included by history.c and history_query.c only.
+ *
+ * end_kind holds enum history_end; station is 1-based; peak, mean and a
+ * sample's zones are "40.1,38.0,..." (mmHg, foot zone first).
+ */
+#ifndef KIOSK_STORE_HISTORY_SQL_H
+#define KIOSK_STORE_HISTORY_SQL_H
+
+static const char history_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " station INTEGER NOT NULL, program_id TEXT NOT NULL,"
+    " started_ms INTEGER NOT NULL, ended_ms INTEGER,"
+    " planned_s INTEGER NOT NULL, delivered_s INTEGER NOT NULL DEFAULT 0,"
+    " end_kind INTEGER NOT NULL DEFAULT 0, stop_reason TEXT NOT NULL DEFAULT '',"
+    " zone_count INTEGER NOT NULL DEFAULT 0,"
+    " peak TEXT NOT NULL DEFAULT '', mean TEXT NOT NULL DEFAULT '',"
+    " fault_count INTEGER NOT NULL DEFAULT 0, faults TEXT NOT NULL DEFAULT '',"
+    " samples INTEGER NOT NULL DEFAULT 0, published INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS sessions_started ON sessions (started_ms);"
+    "CREATE TABLE IF NOT EXISTS samples ("
+    " session_id INTEGER NOT NULL, t_s INTEGER NOT NULL, zones TEXT NOT NULL,"
+    " PRIMARY KEY (session_id, t_s)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS station_events ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " wall_ms INTEGER NOT NULL, station INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL, kind_name TEXT NOT NULL, fault TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS station_events_time ON station_events (wall_ms);";
+
+/* A history from before summaries were published: its sessions count as
+ * published (an upgrade does not send a year of summaries at once). */
+#define HISTORY_SQL_HAS_PUBLISHED                                                                  \
+	"SELECT COUNT(*) FROM pragma_table_info('sessions') WHERE name = 'published'"
+#define HISTORY_SQL_ADD_PUBLISHED                                                                  \
+	"ALTER TABLE sessions ADD COLUMN published INTEGER NOT NULL DEFAULT 1"
+#define HISTORY_SQL_PUBLISHED_INDEX                                                                \
+	"CREATE INDEX IF NOT EXISTS sessions_unpublished ON sessions (id) WHERE published = 0"
+
+#define HISTORY_SQL_COLUMNS                                                                        \
+	"SELECT id, station, program_id, started_ms, IFNULL(ended_ms, 0), planned_s,"              \
+	" delivered_s, end_kind, stop_reason, zone_count, peak, mean, fault_count, faults,"        \
+	" samples FROM sessions"
+
+/* ?1 since_ms, ?2 station (0 = all); the caller appends ORDER BY and LIMIT ?3. */
+#define HISTORY_SQL_SESSIONS                                                                       \
+	HISTORY_SQL_COLUMNS " WHERE started_ms >= ?1 AND (?2 = 0 OR station = ?2)"
+#define HISTORY_SQL_SESSION_BY_ID HISTORY_SQL_COLUMNS " WHERE id = ?1"
+/* Closed, summary not yet published: ?1 ended since, ?2 limit. */
+#define HISTORY_SQL_UNPUBLISHED                                                                    \
+	HISTORY_SQL_COLUMNS " WHERE published = 0 AND ended_ms IS NOT NULL AND ended_ms >= ?1"     \
+	                    " ORDER BY id LIMIT ?2"
+/* Given up: ended before ?1. */
+#define HISTORY_SQL_GIVE_UP                                                                        \
+	"UPDATE sessions SET published = 1 WHERE published = 0 AND ended_ms IS NOT NULL"           \
+	" AND ended_ms < ?1"
+
+/* Rows dropped per round while the file is over its size limit. */
+#define HISTORY_SQL_PRUNE_BATCH 16
+
+/* ?1 = batch.  Only closed sessions are ever dropped. */
+#define HISTORY_SQL_SERIES_VICTIMS                                                                 \
+	"SELECT id FROM sessions WHERE ended_ms IS NOT NULL AND samples > 0 ORDER BY id LIMIT ?1"
+#define HISTORY_SQL_SESSION_VICTIMS                                                                \
+	"SELECT id FROM sessions WHERE ended_ms IS NOT NULL ORDER BY id LIMIT ?1"
+
+/* ?1 = cutoff wall ms. */
+#define HISTORY_SQL_OLD_SESSIONS                                                                   \
+	"SELECT id FROM sessions WHERE ended_ms IS NOT NULL AND started_ms < ?1"
+
+/* Per kiosk-local day and station: sessions, delivered seconds, endings and
+ * faults raised that day.  ?1 since_ms, ?2 station (0 = all), ?3 limit. */
+#define HISTORY_SQL_USAGE                                                                          \
+	"WITH s AS (SELECT date(started_ms / 1000, 'unixepoch', 'localtime') AS day, station,"     \
+	"   delivered_s, end_kind FROM sessions"                                                   \
+	"   WHERE started_ms >= ?1 AND (?2 = 0 OR station = ?2)),"                                 \
+	" f AS (SELECT date(wall_ms / 1000, 'unixepoch', 'localtime') AS day, station"             \
+	"   FROM station_events WHERE kind_name = 'fault_raised' AND wall_ms >= ?1"                \
+	"   AND (?2 = 0 OR station = ?2)),"                                                        \
+	" k AS (SELECT day, station FROM s UNION SELECT day, station FROM f)"                      \
+	" SELECT k.day, k.station, IFNULL(a.n, 0), IFNULL(a.secs, 0), IFNULL(a.c, 0),"             \
+	"  IFNULL(a.st, 0), IFNULL(a.fa, 0), IFNULL(a.i, 0), IFNULL(b.n, 0)"                       \
+	" FROM k LEFT JOIN (SELECT day, station, COUNT(*) AS n, SUM(delivered_s) AS secs,"         \
+	"   SUM(end_kind = 1) AS c, SUM(end_kind = 2) AS st, SUM(end_kind = 3) AS fa,"             \
+	"   SUM(end_kind = 4) AS i FROM s GROUP BY day, station) a USING (day, station)"           \
+	" LEFT JOIN (SELECT day, station, COUNT(*) AS n FROM f GROUP BY day, station) b"           \
+	"   USING (day, station)"                                                                  \
+	" ORDER BY k.day, k.station LIMIT ?3"
+
+#endif

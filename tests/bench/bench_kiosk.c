@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The kiosk's threads for the benchmarks, as main.c wires them; see
+ * bench_kiosk.h. */
+#include "bench_kiosk.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "core/controller.h"
+#include "mqtt/mqtt_link.h"
+#include "store/event_log.h"
+#include "store/history_recorder.h"
+
+int bench_kiosk_create(struct bench_kiosk *k, const struct kiosk_config *cfg,
+                       struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
+                       char *err, size_t err_len)
+{
+	struct event_log_params lp = {
+	    .state_dir = cfg->state_dir,
+	    .controller = ctl,
+	    .config = cfg,
+	};
+	struct history_recorder_params hp = {
+	    .controller = ctl,
+	    .state_dir = cfg->state_dir,
+	    .limits = {.keep_days = cfg->history.keep_days,
+	               .max_kib = cfg->history.max_mb * 1024u,
+	               .sample_s = cfg->history.sample_s},
+	    .wall_ms = wall_ms,
+	    .clock_ctx = clock_ctx,
+	};
+
+	memset(k, 0, sizeof(*k));
+	k->log = event_log_create(&lp, err, err_len);
+	if (k->log == NULL)
+		return -EIO;
+	if (cfg->mqtt.enabled) {
+		struct mqtt_link_params mp = {
+		    .config = cfg,
+		    .controller = ctl,
+		    .log = k->log,
+		    .version = "bench",
+		    .backend = "simulator",
+		};
+
+		k->mqtt = mqtt_link_create(&mp, err, err_len);
+		if (k->mqtt == NULL)
+			return -EIO;
+	}
+	k->history = history_recorder_create(&hp, err, err_len);
+	return k->history ? 0 : -EIO;
+}
+
+int bench_kiosk_start(struct bench_kiosk *k)
+{
+	int rc = event_log_start(k->log);
+
+	if (rc == 0 && k->mqtt)
+		rc = mqtt_link_start(k->mqtt);
+	if (rc == 0)
+		rc = history_recorder_start(k->history);
+	return rc;
+}
+
+void bench_kiosk_teardown(struct bench_kiosk *k, struct controller *ctl)
+{
+	controller_stop(ctl);
+	if (k->log)
+		event_log_stop(k->log);
+	if (k->mqtt)
+		mqtt_link_stop(k->mqtt);
+	if (k->history)
+		history_recorder_stop(k->history);
+	mqtt_link_destroy(k->mqtt);
+	event_log_destroy(k->log);
+	controller_destroy(ctl);
+	history_recorder_destroy(k->history);
+	memset(k, 0, sizeof(*k));
+}

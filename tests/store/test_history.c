@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: MIT */
+/* The session history: summaries, pressure series, usage per station and
+ * day, retention by age and size, and the --report CSV/JSON, on a real
+ * SQLite database in a temporary folder.  TZ is UTC so days are fixed. */
+#define _GNU_SOURCE /* nftw, memmem */
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store/history.h"
+#include "store/history_report.h"
+
+/* 2026-11-25T08:00:00Z */
+#define DAY1_8AM 1795593600000ull
+#define HOUR_MS 3600000ull
+#define DAY_MS (24ull * HOUR_MS)
+
+struct fixture {
+	char dir[64];
+	char state_dir[128];
+	struct history *h;
+};
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static struct history *open_with(struct fixture *f, const struct history_limits *lim)
+{
+	char err[256] = "";
+	struct history *h = history_open(f->state_dir, lim, false, err, sizeof(err));
+
+	if (!h)
+		fail_msg("history_open: %s", err);
+	return h;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kiosk-history-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->state_dir, sizeof(f->state_dir), "%s/state", f->dir);
+	f->h = open_with(f, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	history_close(f->h);
+	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static struct kiosk_event ev_at(enum event_kind kind, unsigned int station, uint64_t wall_ms)
+{
+	struct kiosk_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.station = station;
+	ev.wall_ms = wall_ms;
+	snprintf(ev.program_id, sizeof(ev.program_id), "standard");
+	ev.duration_s = 1200;
+	ev.target_mmhg = 50.0;
+	return ev;
+}
+
+static void record(struct history *h, struct kiosk_event ev)
+{
+	assert_int_equal(history_record_events(h, &ev, 1), 0);
+}
+
+/* A snapshot with station index running and zone z at base + z. */
+static void running_snapshot(struct history *h, unsigned int index, double base, uint64_t wall_ms)
+{
+	struct kiosk_snapshot snap;
+
+	memset(&snap, 0, sizeof(snap));
+	snap.station_count = index + 1u;
+	for (size_t i = 0; i < snap.station_count; i++)
+		snap.stations[i].state = STATION_IDLE;
+	struct station_snapshot *st = &snap.stations[index];
+	st->state = STATION_RUNNING;
+	st->zone_count = 3;
+	for (size_t z = 0; z < 3; z++)
+		st->zone_mmhg[z] = base + (double)z;
+	assert_int_equal(history_record_snapshot(h, &snap, wall_ms), 0);
+}
+
+/* A whole session on station index: start at t, readings every second
+ * (base 40 then 50 alternating), ended by end_kind/reason after secs. */
+static void run_session(struct history *h, unsigned int index, uint64_t t, unsigned int secs,
+                        enum event_kind end_kind, enum stop_reason reason)
+{
+	record(h, ev_at(EVENT_SESSION_STARTED, index, t));
+	for (unsigned int s = 0; s < secs; s++)
+		running_snapshot(h, index, s % 2 ? 50.0 : 40.0, t + s * 1000ull);
+	struct kiosk_event end = ev_at(end_kind, index, t + secs * 1000ull);
+	end.elapsed_s = secs;
+	end.reason = reason;
+	record(h, end);
+}
+
+struct collect {
+	struct history_session s[32];
+	size_t n;
+};
+
+static int collect_one(void *ctx, const struct history_session *s)
+{
+	struct collect *c = ctx;
+
+	if (c->n < 32)
+		c->s[c->n++] = *s;
+	return 0;
+}
+
+static struct collect all_sessions(struct history *h)
+{
+	struct collect c = {0};
+	struct history_query q = {0};
+
+	assert_int_equal(history_sessions(h, &q, collect_one, &c), 0);
+	return c;
+}
+
+static void test_history_completed_session_keeps_times_peak_mean_and_series(void **state)
+{
+	struct fixture *f = *state;
+	struct history_sample pts[64];
+
+	run_session(f->h, 1, DAY1_8AM, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	const struct history_session *s = &c.s[0];
+	assert_int_equal(s->station, 2); /* 1-based */
+	assert_string_equal(s->program_id, "standard");
+	assert_int_equal(s->started_ms, DAY1_8AM);
+	assert_int_equal(s->ended_ms, DAY1_8AM + 20000u);
+	assert_int_equal(s->planned_s, 1200);
+	assert_int_equal(s->delivered_s, 20);
+	assert_int_equal(s->end, HISTORY_END_COMPLETED);
+	assert_string_equal(s->stop_reason, "");
+	assert_int_equal(s->zone_count, 3);
+	for (unsigned int z = 0; z < 3; z++) {
+		assert_true(s->peak_mmhg[z] > 50.0 + z - 0.05 && s->peak_mmhg[z] < 50.0 + z + 0.05);
+		assert_true(s->mean_mmhg[z] > 45.0 + z - 0.05 && s->mean_mmhg[z] < 45.0 + z + 0.05);
+	}
+	/* sample_s 5 over 20 s of readings: points at 0, 5, 10, 15. */
+	assert_int_equal(s->samples, 4);
+	int n = history_session_samples(f->h, s->id, pts, 64);
+	assert_int_equal(n, 4);
+	assert_int_equal(pts[0].t_s, 0);
+	assert_int_equal(pts[3].t_s, 15);
+	assert_true(pts[1].zone_mmhg[2] > 51.95 && pts[1].zone_mmhg[2] < 52.05);
+}
+
+static void test_history_endings_are_completed_stopped_faulted(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 4, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM + HOUR_MS, 4, EVENT_SESSION_STOPPED, STOP_STAFF);
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM + 2 * HOUR_MS));
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + 2 * HOUR_MS + 3000);
+	fault.fault = FAULT_LEAK;
+	record(f->h, fault);
+	struct kiosk_event stop = ev_at(EVENT_SESSION_STOPPED, 0, DAY1_8AM + 2 * HOUR_MS + 3000);
+	stop.reason = STOP_FAULT;
+	stop.elapsed_s = 3;
+	record(f->h, stop);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(c.s[0].end, HISTORY_END_COMPLETED);
+	assert_int_equal(c.s[1].end, HISTORY_END_STOPPED);
+	assert_string_equal(c.s[1].stop_reason, "staff");
+	assert_int_equal(c.s[1].fault_count, 0);
+	assert_int_equal(c.s[2].end, HISTORY_END_FAULTED);
+	assert_int_equal(c.s[2].fault_count, 1);
+	assert_string_equal(c.s[2].faults, "leak");
+}
+
+static void test_history_fault_reported_right_after_its_stop_is_the_sessions_fault(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The core's order: the fault stop, then the fault, in one tick. */
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	struct kiosk_event stop = ev_at(EVENT_SESSION_STOPPED, 0, DAY1_8AM + 9000);
+	stop.reason = STOP_FAULT;
+	stop.elapsed_s = 9;
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + 9000);
+	fault.fault = FAULT_LEAK;
+	struct kiosk_event both[2] = {stop, fault};
+	assert_int_equal(history_record_events(f->h, both, 2), 0);
+	/* A later fault with no session belongs to no session. */
+	fault.wall_ms += HOUR_MS;
+	fault.fault = FAULT_SENSOR;
+	record(f->h, fault);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].end, HISTORY_END_FAULTED);
+	assert_int_equal(c.s[0].fault_count, 1);
+	assert_string_equal(c.s[0].faults, "leak");
+}
+
+static void test_history_symptom_stop_is_stored_as_a_member_stop_only(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], buf[65536];
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_STOPPED, STOP_SYMPTOM);
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.s[0].stop_reason, "member");
+
+	/* Nothing in the files says why the member stopped. */
+	history_close(f->h);
+	f->h = NULL;
+	const char *files[] = {"history.db", "history.db-wal"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->state_dir, files[i]);
+		FILE *fp = fopen(path, "rb");
+		if (!fp)
+			continue;
+		size_t n = fread(buf, 1, sizeof(buf), fp);
+		fclose(fp);
+		assert_null(memmem(buf, n, "symptom", 7));
+		assert_null(memmem(buf, n, "tingl", 5));
+	}
+	f->h = open_with(f, NULL);
+}
+
+static void test_history_usage_counts_sessions_minutes_and_faults_per_station_and_day(void **state)
+{
+	struct fixture *f = *state;
+	struct history_usage_day d[16];
+
+	/* Day 1: station 1 completed 600 s + stopped 300 s; station 2 faulted. */
+	run_session(f->h, 0, DAY1_8AM, 2, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct kiosk_event end;
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM + HOUR_MS));
+	end = ev_at(EVENT_SESSION_STOPPED, 0, DAY1_8AM + HOUR_MS + 300000);
+	end.elapsed_s = 300;
+	end.reason = STOP_MEMBER;
+	record(f->h, end);
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 1, DAY1_8AM + 2 * HOUR_MS));
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 1, DAY1_8AM + 2 * HOUR_MS + 1000);
+	fault.fault = FAULT_SENSOR;
+	record(f->h, fault);
+	end = ev_at(EVENT_SESSION_STOPPED, 1, DAY1_8AM + 2 * HOUR_MS + 1000);
+	end.reason = STOP_FAULT;
+	end.elapsed_s = 60;
+	record(f->h, end);
+	/* Day 2: a fault on station 1 with no session, and one session. */
+	fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + DAY_MS);
+	fault.fault = FAULT_STOP_BUTTON;
+	record(f->h, fault);
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 1, DAY1_8AM + DAY_MS + HOUR_MS));
+	end = ev_at(EVENT_SESSION_COMPLETED, 1, DAY1_8AM + DAY_MS + 2 * HOUR_MS);
+	end.elapsed_s = 1200;
+	record(f->h, end);
+
+	int n = history_usage(f->h, 0, 0, d, 16);
+	assert_int_equal(n, 4);
+	assert_string_equal(d[0].day, "2026-11-25");
+	assert_int_equal(d[0].station, 1);
+	assert_int_equal(d[0].sessions, 2);
+	assert_true(d[0].minutes > 5.03 && d[0].minutes < 5.04); /* 302 s */
+	assert_int_equal(d[0].completed, 1);
+	assert_int_equal(d[0].stopped, 1);
+	assert_int_equal(d[0].faulted, 0);
+	assert_int_equal(d[1].station, 2);
+	assert_int_equal(d[1].faulted, 1);
+	assert_int_equal(d[1].faults, 1);
+	assert_string_equal(d[2].day, "2026-11-26");
+	assert_int_equal(d[2].station, 1);
+	assert_int_equal(d[2].sessions, 0);
+	assert_int_equal(d[2].faults, 1);
+	assert_int_equal(d[3].station, 2);
+	assert_int_equal(d[3].completed, 1);
+	assert_true(d[3].minutes > 19.99 && d[3].minutes < 20.01);
+
+	/* One station only, from day 2. */
+	n = history_usage(f->h, DAY1_8AM + DAY_MS - HOUR_MS, 2, d, 16);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].day, "2026-11-26");
+	assert_int_equal(d[0].station, 2);
+}
+
+static void test_history_last_cleaned_is_the_newest_cleaning_of_that_station(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(history_last_cleaned(f->h, 1), 0);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM));
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + HOUR_MS));
+	record(f->h, ev_at(EVENT_CLEANED, 1, DAY1_8AM + 2 * HOUR_MS));
+	assert_int_equal(history_last_cleaned(f->h, 1), (int64_t)(DAY1_8AM + HOUR_MS));
+	assert_int_equal(history_last_cleaned(f->h, 2), (int64_t)(DAY1_8AM + 2 * HOUR_MS));
+	assert_int_equal(history_last_cleaned(f->h, 3), 0);
+}
+
+static void test_history_reopen_closes_an_open_session_as_interrupted(void **state)
+{
+	struct fixture *f = *state;
+
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	for (unsigned int s = 0; s <= 12; s++)
+		running_snapshot(f->h, 0, 30.0, DAY1_8AM + s * 1000ull);
+	/* The kiosk dies: the handle is dropped without an end event. */
+	history_close(f->h);
+	f->h = open_with(f, NULL);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].end, HISTORY_END_INTERRUPTED);
+	assert_int_equal(c.s[0].delivered_s, 10); /* up to the last plot point */
+	assert_int_equal(c.s[0].ended_ms, DAY1_8AM + 10000u);
+	assert_true(c.s[0].peak_mmhg[0] > 29.9);
+}
+
+static void test_history_retention_by_age_deletes_old_sessions_and_events(void **state)
+{
+	struct fixture *f = *state;
+	struct history_pruned p;
+	struct history_limits lim = {.keep_days = 30, .max_kib = 65536, .sample_s = 5};
+
+	history_close(f->h);
+	f->h = open_with(f, &lim);
+	run_session(f->h, 0, DAY1_8AM, 10, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + 20000));
+	run_session(f->h, 0, DAY1_8AM + 20 * DAY_MS, 10, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+
+	assert_int_equal(history_enforce_retention(f->h, DAY1_8AM + 40 * DAY_MS, &p), 0);
+	assert_int_equal(p.sessions, 1);
+	assert_int_equal(p.events, 1);
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].started_ms, DAY1_8AM + 20 * DAY_MS);
+	assert_int_equal(history_last_cleaned(f->h, 1), 0);
+	struct history_sample pts[8];
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 8), 2);
+}
+
+static void test_history_retention_by_size_drops_series_first_then_oldest_sessions(void **state)
+{
+	struct fixture *f = *state;
+	struct history_pruned p;
+	struct history_limits lim = {.keep_days = 3650, .max_kib = 256, .sample_s = 1};
+
+	history_close(f->h);
+	f->h = open_with(f, &lim);
+	/* 40 sessions of 10 minutes with a point a second: about 1 MB. */
+	for (unsigned int i = 0; i < 40; i++)
+		run_session(f->h, i % 4, DAY1_8AM + i * HOUR_MS, 600, EVENT_SESSION_COMPLETED,
+		            STOP_COMPLETED);
+	assert_true(history_used_bytes(f->h) > 256 * 1024);
+
+	assert_int_equal(history_enforce_retention(f->h, DAY1_8AM + 41 * HOUR_MS, &p), 0);
+	assert_true(history_used_bytes(f->h) <= 256 * 1024);
+	assert_true(p.series > 0);
+	/* Summaries are cheap: every one is still there, the newest keep their plot. */
+	assert_int_equal(p.sessions, 0);
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 32); /* collect keeps 32: there are 40 */
+	struct history_usage_day d[8];
+	assert_int_equal(history_usage(f->h, 0, 1, d, 8), 2);
+	assert_int_equal(d[0].sessions + d[1].sessions, 10);
+	struct history_query newest = {.limit = 1, .newest_first = true};
+	struct collect last = {0};
+	assert_int_equal(history_sessions(f->h, &newest, collect_one, &last), 0);
+	assert_true(last.s[0].samples > 0);
+	assert_int_equal(c.s[0].samples, 0);
+
+	/* A limit below what even the summaries need: every closed session
+	 * goes, and the call still succeeds. */
+	history_close(f->h);
+	lim.max_kib = 1;
+	f->h = open_with(f, &lim);
+	assert_int_equal(history_enforce_retention(f->h, DAY1_8AM + 41 * HOUR_MS, &p), 0);
+	assert_int_equal(p.sessions, 40);
+	assert_int_equal(all_sessions(f->h).n, 0);
+}
+
+static void test_history_report_csv_has_one_row_per_session_since_the_date(void **state)
+{
+	struct fixture *f = *state;
+	char line[512];
+	FILE *out;
+	char *text = NULL;
+	size_t len = 0;
+
+	run_session(f->h, 0, DAY1_8AM, 4, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 2, DAY1_8AM + DAY_MS, 95, EVENT_SESSION_STOPPED, STOP_MEMBER);
+	uint64_t since;
+	assert_int_equal(history_report_parse_date("2026-11-26", &since), 0);
+	assert_int_equal(since, DAY1_8AM + DAY_MS - 8 * HOUR_MS);
+	assert_int_equal(history_report_parse_date("2026-02-31", &since), -EINVAL);
+	assert_int_equal(history_report_parse_date("yesterday", &since), -EINVAL);
+
+	out = open_memstream(&text, &len);
+	assert_int_equal(history_report_write(f->h, "city-gym", since, HISTORY_REPORT_CSV, out), 0);
+	fclose(out);
+	snprintf(line, sizeof(line),
+	         "%s\n2,3,standard,2026-11-26T08:00:00Z,2026-11-26T08:01:35Z,20.0,1.6,stopped,"
+	         "member,3,50.0;51.0;52.0,44.9;45.9;46.9,0,\n",
+	         HISTORY_REPORT_CSV_HEADER);
+	assert_string_equal(text, line);
+	free(text);
+}
+
+static void test_history_report_json_has_sessions_usage_and_last_cleaned(void **state)
+{
+	struct fixture *f = *state;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	run_session(f->h, 0, DAY1_8AM, 4, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + 60000));
+	out = open_memstream(&text, &len);
+	assert_int_equal(history_report_write(f->h, "city-gym", 0, HISTORY_REPORT_JSON, out), 0);
+	fclose(out);
+
+	cJSON *root = cJSON_Parse(text);
+	assert_non_null(root);
+	assert_string_equal(cJSON_GetObjectItem(root, "site")->valuestring, "city-gym");
+	cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "sessions"), 0);
+	assert_non_null(s);
+	assert_int_equal(cJSON_GetObjectItem(s, "station")->valueint, 1);
+	assert_string_equal(cJSON_GetObjectItem(s, "end")->valuestring, "completed");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(s, "peak_mmhg")), 3);
+	cJSON *u = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "usage"), 0);
+	assert_int_equal(cJSON_GetObjectItem(u, "completed")->valueint, 1);
+	cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "last_cleaned"), 0);
+	assert_string_equal(cJSON_GetObjectItem(c, "at")->valuestring, "2026-11-25T08:01:00Z");
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_history_report_run_names_the_fix_for_bad_input(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	char missing[200];
+
+	assert_int_equal(
+	    history_report_run(f->state_dir, "x", "2026-13-01", NULL, stdout, err, sizeof(err)),
+	    -EINVAL);
+	assert_non_null(strstr(err, "YYYY-MM-DD"));
+	assert_int_equal(
+	    history_report_run(f->state_dir, "x", NULL, "xml", stdout, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "csv or json"));
+	snprintf(missing, sizeof(missing), "%s/nowhere", f->dir);
+	assert_int_equal(history_report_run(missing, "x", NULL, NULL, stdout, err, sizeof(err)),
+	                 -ENOENT);
+	assert_non_null(strstr(err, "state_dir"));
+}
+
+static int count_pending(void *ctx, const struct history_session *s)
+{
+	struct collect *c = ctx;
+
+	return collect_one(c, s);
+}
+
+static struct collect pending(struct history *h, uint64_t since_ms)
+{
+	struct collect c = {0};
+
+	assert_int_equal(history_summaries_pending(h, since_ms, 16, count_pending, &c), 0);
+	return c;
+}
+
+static void test_history_summaries_wait_until_published_even_across_a_reopen(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 1, DAY1_8AM + HOUR_MS, 3, EVENT_SESSION_STOPPED, STOP_STAFF);
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 2, DAY1_8AM + 2 * HOUR_MS)); /* still open */
+
+	struct collect c = pending(f->h, 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.s[0].station, 1); /* oldest first */
+	assert_int_equal(c.s[1].end, HISTORY_END_STOPPED);
+	assert_int_equal(history_summary_published(f->h, c.s[0].id), 0);
+	int64_t second = c.s[1].id;
+
+	history_close(f->h);
+	f->h = open_with(f, NULL);
+	/* The open session was closed "interrupted" at the reopen: its summary
+	 * is due as well. */
+	c = pending(f->h, 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.s[0].id, second);
+	assert_int_equal(c.s[1].end, HISTORY_END_INTERRUPTED);
+}
+
+static void test_history_summaries_that_ended_before_since_are_given_up(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM + DAY_MS, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct collect c = pending(f->h, DAY1_8AM + HOUR_MS);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].started_ms, DAY1_8AM + DAY_MS);
+	/* Given up for good, not only left out. */
+	assert_int_equal(pending(f->h, 0).n, 1);
+}
+
+static void test_history_made_before_summaries_counts_its_sessions_published(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	sqlite3 *db;
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	history_close(f->h);
+	/* The schema as it was before summaries were published. */
+	snprintf(path, sizeof(path), "%s/history.db", f->state_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX sessions_unpublished;"
+	                              " ALTER TABLE sessions DROP COLUMN published;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	f->h = open_with(f, NULL);
+	assert_int_equal(pending(f->h, 0).n, 0);
+	run_session(f->h, 0, DAY1_8AM + HOUR_MS, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	assert_int_equal(pending(f->h, 0).n, 1);
+	assert_int_equal(all_sessions(f->h).n, 2);
+}
+
+static cJSON *period(cJSON *o, const char *key, const char *field)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(o, key), field);
+}
+
+static void test_history_usage_summary_counts_today_and_the_last_7_days(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *o = cJSON_CreateObject();
+
+	run_session(f->h, 0, DAY1_8AM - 8 * DAY_MS, 60, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM, 120, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM + 3 * DAY_MS, 90, EVENT_SESSION_STOPPED, STOP_STAFF);
+	run_session(f->h, 1, DAY1_8AM + 3 * DAY_MS, 30, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + 3 * DAY_MS + HOUR_MS);
+	fault.fault = FAULT_LEAK;
+	record(f->h, fault);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + 3 * DAY_MS + 2 * HOUR_MS));
+
+	assert_int_equal(
+	    history_report_usage_summary(f->h, 1, DAY1_8AM + 3 * DAY_MS + 3 * HOUR_MS, o), 0);
+	assert_int_equal(cJSON_GetObjectItem(o, "station")->valueint, 1);
+	assert_string_equal(period(o, "today", "from")->valuestring, "2026-11-28");
+	assert_int_equal(period(o, "today", "sessions")->valueint, 1);
+	assert_true(period(o, "today", "minutes")->valuedouble == 1.5);
+	assert_int_equal(period(o, "today", "stopped")->valueint, 1);
+	assert_int_equal(period(o, "today", "faults")->valueint, 1);
+	assert_string_equal(period(o, "last_7_days", "from")->valuestring, "2026-11-22");
+	assert_string_equal(period(o, "last_7_days", "to")->valuestring, "2026-11-28");
+	assert_int_equal(period(o, "last_7_days", "sessions")->valueint, 2); /* not 8 days ago */
+	assert_true(period(o, "last_7_days", "minutes")->valuedouble == 3.5);
+	assert_int_equal(period(o, "last_7_days", "completed")->valueint, 1);
+	assert_string_equal(cJSON_GetObjectItem(o, "last_cleaned")->valuestring,
+	                    "2026-11-28T10:00:00Z");
+	cJSON_Delete(o);
+
+	o = cJSON_CreateObject();
+	assert_int_equal(history_report_usage_summary(f->h, 3, DAY1_8AM, o), 0);
+	assert_int_equal(period(o, "last_7_days", "sessions")->valueint, 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "last_cleaned")));
+	cJSON_Delete(o);
+}
+
+static void test_history_report_json_bounds_keep_one_station_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *root = cJSON_CreateObject();
+	struct history_report_bounds b = {
+	    .since_ms = DAY1_8AM, .station = 1, .sessions_max = 2, .newest_first = true};
+
+	for (unsigned int i = 0; i < 4; i++)
+		run_session(f->h, i % 2, DAY1_8AM + i * HOUR_MS, 3, EVENT_SESSION_COMPLETED,
+		            STOP_COMPLETED);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + 5 * HOUR_MS));
+	record(f->h, ev_at(EVENT_CLEANED, 1, DAY1_8AM + 5 * HOUR_MS));
+
+	assert_int_equal(history_report_add_json(f->h, root, &b), 0);
+	cJSON *sessions = cJSON_GetObjectItem(root, "sessions");
+	assert_int_equal(cJSON_GetArraySize(sessions), 2);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(sessions, 0), "session")->valueint,
+	                 3);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(sessions, 1), "session")->valueint,
+	                 1);
+	cJSON *usage = cJSON_GetObjectItem(root, "usage");
+	assert_int_equal(cJSON_GetArraySize(usage), 1);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(usage, 0), "sessions")->valueint,
+	                 2);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "station_events")), 1);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "last_cleaned")), 1);
+	cJSON_Delete(root);
+}
+
+static void test_history_samples_json_lists_points_in_time_order(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *root = cJSON_CreateObject();
+
+	run_session(f->h, 1, DAY1_8AM, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	assert_int_equal(history_report_samples_json(f->h, root, "samples", 1, 3), 0);
+	cJSON *o = cJSON_GetObjectItem(root, "samples");
+	assert_int_equal(cJSON_GetObjectItem(o, "station")->valueint, 2);
+	assert_int_equal(cJSON_GetObjectItem(o, "zones")->valueint, 3);
+	cJSON *pts = cJSON_GetObjectItem(o, "points");
+	assert_int_equal(cJSON_GetArraySize(pts), 3);
+	cJSON *p1 = cJSON_GetArrayItem(pts, 1);
+	assert_int_equal(cJSON_GetArraySize(p1), 4);
+	assert_int_equal(cJSON_GetArrayItem(p1, 0)->valueint, 5);
+	assert_true(cJSON_GetArrayItem(p1, 3)->valuedouble == 52.0);
+	assert_int_equal(history_report_samples_json(f->h, root, "other", 99, 3), -ENOENT);
+	cJSON_Delete(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_history_completed_session_keeps_times_peak_mean_and_series, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_endings_are_completed_stopped_faulted,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_fault_reported_right_after_its_stop_is_the_sessions_fault, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_symptom_stop_is_stored_as_a_member_stop_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_usage_counts_sessions_minutes_and_faults_per_station_and_day, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_last_cleaned_is_the_newest_cleaning_of_that_station, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_reopen_closes_an_open_session_as_interrupted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_retention_by_age_deletes_old_sessions_and_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_retention_by_size_drops_series_first_then_oldest_sessions, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_report_csv_has_one_row_per_session_since_the_date, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_report_json_has_sessions_usage_and_last_cleaned, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_report_run_names_the_fix_for_bad_input,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_summaries_wait_until_published_even_across_a_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_summaries_that_ended_before_since_are_given_up, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_made_before_summaries_counts_its_sessions_published, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_usage_summary_counts_today_and_the_last_7_days, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_report_json_bounds_keep_one_station_newest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_samples_json_lists_points_in_time_order,
+	                                    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
