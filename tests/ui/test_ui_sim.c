@@ -347,6 +347,52 @@ static void test_ui_sim_summary_shows_delivered_minutes_language_lasts_one_membe
 	rig_close(g);
 }
 
+/* What a member may not choose, the core refuses: leaving every zone
+ * out, a zone the station does not have, a boost where the program has
+ * its own. */
+static void test_ui_sim_core_refuses_zone_choices_out_of_bounds(void **state)
+{
+	static const struct sim_station_spec spec = {5, SENSOR_SIM};
+	struct sim_rig *r = sim_rig_new(1, &spec);
+	struct command c;
+
+	(void)state;
+	c = sim_cmd(CMD_SELECT_PROGRAM, 0);
+	c.program_index = (unsigned int)sim_program(r, "gentle");
+	sim_submit(r, &c);
+	sim_step(r);
+	c = sim_cmd(CMD_ADJUST, 0);
+	c.set_zones = true;
+	c.skip_mask = 0x1f;
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_ADJUST), CMD_ERR_BAD_ARGUMENT);
+	c.skip_mask = 1u << 6;
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_ADJUST), CMD_ERR_BAD_ARGUMENT);
+	c.skip_mask = 1u << 1;
+	c.boost_zone = 2; /* the zone left out */
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_ADJUST), CMD_ERR_BAD_ARGUMENT);
+	c.boost_zone = 3;
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_ADJUST), CMD_OK);
+	c = sim_cmd(CMD_SELECT_PROGRAM, 0);
+	c.program_index = (unsigned int)sim_program(r, "deep"); /* boosts zone 2 itself */
+	sim_submit(r, &c);
+	sim_step(r);
+	c = sim_cmd(CMD_ADJUST, 0);
+	c.set_zones = true;
+	c.boost_zone = 4;
+	sim_submit(r, &c);
+	sim_step(r);
+	assert_int_equal(sim_last_result(r, 0, CMD_ADJUST), CMD_ERR_BAD_ARGUMENT);
+	sim_rig_free(r);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -369,6 +415,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ui_sim_nothing_to_declare_takes_at_most_six_taps),
 	    cmocka_unit_test(test_ui_sim_boost_and_skip_reach_the_session),
+	    cmocka_unit_test(test_ui_sim_core_refuses_zone_choices_out_of_bounds),
 	    cmocka_unit_test(test_ui_sim_boots_on_waits_four_minutes_then_warns_then_wipes),
 	    cmocka_unit_test(test_ui_sim_summary_shows_delivered_minutes_language_lasts_one_member),
 	};
