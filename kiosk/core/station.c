@@ -405,9 +405,16 @@ static void tick_fault(struct station *st, uint64_t now_ms, const struct pressur
                        const struct event_sink *sink)
 {
 	(void)sink;
-	/* A vent that fails in a fault ends open all the same. */
-	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT)
-		set_safe(st, now_ms);
+	/* A vent that fails in a fault (the boots cannot let their air out)
+	 * ends open all the same, except the member's skipped zones: opened
+	 * now they would share the air that is still in the others.  They
+	 * stay shut until a reset verifies every zone. */
+	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT) {
+		struct station_outputs out = station_outputs_safe(st->zone_count);
+
+		out.zones_open &= st->used_mask;
+		set_outputs(st, &out, now_ms);
+	}
 }
 
 static void exit_fault(struct station *st, uint64_t now_ms)

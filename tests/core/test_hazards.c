@@ -332,7 +332,7 @@ static void test_hazard_h6_residual_setting_is_bounded(void **state)
 
 /* ---- H3 a skipped zone gets air ----------------------------------------- */
 
-enum way_out { BY_STOP, BY_PAUSE, BY_FAULT, BY_END };
+enum way_out { BY_STOP, BY_PAUSE, BY_FAULT, BY_END, BY_STUCK_EXHAUST };
 
 static void skipped_zone_case(enum way_out how)
 {
@@ -355,13 +355,22 @@ static void skipped_zone_case(enum way_out how)
 		break;
 	case BY_END:
 		break;
+	case BY_STUCK_EXHAUST:
+		/* The boots cannot let their air out: opened now, the skipped
+		 * zone would share it. */
+		boot_sim_set_stuck_valve(p->boot, BOOT_SIM_EXHAUST, BOOT_SIM_VALVE_STUCK_CLOSED);
+		assert_int_equal(plant_cmd(p, CMD_STOP, SOURCE_UI), CMD_OK);
+		break;
 	}
 	plant_run_ms(p, how == BY_END ? 250000 : 15000);
 	report(how == BY_STOP    ? "skipped zone, stop"
 	       : how == BY_PAUSE ? "skipped zone, pause"
 	       : how == BY_FAULT ? "skipped zone, fault"
-	                         : "skipped zone, end",
+	       : how == BY_END   ? "skipped zone, end"
+	                         : "skipped zone, exhaust stuck",
 	       p);
+	if (how == BY_STUCK_EXHAUST)
+		assert_int_equal(p->first_fault, FAULT_EXHAUST_STUCK);
 	/* Seen before: 13.5 mmHg on every stop, pause, fault and end. */
 	assert_true(p->truth.max_skipped_mmhg < 1.0);
 	plant_free(p);
@@ -374,6 +383,7 @@ static void test_hazard_h3_skipped_zone_gets_no_air(void **state)
 	skipped_zone_case(BY_PAUSE);
 	skipped_zone_case(BY_FAULT);
 	skipped_zone_case(BY_END);
+	skipped_zone_case(BY_STUCK_EXHAUST);
 }
 
 /* ---- H5 a session longer than chosen ------------------------------------ */
