@@ -22,6 +22,7 @@
 #include "core/controller.h"
 #include "drivers/gpio.h"
 #include "drivers/gpio_gpiod.h"
+#include "drivers/sim/sim_fault.h"
 #include "drivers/sim/sim_hw.h"
 #include "core/program.h"
 #include "mqtt/mqtt_check.h"
@@ -269,6 +270,33 @@ static int load_everything(const char *path, const struct ui_dirs *dirs, bool ki
 	return 0;
 }
 
+/* [station.N] sim_fault is the simulator's (drivers/sim/sim_fault.h): a
+ * real kiosk refuses to start with one. */
+static int check_sim_faults(const struct kiosk_config *cfg, bool sim)
+{
+	for (size_t i = 0; i < cfg->station_count; i++) {
+		const struct station_config *st = &cfg->stations[i];
+		enum sim_fault fault;
+		if (!st->sim_fault[0])
+			continue;
+		if (!sim) {
+			fprintf(stderr,
+			        "<3>recovery-kiosk: %s:%u: sim_fault is for the simulator only; "
+			        "remove it, or start with --sim\n",
+			        cfg->path, st->lines.sim_fault);
+			return -EINVAL;
+		}
+		if (sim_fault_parse(st->sim_fault, &fault) < 0) {
+			fprintf(stderr,
+			        "<3>recovery-kiosk: %s:%u: sim_fault = %s is not a simulated "
+			        "fault; use %s\n",
+			        cfg->path, st->lines.sim_fault, st->sim_fault, sim_fault_choices());
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static void print_summary(const struct loaded *l)
 {
 	char line[512];
@@ -415,6 +443,9 @@ static int hardware_open(bool sim, const struct kiosk_config *cfg, struct runtim
 			rt->sim = NULL;
 			return rc;
 		}
+		enum sim_fault fault;
+		if (sim_fault_parse(cfg->stations[i].sim_fault, &fault) == 0)
+			sim_fault_apply(sim_hw_boot(rt->sim, (size_t)rc), fault);
 	}
 	rt->gpio = sim_hw_gpio(rt->sim);
 	rt->sensors = sim_hw_sensors(rt->sim);
@@ -551,6 +582,7 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	    .state_dir = l->config.state_dir,
 	    .controller = rt->controller,
 	    .config = &l->config,
+	    .delivered_delay_ms = EVENT_LOG_DELIVERED_DELAY_MS,
 	};
 	rt->log = event_log_create(&lp, err, sizeof(err));
 	if (!rt->log) {
@@ -578,12 +610,18 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 	    .limits = {.keep_days = l->config.history.keep_days,
 	               .max_kib = l->config.history.max_mb * 1024u,
 	               .sample_s = l->config.history.sample_s},
+	    /* Usage and session summaries go out over MQTT. */
+	    .on_session_end = rt->mqtt ? mqtt_link_history_session_ended : NULL,
+	    .on_usage_change = rt->mqtt ? mqtt_link_history_usage_changed : NULL,
+	    .ctx = rt->mqtt,
 	};
 	rt->history = history_recorder_create(&hp, err, sizeof(err));
 	if (!rt->history) {
 		fprintf(stderr, "<3>recovery-kiosk: %s\n", err);
 		return EXIT_FAILED;
 	}
+	if (rt->mqtt)
+		mqtt_link_attach_history(rt->mqtt, history_recorder_history(rt->history));
 
 	if (!opt->headless && !l->config.display.headless) {
 		struct ui_params up = {
@@ -697,6 +735,10 @@ int main(int argc, char **argv)
 		rc = run_report(&opt, l);
 		free(l);
 		return rc;
+	}
+	if (check_sim_faults(&l->config, opt.sim) < 0) {
+		free(l);
+		return EXIT_CONFIG;
 	}
 
 	install_signal_handlers();

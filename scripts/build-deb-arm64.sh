@@ -32,6 +32,14 @@ done
 
 sysroot=$("$src/scripts/arm64-sysroot.sh") || exit $?
 
+# pkg-config results are cached: a build folder configured against another
+# sysroot (an older recipe) is configured afresh.
+cached=$(grep -o '/sysroot-[A-Za-z0-9-]*' "$build/CMakeCache.txt" 2>/dev/null | sort -u | grep -vx "/$(basename "$sysroot")" || true)
+if [[ -n "$cached" ]]; then
+	echo "build-deb-arm64: $build was configured against another sysroot; configuring it afresh" >&2
+	rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
+fi
+
 mkdir -p "$build/cross-bin"
 cat >"$build/cross-bin/dpkg-shlibdeps" <<WRAP
 #!/bin/sh

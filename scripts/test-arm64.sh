@@ -80,7 +80,7 @@ if ver=$(qemu-aarch64-static -L "$sysroot" "$work/root/usr/bin/recovery-kiosk" -
 else
 	fail "the arm64 recovery-kiosk --version failed under qemu-user: $ver"
 fi
-lint=$(lintian --fail-on error,warning --no-tag-display-limit "$deb" 2>&1) || fail "lintian: errors or warnings"
+lint=$(lintian --fail-on error,warning --tag-display-limit 0 "$deb" 2>&1) || fail "lintian: errors or warnings"
 [[ -n "$lint" ]] && printf '%s\n' "$lint" >&2
 say "lintian: $(grep -c '^E: ' <<<"$lint" || true) errors, $(grep -c '^W: ' <<<"$lint" || true) warnings"
 

@@ -39,6 +39,7 @@ static const char *const station_keys[SK_COUNT] = {
     [SK_STOP_ACTIVE_LOW] = "stop_button_active_low",
     [SK_STOP_BIAS] = "stop_button_bias",
     [SK_STOP_DEBOUNCE] = "stop_button_debounce_ms",
+    [SK_SIM_FAULT] = "sim_fault",
 };
 
 static const char *const active_low_roles[] = {
@@ -280,6 +281,16 @@ static int set_station_value(struct ini_file *f, struct station_build *sb, int k
 			return -1;
 		}
 		snprintf(sb->cfg.name, sizeof(sb->cfg.name), "%s", value);
+		return 0;
+	case SK_SIM_FAULT:
+		/* The name is checked with --sim (kiosk/main.c, drivers/sim). */
+		if (value[0] == '\0' || strlen(value) >= sizeof(sb->cfg.sim_fault) ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz_") != strlen(value)) {
+			ini_file_fail(f, "sim_fault must be a simulated fault like leak; it is for "
+			                 "the simulator (--sim) only: remove it on a real kiosk");
+			return -1;
+		}
+		snprintf(sb->cfg.sim_fault, sizeof(sb->cfg.sim_fault), "%s", value);
 		return 0;
 	case SK_CHIP: {
 		struct gpio_pin tmp;
@@ -661,6 +672,7 @@ static int finish_one(struct ini_file *f, struct station_build *sb,
 	    .sensor_clock = sb->key_line[SK_SENSOR_CLOCK],
 	    .sensor_data = sb->key_line[SK_SENSOR_DATA],
 	    .stop_button = sb->key_line[SK_STOP_BUTTON],
+	    .sim_fault = sb->key_line[SK_SIM_FAULT],
 	};
 	for (size_t z = 0; z < pins->zone_count; z++)
 		sb->cfg.lines.zones[z] = sb->key_line[SK_ZONES] ? sb->key_line[SK_ZONES]

@@ -39,6 +39,7 @@ enum station_key {
 	SK_STOP_ACTIVE_LOW,
 	SK_STOP_BIAS,
 	SK_STOP_DEBOUNCE,
+	SK_SIM_FAULT,
 	SK_COUNT
 };
 

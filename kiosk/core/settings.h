@@ -52,6 +52,7 @@ struct station_config_lines {
 	unsigned int zones[STATION_MAX_ZONES];
 	unsigned int sensor, sensor_clock, sensor_data;
 	unsigned int stop_button;
+	unsigned int sim_fault;
 };
 
 struct station_config {
@@ -60,6 +61,10 @@ struct station_config {
 	struct station_pins pins;
 	unsigned int open_loop_fill_ms; /* per-zone fill time without a sensor */
 	double relief_valve_mmhg;       /* the manifold's relief valve rating; 0 = not given */
+	/* --sim only: a fault the simulated boot has from the start
+	 * (drivers/sim/sim_fault.h), "" for none; kiosk/main.c refuses it
+	 * without --sim. */
+	char sim_fault[16];
 	struct station_config_lines lines;
 };
 

@@ -125,13 +125,15 @@ static struct probe *add(struct check *k, const char *topic, bool subscribe)
 static void plan(struct check *k, const struct kiosk_config *cfg)
 {
 	static const char *const kiosk_leaves[] = {"status", "availability", "claim"};
-	static const char *const station_leaves[] = {"status", "event", "availability",
-	                                             "cmd/result"};
+	static const char *const station_leaves[] = {"status",     "event", "availability",
+	                                             "cmd/result", "usage", "summary"};
 	char t[MQTT_TOPIC_MAX + 64];
 
 	mqtt_topic_site(t, sizeof(t), cfg->site, "station/+/cmd");
 	add(k, t, true);
 	mqtt_topic_kiosk(t, sizeof(t), cfg->site, "claim");
+	add(k, t, true);
+	mqtt_topic_kiosk(t, sizeof(t), cfg->site, "history");
 	add(k, t, true);
 	if (cfg->mqtt.discovery_prefix[0]) {
 		snprintf(t, sizeof(t), "%s/status", cfg->mqtt.discovery_prefix);

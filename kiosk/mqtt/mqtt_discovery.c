@@ -18,7 +18,7 @@
 const char *const mqtt_discovery_result_statuses[] = {
     /* The controller's command_status names. */
     "ok", "bad_station", "bad_state", "not_screened", "bad_argument", "bad_pin", "pressurised",
-    "queue_full", "hardware",
+    "queue_full", "hardware_unsafe",
     /* The parser's errors. */
     "too_large", "not_json", "not_object", "bad_field", "no_action", "unknown_action",
     "remote_start_refused",

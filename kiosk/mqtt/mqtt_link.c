@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "core/controller.h"
 #include "mqtt/mqtt_client.h"
+#include "mqtt/mqtt_history.h"
 #include "mqtt/mqtt_intake.h"
 #include "mqtt/mqtt_payload.h"
 #include "mqtt/mqtt_publish.h"
@@ -21,6 +22,7 @@ struct mqtt_link {
 	struct mqtt_client *client;
 	struct mqtt_publisher *pub;
 	struct mqtt_intake *intake;
+	struct mqtt_history *history;
 	bool listening;
 	bool started;
 	char ha_status[80]; /* <discovery_prefix>/status, "" without discovery */
@@ -51,6 +53,7 @@ static void on_connected(void *ctx, bool session_present)
 
 	(void)session_present;
 	mqtt_intake_on_connect(l->intake);
+	mqtt_history_on_connect(l->history);
 	/* Another kiosk's claim on this site shows here, retained at each
 	 * connect (two kiosks with one client id share one session and never
 	 * see each other's claims live) or live. */
@@ -72,6 +75,7 @@ static void on_acked(void *ctx, int mid, int reason)
 	struct mqtt_link *l = ctx;
 
 	mqtt_publisher_on_ack(l->pub, mid, reason);
+	mqtt_history_on_ack(l->history, mid, reason);
 }
 
 static void on_message(void *ctx, const struct mqtt_inbound *msg)
@@ -90,6 +94,8 @@ static void on_message(void *ctx, const struct mqtt_inbound *msg)
 			mqtt_publisher_on_claim(l->pub, instance, host);
 		return;
 	}
+	if (mqtt_history_on_message(l->history, msg))
+		return;
 	mqtt_intake_on_message(l->intake, msg);
 }
 
@@ -153,7 +159,9 @@ struct mqtt_link *mqtt_link_create(const struct mqtt_link_params *p, char *err, 
 	    .client = l->client,
 	};
 	l->intake = mqtt_intake_create(&ip);
-	if (!l->pub || !l->intake) {
+	struct mqtt_history_params hp = {.config = cfg, .client = l->client};
+	l->history = mqtt_history_create(&hp);
+	if (!l->pub || !l->intake || !l->history) {
 		snprintf(err, err_len, "mqtt: out of memory");
 		rc = -ENOMEM;
 		goto err_parts;
@@ -167,6 +175,7 @@ struct mqtt_link *mqtt_link_create(const struct mqtt_link_params *p, char *err, 
 	return l;
 
 err_parts:
+	mqtt_history_destroy(l->history);
 	mqtt_intake_destroy(l->intake);
 	mqtt_publisher_destroy(l->pub);
 	mqtt_client_destroy(l->client);
@@ -174,6 +183,15 @@ err_free:
 	free(l);
 	errno = -rc;
 	return NULL;
+}
+
+void mqtt_link_health(struct mqtt_link *l, struct mqtt_link_health *out)
+{
+	memset(out, 0, sizeof(*out));
+	mqtt_client_health(l->client, &out->client);
+	out->outbox_depth = event_log_outbox_depth(l->p.log);
+	mqtt_publisher_duplicate(l->pub, out->duplicate_instance, sizeof(out->duplicate_instance),
+	                         out->duplicate_host, sizeof(out->duplicate_host));
 }
 
 int mqtt_link_start(struct mqtt_link *l)
@@ -186,6 +204,8 @@ int mqtt_link_start(struct mqtt_link *l)
 	rc = mqtt_client_start(l->client);
 	if (rc == 0)
 		rc = mqtt_publisher_start(l->pub);
+	if (rc == 0)
+		rc = mqtt_history_start(l->history);
 	l->started = true;
 	if (rc < 0)
 		mqtt_link_stop(l);
@@ -198,6 +218,7 @@ void mqtt_link_stop(struct mqtt_link *l)
 		return;
 	/* The publisher says goodbye through the client: it stops first. */
 	mqtt_publisher_stop(l->pub);
+	mqtt_history_stop(l->history);
 	mqtt_client_stop(l->client);
 	event_log_watch(l->p.log, NULL, NULL);
 	l->started = false;
@@ -210,6 +231,7 @@ void mqtt_link_destroy(struct mqtt_link *l)
 	mqtt_link_stop(l);
 	if (l->listening)
 		controller_remove_listener(l->p.controller, on_controller_change, l);
+	mqtt_history_destroy(l->history);
 	mqtt_intake_destroy(l->intake);
 	mqtt_publisher_destroy(l->pub);
 	mqtt_client_destroy(l->client);
@@ -219,4 +241,24 @@ void mqtt_link_destroy(struct mqtt_link *l)
 bool mqtt_link_delivered(struct mqtt_link *l, uint64_t seq)
 {
 	return l && mqtt_publisher_delivered_below(l->pub) > seq;
+}
+
+void mqtt_link_attach_history(struct mqtt_link *l, struct history *h)
+{
+	mqtt_history_attach(l->history, h);
+}
+
+void mqtt_link_history_session_ended(void *link, const struct history_session *s)
+{
+	struct mqtt_link *l = link;
+
+	(void)s; /* the history says which summaries are due */
+	mqtt_history_session_ended(l->history);
+}
+
+void mqtt_link_history_usage_changed(void *link, unsigned int station)
+{
+	struct mqtt_link *l = link;
+
+	mqtt_history_usage_changed(l->history, station);
 }

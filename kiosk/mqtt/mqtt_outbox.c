@@ -9,6 +9,7 @@
 #include "mqtt/mqtt_client.h"
 #include "mqtt/mqtt_payload.h"
 #include "mqtt/mqtt_topic.h"
+#include "store/event_log.h"
 #include "store/store.h"
 
 #define BACKOFF_MIN_MS 1000u
@@ -25,6 +26,7 @@ struct slot {
 };
 
 struct mqtt_outbox {
+	struct event_log *log;
 	struct store *store;
 	struct mqtt_client *client;
 	char site[64];
@@ -35,14 +37,15 @@ struct mqtt_outbox {
 	bool refusing; /* the broker refused the last event it answered */
 };
 
-struct mqtt_outbox *mqtt_outbox_create(struct store *store, struct mqtt_client *client,
+struct mqtt_outbox *mqtt_outbox_create(struct event_log *log, struct mqtt_client *client,
                                        const char *site)
 {
 	struct mqtt_outbox *ob = calloc(1, sizeof(*ob));
 
 	if (!ob)
 		return NULL;
-	ob->store = store;
+	ob->log = log;
+	ob->store = event_log_store(log);
 	ob->client = client;
 	snprintf(ob->site, sizeof(ob->site), "%s", site);
 	return ob;
@@ -98,9 +101,7 @@ void mqtt_outbox_commit(struct mqtt_outbox *ob)
 {
 	if (ob->acked_count == 0)
 		return;
-	if (store_outbox_delete_many(ob->store, ob->acked, ob->acked_count) < 0)
-		mqtt_log(MQTT_LOG_ERR, "cannot remove delivered events from the outbox: %s",
-		         store_errmsg(ob->store));
+	event_log_delivered(ob->log, ob->acked, ob->acked_count);
 	ob->acked_count = 0;
 }
 

@@ -21,11 +21,13 @@
 #define MQTT_OUTBOX_BACKOFF_MAX_MS 60000u
 #define MQTT_OUTBOX_ACK_MS 60000u
 
+struct event_log;
 struct mqtt_client;
 struct mqtt_outbox;
-struct store;
 
-struct mqtt_outbox *mqtt_outbox_create(struct store *store, struct mqtt_client *client,
+/* Reads the log's outbox; acknowledged events go back to the log
+ * (event_log_delivered), which removes them. */
+struct mqtt_outbox *mqtt_outbox_create(struct event_log *log, struct mqtt_client *client,
                                        const char *site); /* NULL + errno */
 void mqtt_outbox_destroy(struct mqtt_outbox *ob);         /* NULL ok */
 
@@ -33,7 +35,7 @@ void mqtt_outbox_destroy(struct mqtt_outbox *ob);         /* NULL ok */
 void mqtt_outbox_on_connect(struct mqtt_outbox *ob, uint64_t now_ms);
 /* A PUBACK: true when mid was one of the outbox's. */
 bool mqtt_outbox_ack(struct mqtt_outbox *ob, int mid, int reason, uint64_t now_ms);
-/* Removes the acknowledged events from the store, in one transaction. */
+/* Hands the acknowledged events to the log, which removes them. */
 void mqtt_outbox_commit(struct mqtt_outbox *ob);
 /* Publishes new outbox rows into free slots and whatever is due again.
  * Returns how many it published; *due_ms gets the ms until the next retry

@@ -114,6 +114,15 @@ const char *mqtt_publisher_instance(const struct mqtt_publisher *pub)
 	return pub->instance;
 }
 
+void mqtt_publisher_duplicate(struct mqtt_publisher *pub, char *instance, size_t ilen, char *host,
+                              size_t hlen)
+{
+	pthread_mutex_lock(&pub->lock);
+	snprintf(instance, ilen, "%s", pub->dup_instance);
+	snprintf(host, hlen, "%s", pub->dup_host);
+	pthread_mutex_unlock(&pub->lock);
+}
+
 /* ---- net thread ---- */
 
 void mqtt_publisher_on_connect(struct mqtt_publisher *pub)
@@ -209,7 +218,7 @@ static void kiosk_info(struct mqtt_publisher *pub, uint64_t now, struct mqtt_cli
 	    .connected = h->connected,
 	    .session_present = h->session_present,
 	    .connects = h->connects,
-	    .outbox_depth = store_outbox_count(pub->store),
+	    .outbox_depth = event_log_outbox_depth(pub->p.log),
 	    .refused = h->refused,
 	    .refused_topic = h->refused ? h->refused_topic : NULL,
 	    .refused_reason = h->refused_reason,
@@ -572,7 +581,7 @@ struct mqtt_publisher *mqtt_publisher_create(const struct mqtt_publisher_params 
 		snprintf(pub->host, sizeof(pub->host), "unknown");
 	pub->host[sizeof(pub->host) - 1] = '\0';
 	pub->since_wall_ms = mqtt_wall_ms();
-	pub->outbox = mqtt_outbox_create(pub->store, p->client, p->config->site);
+	pub->outbox = mqtt_outbox_create(p->log, p->client, p->config->site);
 	if (!pub->outbox) {
 		free(pub);
 		errno = ENOMEM;

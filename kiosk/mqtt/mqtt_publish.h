@@ -58,6 +58,11 @@ void mqtt_publisher_wake(struct mqtt_publisher *pub);
  * claim says them. */
 const char *mqtt_publisher_instance(const struct mqtt_publisher *pub);
 
+/* Another kiosk's claim seen on this site: its instance and host, "" when
+ * none.  Any thread. */
+void mqtt_publisher_duplicate(struct mqtt_publisher *pub, char *instance, size_t ilen, char *host,
+                              size_t hlen);
+
 /* Net thread: a new connection; a PUBACK (reason code); Home Assistant
  * said it is online (republish discovery); a claim on kiosk/claim
  * (instance, host) that may be another kiosk's. */

@@ -7,9 +7,12 @@
  *   recovery/<site>/station/<n>/availability  retained "online" / "offline"
  *   recovery/<site>/station/<n>/cmd           staff commands in
  *   recovery/<site>/station/<n>/cmd/result    command results out
+ *   recovery/<site>/station/<n>/usage         retained usage summary (JSON)
+ *   recovery/<site>/station/<n>/summary       one per finished session, QoS 1
  *   recovery/<site>/kiosk/status              retained kiosk status (JSON)
  *   recovery/<site>/kiosk/availability        retained "online" / "offline" (last will)
  *   recovery/<site>/kiosk/claim               retained instance claim (JSON)
+ *   recovery/<site>/kiosk/history             MQTT 5 history queries in
  * <n> is the station's position in kiosk.conf, 1..8.  docs/MQTT.md is the
  * contract.
  *

@@ -212,7 +212,7 @@ static void check_pin(struct check *c, const struct station_config *st, const ch
 static void check_station(struct check *c, const struct station_config *st, bool sim)
 {
 	const struct station_pins *p = &st->pins;
-	char role[16];
+	char role[24];
 
 	if (p->sensor == SENSOR_SIM && !sim)
 		say(c, true, st->lines.sensor,
@@ -222,7 +222,7 @@ static void check_station(struct check *c, const struct station_config *st, bool
 	check_pin(c, st, "pump", &p->pump, st->lines.pump);
 	check_pin(c, st, "exhaust", &p->exhaust, st->lines.exhaust);
 	for (size_t z = 0; z < p->zone_count; z++) {
-		snprintf(role, sizeof(role), "zone %zu", z + 1);
+		snprintf(role, sizeof(role), "zone %u", (unsigned int)z + 1);
 		check_pin(c, st, role, &p->zones[z], st->lines.zones[z]);
 	}
 	if (p->sensor == SENSOR_HX710B) {

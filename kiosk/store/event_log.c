@@ -24,7 +24,8 @@
 /* After this long with nothing new to write, the WAL is checkpointed and
  * truncated, and the tables are pruned if due. */
 #define EVENT_LOG_IDLE_MS 30000
-#define EVENT_LOG_PRUNE_EVERY 1000u /* events */
+#define EVENT_LOG_PRUNE_EVERY 1000u   /* events */
+#define EVENT_LOG_DELIVERED_MAX 1024u /* removals waiting; more are committed at once */
 #define EVENT_LOG_PRUNE_MS (3600u * 1000u)
 
 /* sd-daemon priorities: journald reads "<N>" at the start of a stderr line. */
@@ -35,7 +36,7 @@ struct event_log {
 	struct store *store;
 	int efd; /* woken by the controller listener */
 	pthread_t thread;
-	bool started;
+	atomic_bool started;
 	atomic_bool stop;
 	bool listening;
 	_Atomic uint64_t lost;
@@ -46,6 +47,11 @@ struct event_log {
 	uint64_t persisted;
 	void (*watch_fn)(void *ctx);
 	void *watch_ctx;
+	/* Delivered events waiting to leave the outbox. */
+	int64_t delivered[EVENT_LOG_DELIVERED_MAX];
+	size_t delivered_count;
+	uint64_t delivered_since_ms; /* CLOCK_MONOTONIC of the oldest */
+	unsigned int delivered_delay_ms;
 
 	/* Store thread only: upkeep. */
 	bool dirty;         /* written since the last checkpoint */
@@ -104,10 +110,63 @@ static void set_persisted(struct event_log *el, uint64_t cursor)
 	pthread_mutex_unlock(&el->lock);
 }
 
-/* Reads everything the controller has, commits it, and only then moves the
- * persisted cursor. */
+static uint64_t mono_now_ms(void);
+
+/* Takes the delivered events waiting; *out has room for EVENT_LOG_DELIVERED_MAX. */
+static size_t take_delivered(struct event_log *el, int64_t *out)
+{
+	pthread_mutex_lock(&el->lock);
+	size_t n = el->delivered_count;
+	memcpy(out, el->delivered, n * sizeof(out[0]));
+	el->delivered_count = 0;
+	pthread_mutex_unlock(&el->lock);
+	return n;
+}
+
+/* Puts them back after a failed commit (newer ones may have come). */
+static void give_back_delivered(struct event_log *el, const int64_t *ids, size_t n)
+{
+	pthread_mutex_lock(&el->lock);
+	size_t room = EVENT_LOG_DELIVERED_MAX - el->delivered_count;
+	n = n < room ? n : room;
+	memmove(el->delivered + n, el->delivered, el->delivered_count * sizeof(ids[0]));
+	memcpy(el->delivered, ids, n * sizeof(ids[0]));
+	el->delivered_count += n;
+	pthread_mutex_unlock(&el->lock);
+}
+
+/* ms until the waiting removals are due (0: now), or -1 when none wait. */
+static int delivered_due_ms(struct event_log *el)
+{
+	pthread_mutex_lock(&el->lock);
+	int due = -1;
+	if (el->delivered_count) {
+		uint64_t age = mono_now_ms() - el->delivered_since_ms;
+		due = age >= el->delivered_delay_ms ? 0 : (int)(el->delivered_delay_ms - age);
+		if (el->delivered_count >= EVENT_LOG_DELIVERED_MAX)
+			due = 0;
+	}
+	pthread_mutex_unlock(&el->lock);
+	return due;
+}
+
+/* Removes the waiting delivered events on their own commit. */
+static int flush_delivered(struct event_log *el, int64_t *ids)
+{
+	size_t n = take_delivered(el, ids);
+
+	if (n && store_outbox_delete_many(el->store, ids, n) < 0) {
+		give_back_delivered(el, ids, n);
+		return -EIO;
+	}
+	el->dirty = el->dirty || n;
+	return 0;
+}
+
+/* Reads everything the controller has, commits it (with the delivered
+ * events' removal), and only then moves the persisted cursor. */
 static int drain_controller(struct event_log *el, uint64_t *cursor, struct kiosk_event *batch,
-                            size_t *pending)
+                            size_t *pending, int64_t *ids)
 {
 	for (;;) {
 		if (*pending == 0) {
@@ -123,8 +182,11 @@ static int drain_controller(struct event_log *el, uint64_t *cursor, struct kiosk
 			if (*pending == 0)
 				return 0;
 		}
-		if (store_events_append(el->store, batch, *pending) < 0)
+		size_t nd = take_delivered(el, ids);
+		if (store_events_append_delivered(el->store, batch, *pending, ids, nd) < 0) {
+			give_back_delivered(el, ids, nd);
 			return -EIO; /* keep the batch; retry later */
+		}
 		el->since_prune += *pending;
 		el->dirty = true;
 		*pending = 0;
@@ -148,7 +210,8 @@ static uint64_t mono_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Upkeep when the log is quiet: prune when due, then truncate the WAL. */
+/* Upkeep when the log is quiet: prune when due; truncate the WAL once it
+ * has grown (every checkpoint writes the pages it copies). */
 static void upkeep(struct event_log *el)
 {
 	uint64_t now = mono_now_ms();
@@ -160,7 +223,8 @@ static void upkeep(struct event_log *el)
 		el->since_prune = 0;
 		el->pruned_ms = now;
 	}
-	if (store_checkpoint(el->store) == 0)
+	if (store_file_bytes(el->store, true) < STORE_WAL_CHECKPOINT_BYTES ||
+	    store_checkpoint(el->store) == 0)
 		el->dirty = false;
 }
 
@@ -168,17 +232,22 @@ static void *thread_main(void *arg)
 {
 	struct event_log *el = arg;
 	struct kiosk_event *batch = calloc(EVENT_LOG_BATCH, sizeof(*batch));
+	int64_t *ids = calloc(EVENT_LOG_DELIVERED_MAX, sizeof(*ids));
 	uint64_t cursor = 0;
 	size_t pending = 0;
 	bool failing = false;
 
-	if (!batch) {
+	if (!batch || !ids) {
 		log_line(LOG_ERR_, "out of memory; events are not logged");
+		free(batch);
+		free(ids);
 		return NULL;
 	}
 	for (;;) {
 		bool stopping = atomic_load(&el->stop);
-		int rc = drain_controller(el, &cursor, batch, &pending);
+		int rc = drain_controller(el, &cursor, batch, &pending, ids);
+		if (rc == 0 && (stopping || delivered_due_ms(el) == 0))
+			rc = flush_delivered(el, ids);
 		if (rc < 0 && !failing)
 			log_line(LOG_ERR_,
 			         "cannot write events to the database: %s; retrying every second",
@@ -192,13 +261,17 @@ static void *thread_main(void *arg)
 		 * wait after writes for the idle upkeep. */
 		struct pollfd pfd = {.fd = el->efd, .events = POLLIN};
 		int timeout = failing ? EVENT_LOG_RETRY_MS : el->dirty ? EVENT_LOG_IDLE_MS : -1;
-		if (poll(&pfd, 1, timeout) == 0 && !failing)
+		int due = delivered_due_ms(el);
+		if (!failing && due >= 0 && (timeout < 0 || due < timeout))
+			timeout = due;
+		if (poll(&pfd, 1, timeout) == 0 && !failing && delivered_due_ms(el) < 0)
 			upkeep(el);
 		drain(el->efd);
 	}
 	if (!failing && el->dirty)
 		upkeep(el);
 	free(batch);
+	free(ids);
 	return NULL;
 }
 
@@ -220,6 +293,7 @@ struct event_log *event_log_create(const struct event_log_params *p, char *err, 
 		return NULL;
 	}
 	el->ctl = p->controller;
+	el->delivered_delay_ms = p->delivered_delay_ms;
 	pthread_mutex_init(&el->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -278,12 +352,14 @@ int event_log_start(struct event_log *el)
 
 void event_log_stop(struct event_log *el)
 {
-	if (!el || !el->started)
+	if (!el || !atomic_load(&el->started))
 		return;
+	/* From now on a delivery is removed on its caller's thread; the store
+	 * thread's last round removes those queued before. */
+	atomic_store(&el->started, false);
 	atomic_store(&el->stop, true);
 	wake(el->efd);
 	pthread_join(el->thread, NULL);
-	el->started = false;
 }
 
 void event_log_destroy(struct event_log *el)
@@ -339,6 +415,40 @@ void event_log_watch(struct event_log *el, void (*fn)(void *ctx), void *ctx)
 	el->watch_fn = fn;
 	el->watch_ctx = ctx;
 	pthread_mutex_unlock(&el->lock);
+}
+
+void event_log_delivered(struct event_log *el, const int64_t *ids, size_t n)
+{
+	/* No store thread (stopped, or not started yet): on the caller's. */
+	if (!atomic_load(&el->started)) {
+		if (n && store_outbox_delete_many(el->store, ids, n) < 0)
+			log_line(LOG_ERR_, "cannot remove delivered events from the outbox: %s",
+			         store_errmsg(el->store));
+		return;
+	}
+	pthread_mutex_lock(&el->lock);
+	if (el->delivered_count == 0)
+		el->delivered_since_ms = mono_now_ms();
+	for (size_t i = 0; i < n && el->delivered_count < EVENT_LOG_DELIVERED_MAX; i++)
+		el->delivered[el->delivered_count++] = ids[i];
+	/* Beyond the list an event stays in the outbox and is sent again later
+	 * (under its id): a duplicate, never a loss. */
+	pthread_mutex_unlock(&el->lock);
+	/* The store thread sets its timer by the oldest waiting removal. */
+	if (n)
+		wake(el->efd);
+}
+
+int64_t event_log_outbox_depth(struct event_log *el)
+{
+	int64_t n = store_outbox_count(el->store);
+
+	if (n < 0)
+		return n;
+	pthread_mutex_lock(&el->lock);
+	n -= (int64_t)el->delivered_count;
+	pthread_mutex_unlock(&el->lock);
+	return n < 0 ? 0 : n;
 }
 
 uint64_t event_log_lost(struct event_log *el)

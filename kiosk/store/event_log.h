@@ -32,9 +32,17 @@ struct kiosk_config;
 struct station_service;
 struct store;
 
+/* The kiosk's delivered_delay_ms: a removal usually rides with the next
+ * session's first event. */
+#define EVENT_LOG_DELIVERED_DELAY_MS (5u * 60u * 1000u)
+
 struct event_log_params {
 	const char *state_dir; /* <state_dir>/recovery-kiosk.db */
 	struct controller *controller;
+	/* How long a delivered event may wait to leave the outbox, so its
+	 * removal shares the next batch's commit (0: at once).  A removal lost
+	 * in a crash only means the event is sent again under the same id. */
+	unsigned int delivered_delay_ms;
 	/* The stations' [station.N] numbers, for their kept service state;
 	 * NULL: station index i is number i + 1. */
 	const struct kiosk_config *config;
@@ -76,6 +84,16 @@ int event_log_wait_persisted(struct event_log *el, uint64_t seq, unsigned int ti
  * clears it.  Any time: once the call that clears it returns, the old
  * watcher is never called again. */
 void event_log_watch(struct event_log *el, void (*fn)(void *ctx), void *ctx);
+
+/* The broker acknowledged these outbox events: they leave the outbox with
+ * the next batch, or after delivered_delay_ms.  Any thread; never blocks on
+ * the disk. */
+void event_log_delivered(struct event_log *el, const int64_t *ids, size_t n);
+
+/* Events still waiting for the broker: the outbox less what was delivered
+ * and not yet removed.  -EIO when the database cannot say.  Any thread but
+ * the control and UI threads. */
+int64_t event_log_outbox_depth(struct event_log *el);
 
 /* Events the store fell too far behind to read (the controller's ring
  * overran): counted, logged once per loss. */

@@ -10,30 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/history_private.h"
 #include "store/history_sql.h"
-
-/* What the recorder knows about a station's open session between events. */
-struct open_session {
-	int64_t id; /* 0 = none */
-	uint64_t started_ms;
-	uint64_t last_point_ms; /* 0 = no plot point yet */
-	unsigned int zone_count;
-	double peak[HISTORY_ZONES_MAX];
-	double sum[HISTORY_ZONES_MAX];
-	uint64_t readings;
-	unsigned int fault_count;
-	unsigned int samples;
-	char faults[64];
-};
-
-struct history {
-	sqlite3 *db;
-	pthread_mutex_t lock;
-	struct history_limits lim;
-	bool read_only;
-	char path[512];
-	struct open_session open[HISTORY_STATIONS_MAX];
-};
 
 static const char *const end_names[HISTORY_END_COUNT] = {
     [HISTORY_END_RUNNING] = "running",         [HISTORY_END_COMPLETED] = "completed",
@@ -67,13 +45,14 @@ static int mkdir_parents(const char *dir)
 	return 0;
 }
 
+static int flush_points(struct history *h, struct open_session *o);
+
 static int exec_sql(struct history *h, const char *sql)
 {
 	return sqlite3_exec(h->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
 }
 
-/* Runs one statement with int64 parameters ?1..?n to completion. */
-static int run(struct history *h, const char *sql, int n, const int64_t *args)
+int history_exec(struct history *h, const char *sql, int n, const int64_t *args)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -EIO;
@@ -88,7 +67,7 @@ static int run(struct history *h, const char *sql, int n, const int64_t *args)
 	return rc;
 }
 
-static int64_t scalar(struct history *h, const char *sql, int n, const int64_t *args)
+int64_t history_scalar(struct history *h, const char *sql, int n, const int64_t *args)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t v = -EIO;
@@ -125,34 +104,27 @@ static void zones_text(char *out, size_t len, const double *v, unsigned int n)
 	}
 }
 
-static unsigned int zones_parse(const char *text, double *out, unsigned int max)
-{
-	unsigned int n = 0;
-	const char *p = text;
-
-	while (p && *p && n < max) {
-		char *end;
-		double v = strtod(p, &end); /* the text is always '.' decimal; see zones_text */
-		if (end == p)
-			break;
-		out[n++] = v;
-		p = *end == ',' ? end + 1 : NULL;
-	}
-	return n;
-}
-
 static int close_interrupted(struct history *h)
 {
 	/* delivered: up to the session's last plot point. */
 	const int64_t end[1] = {HISTORY_END_INTERRUPTED};
 
-	return run(h,
-	           "UPDATE sessions SET end_kind = ?1,"
-	           " delivered_s = IFNULL((SELECT MAX(t_s) FROM samples"
-	           " WHERE session_id = sessions.id), 0),"
-	           " ended_ms = started_ms + 1000 * IFNULL((SELECT MAX(t_s) FROM samples"
-	           " WHERE session_id = sessions.id), 0) WHERE ended_ms IS NULL",
-	           1, end);
+	return history_exec(h,
+	                    "UPDATE sessions SET end_kind = ?1,"
+	                    " delivered_s = IFNULL((SELECT MAX(t_s) FROM samples"
+	                    " WHERE session_id = sessions.id), 0),"
+	                    " ended_ms = started_ms + 1000 * IFNULL((SELECT MAX(t_s) FROM samples"
+	                    " WHERE session_id = sessions.id), 0) WHERE ended_ms IS NULL",
+	                    1, end);
+}
+
+static int migrate(struct history *h)
+{
+	int64_t has = history_scalar(h, HISTORY_SQL_HAS_PUBLISHED, 0, NULL);
+
+	if (has < 0 || (has == 0 && exec_sql(h, HISTORY_SQL_ADD_PUBLISHED) < 0))
+		return -EIO;
+	return exec_sql(h, HISTORY_SQL_PUBLISHED_INDEX);
 }
 
 struct history *history_open(const char *state_dir, const struct history_limits *lim,
@@ -216,8 +188,9 @@ struct history *history_open(const char *state_dir, const struct history_limits 
 		goto err_db;
 	}
 	sqlite3_busy_timeout(h->db, 2000);
-	if (!read_only && (exec_sql(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") < 0 ||
-	                   exec_sql(h, history_schema_sql) < 0 || close_interrupted(h) < 0)) {
+	if (!read_only &&
+	    (exec_sql(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") < 0 ||
+	     exec_sql(h, history_schema_sql) < 0 || migrate(h) < 0 || close_interrupted(h) < 0)) {
 		snprintf(err, err_len,
 		         "history: cannot set up '%s': %s; move the file away if it is not a kiosk "
 		         "history",
@@ -225,7 +198,7 @@ struct history *history_open(const char *state_dir, const struct history_limits 
 		rc = -EIO;
 		goto err_db;
 	}
-	if (read_only && scalar(h, "SELECT COUNT(*) FROM sessions", 0, NULL) < 0) {
+	if (read_only && history_scalar(h, "SELECT COUNT(*) FROM sessions", 0, NULL) < 0) {
 		snprintf(err, err_len, "history: '%s' is not a kiosk history (%s)", h->path,
 		         sqlite3_errmsg(h->db));
 		rc = -EIO;
@@ -246,8 +219,19 @@ void history_close(struct history *h)
 {
 	if (!h)
 		return;
-	if (!h->read_only)
+	if (!h->read_only) {
+		/* The plot points still in memory; a kill -9 loses at most
+		 * HISTORY_POINTS_PER_COMMIT of them, never a summary. */
+		if (exec_sql(h, "BEGIN IMMEDIATE") == 0) {
+			int rc = 0;
+			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
+				if (h->open[i].id)
+					rc = flush_points(h, &h->open[i]);
+			if (rc < 0 || exec_sql(h, "COMMIT") < 0)
+				sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		}
 		close_interrupted(h);
+	}
 	sqlite3_close(h->db);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
@@ -284,6 +268,46 @@ static int write_stats(struct history *h, const struct open_session *o)
 	return rc;
 }
 
+/* Writes the points waiting in memory and the running statistics; inside
+ * the caller's transaction. */
+static int flush_points(struct history *h, struct open_session *o)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+
+	if (o->pending_count == 0)
+		return 0;
+	if (sqlite3_prepare_v2(h->db,
+	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
+	                       " VALUES (?,?,?)",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return -EIO;
+	for (unsigned int i = 0; i < o->pending_count && rc == 0; i++) {
+		sqlite3_bind_int64(q, 1, o->id);
+		sqlite3_bind_int64(q, 2, o->pending[i].t_s);
+		sqlite3_bind_text(q, 3, o->pending[i].zones, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	o->pending_count = 0;
+	/* Keeps the summary current, so a kiosk that dies mid-session still
+	 * leaves its peak and mean up to the last flush. */
+	return rc == 0 ? write_stats(h, o) : rc;
+}
+
+/* Keeps one plot point in memory; true when the batch is full. */
+static bool add_point(struct open_session *o, const struct station_snapshot *st, uint64_t wall_ms)
+{
+	struct pending_point *p = &o->pending[o->pending_count++];
+
+	zones_text(p->zones, sizeof(p->zones), st->zone_mmhg, o->zone_count);
+	p->t_s = (int64_t)(wall_ms > o->started_ms ? (wall_ms - o->started_ms) / 1000u : 0);
+	o->samples++;
+	o->last_point_ms = wall_ms;
+	return o->pending_count == HISTORY_POINTS_PER_COMMIT;
+}
+
 static int64_t insert_session(struct history *h, const struct kiosk_event *ev, uint64_t started_ms)
 {
 	sqlite3_stmt *st = NULL;
@@ -292,8 +316,8 @@ static int64_t insert_session(struct history *h, const struct kiosk_event *ev, u
 
 	snprintf(program, sizeof(program), "%.*s", (int)sizeof(ev->program_id), ev->program_id);
 	if (sqlite3_prepare_v2(h->db,
-	                       "INSERT INTO sessions (station, program_id, started_ms, planned_s)"
-	                       " VALUES (?,?,?,?)",
+	                       "INSERT INTO sessions (station, program_id, started_ms, planned_s,"
+	                       " published) VALUES (?,?,?,?,0)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int(st, 1, (int)ev->station + 1);
@@ -342,7 +366,7 @@ static int close_session(struct history *h, const struct kiosk_event *ev)
 		memset(o, 0, sizeof(*o));
 		o->id = id;
 	}
-	if (write_stats(h, o) < 0)
+	if (flush_points(h, o) < 0 || write_stats(h, o) < 0)
 		return -EIO;
 	if (sqlite3_prepare_v2(h->db,
 	                       "UPDATE sessions SET ended_ms=?, delivered_s=?, end_kind=?,"
@@ -358,7 +382,31 @@ static int close_session(struct history *h, const struct kiosk_event *ev)
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = 0;
 	sqlite3_finalize(st);
+	h->faulted[ev->station] = (struct closed_session){
+	    .id = end == HISTORY_END_FAULTED && o->fault_count == 0 ? o->id : 0,
+	    .ended_ms = ev->wall_ms};
 	memset(o, 0, sizeof(*o));
+	return rc;
+}
+
+/* A fault raised as (or right after) its session ended for it. */
+static int attach_fault(struct history *h, int64_t id, enum fault_code f)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (sqlite3_prepare_v2(
+	        h->db,
+	        "UPDATE sessions SET fault_count = fault_count + 1,"
+	        " faults = CASE WHEN faults = '' THEN ?1 ELSE faults || ',' || ?1 END"
+	        " WHERE id = ?2",
+	        -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, fault_code_name(f), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -394,6 +442,7 @@ static int record_one(struct history *h, const struct kiosk_event *ev)
 	o = &h->open[ev->station];
 	switch (ev->kind) {
 	case EVENT_SESSION_STARTED: {
+		h->faulted[ev->station].id = 0;
 		if (o->id) {
 			/* A start without an end: the end event was lost. */
 			struct kiosk_event end = *ev;
@@ -414,10 +463,17 @@ static int record_one(struct history *h, const struct kiosk_event *ev)
 	case EVENT_SESSION_COMPLETED:
 	case EVENT_SESSION_STOPPED:
 		return close_session(h, ev);
-	case EVENT_FAULT_RAISED:
-		if (o->id)
+	case EVENT_FAULT_RAISED: {
+		struct closed_session *c = &h->faulted[ev->station];
+		if (o->id) {
 			add_fault(o, ev->fault);
+		} else if (c->id && ev->wall_ms <= c->ended_ms + HISTORY_FAULT_AFTER_STOP_MS) {
+			if (attach_fault(h, c->id, ev->fault) < 0)
+				return -EIO;
+		}
+		c->id = 0;
 		return insert_station_event(h, ev);
+	}
 	case EVENT_FAULT_RESET:
 	case EVENT_CLEANED:
 	case EVENT_OUT_OF_SERVICE:
@@ -450,36 +506,6 @@ out:
 	return rc;
 }
 
-static int add_point(struct history *h, struct open_session *o, const struct station_snapshot *st,
-                     uint64_t wall_ms)
-{
-	char text[96];
-	sqlite3_stmt *q = NULL;
-	int rc = -EIO;
-
-	zones_text(text, sizeof(text), st->zone_mmhg, o->zone_count);
-	if (sqlite3_prepare_v2(h->db,
-	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
-	                       " VALUES (?,?,?)",
-	                       -1, &q, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(q, 1, o->id);
-	sqlite3_bind_int64(
-	    q, 2, (sqlite3_int64)(wall_ms > o->started_ms ? (wall_ms - o->started_ms) / 1000u : 0));
-	sqlite3_bind_text(q, 3, text, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_DONE)
-		rc = 0;
-	sqlite3_finalize(q);
-	if (rc == 0) {
-		o->samples++;
-		o->last_point_ms = wall_ms;
-		/* Keeps the summary current, so a kiosk that dies mid-session
-		 * still leaves its peak and mean up to here. */
-		rc = write_stats(h, o);
-	}
-	return rc;
-}
-
 int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap, uint64_t wall_ms)
 {
 	int rc = 0;
@@ -507,6 +533,8 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 		o->readings++;
 		if (o->last_point_ms && wall_ms < o->last_point_ms + h->lim.sample_s * 1000ull)
 			continue;
+		if (!add_point(o, st, wall_ms))
+			continue;
 		if (!began) {
 			if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
 				rc = -EIO;
@@ -514,7 +542,7 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 			}
 			began = true;
 		}
-		rc = add_point(h, o, st, wall_ms);
+		rc = flush_points(h, o);
 	}
 	if (began) {
 		if (rc == 0 && exec_sql(h, "COMMIT") < 0)
@@ -541,9 +569,9 @@ bool history_any_open(struct history *h)
 
 static int64_t used_bytes_locked(struct history *h)
 {
-	int64_t pages = scalar(h, "PRAGMA page_count", 0, NULL);
-	int64_t free_pages = scalar(h, "PRAGMA freelist_count", 0, NULL);
-	int64_t size = scalar(h, "PRAGMA page_size", 0, NULL);
+	int64_t pages = history_scalar(h, "PRAGMA page_count", 0, NULL);
+	int64_t free_pages = history_scalar(h, "PRAGMA freelist_count", 0, NULL);
+	int64_t size = history_scalar(h, "PRAGMA page_size", 0, NULL);
 
 	if (pages < 0 || free_pages < 0 || size < 0)
 		return -EIO;
@@ -564,13 +592,16 @@ int64_t history_used_bytes(struct history *h)
 static int shrink_once(struct history *h, struct history_pruned *p)
 {
 	static const int64_t batch[1] = {HISTORY_SQL_PRUNE_BATCH};
-	int64_t n = scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_SERIES_VICTIMS ")", 1, batch);
+	int64_t n =
+	    history_scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_SERIES_VICTIMS ")", 1, batch);
 
 	if (n > 0) {
-		if (run(h,
+		if (history_exec(
+		        h,
 		        "DELETE FROM samples WHERE session_id IN (" HISTORY_SQL_SERIES_VICTIMS ")",
 		        1, batch) < 0 ||
-		    run(h,
+		    history_exec(
+		        h,
 		        "UPDATE sessions SET samples = 0 WHERE id IN (" HISTORY_SQL_SERIES_VICTIMS
 		        ")",
 		        1, batch) < 0)
@@ -578,17 +609,20 @@ static int shrink_once(struct history *h, struct history_pruned *p)
 		p->series += (unsigned int)n;
 		return 1;
 	}
-	n = scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_SESSION_VICTIMS ")", 1, batch);
+	n = history_scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_SESSION_VICTIMS ")", 1, batch);
 	if (n > 0) {
-		if (run(h, "DELETE FROM sessions WHERE id IN (" HISTORY_SQL_SESSION_VICTIMS ")", 1,
+		if (history_exec(
+		        h, "DELETE FROM sessions WHERE id IN (" HISTORY_SQL_SESSION_VICTIMS ")", 1,
 		        batch) < 0)
 			return -EIO;
 		p->sessions += (unsigned int)n;
 		return 1;
 	}
-	n = scalar(h, "SELECT COUNT(*) FROM (SELECT id FROM station_events LIMIT ?1)", 1, batch);
+	n = history_scalar(h, "SELECT COUNT(*) FROM (SELECT id FROM station_events LIMIT ?1)", 1,
+	                   batch);
 	if (n > 0) {
-		if (run(h,
+		if (history_exec(
+		        h,
 		        "DELETE FROM station_events WHERE id IN (SELECT id FROM station_events"
 		        " ORDER BY id LIMIT ?1)",
 		        1, batch) < 0)
@@ -613,14 +647,17 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 		rc = -EIO;
 		goto out;
 	}
-	int64_t n = scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_OLD_SESSIONS ")", 1, cutoff);
-	int64_t e = scalar(h, "SELECT COUNT(*) FROM station_events WHERE wall_ms < ?1", 1, cutoff);
+	int64_t n =
+	    history_scalar(h, "SELECT COUNT(*) FROM (" HISTORY_SQL_OLD_SESSIONS ")", 1, cutoff);
+	int64_t e =
+	    history_scalar(h, "SELECT COUNT(*) FROM station_events WHERE wall_ms < ?1", 1, cutoff);
 	if (n < 0 || e < 0 ||
-	    run(h, "DELETE FROM samples WHERE session_id IN (" HISTORY_SQL_OLD_SESSIONS ")", 1,
-	        cutoff) < 0 ||
-	    run(h, "DELETE FROM sessions WHERE id IN (" HISTORY_SQL_OLD_SESSIONS ")", 1, cutoff) <
-	        0 ||
-	    run(h, "DELETE FROM station_events WHERE wall_ms < ?1", 1, cutoff) < 0) {
+	    history_exec(h,
+	                 "DELETE FROM samples WHERE session_id IN (" HISTORY_SQL_OLD_SESSIONS ")",
+	                 1, cutoff) < 0 ||
+	    history_exec(h, "DELETE FROM sessions WHERE id IN (" HISTORY_SQL_OLD_SESSIONS ")", 1,
+	                 cutoff) < 0 ||
+	    history_exec(h, "DELETE FROM station_events WHERE wall_ms < ?1", 1, cutoff) < 0) {
 		rc = -EIO;
 		goto rollback;
 	}
@@ -657,209 +694,4 @@ out:
 	if (out)
 		*out = p;
 	return rc;
-}
-
-/* ---- queries ---- */
-
-static void column_text(sqlite3_stmt *st, int col, char *out, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-
-	snprintf(out, len, "%s", t ? (const char *)t : "");
-}
-
-static void read_session_row(sqlite3_stmt *st, struct history_session *s)
-{
-	char text[128];
-
-	memset(s, 0, sizeof(*s));
-	s->id = sqlite3_column_int64(st, 0);
-	s->station = (unsigned int)sqlite3_column_int(st, 1);
-	column_text(st, 2, s->program_id, sizeof(s->program_id));
-	s->started_ms = (uint64_t)sqlite3_column_int64(st, 3);
-	s->ended_ms = (uint64_t)sqlite3_column_int64(st, 4);
-	s->planned_s = (unsigned int)sqlite3_column_int(st, 5);
-	s->delivered_s = (unsigned int)sqlite3_column_int(st, 6);
-	int end = sqlite3_column_int(st, 7);
-	s->end = end >= 0 && end < HISTORY_END_COUNT ? (enum history_end)end : HISTORY_END_RUNNING;
-	column_text(st, 8, s->stop_reason, sizeof(s->stop_reason));
-	s->zone_count = (unsigned int)sqlite3_column_int(st, 9);
-	if (s->zone_count > HISTORY_ZONES_MAX)
-		s->zone_count = HISTORY_ZONES_MAX;
-	column_text(st, 10, text, sizeof(text));
-	zones_parse(text, s->peak_mmhg, s->zone_count);
-	column_text(st, 11, text, sizeof(text));
-	zones_parse(text, s->mean_mmhg, s->zone_count);
-	s->fault_count = (unsigned int)sqlite3_column_int(st, 12);
-	column_text(st, 13, s->faults, sizeof(s->faults));
-	s->samples = (unsigned int)sqlite3_column_int(st, 14);
-}
-
-int history_sessions(struct history *h, const struct history_query *q,
-                     int (*fn)(void *ctx, const struct history_session *s), void *ctx)
-{
-	sqlite3_stmt *st = NULL;
-	struct history_session s;
-	int rc = 0;
-	int step;
-
-	pthread_mutex_lock(&h->lock);
-	if (sqlite3_prepare_v2(h->db,
-	                       q->newest_first ? HISTORY_SQL_SESSIONS " ORDER BY id DESC LIMIT ?3"
-	                                       : HISTORY_SQL_SESSIONS " ORDER BY id LIMIT ?3",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = -EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)q->since_ms);
-	sqlite3_bind_int(st, 2, (int)q->station);
-	sqlite3_bind_int64(st, 3, q->limit ? (sqlite3_int64)q->limit : -1);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		read_session_row(st, &s);
-		rc = fn(ctx, &s);
-		if (rc)
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = -EIO;
-out:
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&h->lock);
-	return rc;
-}
-
-int history_session_get(struct history *h, int64_t id, struct history_session *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -EIO;
-
-	pthread_mutex_lock(&h->lock);
-	if (sqlite3_prepare_v2(h->db, HISTORY_SQL_SESSION_BY_ID, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		int step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			read_session_row(st, out);
-			rc = 0;
-		} else if (step == SQLITE_DONE) {
-			rc = -ENOENT;
-		}
-	}
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&h->lock);
-	return rc;
-}
-
-int history_session_samples(struct history *h, int64_t id, struct history_sample *out, size_t max)
-{
-	sqlite3_stmt *st = NULL;
-	int count = 0;
-	int step = SQLITE_ERROR;
-
-	pthread_mutex_lock(&h->lock);
-	if (sqlite3_prepare_v2(h->db,
-	                       "SELECT t_s, zones FROM samples WHERE session_id=? ORDER BY t_s"
-	                       " LIMIT ?",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-		while ((size_t)count < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-			struct history_sample *p = &out[count++];
-			char text[128];
-			memset(p, 0, sizeof(*p));
-			p->t_s = (uint32_t)sqlite3_column_int64(st, 0);
-			column_text(st, 1, text, sizeof(text));
-			zones_parse(text, p->zone_mmhg, HISTORY_ZONES_MAX);
-		}
-		if ((size_t)count == max)
-			step = SQLITE_DONE;
-	}
-	if (step != SQLITE_DONE)
-		count = -EIO;
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&h->lock);
-	return count;
-}
-
-int history_usage(struct history *h, uint64_t since_ms, unsigned int station,
-                  struct history_usage_day *out, size_t max)
-{
-	sqlite3_stmt *st = NULL;
-	int count = 0;
-	int step = SQLITE_ERROR;
-
-	pthread_mutex_lock(&h->lock);
-	if (sqlite3_prepare_v2(h->db, HISTORY_SQL_USAGE, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)since_ms);
-		sqlite3_bind_int(st, 2, (int)station);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-		while ((size_t)count < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-			struct history_usage_day *d = &out[count++];
-			memset(d, 0, sizeof(*d));
-			column_text(st, 0, d->day, sizeof(d->day));
-			d->station = (unsigned int)sqlite3_column_int(st, 1);
-			d->sessions = (unsigned int)sqlite3_column_int(st, 2);
-			d->minutes = (double)sqlite3_column_int64(st, 3) / 60.0;
-			d->completed = (unsigned int)sqlite3_column_int(st, 4);
-			d->stopped = (unsigned int)sqlite3_column_int(st, 5);
-			d->faulted = (unsigned int)sqlite3_column_int(st, 6);
-			d->interrupted = (unsigned int)sqlite3_column_int(st, 7);
-			d->faults = (unsigned int)sqlite3_column_int(st, 8);
-		}
-		if ((size_t)count == max)
-			step = SQLITE_DONE;
-	}
-	if (step != SQLITE_DONE)
-		count = -EIO;
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&h->lock);
-	return count;
-}
-
-int history_station_events(struct history *h, uint64_t since_ms, enum event_kind kind,
-                           struct history_station_event *out, size_t max)
-{
-	sqlite3_stmt *st = NULL;
-	int count = 0;
-	int step = SQLITE_ERROR;
-
-	pthread_mutex_lock(&h->lock);
-	if (sqlite3_prepare_v2(
-	        h->db,
-	        "SELECT wall_ms, station, kind, fault FROM station_events"
-	        " WHERE wall_ms >= ?1 AND (?2 < 0 OR kind = ?2) ORDER BY id LIMIT ?3",
-	        -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)since_ms);
-		sqlite3_bind_int(st, 2, kind >= EVENT_KIND_COUNT ? -1 : (int)kind);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-		while ((size_t)count < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-			struct history_station_event *e = &out[count++];
-			char fault[32];
-			memset(e, 0, sizeof(*e));
-			e->wall_ms = (uint64_t)sqlite3_column_int64(st, 0);
-			e->station = (unsigned int)sqlite3_column_int(st, 1);
-			e->kind = (enum event_kind)sqlite3_column_int(st, 2);
-			column_text(st, 3, fault, sizeof(fault));
-			for (int f = 0; f < FAULT_CODE_COUNT; f++)
-				if (strcmp(fault, fault_code_name((enum fault_code)f)) == 0)
-					e->fault = (enum fault_code)f;
-		}
-		if ((size_t)count == max)
-			step = SQLITE_DONE;
-	}
-	if (step != SQLITE_DONE)
-		count = -EIO;
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&h->lock);
-	return count;
-}
-
-int64_t history_last_cleaned(struct history *h, unsigned int station)
-{
-	const int64_t args[2] = {(int64_t)station, EVENT_CLEANED};
-
-	pthread_mutex_lock(&h->lock);
-	int64_t v = scalar(
-	    h, "SELECT MAX(wall_ms) FROM station_events WHERE station=?1 AND kind=?2", 2, args);
-	pthread_mutex_unlock(&h->lock);
-	return v;
 }

@@ -127,7 +127,8 @@ struct history_query {
 };
 
 /* Calls fn for each session matching q; a non-zero return from fn stops the
- * walk and is returned.  0, fn's value, or -EIO. */
+ * walk and is returned.  0, fn's value, or -EIO.  fn runs under the
+ * handle's lock: it must not call into the history. */
 int history_sessions(struct history *h, const struct history_query *q,
                      int (*fn)(void *ctx, const struct history_session *s), void *ctx);
 
@@ -170,5 +171,22 @@ int history_station_events(struct history *h, uint64_t since_ms, enum event_kind
 
 /* Wall ms of the station's last "cleaned", or 0 when never.  -EIO on error. */
 int64_t history_last_cleaned(struct history *h, unsigned int station);
+
+/* ---- session summaries to publish (the MQTT link) ----
+ * Every closed session has a summary to publish once; the history keeps
+ * which ones the broker has, so a summary waits across a broker outage and
+ * a restart.  A history made before this existed counts its sessions as
+ * published. */
+
+/* Calls fn, oldest first and up to limit (0 = no limit), for each closed
+ * session whose summary is not marked published and that ended at or after
+ * since_ms; those that ended before are given up (marked published).  A
+ * non-zero return from fn stops the walk and is returned.  fn runs under the
+ * handle's lock: it must not call into the history.  0, fn's value, -EROFS
+ * or -EIO. */
+int history_summaries_pending(struct history *h, uint64_t since_ms, size_t limit,
+                              int (*fn)(void *ctx, const struct history_session *s), void *ctx);
+/* The broker has session id's summary.  0, -EROFS or -EIO. */
+int history_summary_published(struct history *h, int64_t id);
 
 #endif

@@ -69,9 +69,9 @@ static void on_change(void *ctx)
 
 static bool changes_usage(enum event_kind k)
 {
-	return k == EVENT_SESSION_COMPLETED || k == EVENT_SESSION_STOPPED ||
-	       k == EVENT_FAULT_RAISED || k == EVENT_FAULT_RESET || k == EVENT_CLEANED ||
-	       k == EVENT_OUT_OF_SERVICE || k == EVENT_IN_SERVICE;
+	return k == EVENT_SESSION_STARTED || k == EVENT_SESSION_COMPLETED ||
+	       k == EVENT_SESSION_STOPPED || k == EVENT_FAULT_RAISED || k == EVENT_FAULT_RESET ||
+	       k == EVENT_CLEANED || k == EVENT_OUT_OF_SERVICE || k == EVENT_IN_SERVICE;
 }
 
 static int notify_end(void *ctx, const struct history_session *s)

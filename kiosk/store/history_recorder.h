@@ -39,8 +39,8 @@ struct history_recorder_params {
 	void *clock_ctx;
 	/* After a session's summary is written (it ended). */
 	void (*on_session_end)(void *ctx, const struct history_session *s);
-	/* After anything that changes usage was written (a session ended, a
-	 * fault, a cleaning, out of service and back). */
+	/* After anything that changes usage was written (a session started or
+	 * ended, a fault, a reset, a cleaning, out of service and back). */
 	void (*on_usage_change)(void *ctx, unsigned int station);
 	void *ctx;
 };

@@ -196,9 +196,28 @@ static int json_row(void *ctx, const struct history_session *s)
 	return history_report_session_json(ctx, NULL, s) < 0 ? 1 : 0;
 }
 
-static int add_usage(struct history *h, cJSON *root, uint64_t since_ms)
+static cJSON *usage_day_json(const struct history_usage_day *d)
 {
-	struct history_usage_day *days = calloc(REPORT_USAGE_MAX, sizeof(*days));
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "day", d->day);
+	cJSON_AddNumberToObject(o, "station", d->station);
+	cJSON_AddNumberToObject(o, "sessions", d->sessions);
+	cJSON_AddNumberToObject(o, "minutes", round(d->minutes * 10.0) / 10.0);
+	cJSON_AddNumberToObject(o, "completed", d->completed);
+	cJSON_AddNumberToObject(o, "stopped", d->stopped);
+	cJSON_AddNumberToObject(o, "faulted", d->faulted);
+	cJSON_AddNumberToObject(o, "interrupted", d->interrupted);
+	cJSON_AddNumberToObject(o, "faults", d->faults);
+	return o;
+}
+
+static int add_usage(struct history *h, cJSON *root, const struct history_report_bounds *b)
+{
+	size_t max = b->usage_max ? b->usage_max : REPORT_USAGE_MAX;
+	struct history_usage_day *days = calloc(max, sizeof(*days));
 	cJSON *arr = cJSON_AddArrayToObject(root, "usage");
 	int n;
 
@@ -206,29 +225,21 @@ static int add_usage(struct history *h, cJSON *root, uint64_t since_ms)
 		free(days);
 		return -ENOMEM;
 	}
-	n = history_usage(h, since_ms, 0, days, REPORT_USAGE_MAX);
+	n = history_usage(h, b->since_ms, b->station, days, max);
 	for (int i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o = usage_day_json(&days[i]);
 		if (!o)
 			break;
-		cJSON_AddStringToObject(o, "day", days[i].day);
-		cJSON_AddNumberToObject(o, "station", days[i].station);
-		cJSON_AddNumberToObject(o, "sessions", days[i].sessions);
-		cJSON_AddNumberToObject(o, "minutes", round(days[i].minutes * 10.0) / 10.0);
-		cJSON_AddNumberToObject(o, "completed", days[i].completed);
-		cJSON_AddNumberToObject(o, "stopped", days[i].stopped);
-		cJSON_AddNumberToObject(o, "faulted", days[i].faulted);
-		cJSON_AddNumberToObject(o, "interrupted", days[i].interrupted);
-		cJSON_AddNumberToObject(o, "faults", days[i].faults);
 		cJSON_AddItemToArray(arr, o);
 	}
 	free(days);
 	return n < 0 ? -EIO : 0;
 }
 
-static int add_station_events(struct history *h, cJSON *root, uint64_t since_ms)
+static int add_station_events(struct history *h, cJSON *root, const struct history_report_bounds *b)
 {
-	struct history_station_event *ev = calloc(REPORT_EVENTS_MAX, sizeof(*ev));
+	size_t max = b->events_max ? b->events_max : REPORT_EVENTS_MAX;
+	struct history_station_event *ev = calloc(max, sizeof(*ev));
 	cJSON *arr = cJSON_AddArrayToObject(root, "station_events");
 	cJSON *last = cJSON_AddArrayToObject(root, "last_cleaned");
 	unsigned int seen = 0; /* stations with a cleaning, as bits */
@@ -239,8 +250,10 @@ static int add_station_events(struct history *h, cJSON *root, uint64_t since_ms)
 		free(ev);
 		return -ENOMEM;
 	}
-	n = history_station_events(h, since_ms, EVENT_KIND_COUNT, ev, REPORT_EVENTS_MAX);
+	n = history_station_events(h, b->since_ms, EVENT_KIND_COUNT, ev, max);
 	for (int i = 0; i < n; i++) {
+		if (b->station && ev[i].station != b->station)
+			continue;
 		cJSON *o = cJSON_CreateObject();
 		if (!o)
 			break;
@@ -260,6 +273,8 @@ static int add_station_events(struct history *h, cJSON *root, uint64_t since_ms)
 		return -EIO;
 	/* Last cleaned per station over all time, not only since. */
 	for (unsigned int st = 1; st <= HISTORY_STATIONS_MAX; st++) {
+		if (b->station && st != b->station)
+			continue;
 		int64_t at = history_last_cleaned(h, st);
 		if (at <= 0 && !(seen & (1u << st)))
 			continue;
@@ -275,28 +290,42 @@ static int add_station_events(struct history *h, cJSON *root, uint64_t since_ms)
 	return 0;
 }
 
-static int write_json(struct history *h, const char *site, uint64_t since_ms, FILE *out)
+int history_report_add_json(struct history *h, cJSON *root, const struct history_report_bounds *b)
 {
-	cJSON *root = cJSON_CreateObject();
-	struct history_query q = {.since_ms = since_ms};
+	struct history_query q = {
+	    .since_ms = b->since_ms,
+	    .station = b->station,
+	    .limit = b->sessions_max,
+	    .newest_first = b->newest_first,
+	};
 	char when[32];
-	int rc = -ENOMEM;
+	int rc;
 
-	if (!root)
-		return -ENOMEM;
-	cJSON_AddStringToObject(root, "site", site ? site : "");
-	history_report_iso8601(when, sizeof(when), since_ms);
+	history_report_iso8601(when, sizeof(when), b->since_ms);
 	cJSON_AddStringToObject(root, "since", when);
 	cJSON *sessions = cJSON_AddArrayToObject(root, "sessions");
 	if (!sessions)
-		goto out;
+		return -ENOMEM;
 	rc = history_sessions(h, &q, json_row, sessions);
 	if (rc > 0)
 		rc = -ENOMEM;
 	if (rc == 0)
-		rc = add_usage(h, root, since_ms);
+		rc = add_usage(h, root, b);
 	if (rc == 0)
-		rc = add_station_events(h, root, since_ms);
+		rc = add_station_events(h, root, b);
+	return rc;
+}
+
+static int write_json(struct history *h, const char *site, uint64_t since_ms, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	struct history_report_bounds b = {.since_ms = since_ms};
+	int rc;
+
+	if (!root)
+		return -ENOMEM;
+	cJSON_AddStringToObject(root, "site", site ? site : "");
+	rc = history_report_add_json(h, root, &b);
 	if (rc == 0) {
 		char *text = cJSON_Print(root);
 		if (!text) {
@@ -310,6 +339,124 @@ static int write_json(struct history *h, const char *site, uint64_t since_ms, FI
 out:
 	cJSON_Delete(root);
 	return rc;
+}
+
+int history_report_samples_json(struct history *h, cJSON *parent, const char *key, int64_t id,
+                                size_t max_points)
+{
+	struct history_session s;
+	struct history_sample *pts;
+	int rc = history_session_get(h, id, &s);
+
+	if (rc < 0)
+		return rc;
+	pts = calloc(max_points ? max_points : 1, sizeof(*pts));
+	if (!pts)
+		return -ENOMEM;
+	int n = history_session_samples(h, id, pts, max_points);
+	cJSON *o = cJSON_CreateObject();
+	cJSON *arr = o ? cJSON_AddArrayToObject(o, "points") : NULL;
+	if (n < 0 || !arr) {
+		cJSON_Delete(o);
+		free(pts);
+		return n < 0 ? -EIO : -ENOMEM;
+	}
+	cJSON_AddNumberToObject(o, "session", (double)s.id);
+	cJSON_AddNumberToObject(o, "station", s.station);
+	cJSON_AddNumberToObject(o, "zones", s.zone_count);
+	for (int i = 0; i < n; i++) {
+		double row[1 + HISTORY_ZONES_MAX];
+		row[0] = pts[i].t_s;
+		for (unsigned int z = 0; z < s.zone_count; z++)
+			row[1 + z] = round(pts[i].zone_mmhg[z] * 10.0) / 10.0;
+		cJSON_AddItemToArray(arr, cJSON_CreateDoubleArray(row, (int)(1 + s.zone_count)));
+	}
+	free(pts);
+	cJSON_AddItemToObject(parent, key, o);
+	return 0;
+}
+
+uint64_t history_report_local_midnight(uint64_t wall_ms, int days_back)
+{
+	time_t t = (time_t)(wall_ms / 1000u);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return wall_ms;
+	tm.tm_hour = 0;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	tm.tm_mday -= days_back;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	return t == (time_t)-1 ? wall_ms : (uint64_t)t * 1000u;
+}
+
+void history_report_local_day(char *out, size_t len, uint64_t wall_ms)
+{
+	time_t t = (time_t)(wall_ms / 1000u);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(out, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, len, "1970-01-01");
+}
+
+/* The sum of days into one object named key. */
+static void add_period(cJSON *root, const char *key, const char *from, const char *to,
+                       const struct history_usage_day *days, int n, const char *only_day)
+{
+	struct history_usage_day sum = {0};
+	cJSON *o = cJSON_AddObjectToObject(root, key);
+
+	if (!o)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (only_day && strcmp(days[i].day, only_day) != 0)
+			continue;
+		sum.sessions += days[i].sessions;
+		sum.minutes += days[i].minutes;
+		sum.completed += days[i].completed;
+		sum.stopped += days[i].stopped;
+		sum.faulted += days[i].faulted;
+		sum.interrupted += days[i].interrupted;
+		sum.faults += days[i].faults;
+	}
+	cJSON_AddStringToObject(o, "from", from);
+	cJSON_AddStringToObject(o, "to", to);
+	cJSON_AddNumberToObject(o, "sessions", sum.sessions);
+	cJSON_AddNumberToObject(o, "minutes", round(sum.minutes * 10.0) / 10.0);
+	cJSON_AddNumberToObject(o, "completed", sum.completed);
+	cJSON_AddNumberToObject(o, "stopped", sum.stopped);
+	cJSON_AddNumberToObject(o, "faulted", sum.faulted);
+	cJSON_AddNumberToObject(o, "interrupted", sum.interrupted);
+	cJSON_AddNumberToObject(o, "faults", sum.faults);
+}
+
+int history_report_usage_summary(struct history *h, unsigned int station, uint64_t now_wall_ms,
+                                 cJSON *out)
+{
+	struct history_usage_day days[HISTORY_REPORT_WEEK_DAYS];
+	char today[11], first[11], when[32];
+	uint64_t week_ms = history_report_local_midnight(now_wall_ms, HISTORY_REPORT_WEEK_DAYS - 1);
+	int n = history_usage(h, week_ms, station, days, HISTORY_REPORT_WEEK_DAYS);
+	int64_t cleaned = history_last_cleaned(h, station);
+
+	if (n < 0 || cleaned < 0)
+		return -EIO;
+	history_report_local_day(today, sizeof(today), now_wall_ms);
+	history_report_local_day(first, sizeof(first), week_ms);
+	cJSON_AddNumberToObject(out, "station", station);
+	add_period(out, "today", today, today, days, n, today);
+	add_period(out, "last_7_days", first, today, days, n, NULL);
+	if (cleaned > 0) {
+		history_report_iso8601(when, sizeof(when), (uint64_t)cleaned);
+		cJSON_AddStringToObject(out, "last_cleaned", when);
+		cJSON_AddNumberToObject(out, "last_cleaned_ms", (double)cleaned);
+	} else {
+		cJSON_AddNullToObject(out, "last_cleaned");
+		cJSON_AddNullToObject(out, "last_cleaned_ms");
+	}
+	return 0;
 }
 
 int history_report_write(struct history *h, const char *site, uint64_t since_ms,

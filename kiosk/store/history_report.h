@@ -17,6 +17,8 @@
 #ifndef KIOSK_STORE_HISTORY_REPORT_H
 #define KIOSK_STORE_HISTORY_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,6 +41,48 @@ int history_report_parse_date(const char *text, uint64_t *out_ms);
  * site goes into the JSON.  0, -EIO (database) or -ENOSPC (write failed). */
 int history_report_write(struct history *h, const char *site, uint64_t since_ms,
                          enum history_report_format format, FILE *out);
+
+/* What a JSON report holds: sessions started at or after since_ms (of one
+ * station, or every station when 0), at most sessions_max of them (0 = all),
+ * newest or oldest first; usage per station and day (at most usage_max rows,
+ * 0 = the report's own cap); station events (at most events_max, likewise);
+ * last cleaned per station over all time. */
+struct history_report_bounds {
+	uint64_t since_ms;
+	unsigned int station;
+	size_t sessions_max;
+	bool newest_first;
+	size_t usage_max;
+	size_t events_max;
+};
+
+/* Adds "since", "sessions", "usage", "station_events" and "last_cleaned" to
+ * root, the fields of `--report --format json`.  0, -ENOMEM or -EIO. */
+int history_report_add_json(struct history *h, struct cJSON *root,
+                            const struct history_report_bounds *b);
+
+/* Session id's plot under key of parent: {"session", "station", "zones",
+ * "points": [[t_s, zone 1 mmHg, ...], ...]}, at most max_points points, in
+ * time order.  0, -ENOENT (no such session), -ENOMEM or -EIO. */
+int history_report_samples_json(struct history *h, struct cJSON *parent, const char *key,
+                                int64_t id, size_t max_points);
+
+/* The days a usage summary covers: today and the 6 days before it. */
+#define HISTORY_REPORT_WEEK_DAYS 7
+
+/* One station's usage summary into out (an object): "station", "today" and
+ * "last_7_days" (each {"from", "to", "sessions", "minutes", "completed",
+ * "stopped", "faulted", "interrupted", "faults"}; days are the kiosk's local
+ * days, sessions counts those started, one still running included),
+ * "last_cleaned" and "last_cleaned_ms" (null when never).  0 or -EIO. */
+int history_report_usage_summary(struct history *h, unsigned int station, uint64_t now_wall_ms,
+                                 struct cJSON *out);
+
+/* Local midnight (TZ) days_back days before the day of wall_ms, in ms since
+ * the epoch; -1 gives the next midnight. */
+uint64_t history_report_local_midnight(uint64_t wall_ms, int days_back);
+/* "YYYY-MM-DD", the kiosk's local day of wall_ms. */
+void history_report_local_day(char *out, size_t len, uint64_t wall_ms);
 
 /* One session as a JSON object (the fields of the CSV, numbers as numbers,
  * pressures as arrays), added to parent under key (NULL: parent is an

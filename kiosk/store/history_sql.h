@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SQL of history.c (its schema and its longer queries), kept apart so the
- * C reads as the logic.  Included by history.c only.
+ * C reads as the logic.  Included by history.c and history_query.c only.
  *
  * end_kind holds enum history_end; station is 1-based; peak, mean and a
  * sample's zones are "40.1,38.0,..." (mmHg, foot zone first).
@@ -19,7 +19,7 @@ static const char history_schema_sql[] =
     " zone_count INTEGER NOT NULL DEFAULT 0,"
     " peak TEXT NOT NULL DEFAULT '', mean TEXT NOT NULL DEFAULT '',"
     " fault_count INTEGER NOT NULL DEFAULT 0, faults TEXT NOT NULL DEFAULT '',"
-    " samples INTEGER NOT NULL DEFAULT 0);"
+    " samples INTEGER NOT NULL DEFAULT 0, published INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS sessions_started ON sessions (started_ms);"
     "CREATE TABLE IF NOT EXISTS samples ("
     " session_id INTEGER NOT NULL, t_s INTEGER NOT NULL, zones TEXT NOT NULL,"
@@ -30,6 +30,15 @@ static const char history_schema_sql[] =
     " kind INTEGER NOT NULL, kind_name TEXT NOT NULL, fault TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS station_events_time ON station_events (wall_ms);";
 
+/* A history from before summaries were published: its sessions count as
+ * published (an upgrade does not send a year of summaries at once). */
+#define HISTORY_SQL_HAS_PUBLISHED                                                                  \
+	"SELECT COUNT(*) FROM pragma_table_info('sessions') WHERE name = 'published'"
+#define HISTORY_SQL_ADD_PUBLISHED                                                                  \
+	"ALTER TABLE sessions ADD COLUMN published INTEGER NOT NULL DEFAULT 1"
+#define HISTORY_SQL_PUBLISHED_INDEX                                                                \
+	"CREATE INDEX IF NOT EXISTS sessions_unpublished ON sessions (id) WHERE published = 0"
+
 #define HISTORY_SQL_COLUMNS                                                                        \
 	"SELECT id, station, program_id, started_ms, IFNULL(ended_ms, 0), planned_s,"              \
 	" delivered_s, end_kind, stop_reason, zone_count, peak, mean, fault_count, faults,"        \
@@ -39,6 +48,14 @@ static const char history_schema_sql[] =
 #define HISTORY_SQL_SESSIONS                                                                       \
 	HISTORY_SQL_COLUMNS " WHERE started_ms >= ?1 AND (?2 = 0 OR station = ?2)"
 #define HISTORY_SQL_SESSION_BY_ID HISTORY_SQL_COLUMNS " WHERE id = ?1"
+/* Closed, summary not yet published: ?1 ended since, ?2 limit. */
+#define HISTORY_SQL_UNPUBLISHED                                                                    \
+	HISTORY_SQL_COLUMNS " WHERE published = 0 AND ended_ms IS NOT NULL AND ended_ms >= ?1"     \
+	                    " ORDER BY id LIMIT ?2"
+/* Given up: ended before ?1. */
+#define HISTORY_SQL_GIVE_UP                                                                        \
+	"UPDATE sessions SET published = 1 WHERE published = 0 AND ended_ms IS NOT NULL"           \
+	" AND ended_ms < ?1"
 
 /* Rows dropped per round while the file is over its size limit. */
 #define HISTORY_SQL_PRUNE_BATCH 16

@@ -13,22 +13,27 @@
 #define STORE_STR_(x) #x
 #define STORE_STR(x) STORE_STR_(x)
 
+/* Ids are plain rowids (max + 1), not AUTOINCREMENT: its sqlite_sequence
+ * page would be one more page written per commit.  An id is never used
+ * twice because store_prune() never deletes a table's newest row.  A
+ * database made before keeps its AUTOINCREMENT tables; the partial index
+ * on open sessions is gone (the newest rows are read backwards instead). */
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS events ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " id INTEGER PRIMARY KEY,"
     " kind INTEGER NOT NULL, kind_name TEXT NOT NULL,"
     " station INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
     " program_id TEXT NOT NULL, duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL,"
     " target_mmhg REAL NOT NULL, reason INTEGER NOT NULL, fault INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS outbox (event_id INTEGER PRIMARY KEY);"
     "CREATE TABLE IF NOT EXISTS sessions ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " id INTEGER PRIMARY KEY,"
     " station INTEGER NOT NULL, program_id TEXT NOT NULL,"
     " started_ms INTEGER NOT NULL, ended_ms INTEGER,"
     " duration_s INTEGER NOT NULL, elapsed_s INTEGER NOT NULL DEFAULT 0,"
     " target_mmhg REAL NOT NULL, end_reason TEXT);"
-    "CREATE INDEX IF NOT EXISTS sessions_open ON sessions (station) WHERE ended_ms IS NULL;"
+    "DROP INDEX IF EXISTS sessions_open;"
     "CREATE TABLE IF NOT EXISTS service ("
     " number INTEGER PRIMARY KEY, out_of_service INTEGER NOT NULL DEFAULT 0,"
     " note TEXT NOT NULL DEFAULT '', by TEXT NOT NULL DEFAULT '',"
@@ -116,8 +121,8 @@ static int prepare_all(struct store *s)
 	     " elapsed_s, target_mmhg, end_reason) VALUES (?,?,?,?,?,?,?,?)"},
 	    {&s->close_session,
 	     "UPDATE sessions SET ended_ms=?, elapsed_s=?, end_reason=? WHERE id ="
-	     " (SELECT MAX(id) FROM sessions WHERE station=? AND ended_ms IS NULL AND end_reason "
-	     "IS NULL)"},
+	     " (SELECT id FROM sessions WHERE station=? AND ended_ms IS NULL AND end_reason "
+	     "IS NULL ORDER BY id DESC LIMIT 1)"},
 	    {&s->peek,
 	     "SELECT e.id, e.kind, e.station, e.wall_ms, e.program_id, e.duration_s, e.elapsed_s,"
 	     " e.target_mmhg, e.reason, e.fault FROM outbox o JOIN events e ON e.id = o.event_id"
@@ -191,7 +196,7 @@ struct store *store_open(const char *state_dir, char *err, size_t err_len)
 	 * (before WAL mode is set).  WAL + FULL: a committed event survives
 	 * kill -9 and power loss; the WAL is cut back to its limit after each
 	 * checkpoint. */
-	if (store_exec(s, "PRAGMA page_size=1024;") < 0 ||
+	if (store_exec(s, "PRAGMA page_size=512;") < 0 ||
 	    store_exec(s,
 	               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 	               " PRAGMA journal_size_limit=" STORE_STR(STORE_WAL_LIMIT_BYTES) ";") < 0 ||
@@ -319,6 +324,12 @@ static int append_one(struct store *s, const struct kiosk_event *ev)
 
 int store_events_append(struct store *s, const struct kiosk_event *ev, size_t n)
 {
+	return store_events_append_delivered(s, ev, n, NULL, 0);
+}
+
+int store_events_append_delivered(struct store *s, const struct kiosk_event *ev, size_t n,
+                                  const int64_t *delivered, size_t nd)
+{
 	int rc = 0;
 
 	pthread_mutex_lock(&s->lock);
@@ -333,6 +344,10 @@ int store_events_append(struct store *s, const struct kiosk_event *ev, size_t n)
 			rc = append_one(s, &ev[i]);
 		if (rc == 0)
 			rc = store_keep_event(s, &ev[i]);
+	}
+	for (size_t i = 0; i < nd && rc == 0; i++) {
+		sqlite3_bind_int64(s->del_outbox, 1, delivered[i]);
+		rc = store_step_done(s->del_outbox);
 	}
 	if (rc == 0 && store_exec(s, "COMMIT") < 0)
 		rc = -EIO;

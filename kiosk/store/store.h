@@ -48,6 +48,9 @@
 #define STORE_COMMANDS_KEEP 2000u
 #define STORE_COMMAND_MAX_AGE_H 48u
 #define STORE_WAL_LIMIT_BYTES 1048576 /* journal_size_limit */
+/* Above this the idle upkeep copies the WAL into the database and truncates
+ * it; below, the WAL waits (a checkpoint writes every page it touched). */
+#define STORE_WAL_CHECKPOINT_BYTES (256 * 1024)
 
 struct kiosk_config;
 
@@ -71,6 +74,10 @@ const char *store_errmsg(struct store *s);
  * the outbox, and session start/end events open/close a sessions row.
  * EVENT_COMMAND_RESULT events are skipped.  0, or -EIO (nothing written). */
 int store_events_append(struct store *s, const struct kiosk_event *ev, size_t n);
+/* The same, and in the same transaction removes nd delivered events from
+ * the outbox (one commit, one flush, instead of two). */
+int store_events_append_delivered(struct store *s, const struct kiosk_event *ev, size_t n,
+                                  const int64_t *delivered, size_t nd);
 
 struct store_outbox_row {
 	int64_t id;               /* event id (rowid): part of the published id */

@@ -214,16 +214,18 @@ int64_t store_prune(struct store *s, uint64_t now_wall_ms)
 	s->stats.outbox_dropped += (uint64_t)n;
 	total += n;
 	/* History by count and age, never what still waits for the broker. */
+	/* The newest row of each table stays: it keeps the next id new. */
 	n = delete_rows(s,
 	                "DELETE FROM events WHERE (id <= (SELECT MAX(id) FROM events) - ?1 OR"
-	                " wall_ms < ?2) AND id NOT IN (SELECT event_id FROM outbox)",
+	                " wall_ms < ?2) AND id NOT IN (SELECT event_id FROM outbox)"
+	                " AND id < (SELECT MAX(id) FROM events)",
 	                STORE_EVENT_LOG_KEEP, events_before);
 	if (n < 0)
 		goto fail;
 	total += n;
 	n = delete_rows(s,
-	                "DELETE FROM sessions WHERE id <= (SELECT MAX(id) FROM sessions) - ?1 OR"
-	                " started_ms < ?2",
+	                "DELETE FROM sessions WHERE (id <= (SELECT MAX(id) FROM sessions) - ?1 OR"
+	                " started_ms < ?2) AND id < (SELECT MAX(id) FROM sessions)",
 	                STORE_SESSIONS_KEEP, sessions_before);
 	if (n < 0)
 		goto fail;

@@ -42,8 +42,6 @@
 #include "bench_kiosk.h"
 #include "bench_support.h"
 #include "config/config.h"
-#include "config/program_load.h"
-#include "config/screening_load.h"
 #include "core/controller.h"
 #include "core/program.h"
 #include "core/screening.h"
@@ -326,7 +324,8 @@ static void summary(struct soak *s)
 	for (size_t i = 1; i < n; i++) {
 		unsigned long ds = r[i].sessions - r[i - 1].sessions;
 
-		if (i > warm && ds > 0)
+		/* An interval of a session or two (the last) says little. */
+		if (i > warm && ds >= 4)
 			per[k++] = (double)(r[i].write_bytes - r[i - 1].write_bytes) / (double)ds;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -433,10 +432,7 @@ static int build(struct soak *s, const char *dir)
 	snprintf(s->wal, sizeof(s->wal), "%s-wal", s->db);
 	snprintf(s->hist, sizeof(s->hist), "%s/%s", s->cfg.state_dir, HISTORY_DB_NAME);
 	snprintf(s->hist_wal, sizeof(s->hist_wal), "%s-wal", s->hist);
-	if (program_set_load(&s->programs, KIOSK_SOURCE_ASSETS "/programs.conf", &s->cfg.limits,
-	                     err, sizeof(err)) < 0 ||
-	    screening_set_load(&s->screening, KIOSK_SOURCE_ASSETS "/screening.conf", err,
-	                       sizeof(err)) < 0 ||
+	if (bench_load_assets(&s->cfg, &s->programs, &s->screening, err, sizeof(err)) < 0 ||
 	    bench_hw_build(&s->hw, &s->cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench_soak: %s\n", err);
 		return -EINVAL;

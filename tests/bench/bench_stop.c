@@ -1,40 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench_stop: how long a stop takes from each of its three sources to every
- * output of the station de-energised, with the kiosk's own pieces wired as
- * kiosk/main.c wires them: 8 simulated stations of 6 zones running sessions
- * on the real control thread, the real event log, history and MQTT link
- * (bench_kiosk.h) on a real mosquitto on 127.0.0.1, and a real ui_view whose commands go to
- * controller_submit as ui.c sends them.
- *
- *   touch   the STOP button of the running screen pressed in the ui_view
- *           (ui_view_pointer_down at the button's centre, on this thread,
- *           which plays the SDL main thread);
- *   mqtt    the staff stop command published by a staff client through the
- *           broker (tests/mqtt's staff-command sender);
- *   button  the station's stop switch opened on the simulator's backdoor
+ * output of the station de-energised.  8 simulated stations of 6 zones run
+ * sessions on the real control thread, with the event log, history and MQTT
+ * link wired as main.c wires them (bench_kiosk.h) to a real mosquitto on
+ * 127.0.0.1, and a real ui_view that submits to the controller as ui.c does:
+ *   touch   STOP on the running screen, pressed at its centre in the view
+ *           (this thread plays the SDL main thread);
+ *   mqtt    the staff stop command from a staff client through the broker;
+ *   button  the stop switch opened on the simulator's backdoor
  *           (boot_sim_press_stop_button), as the wire would.
- *
  * The clock starts just before the call that issues the stop and stops on
- * the control thread at the write that leaves the last output line of that
- * station de-energised (a hook on each output line of the simulated GPIO
- * backend, gpio_sim_line_set_hook).  Stops are fired at random times, so
- * they fall on every phase of the 20 ms tick; the figures are also given per
- * quarter of the tick.  Each stop lands on a session 50-850 ms into its
- * first fill (pump on, exhaust and zones closed), so the station has
- * outputs energised; it then vents, is cleaned and starts again.
+ * the control thread at the write that turns the pump off and opens the
+ * exhaust (the stop acting), and at the write that leaves every output line
+ * of the station de-energised (output_watch.h: a hook on each output line).
+ * Each stop lands 50-850 ms into a session's first fill (outputs energised)
+ * at a tick phase taken in turn, so every phase of the 20 ms tick is
+ * covered; the station then vents, is cleaned and starts again.
  *
  *   bench_stop [--count N] [--hogs N] [--rt] [--unit FILE] [--vent-ms MS] [--seed S]
  *
- * --count  stops per source (default 1000)
- * --hogs   N CPU-bound processes spinning beside the benchmark
- * --rt     the shipped unit's scheduling (systemd/recovery-kiosk.service.in):
- *          memory locked and SCHED_FIFO for the control thread as far as
- *          the unit allows (see bench_support.h)
- * --unit   --rt with the settings of another unit file (an installed unit
- *          with its drop-ins merged, say)
- * --vent-ms the venting time of the stations (default 1500 ms; the shipped
- *          default is 3000): only how fast the stations come round again
+ * --count   stops per source (default 1000)
+ * --hogs    N CPU-bound processes spinning beside the benchmark
+ * --rt      the shipped scheduling: the unit's limits and the shipped
+ *           kiosk.conf's realtime_priority through the kiosk's own
+ *           realtime_prepare() (bench_support.h)
+ * --unit    --rt with another unit file (an installed one with drop-ins)
+ * --vent-ms the stations' venting time (default 1500 ms, shipped 3000): only
+ *           how fast the stations come round again
  * Targets: touch and button p99 < 1 ms, MQTT p99 < 5 ms on loopback.
  * Build without sanitizers for meaningful figures.
  */
@@ -54,15 +47,12 @@
 #include "bench_kiosk.h"
 #include "bench_support.h"
 #include "config/config.h"
-#include "config/program_load.h"
-#include "config/screening_load.h"
 #include "core/controller.h"
 #include "core/program.h"
 #include "core/screening.h"
 #include "drivers/sim/boot_sim.h"
-#include "drivers/sim/gpio_sim.h"
 #include "mqtt_test_support.h"
-#include "ui/layout.h"
+#include "output_watch.h"
 #include "store/event_log.h"
 #include "ui/view.h"
 
@@ -70,7 +60,6 @@
 #define UNIT_TEMPLATE SOURCE_DIR "/systemd/recovery-kiosk.service.in"
 #define STATIONS 8u
 #define ZONES 6u
-#define LINES_PER_STATION (2u + ZONES)
 #define NS_PER_MS 1000000ull
 #define TICK_NS ((uint64_t)CONTROLLER_TICK_MS * NS_PER_MS)
 #define FIRE_MIN_NS (50ull * NS_PER_MS)
@@ -83,19 +72,6 @@
 enum source { SRC_TOUCH, SRC_MQTT, SRC_BUTTON, SRC_COUNT };
 static const char *const source_name[SRC_COUNT] = {"touch", "mqtt", "button"};
 static const double target_p99_ms[SRC_COUNT] = {1.0, 5.0, 1.0};
-
-/* One output line's hook context. */
-struct line_watch {
-	struct station_watch *st;
-	unsigned int bit;
-};
-
-/* Written by the hooks on the control thread, read by the main thread. */
-struct station_watch {
-	atomic_uint energised;        /* bit per output line: 1 = electrical 1 */
-	atomic_uint_fast64_t safe_ns; /* when the last energised line went to 0 */
-	struct line_watch lines[LINES_PER_STATION];
-};
 
 enum step {
 	STEP_START,     /* bring the station to a running session */
@@ -118,7 +94,8 @@ struct station_run {
 };
 
 struct samples {
-	double *ms;
+	double *ms;      /* to every output de-energised */
+	double *acts_ms; /* to pump off and exhaust open */
 	unsigned int *phase;
 	size_t n;
 	size_t timeouts;
@@ -138,7 +115,7 @@ struct bench {
 	SDL_Renderer *renderer;
 	struct ui_view *view;
 	const struct kiosk_snapshot *view_snap;
-	struct station_watch watch[STATIONS];
+	struct output_watch watch[STATIONS];
 	struct station_run run[STATIONS];
 	struct samples s[SRC_COUNT];
 	size_t count;
@@ -149,23 +126,6 @@ struct bench {
 };
 
 /* --------------------------------------------------------------- hooks */
-
-/* Control thread (and this thread before start / after stop). */
-static void on_line(void *ctx, struct gpio_sim_line *line, int electrical)
-{
-	struct line_watch *w = ctx;
-	unsigned int bit = 1u << w->bit;
-
-	(void)line;
-	if (electrical) {
-		atomic_fetch_or(&w->st->energised, bit);
-	} else {
-		unsigned int old = atomic_fetch_and(&w->st->energised, ~bit);
-
-		if (old == bit)
-			atomic_store(&w->st->safe_ns, bench_now_ns());
-	}
-}
 
 static void on_tick(void *ctx, uint64_t now_ms)
 {
@@ -178,47 +138,18 @@ static void on_tick(void *ctx, uint64_t now_ms)
 static int watch_lines(struct bench *b)
 {
 	for (size_t i = 0; i < STATIONS; i++) {
-		const struct station_pins *p = &b->cfg.stations[i].pins;
-		const struct gpio_pin *pins[LINES_PER_STATION];
-		struct station_watch *w = &b->watch[i];
+		int rc = output_watch_start(&b->watch[i], b->hw.gpio, &b->cfg.stations[i].pins);
 
-		pins[0] = &p->pump;
-		pins[1] = &p->exhaust;
-		for (size_t k = 0; k < ZONES; k++)
-			pins[2 + k] = &p->zones[k];
-		atomic_init(&w->energised, 0u);
-		atomic_init(&w->safe_ns, 0u);
-		for (unsigned int k = 0; k < LINES_PER_STATION; k++) {
-			struct gpio_sim_line *l =
-			    gpio_sim_line_get(b->hw.gpio, pins[k]->chip, pins[k]->offset);
-			int level;
-
-			if (l == NULL)
-				return -errno;
-			w->lines[k] = (struct line_watch){.st = w, .bit = k};
-			level = gpio_sim_line_driven(l);
-			if (level > 0)
-				atomic_fetch_or(&w->energised, 1u << k);
-			gpio_sim_line_set_hook(l, on_line, &w->lines[k]);
-		}
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
 
 static void unwatch_lines(struct bench *b)
 {
-	for (size_t i = 0; i < STATIONS && b->hw.gpio; i++) {
-		const struct station_pins *p = &b->cfg.stations[i].pins;
-
-		gpio_sim_line_set_hook(gpio_sim_line_get(b->hw.gpio, p->pump.chip, p->pump.offset),
-		                       NULL, NULL);
-		gpio_sim_line_set_hook(
-		    gpio_sim_line_get(b->hw.gpio, p->exhaust.chip, p->exhaust.offset), NULL, NULL);
-		for (size_t k = 0; k < ZONES; k++)
-			gpio_sim_line_set_hook(
-			    gpio_sim_line_get(b->hw.gpio, p->zones[k].chip, p->zones[k].offset),
-			    NULL, NULL);
-	}
+	for (size_t i = 0; i < STATIONS; i++)
+		output_watch_stop(&b->watch[i], b->hw.gpio, &b->cfg.stations[i].pins);
 }
 
 /* ------------------------------------------------------------ commands */
@@ -245,7 +176,11 @@ static void start_session(struct bench *b, unsigned int i, enum station_state s)
 
 	if (s == STATION_NEEDS_CLEANING)
 		submit(b, CMD_CLEANED, i, 0, false, 0);
-	r->program = (r->program + 1u) % (unsigned int)b->programs.count;
+	/* Programs that skip a zone keep it shut while the others vent (vent.h):
+	 * "every output de-energised" would then time the vent, not the stop. */
+	do
+		r->program = (r->program + 1u) % (unsigned int)b->programs.count;
+	while (b->programs.items[r->program].skip_mask != 0);
 	submit(b, CMD_SELECT_PROGRAM, i, 0, false, r->program);
 	submit(b, CMD_BEGIN_SCREENING, i, 0, false, 0);
 	for (unsigned int q = 0; q < b->screening.count; q++)
@@ -380,12 +315,15 @@ static int fire(struct bench *b, unsigned int i)
 	return 0;
 }
 
-static void record(struct bench *b, struct station_run *r, uint64_t safe_ns)
+static void record(struct bench *b, struct station_run *r, uint64_t safe_ns, uint64_t acts_ns)
 {
 	struct samples *s = &b->s[r->src];
 
 	if (s->n < b->count) {
 		s->ms[s->n] = (double)(safe_ns - r->t0_ns) / 1e6;
+		/* Pump and exhaust already off at the stop: the all-off write is it. */
+		s->acts_ms[s->n] =
+		    (double)((acts_ns > r->t0_ns ? acts_ns : safe_ns) - r->t0_ns) / 1e6;
 		s->phase[s->n] = r->phase;
 		s->n++;
 	}
@@ -397,7 +335,7 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
                     uint64_t now)
 {
 	struct station_run *r = &b->run[i];
-	struct station_watch *w = &b->watch[i];
+	struct output_watch *w = &b->watch[i];
 
 	if (r->release_ns != 0 && now >= r->release_ns) {
 		boot_sim_press_stop_button(bench_hw_boot(&b->hw, i), false);
@@ -460,7 +398,7 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
 		uint64_t safe = atomic_load(&w->safe_ns);
 
 		if (safe > r->t0_ns) {
-			record(b, r, safe);
+			record(b, r, safe, atomic_load(&w->acts_ns));
 			r->step = STEP_WAIT_VENT;
 		} else if (bench_now_ns() > r->t0_ns + STOP_TIMEOUT_NS) {
 			fprintf(stderr, "bench_stop: station %u: %s stop not applied within 3 s\n",
@@ -522,81 +460,70 @@ static int drive(struct bench *b)
 
 /* -------------------------------------------------------------- report */
 
-static void report(struct bench *b, const struct controller_stats *cs, double load0, double load1)
+/* One table: every source's distribution against its target. */
+static void report_table(struct bench *b, const char *what, bool acts)
 {
-	double p50[SRC_COUNT];
+	struct bench_dist d[SRC_COUNT];
 
-	printf("\n%-7s %6s %9s %9s %9s %9s   %s\n", "source", "stops", "p50 ms", "p99 ms", "max ms",
-	       "target", "p99/target");
+	printf("\n%s:\n%-7s %6s %9s %9s %9s %9s   %s\n", what, "source", "stops", "p50 ms",
+	       "p99 ms", "max ms", "target", "p99/target");
 	for (int s = 0; s < SRC_COUNT; s++) {
-		struct samples *x = &b->s[s];
-		double *sorted = malloc((x->n ? x->n : 1) * sizeof(double));
-		double p99;
-
-		memcpy(sorted, x->ms, x->n * sizeof(double));
-		bench_sort(sorted, x->n);
-		p50[s] = bench_percentile(sorted, x->n, 0.50);
-		p99 = bench_percentile(sorted, x->n, 0.99);
-		printf("%-7s %6zu %9.3f %9.3f %9.3f %9.1f   %.2f %s", source_name[s], x->n, p50[s],
-		       p99, x->n ? sorted[x->n - 1] : 0.0, target_p99_ms[s], p99 / target_p99_ms[s],
-		       p99 < target_p99_ms[s] && x->timeouts == 0 ? "met" : "MISSED");
-		if (x->timeouts)
-			printf(" (%zu not applied within 3 s)", x->timeouts);
+		d[s] = bench_dist_of(acts ? b->s[s].acts_ms : b->s[s].ms, b->s[s].n);
+		printf("%-7s %6zu %9.3f %9.3f %9.3f %9.1f   %.2f %s", source_name[s], d[s].n,
+		       d[s].p50, d[s].p99, d[s].max, target_p99_ms[s], d[s].p99 / target_p99_ms[s],
+		       d[s].p99 < target_p99_ms[s] && b->s[s].timeouts == 0 ? "met" : "MISSED");
+		if (b->s[s].timeouts)
+			printf(" (%zu not applied within 3 s)", b->s[s].timeouts);
 		printf("\n");
-		free(sorted);
 	}
 	printf("ratios of medians: mqtt/touch %.1f, button/touch %.1f\n",
-	       p50[SRC_TOUCH] > 0 ? p50[SRC_MQTT] / p50[SRC_TOUCH] : 0.0,
-	       p50[SRC_TOUCH] > 0 ? p50[SRC_BUTTON] / p50[SRC_TOUCH] : 0.0);
+	       d[SRC_TOUCH].p50 > 0 ? d[SRC_MQTT].p50 / d[SRC_TOUCH].p50 : 0.0,
+	       d[SRC_TOUCH].p50 > 0 ? d[SRC_BUTTON].p50 / d[SRC_TOUCH].p50 : 0.0);
+}
 
-	printf("\nby phase of the tick (ms after the control thread's last tick): "
-	       "stops, p50 / p99 ms\n%-7s",
+static void report(struct bench *b, const struct controller_stats *cs, double load0, double load1)
+{
+	report_table(b, "from the stop to its write: pump off and exhaust open", true);
+	report_table(b,
+	             "from the stop to every output of the station de-energised (the vent keeps "
+	             "empty zones shut until the manifold is down)",
+	             false);
+	printf("\nby phase of the tick (ms after the control thread's last tick), to pump off and "
+	       "exhaust open: stops, p50 / p99 ms\n%-7s",
 	       "source");
 	for (unsigned int p = 0; p < PHASES; p++)
 		printf("  %9u-%-2u ms     ", p * 20 / PHASES, (p + 1) * 20 / PHASES);
 	printf("\n");
 	for (int s = 0; s < SRC_COUNT; s++) {
 		struct samples *x = &b->s[s];
+		double *v = malloc((x->n ? x->n : 1) * sizeof(double));
 
 		printf("%-7s", source_name[s]);
-		for (unsigned int p = 0; p < PHASES; p++) {
-			double *v = malloc((x->n ? x->n : 1) * sizeof(double));
+		for (unsigned int p = 0; p < PHASES && v != NULL; p++) {
+			struct bench_dist q;
 			size_t n = 0;
 
 			for (size_t k = 0; k < x->n; k++) {
 				if (x->phase[k] == p)
-					v[n++] = x->ms[k];
+					v[n++] = x->acts_ms[k];
 			}
-			bench_sort(v, n);
-			printf("  %5zu %6.3f/%-6.3f", n, bench_percentile(v, n, 0.5),
-			       bench_percentile(v, n, 0.99));
-			free(v);
+			q = bench_dist_of(v, n);
+			printf("  %5zu %6.3f/%-6.3f", n, q.p50, q.p99);
 		}
 		printf("\n");
+		free(v);
 	}
 	printf("\ncontrol thread: %llu ticks, lateness max %.0f us, %llu late > 2 ms, "
-	       "SCHED_FIFO %s\n",
+	       "%.1f us CPU per tick (whole thread), SCHED_FIFO %s\n",
 	       (unsigned long long)cs->ticks, cs->max_lateness_us,
-	       (unsigned long long)cs->late_ticks_over_2ms, cs->realtime ? "yes" : "no");
+	       (unsigned long long)cs->late_ticks_over_2ms,
+	       cs->ticks ? cs->thread_cpu_us / (double)cs->ticks : 0.0,
+	       cs->realtime ? "yes" : "no");
 	printf("sessions started %lu, stops skipped %lu, faults %lu; load average %.2f -> %.2f\n",
 	       b->restarts, b->skipped, b->faults, load0, load1);
 }
 
 /* --------------------------------------------------------------- set-up */
-
-static int load_assets(struct bench *b)
-{
-	char err[512] = "";
-
-	if (program_set_load(&b->programs, KIOSK_SOURCE_ASSETS "/programs.conf", &b->cfg.limits,
-	                     err, sizeof(err)) < 0 ||
-	    screening_set_load(&b->screening, KIOSK_SOURCE_ASSETS "/screening.conf", err,
-	                       sizeof(err)) < 0) {
-		fprintf(stderr, "bench_stop: %s\n", err);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* ui.c's submit callback: the view's commands go to the controller. */
 static int submit_to_controller(void *ctx, const struct command *cmd)
@@ -732,7 +659,8 @@ int main(int argc, char **argv)
 	for (int s = 0; s < SRC_COUNT; s++) {
 		b.s[s].ms = calloc(b.count, sizeof(double));
 		b.s[s].phase = calloc(b.count, sizeof(unsigned int));
-		if (!b.s[s].ms || !b.s[s].phase)
+		b.s[s].acts_ms = calloc(b.count, sizeof(double));
+		if (!b.s[s].ms || !b.s[s].phase || !b.s[s].acts_ms)
 			return 1;
 	}
 	bench_config_stations(&b.cfg, STATIONS, ZONES, true);
@@ -742,8 +670,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	b.broker_up = true;
-	if (bench_config_mqtt(&b.cfg, &b.broker) < 0 || load_assets(&b) < 0)
+	if (bench_config_mqtt(&b.cfg, &b.broker) < 0 ||
+	    bench_load_assets(&b.cfg, &b.programs, &b.screening, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench_stop: %s\n", err);
 		goto out;
+	}
+	for (rc = 0; rc < (int)b.programs.count && b.programs.items[rc].skip_mask != 0; rc++)
+		;
+	if (rc == (int)b.programs.count) {
+		fprintf(stderr, "bench_stop: every program in assets/ skips a zone; keep one that "
+		                "does not\n");
+		goto out;
+	}
 	if (bench_hw_build(&b.hw, &b.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench_stop: %s\n", err);
 		goto out;
@@ -766,7 +704,7 @@ int main(int argc, char **argv)
 	cp.on_tick = on_tick;
 	cp.on_tick_ctx = &b;
 	if (o.rt) {
-		bench_unit_rt_read(&unit, o.unit);
+		bench_unit_rt_read(&unit, o.unit, KIOSK_SOURCE_ASSETS "/kiosk.conf");
 		cp.realtime_priority = bench_unit_rt_apply(&unit, rt_line, sizeof(rt_line));
 	}
 	b.ctl = controller_create(&cp);
@@ -817,6 +755,7 @@ out:
 	for (int s = 0; s < SRC_COUNT; s++) {
 		free(b.s[s].ms);
 		free(b.s[s].phase);
+		free(b.s[s].acts_ms);
 	}
 	return ret;
 }

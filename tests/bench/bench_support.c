@@ -9,16 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "config/program_load.h"
+#include "config/screening_load.h"
 #include "drivers/sim/boot_sim.h"
 #include "drivers/sim/gpio_sim.h"
 #include "drivers/sim/sim_hw.h"
 #include "mqtt_test_support.h"
+#include "service/realtime.h"
 
 uint64_t bench_now_ns(void)
 {
@@ -81,6 +84,16 @@ int bench_config_mqtt(struct kiosk_config *cfg, const struct test_broker *b)
 		return -errno;
 	fprintf(f, "%s\n", TEST_PW_KIOSK);
 	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+int bench_load_assets(const struct kiosk_config *cfg, struct program_set *programs,
+                      struct screening_set *screening, char *err, size_t len)
+{
+	if (program_set_load(programs, KIOSK_SOURCE_ASSETS "/programs.conf", &cfg->limits, err,
+	                     len) < 0 ||
+	    screening_set_load(screening, KIOSK_SOURCE_ASSETS "/screening.conf", err, len) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 /* -------------------------------------------------------------------- hw */
@@ -161,6 +174,22 @@ double bench_percentile(const double *sorted, size_t n, double p)
 	if (rank > n)
 		rank = n;
 	return sorted[rank - 1];
+}
+
+struct bench_dist bench_dist_of(const double *v, size_t n)
+{
+	struct bench_dist d = {.n = n};
+	double *c = malloc((n ? n : 1) * sizeof(double));
+
+	if (c == NULL)
+		return d;
+	memcpy(c, v, n * sizeof(double));
+	bench_sort(c, n);
+	d.p50 = bench_percentile(c, n, 0.50);
+	d.p99 = bench_percentile(c, n, 0.99);
+	d.max = n ? c[n - 1] : 0.0;
+	free(c);
+	return d;
 }
 
 /* ------------------------------------------------------------------ /proc */
@@ -315,14 +344,44 @@ static bool unit_value(const char *line, const char *key, char *val, size_t len)
 	return true;
 }
 
-void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path)
+/* "realtime_priority = N" in the [kiosk] section of a kiosk.conf. */
+static int kiosk_priority(const char *path)
+{
+	char line[512], section[64] = "";
+	int prio = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " \t");
+
+		if (*p == '[')
+			snprintf(section, sizeof(section), "%.*s", (int)strcspn(p + 1, "]\r\n"),
+			         p + 1);
+		else if (strcmp(section, "kiosk") == 0 &&
+		         strncmp(p, "realtime_priority", 17) == 0 && strchr(p, '=') != NULL)
+			prio = atoi(strchr(p, '=') + 1);
+	}
+	fclose(f);
+	return prio;
+}
+
+void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path, const char *kiosk_conf)
 {
 	char line[512], val[512];
 	FILE *f = fopen(unit_path, "r");
 
 	memset(u, 0, sizeof(*u));
 	u->rtprio_limit = -1;
-	snprintf(u->path, sizeof(u->path), "%s", unit_path);
+	u->memlock = -2;
+	{
+		char *real = realpath(unit_path, NULL);
+
+		snprintf(u->path, sizeof(u->path), "%s", real ? real : unit_path);
+		free(real);
+	}
+	u->kiosk_priority = kiosk_priority(kiosk_conf);
 	if (f == NULL)
 		return;
 	u->found = true;
@@ -334,31 +393,44 @@ void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path)
 		else if (unit_value(line, "LimitRTPRIO", val, sizeof(val)))
 			u->rtprio_limit = atoi(val);
 		else if (unit_value(line, "LimitMEMLOCK", val, sizeof(val)))
-			u->memlock = strcmp(val, "0") != 0;
+			u->memlock = strcmp(val, "infinity") == 0 ? -1 : atoll(val);
 	}
 	fclose(f);
-	if (!u->restrict_rt && u->rtprio_limit > 0)
-		u->control_priority = u->rtprio_limit;
 }
 
 int bench_unit_rt_apply(struct bench_unit_rt *u, char *out, size_t out_len)
 {
-	char sched[64] = "normal scheduling";
+	struct realtime_report rep;
+	char what[96];
 
 	if (!u->found) {
-		snprintf(out, out_len, "unit %s not found: normal scheduling, memory not locked",
-		         u->path);
+		snprintf(out, out_len, "unit %s not found: normal scheduling", u->path);
 		return 0;
 	}
-	if (u->memlock)
-		u->locked = mlockall(MCL_CURRENT | MCL_FUTURE) == 0;
-	if (u->control_priority > 0)
-		snprintf(sched, sizeof(sched), "SCHED_FIFO %d requested", u->control_priority);
+	u->priority = u->restrict_rt || u->rtprio_limit <= 0 ? 0
+	              : u->kiosk_priority < u->rtprio_limit  ? u->kiosk_priority
+	                                                     : u->rtprio_limit;
+	/* What systemd sets before exec. */
+	{
+		struct rlimit rl;
+
+		rl.rlim_cur = rl.rlim_max = u->rtprio_limit < 0 ? 0 : (rlim_t)u->rtprio_limit;
+		(void)setrlimit(RLIMIT_RTPRIO, &rl);
+		if (u->memlock != -2) {
+			rl.rlim_cur = rl.rlim_max =
+			    u->memlock == -1 ? RLIM_INFINITY : (rlim_t)u->memlock;
+			(void)setrlimit(RLIMIT_MEMLOCK, &rl);
+		}
+	}
+	/* What main.c does at start. */
+	realtime_prepare((unsigned int)u->priority, &rep);
+	u->fifo_allowed = rep.fifo_allowed;
+	u->memory_locked = rep.memory_locked;
+	realtime_describe(&rep, what, sizeof(what));
 	snprintf(out, out_len,
-	         "unit %s: RestrictRealtime=%s, LimitRTPRIO=%d -> control thread %s; memory %s",
-	         u->path, u->restrict_rt ? "yes" : "no", u->rtprio_limit, sched,
-	         !u->memlock ? "not locked (the unit does not lock it)"
-	         : u->locked ? "locked (mlockall)"
-	                     : "lock refused");
-	return u->control_priority;
+	         "unit %s: RestrictRealtime=%s, LimitRTPRIO=%d; kiosk.conf realtime_priority=%d "
+	         "-> %s",
+	         u->path, u->restrict_rt ? "yes" : "no", u->rtprio_limit, u->kiosk_priority,
+	         u->priority == 0 ? "normal scheduling" : what);
+	return u->fifo_allowed ? u->priority : 0;
 }

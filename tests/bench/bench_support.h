@@ -36,6 +36,13 @@ uint64_t bench_now_ns(void);
  * button on line BENCH_STOP_BUTTON_LINE (pull-down, 20 ms debounce). */
 void bench_config_stations(struct kiosk_config *cfg, size_t n, size_t zones, bool with_button);
 
+struct program_set;
+struct screening_set;
+/* The programs and screening questions shipped in assets/, checked against
+ * cfg's limits.  0, or -EINVAL with the loader's message in err. */
+int bench_load_assets(const struct kiosk_config *cfg, struct program_set *programs,
+                      struct screening_set *screening, char *err, size_t len);
+
 /* Site, state_dir (<broker dir>/state) and the [mqtt] section pointed at the
  * test broker as user "kiosk" with a password file in the broker's folder.
  * 0 or -errno. */
@@ -58,6 +65,12 @@ struct boot_sim *bench_hw_boot(struct bench_hw *b, size_t i);
 /* p in [0, 1] of n sorted values (nearest rank); 0 when n is 0. */
 double bench_percentile(const double *sorted, size_t n, double p);
 void bench_sort(double *v, size_t n);
+/* p50, p99 and max of n values (a sorted copy; v is left as it is). */
+struct bench_dist {
+	size_t n;
+	double p50, p99, max;
+};
+struct bench_dist bench_dist_of(const double *v, size_t n);
 
 /* /proc/<pid>/... readings (pid 0 = this process).  -1 when unreadable. */
 long bench_proc_rss_kb(pid_t pid);
@@ -74,25 +87,33 @@ double bench_loadavg(void);
 size_t bench_hogs_start(pid_t *pids, size_t n);
 void bench_hogs_stop(pid_t *pids, size_t n);
 
-/* The shipped unit's scheduling, read from its template
- * (systemd/recovery-kiosk.service.in): whether it allows real time at all
- * (RestrictRealtime=), the priority ceiling it grants (LimitRTPRIO=) and
- * whether the kiosk's memory is locked (LimitMEMLOCK= / the kiosk's
- * mlockall).  bench_unit_rt_apply() does to this process what the unit and
- * the kiosk do to theirs: mlockall(MCL_CURRENT | MCL_FUTURE) when the unit
- * lets the kiosk lock its memory, and returns the SCHED_FIFO priority to
- * give the control thread (controller_params.realtime_priority), 0 when the
- * unit refuses real time.  A line describing what was applied goes to out. */
+/* The shipped scheduling, as the unit and the kiosk set it up:
+ *   - the unit (systemd/recovery-kiosk.service.in): RestrictRealtime=,
+ *     LimitRTPRIO= (the highest priority it lets the kiosk take) and
+ *     LimitMEMLOCK=;
+ *   - the kiosk: [kiosk] realtime_priority in the shipped kiosk.conf
+ *     (assets/kiosk.conf), which main.c hands to realtime_prepare()
+ *     (service/realtime.h: mlockall, a SCHED_FIFO probe) and to the
+ *     controller for its thread.
+ * bench_unit_rt_apply() sets this process's RLIMIT_RTPRIO and RLIMIT_MEMLOCK
+ * as systemd would, then makes the kiosk's own call, realtime_prepare(), at
+ * the priority the kiosk asks for, capped by LimitRTPRIO= (none with
+ * RestrictRealtime=yes, whose seccomp filter refuses it).  It returns the
+ * priority for controller_params.realtime_priority (0: normal scheduling)
+ * and writes one line saying what was applied to out.  Run as root, the
+ * rlimits bind nothing, so the cap is applied here. */
 struct bench_unit_rt {
 	char path[256];
-	bool found;           /* the template was read */
-	bool restrict_rt;     /* RestrictRealtime=yes */
-	int rtprio_limit;     /* LimitRTPRIO=, -1 when absent */
-	int control_priority; /* the priority the kiosk asks for its control thread */
-	bool memlock;         /* the unit lets the kiosk lock its memory */
-	bool locked;          /* mlockall succeeded here */
+	bool found;         /* the unit file was read */
+	bool restrict_rt;   /* RestrictRealtime=yes */
+	int rtprio_limit;   /* LimitRTPRIO=, -1 when absent */
+	long long memlock;  /* LimitMEMLOCK= in bytes, -1 = infinity, -2 = absent */
+	int kiosk_priority; /* realtime_priority in the kiosk.conf, 0 when absent */
+	int priority;       /* what the control thread asks for */
+	bool fifo_allowed;  /* realtime_prepare() could take SCHED_FIFO */
+	bool memory_locked; /* realtime_prepare() locked the memory */
 };
-void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path);
+void bench_unit_rt_read(struct bench_unit_rt *u, const char *unit_path, const char *kiosk_conf);
 int bench_unit_rt_apply(struct bench_unit_rt *u, char *out, size_t out_len);
 
 #endif

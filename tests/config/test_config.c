@@ -681,6 +681,20 @@ static void test_config_pin_matches_only_the_right_pin(void **state)
 	assert_false(kiosk_config_pin_matches(NULL, "2468"));
 }
 
+/* The simulator's sim_fault: kept with its line for kiosk/main.c, which
+ * names the fault or refuses it without --sim. */
+static void test_config_sim_fault_is_kept_with_its_line_and_must_be_a_name(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(BASE "sim_fault = leak\n"), 0);
+	assert_string_equal(cfg.stations[0].sim_fault, "leak");
+	assert_int_equal(cfg.stations[0].lines.sim_fault, 9);
+	assert_int_equal(load_text(BASE), 0);
+	assert_string_equal(cfg.stations[0].sim_fault, "");
+	expect_error(BASE "sim_fault = Leak 2\n", 9, "sim_fault must be a simulated fault",
+	             "--sim");
+}
+
 static void test_config_describe_station_one_line(void **state)
 {
 	char line[256];
@@ -755,6 +769,7 @@ int main(void)
 	    cmocka_unit_test(test_config_overlong_line_rejected),
 	    cmocka_unit_test(test_config_first_error_wins),
 	    cmocka_unit_test(test_config_pin_matches_only_the_right_pin),
+	    cmocka_unit_test(test_config_sim_fault_is_kept_with_its_line_and_must_be_a_name),
 	    cmocka_unit_test(test_config_describe_station_one_line),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

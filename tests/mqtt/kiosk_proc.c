@@ -124,6 +124,19 @@ void kiosk_proc_dump_log(const struct kiosk_proc *k)
 	fclose(in);
 }
 
+const struct test_msg *kiosk_proc_wait(const struct kiosk_proc *k, struct test_client *c,
+                                       size_t from, const char *topic, const char *contains)
+{
+	const struct test_msg *m = NULL;
+
+	if (test_client_wait(c, from, topic, contains, 8000, &m) < 0) {
+		kiosk_proc_dump_log(k);
+		fail_msg("no message on %s containing %s", topic,
+		         contains ? contains : "(anything)");
+	}
+	return m;
+}
+
 bool kiosk_proc_log_has(const struct kiosk_proc *k, const char *text)
 {
 	char line[1024];

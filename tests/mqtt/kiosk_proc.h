@@ -39,6 +39,12 @@ void kiosk_proc_kill9(struct kiosk_proc *k);
 /* SIGTERM and wait: true when it exited 0. */
 bool kiosk_proc_stop(struct kiosk_proc *k);
 void kiosk_proc_dump_log(const struct kiosk_proc *k);
+/* test_client_wait for 8 s; at the deadline the kiosk's log is printed and
+ * the test fails. */
+struct test_client;
+struct test_msg;
+const struct test_msg *kiosk_proc_wait(const struct kiosk_proc *k, struct test_client *c,
+                                       size_t from, const char *topic, const char *contains);
 /* True when the log has a line containing text. */
 bool kiosk_proc_log_has(const struct kiosk_proc *k, const char *text);
 /* Runs the binary with extra arguments (e.g. --check-config --mqtt) to the

@@ -350,6 +350,7 @@ struct test_client {
 	int acked_reason;
 	int subacked_mid;
 	int subacked_granted;
+	char id[64];
 };
 
 static void on_connect(struct mosquitto *m, void *obj, int rc)
@@ -498,6 +499,7 @@ static struct test_client *connect_as(unsigned int port, const char *user, const
 	c->connack = -1;
 	snprintf(id, sizeof(id), "test-%d-%u", (int)getpid(),
 	         __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST));
+	snprintf(c->id, sizeof(c->id), "%s", id);
 	c->mosq = mosquitto_new(id, true, c);
 	if (!c->mosq)
 		goto fail;
@@ -771,4 +773,9 @@ bool test_client_wait_count(struct test_client *c, size_t from, const char *patt
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ok;
+}
+
+const char *test_client_id(const struct test_client *c)
+{
+	return c->id;
 }

@@ -104,6 +104,9 @@ struct test_command {
 };
 int test_client_send_command(struct test_client *c, unsigned int station, const char *action,
                              const char *rid, struct test_command *out);
+/* The client id it connected with (for response topics under
+ * recovery/<site>/reply/<client id>/). */
+const char *test_client_id(const struct test_client *c);
 /* True while the client's connection is up. */
 bool test_client_connected(struct test_client *c);
 

@@ -43,19 +43,7 @@ static int setup(void **state)
 	assert_int_equal(test_broker_start(&f->broker, SOURCE_DIR), 0);
 	f->rig = sim_rig_new(2, specs);
 	struct kiosk_config *cfg = &f->rig->cfg;
-	snprintf(cfg->site, sizeof(cfg->site), TEST_SITE);
-	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s/state", f->broker.dir);
-	cfg->mqtt.enabled = true;
-	snprintf(cfg->mqtt.host, sizeof(cfg->mqtt.host), "127.0.0.1");
-	cfg->mqtt.port = f->broker.port;
-	snprintf(cfg->mqtt.username, sizeof(cfg->mqtt.username), "kiosk");
-	snprintf(cfg->mqtt.password_file, sizeof(cfg->mqtt.password_file), "%s/pw", f->broker.dir);
-	cfg->mqtt.keepalive_s = 10;
-	snprintf(cfg->mqtt.discovery_prefix, sizeof(cfg->mqtt.discovery_prefix), "homeassistant");
-	FILE *fp = fopen(cfg->mqtt.password_file, "w");
-	assert_non_null(fp);
-	fprintf(fp, "%s\n", TEST_PW_KIOSK);
-	fclose(fp);
+	kiosk_side_config(cfg, &f->broker);
 
 	f->staff = test_client_connect(f->broker.port, "staff", TEST_PW_STAFF, &rc);
 	assert_non_null(f->staff);

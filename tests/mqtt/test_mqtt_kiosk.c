@@ -70,14 +70,7 @@ static int teardown(void **state)
 static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *topic,
                                        const char *contains)
 {
-	const struct test_msg *m = NULL;
-
-	if (test_client_wait(f->staff, from, topic, contains, 8000, &m) < 0) {
-		kiosk_proc_dump_log(&f->k);
-		fail_msg("no message on %s containing %s", topic,
-		         contains ? contains : "(anything)");
-	}
-	return m;
+	return kiosk_proc_wait(&f->k, f->staff, from, topic, contains);
 }
 
 static const struct test_msg *command(struct fx *f, unsigned int station, const char *action,
@@ -283,7 +276,9 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event_nor_command(void **
 	wait_msg(f, mark, T "station/3/cmd/result", "\"x15\"");
 	/* Compare: every event the kiosk ever logged arrived, ids included. */
 	size_t logged = assert_history_delivered(f);
-	assert_true(logged >= 4 + 4 + 16);
+	/* Some of the burst are refused (bad_state: a station coming back into
+	 * service vents first), so fewer events than commands. */
+	assert_true(logged >= 4 + 1);
 	/* Every command sent was executed or answered, none twice: an
 	 * executed command has an event, an answered one a result. */
 	size_t answered = distinct(f->staff, mark, T "station/3/cmd/result", "request_id", NULL);
@@ -294,20 +289,9 @@ static void test_kiosk_broker_and_kiosk_killed_lose_no_event_nor_command(void **
 	       answered, ok, executed, executed - ok, logged);
 	assert_true(executed >= ok);
 	assert_int_equal(answered + (executed - ok), 16);
-	/* And the outbox drains. */
-	char err[256];
-	uint64_t until = test_now_ms() + 5000u;
-	int64_t left = -1;
-	while (test_now_ms() < until) {
-		struct store *s = store_open(f->k.state_dir, err, sizeof(err));
-		assert_non_null(s);
-		left = store_outbox_count(s);
-		store_close(s);
-		if (left == 0)
-			break;
-		poll(NULL, 0, 20);
-	}
-	assert_int_equal(left, 0);
+	/* And nothing waits for the broker any more (delivered events leave
+	 * the database with the next batch, or five minutes later). */
+	wait_msg(f, mark, T "kiosk/status", "\"depth\":0");
 }
 
 int main(void)

@@ -63,14 +63,7 @@ static int teardown(void **state)
 static const struct test_msg *wait_msg(struct fx *f, size_t from, const char *topic,
                                        const char *contains)
 {
-	const struct test_msg *m = NULL;
-
-	if (test_client_wait(f->staff, from, topic, contains, 8000, &m) < 0) {
-		kiosk_proc_dump_log(&f->k);
-		fail_msg("no message on %s containing %s", topic,
-		         contains ? contains : "(anything)");
-	}
-	return m;
+	return kiosk_proc_wait(&f->k, f->staff, from, topic, contains);
 }
 
 /* Starts the kiosk and waits until it is online with its subscriptions. */

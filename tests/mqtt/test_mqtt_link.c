@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The MQTT link and the event log against a real mosquitto 2.0 (example ACL, password file) on
- * 127.0.0.1, with a fake core (tests/mqtt/fake_controller.c) so the test
- * decides exactly which events and state changes happen.  Every wait has a
+ * The MQTT link and the event log against a real mosquitto 2.0 (example
+ * ACL, password file) on 127.0.0.1, with a fake core
+ * (tests/mqtt/fake_controller.c) so the test decides exactly which events
+ * and state changes happen (fixture: link_fixture.h).  Every wait has a
  * deadline; nothing sleeps to synchronise.
  */
 #include <errno.h>
@@ -21,142 +22,14 @@
 #include "fake_controller.h"
 #include "mqtt_test_support.h"
 #include "kiosk_side.h"
+#include "link_fixture.h"
 #include "mqtt/mqtt_command.h"
 #include "mqtt/mqtt_discovery.h"
+#include "mqtt/mqtt_link.h"
 #include "store/store.h"
 
-#define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
-#define T "recovery/" TEST_SITE "/"
 /* Every discovery topic the kiosk publishes (configs and removals). */
 #define DISCOVERY_TOPICS (MQTT_DISCOVERY_KIOSK_ITEMS + 8 * MQTT_DISCOVERY_STATION_ITEMS)
-
-struct fx {
-	struct test_broker broker;
-	struct kiosk_config cfg;
-	struct controller *ctl;
-	struct kiosk_side *rep;
-	struct test_client *staff;
-};
-
-static void make_config(struct fx *f)
-{
-	char pw[160];
-
-	kiosk_config_defaults(&f->cfg);
-	snprintf(f->cfg.site, sizeof(f->cfg.site), TEST_SITE);
-	snprintf(f->cfg.state_dir, sizeof(f->cfg.state_dir), "%s/state", f->broker.dir);
-	f->cfg.station_count = 2;
-	for (unsigned int i = 0; i < 2; i++) {
-		f->cfg.stations[i].number = i + 1;
-		snprintf(f->cfg.stations[i].name, sizeof(f->cfg.stations[i].name), "Station %u",
-		         i + 1);
-	}
-	struct mqtt_config *m = &f->cfg.mqtt;
-	m->enabled = true;
-	snprintf(m->host, sizeof(m->host), "127.0.0.1");
-	m->port = f->broker.port;
-	snprintf(m->username, sizeof(m->username), "kiosk");
-	snprintf(m->password_file, sizeof(m->password_file), "%s/kiosk-password", f->broker.dir);
-	m->keepalive_s = 10;
-	snprintf(m->discovery_prefix, sizeof(m->discovery_prefix), "homeassistant");
-	snprintf(pw, sizeof(pw), "%s\n", TEST_PW_KIOSK);
-	FILE *fp = fopen(m->password_file, "w");
-	assert_non_null(fp);
-	fputs(pw, fp);
-	fclose(fp);
-}
-
-static void start_reporter(struct fx *f)
-{
-	char err[256] = "";
-
-	f->rep = kiosk_side_start(&f->cfg, f->ctl, "9.9.9", err, sizeof(err));
-	if (!f->rep)
-		fail_msg("kiosk_side_start: %s", err);
-}
-
-static struct test_client *connect_as(struct fx *f, const char *user, const char *pw)
-{
-	int rc;
-	struct test_client *c = test_client_connect(f->broker.port, user, pw, &rc);
-
-	if (!c)
-		fail_msg("cannot connect as %s: %d", user ? user : "anonymous", rc);
-	return c;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	assert_int_equal(test_broker_start(&f->broker, SOURCE_DIR), 0);
-	make_config(f);
-	f->ctl = fake_controller_create(2);
-	f->staff = connect_as(f, "staff", TEST_PW_STAFF);
-	assert_int_equal(test_client_subscribe(f->staff, "recovery/#"), 0);
-	assert_int_equal(test_client_subscribe(f->staff, "homeassistant/#"), 0);
-	start_reporter(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	kiosk_side_destroy(f->rep);
-	test_client_destroy(f->staff);
-	fake_controller_destroy(f->ctl);
-	test_broker_cleanup(&f->broker);
-	free(f);
-	return 0;
-}
-
-static const struct test_msg *wait_msg(struct test_client *c, size_t from, const char *topic,
-                                       const char *contains)
-{
-	const struct test_msg *m = NULL;
-
-	if (test_client_wait(c, from, topic, contains, 5000, &m) < 0)
-		fail_msg("no message on %s containing %s within 5 s", topic,
-		         contains ? contains : "(anything)");
-	return m;
-}
-
-static struct kiosk_event ev_of(enum event_kind kind, unsigned int station)
-{
-	struct kiosk_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.station = station;
-	return ev;
-}
-
-static int64_t outbox_count(struct fx *f)
-{
-	char err[256];
-	struct store *s = store_open(f->cfg.state_dir, err, sizeof(err));
-
-	assert_non_null(s);
-	int64_t n = store_outbox_count(s);
-	store_close(s);
-	return n;
-}
-
-/* Polls the database (a real condition) until the outbox holds want rows. */
-static void wait_outbox(struct fx *f, int64_t want)
-{
-	uint64_t until = test_now_ms() + 5000u;
-	int64_t n;
-
-	while ((n = outbox_count(f)) != want && test_now_ms() < until)
-		poll(NULL, 0, 20);
-	assert_int_equal(n, want);
-}
-
-/* ---- tests ---- */
 
 static void test_link_announces_availability_status_and_discovery(void **state)
 {
@@ -638,214 +511,45 @@ static void test_link_create_names_a_missing_password_file(void **state)
 	assert_non_null(strstr(err, "password_file"));
 }
 
-static struct test_client *connect_v5(struct fx *f)
-{
-	int rc;
-	struct test_client *c = test_client_connect_v5(f->broker.port, "staff", TEST_PW_STAFF, &rc);
-
-	if (!c)
-		fail_msg("cannot connect with MQTT 5: %d", rc);
-	return c;
-}
-
-static void
-test_link_answers_a_v5_request_on_its_response_topic_with_its_correlation_data(void **state)
-{
-	struct fx *f = *state;
-	struct test_client *dash = connect_v5(f);
-
-	wait_msg(f->staff, 0, T "kiosk/availability", "online");
-	assert_int_equal(test_client_subscribe(dash, T "reply/dash-1"), 0);
-	assert_int_equal(test_client_request(dash, T "station/2/cmd",
-	                                     "{\"action\":\"stop\",\"request_id\":\"v5-1\"}", false,
-	                                     T "reply/dash-1", "corr-42", 0),
-	                 0);
-	const struct test_msg *m = wait_msg(dash, 0, T "reply/dash-1", "\"v5-1\"");
-	assert_non_null(m->correlation);
-	assert_string_equal(m->correlation, "corr-42");
-	assert_non_null(strstr(m->payload, "\"ok\":true"));
-	assert_non_null(strstr(m->payload, "\"station\":2"));
-	/* Results expire: nobody needs one from yesterday. */
-	assert_true(m->has_expiry);
-	/* Observers and 3.1.1 clients see it on cmd/result. */
-	wait_msg(f->staff, 0, T "station/2/cmd/result", "\"v5-1\"");
-	/* A wildcard is no response topic: the answer goes to cmd/result only. */
-	size_t mark = test_client_count(f->staff);
-	assert_int_equal(test_client_request(dash, T "station/2/cmd",
-	                                     "{\"action\":\"stop\",\"request_id\":\"v5-2\"}", false,
-	                                     T "reply/#", "x", 0),
-	                 0);
-	wait_msg(f->staff, mark, T "station/2/cmd/result", "\"v5-2\"");
-	test_client_destroy(dash);
-}
-
-static void test_link_refuses_a_retained_command_from_v311_and_v5_clients(void **state)
-{
-	struct fx *f = *state;
-	struct test_client *dash = connect_v5(f);
-
-	wait_msg(f->staff, 0, T "kiosk/availability", "online");
-	size_t mark = test_client_count(f->staff);
-	const char *cmd = "{\"action\":\"out_of_service\",\"request_id\":\"ret-311\"}";
-	assert_int_equal(
-	    test_client_publish(f->staff, T "station/1/cmd", cmd, (int)strlen(cmd), 1, true), 0);
-	const struct test_msg *m = wait_msg(f->staff, mark, T "station/1/cmd/result", "ret-311");
-	assert_non_null(strstr(m->payload, "\"status\":\"retained_refused\""));
-	assert_int_equal(
-	    test_client_request(dash, T "station/2/cmd",
-	                        "{\"action\":\"out_of_service\",\"request_id\":\"ret-5\"}", true,
-	                        NULL, NULL, 0),
-	    0);
-	m = wait_msg(f->staff, mark, T "station/2/cmd/result", "ret-5");
-	assert_non_null(strstr(m->payload, "\"status\":\"retained_refused\""));
-	assert_int_equal(fake_controller_commands(f->ctl), 0);
-
-	/* Reconnecting does not replay them into commands: the kiosk gets them
-	 * again only on a new session, and refuses them again. */
-	kiosk_side_destroy(f->rep);
-	mark = test_client_count(f->staff);
-	start_reporter(f);
-	wait_msg(f->staff, mark, T "kiosk/availability", "online");
-	test_client_publish_str(f->staff, T "station/1/cmd",
-	                        "{\"action\":\"stop\",\"request_id\":\"sync\"}");
-	wait_msg(f->staff, mark, T "station/1/cmd/result", "sync");
-	assert_int_equal(fake_controller_commands(f->ctl), 1);
-	/* Clear them, as the refusal says. */
-	test_client_publish(f->staff, T "station/1/cmd", "", 0, 1, true);
-	test_client_publish(f->staff, T "station/2/cmd", "", 0, 1, true);
-	test_client_destroy(dash);
-}
-
-static void test_link_answers_a_command_delivered_again_with_its_first_result(void **state)
-{
-	struct fx *f = *state;
-	const char *cmd = "{\"action\":\"out_of_service\",\"request_id\":\"once\"}";
-
-	wait_msg(f->staff, 0, T "kiosk/availability", "online");
-	assert_int_equal(test_client_publish_str(f->staff, T "station/1/cmd", cmd), 0);
-	const struct test_msg *m = wait_msg(f->staff, 0, T "station/1/cmd/result", "\"once\"");
-	assert_non_null(strstr(m->payload, "\"duplicate\":false"));
-	size_t mark = test_client_count(f->staff);
-	assert_int_equal(test_client_publish_str(f->staff, T "station/1/cmd", cmd), 0);
-	m = wait_msg(f->staff, mark, T "station/1/cmd/result", "\"once\"");
-	assert_non_null(strstr(m->payload, "\"duplicate\":true"));
-	assert_non_null(strstr(m->payload, "\"ok\":true"));
-	assert_int_equal(fake_controller_commands(f->ctl), 1);
-}
-
-static void test_link_refuses_an_expired_command(void **state)
-{
-	struct fx *f = *state;
-	char cmd[160];
-
-	wait_msg(f->staff, 0, T "kiosk/availability", "online");
-	snprintf(cmd, sizeof(cmd),
-	         "{\"action\":\"stop\",\"request_id\":\"late-1\",\"expires_ms\":%llu}",
-	         (unsigned long long)(test_now_wall_ms() - 1));
-	assert_int_equal(test_client_publish_str(f->staff, T "station/1/cmd", cmd), 0);
-	snprintf(cmd, sizeof(cmd),
-	         "{\"action\":\"stop\",\"request_id\":\"late-2\",\"issued_ms\":%llu}",
-	         (unsigned long long)(test_now_wall_ms() - MQTT_COMMAND_MAX_AGE_MS - 1000u));
-	assert_int_equal(test_client_publish_str(f->staff, T "station/1/cmd", cmd), 0);
-	const struct test_msg *m = wait_msg(f->staff, 0, T "station/1/cmd/result", "late-1");
-	assert_non_null(strstr(m->payload, "\"status\":\"expired\""));
-	m = wait_msg(f->staff, 0, T "station/1/cmd/result", "late-2");
-	assert_non_null(strstr(m->payload, "\"status\":\"expired\""));
-	assert_int_equal(fake_controller_commands(f->ctl), 0);
-}
-
-/* The kiosk's status, parsed: the newest one at index >= from that has
- * contains. */
-static cJSON *kiosk_status(struct fx *f, size_t from, const char *contains)
-{
-	const struct test_msg *m = wait_msg(f->staff, from, T "kiosk/status", contains);
-	cJSON *o = cJSON_Parse(m->payload);
-
-	assert_non_null(o);
-	return o;
-}
-
-static void test_link_keeps_every_event_the_broker_refuses_and_says_so(void **state)
-{
-	struct fx *f = *state;
-
-	wait_msg(f->staff, 0, T "kiosk/status", "\"connected\":true");
-	/* The broker's ACL loses the event topic. */
-	assert_int_equal(test_broker_set_acl(&f->broker, "/station/+/event"), 0);
-	size_t mark = test_client_count(f->staff);
-	for (unsigned int i = 0; i < 6; i++) {
-		struct kiosk_event ev = ev_of(EVENT_CLEANED, i % 2);
-		snprintf(ev.program_id, sizeof(ev.program_id), "denied-%u", i);
-		fake_controller_emit(f->ctl, &ev);
-	}
-	/* The kiosk says so on its status: how many, which topic, why. */
-	cJSON *o = kiosk_status(f, mark, "\"refused\":6");
-	const cJSON *ob = cJSON_GetObjectItemCaseSensitive(o, "outbox");
-	const cJSON *last = cJSON_GetObjectItemCaseSensitive(ob, "last_refused");
-	assert_non_null(
-	    strstr(cJSON_GetObjectItemCaseSensitive(last, "topic")->valuestring, "/event"));
-	assert_non_null(
-	    strstr(cJSON_GetObjectItemCaseSensitive(last, "reason")->valuestring, "authorized"));
-	assert_true(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "problems")) >= 1);
-	cJSON_Delete(o);
-	/* Every one is still in the outbox, none reached anybody. */
-	wait_outbox(f, 6);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/+/event", NULL), 0);
-	o = kiosk_status(f, mark, "\"depth\":6");
-	cJSON_Delete(o);
-
-	/* The ACL is fixed: the retries (back-off from 1 s) deliver them all. */
-	assert_int_equal(test_broker_set_acl(&f->broker, NULL), 0);
-	assert_true(
-	    test_client_wait_count(f->staff, mark, T "station/+/event", "denied-", 6, 15000));
-	wait_outbox(f, 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_link_announces_availability_status_and_discovery,
-	                                    setup, teardown),
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_link_status_is_immediate_on_change_and_at_most_1_per_s_while_running, setup,
-	        teardown),
+	        test_link_status_is_immediate_on_change_and_at_most_1_per_s_while_running,
+	        link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(test_link_ignores_sensor_noise_on_a_resting_station,
-	                                    setup, teardown),
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_link_events_have_unique_ids_and_leave_the_outbox_once_acked, setup, teardown),
+	        test_link_events_have_unique_ids_and_leave_the_outbox_once_acked, link_setup,
+	        link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_link_every_staff_command_reaches_the_core_and_reports_its_result, setup,
-	        teardown),
+	        test_link_every_staff_command_reaches_the_core_and_reports_its_result, link_setup,
+	        link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_link_bad_commands_get_errors_and_never_reach_the_core, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_link_viewer_and_anonymous_cannot_command, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_link_stop_passes_during_a_command_flood, setup,
-	                                    teardown),
+	        test_link_bad_commands_get_errors_and_never_reach_the_core, link_setup,
+	        link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_viewer_and_anonymous_cannot_command,
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_stop_passes_during_a_command_flood,
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(test_link_drops_a_command_flood_and_keeps_serving,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_link_broker_restart_loses_no_event, setup,
-	                                    teardown),
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_broker_restart_loses_no_event, link_setup,
+	                                    link_teardown),
 	    cmocka_unit_test_setup_teardown(test_link_restart_resends_events_left_in_the_outbox,
-	                                    setup, teardown),
+	                                    link_setup, link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_link_republishes_discovery_when_home_assistant_comes_online, setup, teardown),
+	        test_link_republishes_discovery_when_home_assistant_comes_online, link_setup,
+	        link_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_link_stop_publishes_offline_and_delivers_last_events, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_link_stops_promptly_after_a_long_outage, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_link_answers_a_v5_request_on_its_response_topic_with_its_correlation_data,
-	        setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_link_refuses_a_retained_command_from_v311_and_v5_clients, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_link_answers_a_command_delivered_again_with_its_first_result, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_link_refuses_an_expired_command, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_link_keeps_every_event_the_broker_refuses_and_says_so, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_link_create_names_a_missing_password_file, setup,
-	                                    teardown),
+	        test_link_stop_publishes_offline_and_delivers_last_events, link_setup,
+	        link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_stops_promptly_after_a_long_outage,
+	                                    link_setup, link_teardown),
+	    cmocka_unit_test_setup_teardown(test_link_create_names_a_missing_password_file,
+	                                    link_setup, link_teardown),
 	};
 	return cmocka_run_group_tests_name("mqtt_link", tests, NULL, NULL);
 }

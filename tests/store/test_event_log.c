@@ -135,6 +135,51 @@ static void test_event_log_destroyed_leaves_the_controller_running_without_it(vo
 	assert_int_equal(event_log_wait_persisted(f->log, last_seq(f->rig), 5000), 0);
 }
 
+static void test_event_log_removes_delivered_events_with_the_next_batch(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	struct store_stats before, after;
+	struct store_outbox_row rows[8];
+
+	/* A log that lets removals wait for the next batch. */
+	event_log_destroy(f->log);
+	struct event_log_params p = {.state_dir = f->rig->cfg.state_dir,
+	                             .controller = f->rig->ctl,
+	                             .delivered_delay_ms = 60000};
+	f->log = event_log_create(&p, err, sizeof(err));
+	assert_non_null(f->log);
+	assert_int_equal(event_log_start(f->log), 0);
+	struct store *s = event_log_store(f->log);
+
+	sim_submit(f->rig, &(struct command){.action = CMD_OUT_OF_SERVICE, .station = 1});
+	sim_step(f->rig);
+	assert_int_equal(event_log_wait_persisted(f->log, last_seq(f->rig), 5000), 0);
+	assert_int_equal(store_outbox_peek(s, 0, rows, 8), 1);
+	event_log_delivered(f->log, &rows[0].id, 1);
+	/* Delivered: nothing waits for the broker, the row waits for a commit. */
+	assert_int_equal(event_log_outbox_depth(f->log), 0);
+	assert_int_equal(store_outbox_count(s), 1);
+
+	/* The next event's commit takes the removal along: one transaction. */
+	store_get_stats(s, &before);
+	sim_submit(f->rig, &(struct command){.action = CMD_IN_SERVICE, .station = 1});
+	sim_step(f->rig);
+	assert_int_equal(event_log_wait_persisted(f->log, last_seq(f->rig), 5000), 0);
+	store_get_stats(s, &after);
+	assert_true(after.transactions - before.transactions == 1);
+	assert_int_equal(store_outbox_count(s), 1);
+	assert_int_equal(store_outbox_peek(s, 0, rows, 8), 1);
+	assert_int_equal(rows[0].event.kind, EVENT_IN_SERVICE);
+
+	/* Stopping commits what still waits. */
+	event_log_delivered(f->log, &rows[0].id, 1);
+	event_log_stop(f->log);
+	assert_int_equal(store_outbox_count(s), 0);
+	/* After the stop a delivery is removed at once. */
+	assert_int_equal(event_log_outbox_depth(f->log), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +190,8 @@ int main(void)
 	        test_event_log_wait_times_out_for_an_event_not_yet_emitted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_event_log_destroyed_leaves_the_controller_running_without_it, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_event_log_removes_delivered_events_with_the_next_batch, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("event_log", tests, NULL, NULL);
 }

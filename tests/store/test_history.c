@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store/history.h"
 #include "store/history_report.h"
@@ -203,6 +204,31 @@ static void test_history_endings_are_completed_stopped_faulted(void **state)
 	assert_int_equal(c.s[2].end, HISTORY_END_FAULTED);
 	assert_int_equal(c.s[2].fault_count, 1);
 	assert_string_equal(c.s[2].faults, "leak");
+}
+
+static void test_history_fault_reported_right_after_its_stop_is_the_sessions_fault(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The core's order: the fault stop, then the fault, in one tick. */
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	struct kiosk_event stop = ev_at(EVENT_SESSION_STOPPED, 0, DAY1_8AM + 9000);
+	stop.reason = STOP_FAULT;
+	stop.elapsed_s = 9;
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + 9000);
+	fault.fault = FAULT_LEAK;
+	struct kiosk_event both[2] = {stop, fault};
+	assert_int_equal(history_record_events(f->h, both, 2), 0);
+	/* A later fault with no session belongs to no session. */
+	fault.wall_ms += HOUR_MS;
+	fault.fault = FAULT_SENSOR;
+	record(f->h, fault);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].end, HISTORY_END_FAULTED);
+	assert_int_equal(c.s[0].fault_count, 1);
+	assert_string_equal(c.s[0].faults, "leak");
 }
 
 static void test_history_symptom_stop_is_stored_as_a_member_stop_only(void **state)
@@ -459,6 +485,176 @@ static void test_history_report_run_names_the_fix_for_bad_input(void **state)
 	assert_non_null(strstr(err, "state_dir"));
 }
 
+static int count_pending(void *ctx, const struct history_session *s)
+{
+	struct collect *c = ctx;
+
+	return collect_one(c, s);
+}
+
+static struct collect pending(struct history *h, uint64_t since_ms)
+{
+	struct collect c = {0};
+
+	assert_int_equal(history_summaries_pending(h, since_ms, 16, count_pending, &c), 0);
+	return c;
+}
+
+static void test_history_summaries_wait_until_published_even_across_a_reopen(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 1, DAY1_8AM + HOUR_MS, 3, EVENT_SESSION_STOPPED, STOP_STAFF);
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 2, DAY1_8AM + 2 * HOUR_MS)); /* still open */
+
+	struct collect c = pending(f->h, 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.s[0].station, 1); /* oldest first */
+	assert_int_equal(c.s[1].end, HISTORY_END_STOPPED);
+	assert_int_equal(history_summary_published(f->h, c.s[0].id), 0);
+	int64_t second = c.s[1].id;
+
+	history_close(f->h);
+	f->h = open_with(f, NULL);
+	/* The open session was closed "interrupted" at the reopen: its summary
+	 * is due as well. */
+	c = pending(f->h, 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.s[0].id, second);
+	assert_int_equal(c.s[1].end, HISTORY_END_INTERRUPTED);
+}
+
+static void test_history_summaries_that_ended_before_since_are_given_up(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM + DAY_MS, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct collect c = pending(f->h, DAY1_8AM + HOUR_MS);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].started_ms, DAY1_8AM + DAY_MS);
+	/* Given up for good, not only left out. */
+	assert_int_equal(pending(f->h, 0).n, 1);
+}
+
+static void test_history_made_before_summaries_counts_its_sessions_published(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	sqlite3 *db;
+
+	run_session(f->h, 0, DAY1_8AM, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	history_close(f->h);
+	/* The schema as it was before summaries were published. */
+	snprintf(path, sizeof(path), "%s/history.db", f->state_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX sessions_unpublished;"
+	                              " ALTER TABLE sessions DROP COLUMN published;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	f->h = open_with(f, NULL);
+	assert_int_equal(pending(f->h, 0).n, 0);
+	run_session(f->h, 0, DAY1_8AM + HOUR_MS, 3, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	assert_int_equal(pending(f->h, 0).n, 1);
+	assert_int_equal(all_sessions(f->h).n, 2);
+}
+
+static cJSON *period(cJSON *o, const char *key, const char *field)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(o, key), field);
+}
+
+static void test_history_usage_summary_counts_today_and_the_last_7_days(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *o = cJSON_CreateObject();
+
+	run_session(f->h, 0, DAY1_8AM - 8 * DAY_MS, 60, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM, 120, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 0, DAY1_8AM + 3 * DAY_MS, 90, EVENT_SESSION_STOPPED, STOP_STAFF);
+	run_session(f->h, 1, DAY1_8AM + 3 * DAY_MS, 30, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct kiosk_event fault = ev_at(EVENT_FAULT_RAISED, 0, DAY1_8AM + 3 * DAY_MS + HOUR_MS);
+	fault.fault = FAULT_LEAK;
+	record(f->h, fault);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + 3 * DAY_MS + 2 * HOUR_MS));
+
+	assert_int_equal(
+	    history_report_usage_summary(f->h, 1, DAY1_8AM + 3 * DAY_MS + 3 * HOUR_MS, o), 0);
+	assert_int_equal(cJSON_GetObjectItem(o, "station")->valueint, 1);
+	assert_string_equal(period(o, "today", "from")->valuestring, "2026-11-28");
+	assert_int_equal(period(o, "today", "sessions")->valueint, 1);
+	assert_true(period(o, "today", "minutes")->valuedouble == 1.5);
+	assert_int_equal(period(o, "today", "stopped")->valueint, 1);
+	assert_int_equal(period(o, "today", "faults")->valueint, 1);
+	assert_string_equal(period(o, "last_7_days", "from")->valuestring, "2026-11-22");
+	assert_string_equal(period(o, "last_7_days", "to")->valuestring, "2026-11-28");
+	assert_int_equal(period(o, "last_7_days", "sessions")->valueint, 2); /* not 8 days ago */
+	assert_true(period(o, "last_7_days", "minutes")->valuedouble == 3.5);
+	assert_int_equal(period(o, "last_7_days", "completed")->valueint, 1);
+	assert_string_equal(cJSON_GetObjectItem(o, "last_cleaned")->valuestring,
+	                    "2026-11-28T10:00:00Z");
+	cJSON_Delete(o);
+
+	o = cJSON_CreateObject();
+	assert_int_equal(history_report_usage_summary(f->h, 3, DAY1_8AM, o), 0);
+	assert_int_equal(period(o, "last_7_days", "sessions")->valueint, 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "last_cleaned")));
+	cJSON_Delete(o);
+}
+
+static void test_history_report_json_bounds_keep_one_station_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *root = cJSON_CreateObject();
+	struct history_report_bounds b = {
+	    .since_ms = DAY1_8AM, .station = 1, .sessions_max = 2, .newest_first = true};
+
+	for (unsigned int i = 0; i < 4; i++)
+		run_session(f->h, i % 2, DAY1_8AM + i * HOUR_MS, 3, EVENT_SESSION_COMPLETED,
+		            STOP_COMPLETED);
+	record(f->h, ev_at(EVENT_CLEANED, 0, DAY1_8AM + 5 * HOUR_MS));
+	record(f->h, ev_at(EVENT_CLEANED, 1, DAY1_8AM + 5 * HOUR_MS));
+
+	assert_int_equal(history_report_add_json(f->h, root, &b), 0);
+	cJSON *sessions = cJSON_GetObjectItem(root, "sessions");
+	assert_int_equal(cJSON_GetArraySize(sessions), 2);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(sessions, 0), "session")->valueint,
+	                 3);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(sessions, 1), "session")->valueint,
+	                 1);
+	cJSON *usage = cJSON_GetObjectItem(root, "usage");
+	assert_int_equal(cJSON_GetArraySize(usage), 1);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(usage, 0), "sessions")->valueint,
+	                 2);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "station_events")), 1);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "last_cleaned")), 1);
+	cJSON_Delete(root);
+}
+
+static void test_history_samples_json_lists_points_in_time_order(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *root = cJSON_CreateObject();
+
+	run_session(f->h, 1, DAY1_8AM, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	assert_int_equal(history_report_samples_json(f->h, root, "samples", 1, 3), 0);
+	cJSON *o = cJSON_GetObjectItem(root, "samples");
+	assert_int_equal(cJSON_GetObjectItem(o, "station")->valueint, 2);
+	assert_int_equal(cJSON_GetObjectItem(o, "zones")->valueint, 3);
+	cJSON *pts = cJSON_GetObjectItem(o, "points");
+	assert_int_equal(cJSON_GetArraySize(pts), 3);
+	cJSON *p1 = cJSON_GetArrayItem(pts, 1);
+	assert_int_equal(cJSON_GetArraySize(p1), 4);
+	assert_int_equal(cJSON_GetArrayItem(p1, 0)->valueint, 5);
+	assert_true(cJSON_GetArrayItem(p1, 3)->valuedouble == 52.0);
+	assert_int_equal(history_report_samples_json(f->h, root, "other", 99, 3), -ENOENT);
+	cJSON_Delete(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +662,9 @@ int main(void)
 	        test_history_completed_session_keeps_times_peak_mean_and_series, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history_endings_are_completed_stopped_faulted,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_fault_reported_right_after_its_stop_is_the_sessions_fault, setup,
+	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_history_symptom_stop_is_stored_as_a_member_stop_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
@@ -485,6 +684,18 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_history_report_json_has_sessions_usage_and_last_cleaned, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history_report_run_names_the_fix_for_bad_input,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_summaries_wait_until_published_even_across_a_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_summaries_that_ended_before_since_are_given_up, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_made_before_summaries_counts_its_sessions_published, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_usage_summary_counts_today_and_the_last_7_days, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_report_json_bounds_keep_one_station_newest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_samples_json_lists_points_in_time_order,
 	                                    setup, teardown),
 	};
 

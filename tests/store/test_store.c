@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "config/config.h"
 #include "store/store.h"
 
 struct fixture {
@@ -308,6 +309,166 @@ static void test_store_committed_events_survive_sigkill(void **state)
 	store_close(s);
 }
 
+static void test_store_service_state_follows_the_station_number_across_reopen(void **state)
+{
+	struct fixture *f = *state;
+	struct kiosk_config cfg;
+	struct station_service sv[3];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.station_count = 3;
+	cfg.stations[0].number = 1;
+	cfg.stations[1].number = 4;
+	cfg.stations[2].number = 7;
+	struct store *s = open_ok(f);
+	store_set_stations(s, &cfg);
+	struct kiosk_event ev[4] = {
+	    make_event(EVENT_OUT_OF_SERVICE, 1, 1000), make_event(EVENT_SESSION_STARTED, 2, 1001),
+	    make_event(EVENT_FAULT_RAISED, 0, 1002), make_event(EVENT_CLEANED, 0, 1003)};
+	snprintf(ev[0].note, sizeof(ev[0].note), "repair");
+	snprintf(ev[0].by, sizeof(ev[0].by), "front desk");
+	ev[2].fault = FAULT_OVERPRESSURE;
+	assert_int_equal(store_events_append(s, ev, 4), 0);
+	store_close(s);
+
+	/* [station.4] is now the first station, [station.1] is gone: the
+	 * state goes with the number, not the position. */
+	cfg.station_count = 3;
+	cfg.stations[0].number = 4;
+	cfg.stations[1].number = 7;
+	cfg.stations[2].number = 9;
+	s = open_ok(f);
+	store_set_stations(s, &cfg);
+	assert_int_equal(store_service_load(s, sv, 3), 0);
+	assert_true(sv[0].out_of_service);
+	assert_string_equal(sv[0].note, "repair");
+	assert_string_equal(sv[0].by, "front desk");
+	assert_false(sv[0].needs_cleaning);
+	assert_true(sv[1].needs_cleaning);
+	assert_false(sv[1].out_of_service);
+	assert_int_equal(sv[2].fault, FAULT_NONE);
+	assert_false(sv[2].out_of_service || sv[2].needs_cleaning);
+
+	/* Back in service clears it; a fault is kept until its reset. */
+	struct kiosk_event more[3] = {make_event(EVENT_IN_SERVICE, 0, 2000),
+	                              make_event(EVENT_FAULT_RAISED, 1, 2001),
+	                              make_event(EVENT_CLEANED, 1, 2002)};
+	more[1].fault = FAULT_LEAK;
+	assert_int_equal(store_events_append(s, more, 3), 0);
+	assert_int_equal(store_service_load(s, sv, 3), 0);
+	assert_false(sv[0].out_of_service);
+	assert_string_equal(sv[0].note, "");
+	assert_int_equal(sv[1].fault, FAULT_LEAK);
+	assert_false(sv[1].needs_cleaning);
+	store_close(s);
+}
+
+static void test_store_keeps_mqtt_command_results_by_request_id(void **state)
+{
+	struct fixture *f = *state;
+	struct store_command kept;
+	struct kiosk_event ev[3];
+
+	for (size_t i = 0; i < 3; i++) {
+		ev[i] = make_event(EVENT_COMMAND_RESULT, 1, 5000 + i);
+		ev[i].action = CMD_OUT_OF_SERVICE;
+		ev[i].status = i == 1 ? CMD_ERR_BAD_STATE : CMD_OK;
+	}
+	ev[0].source = SOURCE_MQTT;
+	snprintf(ev[0].request_id, sizeof(ev[0].request_id), "dash-1");
+	ev[1].source = SOURCE_MQTT;
+	snprintf(ev[1].request_id, sizeof(ev[1].request_id), "dash-2");
+	ev[2].source = SOURCE_UI; /* the screen's commands are not kept */
+	snprintf(ev[2].request_id, sizeof(ev[2].request_id), "ui-1");
+	struct store *s = open_ok(f);
+	assert_int_equal(store_events_append(s, ev, 3), 0);
+	assert_int_equal(store_command_lookup(s, "dash-1", &kept), 1);
+	assert_int_equal(kept.station, 1);
+	assert_int_equal(kept.action, CMD_OUT_OF_SERVICE);
+	assert_int_equal(kept.status, CMD_OK);
+	assert_true(kept.wall_ms == 5000);
+	assert_int_equal(store_command_lookup(s, "dash-2", &kept), 1);
+	assert_int_equal(kept.status, CMD_ERR_BAD_STATE);
+	assert_int_equal(store_command_lookup(s, "ui-1", &kept), 0);
+	assert_int_equal(store_command_lookup(s, "never", &kept), 0);
+	/* Results are not events: nothing for the broker. */
+	assert_int_equal(store_outbox_count(s), 0);
+	store_close(s);
+}
+
+static void test_store_prune_drops_old_rows_but_never_an_undelivered_event(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t day = 24ull * 3600u * 1000u;
+	const uint64_t now = 2000ull * day;
+	struct store_session rows[4];
+	struct store_stats st;
+
+	struct kiosk_event ev[5] = {
+	    make_event(EVENT_SESSION_STARTED, 0, now - 900 * day),
+	    make_event(EVENT_SESSION_COMPLETED, 0, now - 900 * day + 1000),
+	    make_event(EVENT_CLEANED, 0, now - 500 * day),
+	    make_event(EVENT_CLEANED, 0, now - day),
+	    make_event(EVENT_COMMAND_RESULT, 0, now - 3 * day),
+	};
+	ev[4].source = SOURCE_MQTT;
+	snprintf(ev[4].request_id, sizeof(ev[4].request_id), "old");
+	struct store *s = open_ok(f);
+	assert_int_equal(store_events_append(s, ev, 5), 0);
+	struct store_outbox_row out[8];
+	assert_int_equal(store_outbox_peek(s, 0, out, 8), 4);
+	/* Delivered: the first two and the third; the fourth still waits. */
+	int64_t delivered[3] = {out[0].id, out[1].id, out[2].id};
+	assert_int_equal(store_outbox_delete_many(s, delivered, 3), 0);
+	/* An undelivered event, older than any limit. */
+	struct kiosk_event ancient = make_event(EVENT_CLEANED, 1, now - 1000 * day);
+	assert_int_equal(store_events_append(s, &ancient, 1), 0);
+
+	/* A second session, recent: the old one may go (a table's newest row
+	 * always stays, so no id is ever used twice). */
+	struct kiosk_event recent = make_event(EVENT_SESSION_STARTED, 1, now - day);
+	assert_int_equal(store_events_append(s, &recent, 1), 0);
+	int64_t newest = store_outbox_peek(s, 0, out, 8) > 0 ? out[2].id : 0;
+	assert_int_equal(store_outbox_delete(s, newest), 0);
+
+	int64_t pruned = store_prune(s, now);
+	/* 3 delivered events past 400 days, 1 session past 800, 1 command past
+	 * 48 h. */
+	assert_int_equal(pruned, 5);
+	int64_t ids[8];
+	assert_int_equal(store_history_ids(s, 0, ids, 8), 3);
+	assert_int_equal(store_outbox_count(s), 2);
+	assert_int_equal(store_sessions_recent(s, rows, 4), 1);
+	assert_true(rows[0].started_ms == now - day);
+	struct store_command kept;
+	assert_int_equal(store_command_lookup(s, "old", &kept), 0);
+	store_get_stats(s, &st);
+	assert_true(st.pruned == 5);
+	assert_true(st.outbox_dropped == 0);
+	/* Nothing left to prune. */
+	assert_int_equal(store_prune(s, now), 0);
+	store_close(s);
+}
+
+static void test_store_checkpoint_truncates_the_wal(void **state)
+{
+	struct fixture *f = *state;
+	struct kiosk_event ev[64];
+
+	for (size_t i = 0; i < 64; i++)
+		ev[i] = make_event(EVENT_CLEANED, (unsigned int)(i % 2), 1000 + i);
+	struct store *s = open_ok(f);
+	for (size_t k = 0; k < 10; k++)
+		assert_int_equal(store_events_append(s, ev, 64), 0);
+	assert_true(store_file_bytes(s, true) > 0);
+	assert_int_equal(store_checkpoint(s), 0);
+	assert_int_equal(store_file_bytes(s, true), 0);
+	assert_true(store_file_bytes(s, false) > 0);
+	/* And the events are all there. */
+	assert_int_equal(store_outbox_count(s), 640);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +487,14 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_store_session_left_open_is_marked_interrupted_on_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_committed_events_survive_sigkill, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_service_state_follows_the_station_number_across_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_keeps_mqtt_command_results_by_request_id,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_prune_drops_old_rows_but_never_an_undelivered_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_checkpoint_truncates_the_wal, setup,
 	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

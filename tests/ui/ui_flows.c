@@ -50,7 +50,11 @@ bool flow_begin_screening(struct xh *x, size_t station, const char *prefix)
 {
 	xh_click(x, UI_SCREEN_ADJUST, UI_BTN_CONTINUE);
 	CHECK(xh_wait_state(x, station, "screening", XH_TIMEOUT_MS), "screening did not begin");
-	CHECK(flow_wait_unit(x, 0, 1, UI_SCREEN_QUESTION), "first question not drawn");
+	struct screening_unit u;
+	screening_unit_of(&x->screening, 0, &u);
+	CHECK(flow_wait_unit(x, 0, u.total,
+	                     u.kind == UNIT_AGREE ? UI_SCREEN_AGREE : UI_SCREEN_QUESTION),
+	      "first question not drawn");
 	shot(x, prefix, "question");
 	return true;
 }

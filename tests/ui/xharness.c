@@ -163,12 +163,45 @@ static int start_xvfb(struct xh *x)
 	return 0;
 }
 
-static int start_broker(struct xh *x)
+/* mosquitto_sub on every station status, read by xh_poll. */
+static int start_status_sub(struct xh *x, const struct xh_options *o)
 {
-	char conf[200], log[200], port[16];
+	char port[16];
+	int fds[2];
+	const char *argv[] = {"mosquitto_sub",
+	                      "-h",
+	                      "127.0.0.1",
+	                      "-p",
+	                      port,
+	                      "-t",
+	                      "recovery/+/station/+/status",
+	                      "-v",
+	                      o->sub_username ? "-u" : NULL,
+	                      o->sub_username,
+	                      "-P",
+	                      o->sub_password ? o->sub_password : "",
+	                      NULL};
+
+	snprintf(port, sizeof(port), "%d", x->port);
+	if (pipe(fds) != 0)
+		return -1;
+	x->sub = spawn(argv, NULL, fds[1], fds[0]);
+	close(fds[1]);
+	x->sub_fd = fds[0];
+	fcntl(x->sub_fd, F_SETFL, O_NONBLOCK);
+	return x->sub > 0 ? 0 : -1;
+}
+
+static int start_broker(struct xh *x, const struct xh_options *o)
+{
+	char conf[200], log[200];
 	FILE *f;
 	uint64_t deadline = now_ms() + 10000;
 
+	if (o->broker_port > 0) {
+		x->port = o->broker_port;
+		return start_status_sub(x, o);
+	}
 	x->port = free_port();
 	snprintf(conf, sizeof(conf), "%s/mosquitto.conf", x->dir);
 	snprintf(log, sizeof(log), "%s/mosquitto.log", x->dir);
@@ -188,32 +221,14 @@ static int start_broker(struct xh *x)
 		}
 		poll(NULL, 0, 20);
 	}
-	{
-		int fds[2];
-		const char *argv[] = {"mosquitto_sub",
-		                      "-h",
-		                      "127.0.0.1",
-		                      "-p",
-		                      port,
-		                      "-t",
-		                      "recovery/+/station/+/status",
-		                      "-v",
-		                      NULL};
-		snprintf(port, sizeof(port), "%d", x->port);
-		if (pipe(fds) != 0)
-			return -1;
-		x->sub = spawn(argv, NULL, fds[1], fds[0]);
-		close(fds[1]);
-		x->sub_fd = fds[0];
-		fcntl(x->sub_fd, F_SETFL, O_NONBLOCK);
-	}
-	return x->broker > 0 && x->sub > 0 ? 0 : -1;
+	return x->broker > 0 ? start_status_sub(x, o) : -1;
 }
 
 /* A copy of kiosk-sim.conf pointing at the private broker and display. */
 static int write_config(struct xh *x, const char *path, const struct xh_options *o)
 {
-	FILE *in = fopen(KIOSK_SOURCE_ASSETS "/kiosk-sim.conf", "r");
+	FILE *in = fopen(
+	    o->config_template ? o->config_template : KIOSK_SOURCE_ASSETS "/kiosk-sim.conf", "r");
 	FILE *out = fopen(path, "w");
 	char line[512], section[512] = "";
 
@@ -419,7 +434,7 @@ int xh_start_with(struct xh *x, int w, int h, const struct xh_options *o)
 	mkdir(x->shot_dir, 0755);
 	snprintf(x->app_log, sizeof(x->app_log), "%s/app.log", x->dir);
 	snprintf(x->state_dir, sizeof(x->state_dir), "%s/state", x->dir);
-	if (start_xvfb(x) < 0 || start_broker(x) < 0)
+	if (start_xvfb(x) < 0 || start_broker(x, o) < 0)
 		return -1;
 	if (o->record_all_mqtt && start_recorder(x) < 0)
 		return -1;

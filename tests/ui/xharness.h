@@ -78,6 +78,16 @@ struct xh_options {
 	bool no_assets_option;
 	/* [limits] boots_on_timeout_s (0 = the sim config's). */
 	unsigned int boots_on_timeout_s;
+	/* The kiosk.conf to start from (NULL = assets/kiosk-sim.conf): display,
+	 * broker address, paths and the options above are set as for the
+	 * example; every other key (site, MQTT login, sim_fault...) is kept. */
+	const char *config_template;
+	/* A broker already listening on 127.0.0.1:broker_port (0 = start a
+	 * private anonymous one), and the login the status subscriber uses on
+	 * it (NULL = anonymous). */
+	int broker_port;
+	const char *sub_username;
+	const char *sub_password;
 };
 
 /* Start Xvfb (w x h), a broker and the kiosk (--sim) with a temp copy of

@@ -13,8 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  PASSWORDS, SOURCE, aclFile, buildDashboard, cleanup, freePort, kioskSpeaksOldLayout, layoutAdapter,
-  passwordFile, startBroker, startKiosk, tempDir, until,
+  PASSWORDS, SOURCE, aclFile, buildDashboard, cleanup, freePort, passwordFile, startBroker, startKiosk, tempDir, until,
 } from './support/env.mjs';
 import { DESKTOP, PHONE, launch, login, openPage, screenshot } from './support/browser.mjs';
 import { connect, matching, waitMessage } from './support/client.mjs';
@@ -61,7 +60,7 @@ async function startSite(site, certDir, dist, centralTls) {
   const d = join(dir, site);
   const port = await freePort();
   const proxy = await startProxy(await freePort(), centralTls);
-  const extra = [kioskSpeaksOldLayout() ? layoutAdapter(site, port, 4) : '', siteBridge(site, d, certDir, proxy.port)].join('\n');
+  const extra = siteBridge(site, d, certDir, proxy.port);
   mkdirSync(d, { recursive: true });
   const passwd = passwordFile(d);
   const broker = await startBroker({ dir: d, name: site, site, passwd, port, extra, acl: aclFile(d, site) });
@@ -128,7 +127,7 @@ describe('a chain of clubs at the central broker', () => {
   it('delivers every event produced while a club was cut off once its link is back', async () => {
     const north = sites['club-north'];
     const local = await connect(north.port, 'staff', PASSWORDS.staff);
-    await local.subscribeAsync('recovery/club-north/station/1/event', { qos: 1 });
+    await local.subscribeAsync(['recovery/club-north/station/1/event', 'recovery/club-north/station/1/status'], { qos: 1 });
     await north.proxy.cut();
     const from = watcher.seen.length;
     for (let i = 0; i < EVENTS_WHILE_CUT / 2; i++) {
@@ -136,6 +135,10 @@ describe('a chain of clubs at the central broker', () => {
         const n = local.seen.length;
         await local.publishAsync('recovery/club-north/station/1/cmd', JSON.stringify({ action, request_id: `cut-${i}-${action}` }), { qos: 1 });
         await waitMessage(local, /\/event$/, () => true, 3000, n);
+        // Back in service vents and checks every zone first: free again
+        // (idle) before the next command.
+        const want = action === 'out_of_service' ? 'out_of_service' : 'idle';
+        await waitMessage(local, /\/status$/, (m) => JSON.parse(m.text).state === want, 10000, n);
       }
     }
     const made = local.seen.filter((m) => m.topic.endsWith('/event')).map((m) => JSON.parse(m.text).id);

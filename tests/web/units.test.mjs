@@ -41,6 +41,19 @@ describe('model', () => {
     apply(m, 'recovery/a/station/2/status', '');
     assert.equal(m.sites.get('a').stations.has(2), false);
   });
+
+  it('keeps the retained usage and counts each session summary once', () => {
+    const m = createModel();
+    apply(m, 'recovery/a/station/3/usage', '{"station":3,"today":{"sessions":2,"minutes":31.5}}');
+    assert.equal(m.sites.get('a').stations.get(3).usage.today.sessions, 2);
+    apply(m, 'recovery/a/station/3/usage', '');
+    assert.equal(m.sites.get('a').stations.get(3).usage, null);
+    const summary = '{"session":7,"station":3,"end":"stopped"}';
+    assert.equal(apply(m, 'recovery/a/station/3/summary', summary).kind, 'summary');
+    assert.equal(apply(m, 'recovery/a/station/3/summary', summary), null);
+    assert.equal(m.summaries, 1);
+    assert.ok(subscriptions('a', 'dash-1', false).includes('recovery/a/station/+/summary'));
+  });
 });
 
 describe('csv', () => {

@@ -60,7 +60,10 @@ async function onLogin(ev) {
     password: String(f.get('password')),
     site: String(f.get('site')).trim(),
     onMessage: (topic, body) => {
-      if (apply(app.model, topic, body)) schedule();
+      const change = apply(app.model, topic, body);
+      if (!change) return;
+      if (change.kind === 'summary') historyStale(change.site);
+      schedule();
     },
     onState: () => schedule(),
   });
@@ -131,6 +134,7 @@ function render() {
   document.body.dataset.view = r.view;
   document.body.dataset.role = app.link.staff ? 'staff' : 'viewer';
   header(r);
+  if (r.view !== 'history') delete $('#main').dataset.history;
   if (r.view === 'fleet') renderFleet();
   else if (r.view === 'site') renderSite(r.site);
   else renderHistory(r.site);
@@ -185,11 +189,14 @@ function kioskHealth(s) {
     s.bridgeUp !== null ? ['Bridge to centre', s.bridgeUp ? 'up' : 'down'] : null,
     k.version ? ['Version', k.version] : null,
     k.uptime_s !== undefined ? ['Up', duration(k.uptime_s)] : null,
-    k.broker_link !== undefined ? ['Broker link', String(k.broker_link)] : null,
-    (k.outbox_depth ?? k.outbox) !== undefined ? ['Events waiting', String(k.outbox_depth ?? k.outbox)] : null,
+    k.broker ? ['Broker link', k.broker.connected ? 'connected' : 'down'] : null,
+    k.outbox && k.outbox.depth !== null && k.outbox.depth !== undefined ? ['Events waiting', String(k.outbox.depth)] : null,
+    k.outbox && k.outbox.refused ? ['Refused by the broker', String(k.outbox.refused)] : null,
+    k.duplicate ? ['Second kiosk on this site', `${k.duplicate.host} (${k.duplicate.instance})`] : null,
   ].filter(Boolean);
+  const problems = (k.problems || []).map((p) => `<p class="problem">${esc(p)}</p>`).join('');
   return `<section class="health ${online ? '' : 'offline'}" id="health">${items
-    .map(([a, b]) => `<div><span>${esc(a)}</span><b>${esc(b)}</b></div>`).join('')}</section>`;
+    .map(([a, b]) => `<div><span>${esc(a)}</span><b>${esc(b)}</b></div>`).join('')}${problems}</section>`;
 }
 
 function renderSite(name) {
@@ -214,6 +221,7 @@ function renderSite(name) {
       card.dataset.station = String(st.n);
       card.innerHTML = `<header><h3></h3><span class="state"></span></header>
         <div class="prog"></div><div class="wave-slot"></div><div class="pressure"></div>
+        <div class="usage muted"></div>
         <div class="fault"></div><div class="oos"></div>
         <div class="actions"></div>
         <form class="oos-form" hidden><label>Reason <input name="reason" maxlength="60" placeholder="e.g. torn boot, waiting for parts"></label>
@@ -247,14 +255,15 @@ function updateCard(card, site, st, offline) {
   }
   card.querySelector('.pressure').textContent = Array.isArray(v.zone_mmhg) && v.zone_mmhg.length
     ? `${Math.round(Math.max(0, v.pressure_mmhg || 0))} mmHg` : '';
+  card.querySelector('.usage').textContent = usageLine(st.usage);
   const advice = faultAdvice(v.fault);
   card.querySelector('.fault').innerHTML = advice
     ? `<strong>${esc((v.fault || '').replace(/_/g, ' '))}</strong><p>${esc(v.fault_message || '')}</p>
        <p><b>Detected:</b> ${esc(advice.detected)}</p><p><b>Check:</b> ${esc(advice.check)}</p>`
     : '';
-  const reason = v.out_of_service_reason ?? v.service_reason ?? '';
+  const service = v.service || {};
   card.querySelector('.oos').textContent = state === 'out_of_service'
-    ? `Reason: ${reason || 'not given'}${v.out_of_service_by ? ` (${v.out_of_service_by})` : ''}` : '';
+    ? `Reason: ${service.reason || 'not given'}${service.by ? ` (${service.by})` : ''}` : '';
   const actions = app.link.staff ? actionsFor(state) : [];
   const key = actions.join(',') + (offline ? '!' : '');
   const box = card.querySelector('.actions');
@@ -266,6 +275,15 @@ function updateCard(card, site, st, offline) {
   const resBox = card.querySelector('.result');
   resBox.className = `result ${res ? res.status : ''}`;
   resBox.textContent = res ? res.text : '';
+}
+
+// The retained usage summary in one line: today's sessions and minutes, and
+// when the boots were last cleaned.
+function usageLine(u) {
+  if (!u || !u.today) return '';
+  const n = u.today.sessions;
+  const cleaned = u.last_cleaned_ms ? ` · cleaned ${since(u.last_cleaned_ms)}` : '';
+  return `Today: ${n} session${n === 1 ? '' : 's'}, ${Number(u.today.minutes).toFixed(1)} min · 7 days: ${u.last_7_days?.sessions ?? 0}${cleaned}`;
 }
 
 function wireCard(card, site, n) {
@@ -328,14 +346,19 @@ function recentEvents(siteName) {
 
 // ---- history ----
 
+// h.version counts what the history view shows changing, so a view that
+// did not change is not rebuilt under the staff member's finger.
 async function loadHistory(site, extra = {}) {
-  const h = app.history.get(site) || {};
+  const h = app.history.get(site) || { version: 0 };
   h.loading = true;
   h.error = '';
+  h.version++;
   app.history.set(site, h);
   schedule();
+  if (!extra.samples) h.stale = false;
   const out = await app.link.history(site, { last: 500, days: 7, ...extra });
   h.loading = false;
+  h.version++;
   if (out.kind === 'answer' && out.body && out.body.ok !== false) {
     if (extra.samples) h.plot = out.body.samples || null;
     else h.data = out.body;
@@ -343,6 +366,21 @@ async function loadHistory(site, extra = {}) {
     h.error = out.kind === 'answer' ? (out.body?.message || 'the kiosk refused') : out.kind === 'refused' ? out.why : 'no answer from the kiosk (timed out)';
   }
   schedule();
+}
+
+// A session ended at this club: the history shown is out of date.  The open
+// history view reloads (at most once a second); another one reloads when
+// it is next shown.
+function historyStale(site) {
+  const h = app.history.get(site);
+  if (!h) return;
+  h.stale = true;
+  const r = route();
+  if (r.view !== 'history' || r.site !== site || h.loading || h.reloadTimer) return;
+  h.reloadTimer = setTimeout(() => {
+    h.reloadTimer = null;
+    if (h.stale && !h.loading) loadHistory(site);
+  }, 1000);
 }
 
 function download(name, text) {
@@ -364,6 +402,11 @@ function renderHistory(site) {
     $('#main').innerHTML = '<p class="muted">Asking the kiosk for its history…</p>';
     return;
   }
+  if (h.stale && !h.loading && !h.reloadTimer) loadHistory(site);
+  const main = $('#main');
+  const key = `${site}|${h.version}`;
+  if (main.dataset.history === key) return;
+  main.dataset.history = key;
   const d = h.data;
   const status = h.loading ? '<p class="muted">Loading…</p>' : h.error ? `<p class="error" role="alert">History: ${esc(h.error)}</p>` : '';
   if (!d) {
@@ -418,6 +461,7 @@ function renderHistory(site) {
     const row = e.target.closest('tr[data-session]');
     if (!row || !e.target.closest('.plot-btn')) return;
     h.plotSession = Number(row.dataset.session);
+    h.version++;
     loadHistory(site, { samples: h.plotSession, last: 0 });
   });
 }

@@ -174,8 +174,10 @@ export class Link {
     });
   }
 
+  // "by" names the login, so the kiosk's log and status say who did it.
   command(site, stationNo, action, extra = {}) {
-    return this.request(site, stationTopic(site, stationNo, 'cmd'), 'cmd', { action, ...extra });
+    const by = this.username.replace(/[^\x20-\x7e]/g, '').slice(0, 31);
+    return this.request(site, stationTopic(site, stationNo, 'cmd'), 'cmd', { action, ...(by ? { by } : {}), ...extra });
   }
 
   history(site, query) {

@@ -8,7 +8,7 @@ const WAVE_POINTS = 90; // recent pressure readings kept per station for the spa
 const EVENTS_KEPT = 100;
 
 export function createModel() {
-  return { sites: new Map(), events: [], seq: 0 };
+  return { sites: new Map(), events: [], seq: 0, summaries: 0 };
 }
 
 export function site(model, name) {
@@ -30,7 +30,7 @@ export function site(model, name) {
 export function station(s, n) {
   let st = s.stations.get(n);
   if (!st) {
-    st = { n, status: null, online: null, usage: null, wave: [], lastEvent: null, changedAt: 0 };
+    st = { n, status: null, online: null, usage: null, lastSummary: null, wave: [], lastEvent: null, changedAt: 0 };
     s.stations.set(n, st);
   }
   return st;
@@ -85,7 +85,14 @@ export function apply(model, topic, text, now = Date.now()) {
   } else if (t.leaf === 'availability') {
     st.online = text === '' ? null : text === 'online';
   } else if (t.leaf === 'usage') {
-    st.usage = parseJson(text);
+    // Retained: today and the last 7 days; empty when the station went away.
+    st.usage = text === '' ? null : parseJson(text);
+  } else if (t.leaf === 'summary') {
+    // One finished session (at least once: the same session may come again).
+    const v = parseJson(text);
+    if (!v || (st.lastSummary && st.lastSummary.session === v.session)) return null;
+    st.lastSummary = v;
+    model.summaries++;
   } else if (t.leaf === 'event') {
     const v = parseJson(text);
     if (!v) return null;

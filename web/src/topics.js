@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The kiosk's MQTT topic layout (docs/MQTT.md):
-//   recovery/<site>/station/<n>/{status,event,availability,usage,cmd,cmd/result}
+//   recovery/<site>/station/<n>/{status,event,availability,usage,summary,cmd,cmd/result}
 //   recovery/<site>/kiosk/{status,availability,claim,history}
 //   recovery/<site>/bridge/state        the club's bridge, at a central broker
 //   recovery/<site>/reply/<client>/...  MQTT 5 response topics of one dashboard
@@ -30,6 +30,7 @@ export function subscriptions(site, clientId, staff) {
     `${ROOT}/${s}/station/+/availability`,
     `${ROOT}/${s}/station/+/event`,
     `${ROOT}/${s}/station/+/usage`,
+    `${ROOT}/${s}/station/+/summary`,
     `${ROOT}/${s}/kiosk/status`,
     `${ROOT}/${s}/kiosk/availability`,
     `${ROOT}/${s}/bridge/state`,

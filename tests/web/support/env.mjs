@@ -143,37 +143,6 @@ export async function startBroker({ dir, name = 'broker', site, acl, passwd, ws 
   };
 }
 
-// Does this kiosk binary still speak the layout before MQTT 5
-// (recovery/<site>/station-<n>/...)?  Then the harness maps it onto the new
-// layout with a bridge of the broker to itself (layoutAdapter), so the
-// dashboard is tested against the real kiosk either way.
-export function kioskSpeaksOldLayout() {
-  const bin = readFileSync(KIOSK);
-  return bin.includes(Buffer.from('/station-%u/')) && !bin.includes(Buffer.from('/station/%u/'));
-}
-
-export function layoutAdapter(site, brokerPort, stations = 4) {
-  const lines = [
-    'connection layout-adapter',
-    `address 127.0.0.1:${brokerPort}`,
-    'bridge_protocol_version mqttv50',
-    'remote_clientid layout-adapter',
-    'remote_username staff',
-    `remote_password ${PASSWORDS.staff}`,
-    'try_private false',
-    'cleansession true',
-    'restart_timeout 1',
-    `topic availability in 1 recovery/${site}/kiosk/ recovery/${site}/`,
-  ];
-  for (let n = 1; n <= stations; n++) {
-    const neu = `recovery/${site}/station/${n}/`;
-    const old = `recovery/${site}/station-${n}/`;
-    lines.push(`topic status in 1 ${neu} ${old}`, `topic event in 1 ${neu} ${old}`,
-      `topic cmd/result in 1 ${neu} ${old}`, `topic cmd out 1 ${neu} ${old}`);
-  }
-  return lines.join('\n');
-}
-
 // The kiosk's configuration: assets/kiosk-sim.conf on this broker and site.
 export function kioskConfig(dir, { site, port, stateDir, history = '' }) {
   const pw = join(dir, 'kiosk-password');
