@@ -185,7 +185,7 @@ unsigned int safety_open_loop_fill_ms(unsigned int configured_ms);
 /* Weight of a new reading in the smoothed pressure the relay and zero
  * checks judge (a converter's noise averages out, a steady rise or offset
  * does not). */
-#define SAFETY_SLOW_SMOOTHING 0.2
+#define SAFETY_SLOW_SMOOTHING 0.1
 #define SAFETY_RELAY_RISE_MMHG 4.0
 /* A pump sense that reads running this long after the pump was switched
  * off: the relay is welded (a motor coasts for a few ms, a relay releases in
