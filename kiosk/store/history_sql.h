@@ -28,7 +28,10 @@ static const char history_schema_sql[] =
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " wall_ms INTEGER NOT NULL, station INTEGER NOT NULL,"
     " kind INTEGER NOT NULL, kind_name TEXT NOT NULL, fault TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS station_events_time ON station_events (wall_ms);";
+    "CREATE INDEX IF NOT EXISTS station_events_time ON station_events (wall_ms);"
+    /* Last cleaned per station without reading every event (a usage
+     * summary after every session, each history answer). */
+    "CREATE INDEX IF NOT EXISTS station_events_station ON station_events (station, kind, wall_ms);";
 
 /* A history from before summaries were published: its sessions count as
  * published (an upgrade does not send a year of summaries at once). */
