@@ -65,11 +65,8 @@ static void safety_track(struct safety *s, uint64_t now_ms, const struct station
 		s->sealed_since_ms = now_ms;
 		s->sealed_zones = o->zones_open;
 		s->sealed_fresh = 0;
-		/* Every valve shut: the pressure the manifold was left at is the
-		 * baseline (a conversion from before the change reads the same). */
-		s->sealed_min_seen = o->zones_open == 0 && s->have_pressure;
-		s->sealed_min_mmhg = s->last_mmhg;
-		s->sealed_ema_mmhg = s->last_mmhg;
+		s->sealed_min_seen = false;
+		s->sealed_base_mmhg = s->last_mmhg;
 	}
 	s->sealed = sealed;
 }
@@ -266,10 +263,12 @@ static enum fault_code check_relay(struct safety *s, uint64_t now_ms, double mmh
 	if (!s->sealed)
 		return FAULT_NONE;
 	s->sealed_fresh++;
-	/* With a zone open it first equalises with the manifold. */
-	if (s->sealed_zones != 0 &&
-	    (s->sealed_fresh <= 2u || now_ms - s->sealed_since_ms < SAFETY_RELAY_SETTLE_MS)) {
+	/* The first conversions may predate the change (an HX710B), and with
+	 * a zone open it first equalises with the manifold. */
+	if (s->sealed_fresh <= 2u ||
+	    (s->sealed_zones != 0 && now_ms - s->sealed_since_ms < SAFETY_RELAY_SETTLE_MS)) {
 		s->sealed_ema_mmhg = mmhg;
+		s->sealed_base_mmhg = mmhg;
 		return FAULT_NONE;
 	}
 	s->sealed_ema_mmhg += SAFETY_SLOW_SMOOTHING * (mmhg - s->sealed_ema_mmhg);
@@ -344,14 +343,15 @@ enum fault_code safety_check(struct safety *s, const struct kiosk_limits *limits
 	 * once. */
 	if (s->filling && rise_too_fast(s, limits, now_ms, r->mmhg))
 		return FAULT_BLOCKED_HOSE;
-	if (r->mmhg > safety_ceiling_mmhg(limits))
-		return FAULT_OVERPRESSURE;
-	/* With the pump off and the exhaust shut a rise has one cause: found
-	 * from the first conversion after the valves shut, long before a
-	 * welded pump reaches the ceiling. */
+	/* With the pump off and the exhaust shut a rise has one cause, the
+	 * pump: named as such even when it has already passed the ceiling. */
 	f = check_relay(s, now_ms, r->mmhg);
 	if (f != FAULT_NONE)
 		return f;
+	if (r->mmhg > safety_ceiling_mmhg(limits))
+		return s->sealed && s->sealed_fresh > 1u && r->mmhg > s->sealed_base_mmhg
+		           ? FAULT_PUMP_RELAY
+		           : FAULT_OVERPRESSURE;
 	if (s->filling) {
 		f = check_fill(s, limits, now_ms, r->mmhg);
 		if (f != FAULT_NONE)

@@ -264,6 +264,7 @@ struct safety {
 	uint64_t sealed_since_ms;
 	unsigned int sealed_fresh; /* fresh readings since */
 	double sealed_ema_mmhg;    /* smoothed, so noise is no rise */
+	double sealed_base_mmhg;   /* the reading the check settled on */
 	bool sealed_min_seen;
 	double sealed_min_mmhg;
 	/* control sensor freshness */

@@ -398,7 +398,9 @@ static void log_fill(struct fill_log *log, const struct station_outputs *o)
 {
 	int zone = -1;
 
-	if (!o->pump_on || o->exhaust_open)
+	/* A fill: the pump into one zone (not the seal check's puff into the
+	 * shut manifold). */
+	if (!o->pump_on || o->exhaust_open || o->zones_open == 0)
 		return;
 	for (int k = 0; k < STATION_MAX_ZONES; k++) {
 		if (o->zones_open & (1u << k)) {
