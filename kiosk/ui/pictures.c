@@ -361,4 +361,7 @@ void picture_trace(struct ui_canvas *cv, struct ui_rect r, const struct session_
 	if (n > 1)
 		draw_polyline(cv->r, pts, n, fmaxf(2.0f, (float)cv->m.px_per_mm * 0.4f),
 		              theme_color(THEME_WAVE_ACTIVE));
+	else if (n == 1) /* stopped in the first minutes: one slice */
+		draw_circle(cv->r, pts[0].x, pts[0].y, fmaxf(3.0f, (float)cv->m.px_per_mm),
+		            theme_color(THEME_WAVE_ACTIVE));
 }
