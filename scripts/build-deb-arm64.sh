@@ -34,9 +34,9 @@ sysroot=$("$src/scripts/arm64-sysroot.sh") || exit $?
 
 # pkg-config results are cached: a build folder configured against another
 # sysroot (an older recipe) is configured afresh.
-cached=$(sed -n 's/^KIOSK_ARM64_SYSROOT:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
-if [[ -n "$cached" && "$cached" != "$sysroot" ]]; then
-	echo "build-deb-arm64: $build was configured against $cached; configuring it afresh" >&2
+cached=$(grep -o '/sysroot-[A-Za-z0-9-]*' "$build/CMakeCache.txt" 2>/dev/null | sort -u | grep -vx "/$(basename "$sysroot")" || true)
+if [[ -n "$cached" ]]; then
+	echo "build-deb-arm64: $build was configured against another sysroot; configuring it afresh" >&2
 	rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
 fi
 

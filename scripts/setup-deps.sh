@@ -21,8 +21,7 @@ test_pkgs=(
 	clang libclang-rt-14-dev openssl
 	systemd dpkg-dev lintian file
 	qemu-system-x86 busybox-static cpio
-	mmdebstrap e2fsprogs
-	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+	mmdebstrap e2fsprogs qemu-user-static
 	nodejs chromium fonts-dejavu-core
 	python3-paho-mqtt python3-jsonschema python3-jinja2
 )
@@ -42,6 +41,13 @@ web_deps() {
 		(cd "$web" && npm ci --no-audit --no-fund)
 	fi
 }
+
+# On an x86-64 machine, building includes the arm64 package for the Pi
+# (scripts/build-deb-arm64.sh): Debian's cross compiler, and mmdebstrap for
+# the arm64 sysroot.
+if [[ "$(dpkg --print-architecture)" == amd64 ]]; then
+	run_pkgs+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross mmdebstrap dpkg-dev file)
+fi
 
 pkgs=("${run_pkgs[@]}")
 if [[ "${1:-}" != "--run" ]]; then

@@ -79,6 +79,8 @@ struct boot_sim {
 	enum boot_sim_pump_state pump_state;
 	bool disconnected;
 	bool blocked;
+	double relief_crack_mmhg; /* 0 = no relief valve fitted */
+	double relief_k;          /* L/s per sqrt(mmHg) above the cracking pressure */
 
 	bool clock_started;
 	uint64_t now_ms;
@@ -326,6 +328,13 @@ static void substep(struct boot_sim *s, bool pump_on, bool exhaust_open, const b
 		}
 	}
 	exhaust_vent(s, exhaust_open, dt, s->pm_mmhg);
+	/* A spring relief valve on the manifold: above its cracking pressure
+	 * it lets air out through its own orifice. */
+	if (s->relief_crack_mmhg > 0 && s->pm_mmhg > s->relief_crack_mmhg) {
+		double over = s->pm_mmhg - s->relief_crack_mmhg;
+
+		s->pm_mmhg -= orifice_dn(s->relief_k * dt, over, over * cm) / cm;
+	}
 }
 
 static bool pump_runs(const struct boot_sim *s)
@@ -649,6 +658,12 @@ void boot_sim_set_leak(struct boot_sim *s, size_t zone, double leak_lpm)
 void boot_sim_set_disconnected(struct boot_sim *s, bool disconnected)
 {
 	s->disconnected = disconnected;
+}
+
+void boot_sim_set_relief_valve(struct boot_sim *s, double crack_mmhg, double lps_per_sqrt_mmhg)
+{
+	s->relief_crack_mmhg = crack_mmhg > 0 ? crack_mmhg : 0.0;
+	s->relief_k = lps_per_sqrt_mmhg > 0 ? lps_per_sqrt_mmhg : 0.0;
 }
 
 void boot_sim_set_blocked(struct boot_sim *s, bool blocked)

@@ -131,6 +131,12 @@ void boot_sim_set_disconnected(struct boot_sim *sim, bool disconnected);
  * only sees the manifold. */
 void boot_sim_set_blocked(struct boot_sim *sim, bool blocked);
 
+/* The installer's mechanical relief valve on the manifold (hardware, not a
+ * fault): above crack_mmhg it vents through an orifice of
+ * lps_per_sqrt_mmhg (0.27 is the exhaust's size; a 12 L/min pump is held
+ * within a few mmHg of the cracking pressure).  crack_mmhg 0 removes it. */
+void boot_sim_set_relief_valve(struct boot_sim *sim, double crack_mmhg, double lps_per_sqrt_mmhg);
+
 enum boot_sim_valve_state {
 	BOOT_SIM_VALVE_WORKS,
 	BOOT_SIM_VALVE_STUCK_CLOSED,

@@ -146,15 +146,11 @@ size_t controller_events_read(struct controller *c, uint64_t *cursor, struct kio
 
 /* Pressures change at every reading: a change in them alone is published
  * only with the periodic refresh. */
-static void snapshot_mask(struct kiosk_snapshot *s)
+static void station_mask(struct station_snapshot *st)
 {
-	s->seq = 0;
-	s->now_ms = 0;
-	for (size_t i = 0; i < s->station_count; i++) {
-		memset(s->stations[i].zone_mmhg, 0, sizeof(s->stations[i].zone_mmhg));
-		s->stations[i].manifold_mmhg = 0.0;
-		s->stations[i].safety_mmhg = 0.0;
-	}
+	memset(st->zone_mmhg, 0, sizeof(st->zone_mmhg));
+	st->manifold_mmhg = 0.0;
+	st->safety_mmhg = 0.0;
 }
 
 static bool session_visible(const struct kiosk_snapshot *s)
@@ -170,25 +166,31 @@ static bool session_visible(const struct kiosk_snapshot *s)
 
 /* Build the snapshot; publish it when something visible changed, when a
  * session has not been republished for CONTROLLER_REFRESH_MS, or when
- * forced.  Returns true when published. */
+ * forced.  Returns true when published.  Only the configured stations are
+ * built and compared (the rest of the arrays stay zero). */
 static bool publish(struct controller *c, uint64_t now, bool force)
 {
 	struct kiosk_snapshot *s = &c->scratch;
-	struct kiosk_snapshot *masked = &c->masked;
+	bool same = true;
 
-	memset(s, 0, sizeof(*s));
-	s->station_count = c->n;
+	s->seq = 0;
 	s->now_ms = now;
-	for (size_t i = 0; i < c->n; i++)
+	s->station_count = c->n;
+	for (size_t i = 0; i < c->n; i++) {
+		struct station_snapshot *m = &c->masked.stations[i];
+
 		station_snapshot(c->slot[i].st, now, &s->stations[i]);
-	memcpy(masked, s, sizeof(*masked));
-	snapshot_mask(masked);
-	if (!force && memcmp(masked, &c->last_masked, sizeof(*masked)) == 0 &&
+		memcpy(m, &s->stations[i], sizeof(*m)); /* padding too: memcmp below */
+		station_mask(m);
+		if (same && memcmp(m, &c->last_masked.stations[i], sizeof(*m)) != 0)
+			same = false;
+	}
+	if (!force && same &&
 	    !(session_visible(s) && now - c->last_publish_ms >= CONTROLLER_REFRESH_MS))
 		return false;
 	if (!bulletin_publish(c->board, s))
 		return false; /* every spare held by a reader: try again next tick */
-	memcpy(&c->last_masked, masked, sizeof(*masked));
+	memcpy(c->last_masked.stations, c->masked.stations, c->n * sizeof(c->masked.stations[0]));
 	c->last_publish_ms = now;
 	pthread_mutex_lock(&c->stats_lock);
 	c->stats.snapshots++;
@@ -413,9 +415,11 @@ static bool all_quiet(const struct controller *c)
 	return true;
 }
 
-static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
+/* timed: the control thread measures the tick's CPU (a system call each
+ * side); controller_step() in virtual time does not. */
+static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns, bool timed)
 {
-	uint64_t cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t cpu0 = timed ? clock_ns(CLOCK_THREAD_CPUTIME_ID) : 0;
 	double cpu_us;
 	bool changed;
 
@@ -424,7 +428,7 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 		tick_station(c, &c->slot[i], now);
 	}
 	changed = publish(c, now, false);
-	cpu_us = (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0) / 1000.0;
+	cpu_us = timed ? (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0) / 1000.0 : 0.0;
 
 	pthread_mutex_lock(&c->stats_lock);
 	c->stats.ticks++;
@@ -448,7 +452,7 @@ static void run_tick(struct controller *c, uint64_t now, uint64_t lateness_ns)
 void controller_step(struct controller *c, uint64_t now)
 {
 	run_commands(c, now, SIZE_MAX);
-	run_tick(c, now, 0);
+	run_tick(c, now, 0, false);
 }
 
 /* ------------------------------------------------------------------ thread */
@@ -574,7 +578,7 @@ static void *control_thread(void *arg)
 			(void)!read(c->timer_fd, &expired, sizeof(expired));
 			/* Lateness against the tick's own slot, so the tick run
 			 * after an overrun reports how late it really was. */
-			run_tick(c, now_ms(c), t - due);
+			run_tick(c, now_ms(c), t - due, true);
 			c->idle_rate = all_quiet(c);
 			period = c->idle_rate ? IDLE_TICK_NS : TICK_NS;
 			/* Next slot max(deadline + period, now): after an overrun

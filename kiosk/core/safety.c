@@ -65,10 +65,8 @@ static void safety_track(struct safety *s, uint64_t now_ms, const struct station
 		s->sealed_since_ms = now_ms;
 		s->sealed_zones = o->zones_open;
 		s->sealed_fresh = 0;
-		/* Every valve shut: the pressure the manifold was left at is the
-		 * baseline (a conversion from before the change reads the same). */
-		s->sealed_min_seen = o->zones_open == 0 && s->have_pressure;
-		s->sealed_min_mmhg = s->last_mmhg;
+		s->sealed_min_seen = false;
+		s->sealed_base_mmhg = s->last_mmhg;
 	}
 	s->sealed = sealed;
 }
@@ -164,8 +162,12 @@ static enum fault_code check_sensor(struct safety *s, const struct kiosk_limits 
 	if (!(r->mmhg >= safety_sensor_min_mmhg(limits) &&
 	      r->mmhg <= safety_sensor_max_mmhg(limits)))
 		return FAULT_SENSOR;
-	/* The manifold never goes below the air around it. */
-	if (r->mmhg < -SAFETY_ZERO_TOLERANCE_MMHG)
+	/* The manifold never goes below the air around it (smoothed: noise
+	 * dips, an offset stays). */
+	s->smooth_mmhg = s->have_pressure
+	                     ? s->smooth_mmhg + SAFETY_SLOW_SMOOTHING * (r->mmhg - s->smooth_mmhg)
+	                     : r->mmhg;
+	if (s->smooth_mmhg < -SAFETY_ZERO_TOLERANCE_MMHG)
 		return FAULT_SENSOR_ZERO;
 	s->last_fresh_ms = now_ms;
 	s->have_pressure = true;
@@ -256,18 +258,26 @@ static enum fault_code check_fill(struct safety *s, const struct kiosk_limits *l
 /* Pump off, exhaust shut, the same valves: nothing may bring air in. */
 static enum fault_code check_relay(struct safety *s, uint64_t now_ms, double mmhg)
 {
+	double ema;
+
 	if (!s->sealed)
 		return FAULT_NONE;
 	s->sealed_fresh++;
-	/* With a zone open it first equalises with the manifold. */
-	if (s->sealed_zones != 0 &&
-	    (s->sealed_fresh <= 2u || now_ms - s->sealed_since_ms < SAFETY_RELAY_SETTLE_MS))
+	/* The first conversions may predate the change (an HX710B), and with
+	 * a zone open it first equalises with the manifold. */
+	if (s->sealed_fresh <= 2u ||
+	    (s->sealed_zones != 0 && now_ms - s->sealed_since_ms < SAFETY_RELAY_SETTLE_MS)) {
+		s->sealed_ema_mmhg = mmhg;
+		s->sealed_base_mmhg = mmhg;
 		return FAULT_NONE;
-	if (!s->sealed_min_seen || mmhg < s->sealed_min_mmhg) {
-		s->sealed_min_seen = true;
-		s->sealed_min_mmhg = mmhg;
 	}
-	if (mmhg - s->sealed_min_mmhg > SAFETY_RELAY_RISE_MMHG)
+	s->sealed_ema_mmhg += SAFETY_SLOW_SMOOTHING * (mmhg - s->sealed_ema_mmhg);
+	ema = s->sealed_ema_mmhg;
+	if (!s->sealed_min_seen || ema < s->sealed_min_mmhg) {
+		s->sealed_min_seen = true;
+		s->sealed_min_mmhg = ema;
+	}
+	if (ema - s->sealed_min_mmhg > SAFETY_RELAY_RISE_MMHG)
 		return FAULT_PUMP_RELAY;
 	return FAULT_NONE;
 }
@@ -281,9 +291,11 @@ static enum fault_code check_zero(struct safety *s, uint64_t now_ms, bool open_t
 	if (!s->open_air) {
 		s->open_air = true;
 		s->open_air_since_ms = now_ms;
+		s->open_air_ema_mmhg = mmhg;
 	}
+	s->open_air_ema_mmhg += SAFETY_SLOW_SMOOTHING * (mmhg - s->open_air_ema_mmhg);
 	if (now_ms - s->open_air_since_ms >= SAFETY_ZERO_SETTLE_MS &&
-	    fabs(mmhg) > SAFETY_ZERO_TOLERANCE_MMHG)
+	    fabs(s->open_air_ema_mmhg) > SAFETY_ZERO_TOLERANCE_MMHG)
 		return FAULT_SENSOR_ZERO;
 	return FAULT_NONE;
 }
@@ -331,14 +343,15 @@ enum fault_code safety_check(struct safety *s, const struct kiosk_limits *limits
 	 * once. */
 	if (s->filling && rise_too_fast(s, limits, now_ms, r->mmhg))
 		return FAULT_BLOCKED_HOSE;
-	if (r->mmhg > safety_ceiling_mmhg(limits))
-		return FAULT_OVERPRESSURE;
-	/* With the pump off and the exhaust shut a rise has one cause: found
-	 * from the first conversion after the valves shut, long before a
-	 * welded pump reaches the ceiling. */
+	/* With the pump off and the exhaust shut a rise has one cause, the
+	 * pump: named as such even when it has already passed the ceiling. */
 	f = check_relay(s, now_ms, r->mmhg);
 	if (f != FAULT_NONE)
 		return f;
+	if (r->mmhg > safety_ceiling_mmhg(limits))
+		return s->sealed && s->sealed_fresh > 1u && r->mmhg > s->sealed_base_mmhg
+		           ? FAULT_PUMP_RELAY
+		           : FAULT_OVERPRESSURE;
 	if (s->filling) {
 		f = check_fill(s, limits, now_ms, r->mmhg);
 		if (f != FAULT_NONE)

@@ -108,9 +108,11 @@
 /* Continuous pump run-time. */
 #define SAFETY_PUMP_MAX_ON_MIN_MS 1000u
 #define SAFETY_PUMP_MAX_ON_MAX_MS 60000u
-/* Time under pressure: a session runs at most its chosen duration plus this
- * warm-up allowance (the session clock starts when the first cycle reaches
- * pressure, or when the allowance is used up, whichever comes first). */
+/* Time under pressure: a session keeps the boots under pressure at most its
+ * chosen duration plus this allowance, whatever the commands: the session
+ * clock starts when the first cycle reaches pressure, or when the allowance
+ * less SAFETY_VENT_MAX_MS (room for the final vent) is used up, whichever
+ * comes first; a pause stops the clock only once its vent is verified. */
 #define SAFETY_WARMUP_ALLOWANCE_MS (120u * 1000u)
 
 /* Stations without a sensor (open loop).  The worst boot the model allows
@@ -171,14 +173,19 @@ unsigned int safety_open_loop_fill_ms(unsigned int configured_ms);
 /* Weight of a new reading in the smoothed fill pressure. */
 #define SAFETY_SMOOTHING 0.2
 #define SAFETY_RISE_SAMPLES 64u
-/* Open to the air this long, the manifold reads zero (it vents in ~50 ms). */
-#define SAFETY_ZERO_SETTLE_MS 300u
+/* Open to the air this long, the manifold reads zero (zones read down drain
+ * through their valves within a second or two). */
+#define SAFETY_ZERO_SETTLE_MS 3000u
 /* Pump off, exhaust shut, the same valves for this long (with a zone open:
  * it equalises with the manifold within ~150 ms; with none, two fresh
  * conversions are enough): the pressure is flat.  A rise of
  * SAFETY_RELAY_RISE_MMHG above the lowest reading since then means air is
  * still coming in: the pump runs though it is off. */
-#define SAFETY_RELAY_SETTLE_MS 200u
+#define SAFETY_RELAY_SETTLE_MS 150u
+/* Weight of a new reading in the smoothed pressure the relay and zero
+ * checks judge (a converter's noise averages out, a steady rise or offset
+ * does not). */
+#define SAFETY_SLOW_SMOOTHING 0.2
 #define SAFETY_RELAY_RISE_MMHG 4.0
 /* A pump sense that reads running this long after the pump was switched
  * off: the relay is welded (a motor coasts for a few ms, a relay releases in
@@ -250,11 +257,14 @@ struct safety {
 	/* open to the air (the station says every open zone is vented) */
 	bool open_air;
 	uint64_t open_air_since_ms;
+	double open_air_ema_mmhg; /* smoothed: an offset is steady, noise is not */
 	/* pump off, exhaust shut, the same valves: the relay check */
 	bool sealed;
 	uint8_t sealed_zones;
 	uint64_t sealed_since_ms;
 	unsigned int sealed_fresh; /* fresh readings since */
+	double sealed_ema_mmhg;    /* smoothed, so noise is no rise */
+	double sealed_base_mmhg;   /* the reading the check settled on */
 	bool sealed_min_seen;
 	double sealed_min_mmhg;
 	/* control sensor freshness */
@@ -262,9 +272,10 @@ struct safety {
 	bool raw_seen;
 	int32_t last_raw;
 	uint64_t raw_same_since_ms;
-	/* last fresh pressure */
+	/* last fresh pressure, and smoothed */
 	bool have_pressure;
 	double last_mmhg;
+	double smooth_mmhg;
 	/* safety sensor */
 	uint64_t safety_fresh_ms;
 	bool have_safety;

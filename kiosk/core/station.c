@@ -59,7 +59,11 @@ uint64_t station_session_cap_ms(const struct station *st)
 
 static uint64_t session_end_point(const struct station *st, uint64_t now_ms)
 {
-	return st->state == STATION_PAUSED ? st->pause_since_ms : now_ms;
+	/* A pause stops the clock once its vent is verified: until then the
+	 * boots still squeeze, and that counts. */
+	if (st->state == STATION_PAUSED && st->pause_vented_ms != 0)
+		return st->pause_vented_ms;
+	return now_ms;
 }
 
 uint64_t station_elapsed_ms(const struct station *st, uint64_t now_ms)
@@ -82,7 +86,7 @@ static uint64_t run_ms(const struct station *st, uint64_t now_ms)
 
 uint64_t station_paused_ms(const struct station *st, uint64_t now_ms)
 {
-	uint64_t p = st->paused_total_ms;
+	uint64_t p = st->pause_used_ms;
 
 	if (st->state == STATION_PAUSED)
 		p += now_ms - st->pause_since_ms;
@@ -263,6 +267,12 @@ void station_end_session(struct station *st, enum stop_reason reason, uint64_t n
 
 static void enter_running(struct station *st, uint64_t now_ms)
 {
+	if (st->sealing) {
+		vent_begin_seal_check(&st->vent, st->zone_count, now_ms);
+		st->vent_active = true;
+		set_outputs(st, &st->vent.out, now_ms);
+		return;
+	}
 	set_outputs(st, &st->session.out, now_ms);
 }
 
@@ -288,7 +298,9 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
                          const struct event_sink *sink)
 {
 	uint64_t ran = run_ms(st, now_ms);
-	uint64_t limit = (uint64_t)st->duration_s * 1000u + SAFETY_WARMUP_ALLOWANCE_MS;
+	/* The final vent fits in the allowance too. */
+	uint64_t warmup = SAFETY_WARMUP_ALLOWANCE_MS - SAFETY_VENT_MAX_MS;
+	uint64_t limit = (uint64_t)st->duration_s * 1000u + warmup;
 	struct session_result res;
 
 	if (limit > station_session_cap_ms(st))
@@ -296,12 +308,30 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
 	/* Time under pressure is bounded whatever the commands: the clock
 	 * starts at the first cycle at pressure or when the warm-up allowance
 	 * is used up, and no session runs past duration + allowance. */
-	if (!st->clock_started && ran >= SAFETY_WARMUP_ALLOWANCE_MS)
+	if (!st->clock_started && ran >= warmup)
 		start_clock(st, now_ms);
 	if ((st->clock_started &&
 	     station_elapsed_ms(st, now_ms) >= (uint64_t)st->duration_s * 1000u) ||
 	    ran >= limit) {
 		station_end_session(st, STOP_COMPLETED, now_ms, sink);
+		return;
+	}
+	if (st->sealing) {
+		/* Before any zone gets air: every valve must close. */
+		enum vent_status vs = vent_step(&st->vent, now_ms, r);
+
+		if (vs == VENT_BUSY) {
+			set_outputs(st, &st->vent.out, now_ms);
+			return;
+		}
+		st->sealing = false;
+		st->vent_active = false;
+		if (vs == VENT_FAULT) {
+			station_fault(st, st->vent.fault, -1, now_ms, sink);
+			return;
+		}
+		session_restart_cycle(&st->session, now_ms);
+		set_outputs(st, &st->session.out, now_ms);
 		return;
 	}
 	session_step(&st->session, now_ms, st->has_sensor ? r : NULL, &res);
@@ -317,6 +347,7 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
 static void enter_paused(struct station *st, uint64_t now_ms)
 {
 	st->pause_since_ms = now_ms;
+	st->pause_vented_ms = 0;
 	/* Everything vents and is verified, the skipped zones shut until the
 	 * manifold is down: a paused member is not under pressure. */
 	station_begin_vent(st, now_ms, all_zones(st), true);
@@ -325,10 +356,14 @@ static void enter_paused(struct station *st, uint64_t now_ms)
 static void tick_paused(struct station *st, uint64_t now_ms, const struct pressure_reading *r,
                         const struct event_sink *sink)
 {
+	bool venting = st->vent_active;
+
 	if (step_vent(st, now_ms, r) == VENT_FAULT) {
 		station_fault(st, st->vent.fault, st->vent.fault_zone, now_ms, sink);
 		return;
 	}
+	if (venting && !st->vent_active)
+		st->pause_vented_ms = now_ms;
 	if (station_paused_ms(st, now_ms) >= (uint64_t)st->limits->max_pause_s * 1000u)
 		station_end_session(st, STOP_PAUSE_LIMIT, now_ms, sink);
 }
@@ -336,7 +371,9 @@ static void tick_paused(struct station *st, uint64_t now_ms, const struct pressu
 static void exit_paused(struct station *st, uint64_t now_ms)
 {
 	st->vent_active = false;
-	st->paused_total_ms += now_ms - st->pause_since_ms;
+	if (st->pause_vented_ms != 0)
+		st->paused_total_ms += now_ms - st->pause_vented_ms;
+	st->pause_used_ms += now_ms - st->pause_since_ms;
 	/* Frozen at the pause for the final elapsed time. */
 	st->pause_since_ms = now_ms;
 }
@@ -393,9 +430,16 @@ static void tick_fault(struct station *st, uint64_t now_ms, const struct pressur
                        const struct event_sink *sink)
 {
 	(void)sink;
-	/* A vent that fails in a fault ends open all the same. */
-	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT)
-		set_safe(st, now_ms);
+	/* A vent that fails in a fault (the boots cannot let their air out)
+	 * ends open all the same, except the member's skipped zones: opened
+	 * now they would share the air that is still in the others.  They
+	 * stay shut until a reset verifies every zone. */
+	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT) {
+		struct station_outputs out = station_outputs_safe(st->zone_count);
+
+		out.zones_open &= st->used_mask;
+		set_outputs(st, &out, now_ms);
+	}
 }
 
 static void exit_fault(struct station *st, uint64_t now_ms)

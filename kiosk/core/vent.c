@@ -6,11 +6,15 @@
 
 enum vent_step {
 	STEP_VENT,
+	STEP_FLUSH, /* the read zones to the exhaust again, down to near zero */
 	STEP_OPEN,
 	STEP_READ,  /* the zone alone, before any puff: its own pressure */
 	STEP_PUFF,  /* one tick of air into it */
 	STEP_CHECK, /* read again: did it take the air? */
 	STEP_TIMED,
+	STEP_SEAL_READ,  /* every valve shut: the manifold's own pressure */
+	STEP_SEAL_PUFF,  /* one tick of pump into it */
+	STEP_SEAL_CHECK, /* did it stay? */
 	STEP_DONE,
 	STEP_FAILED,
 };
@@ -50,6 +54,9 @@ static void enter(struct vent *v, enum vent_step step, uint64_t now_ms)
 		v->raw_changed = false;
 		set_outputs(v, false, true, v->p.open_mask);
 		break;
+	case STEP_FLUSH:
+		set_outputs(v, false, true, v->aired_mask);
+		break;
 	case STEP_OPEN:
 		set_outputs(v, false, true, v->p.open_mask | v->p.shut_mask);
 		break;
@@ -59,6 +66,13 @@ static void enter(struct vent *v, enum vent_step step, uint64_t now_ms)
 	case STEP_READ:
 	case STEP_CHECK:
 		set_outputs(v, false, false, (uint8_t)(1u << (unsigned int)v->zone));
+		break;
+	case STEP_SEAL_READ:
+	case STEP_SEAL_CHECK:
+		set_outputs(v, false, false, 0);
+		break;
+	case STEP_SEAL_PUFF:
+		set_outputs(v, true, false, 0);
 		break;
 	case STEP_DONE:
 		if (v->p.final)
@@ -79,26 +93,39 @@ static void fail(struct vent *v, enum fault_code fault, int zone, uint64_t now_m
 	enter(v, STEP_FAILED, now_ms);
 }
 
-/* The next zone to read, or the end. */
+/* The next zone to read; after the zones that had air, a final plan opens
+ * the shut ones (the manifold and every read zone are down by then, so no
+ * air reaches them) and reads those too. */
 static void next_zone(struct vent *v, uint64_t now_ms)
 {
 	v->zone = lowest_zone(v->todo);
 	if (v->zone < 0) {
-		enter(v, STEP_DONE, now_ms);
+		if (v->p.final && !v->flushed && v->aired_mask != 0)
+			enter(v, STEP_FLUSH, now_ms);
+		else if (v->p.final && !v->shut_opened && v->p.shut_mask != 0)
+			enter(v, STEP_OPEN, now_ms);
+		else
+			enter(v, STEP_DONE, now_ms);
 		return;
 	}
 	v->todo &= (uint8_t) ~(1u << (unsigned int)v->zone);
 	enter(v, STEP_READ, now_ms);
 }
 
-/* The manifold is down: open the shut zones (final plans), then read. */
+/* The manifold is down: read the zones that may hold air. */
 static void vented(struct vent *v, uint64_t now_ms)
 {
-	if (v->p.final && (v->p.shut_mask & ~v->p.open_mask) != 0 && v->step == STEP_VENT) {
-		enter(v, STEP_OPEN, now_ms);
-		return;
-	}
-	v->todo = v->p.verify_mask & all_zones(v) & (uint8_t)~v->verified;
+	uint8_t later = v->shut_opened ? 0 : v->p.shut_mask;
+
+	v->todo = (uint8_t)(v->p.verify_mask & all_zones(v) & ~v->verified & ~later);
+	next_zone(v, now_ms);
+}
+
+/* The shut zones are open: read them. */
+static void opened(struct vent *v, uint64_t now_ms)
+{
+	v->shut_opened = true;
+	v->todo = (uint8_t)(v->p.verify_mask & all_zones(v) & ~v->verified);
 	next_zone(v, now_ms);
 }
 
@@ -113,11 +140,45 @@ void vent_begin(struct vent *v, const struct vent_plan *plan, uint64_t now_ms)
 	/* A zone is never both opened to vent and kept shut. */
 	v->p.shut_mask &= (uint8_t)~v->p.open_mask;
 	v->first_vent_ms = now_ms;
+	v->aired_mask = v->p.open_mask;
 	/* Nothing that may hold air: straight to every valve open. */
 	if (v->p.open_mask == 0 && v->p.final)
 		enter(v, v->p.trust_sensor ? STEP_OPEN : STEP_DONE, now_ms);
 	else
 		enter(v, v->p.trust_sensor ? STEP_VENT : STEP_TIMED, now_ms);
+}
+
+void vent_begin_seal_check(struct vent *v, size_t zone_count, uint64_t now_ms)
+{
+	memset(v, 0, sizeof(*v));
+	v->p.zone_count = zone_count > STATION_MAX_ZONES ? STATION_MAX_ZONES : zone_count;
+	v->p.trust_sensor = true;
+	v->zone = -1;
+	v->fault_zone = -1;
+	v->first_vent_ms = now_ms;
+	enter(v, STEP_SEAL_READ, now_ms);
+}
+
+/* The seal check's reads: two fresh conversions each, so neither predates
+ * the valves it judges. */
+static void step_seal(struct vent *v, uint64_t now_ms, const struct pressure_reading *r, bool fresh)
+{
+	if (!fresh || v->fresh < VENT_FRESH_READINGS)
+		return;
+	if (v->step == STEP_SEAL_READ) {
+		v->pre_mmhg = r->mmhg;
+		v->first_raw = r->raw;
+		enter(v, STEP_SEAL_PUFF, now_ms);
+		return;
+	}
+	if (r->mmhg - v->pre_mmhg < VENT_SEAL_MIN_RISE_MMHG) {
+		/* The very same counts after a puff: the converter, not the
+		 * valves. */
+		fail(v, r->raw == v->first_raw ? FAULT_SENSOR_FROZEN : FAULT_MANIFOLD_LEAK, -1,
+		     now_ms);
+		return;
+	}
+	enter(v, STEP_DONE, now_ms);
 }
 
 int vent_reading_zone(const struct vent *v)
@@ -179,9 +240,11 @@ static void step_vent(struct vent *v, uint64_t now_ms, const struct pressure_rea
 		/* Down: well under the residual, or under it and no longer
 		 * falling (a zone drains through its valve, so the manifold
 		 * reads below the zone until both are near zero). */
-		if (v->fresh >= VENT_FRESH_READINGS && r->mmhg <= v->p.residual_mmhg &&
+		if (v->fresh >= VENT_FRESH_READINGS &&
+		    now_ms - v->step_ms >= (v->revents > 0 ? VENT_REVENT_MIN_MS : VENT_MIN_MS) &&
+		    r->mmhg <= v->p.residual_mmhg &&
 		    (r->mmhg <= v->p.residual_mmhg * VENT_DOWN_FRACTION ||
-		     (now_ms - v->step_ms >= VENT_SETTLE_MS && v->flat_count >= VENT_FLAT_DOWN))) {
+		     v->flat_count >= VENT_FLAT_DOWN)) {
 			vented(v, now_ms);
 			return;
 		}
@@ -213,12 +276,17 @@ static void step_read(struct vent *v, uint64_t now_ms, const struct pressure_rea
 	v->first_read_done = true;
 	v->zone_mmhg[k] = r->mmhg;
 	v->measured |= bit;
-	if (r->mmhg > v->p.residual_mmhg) {
+	/* Verified only with room for the converter's noise: the truth is
+	 * then under the residual, not just the reading. */
+	if (r->mmhg > v->p.residual_mmhg - VENT_VERIFY_MARGIN_MMHG) {
 		if (now_ms - v->first_vent_ms >= 2u * (uint64_t)v->p.vent_ms) {
 			fail(v, FAULT_STUCK_INFLATED, k, now_ms);
 			return;
 		}
-		v->p.open_mask |= (uint8_t)(bit & ~v->p.shut_mask);
+		/* This zone alone to the exhaust: the manifold then follows it
+		 * down instead of reading the empty zones beside it. */
+		v->p.open_mask = (uint8_t)(bit & ~v->p.shut_mask);
+		v->revents++;
 		enter(v, STEP_VENT, now_ms);
 		return;
 	}
@@ -249,6 +317,18 @@ static void step_check(struct vent *v, uint64_t now_ms, const struct pressure_re
 	next_zone(v, now_ms);
 }
 
+/* The zones read down are let out further, for a fixed time, before the
+ * shut ones open: they drain through their valves while the manifold
+ * already reads zero, and whatever they still hold would spread into a
+ * skipped zone opened at once.  Never a fault: they are verified already. */
+static void step_flush(struct vent *v, uint64_t now_ms)
+{
+	if (now_ms - v->step_ms < VENT_FLUSH_MS)
+		return;
+	v->flushed = true;
+	next_zone(v, now_ms);
+}
+
 enum vent_status vent_step(struct vent *v, uint64_t now_ms, const struct pressure_reading *r)
 {
 	bool fresh = r != NULL && r->status == PRESSURE_OK;
@@ -261,9 +341,12 @@ enum vent_status vent_step(struct vent *v, uint64_t now_ms, const struct pressur
 	case STEP_VENT:
 		step_vent(v, now_ms, r, fresh);
 		break;
+	case STEP_FLUSH:
+		step_flush(v, now_ms);
+		break;
 	case STEP_OPEN:
 		if (fresh && v->fresh >= 1u)
-			vented(v, now_ms);
+			opened(v, now_ms);
 		else if (now_ms - v->step_ms >= v->p.vent_ms)
 			fail(v, vent_failure(v), -1, now_ms);
 		break;
@@ -280,6 +363,14 @@ enum vent_status vent_step(struct vent *v, uint64_t now_ms, const struct pressur
 	case STEP_TIMED:
 		if (now_ms - v->step_ms >= v->p.timed_ms)
 			enter(v, STEP_DONE, now_ms);
+		break;
+	case STEP_SEAL_READ:
+	case STEP_SEAL_CHECK:
+		/* No conversion at all: the supervisor's staleness check. */
+		step_seal(v, now_ms, r, fresh);
+		break;
+	case STEP_SEAL_PUFF:
+		enter(v, STEP_SEAL_CHECK, now_ms);
 		break;
 	case STEP_DONE:
 		return VENT_DONE;

@@ -15,7 +15,6 @@
  *              SENSOR_FROZEN when its counts never change); one still
  *              falling is a boot that does not let its air out
  *              (STUCK_INFLATED).
- *   2. OPEN    (final plans) the shut zones open too: the manifold is down.
  *   3. READ    each zone of verify_mask alone on the sensor (pump off,
  *              exhaust shut, only that zone open), foot first: after two
  *              fresh conversions the reading is the zone's own pressure
@@ -28,7 +27,12 @@
  *              small manifold (~30 mmHg) -> ZONE_STUCK_CLOSED for that zone
  *              (the supervisor may see the same puff first as a
  *              blocked-hose rate; the station names it the same).
- *   4. DONE    final plans end with every output de-energised; others with
+ *   4. FLUSH   (final plans) the zones that had air open to the exhaust
+ *              again for VENT_FLUSH_MS: read at or under the residual, they
+ *              drain to near zero before the station is free, and a shut
+ *              zone opened next gets nothing of what they still held.
+ *   5. OPEN    (final plans) the shut zones open too, and are read alone.
+ *   6. DONE    final plans end with every output de-energised; others with
  *              the VENT outputs (the session's rest).
  * Without a trusted sensor (none fitted, or a sensor fault) the vent is
  * timed (timed_ms, the shut zones still shut until it ends) and nothing is
@@ -65,15 +69,34 @@
 /* The first zone read of a vent lasts at least this long, so the
  * supervisor's relay check (pump off, exhaust shut) gets to look once per
  * vent: a welded pump is found even when the exhaust hides it otherwise. */
-#define VENT_FIRST_READ_MS 300u
-/* The vent step ends at VENT_DOWN_FRACTION of the residual, or under the
- * residual once flat for VENT_FLAT_DOWN conversions after VENT_SETTLE_MS (a
- * sensor with a small offset never reads lower).  A zone read above the
+#define VENT_FIRST_READ_MS 600u
+/* The vent step ends, after VENT_MIN_MS, at VENT_DOWN_FRACTION of the
+ * residual, or under the residual once flat for VENT_FLAT_DOWN conversions
+ * (a sensor with a small offset never reads lower).  A zone read above the
  * residual afterwards vents again, until 2 x vent_ms after the first vent:
  * then it is stuck inflated. */
 #define VENT_DOWN_FRACTION 0.25
-#define VENT_SETTLE_MS 300u
+/* A vent keeps the exhaust open at least this long before any zone is read
+ * (which shuts it): the zones drain through their valves slower than the
+ * manifold, which may read near zero while they still hold air. */
+#define VENT_MIN_MS 1000u
+/* A zone read above the residual vents again on its own, at least this. */
+#define VENT_REVENT_MIN_MS 200u
+/* After the reads of a final plan, the zones that had air vent this long
+ * more before the shut ones open (a zone read at 6 mmHg drains to well under
+ * 1 in it). */
+#define VENT_FLUSH_MS 2000u
+/* A zone counts as verified when read this far under the residual. */
+#define VENT_VERIFY_MARGIN_MMHG 2.0
 #define VENT_FLAT_DOWN 5u
+
+/* The seal check before a session (vent_begin_seal_check()): with every
+ * valve and the exhaust shut, one tick of pump must raise the small manifold
+ * by at least this much (it adds ~30 mmHg); a valve stuck open lets the puff
+ * into a zone (< 1 mmHg), an exhaust stuck open or a dead pump lets nothing
+ * stay: FAULT_MANIFOLD_LEAK, before a skipped zone or anything else gets
+ * air. */
+#define VENT_SEAL_MIN_RISE_MMHG 8.0
 
 enum vent_status { VENT_BUSY, VENT_DONE, VENT_FAULT };
 
@@ -98,6 +121,7 @@ struct vent {
 	int zone;           /* the zone being read, -1 = none */
 	uint8_t todo;       /* zones still to read */
 	uint64_t first_vent_ms;
+	unsigned int revents;
 	/* the vent step's readings */
 	bool have_start;
 	double start_mmhg;
@@ -109,6 +133,9 @@ struct vent {
 	double last_mmhg; /* the last fresh reading */
 	double pre_mmhg;  /* the last fresh reading before the puff */
 	bool first_read_done;
+	bool flushed;
+	bool shut_opened;
+	uint8_t aired_mask; /* open_mask as planned (a re-vent narrows open_mask) */
 	/* results */
 	uint8_t verified; /* zones read at or below the residual */
 	uint8_t measured; /* zones whose zone_mmhg was read alone */
@@ -121,6 +148,10 @@ struct vent {
 /* Start the sequence at now_ms; v->out holds its first outputs at once, so
  * a stop that begins a vent reaches the valves in the same call. */
 void vent_begin(struct vent *v, const struct vent_plan *plan, uint64_t now_ms);
+
+/* The seal check: read the shut manifold, puff one tick, read again;
+ * VENT_DONE leaves the manifold open to the exhaust, every zone shut. */
+void vent_begin_seal_check(struct vent *v, size_t zone_count, uint64_t now_ms);
 
 /* Advance with this tick's control reading.  VENT_BUSY: apply v->out.
  * VENT_DONE: finished (v->verified says which zones were verified).

@@ -223,7 +223,10 @@ static void layout_stepper(struct ui_layout *l, const struct ui_metrics *m, stru
 	int label_h = iround(m->font_px[UI_FONT_BODY] * 1.3 + m->font_px[UI_FONT_SMALL] * 1.3);
 	int bh =
 	    imax(m->target_min, imin(panel.h - label_h - 2 * m->gap, iround(m->button_h * 1.2)));
-	int bw = imax(m->target_min, imin(iround(bh * 1.5), (panel.w - 4 * m->gap) / 3));
+	/* A narrow (portrait) panel keeps more room for the value. */
+	int bw = m->portrait
+	             ? m->target_min
+	             : imax(m->target_min, imin(iround(bh * 1.5), (panel.w - 4 * m->gap) / 3));
 	int y = panel.y + panel.h - m->gap - bh;
 
 	l->area[area] = panel;
@@ -251,7 +254,23 @@ static void layout_adjust(struct ui_layout *l, const struct ui_metrics *m,
 	layout_stepper(l, m, rect(top.x + pw + m->gap, top.y, top.w - pw - m->gap, step_h),
 	               UI_AREA_INTENSITY, UI_BTN_INTENSITY_MINUS, UI_BTN_INTENSITY_PLUS);
 	l->area[UI_AREA_LEG] = rect(top.x, top.y + step_h + m->gap, top.w, top.h - step_h - m->gap);
-	if (n > 0) {
+	if (n > 0 && m->portrait) {
+		/* Upright: the foot at the bottom, the thigh at the top. */
+		struct ui_rect leg = l->area[UI_AREA_LEG];
+		int cap_h = iround(m->font_px[UI_FONT_SMALL] * 2.6) + m->gap; /* hint: 2 lines */
+		int foot_h = iround(leg.h * 0.08);
+		int avail = leg.h - 2 * cap_h - foot_h;
+		int zh = imax(m->target_min, imin(iround(m->button_h * 1.6),
+		                                  (avail - (int)(n - 1) * (m->gap / 2)) / (int)n));
+		int zw = imax(m->target_min * 2, leg.w * 2 / 5);
+		int bottom =
+		    leg.y + cap_h + (avail + (int)n * zh + (int)(n - 1) * (m->gap / 2)) / 2;
+
+		for (size_t k = 0; k < n; k++)
+			l->button[UI_BTN_ZONE0 + k] =
+			    rect(leg.x + (leg.w - zw) / 2,
+			         bottom - (int)(k + 1) * zh - (int)k * (m->gap / 2), zw, zh);
+	} else if (n > 0) {
 		struct ui_rect leg = l->area[UI_AREA_LEG];
 		int cap_h = iround(m->font_px[UI_FONT_SMALL] * 1.4) + m->gap;
 		int zh = imax(m->target_min, imin(leg.h - 2 * cap_h, iround(m->button_h * 1.8)));
@@ -388,7 +407,8 @@ static void layout_running(struct ui_layout *l, const struct ui_metrics *m)
 		int row_y = c.y + c.h - bh;
 		int stop_y = row_y - m->gap - stop_h;
 		int half = (c.w - m->gap) / 2;
-		int cd_h = iround(m->font_px[UI_FONT_HUGE] * 1.2 + m->font_px[UI_FONT_BODY] * 1.4);
+		int cd_h = iround(m->font_px[UI_FONT_HUGE] * 1.2 + m->font_px[UI_FONT_BODY] * 3.0) +
+		           2 * m->gap; /* two lines of warm-up words and a bar */
 		int st_h = iround(m->font_px[UI_FONT_BODY] * 3.2);
 
 		l->button[UI_BTN_STOP] = rect(c.x, stop_y, c.w, stop_h);

@@ -5,6 +5,7 @@
 
 #include "ui/i18n.h"
 #include "ui/model.h"
+#include "ui/screen.h"
 #include "ui/widgets.h"
 
 #include <math.h>
@@ -180,9 +181,20 @@ void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_s
 	plot.x += foot_w;
 	plot.w -= foot_w;
 	col_w = (plot.w - (int)(n - 1) * gap) / (int)n;
-	/* TRANSLATORS: the unit over the wave chart's columns. */
-	text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("pressure in mmHg"),
-	          r.x + cv->m.gap, r.y + cv->m.gap / 2, TEXT_LEFT);
+	{
+		static const enum ui_font sf[] = {UI_FONT_SMALL};
+		int half = (r.w - 3 * cv->m.gap) / 2;
+
+		/* TRANSLATORS: the unit over the wave chart's columns. */
+		screen_line(cv, sf, 1, theme_color(THEME_TEXT_DIM), tr("pressure in mmHg"),
+		            (struct ui_rect){r.x + cv->m.gap, r.y + cv->m.gap / 2, half, small_h},
+		            TEXT_LEFT);
+		/* TRANSLATORS: legend of the white marks on the wave chart. */
+		screen_line(cv, sf, 1, theme_color(THEME_TEXT_DIM), tr("white mark: target"),
+		            (struct ui_rect){r.x + r.w - cv->m.gap - half, r.y + cv->m.gap / 2,
+		                             half, small_h},
+		            TEXT_RIGHT);
+	}
 	for (size_t z = 0; z < n; z++) {
 		int x = plot.x + (int)z * (col_w + gap);
 		double p = fmax(0.0, st->zone_mmhg[z]);
@@ -230,9 +242,6 @@ void picture_wave(struct ui_canvas *cv, struct ui_rect r, const struct station_s
 		          plot.x - foot_w, y, TEXT_LEFT);
 		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Thigh"),
 		          plot.x + plot.w, y, TEXT_RIGHT);
-		/* TRANSLATORS: legend of the white marks on the wave chart. */
-		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM),
-		          tr("white mark: target"), plot.x + plot.w / 2, y, TEXT_CENTER);
 	}
 }
 
@@ -245,13 +254,22 @@ void picture_leg(struct ui_canvas *cv, struct ui_rect area, const struct ui_rect
 	draw_round_rect(cv->r, area, cv->m.radius, theme_color(THEME_SURFACE));
 	if (n == 0)
 		return;
-	text_draw_in(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), hint,
-	             (struct ui_rect){area.x + cv->m.gap, area.y + cv->m.gap / 2,
-	                              area.w - 2 * cv->m.gap, small_h},
-	             TEXT_LEFT);
-	draw_foot(cv, (float)zones[0].x - (float)cv->m.gap / 2,
-	          (float)zones[0].y + (float)zones[0].h * 0.55f, (float)zones[0].h * 0.75f,
-	          boot_fill);
+	/* Over the zones: one line, two on a narrow panel. */
+	text_draw_wrapped(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), hint,
+	                  (struct ui_rect){area.x + cv->m.gap, area.y + cv->m.gap / 2,
+	                                   area.w - 2 * cv->m.gap, 2 * small_h},
+	                  TEXT_LEFT, 0);
+	if (zones[0].y > zones[n - 1].y)
+		/* Upright leg: the foot under zone 1. */
+		draw_round_rect(cv->r,
+		                (struct ui_rect){zones[0].x,
+		                                 zones[0].y + zones[0].h + cv->m.gap / 2,
+		                                 zones[0].w * 4 / 3, cv->m.gap * 2},
+		                cv->m.gap, boot_fill);
+	else
+		draw_foot(cv, (float)zones[0].x - (float)cv->m.gap / 2,
+		          (float)zones[0].y + (float)zones[0].h * 0.55f, (float)zones[0].h * 0.75f,
+		          boot_fill);
 	for (size_t k = 0; k < n; k++) {
 		struct ui_rect z = zones[k];
 		bool pressed = cv->pressed == (enum ui_button)(UI_BTN_ZONE0 + k);
@@ -294,7 +312,15 @@ void picture_leg(struct ui_canvas *cv, struct ui_rect area, const struct ui_rect
 			             (struct ui_rect){z.x, z.y + z.h / 3, z.w, z.h * 2 / 3},
 			             TEXT_CENTER);
 	}
-	{
+	if (zones[0].y > zones[n - 1].y) {
+		struct ui_rect top = zones[n - 1], foot = zones[0];
+		int sh = text_line_height(cv->text, UI_FONT_SMALL);
+
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Thigh"),
+		          top.x + top.w + cv->m.gap, top.y + (top.h - sh) / 2, TEXT_LEFT);
+		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Foot"),
+		          foot.x + foot.w + cv->m.gap, foot.y + (foot.h - sh) / 2, TEXT_LEFT);
+	} else {
 		int y = zones[0].y + zones[0].h + cv->m.gap / 2;
 		text_draw(cv->text, UI_FONT_SMALL, theme_color(THEME_TEXT_DIM), tr("Foot"),
 		          zones[0].x, y, TEXT_LEFT);
@@ -310,8 +336,12 @@ void picture_trace(struct ui_canvas *cv, struct ui_rect r, const struct session_
 	int n = 0;
 
 	draw_round_rect(cv->r, r, cv->m.radius / 2, theme_color(THEME_WAVE_EMPTY));
-	for (int k = 0; k < UI_TRACE_POINTS; k++)
-		scale = fmax(scale, t->mmhg[k]);
+	/* A comparison, not fmax(): GCC 12's vectoriser for aarch64 (the Pi's
+	 * compiler on bookworm) crashes on an fmax() reduction at -O2. */
+	for (int k = 0; k < UI_TRACE_POINTS; k++) {
+		if (t->mmhg[k] > scale)
+			scale = t->mmhg[k];
+	}
 	scale = fmax(scale, t->target_mmhg) * 1.15;
 	if (t->target_mmhg > 0) {
 		int ty = r.y + r.h - (int)(r.h * t->target_mmhg / scale);

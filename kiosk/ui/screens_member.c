@@ -333,7 +333,8 @@ static void stepper(struct ui_canvas *cv, enum ui_area area, enum ui_button minu
 	struct ui_rect p = cv->layout.area[area];
 	struct ui_rect mb = cv->layout.button[minus], pb = cv->layout.button[plus];
 	int label_h = text_line_height(cv->text, UI_FONT_BODY_BOLD);
-	static const enum ui_font vf[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD};
+	static const enum ui_font vf[] = {UI_FONT_LARGE, UI_FONT_TITLE, UI_FONT_BODY_BOLD,
+	                                  UI_FONT_SMALL};
 	static const enum ui_font lf[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
 	static const enum ui_font rf[] = {UI_FONT_SMALL};
 	int top_h = mb.y - p.y;
@@ -347,7 +348,7 @@ static void stepper(struct ui_canvas *cv, enum ui_area area, enum ui_button minu
 	            (struct ui_rect){p.x + cv->m.gap, p.y + cv->m.gap / 2 + label_h,
 	                             p.w - 2 * cv->m.gap, top_h - label_h - cv->m.gap / 2},
 	            TEXT_LEFT);
-	screen_line(cv, vf, 3, theme_color(THEME_TEXT), value,
+	screen_line(cv, vf, 4, theme_color(THEME_TEXT), value,
 	            (struct ui_rect){mb.x + mb.w + cv->m.gap / 2, mb.y,
 	                             pb.x - mb.x - mb.w - cv->m.gap, mb.h},
 	            TEXT_CENTER);

@@ -232,17 +232,23 @@ static void running_draw(struct ui_model *md, struct ui_canvas *cv)
 		snprintf(label, sizeof(label), tr("Your %s starts once the boots have filled"), t);
 	}
 	{
-		int y = cd.y + (cd.h - hh - sh * 2) / 2;
+		static const enum ui_font lf[] = {UI_FONT_BODY_BOLD, UI_FONT_SMALL};
+		bool warm = !st->clock_started && !paused;
+		int bar_h = warm ? cv->m.gap * 2 : 0;
+		struct ui_rect lr = {cd.x, 0, cd.w, sh * 2};
+		enum ui_font f = text_fit(cv->text, lf, 2, label, lr);
+		int lh = text_wrapped_height(cv->text, f, label, cd.w);
+		int y = cd.y + (cd.h - hh - lh - bar_h) / 2;
 		struct ui_color c = paused              ? theme_state_color(STATION_PAUSED)
 		                    : st->clock_started ? theme_color(THEME_TEXT)
 		                                        : theme_color(THEME_TEXT_DIM);
 
 		text_draw(cv->text, UI_FONT_HUGE, c, t, cd.x + cd.w / 2, y, TEXT_CENTER);
-		text_draw_wrapped(cv->text, UI_FONT_BODY_BOLD, theme_color(THEME_TEXT_DIM), label,
-		                  (struct ui_rect){cd.x, y + hh, cd.w, sh * 2}, TEXT_CENTER, 0);
-		if (!st->clock_started && !paused) {
+		text_draw_wrapped(cv->text, f, theme_color(THEME_TEXT_DIM), label,
+		                  (struct ui_rect){cd.x, y + hh, cd.w, lh}, TEXT_CENTER, 0);
+		if (warm) {
 			unsigned int done, used;
-			struct ui_rect bar = {cd.x + cd.w / 6, cd.y + cd.h - cv->m.gap * 2,
+			struct ui_rect bar = {cd.x + cd.w / 6, y + hh + lh + cv->m.gap / 2,
 			                      cd.w * 2 / 3, cv->m.gap};
 			struct ui_rect fill = bar;
 

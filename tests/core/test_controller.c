@@ -203,7 +203,7 @@ static void test_controller_snapshot_only_on_change(void **state)
 	/* Readers holding every spare buffer only delay publishing. */
 	c = sim_cmd(CMD_IN_SERVICE, 0);
 	sim_submit(r, &c);
-	sim_run_ms(r, 1000); /* every zone read down, then idle */
+	sim_step(r);
 	assert_int_equal(sim_state(r, 0), STATION_IDLE);
 	held[0] = controller_snapshot_acquire(r->ctl);
 	sim_start_session(r, 0, FIXTURE_PULSE, 0);

@@ -140,6 +140,23 @@ static void reset_out_of_service(struct sim_rig *r)
 	assert_true(sim_outputs_safe(r, 0));
 }
 
+/* Step through the seal check to the first fill: the pump into a zone.
+ * Returns the time of the tick that began it. */
+static uint64_t step_to_first_fill(struct sim_rig *r)
+{
+	const struct station_pins *pins = &r->cfg.stations[0].pins;
+
+	for (int i = 0; i < 50; i++) {
+		struct station_outputs o = station_hw_outputs(r->hw[0]);
+
+		if (o.pump_on && o.zones_open != 0 && sim_pin_level(r, &pins->pump) == 1)
+			return r->now_ms;
+		sim_step(r);
+	}
+	fail_msg("no fill after the seal check");
+	return 0;
+}
+
 static void wait_phase(struct sim_rig *r, enum session_phase phase, uint64_t max_ms)
 {
 	uint64_t end = r->now_ms + max_ms;
@@ -354,7 +371,7 @@ static void test_sim_pump_runtime(void **state)
 	(void)state;
 	/* Gradient hold runs the pump through all six fills without a break. */
 	sim_start_session(r, 0, sim_program(r, "deep"), 0);
-	t0 = r->now_ms - SIM_TICK_MS;
+	t0 = step_to_first_fill(r);
 	t = step_until_fault(r, 30000);
 	assert_true(t > t0 + 6000);
 	assert_true(t <= t0 + 6000 + 2 * SIM_TICK_MS);
@@ -410,6 +427,7 @@ static void test_sim_reset_refused_while_safe_state_fails(void **state)
 
 	(void)state;
 	sim_start_session(r, 0, sim_program(r, "standard"), 0);
+	step_to_first_fill(r);
 	assert_int_equal(sim_pin_level(r, &pins->pump), 1);
 	assert_int_equal(
 	    gpio_sim_set_write_error(r->gpio, pins->pump.chip, pins->pump.offset, 5 /* EIO */), 0);
@@ -474,8 +492,8 @@ static void test_sim_stop_vents_in_the_same_step(void **state)
 	assert_int_equal(sim_state(r, 0), STATION_VENTING);
 	assert_int_equal(sim_count_events(r, 0, EVENT_SESSION_STOPPED, &ev), 1);
 	assert_int_equal(ev->reason, STOP_STAFF);
-	/* Free only once every zone was read down (well within vent_ms). */
-	sim_run_ms(r, r->cfg.limits.vent_ms);
+	/* Free only once every zone was read down and flushed. */
+	sim_run_ms(r, r->cfg.limits.vent_ms + VENT_FLUSH_MS);
 	assert_int_equal(sim_state(r, 0), STATION_NEEDS_CLEANING);
 	for (size_t k = 0; k < 6; k++)
 		assert_true(boot_sim_zone_mmhg(r->sim[0], k) < r->cfg.limits.residual_mmhg);

@@ -201,6 +201,10 @@ if ((${#missing[@]} > 0)); then
 	st_log "checks that never reported: ${missing[*]}"
 	status=1
 fi
+if grep -q 'command not found' "$work/out/run.log" 2>/dev/null; then
+	st_log "guest/run.sh called commands that do not exist: $(grep 'command not found' "$work/out/run.log" | head -n 3 | tr '\n' ' ')"
+	status=1
+fi
 if ! grep -q '^R DONE' "$work/results.log"; then
 	st_log "the guest did not finish (qemu exit $qrc); console tail:"
 	tail -n 30 "$work/console.log" >&2 || true

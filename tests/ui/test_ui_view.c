@@ -122,9 +122,10 @@ static struct ui_layout layout_of(struct harness *h, enum ui_screen s)
 
 static void tap(struct harness *h, enum ui_button b)
 {
-	struct ui_layout l = layout_of(h, ui_view_screen(h->view));
-	struct ui_rect r = l.button[b];
+	struct ui_rect r;
 
+	render(h);
+	r = ui_view_button(h->view, b, NULL);
 	assert_true(r.w > 0);
 	h->now += 100;
 	ui_view_pointer_down(h->view, r.x + r.w / 2, r.y + r.h / 2, h->now);
@@ -183,7 +184,8 @@ static void screenshot(struct harness *h, const char *name)
 }
 
 /* Every button on every screen: at least 9 mm, inside the window, and no
- * two overlapping. */
+ * two overlapping; for every count of stations, leg zones (1..8) and list
+ * buttons (1..6). */
 static void test_layout_targets_are_large_and_separate(void **state)
 {
 	(void)state;
@@ -194,7 +196,9 @@ static void test_layout_targets_are_large_and_separate(void **state)
 		for (int s = 0; s < UI_SCREEN_COUNT; s++) {
 			for (size_t stations = 1; stations <= 8; stations++) {
 				struct ui_layout_input in = {.station_count = stations,
-				                             .program_count = 5};
+				                             .program_count = 5,
+				                             .zone_count = stations,
+				                             .item_count = (stations - 1) % 6 + 1};
 				struct ui_layout l;
 				ui_layout_compute(&l, &m, (enum ui_screen)s, &in);
 				for (int b = 1; b < UI_BTN_COUNT; b++) {
@@ -343,15 +347,22 @@ static void test_view_answer_carries_the_snapshot_question_index(void **state)
 	assert_int_equal(c->question, 2);
 	assert_true(c->yes);
 	assert_int_equal(c->source, SOURCE_UI);
+	/* The agreement: its Back is not an answer, it goes back. */
 	h.fx.snap.stations[1].screening_index = 3;
+	push(&h);
+	render(&h);
+	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_AGREE);
+	h.ncmds = 0;
+	tap(&h, UI_BTN_NO);
+	assert_null(last_cmd(&h, CMD_ANSWER));
+	assert_non_null(last_cmd(&h, CMD_SCREENING_BACK));
+	h.fx.snap.stations[1].screening_index = 2;
 	push(&h);
 	render(&h);
 	tap(&h, UI_BTN_NO);
 	c = last_cmd(&h, CMD_ANSWER);
-	assert_int_equal(c->question, 3);
+	assert_int_equal(c->question, 2);
 	assert_false(c->yes);
-	tap(&h, UI_BTN_BACK);
-	assert_non_null(last_cmd(&h, CMD_SCREENING_BACK));
 	harness_close(&h);
 }
 
@@ -472,6 +483,22 @@ static void test_view_staff_pin_wrong_stays_right_enters_staff_mode(void **state
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_PIN);
 	type_pin(&h, "1111");
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_PIN);
+	/* A wrong PIN: the keypad waits 2 s, then 4 s after the next one. */
+	assert_int_equal(ui_view_pin_wait_s(h.view), 2);
+	{
+		bool touchable;
+		ui_view_button(h.view, UI_BTN_KEY0 + 1, &touchable);
+		assert_false(touchable);
+	}
+	h.now += 2000;
+	ui_view_tick(h.view, h.now);
+	render(&h);
+	assert_int_equal(ui_view_pin_wait_s(h.view), 0);
+	type_pin(&h, "2222");
+	assert_int_equal(ui_view_pin_wait_s(h.view), 4);
+	h.now += 4000;
+	ui_view_tick(h.view, h.now);
+	render(&h);
 	type_pin(&h, FIXTURE_PIN);
 	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_STAFF);
 	ui_fixture_station(&h.fx, 2, STATION_FAULT);
@@ -486,7 +513,24 @@ static void test_view_staff_pin_wrong_stays_right_enters_staff_mode(void **state
 	push(&h);
 	render(&h);
 	tap(&h, UI_BTN_SERVICE);
+	/* Out of service asks why first, and sends the reason with it. */
+	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_SERVICE_REASON);
+	assert_null(last_cmd(&h, CMD_OUT_OF_SERVICE));
+	tap(&h, UI_BTN_ITEM0);
 	assert_non_null(last_cmd(&h, CMD_OUT_OF_SERVICE));
+	assert_string_equal(last_cmd(&h, CMD_OUT_OF_SERVICE)->note, "repair");
+	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_STAFF_STATION);
+	/* Even while faulted. */
+	ui_fixture_station(&h.fx, 2, STATION_FAULT);
+	push(&h);
+	render(&h);
+	tap(&h, UI_BTN_FAULT_INFO);
+	assert_int_equal(ui_view_screen(h.view), UI_SCREEN_STAFF_FAULT);
+	tap(&h, UI_BTN_BACK);
+	tap(&h, UI_BTN_SERVICE);
+	tap(&h, UI_BTN_ITEM0 + 2);
+	assert_int_equal(last_cmd(&h, CMD_OUT_OF_SERVICE)->station, 2);
+	assert_string_equal(last_cmd(&h, CMD_OUT_OF_SERVICE)->note, "boots");
 	harness_close(&h);
 }
 
@@ -648,12 +692,20 @@ static void test_view_command_results_toast_only_what_matters(void **state)
 	ui_view_event(h.view, &ev, h.now);
 	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
 	ev.source = SOURCE_UI;
+	/* A wrong approval PIN: the keypad's back-off, said beside the keypad
+	 * rather than over the screen. */
+	ui_view_event(h.view, &ev, h.now);
+	assert_true(ui_view_pin_wait_s(h.view) > 0);
+	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	/* What staff asked for and was refused is said, for a while. */
+	ev.action = CMD_RESET_FAULT;
+	ev.status = CMD_ERR_PRESSURISED;
 	ui_view_event(h.view, &ev, h.now);
 	assert_true(ui_view_dirty(h.view));
-	assert_true(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	assert_true(toast_shown(&h, UI_SCREEN_QUESTION, THEME_WARN));
 	h.now += 5000;
 	ui_view_tick(h.view, h.now);
-	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_STOP));
+	assert_false(toast_shown(&h, UI_SCREEN_QUESTION, THEME_WARN));
 	harness_close(&h);
 }
 

@@ -1,7 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include "ui_fixture.h"
 
+#include "config/program_load.h"
+#include "config/screening_load.h"
+
 #include <crypt.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,4 +173,17 @@ void ui_fixture_animate(struct ui_fixture *f, unsigned int dt_ms)
 		    st->duration_s - (unsigned int)(f->snap.now_ms / 1000u) % st->duration_s;
 	}
 	f->snap.seq++;
+}
+
+void ui_fixture_use_assets(struct ui_fixture *f)
+{
+	char err[512];
+
+	if (program_set_load(&f->programs, KIOSK_SOURCE_ASSETS "/programs.conf", &f->config.limits,
+	                     err, sizeof(err)) < 0 ||
+	    screening_set_load(&f->screening, KIOSK_SOURCE_ASSETS "/screening.conf", err,
+	                       sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < f->snap.station_count; i++)
+		f->snap.stations[i].screening_count = (unsigned int)f->screening.count;
 }

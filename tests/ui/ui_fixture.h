@@ -31,6 +31,10 @@ void ui_fixture_init(struct ui_fixture *f, unsigned int w, unsigned int h, size_
  * pressures along the wave). */
 void ui_fixture_station(struct ui_fixture *f, size_t i, enum station_state s);
 
+/* The shipped programs and screening questions (assets/programs.conf, assets/screening.conf)
+ * instead of the in-memory ones: words the catalogues translate. */
+void ui_fixture_use_assets(struct ui_fixture *f);
+
 /* Advance the fake session by dt_ms: moves the wave and the countdown. */
 void ui_fixture_animate(struct ui_fixture *f, unsigned int dt_ms);
 
