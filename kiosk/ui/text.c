@@ -65,10 +65,9 @@ static int fonts_open(struct text_cache *tc, const struct ui_metrics *m, char *e
 		tc->font[i] = TTF_OpenFont(path, px);
 		if (!tc->font[i]) {
 			if (err)
-				snprintf(err, err_len,
-				         "cannot open font %s: %s; install the kiosk's assets "
-				         "(assets/fonts) or pass the right assets directory",
-				         path, TTF_GetError());
+				/* The caller adds where to point the kiosk. */
+				snprintf(err, err_len, "cannot open font %s: %s", path,
+				         TTF_GetError());
 			fonts_close(tc);
 			return -ENOENT;
 		}

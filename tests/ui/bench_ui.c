@@ -7,6 +7,8 @@
  *   2. the real kiosk in Xvfb: start to first frame, CPU of the idle
  *      overview over N seconds (main/UI thread and whole process), and
  *      resident memory.
+ * Both in English and with the German catalogue loaded (every string looked
+ * up through gettext), in one run.
  * Usage: bench_ui [--idle-seconds N] [--frames N]
  * Build without sanitizers for meaningful figures.
  */
@@ -22,6 +24,7 @@
 
 #include "ui_fixture.h"
 #include "ui_flows.h"
+#include "ui/i18n.h"
 #include "ui/view.h"
 #include "xharness.h"
 
@@ -45,7 +48,7 @@ static int submit_nothing(void *ctx, const struct command *cmd)
 	return 0;
 }
 
-static void bench_frames(int w, int h, enum ui_screen screen, int frames)
+static void bench_frames(int w, int h, enum ui_screen screen, int frames, const char *lang)
 {
 	static struct ui_fixture fx;
 	SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -66,6 +69,9 @@ static void bench_frames(int w, int h, enum ui_screen screen, int frames)
 	p.renderer = r;
 	p.fonts_dir = KIOSK_SOURCE_ASSETS "/fonts";
 	p.submit = submit_nothing;
+	p.locale_dir = KIOSK_BUILD_LOCALEDIR;
+	snprintf(fx.config.display.language, sizeof(fx.config.display.language), "%s", lang);
+	i18n_init(KIOSK_BUILD_LOCALEDIR, lang);
 	v = ui_view_create(&p, w, h, err, sizeof(err));
 	if (!v || !t) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -83,9 +89,9 @@ static void bench_frames(int w, int h, enum ui_screen screen, int frames)
 	}
 	qsort(t, (size_t)frames, sizeof(double), cmp_double);
 	ui_view_text_stats(v, &hits, &misses);
-	printf("frame %-8s %4dx%-4d 8 stations running: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
+	printf("frame %-8s %4dx%-4d %s 8 stations running: p50 %.2f ms  p99 %.2f ms  max %.2f ms"
 	       "  (text cache %lu hits, %lu misses)\n",
-	       ui_screen_name(screen), w, h, t[frames / 2] / 1000.0,
+	       ui_screen_name(screen), w, h, lang, t[frames / 2] / 1000.0,
 	       t[(size_t)((double)frames * 0.99)] / 1000.0, t[frames - 1] / 1000.0, hits, misses);
 	free(t);
 	ui_view_destroy(v);
@@ -131,14 +137,16 @@ static long rss_kb(pid_t pid)
 	return kb;
 }
 
-static void bench_app(int idle_s)
+static void bench_app(int idle_s, const char *lang)
 {
 	struct xh x;
+	struct xh_options o = {.idle_timeout_s = 3600, .language = lang};
 	char main_stat[64], proc_stat[64];
 	unsigned long long m0, p0, m1, p1;
 	double hz = (double)sysconf(_SC_CLK_TCK);
 
-	if (xh_start(&x, 800, 480, 3600) < 0) {
+	printf("-- the kiosk in %s --\n", lang);
+	if (xh_start_with(&x, 800, 480, &o) < 0) {
 		xh_stop(&x);
 		fprintf(stderr, "bench: cannot start the kiosk in Xvfb\n");
 		return;
@@ -198,11 +206,15 @@ int main(int argc, char **argv)
 	}
 	if (TTF_Init() != 0)
 		return 1;
-	bench_frames(800, 480, UI_SCREEN_OVERVIEW, frames);
-	bench_frames(800, 480, UI_SCREEN_RUNNING, frames);
-	bench_frames(1280, 800, UI_SCREEN_OVERVIEW, frames);
-	bench_frames(1280, 800, UI_SCREEN_RUNNING, frames);
+	for (int l = 0; l < 2; l++) {
+		const char *lang = l ? "de" : "en";
+		bench_frames(800, 480, UI_SCREEN_OVERVIEW, frames, lang);
+		bench_frames(800, 480, UI_SCREEN_RUNNING, frames, lang);
+		bench_frames(1280, 800, UI_SCREEN_OVERVIEW, frames, lang);
+		bench_frames(1280, 800, UI_SCREEN_RUNNING, frames, lang);
+	}
 	TTF_Quit();
-	bench_app(idle_s);
+	bench_app(idle_s, "en");
+	bench_app(idle_s, "de");
 	return 0;
 }

@@ -58,6 +58,7 @@ struct tour {
 	size_t problem_count;
 	size_t drawn;
 	bool shots;
+	char dir[512]; /* where the screenshots go, "" until the first */
 };
 
 static struct tour *current;
@@ -152,6 +153,36 @@ static void run_argv(const char *const argv[])
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* <shots>/<WxH>[-<lang>]: created on first use. */
+static void shot_dir(struct tour *t)
+{
+	if (t->dir[0])
+		return;
+	if (strcmp(t->lang, "en") == 0)
+		snprintf(t->dir, sizeof(t->dir), "%s/%dx%d", KIOSK_UI_SHOT_DIR, t->surface->w,
+		         t->surface->h);
+	else
+		snprintf(t->dir, sizeof(t->dir), "%s/%dx%d-%s", KIOSK_UI_SHOT_DIR, t->surface->w,
+		         t->surface->h, t->lang);
+	mkdir(KIOSK_UI_SHOT_DIR, 0755);
+	mkdir(t->dir, 0755);
+}
+
+/* The tour's bitmaps to PNG in one go (one converter run, not one a screen). */
+static void shots_to_png(struct tour *t)
+{
+	char cmd[1200];
+
+	if (!t->shots || !t->dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd),
+	         "cd '%s' && mogrify -format png screen_*.bmp && rm -f screen_*.bmp", t->dir);
+	{
+		const char *argv[] = {"sh", "-c", cmd, NULL};
+		run_argv(argv);
+	}
+}
+
 static void draw(struct tour *t, const char *name)
 {
 	t->screen = name;
@@ -159,23 +190,11 @@ static void draw(struct tour *t, const char *name)
 	ui_view_set_snapshot(t->v, &t->fx.snap, t->now);
 	ui_view_render(t->v, t->now);
 	if (t->shots) {
-		char dir[512], bmp[600], png[600];
-		if (strcmp(t->lang, "en") == 0)
-			snprintf(dir, sizeof(dir), "%s/%dx%d", KIOSK_UI_SHOT_DIR, t->surface->w,
-			         t->surface->h);
-		else
-			snprintf(dir, sizeof(dir), "%s/%dx%d-%s", KIOSK_UI_SHOT_DIR, t->surface->w,
-			         t->surface->h, t->lang);
-		mkdir(KIOSK_UI_SHOT_DIR, 0755);
-		mkdir(dir, 0755);
-		snprintf(bmp, sizeof(bmp), "%s/screen_%s.bmp", dir, name);
-		snprintf(png, sizeof(png), "%s/screen_%s.png", dir, name);
+		char bmp[700];
+
+		shot_dir(t);
+		snprintf(bmp, sizeof(bmp), "%s/screen_%s.bmp", t->dir, name);
 		assert_int_equal(SDL_SaveBMP(t->surface, bmp), 0);
-		{
-			const char *argv[] = {"convert", bmp, png, NULL};
-			run_argv(argv);
-		}
-		unlink(bmp);
 	}
 }
 
@@ -348,6 +367,7 @@ static void tour_open(struct tour *t, int w, int h, const char *lang, bool pseud
 
 static void tour_close(struct tour *t)
 {
+	shots_to_png(t);
 	ui_view_destroy(t->v);
 	SDL_DestroyRenderer(t->renderer);
 	SDL_FreeSurface(t->surface);

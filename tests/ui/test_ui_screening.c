@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Screening through the real kiosk in Xvfb with real clicks, one station
- * per outcome: all No (session allowed), an absolute Yes (blocked, kind
- * message, no way on), a relative Yes approved with the staff PIN (a wrong
- * PIN first), the idle time-out back to the overview, and staff mode behind
- * the PIN taking a station out of service and back.  Station states
- * come from the kiosk's MQTT status.  Screenshots: screening_*.png.
+ * per outcome: all No (session allowed), an absolute Yes (which one, then
+ * blocked, kind message, no way on), a relative Yes approved with the staff
+ * PIN (a wrong PIN first: the keypad waits), the idle time-out back to the
+ * overview; staff mode behind the PIN (the keypad waits longer after each
+ * wrong PIN) with a station's page, out of service with a reason and back;
+ * the language button, which lasts one member.  Station states come from
+ * the kiosk's MQTT status.  Screenshots: screening_*.png, staff_*.png.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,9 +91,6 @@ static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
 	struct xh *x = &harness;
 	const size_t s = 2;
 	size_t q = flow_first_question(x, SCREENING_RELATIVE);
-	struct ui_layout l;
-	struct ui_layout_input in = {.station_count = x->station_count,
-	                             .program_count = x->programs.count};
 
 	(void)state;
 	assert_true(q != SIZE_MAX);
@@ -103,16 +102,18 @@ static void test_ui_screening_relative_yes_staff_pin_allows(void **state)
 	xh_screenshot(x, "screening_relative_needs_approval");
 	assert_string_equal(x->st[s].state, "screening");
 
-	/* A wrong PIN: refused by the core, said on screen, still screening. */
+	/* A wrong PIN: refused by the core, still screening, and the keypad
+	 * waits before it takes another. */
 	xh_click(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE);
 	assert_true(flow_type_pin(x, "1111"));
-	ui_layout_compute(&l, &x->m, UI_SCREEN_APPROVAL, &in);
-	assert_true(xh_wait_pixel(x, l.area[UI_AREA_TOAST].x + 5,
-	                          l.area[UI_AREA_TOAST].y + l.area[UI_AREA_TOAST].h / 2,
-	                          theme_color(THEME_STOP), XH_TIMEOUT_MS));
-	xh_screenshot(x, "screening_relative_wrong_pin");
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE, THEME_WARN, XH_TIMEOUT_MS));
 	assert_string_equal(x->st[s].state, "screening");
-
+	xh_click(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE);
+	assert_true(xh_wait_button(x, UI_SCREEN_PIN, (enum ui_button)(UI_BTN_KEY0 + 1),
+	                           THEME_DISABLED, XH_TIMEOUT_MS));
+	xh_screenshot(x, "screening_relative_wrong_pin");
+	xh_click(x, UI_SCREEN_PIN, UI_BTN_BACK);
 	xh_click(x, UI_SCREEN_APPROVAL, UI_BTN_APPROVE);
 	xh_screenshot(x, "screening_relative_pin");
 	assert_true(flow_type_pin(x, STAFF_PIN));
@@ -162,7 +163,14 @@ static void test_ui_staff_pin_out_of_service_and_back(void **state)
 	xh_click(x, UI_SCREEN_STAFF, (enum ui_button)(UI_BTN_CARD0 + s));
 	assert_true(xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_SURFACE_HI,
 	                           XH_TIMEOUT_MS));
+	xh_screenshot(x, "staff_station");
 	xh_click(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE);
+	/* Why: a reason from the list goes with the command. */
+	x->layout_items = 5;
+	assert_true(xh_wait_button(x, UI_SCREEN_SERVICE_REASON, UI_BTN_ITEM0, THEME_SURFACE_HI,
+	                           XH_TIMEOUT_MS));
+	xh_screenshot(x, "staff_service_reason");
+	xh_click(x, UI_SCREEN_SERVICE_REASON, UI_BTN_ITEM0);
 	assert_true(xh_wait_state(x, s, "out_of_service", XH_TIMEOUT_MS));
 	assert_true(
 	    xh_wait_button(x, UI_SCREEN_STAFF_STATION, UI_BTN_SERVICE, THEME_GO, XH_TIMEOUT_MS));
@@ -252,6 +260,75 @@ static void test_ui_idle_overview_thread_sleeps_without_polling(void **state)
 	assert_true(w1 - w0 <= 4);
 }
 
+/* Wrong staff PINs: the keypad is off for a while after each, longer the
+ * second time; the right PIN still opens staff mode. */
+static void test_ui_staff_wrong_pin_waits_longer_each_time(void **state)
+{
+	struct xh *x = &harness;
+	const enum ui_button one = (enum ui_button)(UI_BTN_KEY0 + 1);
+	struct timespec t0, t1;
+	double first, second;
+
+	(void)state;
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF);
+	assert_true(flow_type_pin(x, "1111"));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_true(xh_wait_button(x, UI_SCREEN_PIN, one, THEME_DISABLED, XH_TIMEOUT_MS));
+	xh_screenshot(x, "staff_pin_wrong_waits");
+	assert_true(xh_wait_button(x, UI_SCREEN_PIN, one, THEME_SURFACE_HI, 10000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	first = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(flow_type_pin(x, "2222"));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_true(xh_wait_button(x, UI_SCREEN_PIN, one, THEME_DISABLED, XH_TIMEOUT_MS));
+	assert_true(xh_wait_button(x, UI_SCREEN_PIN, one, THEME_SURFACE_HI, 15000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	second = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	print_message("keypad off for %.1f s, then %.1f s\n", first, second);
+	assert_true(first >= 1.0);
+	assert_true(second > first + 1.0);
+	assert_true(flow_type_pin(x, STAFF_PIN));
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_STAFF, UI_BTN_BACK, THEME_SURFACE_HI, XH_TIMEOUT_MS));
+	xh_click(x, UI_SCREEN_STAFF, UI_BTN_BACK);
+	assert_true(
+	    xh_wait_button(x, UI_SCREEN_OVERVIEW, UI_BTN_STAFF, THEME_SURFACE_HI, XH_TIMEOUT_MS));
+}
+
+/* The language button changes the screen's words for this member; when
+ * the station they used goes back to idle, the site's language returns. */
+static void test_ui_language_button_lasts_one_member(void **state)
+{
+	struct xh *x = &harness;
+	const size_t s = 1;
+	struct ui_layout l;
+	struct ui_layout_input in = {.station_count = x->station_count,
+	                             .program_count = x->programs.count};
+	unsigned long en, de, sum = 0;
+
+	(void)state;
+	ui_layout_compute(&l, &x->m, UI_SCREEN_OVERVIEW, &in);
+	assert_true(flow_back_to_overview(x, s));
+	en = xh_region_sum(x, l.area[UI_AREA_TITLE]);
+	xh_click(x, UI_SCREEN_OVERVIEW, UI_BTN_LANGUAGE);
+	for (int i = 0; i < 200 && (sum = xh_region_sum(x, l.area[UI_AREA_TITLE])) == en; i++)
+		xh_poll(x, 20);
+	de = sum;
+	assert_true(de != en);
+	xh_screenshot(x, "language_switched");
+	/* The member's visit in their language... */
+	assert_true(flow_choose_program(x, s, 0, NULL));
+	xh_screenshot(x, "language_switched_adjust");
+	xh_click(x, UI_SCREEN_ADJUST, UI_BTN_BACK);
+	/* ...ends with the station idle: the overview speaks the site's again. */
+	assert_true(flow_back_to_overview(x, s));
+	for (int i = 0; i < 200 && (sum = xh_region_sum(x, l.area[UI_AREA_TITLE])) != en; i++)
+		xh_poll(x, 20);
+	assert_true(sum == en);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +337,8 @@ int main(void)
 	    cmocka_unit_test(test_ui_screening_relative_yes_staff_pin_allows),
 	    cmocka_unit_test(test_ui_screening_idle_timeout_returns_to_overview),
 	    cmocka_unit_test(test_ui_staff_pin_out_of_service_and_back),
+	    cmocka_unit_test(test_ui_staff_wrong_pin_waits_longer_each_time),
+	    cmocka_unit_test(test_ui_language_button_lasts_one_member),
 	    cmocka_unit_test(test_ui_idle_overview_costs_almost_no_cpu),
 	    cmocka_unit_test(test_ui_idle_overview_thread_sleeps_without_polling),
 	};

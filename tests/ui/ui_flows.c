@@ -48,9 +48,10 @@ bool flow_choose_program(struct xh *x, size_t station, size_t program, const cha
 
 bool flow_begin_screening(struct xh *x, size_t station, const char *prefix)
 {
+	struct screening_unit u;
+
 	xh_click(x, UI_SCREEN_ADJUST, UI_BTN_CONTINUE);
 	CHECK(xh_wait_state(x, station, "screening", XH_TIMEOUT_MS), "screening did not begin");
-	struct screening_unit u;
 	screening_unit_of(&x->screening, 0, &u);
 	CHECK(flow_wait_unit(x, 0, u.total,
 	                     u.kind == UNIT_AGREE ? UI_SCREEN_AGREE : UI_SCREEN_QUESTION),
