@@ -300,6 +300,17 @@ static enum fault_code check_zero(struct safety *s, uint64_t now_ms, bool open_t
 	return FAULT_NONE;
 }
 
+/* Every zone valve shut and the pump running into the manifold, or just
+ * stopped (its first conversions after): the manifold's own limit applies,
+ * since no zone shares it (the seal check's puff, one tick long or one late
+ * tick longer). */
+static bool puff_settling(const struct safety *s, const struct station_outputs *o)
+{
+	if (o->zones_open != 0 || o->exhaust_open)
+		return false;
+	return o->pump_on || (s->sealed && s->sealed_fresh <= 2u);
+}
+
 /* Checks on the clock alone: they hold whether or not this tick brought a
  * fresh reading. */
 static enum fault_code check_time(struct safety *s, const struct kiosk_limits *limits,
@@ -348,8 +359,8 @@ enum fault_code safety_check(struct safety *s, const struct kiosk_limits *limits
 	f = check_relay(s, now_ms, r->mmhg);
 	if (f != FAULT_NONE)
 		return f;
-	if (r->mmhg > (o->zones_open == 0 && !o->exhaust_open ? SAFETY_SEALED_MANIFOLD_MAX_MMHG
-	                                                      : safety_ceiling_mmhg(limits)))
+	if (r->mmhg >
+	    (puff_settling(s, o) ? SAFETY_SEALED_MANIFOLD_MAX_MMHG : safety_ceiling_mmhg(limits)))
 		return s->sealed && s->sealed_fresh > 1u && r->mmhg > s->sealed_base_mmhg
 		           ? FAULT_PUMP_RELAY
 		           : FAULT_OVERPRESSURE;

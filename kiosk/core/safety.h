@@ -29,7 +29,8 @@
  *     reading before the fill, so one slow conversion cannot
  *     hide it)                                               -> BLOCKED_HOSE
  *   - reading > min(ceiling_mmhg, compiled), or above
- *     SAFETY_SEALED_MANIFOLD_MAX_MMHG with every zone shut   -> OVERPRESSURE
+ *     SAFETY_SEALED_MANIFOLD_MAX_MMHG during a puff into the
+ *     shut manifold                                          -> OVERPRESSURE
  *   - the same fill longer than max_fill_ms, or without any
  *     rise for SAFETY_NO_RISE_MS                             -> LEAK
  *   - a single-zone fill that needs far more pump time than
@@ -174,10 +175,11 @@ unsigned int safety_open_loop_fill_ms(unsigned int configured_ms);
 /* Weight of a new reading in the smoothed fill pressure. */
 #define SAFETY_SMOOTHING 0.2
 #define SAFETY_RISE_SAMPLES 64u
-/* The ceiling protects the zones.  With every zone valve commanded shut
- * (the seal check's puff, a hold) no zone shares the manifold, so its own
- * limit is this: one late tick of pump into the small manifold (~30 mmHg per
- * 20 ms) is no fault; a pump that keeps running is the relay check's. */
+/* The ceiling protects the zones.  While the pump runs into the manifold
+ * with every zone valve shut (the seal check's puff), and for the first two
+ * conversions after, no zone shares it, so its own limit is this: one late
+ * tick of pump into the small manifold (~30 mmHg per 20 ms) is no fault; a
+ * pump that keeps running is the relay check's. */
 #define SAFETY_SEALED_MANIFOLD_MAX_MMHG 250.0
 /* Open to the air this long, the manifold reads zero (zones read down drain
  * through their valves within a second or two). */
