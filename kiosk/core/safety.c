@@ -348,7 +348,8 @@ enum fault_code safety_check(struct safety *s, const struct kiosk_limits *limits
 	f = check_relay(s, now_ms, r->mmhg);
 	if (f != FAULT_NONE)
 		return f;
-	if (r->mmhg > safety_ceiling_mmhg(limits))
+	if (r->mmhg > (o->zones_open == 0 && !o->exhaust_open ? SAFETY_SEALED_MANIFOLD_MAX_MMHG
+	                                                      : safety_ceiling_mmhg(limits)))
 		return s->sealed && s->sealed_fresh > 1u && r->mmhg > s->sealed_base_mmhg
 		           ? FAULT_PUMP_RELAY
 		           : FAULT_OVERPRESSURE;

@@ -28,7 +28,8 @@
  *     max_rise_mmhg_per_s while filling (measured from the
  *     reading before the fill, so one slow conversion cannot
  *     hide it)                                               -> BLOCKED_HOSE
- *   - reading > min(ceiling_mmhg, compiled)                  -> OVERPRESSURE
+ *   - reading > min(ceiling_mmhg, compiled), or above
+ *     SAFETY_SEALED_MANIFOLD_MAX_MMHG with every zone shut   -> OVERPRESSURE
  *   - the same fill longer than max_fill_ms, or without any
  *     rise for SAFETY_NO_RISE_MS                             -> LEAK
  *   - a single-zone fill that needs far more pump time than
@@ -173,6 +174,11 @@ unsigned int safety_open_loop_fill_ms(unsigned int configured_ms);
 /* Weight of a new reading in the smoothed fill pressure. */
 #define SAFETY_SMOOTHING 0.2
 #define SAFETY_RISE_SAMPLES 64u
+/* The ceiling protects the zones.  With every zone valve commanded shut
+ * (the seal check's puff, a hold) no zone shares the manifold, so its own
+ * limit is this: one late tick of pump into the small manifold (~30 mmHg per
+ * 20 ms) is no fault; a pump that keeps running is the relay check's. */
+#define SAFETY_SEALED_MANIFOLD_MAX_MMHG 250.0
 /* Open to the air this long, the manifold reads zero (zones read down drain
  * through their valves within a second or two). */
 #define SAFETY_ZERO_SETTLE_MS 3000u
@@ -185,7 +191,7 @@ unsigned int safety_open_loop_fill_ms(unsigned int configured_ms);
 /* Weight of a new reading in the smoothed pressure the relay and zero
  * checks judge (a converter's noise averages out, a steady rise or offset
  * does not). */
-#define SAFETY_SLOW_SMOOTHING 0.2
+#define SAFETY_SLOW_SMOOTHING 0.1
 #define SAFETY_RELAY_RISE_MMHG 4.0
 /* A pump sense that reads running this long after the pump was switched
  * off: the relay is welded (a motor coasts for a few ms, a relay releases in
