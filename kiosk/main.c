@@ -631,7 +631,8 @@ static int run_kiosk(const struct options *opt, const struct ui_dirs *dirs, stru
 		    .controller = rt->controller,
 		    .assets_dir = dirs->assets,
 		    .locale_dir = dirs->locale,
-		    .events_delivered = broker_has_event,
+		    /* Without MQTT nobody is notified: the screen never says so. */
+		    .events_delivered = rt->mqtt ? broker_has_event : NULL,
 		    .events_ctx = rt,
 		};
 		const char *display = getenv("WAYLAND_DISPLAY");

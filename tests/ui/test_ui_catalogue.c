@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -434,6 +435,36 @@ static void test_ui_catalogue_check_catches_a_missing_word(void **state)
 	tour_close(&t);
 }
 
+/* A language without a complete catalogue is refused, naming those there
+ * are; so is a site's program the catalogue does not know. */
+static void test_ui_catalogue_incomplete_language_refused(void **state)
+{
+	static struct ui_fixture fx;
+	char err[512] = "";
+
+	(void)state;
+	ui_fixture_init(&fx, 800, 480, 2);
+	ui_fixture_use_assets(&fx);
+	assert_int_equal(
+	    i18n_check(KIOSK_BUILD_LOCALEDIR, "de", &fx.programs, &fx.screening, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    i18n_check(KIOSK_BUILD_LOCALEDIR, "en", &fx.programs, &fx.screening, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    i18n_check(KIOSK_BUILD_LOCALEDIR, "fr", &fx.programs, &fx.screening, err, sizeof(err)),
+	    -ENOENT);
+	assert_non_null(strstr(err, "language = fr"));
+	assert_non_null(strstr(err, "en, de"));
+	snprintf(fx.programs.items[0].name, sizeof(fx.programs.items[0].name), "Our own program");
+	assert_int_equal(
+	    i18n_check(KIOSK_BUILD_LOCALEDIR, "de", &fx.programs, &fx.screening, err, sizeof(err)),
+	    -ENOENT);
+	assert_non_null(strstr(err, "programs.conf"));
+	assert_non_null(strstr(err, "Our own program"));
+	assert_string_equal(i18n_language(), "en");
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -453,6 +484,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ui_catalogue_check_catches_a_missing_word),
+	    cmocka_unit_test(test_ui_catalogue_incomplete_language_refused),
 	    cmocka_unit_test(test_ui_catalogue_nothing_drawn_outside_the_catalogue),
 	    cmocka_unit_test(test_ui_catalogue_every_language_translates_every_drawn_word),
 	};
