@@ -758,7 +758,14 @@ int main(int argc, char **argv)
 			rc = EXIT_CONFIG;
 		break;
 	case MODE_SELF_TEST:
-		rc = self_test_run(&l->config, rt.gpio, rt.sensors, stdout);
+		/* The stop signals set the flag the test reads between its
+		 * waits: Ctrl-C or systemctl stop vents at once. */
+		{
+			sigset_t set;
+			stop_signals(&set);
+			pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		}
+		rc = self_test_run(&l->config, rt.gpio, rt.sensors, &stop_requested, stdout);
 		rc = rc == SELF_TEST_PASS           ? EXIT_OK
 		     : rc == SELF_TEST_NOT_MEASURED ? EXIT_NOT_MEASURED
 		                                    : EXIT_FAILED;

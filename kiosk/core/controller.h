@@ -135,7 +135,8 @@ struct controller_stats {
 	bool realtime; /* the control thread got SCHED_FIFO */
 	/* The control thread's whole CPU time since it started
 	 * (CLOCK_THREAD_CPUTIME_ID: waits, commands, buttons, ticks, listeners),
-	 * updated at every tick; divide by ticks for the whole cost per tick. */
+	 * as read at the end of the last tick; divide by ticks for the whole
+	 * cost per tick. */
 	double thread_cpu_us;
 	uint64_t wakeups;        /* returns from the wait */
 	uint64_t button_wakeups; /* of which for a stop-button edge */

@@ -40,6 +40,7 @@ static const char *const fault_names[FAULT_CODE_COUNT] = {
 	[FAULT_PUMP_RELAY] = "pump_relay",
 	[FAULT_EXHAUST_STUCK] = "exhaust_stuck",
 	[FAULT_ZONE_STUCK_CLOSED] = "zone_stuck_closed",
+	[FAULT_MANIFOLD_LEAK] = "manifold_leak",
 };
 
 /* Shown to the member on the card and to staff on the dashboard: what
@@ -82,6 +83,8 @@ static const char *const fault_messages[FAULT_CODE_COUNT] = {
 	                     "station off",
 	[FAULT_EXHAUST_STUCK] = "The boots cannot let their air out: open the zips and take the "
 	                        "boots off now; staff has been notified",
+	[FAULT_MANIFOLD_LEAK] = "The station could not hold air with its valves shut (a valve "
+	                        "stuck open, or the pump): staff has been notified",
 	[FAULT_ZONE_STUCK_CLOSED] = "One part of the boots did not open to deflate: open the "
 	                            "zips and take the boots off now; staff has been notified",
 };

@@ -55,6 +55,8 @@ enum fault_code {
 	FAULT_PUMP_RELAY,        /* pressure rises with the pump off: relay welded */
 	FAULT_EXHAUST_STUCK,     /* the manifold does not vent with the exhaust open */
 	FAULT_ZONE_STUCK_CLOSED, /* a zone does not answer when opened: may be inflated */
+	FAULT_MANIFOLD_LEAK,     /* every valve shut, a puff of air does not stay (a valve
+	                          * stuck open, or the pump does not run) */
 	FAULT_CODE_COUNT
 };
 

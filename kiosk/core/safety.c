@@ -65,11 +65,8 @@ static void safety_track(struct safety *s, uint64_t now_ms, const struct station
 		s->sealed_since_ms = now_ms;
 		s->sealed_zones = o->zones_open;
 		s->sealed_fresh = 0;
-		/* Every valve shut: the pressure the manifold was left at is the
-		 * baseline (a conversion from before the change reads the same). */
-		s->sealed_min_seen = o->zones_open == 0 && s->have_pressure;
-		s->sealed_min_mmhg = s->last_mmhg;
-		s->sealed_ema_mmhg = s->last_mmhg;
+		s->sealed_min_seen = false;
+		s->sealed_base_mmhg = s->last_mmhg;
 	}
 	s->sealed = sealed;
 }
@@ -266,10 +263,12 @@ static enum fault_code check_relay(struct safety *s, uint64_t now_ms, double mmh
 	if (!s->sealed)
 		return FAULT_NONE;
 	s->sealed_fresh++;
-	/* With a zone open it first equalises with the manifold. */
-	if (s->sealed_zones != 0 &&
-	    (s->sealed_fresh <= 2u || now_ms - s->sealed_since_ms < SAFETY_RELAY_SETTLE_MS)) {
+	/* The first conversions may predate the change (an HX710B), and with
+	 * a zone open it first equalises with the manifold. */
+	if (s->sealed_fresh <= 2u ||
+	    (s->sealed_zones != 0 && now_ms - s->sealed_since_ms < SAFETY_RELAY_SETTLE_MS)) {
 		s->sealed_ema_mmhg = mmhg;
+		s->sealed_base_mmhg = mmhg;
 		return FAULT_NONE;
 	}
 	s->sealed_ema_mmhg += SAFETY_SLOW_SMOOTHING * (mmhg - s->sealed_ema_mmhg);
@@ -299,6 +298,17 @@ static enum fault_code check_zero(struct safety *s, uint64_t now_ms, bool open_t
 	    fabs(s->open_air_ema_mmhg) > SAFETY_ZERO_TOLERANCE_MMHG)
 		return FAULT_SENSOR_ZERO;
 	return FAULT_NONE;
+}
+
+/* Every zone valve shut and the pump running into the manifold, or just
+ * stopped (its first conversions after): the manifold's own limit applies,
+ * since no zone shares it (the seal check's puff, one tick long or one late
+ * tick longer). */
+static bool puff_settling(const struct safety *s, const struct station_outputs *o)
+{
+	if (o->zones_open != 0 || o->exhaust_open)
+		return false;
+	return o->pump_on || (s->sealed && s->sealed_fresh <= 2u);
 }
 
 /* Checks on the clock alone: they hold whether or not this tick brought a
@@ -344,14 +354,16 @@ enum fault_code safety_check(struct safety *s, const struct kiosk_limits *limits
 	 * once. */
 	if (s->filling && rise_too_fast(s, limits, now_ms, r->mmhg))
 		return FAULT_BLOCKED_HOSE;
-	if (r->mmhg > safety_ceiling_mmhg(limits))
-		return FAULT_OVERPRESSURE;
-	/* With the pump off and the exhaust shut a rise has one cause: found
-	 * from the first conversion after the valves shut, long before a
-	 * welded pump reaches the ceiling. */
+	/* With the pump off and the exhaust shut a rise has one cause, the
+	 * pump: named as such even when it has already passed the ceiling. */
 	f = check_relay(s, now_ms, r->mmhg);
 	if (f != FAULT_NONE)
 		return f;
+	if (r->mmhg >
+	    (puff_settling(s, o) ? SAFETY_SEALED_MANIFOLD_MAX_MMHG : safety_ceiling_mmhg(limits)))
+		return s->sealed && s->sealed_fresh > 1u && r->mmhg > s->sealed_base_mmhg
+		           ? FAULT_PUMP_RELAY
+		           : FAULT_OVERPRESSURE;
 	if (s->filling) {
 		f = check_fill(s, limits, now_ms, r->mmhg);
 		if (f != FAULT_NONE)

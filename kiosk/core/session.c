@@ -147,6 +147,7 @@ int session_active_zone(const struct session *s)
 
 void session_restart_cycle(struct session *s, uint64_t now_ms)
 {
+	s->sealing = false;
 	enter(s, PHASE_FILL, next_zone(s, -1), now_ms);
 }
 
@@ -164,7 +165,7 @@ void session_mark_verified(struct session *s, uint8_t zones)
 
 const struct vent *session_release(const struct session *s)
 {
-	return s->phase == PHASE_RELEASE ? &s->vent : NULL;
+	return s->phase == PHASE_RELEASE || s->sealing ? &s->vent : NULL;
 }
 
 /* The release: the vent sequence decides when it is done. */
@@ -229,7 +230,33 @@ void session_step(struct session *s, uint64_t now_ms, const struct pressure_read
 				enter(s, PHASE_REST, -1, now_ms);
 			break;
 		case PHASE_REST:
+			if (s->sealing) {
+				/* Every valve must still close before the next
+				 * cycle's air: a valve that stuck open in this
+				 * one is found before a skipped zone gets more. */
+				enum vent_status vs = vent_step(&s->vent, now_ms, fresh ? r : NULL);
+
+				s->out = s->vent.out;
+				if (vs == VENT_FAULT) {
+					res->fault = s->vent.fault;
+					break;
+				}
+				if (vs == VENT_BUSY)
+					break;
+				s->sealing = false;
+				s->cycle++;
+				enter(s, PHASE_FILL, next_zone(s, -1), now_ms);
+				break;
+			}
 			if (now_ms - s->phase_since_ms >= s->p.program->rest_ms) {
+				if (s->p.has_sensor && i == 0) {
+					s->sealing = true;
+					vent_begin_seal_check(&s->vent, s->p.zone_count, now_ms);
+					s->out = s->vent.out;
+					break;
+				}
+				if (s->p.has_sensor)
+					break; /* the seal check starts on its own tick */
 				s->cycle++;
 				enter(s, PHASE_FILL, next_zone(s, -1), now_ms);
 			}

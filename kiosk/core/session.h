@@ -14,7 +14,9 @@
  * Release: the vent-and-verify sequence (vent.h) over the used zones, a
  * skipped zone kept shut so no air reaches it; a sequential pulse verifies
  * the zone it released before the next one fills, a gradient hold every used
- * zone before its rest.  Rest: pump off, exhaust and every used zone open.
+ * zone before its rest.  Rest: pump off, exhaust and every used zone open;
+ * with a sensor it ends with the seal check (vent.h): every valve must
+ * close before the next cycle's air.
  * The first warmup_cycles cycles run at warmup_factor x pressure.
  *
  * Knows nothing about the session clock, pause or safety: the station does
@@ -59,6 +61,7 @@ struct session {
 	unsigned int transitions; /* counts phase entries */
 	unsigned int cycle;       /* 0-based */
 	bool first_cycle_reached; /* every zone of cycle 0 reached pressure */
+	bool sealing;             /* the seal check between a rest and the next cycle */
 	struct vent vent;         /* the release */
 	struct station_outputs out;
 };

@@ -86,7 +86,7 @@ static uint64_t run_ms(const struct station *st, uint64_t now_ms)
 
 uint64_t station_paused_ms(const struct station *st, uint64_t now_ms)
 {
-	uint64_t p = st->paused_total_ms;
+	uint64_t p = st->pause_used_ms;
 
 	if (st->state == STATION_PAUSED)
 		p += now_ms - st->pause_since_ms;
@@ -267,6 +267,12 @@ void station_end_session(struct station *st, enum stop_reason reason, uint64_t n
 
 static void enter_running(struct station *st, uint64_t now_ms)
 {
+	if (st->sealing) {
+		vent_begin_seal_check(&st->vent, st->zone_count, now_ms);
+		st->vent_active = true;
+		set_outputs(st, &st->vent.out, now_ms);
+		return;
+	}
 	set_outputs(st, &st->session.out, now_ms);
 }
 
@@ -310,6 +316,24 @@ static void tick_running(struct station *st, uint64_t now_ms, const struct press
 		station_end_session(st, STOP_COMPLETED, now_ms, sink);
 		return;
 	}
+	if (st->sealing) {
+		/* Before any zone gets air: every valve must close. */
+		enum vent_status vs = vent_step(&st->vent, now_ms, r);
+
+		if (vs == VENT_BUSY) {
+			set_outputs(st, &st->vent.out, now_ms);
+			return;
+		}
+		st->sealing = false;
+		st->vent_active = false;
+		if (vs == VENT_FAULT) {
+			station_fault(st, st->vent.fault, -1, now_ms, sink);
+			return;
+		}
+		session_restart_cycle(&st->session, now_ms);
+		set_outputs(st, &st->session.out, now_ms);
+		return;
+	}
 	session_step(&st->session, now_ms, st->has_sensor ? r : NULL, &res);
 	if (res.reached && !st->clock_started)
 		start_clock(st, now_ms);
@@ -349,6 +373,7 @@ static void exit_paused(struct station *st, uint64_t now_ms)
 	st->vent_active = false;
 	if (st->pause_vented_ms != 0)
 		st->paused_total_ms += now_ms - st->pause_vented_ms;
+	st->pause_used_ms += now_ms - st->pause_since_ms;
 	/* Frozen at the pause for the final elapsed time. */
 	st->pause_since_ms = now_ms;
 }
@@ -405,9 +430,16 @@ static void tick_fault(struct station *st, uint64_t now_ms, const struct pressur
                        const struct event_sink *sink)
 {
 	(void)sink;
-	/* A vent that fails in a fault ends open all the same. */
-	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT)
-		set_safe(st, now_ms);
+	/* A vent that fails in a fault (the boots cannot let their air out)
+	 * ends open all the same, except the member's skipped zones: opened
+	 * now they would share the air that is still in the others.  They
+	 * stay shut until a reset verifies every zone. */
+	if (st->vent_active && step_vent(st, now_ms, r) == VENT_FAULT) {
+		struct station_outputs out = station_outputs_safe(st->zone_count);
+
+		out.zones_open &= st->used_mask;
+		set_outputs(st, &out, now_ms);
+	}
 }
 
 static void exit_fault(struct station *st, uint64_t now_ms)

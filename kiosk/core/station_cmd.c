@@ -305,6 +305,9 @@ static enum command_status cmd_start(struct station *st, const struct cmd_call *
 		return CMD_ERR_BAD_ARGUMENT;
 	safety_session_begin(&st->safety);
 	st->used_mask = st->session.used_mask;
+	/* With a sensor every session begins by proving the valves close
+	 * (vent_begin_seal_check()); enter_running starts it. */
+	st->sealing = st->has_sensor;
 	/* The answers did their job; the member's health data goes now. */
 	station_wipe_screening(st);
 	st->session_active = true;
@@ -313,6 +316,7 @@ static enum command_status cmd_start(struct station *st, const struct cmd_call *
 	st->clock_started = false;
 	st->clock_start_ms = 0;
 	st->paused_total_ms = 0;
+	st->pause_used_ms = 0;
 	st->paused_at_clock_ms = 0;
 	st->elapsed_final_ms = 0;
 	st->last_stop = STOP_NONE;

@@ -53,6 +53,7 @@ struct station {
 	uint64_t paused_at_clock_ms;
 	uint64_t pause_since_ms;
 	uint64_t pause_vented_ms; /* the pause's vent verified at; 0 = not yet */
+	uint64_t pause_used_ms;   /* every past pause whole: the member's pause budget */
 	uint64_t elapsed_final_ms;
 	enum stop_reason last_stop;
 
@@ -93,6 +94,7 @@ struct station {
 	enum station_state after_vent; /* VENTING goes here once verified */
 	int fault_zone;                /* -1 = none */
 	bool pump_running;             /* pump sense read running at the last tick */
+	bool sealing;                  /* START: the seal check runs before the first fill */
 };
 
 /* Faults whose cause may be the control sensor itself: the vent after one

@@ -12,6 +12,9 @@ enum vent_step {
 	STEP_PUFF,  /* one tick of air into it */
 	STEP_CHECK, /* read again: did it take the air? */
 	STEP_TIMED,
+	STEP_SEAL_READ,  /* every valve shut: the manifold's own pressure */
+	STEP_SEAL_PUFF,  /* one tick of pump into it */
+	STEP_SEAL_CHECK, /* did it stay? */
 	STEP_DONE,
 	STEP_FAILED,
 };
@@ -63,6 +66,13 @@ static void enter(struct vent *v, enum vent_step step, uint64_t now_ms)
 	case STEP_READ:
 	case STEP_CHECK:
 		set_outputs(v, false, false, (uint8_t)(1u << (unsigned int)v->zone));
+		break;
+	case STEP_SEAL_READ:
+	case STEP_SEAL_CHECK:
+		set_outputs(v, false, false, 0);
+		break;
+	case STEP_SEAL_PUFF:
+		set_outputs(v, true, false, 0);
 		break;
 	case STEP_DONE:
 		if (v->p.final)
@@ -136,6 +146,39 @@ void vent_begin(struct vent *v, const struct vent_plan *plan, uint64_t now_ms)
 		enter(v, v->p.trust_sensor ? STEP_OPEN : STEP_DONE, now_ms);
 	else
 		enter(v, v->p.trust_sensor ? STEP_VENT : STEP_TIMED, now_ms);
+}
+
+void vent_begin_seal_check(struct vent *v, size_t zone_count, uint64_t now_ms)
+{
+	memset(v, 0, sizeof(*v));
+	v->p.zone_count = zone_count > STATION_MAX_ZONES ? STATION_MAX_ZONES : zone_count;
+	v->p.trust_sensor = true;
+	v->zone = -1;
+	v->fault_zone = -1;
+	v->first_vent_ms = now_ms;
+	enter(v, STEP_SEAL_READ, now_ms);
+}
+
+/* The seal check's reads: two fresh conversions each, so neither predates
+ * the valves it judges. */
+static void step_seal(struct vent *v, uint64_t now_ms, const struct pressure_reading *r, bool fresh)
+{
+	if (!fresh || v->fresh < VENT_FRESH_READINGS)
+		return;
+	if (v->step == STEP_SEAL_READ) {
+		v->pre_mmhg = r->mmhg;
+		v->first_raw = r->raw;
+		enter(v, STEP_SEAL_PUFF, now_ms);
+		return;
+	}
+	if (r->mmhg - v->pre_mmhg < VENT_SEAL_MIN_RISE_MMHG) {
+		/* The very same counts after a puff: the converter, not the
+		 * valves. */
+		fail(v, r->raw == v->first_raw ? FAULT_SENSOR_FROZEN : FAULT_MANIFOLD_LEAK, -1,
+		     now_ms);
+		return;
+	}
+	enter(v, STEP_DONE, now_ms);
 }
 
 int vent_reading_zone(const struct vent *v)
@@ -320,6 +363,14 @@ enum vent_status vent_step(struct vent *v, uint64_t now_ms, const struct pressur
 	case STEP_TIMED:
 		if (now_ms - v->step_ms >= v->p.timed_ms)
 			enter(v, STEP_DONE, now_ms);
+		break;
+	case STEP_SEAL_READ:
+	case STEP_SEAL_CHECK:
+		/* No conversion at all: the supervisor's staleness check. */
+		step_seal(v, now_ms, r, fresh);
+		break;
+	case STEP_SEAL_PUFF:
+		enter(v, STEP_SEAL_CHECK, now_ms);
 		break;
 	case STEP_DONE:
 		return VENT_DONE;

@@ -90,6 +90,14 @@
 #define VENT_VERIFY_MARGIN_MMHG 2.0
 #define VENT_FLAT_DOWN 5u
 
+/* The seal check before a session (vent_begin_seal_check()): with every
+ * valve and the exhaust shut, one tick of pump must raise the small manifold
+ * by at least this much (it adds ~30 mmHg); a valve stuck open lets the puff
+ * into a zone (< 1 mmHg), an exhaust stuck open or a dead pump lets nothing
+ * stay: FAULT_MANIFOLD_LEAK, before a skipped zone or anything else gets
+ * air. */
+#define VENT_SEAL_MIN_RISE_MMHG 8.0
+
 enum vent_status { VENT_BUSY, VENT_DONE, VENT_FAULT };
 
 struct vent_plan {
@@ -140,6 +148,10 @@ struct vent {
 /* Start the sequence at now_ms; v->out holds its first outputs at once, so
  * a stop that begins a vent reaches the valves in the same call. */
 void vent_begin(struct vent *v, const struct vent_plan *plan, uint64_t now_ms);
+
+/* The seal check: read the shut manifold, puff one tick, read again;
+ * VENT_DONE leaves the manifold open to the exhaust, every zone shut. */
+void vent_begin_seal_check(struct vent *v, size_t zone_count, uint64_t now_ms);
 
 /* Advance with this tick's control reading.  VENT_BUSY: apply v->out.
  * VENT_DONE: finished (v->verified says which zones were verified).

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -81,7 +82,13 @@ struct mqtt_history {
 	char usage_last[MQTT_STATIONS_MAX][HIST_USAGE_MAX];
 	struct inflight inflight[MQTT_HISTORY_SUMMARY_BATCH];
 	size_t inflight_count;
-	uint64_t retry_at_ms;      /* after a refused summary; monotonic */
+	uint64_t retry_at_ms; /* after a refused summary; monotonic */
+	/* What is due, kept until it could be done (a flag taken while the
+	 * link is down or summaries are in flight is not lost). */
+	unsigned int usage_wanted; /* bit i: station index i */
+	bool usage_forced;         /* every one again, changed or not */
+	bool summaries_wanted;
+	bool more_summaries;       /* the last batch was full */
 	uint64_t next_midnight_ms; /* wall */
 };
 
@@ -191,6 +198,8 @@ bool mqtt_history_on_message(struct mqtt_history *mh, const struct mqtt_inbound 
 
 	if (strcmp(msg->topic, mh->query_topic) != 0)
 		return false;
+	if (msg->retain && msg->len == 0)
+		return true; /* a retained query cleared: nothing to answer */
 	/* Only for the request id the answer echoes: parsing 1 KiB is cheap. */
 	mqtt_history_query_parse(msg->payload, msg->len, (unsigned int)mh->p.config->station_count,
 	                         &q, why, sizeof(why));
@@ -467,8 +476,9 @@ static void *thread_main(void *arg)
 {
 	struct mqtt_history *mh = arg;
 	struct ack acks[HIST_ACKS_MAX];
-	bool more_summaries = false;
 
+	/* Named for top -H, journald and the benchmarks' per-thread CPU. */
+	prctl(PR_SET_NAME, "mqtt-history", 0, 0, 0);
 	mh->next_midnight_ms = history_report_local_midnight(mqtt_wall_ms(), -1);
 	while (!atomic_load(&mh->stop)) {
 		uint64_t now = mqtt_now_ms();
@@ -504,43 +514,49 @@ static void *thread_main(void *arg)
 			answer_query(mh, &mh->work);
 		if (!mh->h)
 			continue;
+		mh->usage_wanted |= dirty;
+		mh->summaries_wanted |= due;
 		bool fresh = gen != mh->seen_gen && mqtt_client_connected(mh->p.client);
-		bool force = fresh;
 		if (fresh) {
 			mh->seen_gen = gen;
 			mh->inflight_count = 0; /* sent again below */
 			mh->retry_at_ms = 0;
-			dirty = ~0u;
-			due = true;
+			mh->usage_wanted = ~0u;
+			mh->usage_forced = true;
+			mh->summaries_wanted = true;
 		}
 		if (wall >= mh->next_midnight_ms) {
 			/* Today became yesterday: every summary moves on. */
 			mh->next_midnight_ms = history_report_local_midnight(wall, -1);
-			dirty = ~0u;
+			mh->usage_wanted = ~0u;
 		}
-		if (handle_acks(mh, acks, nacks, now))
-			due = due || more_summaries;
+		if (handle_acks(mh, acks, nacks, now) && mh->more_summaries)
+			mh->summaries_wanted = true;
 		for (size_t i = 0; i < mh->inflight_count; i++) {
 			if (now - mh->inflight[i].sent_ms >= HIST_ACK_TIMEOUT_MS) {
 				mh->inflight_count = 0;
-				due = true;
+				mh->summaries_wanted = true;
 				break;
 			}
 		}
 		if (mh->retry_at_ms && now >= mh->retry_at_ms) {
 			mh->retry_at_ms = 0;
-			due = true;
+			mh->summaries_wanted = true;
 		}
 		if (!mqtt_client_connected(mh->p.client))
 			continue;
 		for (unsigned int i = 0; i < mh->p.config->station_count && i < MQTT_STATIONS_MAX;
 		     i++)
-			if (dirty & (1u << i))
-				publish_usage(mh, i, force);
+			if (mh->usage_wanted & (1u << i))
+				publish_usage(mh, i, mh->usage_forced);
 		if (fresh)
 			clear_removed_usage(mh);
-		if (due && mh->inflight_count == 0 && !mh->retry_at_ms)
-			more_summaries = publish_summaries(mh, now);
+		mh->usage_wanted = 0;
+		mh->usage_forced = false;
+		if (mh->summaries_wanted && mh->inflight_count == 0 && !mh->retry_at_ms) {
+			mh->summaries_wanted = false;
+			mh->more_summaries = publish_summaries(mh, now);
+		}
 	}
 	return NULL;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -95,6 +96,7 @@ struct run {
 	const struct kiosk_config *cfg;
 	FILE *report;
 	double rise_target_mmhg;
+	struct station_hw *hw; /* the station under test, NULL between stations */
 };
 
 static uint64_t run_now(const struct run *r)
@@ -105,6 +107,16 @@ static uint64_t run_now(const struct run *r)
 static void run_sleep(const struct run *r, uint64_t ms)
 {
 	r->p->sleep_ms(r->p->ctx, ms);
+	if (r->p->stop && *r->p->stop) {
+		int rc = r->hw ? station_hw_safe(r->hw) : 0;
+		if (r->report) {
+			fprintf(r->report, "self-test: stopped by a signal; %s\n",
+			        rc == 0 ? "every output de-energised"
+			                : "FAILED to de-energise every output: run --safe-state");
+			fflush(r->report);
+		}
+		exit(130);
+	}
 }
 
 /* Wait with the outputs as they are, reading the sensor every poll period
@@ -352,7 +364,7 @@ static enum self_test_zone_result test_zone(const struct run *r, const struct st
 /* One station: 0 when every zone was measured and passed,
  * SELF_TEST_NOT_MEASURED when zones were only pulsed (no sensor) and none
  * failed, -EIO when one failed, or the error from requesting the lines. */
-static int test_station(const struct run *r, const struct station_config *st, struct gpio *gpio)
+static int test_station(struct run *r, const struct station_config *st, struct gpio *gpio)
 {
 	char err[256] = "";
 	struct station_hw *hw =
@@ -367,6 +379,7 @@ static int test_station(const struct run *r, const struct station_config *st, st
 			            : "");
 		return rc;
 	}
+	r->hw = hw;
 	if (r->report)
 		fprintf(r->report, "station.%u '%s': testing %zu zone%s\n", st->number, st->name,
 		        st->pins.zone_count, st->pins.zone_count == 1 ? "" : "s");
@@ -401,6 +414,7 @@ static int test_station(const struct run *r, const struct station_config *st, st
 	else if (r->report)
 		fprintf(r->report, "station.%u '%s': %s (%zu of %zu zones passed)\n", st->number,
 		        st->name, rc ? "FAIL" : "PASS", passed, st->pins.zone_count);
+	r->hw = NULL;
 	station_hw_destroy(hw);
 	return rc;
 }
@@ -455,10 +469,12 @@ int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,
 }
 
 int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio,
-                  const struct pressure_sensor_factory *sim_sensors, FILE *report)
+                  const struct pressure_sensor_factory *sim_sensors,
+                  const volatile sig_atomic_t *stop, FILE *report)
 {
 	struct self_test_params p;
 	self_test_params_default(&p);
+	p.stop = stop;
 	struct virtual_clock vc = {.now_ms = real_now_ms(NULL)};
 	if (sim_sensors) {
 		p.now_ms = virtual_now_ms;

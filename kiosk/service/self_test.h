@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "core/settings.h"
@@ -50,6 +51,10 @@ struct self_test_params {
 	/* Where the stations' sensors come from (station_hw_create_with);
 	 * NULL = the hardware sensors. */
 	const struct pressure_sensor_factory *sensors;
+	/* Non-NULL: once it reads non-zero (a stop signal), the station under
+	 * test is driven to the safe state at once, the report says so and the
+	 * process exits 130: a stop never waits for a pulse to end. */
+	const volatile sig_atomic_t *stop;
 };
 void self_test_params_default(struct self_test_params *p);
 
@@ -77,7 +82,8 @@ const char *self_test_zone_result_name(enum self_test_zone_result r);
  * factory (drivers/sim/sim_hw.h, gpio its GPIO backend), and then a virtual
  * clock is used.  report may be NULL. */
 int self_test_run(const struct kiosk_config *cfg, struct gpio *gpio,
-                  const struct pressure_sensor_factory *sim_sensors, FILE *report);
+                  const struct pressure_sensor_factory *sim_sensors,
+                  const volatile sig_atomic_t *stop, FILE *report);
 
 /* The same with explicit timing and clock (tests use a fake clock). */
 int self_test_run_with(const struct kiosk_config *cfg, struct gpio *gpio,

@@ -227,6 +227,8 @@ void history_close(struct history *h)
 			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
 				if (h->open[i].id)
 					rc = flush_points(h, &h->open[i]);
+			if (rc == 0)
+				rc = history_flush_published(h);
 			if (rc < 0 || exec_sql(h, "COMMIT") < 0)
 				sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 		}
@@ -497,6 +499,8 @@ int history_record_events(struct history *h, const struct kiosk_event *ev, size_
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = record_one(h, &ev[i]);
+	if (rc == 0)
+		rc = history_flush_published(h);
 	if (rc == 0 && exec_sql(h, "COMMIT") < 0)
 		rc = -EIO;
 	if (rc < 0)
@@ -544,6 +548,8 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 		}
 		rc = flush_points(h, o);
 	}
+	if (began && rc == 0)
+		rc = history_flush_published(h);
 	if (began) {
 		if (rc == 0 && exec_sql(h, "COMMIT") < 0)
 			rc = -EIO;

@@ -179,14 +179,17 @@ int64_t history_last_cleaned(struct history *h, unsigned int station);
  * published. */
 
 /* Calls fn, oldest first and up to limit (0 = no limit), for each closed
- * session whose summary is not marked published and that ended at or after
- * since_ms; those that ended before are given up (marked published).  A
- * non-zero return from fn stops the walk and is returned.  fn runs under the
- * handle's lock: it must not call into the history.  0, fn's value, -EROFS
- * or -EIO. */
+ * session among the newest 4096 whose summary is not marked published and
+ * that ended at or after since_ms (older ones are given up).  A non-zero
+ * return from fn stops the walk and is returned.  fn runs under the handle's
+ * lock: it must not call into the history.  0, fn's value, -EROFS or
+ * -EIO. */
 int history_summaries_pending(struct history *h, uint64_t since_ms, size_t limit,
                               int (*fn)(void *ctx, const struct history_session *s), void *ctx);
-/* The broker has session id's summary.  0, -EROFS or -EIO. */
+/* The broker has session id's summary.  Noted at once (it is not pending
+ * any more) and written with the recorder's next commit or at close, so a
+ * kiosk killed before then sends a few summaries again.  0, -EROFS or
+ * -EIO. */
 int history_summary_published(struct history *h, int64_t id);
 
 #endif

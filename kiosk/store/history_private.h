@@ -50,6 +50,8 @@ struct closed_session {
 	uint64_t ended_ms;
 };
 
+#define HISTORY_PUBLISHED_PENDING_MAX 64u
+
 struct history {
 	sqlite3 *db;
 	pthread_mutex_t lock;
@@ -58,6 +60,10 @@ struct history {
 	char path[512];
 	struct open_session open[HISTORY_STATIONS_MAX];
 	struct closed_session faulted[HISTORY_STATIONS_MAX];
+	/* Summaries the broker has, noted in the recorder's next commit (no
+	 * commit of their own: an SD card pays per commit). */
+	int64_t published[HISTORY_PUBLISHED_PENDING_MAX];
+	size_t published_count;
 };
 
 /* Runs one statement with int64 parameters ?1..?n to completion.  0 or
@@ -67,5 +73,8 @@ int history_exec(struct history *h, const char *sql, int n, const int64_t *args)
  * first row (0 when there is none or it is NULL), or -EIO.  Caller holds
  * h->lock. */
 int64_t history_scalar(struct history *h, const char *sql, int n, const int64_t *args);
+/* Writes the published marks waiting in memory; inside the caller's
+ * transaction, lock held.  0 or -EIO. */
+int history_flush_published(struct history *h);
 
 #endif

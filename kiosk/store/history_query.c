@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reads of the history (any thread, under the handle's lock). */
 #include <errno.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,10 +230,29 @@ int64_t history_last_cleaned(struct history *h, unsigned int station)
 	return v;
 }
 
+int history_flush_published(struct history *h)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < h->published_count && rc == 0; i++)
+		rc = history_exec(h, "UPDATE sessions SET published = 1 WHERE id = ?1", 1,
+		                  &h->published[i]);
+	if (rc == 0)
+		h->published_count = 0;
+	return rc;
+}
+
+static bool noted_published(const struct history *h, int64_t id)
+{
+	for (size_t i = 0; i < h->published_count; i++)
+		if (h->published[i] == id)
+			return true;
+	return false;
+}
+
 int history_summaries_pending(struct history *h, uint64_t since_ms, size_t limit,
                               int (*fn)(void *ctx, const struct history_session *s), void *ctx)
 {
-	const int64_t cutoff[1] = {(int64_t)since_ms};
 	sqlite3_stmt *st = NULL;
 	struct history_session s;
 	int rc = 0;
@@ -241,19 +261,28 @@ int history_summaries_pending(struct history *h, uint64_t since_ms, size_t limit
 	if (h->read_only)
 		return -EROFS;
 	pthread_mutex_lock(&h->lock);
-	if (history_exec(h, HISTORY_SQL_GIVE_UP, 1, cutoff) < 0 ||
-	    sqlite3_prepare_v2(h->db, HISTORY_SQL_UNPUBLISHED, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(h->db, HISTORY_SQL_UNPUBLISHED, -1, &st, NULL) != SQLITE_OK) {
 		rc = -EIO;
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)since_ms);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	/* Noted but not yet written ones are skipped, so ask for as many
+	 * more. */
+	sqlite3_bind_int64(st, 2,
+	                   limit ? (sqlite3_int64)(limit + h->published_count) : (sqlite3_int64)-1);
+	sqlite3_bind_int64(st, 3, HISTORY_UNPUBLISHED_WINDOW);
+	size_t given = 0;
+	while ((!limit || given < limit) && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		read_session_row(st, &s);
+		if (noted_published(h, s.id))
+			continue;
+		given++;
 		rc = fn(ctx, &s);
 		if (rc)
 			goto out;
 	}
+	if (limit && given == limit)
+		step = SQLITE_DONE;
 	if (step != SQLITE_DONE)
 		rc = -EIO;
 out:
@@ -264,12 +293,25 @@ out:
 
 int history_summary_published(struct history *h, int64_t id)
 {
-	const int64_t args[1] = {id};
+	int rc = 0;
 
 	if (h->read_only)
 		return -EROFS;
 	pthread_mutex_lock(&h->lock);
-	int rc = history_exec(h, "UPDATE sessions SET published = 1 WHERE id = ?1", 1, args);
+	if (h->published_count == HISTORY_PUBLISHED_PENDING_MAX) {
+		/* Nothing else committed for a while: a commit of their own. */
+		if (history_exec(h, "BEGIN IMMEDIATE", 0, NULL) < 0) {
+			rc = -EIO;
+		} else {
+			rc = history_flush_published(h);
+			if (rc == 0 && history_exec(h, "COMMIT", 0, NULL) < 0)
+				rc = -EIO;
+			if (rc < 0)
+				history_exec(h, "ROLLBACK", 0, NULL);
+		}
+	}
+	if (rc == 0 && !noted_published(h, id))
+		h->published[h->published_count++] = id;
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }

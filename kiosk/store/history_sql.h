@@ -28,16 +28,22 @@ static const char history_schema_sql[] =
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " wall_ms INTEGER NOT NULL, station INTEGER NOT NULL,"
     " kind INTEGER NOT NULL, kind_name TEXT NOT NULL, fault TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS station_events_time ON station_events (wall_ms);";
+    "CREATE INDEX IF NOT EXISTS station_events_time ON station_events (wall_ms);"
+    /* Last cleaned per station without reading every event (a usage
+     * summary after every session, each history answer). */
+    "CREATE INDEX IF NOT EXISTS station_events_station ON station_events (station, kind, wall_ms);";
 
 /* A history from before summaries were published: its sessions count as
- * published (an upgrade does not send a year of summaries at once). */
+ * published (an upgrade does not send a year of summaries at once).  No
+ * index on published: the summaries waiting are among the newest sessions
+ * (HISTORY_SQL_UNPUBLISHED looks at the last HISTORY_UNPUBLISHED_WINDOW by
+ * id), and an index would cost a page written per session twice. */
 #define HISTORY_SQL_HAS_PUBLISHED                                                                  \
 	"SELECT COUNT(*) FROM pragma_table_info('sessions') WHERE name = 'published'"
 #define HISTORY_SQL_ADD_PUBLISHED                                                                  \
 	"ALTER TABLE sessions ADD COLUMN published INTEGER NOT NULL DEFAULT 1"
-#define HISTORY_SQL_PUBLISHED_INDEX                                                                \
-	"CREATE INDEX IF NOT EXISTS sessions_unpublished ON sessions (id) WHERE published = 0"
+#define HISTORY_SQL_PUBLISHED_INDEX "DROP INDEX IF EXISTS sessions_unpublished"
+#define HISTORY_UNPUBLISHED_WINDOW 4096
 
 #define HISTORY_SQL_COLUMNS                                                                        \
 	"SELECT id, station, program_id, started_ms, IFNULL(ended_ms, 0), planned_s,"              \
@@ -48,14 +54,12 @@ static const char history_schema_sql[] =
 #define HISTORY_SQL_SESSIONS                                                                       \
 	HISTORY_SQL_COLUMNS " WHERE started_ms >= ?1 AND (?2 = 0 OR station = ?2)"
 #define HISTORY_SQL_SESSION_BY_ID HISTORY_SQL_COLUMNS " WHERE id = ?1"
-/* Closed, summary not yet published: ?1 ended since, ?2 limit. */
+/* Closed, summary not yet published, among the newest sessions: ?1 ended
+ * since, ?2 limit, ?3 the window. */
 #define HISTORY_SQL_UNPUBLISHED                                                                    \
-	HISTORY_SQL_COLUMNS " WHERE published = 0 AND ended_ms IS NOT NULL AND ended_ms >= ?1"     \
+	HISTORY_SQL_COLUMNS " WHERE id > (SELECT IFNULL(MAX(id), 0) FROM sessions) - ?3"           \
+	                    " AND published = 0 AND ended_ms IS NOT NULL AND ended_ms >= ?1"       \
 	                    " ORDER BY id LIMIT ?2"
-/* Given up: ended before ?1. */
-#define HISTORY_SQL_GIVE_UP                                                                        \
-	"UPDATE sessions SET published = 1 WHERE published = 0 AND ended_ms IS NOT NULL"           \
-	" AND ended_ms < ?1"
 
 /* Rows dropped per round while the file is over its size limit. */
 #define HISTORY_SQL_PRUNE_BATCH 16

@@ -336,8 +336,12 @@ void picture_trace(struct ui_canvas *cv, struct ui_rect r, const struct session_
 	int n = 0;
 
 	draw_round_rect(cv->r, r, cv->m.radius / 2, theme_color(THEME_WAVE_EMPTY));
-	for (int k = 0; k < UI_TRACE_POINTS; k++)
-		scale = fmax(scale, t->mmhg[k]);
+	/* A comparison, not fmax(): GCC 12's vectoriser for aarch64 (the Pi's
+	 * compiler on bookworm) crashes on an fmax() reduction at -O2. */
+	for (int k = 0; k < UI_TRACE_POINTS; k++) {
+		if (t->mmhg[k] > scale)
+			scale = t->mmhg[k];
+	}
 	scale = fmax(scale, t->target_mmhg) * 1.15;
 	if (t->target_mmhg > 0) {
 		int ty = r.y + r.h - (int)(r.h * t->target_mmhg / scale);

@@ -16,6 +16,13 @@ int bench_kiosk_create(struct bench_kiosk *k, const struct kiosk_config *cfg,
                        struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
                        char *err, size_t err_len)
 {
+	return bench_kiosk_create_with(k, cfg, ctl, wall_ms, clock_ctx, true, err, err_len);
+}
+
+int bench_kiosk_create_with(struct bench_kiosk *k, const struct kiosk_config *cfg,
+                            struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
+                            bool history, char *err, size_t err_len)
+{
 	struct event_log_params lp = {
 	    .state_dir = cfg->state_dir,
 	    .controller = ctl,
@@ -48,7 +55,16 @@ int bench_kiosk_create(struct bench_kiosk *k, const struct kiosk_config *cfg,
 		if (k->mqtt == NULL)
 			return -EIO;
 	}
+	if (!history)
+		return 0;
+	if (k->mqtt) {
+		hp.on_session_end = mqtt_link_history_session_ended;
+		hp.on_usage_change = mqtt_link_history_usage_changed;
+		hp.ctx = k->mqtt;
+	}
 	k->history = history_recorder_create(&hp, err, err_len);
+	if (k->history && k->mqtt)
+		mqtt_link_attach_history(k->mqtt, history_recorder_history(k->history));
 	return k->history ? 0 : -EIO;
 }
 
@@ -58,7 +74,7 @@ int bench_kiosk_start(struct bench_kiosk *k)
 
 	if (rc == 0 && k->mqtt)
 		rc = mqtt_link_start(k->mqtt);
-	if (rc == 0)
+	if (rc == 0 && k->history)
 		rc = history_recorder_start(k->history);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #ifndef TESTS_BENCH_KIOSK_H
 #define TESTS_BENCH_KIOSK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,12 @@ struct bench_kiosk {
 int bench_kiosk_create(struct bench_kiosk *k, const struct kiosk_config *cfg,
                        struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
                        char *err, size_t err_len);
+/* The same, with or without the history recorder (and so without the MQTT
+ * link's history answers, usage and session summaries): the benchmarks
+ * compare the two. */
+int bench_kiosk_create_with(struct bench_kiosk *k, const struct kiosk_config *cfg,
+                            struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
+                            bool history, char *err, size_t err_len);
 /* Starts their threads.  0 or -errno. */
 int bench_kiosk_start(struct bench_kiosk *k);
 /* main.c's teardown: stops the controller (every station vents), lets the

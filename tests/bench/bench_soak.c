@@ -18,6 +18,7 @@
  * gives RSS after warm-up against the end, its slope, and bytes per session.
  *
  *   bench_soak [--hours H] [--sessions N] [--every MIN] [--speed X] [--dir DIR]
+ *              [--no-history]
  *
  * --hours    virtual hours to run (default 48, or no limit with --sessions)
  * --sessions stop after N sessions have ended (a 5-minute smoke run: 300)
@@ -25,6 +26,9 @@
  * --speed    at most X virtual seconds per real second (default: no limit)
  * --dir      the kiosk's state_dir (default: a folder beside the broker's
  *            in /tmp); put it on the file system being judged
+ * --no-history  without the history recorder (and so without history
+ *            answers, usage and session summaries over MQTT), to measure
+ *            what they cost (tests/bench/bench_history.sh)
  * Targets: flat RSS after warm-up; under 16 KB written per session.
  * Build without sanitizers for meaningful figures.
  */
@@ -35,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,6 +175,7 @@ struct soak {
 	unsigned int program[STATIONS];
 	uint64_t stop_at_ms[STATIONS]; /* a member stop due, 0 = none */
 	unsigned int seed;
+	bool history;
 	char db[512], wal[520], hist[512], hist_wal[520];
 	struct row rows[MAX_ROWS];
 	size_t nrows;
@@ -370,10 +376,21 @@ static void summary(struct soak *s)
 	printf("events: %lu stored by the controller's reader, %lu delivered by the broker to "
 	       "a viewer, %lu lost from the controller's ring by this benchmark's reader\n",
 	       s->stored, r[n - 1].delivered, s->lost);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	double sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	printf("cpu: user %.2f s, system %.2f s over %.0f s real (%.2f%% of one core); "
+	       "history %s: kiosk-history thread %.2f s, mqtt-history thread %.2f s; "
+	       "max RSS %ld KB\n",
+	       user, sys, r[n - 1].real_s,
+	       r[n - 1].real_s > 0 ? 100.0 * (user + sys) / r[n - 1].real_s : 0.0,
+	       s->history ? "on" : "off", bench_thread_cpu_s("kiosk-history"),
+	       bench_thread_cpu_s("mqtt-history"), ru.ru_maxrss);
 }
 
 static int parse_args(int argc, char **argv, double *hours, unsigned long *sessions,
-                      unsigned int *every, double *speed, const char **dir)
+                      unsigned int *every, double *speed, const char **dir, bool *history)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -382,6 +399,10 @@ static int parse_args(int argc, char **argv, double *hours, unsigned long *sessi
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			return 1;
+		if (strcmp(a, "--no-history") == 0) {
+			*history = false;
+			continue;
+		}
 		if (v == NULL) {
 			fprintf(stderr, "bench_soak: '%s' needs a value\n", a);
 			return -1;
@@ -455,8 +476,8 @@ static int build(struct soak *s, const char *dir)
 		perror("bench_soak: controller_create");
 		return -EIO;
 	}
-	if (bench_kiosk_create(&s->kiosk, &s->cfg, s->ctl, v_wall, &s->clock, err, sizeof(err)) <
-	    0) {
+	if (bench_kiosk_create_with(&s->kiosk, &s->cfg, s->ctl, v_wall, &s->clock, s->history, err,
+	                            sizeof(err)) < 0) {
 		fprintf(stderr, "bench_soak: %s\n", err);
 		return -EIO;
 	}
@@ -495,11 +516,12 @@ int main(int argc, char **argv)
 	uint64_t real0, end_ms, next_row_ms, step = 0;
 	int rc;
 
-	rc = parse_args(argc, argv, &hours, &max_sessions, &every_min, &speed, &dir);
+	s.history = true;
+	rc = parse_args(argc, argv, &hours, &max_sessions, &every_min, &speed, &dir, &s.history);
 	if (rc != 0) {
-		printf(
-		    "usage: %s [--hours H] [--sessions N] [--every MIN] [--speed X] [--dir DIR]\n",
-		    argv[0]);
+		printf("usage: %s [--hours H] [--sessions N] [--every MIN] [--speed X] [--dir DIR] "
+		       "[--no-history]\n",
+		       argv[0]);
 		return rc > 0 ? 0 : 2;
 	}
 	if (hours == 0.0)

@@ -228,6 +228,52 @@ long bench_proc_rss_kb(pid_t pid)
 	return status_field(pid, "VmRSS");
 }
 
+double bench_thread_cpu_s(const char *name)
+{
+	char path[300], comm[64], stat[1024];
+	struct dirent *e;
+	double ticks = 0.0;
+	long hz = sysconf(_SC_CLK_TCK);
+	DIR *d = opendir("/proc/self/task");
+
+	if (d == NULL || hz <= 0) {
+		if (d)
+			closedir(d);
+		return -1.0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		FILE *f;
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+		comm[strcspn(comm, "\n")] = '\0';
+		if (strcmp(comm, name) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		size_t n = fread(stat, 1, sizeof(stat) - 1, f);
+		fclose(f);
+		stat[n] = '\0';
+		/* Fields 14 and 15 (utime, stime) count from after the ")" that
+		 * ends the name. */
+		const char *p = strrchr(stat, ')');
+		unsigned long long ut = 0, st = 0;
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+		                &st) == 2)
+			ticks += (double)(ut + st);
+	}
+	closedir(d);
+	return ticks / (double)hz;
+}
+
 long bench_proc_threads(pid_t pid)
 {
 	return status_field(pid, "Threads");

@@ -79,6 +79,9 @@ long bench_proc_fds(pid_t pid);
 /* write_bytes (what reached the block layer) and wchar (what write(2) was
  * given) from /proc/<pid>/io.  0 or -1. */
 int bench_proc_io(pid_t pid, uint64_t *write_bytes, uint64_t *wchar);
+/* CPU time (user + system, s) of this process's threads named name (their
+ * comm, e.g. "kiosk-history"), or -1. */
+double bench_thread_cpu_s(const char *name);
 /* The 1-minute load average, or -1. */
 double bench_loadavg(void);
 

@@ -514,9 +514,10 @@ static void *flood_thread(void *arg)
 		}
 		seen = f->l->ticks;
 		pthread_mutex_unlock(&f->l->lock);
-		/* At least 300, and on until the queue overflows: the control
-		 * thread drains it while the burst goes on. */
-		while (burst < 300 || (f->refused == refused_before && burst < 1000000)) {
+		/* At least 300, and on until the queue overflows (the control
+		 * thread drains it while the burst goes on), at most 5000: a
+		 * burst must fit in its tick. */
+		while (burst < 300 || (f->refused == refused_before && burst < 5000)) {
 			if (controller_submit(f->ctl, &c) == 0)
 				f->sent++;
 			else

@@ -260,12 +260,12 @@ static void test_self_test_public_entry_runs_simulation_on_virtual_time(void **s
 	FILE *f = open_memstream(&r->report, &r->report_len);
 	assert_non_null(f);
 	struct pressure_sensor_factory sensors = sim_sensor_factory(r->gpio);
-	int rc = self_test_run(&r->cfg, r->gpio, &sensors, f);
+	int rc = self_test_run(&r->cfg, r->gpio, &sensors, NULL, f);
 	fclose(f);
 	if (rc != 0)
 		fail_msg("rc %d:\n%s", rc, r->report);
 	assert_report_has(r, "station.2 zone 4 (thigh): OK rose");
-	assert_int_equal(self_test_run(NULL, r->gpio, &sensors, NULL), -EINVAL);
+	assert_int_equal(self_test_run(NULL, r->gpio, &sensors, NULL, NULL), -EINVAL);
 }
 
 static void test_self_test_hx710b_sensor_in_simulation(void **state)

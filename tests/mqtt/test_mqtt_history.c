@@ -393,6 +393,24 @@ static void test_history_session_summary_reaches_the_broker_and_waits_across_an_
 	assert_int_equal(pending_summaries(f), 0);
 }
 
+static void test_history_summaries_of_sessions_ending_together_all_reach_the_broker(void **state)
+{
+	struct fx *f = *state;
+
+	/* One ends while another's summary waits for its PUBACK. */
+	for (unsigned int k = 0; k < 3; k++)
+		for (unsigned int st = 0; st < 2; st++) {
+			emit(f, EVENT_SESSION_STARTED, st, 0, STOP_NONE);
+			emit(f, EVENT_SESSION_COMPLETED, st, 60 + k, STOP_COMPLETED);
+		}
+	assert_true(
+	    test_client_wait_count(f->staff, 0, T "station/+/summary", "\"completed\"", 6, 10000));
+	uint64_t until = test_now_ms() + 5000u;
+	while (pending_summaries(f) != 0 && test_now_ms() < until)
+		poll(NULL, 0, 20);
+	assert_int_equal(pending_summaries(f), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +427,9 @@ int main(void)
 	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_history_session_summary_reaches_the_broker_and_waits_across_an_outage, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_summaries_of_sessions_ending_together_all_reach_the_broker, setup,
 	        teardown),
 	};
 

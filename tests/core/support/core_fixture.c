@@ -176,8 +176,12 @@ void toy_model_step(struct toy_model *m, const struct station_outputs *out, unsi
 		if (*p > top)
 			top = *p;
 	}
-	if (m->blocked && out->pump_on && !out->exhaust_open)
+	/* The pump into the manifold alone (every valve shut, or the hose
+	 * blocked) raises it as fast as a kink does. */
+	if ((m->blocked || !any_open) && out->pump_on && !out->exhaust_open)
 		m->manifold_mmhg += 1500.0 * dt;
+	else if (!any_open && out->exhaust_open)
+		m->manifold_mmhg = 0.0;
 	else if (any_open && !m->blocked)
 		m->manifold_mmhg = top;
 	else if (m->blocked && out->exhaust_open)
@@ -298,4 +302,9 @@ void rig_start(struct rig *r, unsigned int program_index)
 	rig_to_ready(r, program_index);
 	assert_int_equal(rig_do(r, CMD_START), CMD_OK);
 	assert_int_equal(station_state(r->st), STATION_RUNNING);
+	/* With a sensor the session first proves every valve closes (the
+	 * seal check: every zone shut); the first fill follows. */
+	for (int i = 0; i < 50 && station_state(r->st) == STATION_RUNNING && r->out.zones_open == 0;
+	     i++)
+		rig_tick(r);
 }

@@ -56,8 +56,9 @@ struct command fixture_cmd(enum command_action action);
 /* ---- tiny pneumatic model ------------------------------------------------
  * Each open zone connected to a running pump with a shut exhaust rises at
  * fill_rate_mmhg_per_s; with the exhaust open, open zones fall at
- * vent_rate_mmhg_per_s.  The manifold reads the highest open zone (or keeps
- * its value when every zone is shut).  Deterministic, no noise unless
+ * vent_rate_mmhg_per_s.  The manifold reads the highest open zone; with
+ * every zone shut it keeps its value, rises at 1500 mmHg/s under the pump
+ * with the exhaust shut, and falls to zero with the exhaust open.  Deterministic, no noise unless
  * noise_mmhg (alternating +/-). */
 struct toy_model {
 	size_t zone_count;
@@ -111,7 +112,8 @@ enum command_status rig_do(struct rig *r, enum command_action action);
 /* Select a program, pass the screening with all No (Yes to the
  * acknowledgement) and land in READY.  Asserts on the way. */
 void rig_to_ready(struct rig *r, unsigned int program_index);
-/* rig_to_ready + START. */
+/* rig_to_ready + START, then ticks through the seal check (with a sensor)
+ * to the first fill. */
 void rig_start(struct rig *r, unsigned int program_index);
 
 #endif

@@ -100,6 +100,7 @@ void thread_cond_init_monotonic(pthread_cond_t *cond)
 void thread_rig_start_session(struct thread_rig *r)
 {
 	struct command c = fixture_cmd(CMD_SELECT_PROGRAM);
+	uint64_t deadline;
 
 	c.program_index = FIXTURE_GRADIENT;
 	assert_int_equal(controller_submit(r->ctl, &c), 0);
@@ -113,8 +114,24 @@ void thread_rig_start_session(struct thread_rig *r)
 	}
 	c = fixture_cmd(CMD_START);
 	assert_int_equal(controller_submit(r->ctl, &c), 0);
-	controller_step(r->ctl, mono_ns() / 1000000u);
-	assert_int_equal(station_hw_outputs(r->hw[0]).pump_on, true);
+	/* Ticks on the real clock, paced at the tick period (the physics
+	 * follows it), through the seal check to the first fill. */
+	deadline = mono_ns();
+	for (int i = 0; i < 50; i++) {
+		struct timespec ts;
+		struct station_outputs o;
+
+		controller_step(r->ctl, mono_ns() / 1000000u);
+		o = station_hw_outputs(r->hw[0]);
+		if (o.pump_on && o.zones_open != 0)
+			return;
+		deadline += (uint64_t)CONTROLLER_TICK_MS * 1000000u;
+		ts.tv_sec = (time_t)(deadline / 1000000000u);
+		ts.tv_nsec = (long)(deadline % 1000000000u);
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
+			;
+	}
+	fail_msg("the session did not reach its first fill");
 }
 
 static void *probe_main(void *arg)

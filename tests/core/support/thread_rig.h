@@ -42,9 +42,10 @@ struct thread_rig *thread_rig_new_with_button(void (*on_tick)(void *ctx, uint64_
 void thread_rig_free(struct thread_rig *r);
 
 /* Before controller_start(): select FIXTURE_GRADIENT, pass the screening
- * and start a session on station 0 (one controller_step on the real clock),
- * so the thread runs at its fast rate (CONTROLLER_TICK_MS) from its first
- * tick, as it does whenever a station is busy. */
+ * and start a session on station 0 (controller_step on the real clock,
+ * paced at the tick period, through the seal check to the first fill), so
+ * the thread runs at its fast rate (CONTROLLER_TICK_MS) from its first tick,
+ * as it does whenever a station is busy. */
 void thread_rig_start_session(struct thread_rig *r);
 
 /* The machine's own scheduling noise, measured in the same run: a thread

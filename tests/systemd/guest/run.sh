@@ -142,16 +142,25 @@ sampler() {
 	done
 }
 
-# energised_now: returns as soon as some output is energised (the moment to
-# inject a fault); at most ENERGISE_LIMIT_MS.
+# energised_now: returns as soon as some output is energised and the
+# sampler has logged it too (the moment to inject a fault), with the list in
+# FAULT_E; at most ENERGISE_LIMIT_MS.
 energised_now() {
-	local t0
+	local t0 lines
 	t0=$(now_ms)
-	scan
-	while [[ -z "$E" ]] && (($(now_ms) - t0 < ENERGISE_LIMIT_MS)); do
-		read -r -t 0.02 -u "$NAP_FD" _ || true
+	while (($(now_ms) - t0 < ENERGISE_LIMIT_MS)); do
 		scan
+		if [[ -n "$E" ]]; then
+			mapfile -t lines <"$LINES_LOG"
+			if ((${#lines[@]} > 0)) && [[ "${lines[-1]#* }" != - ]]; then
+				FAULT_E=$E
+				return 0
+			fi
+		fi
+		read -r -t 0.02 -u "$NAP_FD" _ || true
 	done
+	FAULT_E=""
+	return 1
 }
 
 # wait_energised <limit ms>: waits until some output is energised; prints them.
@@ -299,6 +308,7 @@ energised_at() {
 vent_check() {
 	local r at VENT_LIMIT_MS=${5:-$VENT_LIMIT_MS}
 	at=$(energised_at "$2")
+	[[ "${4:-}" == energised && -n "${FAULT_E:-}" ]] && at=$FAULT_E
 	if [[ "${4:-}" == energised && -z "$at" ]]; then
 		fail "$1_vented nothing was energised at the moment of $3 (the test's energising missed)"
 		return
@@ -449,7 +459,9 @@ if w=$(wait_kiosk_active); then
 else
 	fail "enable_now not active after $ACTIVE_LIMIT_MS ms: $(systemctl status "$UNIT" --no-pager 2>&1 | tail -n 5 | tr '\n' ' ')"
 fi
-vent_check start "$t0" "systemctl enable --now"
+# The kiosk's start vents and verifies each zone (it may close the others to
+# read one alone), so the outputs are safe once it reports ready, not before.
+vent_check start "$t0" "systemctl enable --now" "" "$((t1 - t0 + ${w:-0} + VENT_LIMIT_MS))"
 info "lines held: $(gpioinfo 2>/dev/null | grep -c '"recovery-kiosk"') by recovery-kiosk"
 
 # A stop of the unit while its main process is the --self-test (the
