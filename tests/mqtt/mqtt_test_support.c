@@ -200,13 +200,45 @@ static int write_acl(struct test_broker *b, const char *drop)
 	return fclose(out) == 0 ? 0 : -EIO;
 }
 
+/* How many times the broker's log says it reloaded its configuration. */
+static unsigned int broker_reloads(const struct test_broker *b)
+{
+	char log[128], line[512];
+	unsigned int n = 0;
+
+	snprintf(log, sizeof(log), "%s/broker.log", b->dir);
+	FILE *fp = fopen(log, "r");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		n += strstr(line, "Reloading config.") != NULL;
+	fclose(fp);
+	return n;
+}
+
 int test_broker_set_acl(struct test_broker *b, const char *drop)
 {
 	int rc = write_acl(b, drop);
 
 	if (rc < 0)
 		return rc;
-	return b->pid > 0 && kill(b->pid, SIGHUP) == 0 ? 0 : -ESRCH;
+	unsigned int before = broker_reloads(b);
+	if (b->pid <= 0 || kill(b->pid, SIGHUP) != 0)
+		return -ESRCH;
+	/* SIGHUP only raises a flag: mosquitto logs "Reloading config." and then
+	 * applies the new ACL in the same turn of its loop.  Once the line is
+	 * there, a CONNECT it answers was read after the reload was done. */
+	uint64_t until = test_now_ms() + 5000u;
+	while (broker_reloads(b) == before) {
+		if (test_now_ms() >= until)
+			return -ETIMEDOUT;
+		poll(NULL, 0, 10);
+	}
+	int refused = 0;
+	struct test_client *probe = test_client_connect(b->port, NULL, NULL, &refused);
+	if (probe)
+		test_client_destroy(probe);
+	return probe || refused > 0 ? 0 : -ECONNREFUSED;
 }
 
 static int make_certs(struct test_broker *b)

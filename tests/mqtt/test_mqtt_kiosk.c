@@ -82,6 +82,27 @@ static const struct test_msg *command(struct fx *f, unsigned int station, const 
 	return wait_msg(f, tc.mark, tc.result_topic, tc.want);
 }
 
+/* Station 3's messages at index >= from that say it changed: any event,
+ * and any status other than idle without a fault (a resting station may
+ * publish its status again when its sensor drifts past the deadband).  Each
+ * one is printed, so a failure says what arrived. */
+static size_t station3_changes(struct fx *f, size_t from)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < test_client_count(f->staff); i++) {
+		const struct test_msg *m = test_client_msg(f->staff, i);
+		bool event = strcmp(m->topic, T "station/3/event") == 0;
+		bool status = strcmp(m->topic, T "station/3/status") == 0;
+		if (!event && !(status && !(strstr(m->payload, "\"state\":\"idle\"") &&
+		                            strstr(m->payload, "\"fault\":\"none\""))))
+			continue;
+		print_message("unexpected %s: %s\n", m->topic, m->payload);
+		n++;
+	}
+	return n;
+}
+
 /* Every event in the kiosk's history must have reached the staff client. */
 static size_t assert_history_delivered(struct fx *f)
 {
@@ -143,9 +164,7 @@ static void test_kiosk_reports_status_and_obeys_every_staff_command(void **state
 	}
 	m = command(f, 3, "start", "k-start");
 	assert_non_null(strstr(m->payload, "remote_start_refused"));
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station/3/status", NULL),
-	                 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark2, T "station/3/event", NULL), 0);
+	assert_int_equal(station3_changes(f, mark2), 0);
 
 	/* A clean stop says offline and exits 0. */
 	mark = test_client_count(f->staff);
@@ -185,8 +204,7 @@ static void test_kiosk_anonymous_viewer_and_malformed_commands_change_nothing(vo
 	const struct test_msg *m = command(f, 4, "in_service", "sync");
 	assert_non_null(strstr(m->payload, "\"status\":\"bad_state\""));
 	assert_int_equal(test_client_count_matching(f->staff, mark, T "#", "\"v1\""), 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/3/status", NULL), 0);
-	assert_int_equal(test_client_count_matching(f->staff, mark, T "station/3/event", NULL), 0);
+	assert_int_equal(station3_changes(f, mark), 0);
 	test_client_destroy(viewer);
 }
 
