@@ -614,6 +614,8 @@ static void take_status(struct xh *x, const char *line)
 
 	if (!p || !json)
 		return;
+	if (getenv("XH_TRACE")) /* every status the harness sees, for a failure's story */
+		fprintf(stderr, "xh: %s\n", line);
 	n = strtoul(p + 9, NULL, 10);
 	if (n < 1 || n > XH_MAX_STATIONS)
 		return;
@@ -623,6 +625,10 @@ static void take_status(struct xh *x, const char *line)
 		return;
 	it = cJSON_GetObjectItemCaseSensitive(root, "state");
 	if (cJSON_IsString(it)) {
+		/* A session starts on running from anything but a pause. */
+		if (strcmp(it->valuestring, "running") == 0 && strcmp(st->state, "running") != 0 &&
+		    strcmp(st->state, "paused") != 0)
+			st->session_peak_mmhg = 0.0;
 		if (strcmp(st->state, it->valuestring) != 0) {
 			size_t len = strlen(st->history);
 			snprintf(st->history + len, sizeof(st->history) - len, "%s%s",
@@ -636,6 +642,8 @@ static void take_status(struct xh *x, const char *line)
 	it = cJSON_GetObjectItemCaseSensitive(root, "pressure_mmhg");
 	if (cJSON_IsNumber(it))
 		st->pressure_mmhg = it->valuedouble;
+	if (strcmp(st->state, "running") == 0 && st->pressure_mmhg > st->session_peak_mmhg)
+		st->session_peak_mmhg = st->pressure_mmhg;
 	it = cJSON_GetObjectItemCaseSensitive(root, "duration_s");
 	if (cJSON_IsNumber(it))
 		st->duration_s = it->valuedouble;

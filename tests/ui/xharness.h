@@ -31,6 +31,7 @@ struct xh_station {
 	char history[512];      /* every state seen, comma separated */
 	double vent_first_mmhg; /* pressure in the first "venting" status, -1 = none */
 	double vent_last_mmhg;
+	double session_peak_mmhg; /* highest pressure since the session started */
 };
 
 struct xh {
