@@ -152,6 +152,12 @@ static const struct fault_words faults[FAULT_CODE_COUNT] = {
 		N_("Check the valve of the zone named on this page and its wiring; squeeze the zone to feel for air."),
 		N_("A reset unlocks the station once every zone reads empty."),
 	},
+	[FAULT_MANIFOLD_LEAK] = {
+		N_("The station failed its safety check before filling, so the boots were not filled. The station is locked."),
+		N_("With every valve shut, a puff of air did not stay in the manifold: a zone or exhaust valve stuck open, or the pump does not run."),
+		N_("Check each zone valve and the exhaust valve for one that stays open, then the pump, its relay and the hoses inside the station."),
+		N_("A reset unlocks the station; the check runs again before the next session."),
+	},
 };
 /* clang-format on */
 

@@ -35,6 +35,7 @@
 
 #include "ui/i18n.h"
 #include "ui/view.h"
+#include "ui/words.h"
 #include "ui_fixture.h"
 
 extern char **environ;
@@ -293,6 +294,10 @@ static void every_screen(struct tour *t)
 		st->fault = (enum fault_code)f;
 		st->fault_zone = f % 3 == 0 ? 2 : -1;
 		snprintf(name, sizeof(name), "fault_%s", fault_code_name(st->fault));
+		/* Each fault its own words, never only the generic ones. */
+		struct fault_words w;
+		if (!words_fault(st->fault, &w))
+			problem(t, "no words of its own for the fault", fault_code_name(st->fault));
 		show(t, UI_SCREEN_FAULT, 0, name);
 		snprintf(name, sizeof(name), "staff_station_fault_%s", fault_code_name(st->fault));
 		show(t, UI_SCREEN_STAFF_STATION, 0, name);
