@@ -417,7 +417,11 @@ if e=$(wait_energised "$ENERGISE_LIMIT_MS"); then
 	pass "self_test_energises --self-test as recovery-kiosk energised: $e"
 	energised_now
 	t0=$(now_ms)
+	# Ctrl-C signals the terminal's whole foreground group: runuser and the
+	# kiosk.  Started with & from this script, runuser inherits SIGINT
+	# ignored and would pass nothing on, so the kiosk gets it directly.
 	pkill -INT -P "$st_pid" 2>/dev/null
+	pkill -INT -u recovery-kiosk -x recovery-kiosk 2>/dev/null
 	for _ in $(seq 1 $((VENT_LIMIT_MS / 100))); do
 		pgrep -P "$st_pid" >/dev/null || break
 		sleep 0.1
