@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,8 +190,8 @@ struct history *history_open(const char *state_dir, const struct history_limits 
 	}
 	sqlite3_busy_timeout(h->db, 2000);
 	if (!read_only &&
-	    (exec_sql(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") < 0 ||
-	     exec_sql(h, history_schema_sql) < 0 || migrate(h) < 0 || close_interrupted(h) < 0)) {
+	    (exec_sql(h, HISTORY_PRAGMAS) < 0 || exec_sql(h, history_schema_sql) < 0 ||
+	     migrate(h) < 0 || close_interrupted(h) < 0)) {
 		snprintf(err, err_len,
 		         "history: cannot set up '%s': %s; move the file away if it is not a kiosk "
 		         "history",
@@ -270,27 +271,47 @@ static int write_stats(struct history *h, const struct open_session *o)
 	return rc;
 }
 
-/* Writes the points waiting in memory and the running statistics; inside
- * the caller's transaction. */
+static void put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v & 0xffu);
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* Writes the points waiting in memory, as one row (history_private.h), and
+ * the running statistics; inside the caller's transaction. */
 static int flush_points(struct history *h, struct open_session *o)
 {
+	uint8_t blob[HISTORY_SERIES_HEADER +
+	             HISTORY_POINTS_PER_COMMIT * HISTORY_SERIES_POINT_BYTES(HISTORY_ZONES_MAX)];
 	sqlite3_stmt *q = NULL;
-	int rc = 0;
+	unsigned int n = o->pending_count, nz = o->zone_count;
+	size_t len = HISTORY_SERIES_HEADER;
+	int rc = -EIO;
 
-	if (o->pending_count == 0)
+	if (n == 0)
 		return 0;
+	int64_t last = o->pending[n - 1].t_s;
+	blob[0] = HISTORY_SERIES_FORMAT;
+	blob[1] = (uint8_t)nz;
+	for (unsigned int i = 0; i < n; i++) {
+		int64_t back = last - o->pending[i].t_s;
+		put_u16(blob + len, (uint16_t)(back < 0            ? 0
+		                               : back > UINT16_MAX ? UINT16_MAX
+		                                                   : back));
+		len += 2;
+		for (unsigned int z = 0; z < nz; z++, len += 2)
+			put_u16(blob + len, (uint16_t)o->pending[i].tenths[z]);
+	}
 	if (sqlite3_prepare_v2(h->db,
 	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
 	                       " VALUES (?,?,?)",
 	                       -1, &q, NULL) != SQLITE_OK)
 		return -EIO;
-	for (unsigned int i = 0; i < o->pending_count && rc == 0; i++) {
-		sqlite3_bind_int64(q, 1, o->id);
-		sqlite3_bind_int64(q, 2, o->pending[i].t_s);
-		sqlite3_bind_text(q, 3, o->pending[i].zones, -1, SQLITE_STATIC);
-		rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -EIO;
-		sqlite3_reset(q);
-	}
+	sqlite3_bind_int64(q, 1, o->id);
+	sqlite3_bind_int64(q, 2, last);
+	sqlite3_bind_blob(q, 3, blob, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_DONE)
+		rc = 0;
 	sqlite3_finalize(q);
 	o->pending_count = 0;
 	/* Keeps the summary current, so a kiosk that dies mid-session still
@@ -298,12 +319,25 @@ static int flush_points(struct history *h, struct open_session *o)
 	return rc == 0 ? write_stats(h, o) : rc;
 }
 
-/* Keeps one plot point in memory; true when the batch is full. */
+/* mmHg x 10 as an int16, clamped; not a number reads 0. */
+static int16_t tenths_of(double v)
+{
+	double t = isfinite(v) ? round(v * 10.0) : 0.0;
+
+	return (int16_t)(t < INT16_MIN ? INT16_MIN : t > INT16_MAX ? INT16_MAX : t);
+}
+
+/* Keeps one plot point in memory; true when the batch is full.  A batch
+ * still full (its commit failed: the disk is full or gone) takes no more
+ * points until a commit empties it. */
 static bool add_point(struct open_session *o, const struct station_snapshot *st, uint64_t wall_ms)
 {
+	if (o->pending_count >= HISTORY_POINTS_PER_COMMIT)
+		return true;
 	struct pending_point *p = &o->pending[o->pending_count++];
 
-	zones_text(p->zones, sizeof(p->zones), st->zone_mmhg, o->zone_count);
+	for (unsigned int z = 0; z < HISTORY_ZONES_MAX; z++)
+		p->tenths[z] = z < o->zone_count ? tenths_of(st->zone_mmhg[z]) : 0;
 	p->t_s = (int64_t)(wall_ms > o->started_ms ? (wall_ms - o->started_ms) / 1000u : 0);
 	o->samples++;
 	o->last_point_ms = wall_ms;
@@ -513,12 +547,12 @@ out:
 int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap, uint64_t wall_ms)
 {
 	int rc = 0;
-	bool began = false;
+	bool full = false;
 
 	if (h->read_only)
 		return -EROFS;
 	pthread_mutex_lock(&h->lock);
-	for (size_t i = 0; i < snap->station_count && i < HISTORY_STATIONS_MAX && rc == 0; i++) {
+	for (size_t i = 0; i < snap->station_count && i < HISTORY_STATIONS_MAX; i++) {
 		const struct station_snapshot *st = &snap->stations[i];
 		struct open_session *o = &h->open[i];
 		if (!o->id || st->state != STATION_RUNNING)
@@ -537,25 +571,26 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 		o->readings++;
 		if (o->last_point_ms && wall_ms < o->last_point_ms + h->lim.sample_s * 1000ull)
 			continue;
-		if (!add_point(o, st, wall_ms))
-			continue;
-		if (!began) {
-			if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
-				rc = -EIO;
-				break;
-			}
-			began = true;
-		}
-		rc = flush_points(h, o);
+		full = add_point(o, st, wall_ms) || full;
 	}
-	if (began && rc == 0)
-		rc = history_flush_published(h);
-	if (began) {
+	/* One station's batch is full: every station's points go in the same
+	 * transaction, so the stations share their commits. */
+	if (full) {
+		if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+			rc = -EIO;
+			goto out;
+		}
+		for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
+			if (h->open[i].id)
+				rc = flush_points(h, &h->open[i]);
+		if (rc == 0)
+			rc = history_flush_published(h);
 		if (rc == 0 && exec_sql(h, "COMMIT") < 0)
 			rc = -EIO;
 		if (rc < 0)
 			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 	}
+out:
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }

@@ -115,6 +115,50 @@ int history_session_get(struct history *h, int64_t id, struct history_session *o
 	return rc;
 }
 
+static uint16_t get_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+/* One row of samples into out (history_private.h): a TEXT row is one point,
+ * a BLOB row a flush's points.  Points added, or -EIO for a row that is
+ * neither. */
+static int read_series_row(sqlite3_stmt *st, struct history_sample *out, size_t room)
+{
+	int64_t t_s = sqlite3_column_int64(st, 0);
+
+	if (room == 0)
+		return 0;
+	if (sqlite3_column_type(st, 1) != SQLITE_BLOB) {
+		char text[128];
+		memset(out, 0, sizeof(*out));
+		out->t_s = (uint32_t)t_s;
+		column_text(st, 1, text, sizeof(text));
+		zones_parse(text, out->zone_mmhg, HISTORY_ZONES_MAX);
+		return 1;
+	}
+	const uint8_t *b = sqlite3_column_blob(st, 1);
+	size_t len = (size_t)sqlite3_column_bytes(st, 1);
+	if (!b || len < HISTORY_SERIES_HEADER || b[0] != HISTORY_SERIES_FORMAT ||
+	    b[1] > HISTORY_ZONES_MAX)
+		return -EIO;
+	unsigned int nz = b[1];
+	size_t step = HISTORY_SERIES_POINT_BYTES(nz);
+	if ((len - HISTORY_SERIES_HEADER) % step != 0)
+		return -EIO;
+	size_t n = (len - HISTORY_SERIES_HEADER) / step;
+	const uint8_t *p = b + HISTORY_SERIES_HEADER;
+	size_t i;
+	for (i = 0; i < n && i < room; i++, p += step) {
+		memset(&out[i], 0, sizeof(out[i]));
+		int64_t t = t_s - get_u16(p);
+		out[i].t_s = (uint32_t)(t < 0 ? 0 : t);
+		for (unsigned int z = 0; z < nz; z++)
+			out[i].zone_mmhg[z] = (double)(int16_t)get_u16(p + 2 + 2 * z) / 10.0;
+	}
+	return (int)i;
+}
+
 int history_session_samples(struct history *h, int64_t id, struct history_sample *out, size_t max)
 {
 	sqlite3_stmt *st = NULL;
@@ -122,6 +166,7 @@ int history_session_samples(struct history *h, int64_t id, struct history_sample
 	int step = SQLITE_ERROR;
 
 	pthread_mutex_lock(&h->lock);
+	/* A row holds one point or more: at most max rows are needed. */
 	if (sqlite3_prepare_v2(h->db,
 	                       "SELECT t_s, zones FROM samples WHERE session_id=? ORDER BY t_s"
 	                       " LIMIT ?",
@@ -129,12 +174,12 @@ int history_session_samples(struct history *h, int64_t id, struct history_sample
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 		while ((size_t)count < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-			struct history_sample *p = &out[count++];
-			char text[128];
-			memset(p, 0, sizeof(*p));
-			p->t_s = (uint32_t)sqlite3_column_int64(st, 0);
-			column_text(st, 1, text, sizeof(text));
-			zones_parse(text, p->zone_mmhg, HISTORY_ZONES_MAX);
+			int got = read_series_row(st, out + count, max - (size_t)count);
+			if (got < 0) {
+				step = SQLITE_CORRUPT;
+				break;
+			}
+			count += got;
 		}
 		if ((size_t)count == max)
 			step = SQLITE_DONE;

@@ -3,11 +3,21 @@
  * The SQL of history.c (its schema and its longer queries), kept apart so the
  * C reads as the logic.  Included by history.c and history_query.c only.
  *
- * end_kind holds enum history_end; station is 1-based; peak, mean and a
- * sample's zones are "40.1,38.0,..." (mmHg, foot zone first).
+ * end_kind holds enum history_end; station is 1-based; peak and mean are
+ * "40.1,38.0,..." (mmHg, foot zone first); a row of samples is a flush's
+ * plot points packed (history_private.h), or one point as text in
+ * histories from before that.
  */
 #ifndef KIOSK_STORE_HISTORY_SQL_H
 #define KIOSK_STORE_HISTORY_SQL_H
+
+/* Before the schema: 1 KB pages (a new file only; SQLite keeps an existing
+ * file's), so a commit of a few plot points rewrites 1 KB pages, not 4 KB
+ * ones; the WAL checkpoints at SQLite's 1000 pages (1 MB) and is cut back
+ * to 1 MB after, so it never grows past that on the card. */
+#define HISTORY_PRAGMAS                                                                            \
+	"PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"               \
+	" PRAGMA journal_size_limit=1048576;"
 
 static const char history_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS sessions ("

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* nftw, memmem */
 #include <errno.h>
 #include <ftw.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -649,6 +650,88 @@ static void test_history_report_json_bounds_keep_one_station_newest_first(void *
 	cJSON_Delete(root);
 }
 
+static int64_t scalar(struct fixture *f, const char *sql)
+{
+	char path[192];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	snprintf(path, sizeof(path), "%s/history.db", f->state_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* An SD card pays per page a commit touches: a long session's points go to
+ * disk a batch per row, and every one of them reads back in order, with
+ * its tenths, a negative reading too. */
+static void test_history_long_session_keeps_every_point_in_few_rows(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned int secs = 800; /* 160 points at sample_s 5 */
+
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	for (unsigned int t = 0; t < secs; t++)
+		running_snapshot(f->h, 0,
+		                 t == 400 ? -1.25
+		                 : t % 2  ? 50.04
+		                          : 40.0,
+		                 DAY1_8AM + t * 1000ull);
+	struct kiosk_event end = ev_at(EVENT_SESSION_COMPLETED, 0, DAY1_8AM + secs * 1000ull);
+	end.elapsed_s = secs;
+	end.reason = STOP_COMPLETED;
+	record(f->h, end);
+
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.s[0].samples, 160);
+	/* 60 points a row: 3 rows, not 160. */
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM samples"), 3);
+	static struct history_sample pts[200];
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 200), 160);
+	for (unsigned int i = 0; i < 160; i++) {
+		double base = i * 5 == 400 ? -1.25 : (i * 5) % 2 ? 50.04 : 40.0;
+		assert_int_equal(pts[i].t_s, i * 5);
+		for (unsigned int z = 0; z < 3; z++)
+			assert_true(fabs(pts[i].zone_mmhg[z] - (base + z)) < 0.051);
+	}
+	/* Fewer asked for than there are: the first ones, exactly as many. */
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 7), 7);
+	assert_int_equal(pts[6].t_s, 30);
+}
+
+/* A history written before the packed rows (one point a row, as text)
+ * reads the same, beside packed rows of the same session. */
+static void test_history_reads_points_stored_one_per_row_as_text(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	char sql[200];
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO samples (session_id, t_s, zones) VALUES (%lld, 100, '60.5,61.0,62.5'),"
+	    " (%lld, 105, '-0.4,0.0,1.2') RETURNING 0",
+	    (long long)c.s[0].id, (long long)c.s[0].id);
+	assert_int_equal(scalar(f, sql), 0);
+	struct history_sample pts[16];
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 16), 6);
+	assert_int_equal(pts[3].t_s, 15);
+	assert_int_equal(pts[4].t_s, 100);
+	assert_true(fabs(pts[4].zone_mmhg[2] - 62.5) < 1e-9);
+	assert_int_equal(pts[5].t_s, 105);
+	assert_true(fabs(pts[5].zone_mmhg[0] + 0.4) < 1e-9);
+}
+
 static void test_history_samples_json_lists_points_in_time_order(void **state)
 {
 	struct fixture *f = *state;
@@ -711,6 +794,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_history_report_json_bounds_keep_one_station_newest_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history_samples_json_lists_points_in_time_order,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_long_session_keeps_every_point_in_few_rows,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_reads_points_stored_one_per_row_as_text,
 	                                    setup, teardown),
 	};
 
