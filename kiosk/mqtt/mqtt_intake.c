@@ -25,6 +25,10 @@ struct mqtt_intake {
 	uint64_t flood_dropped;
 	uint64_t flood_logged_ms;
 	uint64_t cursor; /* over the controller's event stream */
+	/* Its own read-only connection for the repeat check, so a command
+	 * (a stop) never waits behind the event log's commit and fsync; the
+	 * event log's connection when it cannot be opened. */
+	struct store *reader;
 	struct kiosk_event events[INTAKE_EVENTS];
 };
 
@@ -47,12 +51,27 @@ struct mqtt_intake *mqtt_intake_create(const struct mqtt_intake_params *p)
 		return NULL;
 	in->p = *p;
 	mqtt_rate_limit_init(&in->limit, INTAKE_RATE_PER_S, INTAKE_BURST);
+	if (p->log) {
+		char err[300];
+		in->reader = store_open_reader(event_log_store(p->log), err, sizeof(err));
+		if (!in->reader)
+			mqtt_log(MQTT_LOG_WARNING,
+			         "%s; repeated commands are checked on the event log's connection",
+			         err);
+	}
 	return in;
 }
 
 void mqtt_intake_destroy(struct mqtt_intake *in)
 {
+	if (in)
+		store_close(in->reader);
 	free(in);
+}
+
+static struct store *lookup_store(struct mqtt_intake *in)
+{
+	return in->reader ? in->reader : event_log_store(in->p.log);
 }
 
 void mqtt_intake_on_connect(struct mqtt_intake *in)
@@ -214,7 +233,7 @@ static bool answered_before(struct mqtt_intake *in, const struct reply *r,
 	struct store_command kept;
 
 	if (!cmd->request_id[0] ||
-	    store_command_lookup(event_log_store(in->p.log), cmd->request_id, &kept) != 1 ||
+	    store_command_lookup(lookup_store(in), cmd->request_id, &kept) != 1 ||
 	    kept.station != cmd->station || kept.action != cmd->action ||
 	    mqtt_wall_ms() - kept.wall_ms > MQTT_INTAKE_DEDUPE_MS)
 		return false;

@@ -223,6 +223,32 @@ err_free:
 	return NULL;
 }
 
+struct store *store_open_reader(const struct store *writer, char *err, size_t err_len)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		snprintf(err, err_len, "store: out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	memcpy(s->path, writer->path, sizeof(s->path));
+	memcpy(s->tag, writer->tag, sizeof(s->tag));
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, err_len, "store: cannot open '%s' to read: %s", s->path,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sqlite3_close(s->db);
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		errno = EIO;
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 200);
+	return s;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)

@@ -136,6 +136,11 @@ struct store_command {
 };
 /* 1 and *out when request_id is kept, 0 when not, -EIO. */
 int store_command_lookup(struct store *s, const char *request_id, struct store_command *out);
+/* A second, read-only connection to writer's database, for lookups that
+ * must not wait behind the writer's commit and fsync (WAL readers never
+ * do): store_command_lookup on it sees what is committed.  Closed with
+ * store_close.  NULL + errno, with err filled. */
+struct store *store_open_reader(const struct store *writer, char *err, size_t err_len);
 
 /* Deletes what the limits above no longer keep (now_wall_ms: ms since the
  * epoch).  Rows deleted, or -EIO. */

@@ -398,6 +398,11 @@ static void summary(struct soak *s)
 		       (double)(b->sq.journal - a->sq.journal) / ns / 1024.0,
 		       (double)(b->sq.syncs - a->sq.syncs) / ns, sq / 1024.0 / 16.0,
 		       sq < 16.0 * 1024.0 ? "met" : "MISSED");
+		printf("  of which %s and its WAL %.1f KB (%.1f syncs), %s and its WAL %.1f KB\n",
+		       HISTORY_DB_NAME, (double)(b->sq.named - a->sq.named) / ns / 1024.0,
+		       (double)(b->sq.named_syncs - a->sq.named_syncs) / ns, STORE_DB_NAME,
+		       (double)(sq_total(&b->sq) - b->sq.named - sq_total(&a->sq) + a->sq.named) /
+		           ns / 1024.0);
 	}
 	printf("written per session after warm-up (write_bytes, reads low in virtual time): "
 	       "mean %.1f KB; per interval p50 %.1f / p99 %.1f / max %.1f KB\n",
@@ -603,7 +608,7 @@ int main(int argc, char **argv)
 		hours = max_sessions ? 1e6 : 48.0;
 	signal(SIGPIPE, SIG_IGN);
 	s.seed = 15;
-	if (sqlite_bytes_install() < 0) {
+	if (sqlite_bytes_install(HISTORY_DB_NAME) < 0) {
 		fprintf(stderr, "bench_soak: SQLite refused the counting VFS\n");
 		return 1;
 	}

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 
 enum kind { KIND_DB, KIND_WAL, KIND_JOURNAL, KIND_OTHER };
@@ -10,13 +11,15 @@ enum kind { KIND_DB, KIND_WAL, KIND_JOURNAL, KIND_OTHER };
 struct counted_file {
 	sqlite3_file base;
 	enum kind kind;
+	bool named;
 	sqlite3_file *real; /* follows this struct, szOsFile of the wrapped VFS */
 };
 
 static sqlite3_vfs *orig;
 static sqlite3_vfs counted;
 static _Atomic uint64_t bytes[KIND_OTHER + 1];
-static _Atomic uint64_t syncs;
+static _Atomic uint64_t syncs, named_bytes, named_syncs;
+static const char *name_mark;
 
 static sqlite3_file *real_of(sqlite3_file *f)
 {
@@ -37,8 +40,11 @@ static int c_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
 	int rc = real_of(f)->pMethods->xWrite(real_of(f), buf, n, off);
 
-	if (rc == SQLITE_OK && n > 0)
+	if (rc == SQLITE_OK && n > 0) {
 		atomic_fetch_add(&bytes[((struct counted_file *)f)->kind], (uint64_t)n);
+		if (((struct counted_file *)f)->named)
+			atomic_fetch_add(&named_bytes, (uint64_t)n);
+	}
 	return rc;
 }
 
@@ -50,6 +56,8 @@ static int c_truncate(sqlite3_file *f, sqlite3_int64 size)
 static int c_sync(sqlite3_file *f, int flags)
 {
 	atomic_fetch_add(&syncs, 1u);
+	if (((struct counted_file *)f)->named)
+		atomic_fetch_add(&named_syncs, 1u);
 	return real_of(f)->pMethods->xSync(real_of(f), flags);
 }
 
@@ -151,14 +159,16 @@ static int c_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 	           : flags & SQLITE_OPEN_WAL          ? KIND_WAL
 	           : flags & SQLITE_OPEN_MAIN_JOURNAL ? KIND_JOURNAL
 	                                              : KIND_OTHER;
+	cf->named = name && name_mark && strstr(name, name_mark);
 	int rc = orig->xOpen(orig, name, cf->real, flags, out_flags);
 	/* The real file's methods decide whether SQLite calls xClose. */
 	cf->base.pMethods = cf->real->pMethods ? &counted_io : NULL;
 	return rc;
 }
 
-int sqlite_bytes_install(void)
+int sqlite_bytes_install(const char *mark)
 {
+	name_mark = mark;
 	if (orig)
 		return 0;
 	orig = sqlite3_vfs_find(NULL);
@@ -177,4 +187,6 @@ void sqlite_bytes_read(struct sqlite_bytes *out)
 	out->wal = atomic_load(&bytes[KIND_WAL]);
 	out->journal = atomic_load(&bytes[KIND_JOURNAL]);
 	out->syncs = atomic_load(&syncs);
+	out->named = atomic_load(&named_bytes);
+	out->named_syncs = atomic_load(&named_syncs);
 }

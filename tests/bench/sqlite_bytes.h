@@ -17,10 +17,14 @@
 struct sqlite_bytes {
 	uint64_t db, wal, journal; /* bytes written */
 	uint64_t syncs;            /* xSync calls, all files */
+	uint64_t named;            /* bytes written to files whose name has the mark */
+	uint64_t named_syncs;
 };
 
-/* Before any sqlite3_open: 0, or -1 when SQLite would not take the VFS. */
-int sqlite_bytes_install(void);
+/* Before any sqlite3_open: 0, or -1 when SQLite would not take the VFS.
+ * Files whose path contains mark (NULL: none) are also counted apart, e.g.
+ * "history" for history.db and its WAL. */
+int sqlite_bytes_install(const char *mark);
 void sqlite_bytes_read(struct sqlite_bytes *out);
 
 #endif
