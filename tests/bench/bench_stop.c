@@ -14,7 +14,9 @@
  * the control thread at the write that turns the pump off and opens the
  * exhaust (the stop acting), and at the write that leaves every output line
  * of the station de-energised (output_watch.h: a hook on each output line).
- * Each stop lands 50-850 ms into a session's first fill (outputs energised)
+ * Each stop lands while a zone fills (the pump on and the exhaust shut:
+ * the stop's own write turns both off), 50-850 ms after the session's
+ * first energised output or a later try when no fill was under way then,
  * at a tick phase taken in turn, so every phase of the 20 ms tick is
  * covered; the station then vents, is cleaned and starts again.
  *
@@ -65,6 +67,9 @@
 #define FIRE_MIN_NS (50ull * NS_PER_MS)
 #define FIRE_SPAN_NS (800ull * NS_PER_MS)
 #define STOP_TIMEOUT_NS (3000ull * NS_PER_MS)
+/* Every output de-energised comes at the end of the vent's verification
+ * (each zone read alone and puffed), seconds after the stop's own write. */
+#define SAFE_TIMEOUT_NS (15000ull * NS_PER_MS)
 #define START_TIMEOUT_NS (5000ull * NS_PER_MS)
 #define BUTTON_HOLD_NS (60ull * NS_PER_MS)
 #define PHASES 4u
@@ -96,6 +101,7 @@ struct station_run {
 struct samples {
 	double *ms;      /* to every output de-energised */
 	double *acts_ms; /* to pump off and exhaust open */
+	double *scratch; /* the report's copy of one of them */
 	unsigned int *phase;
 	size_t n;
 	size_t timeouts;
@@ -123,6 +129,7 @@ struct bench {
 	unsigned int seed;
 	double phase_seq;
 	unsigned long faults, skipped, restarts, rid;
+	unsigned long retries; /* fire times that found no fill under way */
 };
 
 /* --------------------------------------------------------------- hooks */
@@ -271,6 +278,8 @@ static int fire(struct bench *b, unsigned int i)
 	struct station_run *r = &b->run[i];
 	uint64_t tick;
 
+	/* Stamps from here on are this stop's (no earlier than its t0). */
+	atomic_store(&b->watch[i].armed_ns, bench_now_ns());
 	switch (r->src) {
 	case SRC_TOUCH: {
 		struct ui_rect stop;
@@ -320,7 +329,8 @@ static void record(struct bench *b, struct station_run *r, uint64_t safe_ns, uin
 	struct samples *s = &b->s[r->src];
 
 	if (s->n < b->count) {
-		s->ms[s->n] = (double)(safe_ns - r->t0_ns) / 1e6;
+		/* -1: not every output de-energised within SAFE_TIMEOUT_NS. */
+		s->ms[s->n] = safe_ns > r->t0_ns ? (double)(safe_ns - r->t0_ns) / 1e6 : -1.0;
 		/* Pump and exhaust already off at the stop: the all-off write is it. */
 		s->acts_ms[s->n] =
 		    (double)((acts_ns > r->t0_ns ? acts_ns : safe_ns) - r->t0_ns) / 1e6;
@@ -385,6 +395,15 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
 			r->step = STEP_WAIT_VENT;
 			break;
 		}
+		/* Pump and exhaust both energised: a fill under way, so the
+		 * stop's write is the one that turns them off.  Otherwise
+		 * (the seal check's reads, a hold, a release) try again later
+		 * at the same phase. */
+		if ((atomic_load(&w->energised) & 3u) != 3u) {
+			b->retries++;
+			r->fire_ns = fire_time(b, r, now);
+			break;
+		}
 		if (fire(b, i) < 0) {
 			fprintf(stderr, "bench_stop: station %u: the %s stop could not be sent\n",
 			        i + 1, source_name[r->src]);
@@ -396,11 +415,13 @@ static void advance(struct bench *b, unsigned int i, const struct station_snapsh
 		break;
 	case STEP_WAIT_SAFE: {
 		uint64_t safe = atomic_load(&w->safe_ns);
+		uint64_t acts = atomic_load(&w->acts_ns);
 
-		if (safe > r->t0_ns) {
-			record(b, r, safe, atomic_load(&w->acts_ns));
+		if (safe > r->t0_ns ||
+		    (acts > r->t0_ns && bench_now_ns() > r->t0_ns + SAFE_TIMEOUT_NS)) {
+			record(b, r, safe, acts);
 			r->step = STEP_WAIT_VENT;
-		} else if (bench_now_ns() > r->t0_ns + STOP_TIMEOUT_NS) {
+		} else if (acts <= r->t0_ns && bench_now_ns() > r->t0_ns + STOP_TIMEOUT_NS) {
 			fprintf(stderr, "bench_stop: station %u: %s stop not applied within 3 s\n",
 			        i + 1, source_name[r->src]);
 			b->s[r->src].timeouts++;
@@ -468,12 +489,31 @@ static void report_table(struct bench *b, const char *what, bool acts)
 	printf("\n%s:\n%-7s %6s %9s %9s %9s %9s   %s\n", what, "source", "stops", "p50 ms",
 	       "p99 ms", "max ms", "target", "p99/target");
 	for (int s = 0; s < SRC_COUNT; s++) {
-		d[s] = bench_dist_of(acts ? b->s[s].acts_ms : b->s[s].ms, b->s[s].n);
-		printf("%-7s %6zu %9.3f %9.3f %9.3f %9.1f   %.2f %s", source_name[s], d[s].n,
-		       d[s].p50, d[s].p99, d[s].max, target_p99_ms[s], d[s].p99 / target_p99_ms[s],
-		       d[s].p99 < target_p99_ms[s] && b->s[s].timeouts == 0 ? "met" : "MISSED");
+		/* The all-off figure leaves out the stops whose vent did not end
+		 * within SAFE_TIMEOUT_NS (counted below). */
+		size_t kept = 0, late = 0;
+		for (size_t k = 0; k < b->s[s].n; k++) {
+			double v = acts ? b->s[s].acts_ms[k] : b->s[s].ms[k];
+			if (v < 0)
+				late++;
+			else
+				b->s[s].scratch[kept++] = v;
+		}
+		d[s] = bench_dist_of(b->s[s].scratch, kept);
+		if (acts)
+			printf("%-7s %6zu %9.3f %9.3f %9.3f %9.1f   %.2f %s", source_name[s],
+			       d[s].n, d[s].p50, d[s].p99, d[s].max, target_p99_ms[s],
+			       d[s].p99 / target_p99_ms[s],
+			       d[s].p99 < target_p99_ms[s] && b->s[s].timeouts == 0 ? "met"
+			                                                            : "MISSED");
+		else /* the vent's verification by design: no target */
+			printf("%-7s %6zu %9.3f %9.3f %9.3f %9s   -", source_name[s], d[s].n,
+			       d[s].p50, d[s].p99, d[s].max, "-");
 		if (b->s[s].timeouts)
 			printf(" (%zu not applied within 3 s)", b->s[s].timeouts);
+		if (late)
+			printf(" (%zu not all off within %llu s)", late,
+			       SAFE_TIMEOUT_NS / 1000000000ull);
 		printf("\n");
 	}
 	printf("ratios of medians: mqtt/touch %.1f, button/touch %.1f\n",
@@ -485,8 +525,8 @@ static void report(struct bench *b, const struct controller_stats *cs, double lo
 {
 	report_table(b, "from the stop to its write: pump off and exhaust open", true);
 	report_table(b,
-	             "from the stop to every output of the station de-energised (the vent keeps "
-	             "empty zones shut until the manifold is down)",
+	             "from the stop to every output of the station de-energised (the end of the "
+	             "vent's verification: each zone read alone and puffed; no target)",
 	             false);
 	printf("\nby phase of the tick (ms after the control thread's last tick), to pump off and "
 	       "exhaust open: stops, p50 / p99 ms\n%-7s",
@@ -519,8 +559,9 @@ static void report(struct bench *b, const struct controller_stats *cs, double lo
 	       (unsigned long long)cs->late_ticks_over_2ms,
 	       cs->ticks ? cs->thread_cpu_us / (double)cs->ticks : 0.0,
 	       cs->realtime ? "yes" : "no");
-	printf("sessions started %lu, stops skipped %lu, faults %lu; load average %.2f -> %.2f\n",
-	       b->restarts, b->skipped, b->faults, load0, load1);
+	printf("sessions started %lu, stops skipped %lu, tries with no fill under way %lu, faults "
+	       "%lu; load average %.2f -> %.2f\n",
+	       b->restarts, b->skipped, b->retries, b->faults, load0, load1);
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -660,7 +701,8 @@ int main(int argc, char **argv)
 		b.s[s].ms = calloc(b.count, sizeof(double));
 		b.s[s].phase = calloc(b.count, sizeof(unsigned int));
 		b.s[s].acts_ms = calloc(b.count, sizeof(double));
-		if (!b.s[s].ms || !b.s[s].phase || !b.s[s].acts_ms)
+		b.s[s].scratch = calloc(b.count, sizeof(double));
+		if (!b.s[s].ms || !b.s[s].phase || !b.s[s].acts_ms || !b.s[s].scratch)
 			return 1;
 	}
 	bench_config_stations(&b.cfg, STATIONS, ZONES, true);
@@ -756,6 +798,7 @@ out:
 		free(b.s[s].ms);
 		free(b.s[s].phase);
 		free(b.s[s].acts_ms);
+		free(b.s[s].scratch);
 	}
 	return ret;
 }

@@ -21,10 +21,13 @@ static void on_line(void *ctx, struct gpio_sim_line *line, int electrical)
 		return;
 	}
 	old = atomic_fetch_and(&w->energised, ~bit);
-	if (old == bit)
+	/* The first of each since the watch was armed: the vent's later
+	 * puffs turn pump and exhaust on and off again. */
+	uint64_t armed = atomic_load(&w->armed_ns);
+	if (old == bit && atomic_load(&w->safe_ns) < armed)
 		atomic_store(&w->safe_ns, bench_now_ns());
 	/* Bits 0 and 1: the pump stops and the exhaust opens. */
-	if ((old & 3u) != 0 && (old & 3u & ~bit) == 0)
+	if ((old & 3u) != 0 && (old & 3u & ~bit) == 0 && atomic_load(&w->acts_ns) < armed)
 		atomic_store(&w->acts_ns, bench_now_ns());
 }
 
@@ -41,6 +44,7 @@ int output_watch_start(struct output_watch *w, struct gpio *gpio, const struct s
 	atomic_init(&w->energised, 0u);
 	atomic_init(&w->safe_ns, 0u);
 	atomic_init(&w->acts_ns, 0u);
+	atomic_init(&w->armed_ns, 0u);
 	w->nlines = 2u + pins->zone_count;
 	for (unsigned int k = 0; k < w->nlines; k++) {
 		struct gpio_sim_line *l = output_line(gpio, pins, k);

@@ -5,7 +5,8 @@
  * (gpio_sim_line_set_hook) keeps which lines are energised and stamps
  * CLOCK_MONOTONIC at the write that
  *   - leaves every output line de-energised (safe_ns), and
- *   - leaves the pump off and the exhaust open (acts_ns).
+ *   - leaves the pump off and the exhaust open (acts_ns),
+ * the first of each after the time in armed_ns.
  * The stations' lines must be active-high (electrical 0 = de-energised), as
  * bench_config_stations() makes them.  The simulator's boot model hooks no
  * output line unless a station has a pump-sense input, so none is taken
@@ -38,6 +39,9 @@ struct output_watch {
 	atomic_uint energised;        /* bit per line: 0 pump, 1 exhaust, 2.. zones */
 	atomic_uint_fast64_t safe_ns; /* when the last energised line went to 0 */
 	atomic_uint_fast64_t acts_ns; /* when pump and exhaust were both off */
+	/* Set before the stop: each stamp above is then taken once, at the
+	 * first such write after it. */
+	atomic_uint_fast64_t armed_ns;
 	struct output_line_watch lines[OUTPUT_WATCH_LINES];
 	size_t nlines;
 };
