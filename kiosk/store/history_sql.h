@@ -19,6 +19,9 @@
 	"PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"               \
 	" PRAGMA journal_size_limit=1048576;"
 
+/* Its page cache, in KiB as SQLite takes it (negative). */
+#define HISTORY_CACHE_KIB "-512"
+
 static const char history_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS sessions ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"

@@ -48,6 +48,9 @@
 #define STORE_COMMANDS_KEEP 2000u
 #define STORE_COMMAND_MAX_AGE_H 48u
 #define STORE_WAL_LIMIT_BYTES 1048576 /* journal_size_limit */
+/* Each connection's page cache, in KiB as SQLite takes it (negative): the
+ * database grows until retention prunes it, the kiosk's memory must not. */
+#define STORE_CACHE_KIB "-256"
 /* Above this the idle upkeep copies the WAL into the database and truncates
  * it; below, the WAL waits (a checkpoint writes every page it touched). */
 #define STORE_WAL_CHECKPOINT_BYTES (256 * 1024)
