@@ -274,12 +274,6 @@ static int write_stats(struct history *h, const struct open_session *o)
 	return rc;
 }
 
-static void put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v & 0xffu);
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /* Writes the points waiting in memory, as one row (history_private.h), and
  * the running statistics; inside the caller's transaction. */
 static int flush_points(struct history *h, struct open_session *o)
@@ -298,12 +292,12 @@ static int flush_points(struct history *h, struct open_session *o)
 	blob[1] = (uint8_t)nz;
 	for (unsigned int i = 0; i < n; i++) {
 		int64_t back = last - o->pending[i].t_s;
-		put_u16(blob + len, (uint16_t)(back < 0            ? 0
-		                               : back > UINT16_MAX ? UINT16_MAX
-		                                                   : back));
+		history_series_put_u16(blob + len, (uint16_t)(back < 0            ? 0
+		                                              : back > UINT16_MAX ? UINT16_MAX
+		                                                                  : back));
 		len += 2;
 		for (unsigned int z = 0; z < nz; z++, len += 2)
-			put_u16(blob + len, (uint16_t)o->pending[i].tenths[z]);
+			history_series_put_u16(blob + len, (uint16_t)o->pending[i].tenths[z]);
 	}
 	if (sqlite3_prepare_v2(h->db,
 	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"

@@ -38,6 +38,17 @@ struct pending_point {
 #define HISTORY_SERIES_HEADER 2u
 #define HISTORY_SERIES_POINT_BYTES(n) (2u + 2u * (n))
 
+static inline void history_series_put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v & 0xffu);
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline uint16_t history_series_get_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
 /* What the recorder knows about a station's open session between events. */
 struct open_session {
 	int64_t id; /* 0 = none */

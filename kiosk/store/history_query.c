@@ -115,11 +115,6 @@ int history_session_get(struct history *h, int64_t id, struct history_session *o
 	return rc;
 }
 
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
 /* One row of samples into out (history_private.h): a TEXT row is one point,
  * a BLOB row a flush's points.  Points added, or -EIO for a row that is
  * neither. */
@@ -151,10 +146,11 @@ static int read_series_row(sqlite3_stmt *st, struct history_sample *out, size_t 
 	size_t i;
 	for (i = 0; i < n && i < room; i++, p += step) {
 		memset(&out[i], 0, sizeof(out[i]));
-		int64_t t = t_s - get_u16(p);
+		int64_t t = t_s - history_series_get_u16(p);
 		out[i].t_s = (uint32_t)(t < 0 ? 0 : t);
 		for (unsigned int z = 0; z < nz; z++)
-			out[i].zone_mmhg[z] = (double)(int16_t)get_u16(p + 2 + 2 * z) / 10.0;
+			out[i].zone_mmhg[z] =
+			    (double)(int16_t)history_series_get_u16(p + 2 + 2 * z) / 10.0;
 	}
 	return (int)i;
 }

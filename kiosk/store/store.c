@@ -199,9 +199,8 @@ struct store *store_open(const char *state_dir, char *err, size_t err_len)
 	if (store_exec(s, "PRAGMA page_size=512;") < 0 ||
 	    store_exec(s,
 	               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-	               " PRAGMA journal_size_limit=" STORE_STR(
-	                   STORE_WAL_LIMIT_BYTES) ";"
-	                                          " PRAGMA cache_size=" STORE_CACHE_KIB ";") < 0 ||
+	               " PRAGMA journal_size_limit=" STORE_STR(STORE_WAL_LIMIT_BYTES) ";") < 0 ||
+	    store_exec(s, "PRAGMA cache_size=" STORE_CACHE_KIB ";") < 0 ||
 	    store_exec(s, schema_sql) < 0 || load_or_make_tag(s) < 0 || prepare_all(s) < 0 ||
 	    store_exec(s, "UPDATE sessions SET end_reason='interrupted' WHERE ended_ms IS NULL AND "
 	                  "end_reason IS NULL") < 0) {

@@ -94,8 +94,9 @@ static size_t station3_changes(struct fx *f, size_t from)
 		const struct test_msg *m = test_client_msg(f->staff, i);
 		bool event = strcmp(m->topic, T "station/3/event") == 0;
 		bool status = strcmp(m->topic, T "station/3/status") == 0;
-		if (!event && !(status && !(strstr(m->payload, "\"state\":\"idle\"") &&
-		                            strstr(m->payload, "\"fault\":\"none\""))))
+		bool resting = strstr(m->payload, "\"state\":\"idle\"") &&
+		               strstr(m->payload, "\"fault\":\"none\"");
+		if (!event && !(status && !resting))
 			continue;
 		print_message("unexpected %s: %s\n", m->topic, m->payload);
 		n++;
