@@ -20,7 +20,9 @@
 # archive).
 set -euo pipefail
 
-# Bump when the recipe changes.
+# Bump when the recipe changes.  zlib1g-dev (the history's plot rows) comes
+# with libsdl2-ttf-dev (libfreetype-dev depends on it), so it is not listed
+# and the cached sysroot still holds it.
 recipe=2
 packages=(libc6-dev libsdl2-dev libsdl2-ttf-dev libgpiod-dev libmosquitto-dev
 	libinih-dev libcjson-dev libsqlite3-dev libsystemd-dev libcrypt-dev libcmocka-dev)

@@ -11,7 +11,7 @@ run_pkgs=(
 	libsdl2-dev libsdl2-ttf-dev
 	libgpiod-dev gpiod
 	libmosquitto-dev mosquitto mosquitto-clients
-	libinih-dev libcjson-dev libsqlite3-dev sqlite3
+	libinih-dev libcjson-dev libsqlite3-dev sqlite3 zlib1g-dev
 	libsystemd-dev libcrypt-dev
 	gettext
 )

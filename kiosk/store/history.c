@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "store/history_private.h"
 #include "store/history_sql.h"
@@ -105,6 +106,53 @@ static void zones_text(char *out, size_t len, const double *v, unsigned int n)
 	}
 }
 
+int history_txn_begin(struct history *h, uint64_t wall_ms)
+{
+	if (h->txn_open)
+		return 0;
+	if (exec_sql(h, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
+	h->txn_open = true;
+	h->txn_since_ms = wall_ms;
+	return 0;
+}
+
+void history_txn_abort(struct history *h)
+{
+	if (h->txn_open)
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	h->txn_open = false;
+}
+
+int history_txn_commit(struct history *h)
+{
+	if (!h->txn_open)
+		return 0;
+	if (history_flush_published(h) < 0 || exec_sql(h, "COMMIT") < 0) {
+		history_txn_abort(h);
+		return -EIO;
+	}
+	h->txn_open = false;
+	return 0;
+}
+
+/* What waits in the open transaction goes to disk once it is as old as
+ * the plot points may be. */
+static bool txn_due(const struct history *h, uint64_t wall_ms)
+{
+	uint64_t window = (uint64_t)HISTORY_POINTS_PER_COMMIT * h->lim.sample_s * 1000u;
+
+	return h->txn_open && (wall_ms < h->txn_since_ms || wall_ms - h->txn_since_ms >= window);
+}
+
+static bool any_open_locked(const struct history *h)
+{
+	for (size_t i = 0; i < HISTORY_STATIONS_MAX; i++)
+		if (h->open[i].id)
+			return true;
+	return false;
+}
+
 static int close_interrupted(struct history *h)
 {
 	/* delivered: up to the session's last plot point. */
@@ -119,11 +167,28 @@ static int close_interrupted(struct history *h)
 	                    1, end);
 }
 
+static int samples_to_rowid(struct history *h)
+{
+	int64_t old = history_scalar(h, HISTORY_SQL_SAMPLES_WITHOUT_ROWID, 0, NULL);
+
+	if (old <= 0)
+		return old < 0 ? -EIO : 0;
+	if (exec_sql(h, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
+	if (exec_sql(h, HISTORY_SQL_SAMPLES_TO_ROWID) < 0 || exec_sql(h, "COMMIT") < 0) {
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		return -EIO;
+	}
+	return 0;
+}
+
 static int migrate(struct history *h)
 {
 	int64_t has = history_scalar(h, HISTORY_SQL_HAS_PUBLISHED, 0, NULL);
 
 	if (has < 0 || (has == 0 && exec_sql(h, HISTORY_SQL_ADD_PUBLISHED) < 0))
+		return -EIO;
+	if (samples_to_rowid(h) < 0 || exec_sql(h, HISTORY_SQL_SAMPLES_INDEX) < 0)
 		return -EIO;
 	return exec_sql(h, HISTORY_SQL_PUBLISHED_INDEX);
 }
@@ -224,17 +289,18 @@ void history_close(struct history *h)
 	if (!h)
 		return;
 	if (!h->read_only) {
-		/* The plot points still in memory; a kill -9 loses at most
-		 * HISTORY_POINTS_PER_COMMIT of them, never a summary. */
-		if (exec_sql(h, "BEGIN IMMEDIATE") == 0) {
+		/* What waits, and the plot points still in memory; a kill -9
+		 * loses at most HISTORY_POINTS_PER_COMMIT of them, never a
+		 * summary. */
+		if (history_txn_begin(h, 0) == 0) {
 			int rc = 0;
 			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
 				if (h->open[i].id)
 					rc = flush_points(h, &h->open[i]);
-			if (rc == 0)
-				rc = history_flush_published(h);
-			if (rc < 0 || exec_sql(h, "COMMIT") < 0)
-				sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+			if (rc < 0)
+				history_txn_abort(h);
+			else
+				history_txn_commit(h);
 		}
 		close_interrupted(h);
 	}
@@ -274,31 +340,38 @@ static int write_stats(struct history *h, const struct open_session *o)
 	return rc;
 }
 
-/* Writes the points waiting in memory, as one row (history_private.h), and
- * the running statistics; inside the caller's transaction. */
+/* Writes the points waiting in memory, as one deflated row
+ * (history_private.h), and the running statistics; inside the caller's
+ * transaction. */
 static int flush_points(struct history *h, struct open_session *o)
 {
-	uint8_t blob[HISTORY_SERIES_HEADER +
-	             HISTORY_POINTS_PER_COMMIT * HISTORY_SERIES_POINT_BYTES(HISTORY_ZONES_MAX)];
+	uint8_t plain[HISTORY_POINTS_PER_COMMIT * HISTORY_SERIES_POINT_BYTES(HISTORY_ZONES_MAX)];
+	/* zlib's worst case (compressBound) is the input plus 13 bytes at
+	 * this size. */
+	uint8_t blob[HISTORY_SERIES_HEADER + sizeof(plain) + 64u];
 	sqlite3_stmt *q = NULL;
 	unsigned int n = o->pending_count, nz = o->zone_count;
-	size_t len = HISTORY_SERIES_HEADER;
+	size_t len = 0;
 	int rc = -EIO;
 
 	if (n == 0)
 		return 0;
 	int64_t last = o->pending[n - 1].t_s;
-	blob[0] = HISTORY_SERIES_FORMAT;
-	blob[1] = (uint8_t)nz;
 	for (unsigned int i = 0; i < n; i++) {
 		int64_t back = last - o->pending[i].t_s;
-		history_series_put_u16(blob + len, (uint16_t)(back < 0            ? 0
-		                                              : back > UINT16_MAX ? UINT16_MAX
-		                                                                  : back));
+		history_series_put_u16(plain + len, (uint16_t)(back < 0            ? 0
+		                                               : back > UINT16_MAX ? UINT16_MAX
+		                                                                   : back));
 		len += 2;
 		for (unsigned int z = 0; z < nz; z++, len += 2)
-			history_series_put_u16(blob + len, (uint16_t)o->pending[i].tenths[z]);
+			history_series_put_u16(plain + len, (uint16_t)o->pending[i].tenths[z]);
 	}
+	uLongf packed = sizeof(blob) - HISTORY_SERIES_HEADER;
+	if (compress2(blob + HISTORY_SERIES_HEADER, &packed, plain, len, Z_BEST_COMPRESSION) !=
+	    Z_OK)
+		return -EIO;
+	blob[0] = HISTORY_SERIES_DEFLATED;
+	blob[1] = (uint8_t)nz;
 	if (sqlite3_prepare_v2(h->db,
 	                       "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
 	                       " VALUES (?,?,?)",
@@ -306,7 +379,7 @@ static int flush_points(struct history *h, struct open_session *o)
 		return -EIO;
 	sqlite3_bind_int64(q, 1, o->id);
 	sqlite3_bind_int64(q, 2, last);
-	sqlite3_bind_blob(q, 3, blob, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, blob, (int)(HISTORY_SERIES_HEADER + packed), SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_DONE)
 		rc = 0;
 	sqlite3_finalize(q);
@@ -517,25 +590,44 @@ static int record_one(struct history *h, const struct kiosk_event *ev)
 	}
 }
 
+/* Whether a batch must reach the disk now: a session's end (its summary is
+ * published from here), a fault (it may belong to the session just ended),
+ * or nothing running whose flush would take it. */
+static bool commit_now(const struct history *h, const struct kiosk_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == EVENT_SESSION_COMPLETED || ev[i].kind == EVENT_SESSION_STOPPED ||
+		    ev[i].kind == EVENT_FAULT_RAISED)
+			return true;
+	return !any_open_locked(h);
+}
+
 int history_record_events(struct history *h, const struct kiosk_event *ev, size_t n)
 {
 	int rc = 0;
 
 	if (h->read_only)
 		return -EROFS;
+	if (n == 0)
+		return 0;
 	pthread_mutex_lock(&h->lock);
-	if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+	/* A batch that fails leaves what waited before it as it was. */
+	if (history_txn_begin(h, ev[0].wall_ms) < 0 || exec_sql(h, "SAVEPOINT batch") < 0) {
 		rc = -EIO;
 		goto out;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = record_one(h, &ev[i]);
-	if (rc == 0)
-		rc = history_flush_published(h);
-	if (rc == 0 && exec_sql(h, "COMMIT") < 0)
+	if (rc < 0) {
+		sqlite3_exec(h->db, "ROLLBACK TO batch; RELEASE batch", NULL, NULL, NULL);
+		goto out;
+	}
+	if (exec_sql(h, "RELEASE batch") < 0) {
 		rc = -EIO;
-	if (rc < 0)
-		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		goto out;
+	}
+	if (commit_now(h, ev, n) || txn_due(h, ev[n - 1].wall_ms))
+		rc = history_txn_commit(h);
 out:
 	pthread_mutex_unlock(&h->lock);
 	return rc;
@@ -571,21 +663,22 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 		full = add_point(o, st, wall_ms) || full;
 	}
 	/* One station's batch is full: every station's points go in the same
-	 * transaction, so the stations share their commits. */
+	 * transaction, so the stations share their commits, and so does what
+	 * waited.  Or what waited is due. */
 	if (full) {
-		if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+		if (history_txn_begin(h, wall_ms) < 0) {
 			rc = -EIO;
 			goto out;
 		}
 		for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
 			if (h->open[i].id)
 				rc = flush_points(h, &h->open[i]);
-		if (rc == 0)
-			rc = history_flush_published(h);
-		if (rc == 0 && exec_sql(h, "COMMIT") < 0)
-			rc = -EIO;
 		if (rc < 0)
-			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+			history_txn_abort(h);
+		else
+			rc = history_txn_commit(h);
+	} else if (txn_due(h, wall_ms)) {
+		rc = history_txn_commit(h);
 	}
 out:
 	pthread_mutex_unlock(&h->lock);
@@ -594,11 +687,8 @@ out:
 
 bool history_any_open(struct history *h)
 {
-	bool any = false;
-
 	pthread_mutex_lock(&h->lock);
-	for (size_t i = 0; i < HISTORY_STATIONS_MAX; i++)
-		any = any || h->open[i].id != 0;
+	bool any = any_open_locked(h);
 	pthread_mutex_unlock(&h->lock);
 	return any;
 }
@@ -681,7 +771,8 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 	pthread_mutex_lock(&h->lock);
 	uint64_t keep_ms = (uint64_t)h->lim.keep_days * 86400000ull;
 	int64_t cutoff[1] = {(int64_t)(now_wall_ms > keep_ms ? now_wall_ms - keep_ms : 0)};
-	if (exec_sql(h, "BEGIN IMMEDIATE") < 0) {
+	/* What waits goes with it. */
+	if (history_txn_begin(h, now_wall_ms) < 0) {
 		rc = -EIO;
 		goto out;
 	}
@@ -720,13 +811,10 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 		if (more == 0)
 			break;
 	}
-	if (exec_sql(h, "COMMIT") < 0) {
-		rc = -EIO;
-		goto rollback;
-	}
+	rc = history_txn_commit(h);
 	goto out;
 rollback:
-	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	history_txn_abort(h);
 out:
 	pthread_mutex_unlock(&h->lock);
 	if (out)

@@ -30,13 +30,21 @@ struct pending_point {
 
 /* A flush's points are one row of samples: t_s is the last point's (so
  * MAX(t_s) is still the session's last point) and zones a BLOB: byte 0 the
- * format (1), byte 1 the zone count n, then per point in time order a
+ * format, byte 1 the zone count n, then the points, in time order, each a
  * little-endian uint16, seconds before t_s, and n little-endian int16,
- * mmHg x 10.  A TEXT zones ("40.1,38.0") is one point, as histories from
- * before this format hold them. */
-#define HISTORY_SERIES_FORMAT 1u
+ * mmHg x 10.  Format 1 holds the points as they are; format 2 (written
+ * since) holds them deflated by zlib, a third of their size (bench_soak:
+ * 4.1 KB a session plain, 1.5 KB deflated; every byte of a row is written
+ * twice, to the WAL and by the checkpoint).  A TEXT zones ("40.1,38.0") is
+ * one point, as histories from before the BLOB rows hold them. */
+#define HISTORY_SERIES_PLAIN 1u
+#define HISTORY_SERIES_DEFLATED 2u
 #define HISTORY_SERIES_HEADER 2u
 #define HISTORY_SERIES_POINT_BYTES(n) (2u + 2u * (n))
+/* The most points a row may hold, whatever it was written with. */
+#define HISTORY_SERIES_POINTS_MAX 256u
+_Static_assert(HISTORY_POINTS_PER_COMMIT <= HISTORY_SERIES_POINTS_MAX,
+               "a flush holds more points than a row may");
 
 static inline void history_series_put_u16(uint8_t *p, uint16_t v)
 {
@@ -88,7 +96,28 @@ struct history {
 	 * commit of their own: an SD card pays per commit). */
 	int64_t published[HISTORY_PUBLISHED_PENDING_MAX];
 	size_t published_count;
+	/* The write transaction kept open while a session runs (see
+	 * history_txn_begin); txn_since_ms is the wall time it began. */
+	bool txn_open;
+	uint64_t txn_since_ms;
 };
+
+/* The history writes through one transaction that stays open while any
+ * session runs: a session's start, a cleaning, a fault reset and the like
+ * wait in it (its own connection, so every read here already sees them)
+ * and go to disk with the next commit that must happen anyway, the plot
+ * points' flush or a session's end, or after HISTORY_POINTS_PER_COMMIT x
+ * sample_s at the latest.  An SD card pays per page a commit touches
+ * (bench_soak: a commit of its own for each start and cleaning cost 5 to
+ * 6 KB a session).  A session's end is committed at once, with whatever
+ * waited.  A kill -9 loses at most that window of history.db, never the
+ * event log's record.  Caller holds h->lock. */
+int history_txn_begin(struct history *h, uint64_t wall_ms);
+/* Commits what waits (and the published marks); on failure rolls it back.
+ * 0 (also with nothing open) or -EIO. */
+int history_txn_commit(struct history *h);
+/* Drops what waits. */
+void history_txn_abort(struct history *h);
 
 /* Runs one statement with int64 parameters ?1..?n to completion.  0 or
  * -EIO.  Caller holds h->lock. */

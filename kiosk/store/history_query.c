@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "store/history.h"
 #include "store/history_private.h"
@@ -134,15 +135,28 @@ static int read_series_row(sqlite3_stmt *st, struct history_sample *out, size_t 
 	}
 	const uint8_t *b = sqlite3_column_blob(st, 1);
 	size_t len = (size_t)sqlite3_column_bytes(st, 1);
-	if (!b || len < HISTORY_SERIES_HEADER || b[0] != HISTORY_SERIES_FORMAT ||
-	    b[1] > HISTORY_ZONES_MAX)
+	uint8_t plain[HISTORY_SERIES_POINTS_MAX * HISTORY_SERIES_POINT_BYTES(HISTORY_ZONES_MAX)];
+	const uint8_t *p;
+	if (!b || len < HISTORY_SERIES_HEADER || b[1] > HISTORY_ZONES_MAX)
 		return -EIO;
+	if (b[0] == HISTORY_SERIES_PLAIN) {
+		p = b + HISTORY_SERIES_HEADER;
+		len -= HISTORY_SERIES_HEADER;
+	} else if (b[0] == HISTORY_SERIES_DEFLATED) {
+		uLongf out_len = sizeof(plain);
+		if (uncompress(plain, &out_len, b + HISTORY_SERIES_HEADER,
+		               (uLong)(len - HISTORY_SERIES_HEADER)) != Z_OK)
+			return -EIO;
+		p = plain;
+		len = out_len;
+	} else {
+		return -EIO;
+	}
 	unsigned int nz = b[1];
 	size_t step = HISTORY_SERIES_POINT_BYTES(nz);
-	if ((len - HISTORY_SERIES_HEADER) % step != 0)
+	if (len % step != 0)
 		return -EIO;
-	size_t n = (len - HISTORY_SERIES_HEADER) / step;
-	const uint8_t *p = b + HISTORY_SERIES_HEADER;
+	size_t n = len / step;
 	size_t i;
 	for (i = 0; i < n && i < room; i++, p += step) {
 		memset(&out[i], 0, sizeof(out[i]));
@@ -340,16 +354,11 @@ int history_summary_published(struct history *h, int64_t id)
 		return -EROFS;
 	pthread_mutex_lock(&h->lock);
 	if (h->published_count == HISTORY_PUBLISHED_PENDING_MAX) {
-		/* Nothing else committed for a while: a commit of their own. */
-		if (history_exec(h, "BEGIN IMMEDIATE", 0, NULL) < 0) {
-			rc = -EIO;
-		} else {
-			rc = history_flush_published(h);
-			if (rc == 0 && history_exec(h, "COMMIT", 0, NULL) < 0)
-				rc = -EIO;
-			if (rc < 0)
-				history_exec(h, "ROLLBACK", 0, NULL);
-		}
+		/* Nothing else committed for a while: a commit of their own,
+		 * with whatever waits. */
+		rc = history_txn_begin(h, 0);
+		if (rc == 0)
+			rc = history_txn_commit(h);
 	}
 	if (rc == 0 && !noted_published(h, id))
 		h->published[h->published_count++] = id;

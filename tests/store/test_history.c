@@ -375,18 +375,23 @@ static void test_history_retention_by_size_drops_series_first_then_oldest_sessio
 {
 	struct fixture *f = *state;
 	struct history_pruned p;
-	struct history_limits lim = {.keep_days = 3650, .max_kib = 256, .sample_s = 1};
+	struct history_limits lim = {.keep_days = 3650, .max_kib = 65536, .sample_s = 1};
 
 	history_close(f->h);
 	f->h = open_with(f, &lim);
-	/* 40 sessions of 10 minutes with a point a second: about 1 MB. */
+	/* 40 sessions of 10 minutes with a point a second (deflated, as the
+	 * rows are, a few hundred KB); then a limit of half of that. */
 	for (unsigned int i = 0; i < 40; i++)
 		run_session(f->h, i % 4, DAY1_8AM + i * HOUR_MS, 600, EVENT_SESSION_COMPLETED,
 		            STOP_COMPLETED);
-	assert_true(history_used_bytes(f->h) > 256 * 1024);
+	int64_t full = history_used_bytes(f->h);
+	assert_true(full > 64 * 1024);
+	history_close(f->h);
+	lim.max_kib = (unsigned int)(full / 2 / 1024);
+	f->h = open_with(f, &lim);
 
 	assert_int_equal(history_enforce_retention(f->h, DAY1_8AM + 41 * HOUR_MS, &p), 0);
-	assert_true(history_used_bytes(f->h) <= 256 * 1024);
+	assert_true(history_used_bytes(f->h) <= (int64_t)lim.max_kib * 1024);
 	assert_true(p.series > 0);
 	/* Summaries are cheap: every one is still there, the newest keep their plot. */
 	assert_int_equal(p.sessions, 0);
@@ -732,6 +737,120 @@ static void test_history_reads_points_stored_one_per_row_as_text(void **state)
 	assert_true(fabs(pts[5].zone_mmhg[0] + 0.4) < 1e-9);
 }
 
+/* Runs a script of statements on the history file, beside the kiosk's
+ * connection or without it. */
+static void exec_on_file(struct fixture *f, const char *sql)
+{
+	char path[192];
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	snprintf(path, sizeof(path), "%s/history.db", f->state_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* A history from before the rowid table kept its plot rows WITHOUT ROWID
+ * (an overflow page a row): a reopen moves them over, and every point,
+ * text, plain and deflated, reads the same; a flush at the same time
+ * replaces its row, as before. */
+static void test_history_reopen_moves_plot_rows_kept_without_rowid(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 1);
+	history_close(f->h);
+	f->h = NULL;
+	char sql[1024];
+	/* Rebuilt the old way: the points this history wrote (deflated), one
+	 * plain packed row (format 1: 45 s and 50 s, zones 40.0/41.0/42.0 then
+	 * 50.0/51.0/52.0) and a text row. */
+	snprintf(sql, sizeof(sql),
+	         "BEGIN; DROP INDEX samples_session;"
+	         " CREATE TABLE old (session_id INTEGER NOT NULL, t_s INTEGER NOT NULL,"
+	         " zones TEXT NOT NULL, PRIMARY KEY (session_id, t_s)) WITHOUT ROWID;"
+	         " INSERT INTO old SELECT session_id, t_s, zones FROM samples;"
+	         " INSERT INTO old VALUES (%lld, 50, X'0103050090019A01A4010000F401FE010802'),"
+	         " (%lld, 60, '60.5,61.0,62.5');"
+	         " DROP TABLE samples; ALTER TABLE old RENAME TO samples; COMMIT;",
+	         (long long)c.s[0].id, (long long)c.s[0].id);
+	exec_on_file(f, sql);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'samples'"
+	                           " AND sql LIKE '%WITHOUT ROWID%'"),
+	                 1);
+
+	f->h = open_with(f, NULL);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'samples'"
+	                           " AND sql LIKE '%WITHOUT ROWID%'"),
+	                 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index'"
+	                           " AND name = 'samples_session'"),
+	                 1);
+	struct history_sample pts[16];
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 16), 7);
+	assert_int_equal(pts[3].t_s, 15);
+	assert_true(fabs(pts[3].zone_mmhg[2] - 52.0) < 1e-9);
+	assert_int_equal(pts[4].t_s, 45);
+	assert_true(fabs(pts[4].zone_mmhg[1] - 41.0) < 1e-9);
+	assert_int_equal(pts[5].t_s, 50);
+	assert_true(fabs(pts[5].zone_mmhg[2] - 52.0) < 1e-9);
+	assert_int_equal(pts[6].t_s, 60);
+	assert_true(fabs(pts[6].zone_mmhg[0] - 60.5) < 1e-9);
+	/* The unique index still makes a row at the same time a replacement. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR REPLACE INTO samples (session_id, t_s, zones)"
+	         " VALUES (%lld, 60, '70.0,71.0,72.0')",
+	         (long long)c.s[0].id);
+	exec_on_file(f, sql);
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 16), 7);
+	assert_true(fabs(pts[6].zone_mmhg[0] - 70.0) < 1e-9);
+}
+
+/* An SD card pays per commit: while a session runs, a start or a cleaning
+ * waits for the next commit (already visible to every read through the
+ * kiosk's own handle), which a session's end makes at once and time makes
+ * at the latest after the plot points' window; with nothing running
+ * nothing waits. */
+static void test_history_start_and_cleaning_wait_for_the_next_commit(void **state)
+{
+	struct fixture *f = *state;
+	/* HISTORY_POINTS_PER_COMMIT (60) plot points at the default sample_s. */
+	const uint64_t window_ms = 60u * HISTORY_DEFAULT_SAMPLE_S * 1000ull;
+
+	/* Nothing running: the cleaning is on disk at once. */
+	record(f->h, ev_at(EVENT_CLEANED, 2, DAY1_8AM - 60000));
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM station_events"), 1);
+
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	running_snapshot(f->h, 0, 40.0, DAY1_8AM + 1000);
+	record(f->h, ev_at(EVENT_CLEANED, 1, DAY1_8AM + 2000));
+	assert_int_equal(all_sessions(f->h).n, 1);
+	assert_int_equal(history_last_cleaned(f->h, 2), DAY1_8AM + 2000);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 0);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM station_events"), 1);
+
+	/* Just short of the window: still waiting; at it: on disk. */
+	running_snapshot(f->h, 0, 40.0, DAY1_8AM + window_ms - 1000);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 0);
+	running_snapshot(f->h, 0, 40.0, DAY1_8AM + window_ms);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 1);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM station_events"), 2);
+
+	/* A second start waits; the first session's end takes it along. */
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 1, DAY1_8AM + window_ms + 1000));
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 1);
+	struct kiosk_event end = ev_at(EVENT_SESSION_COMPLETED, 0, DAY1_8AM + window_ms + 2000);
+	end.elapsed_s = (unsigned int)(window_ms / 1000u) + 2u;
+	end.reason = STOP_COMPLETED;
+	record(f->h, end);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 2);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions WHERE ended_ms IS NOT NULL"), 1);
+}
+
 static void test_history_samples_json_lists_points_in_time_order(void **state)
 {
 	struct fixture *f = *state;
@@ -799,6 +918,10 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history_reads_points_stored_one_per_row_as_text,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_reopen_moves_plot_rows_kept_without_rowid,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_start_and_cleaning_wait_for_the_next_commit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
