@@ -27,7 +27,7 @@
  * session.
  *
  *   bench_soak [--hours H] [--sessions N] [--every MIN] [--speed X] [--dir DIR]
- *              [--no-history]
+ *              [--no-history] [--turnaround S]
  *
  * --hours    virtual hours to run (default 48, or no limit with --sessions)
  * --sessions stop after N sessions have ended (a 5-minute smoke run: 300)
@@ -35,6 +35,10 @@
  * --speed    at most X virtual seconds per real second (default: no limit)
  * --dir      the kiosk's state_dir (default: a folder beside the broker's
  *            in /tmp); put it on the file system being judged
+ * --turnaround  virtual seconds from a session's end to the station's
+ *            cleaning, and again to the next member's start (default 0:
+ *            all at once); a gym's 60-120 s puts each of the three events
+ *            into a commit of its own, as in real time
  * --no-history  without the history recorder (and so without history
  *            answers, usage and session summaries over MQTT), to measure
  *            what they cost (tests/bench/bench_history.sh)
@@ -187,6 +191,8 @@ struct soak {
 	unsigned long sessions, stopped, faults, stored, lost;
 	unsigned int program[STATIONS];
 	uint64_t stop_at_ms[STATIONS]; /* a member stop due, 0 = none */
+	uint64_t turnaround_ms;
+	uint64_t next_at_ms[STATIONS]; /* its cleaning or next start due, 0 = not yet set */
 	unsigned int seed;
 	bool history;
 	char db[512], wal[520], hist[512], hist_wal[520];
@@ -253,7 +259,17 @@ static void tend(struct soak *s)
 	for (unsigned int i = 0; i < STATIONS; i++) {
 		enum station_state st = snap->stations[i].state;
 
-		if (st == STATION_IDLE || st == STATION_NEEDS_CLEANING) {
+		if ((st == STATION_IDLE || st == STATION_NEEDS_CLEANING) && s->turnaround_ms) {
+			if (s->next_at_ms[i] == 0) {
+				s->next_at_ms[i] = s->clock.now_ms + s->turnaround_ms;
+			} else if (s->clock.now_ms >= s->next_at_ms[i]) {
+				s->next_at_ms[i] = 0;
+				if (st == STATION_NEEDS_CLEANING)
+					submit(s, CMD_CLEANED, i, 0, false, 0);
+				else
+					start_session(s, i, st);
+			}
+		} else if (st == STATION_IDLE || st == STATION_NEEDS_CLEANING) {
 			start_session(s, i, st);
 		} else if (st == STATION_FAULT) {
 			fprintf(stderr, "bench_soak: station %u faulted (%s); resetting it\n",
@@ -428,7 +444,8 @@ static void summary(struct soak *s)
 }
 
 static int parse_args(int argc, char **argv, double *hours, unsigned long *sessions,
-                      unsigned int *every, double *speed, const char **dir, bool *history)
+                      unsigned int *every, double *speed, const char **dir, bool *history,
+                      double *turnaround_s)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -464,6 +481,8 @@ static int parse_args(int argc, char **argv, double *hours, unsigned long *sessi
 			*every = (unsigned int)x;
 		else if (strcmp(a, "--speed") == 0)
 			*speed = x;
+		else if (strcmp(a, "--turnaround") == 0)
+			*turnaround_s = x;
 		else {
 			fprintf(stderr, "bench_soak: unknown option %s\n", a);
 			return -1;
@@ -597,10 +616,13 @@ int main(int argc, char **argv)
 	int rc;
 
 	s.history = true;
-	rc = parse_args(argc, argv, &hours, &max_sessions, &every_min, &speed, &dir, &s.history);
+	double turnaround_s = 0;
+	rc = parse_args(argc, argv, &hours, &max_sessions, &every_min, &speed, &dir, &s.history,
+	                &turnaround_s);
+	s.turnaround_ms = (uint64_t)(turnaround_s * 1000.0);
 	if (rc != 0) {
 		printf("usage: %s [--hours H] [--sessions N] [--every MIN] [--speed X] [--dir DIR] "
-		       "[--no-history]\n",
+		       "[--no-history] [--turnaround S]\n",
 		       argv[0]);
 		return rc > 0 ? 0 : 2;
 	}
@@ -621,8 +643,8 @@ int main(int argc, char **argv)
 		printf("%lu sessions, ", max_sessions);
 	if (hours < 1e6)
 		printf("%.1f virtual h, ", hours);
-	printf("a line every %u virtual min; state_dir %s; load average %.2f\n", every_min,
-	       s.cfg.state_dir, bench_loadavg());
+	printf("a line every %u virtual min; turnaround %.0f s; state_dir %s; load average %.2f\n",
+	       every_min, turnaround_s, s.cfg.state_dir, bench_loadavg());
 	printf("%7s %8s %8s %8s %5s %5s %8s %8s %8s %8s %10s %11s %10s %13s %17s\n", "virt h",
 	       "real s", "sessions", "RSS KB", "fds", "thr", "log KB", "log WAL", "hist KB",
 	       "hist WAL", "written MB", "sql KB/sess", "wr KB/sess", "wchar KB/sess",
