@@ -335,10 +335,49 @@ static void write_station(FILE *fp, const struct pin_map *m, const struct pin_ma
 		fputc('\n', fp);
 }
 
+/* The file's text for m, in a buffer the caller frees; NULL when out of
+ * memory. */
+static char *map_text(const struct pin_map *m, size_t *len)
+{
+	char *text = NULL;
+	FILE *fp = open_memstream(&text, len);
+
+	if (!fp)
+		return NULL;
+	fprintf(fp, "# Kept by recovery-kiosk at every start: the output lines of the kiosk\n"
+	            "# that ran last.  recovery-kiosk --safe-state drives them de-energised too,\n"
+	            "# so a kiosk.conf broken or changed since still vents every boot.\n"
+	            "# Do not edit: the next start replaces it.\n");
+	for (size_t s = 0; s < m->station_count; s++)
+		write_station(fp, m, &m->stations[s]);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Whether path already holds exactly text. */
+static bool file_holds(const char *path, const char *text, size_t len)
+{
+	FILE *fp = fopen(path, "re");
+	bool same = false;
+
+	if (!fp)
+		return false;
+	char *have = malloc(len + 1);
+	if (have)
+		same = fread(have, 1, len + 1, fp) == len && memcmp(have, text, len) == 0;
+	free(have);
+	fclose(fp);
+	return same;
+}
+
 int pin_map_save(const struct pin_map *m, const char *state_dir, char *err, size_t err_len)
 {
 	char path[512], tmp[520];
-	FILE *fp;
+	size_t len = 0;
+	char *text;
 	int fd, ret = 0;
 
 	if (snprintf(path, sizeof(path), "%s/%s", state_dir, PIN_MAP_FILE_NAME) >=
@@ -353,28 +392,36 @@ int pin_map_save(const struct pin_map *m, const char *state_dir, char *err, size
 		         state_dir, strerror(errno));
 		return ret;
 	}
+	text = map_text(m, &len);
+	if (!text) {
+		snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	/* The same lines as last time (most starts): nothing to write, and
+	 * an SD card spared two syncs at every start. */
+	if (file_holds(path, text, len)) {
+		free(text);
+		return 0;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, err_len, "cannot write %s (%s); make %s writable by the kiosk", tmp,
 		         strerror(errno), state_dir);
+		free(text);
 		return ret;
 	}
-	fp = fdopen(fd, "w");
-	if (!fp) {
-		ret = -errno;
-		close(fd);
-		goto fail;
+	for (size_t done = 0; done < len && ret == 0;) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno != EINTR)
+			ret = -errno;
+		else if (n > 0)
+			done += (size_t)n;
 	}
-	fprintf(fp, "# Written by recovery-kiosk at every start: the output lines of the kiosk\n"
-	            "# that ran last.  recovery-kiosk --safe-state drives them de-energised too,\n"
-	            "# so a kiosk.conf broken or changed since still vents every boot.\n"
-	            "# Do not edit: the next start replaces it.\n");
-	for (size_t s = 0; s < m->station_count; s++)
-		write_station(fp, m, &m->stations[s]);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) < 0)
+	free(text);
+	if (ret == 0 && fsync(fd) < 0)
 		ret = -errno;
-	if (fclose(fp) != 0 && ret == 0)
+	if (close(fd) < 0 && ret == 0)
 		ret = -errno;
 	if (ret < 0)
 		goto fail;
