@@ -117,11 +117,31 @@ int history_txn_begin(struct history *h, uint64_t wall_ms)
 	return 0;
 }
 
+/* The open transaction is gone without its commit: forget every row id
+ * that lived only in it (SQLite may hand the same ids out again). */
+static void txn_forget(struct history *h)
+{
+	for (size_t i = 0; i < HISTORY_STATIONS_MAX; i++) {
+		if (h->open[i].uncommitted)
+			memset(&h->open[i], 0, sizeof(h->open[i]));
+		h->faulted[i].id = 0;
+	}
+	h->txn_open = false;
+}
+
 void history_txn_abort(struct history *h)
 {
 	if (h->txn_open)
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
-	h->txn_open = false;
+	txn_forget(h);
+}
+
+/* After a failed statement: SQLite rolls the whole transaction back by
+ * itself on some errors (a full disk, I/O, out of memory). */
+static void txn_check(struct history *h)
+{
+	if (h->txn_open && sqlite3_get_autocommit(h->db))
+		txn_forget(h);
 }
 
 int history_txn_commit(struct history *h)
@@ -133,16 +153,76 @@ int history_txn_commit(struct history *h)
 		return -EIO;
 	}
 	h->txn_open = false;
+	h->published_count = 0;
+	for (size_t i = 0; i < HISTORY_STATIONS_MAX; i++)
+		h->open[i].uncommitted = false;
 	return 0;
 }
 
-/* What waits in the open transaction goes to disk once it is as old as
- * the plot points may be. */
+/* What the in-memory side was before a savepoint, to put back when it is
+ * rolled back. */
+struct memory_undo {
+	struct open_session open[HISTORY_STATIONS_MAX];
+	struct closed_session faulted[HISTORY_STATIONS_MAX];
+};
+
+/* Starts savepoint name (inside the open transaction, begun if need be)
+ * and keeps the in-memory side in u.  0 or -EIO. */
+static int step_begin(struct history *h, const char *name, uint64_t wall_ms, struct memory_undo *u)
+{
+	char sql[64];
+
+	if (history_txn_begin(h, wall_ms) < 0)
+		return -EIO;
+	snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
+	if (exec_sql(h, sql) < 0) {
+		txn_check(h);
+		return -EIO;
+	}
+	memcpy(u->open, h->open, sizeof(u->open));
+	memcpy(u->faulted, h->faulted, sizeof(u->faulted));
+	return 0;
+}
+
+/* Ends savepoint name: kept when rc is 0, else undone in the file and in
+ * memory.  Returns rc, or -EIO when the release itself fails. */
+static int step_end(struct history *h, const char *name, int rc, const struct memory_undo *u)
+{
+	char sql[96];
+
+	if (rc == 0) {
+		snprintf(sql, sizeof(sql), "RELEASE %s", name);
+		if (exec_sql(h, sql) == 0)
+			return 0;
+		rc = -EIO;
+	}
+	snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
+	sqlite3_exec(h->db, sql, NULL, NULL, NULL);
+	memcpy(h->open, u->open, sizeof(h->open));
+	memcpy(h->faulted, u->faulted, sizeof(h->faulted));
+	txn_check(h);
+	return rc;
+}
+
+/* What waits in the open transaction goes to disk once it is
+ * HISTORY_TXN_WINDOW_MS old (or the clock went back). */
 static bool txn_due(const struct history *h, uint64_t wall_ms)
 {
-	uint64_t window = (uint64_t)HISTORY_POINTS_PER_COMMIT * h->lim.sample_s * 1000u;
+	return h->txn_open &&
+	       (wall_ms < h->txn_since_ms || wall_ms - h->txn_since_ms >= HISTORY_TXN_WINDOW_MS);
+}
 
-	return h->txn_open && (wall_ms < h->txn_since_ms || wall_ms - h->txn_since_ms >= window);
+int history_commit_due(struct history *h, uint64_t wall_ms)
+{
+	int rc = 0;
+
+	if (h->read_only)
+		return 0;
+	pthread_mutex_lock(&h->lock);
+	if (txn_due(h, wall_ms))
+		rc = history_txn_commit(h);
+	pthread_mutex_unlock(&h->lock);
+	return rc;
 }
 
 static bool any_open_locked(const struct history *h)
@@ -564,6 +644,7 @@ static int record_one(struct history *h, const struct kiosk_event *ev)
 		memset(o, 0, sizeof(*o));
 		o->id = id;
 		o->started_ms = ev->wall_ms;
+		o->uncommitted = true;
 		return 0;
 	}
 	case EVENT_SESSION_COMPLETED:
@@ -604,32 +685,28 @@ static bool commit_now(const struct history *h, const struct kiosk_event *ev, si
 
 int history_record_events(struct history *h, const struct kiosk_event *ev, size_t n)
 {
+	struct memory_undo *u;
 	int rc = 0;
 
 	if (h->read_only)
 		return -EROFS;
 	if (n == 0)
 		return 0;
+	u = malloc(sizeof(*u));
+	if (!u)
+		return -ENOMEM;
 	pthread_mutex_lock(&h->lock);
-	/* A batch that fails leaves what waited before it as it was. */
-	if (history_txn_begin(h, ev[0].wall_ms) < 0 || exec_sql(h, "SAVEPOINT batch") < 0) {
-		rc = -EIO;
-		goto out;
+	/* A batch that fails is undone alone; what waited before it stays. */
+	rc = step_begin(h, "batch", ev[0].wall_ms, u);
+	if (rc == 0) {
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = record_one(h, &ev[i]);
+		rc = step_end(h, "batch", rc, u);
 	}
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = record_one(h, &ev[i]);
-	if (rc < 0) {
-		sqlite3_exec(h->db, "ROLLBACK TO batch; RELEASE batch", NULL, NULL, NULL);
-		goto out;
-	}
-	if (exec_sql(h, "RELEASE batch") < 0) {
-		rc = -EIO;
-		goto out;
-	}
-	if (commit_now(h, ev, n) || txn_due(h, ev[n - 1].wall_ms))
+	if (rc == 0 && (commit_now(h, ev, n) || txn_due(h, ev[n - 1].wall_ms)))
 		rc = history_txn_commit(h);
-out:
 	pthread_mutex_unlock(&h->lock);
+	free(u);
 	return rc;
 }
 
@@ -666,21 +743,20 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 	 * transaction, so the stations share their commits, and so does what
 	 * waited.  Or what waited is due. */
 	if (full) {
-		if (history_txn_begin(h, wall_ms) < 0) {
-			rc = -EIO;
-			goto out;
+		struct memory_undo *u = malloc(sizeof(*u));
+		rc = u ? step_begin(h, "flush", wall_ms, u) : -ENOMEM;
+		if (rc == 0) {
+			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
+				if (h->open[i].id)
+					rc = flush_points(h, &h->open[i]);
+			rc = step_end(h, "flush", rc, u);
 		}
-		for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
-			if (h->open[i].id)
-				rc = flush_points(h, &h->open[i]);
-		if (rc < 0)
-			history_txn_abort(h);
-		else
+		free(u);
+		if (rc == 0)
 			rc = history_txn_commit(h);
 	} else if (txn_due(h, wall_ms)) {
 		rc = history_txn_commit(h);
 	}
-out:
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }
@@ -771,8 +847,10 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 	pthread_mutex_lock(&h->lock);
 	uint64_t keep_ms = (uint64_t)h->lim.keep_days * 86400000ull;
 	int64_t cutoff[1] = {(int64_t)(now_wall_ms > keep_ms ? now_wall_ms - keep_ms : 0)};
-	/* What waits goes with it. */
-	if (history_txn_begin(h, now_wall_ms) < 0) {
+	/* What waits goes with it; a pass that fails is undone alone. */
+	struct memory_undo *u = malloc(sizeof(*u));
+	if (!u || step_begin(h, "retention", now_wall_ms, u) < 0) {
+		free(u);
 		rc = -EIO;
 		goto out;
 	}
@@ -811,10 +889,15 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 		if (more == 0)
 			break;
 	}
-	rc = history_txn_commit(h);
+	rc = step_end(h, "retention", 0, u);
+	free(u);
+	if (rc == 0)
+		rc = history_txn_commit(h);
 	goto out;
 rollback:
-	history_txn_abort(h);
+	step_end(h, "retention", -EIO, u);
+	free(u);
+	p = (struct history_pruned){0};
 out:
 	pthread_mutex_unlock(&h->lock);
 	if (out)

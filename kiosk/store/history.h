@@ -74,6 +74,11 @@ int history_record_events(struct history *h, const struct kiosk_event *ev, size_
  * the snapshot (CLOCK_REALTIME ms).  0 or -EIO. */
 int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap, uint64_t wall_ms);
 
+/* Commits what waits in the history's open transaction once it is older
+ * than its window (history_private.h); the recorder calls it every round,
+ * so nothing waits longer whatever else happens.  0 or -EIO. */
+int history_commit_due(struct history *h, uint64_t wall_ms);
+
 /* True while any station has an open session (the recorder samples then). */
 bool history_any_open(struct history *h);
 

@@ -71,6 +71,7 @@ struct open_session {
 	char faults[64];
 	struct pending_point pending[HISTORY_POINTS_PER_COMMIT];
 	unsigned int pending_count;
+	bool uncommitted; /* its row is in the open transaction only */
 };
 
 /* The station's last closed session while it may still get the fault that
@@ -106,12 +107,22 @@ struct history {
  * session runs: a session's start, a cleaning, a fault reset and the like
  * wait in it (its own connection, so every read here already sees them)
  * and go to disk with the next commit that must happen anyway, the plot
- * points' flush or a session's end, or after HISTORY_POINTS_PER_COMMIT x
- * sample_s at the latest.  An SD card pays per page a commit touches
- * (bench_soak: a commit of its own for each start and cleaning cost 5 to
- * 6 KB a session).  A session's end is committed at once, with whatever
- * waited.  A kill -9 loses at most that window of history.db, never the
- * event log's record.  Caller holds h->lock. */
+ * points' flush or a session's end, or HISTORY_TXN_WINDOW_MS after the
+ * first of them at the latest (the recorder asks every round,
+ * history_commit_due).  An SD card pays per page a commit touches
+ * (bench_soak --turnaround 90: 1.6 KB a session).  A session's end and a
+ * fault are committed at once, with whatever waited.  A kill -9 or a power
+ * cut loses at most that window of history.db, never the event log's
+ * record.
+ *
+ * Each batch of events, each flush and each retention pass runs in a
+ * savepoint of its own: one that fails is undone alone, in the file and in
+ * memory (open[], faulted[]), and what waited before it stays.  When the
+ * whole transaction is lost (its COMMIT fails, or SQLite rolls it back on
+ * a full disk), the sessions whose rows were only in it are forgotten (their
+ * end logs them whole, as a session older than the history) and nothing
+ * keeps a row id SQLite may give out again.  Caller holds h->lock. */
+#define HISTORY_TXN_WINDOW_MS 300000u
 int history_txn_begin(struct history *h, uint64_t wall_ms);
 /* Commits what waits (and the published marks); on failure rolls it back.
  * 0 (also with nothing open) or -EIO. */
@@ -127,7 +138,8 @@ int history_exec(struct history *h, const char *sql, int n, const int64_t *args)
  * h->lock. */
 int64_t history_scalar(struct history *h, const char *sql, int n, const int64_t *args);
 /* Writes the published marks waiting in memory; inside the caller's
- * transaction, lock held.  0 or -EIO. */
+ * transaction, lock held; they are forgotten once it commits.  0 or
+ * -EIO. */
 int history_flush_published(struct history *h);
 
 #endif

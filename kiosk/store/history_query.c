@@ -292,8 +292,6 @@ int history_flush_published(struct history *h)
 	for (size_t i = 0; i < h->published_count && rc == 0; i++)
 		rc = history_exec(h, "UPDATE sessions SET published = 1 WHERE id = ?1", 1,
 		                  &h->published[i]);
-	if (rc == 0)
-		h->published_count = 0;
 	return rc;
 }
 

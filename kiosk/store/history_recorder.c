@@ -159,6 +159,10 @@ static void round_once(struct history_recorder *r)
 
 	if (rc == 0)
 		rc = read_snapshot(r);
+	/* Whatever else failed: what waits in the history's transaction goes
+	 * to disk within its window. */
+	if (history_commit_due(r->h, wall_now(r)) < 0)
+		rc = -EIO;
 	if (rc < 0 && !r->failing)
 		log_line(3, "cannot write the session history; retrying (check free space in "
 		            "state_dir)");

@@ -64,7 +64,7 @@ static const char history_schema_sql[] =
  * keys split pages half empty (bench_soak: 418 pages for 116 KB of rows).
  * The migration copies them once, in one transaction. */
 #define HISTORY_SQL_SAMPLES_WITHOUT_ROWID                                                          \
-	"SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'samples'"             \
+	"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples'"             \
 	" AND sql LIKE '%WITHOUT ROWID%'"
 #define HISTORY_SQL_SAMPLES_TO_ROWID                                                               \
 	"CREATE TABLE samples_rows (session_id INTEGER NOT NULL, t_s INTEGER NOT NULL,"            \
@@ -72,9 +72,9 @@ static const char history_schema_sql[] =
 	"INSERT INTO samples_rows (session_id, t_s, zones)"                                        \
 	" SELECT session_id, t_s, zones FROM samples ORDER BY session_id, t_s;"                    \
 	"DROP TABLE samples;"                                                                      \
-	"ALTER TABLE samples_rows RENAME TO samples;"
+	"ALTER TABLE samples_rows RENAME TO samples;" HISTORY_SQL_SAMPLES_INDEX
 #define HISTORY_SQL_SAMPLES_INDEX                                                                  \
-	"CREATE UNIQUE INDEX IF NOT EXISTS samples_session ON samples (session_id, t_s)"
+	"CREATE UNIQUE INDEX IF NOT EXISTS samples_session ON samples (session_id, t_s);"
 
 #define HISTORY_SQL_COLUMNS                                                                        \
 	"SELECT id, station, program_id, started_ms, IFNULL(ended_ms, 0), planned_s,"              \

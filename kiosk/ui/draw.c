@@ -204,8 +204,11 @@ void draw_circle(SDL_Renderer *r, float cx, float cy, float radius, struct ui_co
 	int x0 = (int)lroundf(cx - radius), y0 = (int)lroundf(cy - radius);
 	int size = (int)lroundf(cx + radius) - x0;
 	int rows = (int)lroundf(cy + radius) - y0;
-	if (size < 1 || rows < 1)
+	if (size < 1 || rows < 1) {
+		/* Under a pixel across: the pixel it is in. */
+		draw_rect(r, (struct ui_rect){(int)floorf(cx), (int)floorf(cy), 1, 1}, c);
 		return;
+	}
 	if (rows > SPAN_ROWS_MAX) {
 		struct draw_point p[BAND_MAX];
 		int n = circle_steps(radius);

@@ -779,15 +779,15 @@ static void test_history_reopen_moves_plot_rows_kept_without_rowid(void **state)
 	         " DROP TABLE samples; ALTER TABLE old RENAME TO samples; COMMIT;",
 	         (long long)c.s[0].id, (long long)c.s[0].id);
 	exec_on_file(f, sql);
-	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'samples'"
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'samples'"
 	                           " AND sql LIKE '%WITHOUT ROWID%'"),
 	                 1);
 
 	f->h = open_with(f, NULL);
-	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'samples'"
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'samples'"
 	                           " AND sql LIKE '%WITHOUT ROWID%'"),
 	                 0);
-	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index'"
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
 	                           " AND name = 'samples_session'"),
 	                 1);
 	struct history_sample pts[16];
@@ -849,6 +849,55 @@ static void test_history_start_and_cleaning_wait_for_the_next_commit(void **stat
 	record(f->h, end);
 	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 2);
 	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions WHERE ended_ms IS NOT NULL"), 1);
+}
+
+/* A batch of events that fails is undone alone: the start that waited
+ * before it stays, and the batch can be sent again.  When SQLite drops the
+ * whole transaction (here a trigger's RAISE(ROLLBACK), as a full disk
+ * would), the session whose start lived only in it is forgotten, and its
+ * end logs it whole: no row id is used twice, no row is written twice. */
+static void test_history_failed_batch_keeps_what_waited_and_a_lost_transaction_no_ids(void **state)
+{
+	struct fixture *f = *state;
+	struct kiosk_event ev;
+
+	exec_on_file(f, "CREATE TRIGGER fail_station_5 BEFORE INSERT ON station_events"
+	                " WHEN NEW.station = 5 BEGIN SELECT RAISE(ABORT, 'test'); END;"
+	                "CREATE TRIGGER lose_station_6 BEFORE INSERT ON station_events"
+	                " WHEN NEW.station = 6 BEGIN SELECT RAISE(ROLLBACK, 'test'); END;");
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
+	ev = ev_at(EVENT_CLEANED, 4, DAY1_8AM + 1000);
+	assert_int_equal(history_record_events(f->h, &ev, 1), -EIO);
+	assert_int_equal(all_sessions(f->h).n, 1);
+	record(f->h, ev_at(EVENT_CLEANED, 1, DAY1_8AM + 2000));
+	struct kiosk_event end = ev_at(EVENT_SESSION_COMPLETED, 0, DAY1_8AM + 60000);
+	end.elapsed_s = 60;
+	end.reason = STOP_COMPLETED;
+	record(f->h, end);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions WHERE ended_ms IS NOT NULL"), 1);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM station_events"), 1);
+
+	/* Station 2's start waits; station 6's cleaning loses the whole
+	 * transaction. */
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 1, DAY1_8AM + 100000));
+	ev = ev_at(EVENT_CLEANED, 5, DAY1_8AM + 101000);
+	assert_int_equal(history_record_events(f->h, &ev, 1), -EIO);
+	assert_int_equal(all_sessions(f->h).n, 1);
+	/* The next session takes the id the lost start had; the lost one's end
+	 * logs it whole, under an id of its own. */
+	record(f->h, ev_at(EVENT_SESSION_STARTED, 2, DAY1_8AM + 102000));
+	end = ev_at(EVENT_SESSION_COMPLETED, 1, DAY1_8AM + 160000);
+	end.elapsed_s = 60;
+	end.reason = STOP_COMPLETED;
+	record(f->h, end);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 3);
+	assert_int_equal(scalar(f, "SELECT COUNT(DISTINCT id) FROM sessions"), 3);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions WHERE station = 2 AND"
+	                           " ended_ms IS NOT NULL AND delivered_s = 60"),
+	                 1);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions WHERE station = 3 AND"
+	                           " ended_ms IS NULL"),
+	                 1);
 }
 
 static void test_history_samples_json_lists_points_in_time_order(void **state)
@@ -922,6 +971,9 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_history_start_and_cleaning_wait_for_the_next_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_failed_batch_keeps_what_waited_and_a_lost_transaction_no_ids, setup,
+	        teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
