@@ -114,14 +114,17 @@ void thread_rig_start_session(struct thread_rig *r)
 	}
 	c = fixture_cmd(CMD_START);
 	assert_int_equal(controller_submit(r->ctl, &c), 0);
-	/* Ticks on the real clock, paced at the tick period (the physics
-	 * follows it), through the seal check to the first fill. */
+	/* Ticks exactly a period apart (the physics follows the time each tick
+	 * is given), paced so the real clock is never behind them: a loaded
+	 * machine's late wake-up must not become a longer pump run in the
+	 * seal check.  Through the seal check to the first fill (4 ticks). */
 	deadline = mono_ns();
+	uint64_t t0_ms = deadline / 1000000u;
 	for (int i = 0; i < 50; i++) {
 		struct timespec ts;
 		struct station_outputs o;
 
-		controller_step(r->ctl, mono_ns() / 1000000u);
+		controller_step(r->ctl, t0_ms + (uint64_t)i * CONTROLLER_TICK_MS);
 		o = station_hw_outputs(r->hw[0]);
 		if (o.pump_on && o.zones_open != 0)
 			return;
@@ -131,7 +134,12 @@ void thread_rig_start_session(struct thread_rig *r)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0)
 			;
 	}
-	fail_msg("the session did not reach its first fill");
+	const struct kiosk_snapshot *snap = controller_snapshot_acquire(r->ctl);
+	const char *state = snap ? station_state_name(snap->stations[0].state) : "?";
+	const char *fault = snap ? fault_code_name(snap->stations[0].fault) : "?";
+	controller_snapshot_release(r->ctl, snap);
+	fail_msg("the session did not reach its first fill: station 1 is %s, fault %s", state,
+	         fault);
 }
 
 static void *probe_main(void *arg)
