@@ -159,16 +159,9 @@ int history_txn_commit(struct history *h)
 	return 0;
 }
 
-/* What the in-memory side was before a savepoint, to put back when it is
- * rolled back. */
-struct memory_undo {
-	struct open_session open[HISTORY_STATIONS_MAX];
-	struct closed_session faulted[HISTORY_STATIONS_MAX];
-};
-
 /* Starts savepoint name (inside the open transaction, begun if need be)
- * and keeps the in-memory side in u.  0 or -EIO. */
-static int step_begin(struct history *h, const char *name, uint64_t wall_ms, struct memory_undo *u)
+ * and keeps the in-memory side in h->undo.  0 or -EIO. */
+static int step_begin(struct history *h, const char *name, uint64_t wall_ms)
 {
 	char sql[64];
 
@@ -179,14 +172,14 @@ static int step_begin(struct history *h, const char *name, uint64_t wall_ms, str
 		txn_check(h);
 		return -EIO;
 	}
-	memcpy(u->open, h->open, sizeof(u->open));
-	memcpy(u->faulted, h->faulted, sizeof(u->faulted));
+	memcpy(h->undo.open, h->open, sizeof(h->undo.open));
+	memcpy(h->undo.faulted, h->faulted, sizeof(h->undo.faulted));
 	return 0;
 }
 
 /* Ends savepoint name: kept when rc is 0, else undone in the file and in
  * memory.  Returns rc, or -EIO when the release itself fails. */
-static int step_end(struct history *h, const char *name, int rc, const struct memory_undo *u)
+static int step_end(struct history *h, const char *name, int rc)
 {
 	char sql[96];
 
@@ -198,18 +191,10 @@ static int step_end(struct history *h, const char *name, int rc, const struct me
 	}
 	snprintf(sql, sizeof(sql), "ROLLBACK TO %s; RELEASE %s", name, name);
 	sqlite3_exec(h->db, sql, NULL, NULL, NULL);
-	memcpy(h->open, u->open, sizeof(h->open));
-	memcpy(h->faulted, u->faulted, sizeof(h->faulted));
+	memcpy(h->open, h->undo.open, sizeof(h->open));
+	memcpy(h->faulted, h->undo.faulted, sizeof(h->faulted));
 	txn_check(h);
 	return rc;
-}
-
-/* What waits in the open transaction goes to disk once it is
- * HISTORY_TXN_WINDOW_MS old (or the clock went back). */
-static bool txn_due(const struct history *h, uint64_t wall_ms)
-{
-	return h->txn_open &&
-	       (wall_ms < h->txn_since_ms || wall_ms - h->txn_since_ms >= HISTORY_TXN_WINDOW_MS);
 }
 
 int history_commit_due(struct history *h, uint64_t wall_ms)
@@ -219,7 +204,9 @@ int history_commit_due(struct history *h, uint64_t wall_ms)
 	if (h->read_only)
 		return 0;
 	pthread_mutex_lock(&h->lock);
-	if (txn_due(h, wall_ms))
+	/* HISTORY_TXN_WINDOW_MS old, or the clock went back. */
+	if (h->txn_open &&
+	    (wall_ms < h->txn_since_ms || wall_ms - h->txn_since_ms >= HISTORY_TXN_WINDOW_MS))
 		rc = history_txn_commit(h);
 	pthread_mutex_unlock(&h->lock);
 	return rc;
@@ -253,13 +240,13 @@ static int samples_to_rowid(struct history *h)
 
 	if (old <= 0)
 		return old < 0 ? -EIO : 0;
-	if (exec_sql(h, "BEGIN IMMEDIATE") < 0)
+	if (history_txn_begin(h, 0) < 0)
 		return -EIO;
-	if (exec_sql(h, HISTORY_SQL_SAMPLES_TO_ROWID) < 0 || exec_sql(h, "COMMIT") < 0) {
-		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	if (exec_sql(h, HISTORY_SQL_SAMPLES_TO_ROWID) < 0) {
+		history_txn_abort(h);
 		return -EIO;
 	}
-	return 0;
+	return history_txn_commit(h);
 }
 
 static int migrate(struct history *h)
@@ -685,28 +672,23 @@ static bool commit_now(const struct history *h, const struct kiosk_event *ev, si
 
 int history_record_events(struct history *h, const struct kiosk_event *ev, size_t n)
 {
-	struct memory_undo *u;
-	int rc = 0;
+	int rc;
 
 	if (h->read_only)
 		return -EROFS;
 	if (n == 0)
 		return 0;
-	u = malloc(sizeof(*u));
-	if (!u)
-		return -ENOMEM;
 	pthread_mutex_lock(&h->lock);
 	/* A batch that fails is undone alone; what waited before it stays. */
-	rc = step_begin(h, "batch", ev[0].wall_ms, u);
+	rc = step_begin(h, "batch", ev[0].wall_ms);
 	if (rc == 0) {
 		for (size_t i = 0; i < n && rc == 0; i++)
 			rc = record_one(h, &ev[i]);
-		rc = step_end(h, "batch", rc, u);
+		rc = step_end(h, "batch", rc);
 	}
-	if (rc == 0 && (commit_now(h, ev, n) || txn_due(h, ev[n - 1].wall_ms)))
+	if (rc == 0 && commit_now(h, ev, n))
 		rc = history_txn_commit(h);
 	pthread_mutex_unlock(&h->lock);
-	free(u);
 	return rc;
 }
 
@@ -741,21 +723,17 @@ int history_record_snapshot(struct history *h, const struct kiosk_snapshot *snap
 	}
 	/* One station's batch is full: every station's points go in the same
 	 * transaction, so the stations share their commits, and so does what
-	 * waited.  Or what waited is due. */
+	 * waited. */
 	if (full) {
-		struct memory_undo *u = malloc(sizeof(*u));
-		rc = u ? step_begin(h, "flush", wall_ms, u) : -ENOMEM;
+		rc = step_begin(h, "flush", wall_ms);
 		if (rc == 0) {
 			for (size_t i = 0; i < HISTORY_STATIONS_MAX && rc == 0; i++)
 				if (h->open[i].id)
 					rc = flush_points(h, &h->open[i]);
-			rc = step_end(h, "flush", rc, u);
+			rc = step_end(h, "flush", rc);
 		}
-		free(u);
 		if (rc == 0)
 			rc = history_txn_commit(h);
-	} else if (txn_due(h, wall_ms)) {
-		rc = history_txn_commit(h);
 	}
 	pthread_mutex_unlock(&h->lock);
 	return rc;
@@ -848,9 +826,7 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 	uint64_t keep_ms = (uint64_t)h->lim.keep_days * 86400000ull;
 	int64_t cutoff[1] = {(int64_t)(now_wall_ms > keep_ms ? now_wall_ms - keep_ms : 0)};
 	/* What waits goes with it; a pass that fails is undone alone. */
-	struct memory_undo *u = malloc(sizeof(*u));
-	if (!u || step_begin(h, "retention", now_wall_ms, u) < 0) {
-		free(u);
+	if (step_begin(h, "retention", now_wall_ms) < 0) {
 		rc = -EIO;
 		goto out;
 	}
@@ -889,14 +865,12 @@ int history_enforce_retention(struct history *h, uint64_t now_wall_ms, struct hi
 		if (more == 0)
 			break;
 	}
-	rc = step_end(h, "retention", 0, u);
-	free(u);
+	rc = step_end(h, "retention", 0);
 	if (rc == 0)
 		rc = history_txn_commit(h);
 	goto out;
 rollback:
-	step_end(h, "retention", -EIO, u);
-	free(u);
+	step_end(h, "retention", -EIO);
 	p = (struct history_pruned){0};
 out:
 	pthread_mutex_unlock(&h->lock);

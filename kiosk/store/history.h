@@ -65,7 +65,9 @@ void history_close(struct history *h); /* NULL ok; closes open sessions "interru
 /* Session start opens a summary, session end closes it (with its series),
  * fault / fault reset / cleaned / out of service / in service go into the
  * station events, a fault is also attached to the station's open session.
- * Other kinds are ignored.  One transaction per call.  0 or -EIO. */
+ * Other kinds are ignored.  While a session runs, what does not end one
+ * waits in the history's open transaction (history_commit_due).  0 or
+ * -EIO. */
 int history_record_events(struct history *h, const struct kiosk_event *ev, size_t n);
 
 /* Folds one snapshot into the open sessions' peak and mean per zone (every

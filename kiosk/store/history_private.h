@@ -85,6 +85,13 @@ struct closed_session {
 
 #define HISTORY_PUBLISHED_PENDING_MAX 64u
 
+/* What the in-memory side was when a savepoint began, to put back when it
+ * is rolled back (savepoints here never nest). */
+struct memory_undo {
+	struct open_session open[HISTORY_STATIONS_MAX];
+	struct closed_session faulted[HISTORY_STATIONS_MAX];
+};
+
 struct history {
 	sqlite3 *db;
 	pthread_mutex_t lock;
@@ -101,6 +108,7 @@ struct history {
 	 * history_txn_begin); txn_since_ms is the wall time it began. */
 	bool txn_open;
 	uint64_t txn_since_ms;
+	struct memory_undo undo;
 };
 
 /* The history writes through one transaction that stays open while any
