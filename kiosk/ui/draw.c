@@ -21,11 +21,17 @@ static void set_vertex(SDL_Vertex *v, float x, float y, SDL_Color c)
 	v->tex_coord.y = 0;
 }
 
+/* The colour (and blending, for a translucent one) rectangles fill with. */
+static void fill_color(SDL_Renderer *r, struct ui_color c)
+{
+	SDL_SetRenderDrawBlendMode(r, c.a == 0xff ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
 void draw_rect(SDL_Renderer *r, struct ui_rect rc, struct ui_color c)
 {
 	SDL_Rect s = {rc.x, rc.y, rc.w, rc.h};
-	SDL_SetRenderDrawBlendMode(r, c.a == 0xff ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+	fill_color(r, c);
 	SDL_RenderFillRect(r, &s);
 }
 
@@ -105,8 +111,7 @@ static void fill_spans(SDL_Renderer *r, int x, int y, int w, int h, const int *i
 		}
 		rows[n++] = (SDL_Rect){x + left, y + i, width, 1};
 	}
-	SDL_SetRenderDrawBlendMode(r, c.a == 0xff ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+	fill_color(r, c);
 	SDL_RenderFillRects(r, rows, n);
 }
 
