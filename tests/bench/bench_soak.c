@@ -259,8 +259,10 @@ static void tend(struct soak *s)
 	for (unsigned int i = 0; i < STATIONS; i++) {
 		enum station_state st = snap->stations[i].state;
 
-		if ((st == STATION_IDLE || st == STATION_NEEDS_CLEANING) && s->turnaround_ms) {
-			if (s->next_at_ms[i] == 0) {
+		if (st == STATION_IDLE || st == STATION_NEEDS_CLEANING) {
+			if (!s->turnaround_ms) {
+				start_session(s, i, st);
+			} else if (s->next_at_ms[i] == 0) {
 				s->next_at_ms[i] = s->clock.now_ms + s->turnaround_ms;
 			} else if (s->clock.now_ms >= s->next_at_ms[i]) {
 				s->next_at_ms[i] = 0;
@@ -269,8 +271,6 @@ static void tend(struct soak *s)
 				else
 					start_session(s, i, st);
 			}
-		} else if (st == STATION_IDLE || st == STATION_NEEDS_CLEANING) {
-			start_session(s, i, st);
 		} else if (st == STATION_FAULT) {
 			fprintf(stderr, "bench_soak: station %u faulted (%s); resetting it\n",
 			        i + 1, fault_code_name(snap->stations[i].fault));
