@@ -26,7 +26,6 @@
 #include "store/history_report.h"
 
 #define HIST_CORRELATION_MAX 256u
-#define HIST_ACKS_MAX 64u
 #define HIST_USAGE_MAX 1024u       /* a usage summary is about 450 bytes */
 #define HIST_ACK_TIMEOUT_MS 30000u /* a summary not acknowledged by then is sent again */
 #define HIST_REFUSED_RETRY_MS 60000u
@@ -42,15 +41,13 @@ struct query_slot {
 	char payload[MQTT_HISTORY_QUERY_MAX_BYTES];
 };
 
-struct ack {
-	int mid;
-	int reason;
-};
-
+/* A session summary sent and not yet acknowledged. */
 struct inflight {
 	int mid;
 	int64_t id; /* session */
 	uint64_t sent_ms;
+	bool acked; /* the broker answered, with reason */
+	int reason;
 };
 
 struct mqtt_history {
@@ -69,8 +66,12 @@ struct mqtt_history {
 	unsigned int usage_dirty; /* bit i: station index i */
 	bool summaries_due;
 	unsigned int connect_gen;
-	struct ack acks[HIST_ACKS_MAX];
-	size_t ack_count;
+	/* Written by the history thread, acknowledged by the net thread. The
+	 * net thread hands over only the acknowledgements of these, so a flood
+	 * of other ones (an outbox flushed after an outage, discovery) cannot
+	 * crowd a summary's out. */
+	struct inflight inflight[MQTT_HISTORY_SUMMARY_BATCH];
+	size_t inflight_count;
 
 	/* Net thread only. */
 	struct mqtt_rate_limit limit;
@@ -80,8 +81,6 @@ struct mqtt_history {
 	struct query_slot work;
 	unsigned int seen_gen;
 	char usage_last[MQTT_STATIONS_MAX][HIST_USAGE_MAX];
-	struct inflight inflight[MQTT_HISTORY_SUMMARY_BATCH];
-	size_t inflight_count;
 	uint64_t retry_at_ms; /* after a refused summary; monotonic */
 	/* What is due, kept until it could be done (a flag taken while the
 	 * link is down or summaries are in flight is not lost). */
@@ -165,12 +164,20 @@ void mqtt_history_on_connect(struct mqtt_history *mh)
 
 void mqtt_history_on_ack(struct mqtt_history *mh, int mid, int reason)
 {
+	bool ours = false;
+
 	pthread_mutex_lock(&mh->lock);
-	if (mh->ack_count < HIST_ACKS_MAX)
-		mh->acks[mh->ack_count++] = (struct ack){mid, reason};
-	/* else: lost; a summary not acknowledged is sent again after its time-out. */
+	for (size_t i = 0; i < mh->inflight_count && !ours; i++) {
+		struct inflight *f = &mh->inflight[i];
+		if (f->mid == mid && !f->acked) {
+			f->acked = true;
+			f->reason = reason;
+			ours = true;
+		}
+	}
 	pthread_mutex_unlock(&mh->lock);
-	wake(mh);
+	if (ours)
+		wake(mh);
 }
 
 void mqtt_history_session_ended(struct mqtt_history *mh)
@@ -417,44 +424,86 @@ static bool publish_summaries(struct mqtt_history *mh, uint64_t now)
 		}
 		cJSON_Delete(arr);
 		cJSON_AddStringToObject(o, "site", mh->p.config->site);
-		if (s->station >= 1 && s->station <= MQTT_STATIONS_MAX &&
+		if (!(s->station >= 1 && s->station <= MQTT_STATIONS_MAX) ||
 		    mqtt_topic_station(topic, sizeof(topic), mh->p.config->site, s->station - 1u,
-		                       "summary") >= 0 &&
-		    publish_json(mh, topic, o, NULL, 0, 0, &mid) == 0)
-			mh->inflight[mh->inflight_count++] = (struct inflight){mid, s->id, now};
-		else
+		                       "summary") < 0) {
 			history_summary_published(mh->h, s->id); /* no topic for it: given up */
+			cJSON_Delete(o);
+			continue;
+		}
+		/* Recorded under the lock it is published under: its
+		 * acknowledgement, on the net thread, cannot come first. */
+		pthread_mutex_lock(&mh->lock);
+		int rc = publish_json(mh, topic, o, NULL, 0, 0, &mid);
+		if (rc == 0)
+			mh->inflight[mh->inflight_count++] = (struct inflight){.mid = mid,
+			                                                       .id = s->id,
+			                                                       .sent_ms = now};
+		pthread_mutex_unlock(&mh->lock);
 		cJSON_Delete(o);
+		if (rc < 0) {
+			/* Out of memory or too big for the client: tried again later. */
+			mqtt_log(MQTT_LOG_ERR, "cannot publish session %lld's summary; trying again",
+			         (long long)s->id);
+			mh->retry_at_ms = now + HIST_REFUSED_RETRY_MS;
+			return false;
+		}
 	}
 	return b.n == MQTT_HISTORY_SUMMARY_BATCH;
 }
 
-/* Matches acknowledgements with the summaries in flight; true when the
- * broker took every one of them (more may be sent). */
-static bool handle_acks(struct mqtt_history *mh, const struct ack *acks, size_t n, uint64_t now)
+/* Takes the summaries the broker answered out of those in flight and
+ * notes them; true when it took one and none is left in flight (more may
+ * be sent). */
+static bool handle_acks(struct mqtt_history *mh, uint64_t now)
 {
+	struct inflight answered[MQTT_HISTORY_SUMMARY_BATCH];
+	size_t n = 0;
 	bool took = false;
 
-	for (size_t k = 0; k < n; k++) {
-		for (size_t i = 0; i < mh->inflight_count; i++) {
-			if (mh->inflight[i].mid != acks[k].mid)
-				continue;
-			if (acks[k].reason < 0x80) {
-				if (history_summary_published(mh->h, mh->inflight[i].id) < 0)
-					mqtt_log(
-					    MQTT_LOG_ERR,
-					    "cannot note a published session summary; it will be "
-					    "sent again");
-				took = true;
-			} else {
-				/* The client logged the refusal and its fix. */
-				mh->retry_at_ms = now + HIST_REFUSED_RETRY_MS;
-			}
+	pthread_mutex_lock(&mh->lock);
+	for (size_t i = 0; i < mh->inflight_count;) {
+		if (mh->inflight[i].acked) {
+			answered[n++] = mh->inflight[i];
 			mh->inflight[i] = mh->inflight[--mh->inflight_count];
-			break;
+		} else {
+			i++;
 		}
 	}
-	return took && mh->inflight_count == 0;
+	bool none_left = mh->inflight_count == 0;
+	pthread_mutex_unlock(&mh->lock);
+	for (size_t k = 0; k < n; k++) {
+		if (answered[k].reason >= 0x80) {
+			/* The client logged the refusal and its fix. */
+			mh->retry_at_ms = now + HIST_REFUSED_RETRY_MS;
+			continue;
+		}
+		if (history_summary_published(mh->h, answered[k].id) < 0)
+			mqtt_log(MQTT_LOG_ERR,
+			         "cannot note a published session summary; it will be sent again");
+		took = true;
+	}
+	return took && none_left;
+}
+
+/* Forgets the summaries in flight: they are sent again. */
+static void forget_inflight(struct mqtt_history *mh)
+{
+	pthread_mutex_lock(&mh->lock);
+	mh->inflight_count = 0;
+	pthread_mutex_unlock(&mh->lock);
+}
+
+/* True when a summary in flight waited too long for its acknowledgement. */
+static bool inflight_overdue(struct mqtt_history *mh, uint64_t now)
+{
+	bool late = false;
+
+	pthread_mutex_lock(&mh->lock);
+	for (size_t i = 0; i < mh->inflight_count && !late; i++)
+		late = now - mh->inflight[i].sent_ms >= HIST_ACK_TIMEOUT_MS;
+	pthread_mutex_unlock(&mh->lock);
+	return late;
 }
 
 static bool pop_query(struct mqtt_history *mh)
@@ -475,7 +524,6 @@ static bool pop_query(struct mqtt_history *mh)
 static void *thread_main(void *arg)
 {
 	struct mqtt_history *mh = arg;
-	struct ack acks[HIST_ACKS_MAX];
 
 	/* Named for top -H, journald and the benchmarks' per-thread CPU. */
 	prctl(PR_SET_NAME, "mqtt-history", 0, 0, 0);
@@ -503,11 +551,8 @@ static void *thread_main(void *arg)
 		unsigned int gen = mh->connect_gen;
 		unsigned int dirty = mh->usage_dirty;
 		bool due = mh->summaries_due;
-		size_t nacks = mh->ack_count;
-		memcpy(acks, mh->acks, nacks * sizeof(acks[0]));
 		mh->usage_dirty = 0;
 		mh->summaries_due = false;
-		mh->ack_count = 0;
 		pthread_mutex_unlock(&mh->lock);
 
 		while (pop_query(mh))
@@ -519,7 +564,7 @@ static void *thread_main(void *arg)
 		bool fresh = gen != mh->seen_gen && mqtt_client_connected(mh->p.client);
 		if (fresh) {
 			mh->seen_gen = gen;
-			mh->inflight_count = 0; /* sent again below */
+			forget_inflight(mh); /* sent again below */
 			mh->retry_at_ms = 0;
 			mh->usage_wanted = ~0u;
 			mh->usage_forced = true;
@@ -530,13 +575,13 @@ static void *thread_main(void *arg)
 			mh->next_midnight_ms = history_report_local_midnight(wall, -1);
 			mh->usage_wanted = ~0u;
 		}
-		if (handle_acks(mh, acks, nacks, now) && mh->more_summaries)
-			mh->summaries_wanted = true;
-		for (size_t i = 0; i < mh->inflight_count; i++) {
-			if (now - mh->inflight[i].sent_ms >= HIST_ACK_TIMEOUT_MS) {
-				mh->inflight_count = 0;
+		/* Only this thread adds to or empties the summaries in flight. */
+		if (mh->inflight_count) {
+			if (handle_acks(mh, now) && mh->more_summaries)
 				mh->summaries_wanted = true;
-				break;
+			if (inflight_overdue(mh, now)) {
+				forget_inflight(mh);
+				mh->summaries_wanted = true;
 			}
 		}
 		if (mh->retry_at_ms && now >= mh->retry_at_ms) {

@@ -351,6 +351,9 @@ static int pending_summaries(struct fx *f)
 	return n;
 }
 
+#define FLOOD_EVENTS 400u
+#define FLOOD_SESSIONS 20u
+
 static void test_history_session_summary_reaches_the_broker_and_waits_across_an_outage(void **state)
 {
 	struct fx *f = *state;
@@ -377,9 +380,16 @@ static void test_history_session_summary_reaches_the_broker_and_waits_across_an_
 	while (pending_summaries(f) != 0 && test_now_ms() < until)
 		poll(NULL, 0, 20);
 	assert_int_equal(pending_summaries(f), 0);
-	/* The broker goes away; a session ends meanwhile; its summary waits. */
+	/* The broker goes away; a session ends meanwhile; its summary waits,
+	 * and so do many station events in the outbox: back on the link, the
+	 * summary's acknowledgement comes amid a flood of theirs, and must not
+	 * be lost in it (that would wait for the 30 s time-out). */
 	test_broker_kill(&f->broker);
 	emit(f, EVENT_SESSION_STARTED, 0, 0, STOP_NONE);
+	for (unsigned int k = 0; k < FLOOD_EVENTS / 2u; k++) {
+		emit(f, EVENT_OUT_OF_SERVICE, 1, 0, STOP_NONE);
+		emit(f, EVENT_IN_SERVICE, 1, 0, STOP_NONE);
+	}
 	emit(f, EVENT_SESSION_COMPLETED, 0, 1200, STOP_COMPLETED);
 	until = test_now_ms() + 5000u;
 	while (pending_summaries(f) != 1 && test_now_ms() < until)
@@ -391,6 +401,14 @@ static void test_history_session_summary_reaches_the_broker_and_waits_across_an_
 	while (pending_summaries(f) != 0 && test_now_ms() < until)
 		poll(NULL, 0, 50);
 	assert_int_equal(pending_summaries(f), 0);
+	/* And the flood was real: the broker took every event. */
+	struct mqtt_link_health health;
+	until = test_now_ms() + 15000u;
+	do {
+		poll(NULL, 0, 50);
+		mqtt_link_health(f->link, &health);
+	} while (health.outbox_depth != 0 && test_now_ms() < until);
+	assert_int_equal(health.outbox_depth, 0);
 }
 
 static void test_history_summaries_of_sessions_ending_together_all_reach_the_broker(void **state)
@@ -405,6 +423,30 @@ static void test_history_summaries_of_sessions_ending_together_all_reach_the_bro
 		}
 	assert_true(
 	    test_client_wait_count(f->staff, 0, T "station/+/summary", "\"completed\"", 6, 10000));
+	uint64_t until = test_now_ms() + 5000u;
+	while (pending_summaries(f) != 0 && test_now_ms() < until)
+		poll(NULL, 0, 20);
+	assert_int_equal(pending_summaries(f), 0);
+}
+
+static void test_history_summaries_are_acknowledged_amid_a_flood_of_events(void **state)
+{
+	struct fx *f = *state;
+
+	/* The outbox's events stream out and back while sessions end: the
+	 * broker's acknowledgements of the summaries arrive among hundreds of
+	 * the events', and each summary is still noted as published at once,
+	 * not after the 30 s time-out sends it again. */
+	for (unsigned int k = 0; k < FLOOD_SESSIONS; k++) {
+		for (unsigned int e = 0; e < FLOOD_EVENTS / FLOOD_SESSIONS / 2u; e++) {
+			emit(f, EVENT_OUT_OF_SERVICE, 1, 0, STOP_NONE);
+			emit(f, EVENT_IN_SERVICE, 1, 0, STOP_NONE);
+		}
+		emit(f, EVENT_SESSION_STARTED, 0, 0, STOP_NONE);
+		emit(f, EVENT_SESSION_COMPLETED, 0, 60 + k, STOP_COMPLETED);
+	}
+	assert_true(test_client_wait_count(f->staff, 0, T "station/1/summary", "\"completed\"",
+	                                   FLOOD_SESSIONS, 10000));
 	uint64_t until = test_now_ms() + 5000u;
 	while (pending_summaries(f) != 0 && test_now_ms() < until)
 		poll(NULL, 0, 20);
@@ -431,6 +473,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_history_summaries_of_sessions_ending_together_all_reach_the_broker, setup,
 	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_history_summaries_are_acknowledged_amid_a_flood_of_events, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
