@@ -436,14 +436,14 @@ static bool publish_summaries(struct mqtt_history *mh, uint64_t now)
 		pthread_mutex_lock(&mh->lock);
 		int rc = publish_json(mh, topic, o, NULL, 0, 0, &mid);
 		if (rc == 0)
-			mh->inflight[mh->inflight_count++] = (struct inflight){.mid = mid,
-			                                                       .id = s->id,
-			                                                       .sent_ms = now};
+			mh->inflight[mh->inflight_count++] =
+			    (struct inflight){.mid = mid, .id = s->id, .sent_ms = now};
 		pthread_mutex_unlock(&mh->lock);
 		cJSON_Delete(o);
 		if (rc < 0) {
 			/* Out of memory or too big for the client: tried again later. */
-			mqtt_log(MQTT_LOG_ERR, "cannot publish session %lld's summary; trying again",
+			mqtt_log(MQTT_LOG_ERR,
+			         "cannot publish session %lld's summary; trying again",
 			         (long long)s->id);
 			mh->retry_at_ms = now + HIST_REFUSED_RETRY_MS;
 			return false;
