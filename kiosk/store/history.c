@@ -249,15 +249,40 @@ static int samples_to_rowid(struct history *h)
 	return history_txn_commit(h);
 }
 
+/* A history made with larger pages is rebuilt with HISTORY_PAGE_SIZE ones,
+ * once.  Not fatal: when it cannot be done now (another process reading
+ * it, no room for the copy), the history works as it is and the next start
+ * tries again. */
+static int smaller_pages(struct history *h)
+{
+	int64_t size = history_scalar(h, "PRAGMA page_size", 0, NULL);
+
+	if (size < 0)
+		return -EIO;
+	if (size == HISTORY_PAGE_SIZE)
+		return 0;
+	int rc = exec_sql(h, HISTORY_SQL_PAGE_SIZE);
+	if (rc < 0)
+		fprintf(stderr,
+		        "<5>history: cannot rebuild '%s' with %d-byte pages (%s); it keeps its "
+		        "%lld-byte pages for now, which write more to the card; the next start "
+		        "tries again, and needs no other process reading the history and as much "
+		        "free space as the file takes\n",
+		        h->path, HISTORY_PAGE_SIZE, sqlite3_errmsg(h->db), (long long)size);
+	/* Back to WAL, rebuilt or not. */
+	return exec_sql(h, "PRAGMA journal_mode=WAL;");
+}
+
 static int migrate(struct history *h)
 {
 	int64_t has = history_scalar(h, HISTORY_SQL_HAS_PUBLISHED, 0, NULL);
 
 	if (has < 0 || (has == 0 && exec_sql(h, HISTORY_SQL_ADD_PUBLISHED) < 0))
 		return -EIO;
-	if (samples_to_rowid(h) < 0 || exec_sql(h, HISTORY_SQL_SAMPLES_INDEX) < 0)
+	if (samples_to_rowid(h) < 0 || exec_sql(h, HISTORY_SQL_SAMPLES_INDEX) < 0 ||
+	    exec_sql(h, HISTORY_SQL_PUBLISHED_INDEX) < 0)
 		return -EIO;
-	return exec_sql(h, HISTORY_SQL_PUBLISHED_INDEX);
+	return smaller_pages(h);
 }
 
 struct history *history_open(const char *state_dir, const struct history_limits *lim,

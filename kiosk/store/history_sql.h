@@ -11,13 +11,21 @@
 #ifndef KIOSK_STORE_HISTORY_SQL_H
 #define KIOSK_STORE_HISTORY_SQL_H
 
-/* Before the schema: 1 KB pages (a new file only; SQLite keeps an existing
- * file's), so a commit of a few plot points rewrites 1 KB pages, not 4 KB
- * ones; the WAL checkpoints at SQLite's 1000 pages (1 MB) and is cut back
- * to 1 MB after, so it never grows past that on the card. */
+/* Before the schema: 512-byte pages, SQLite's smallest (a new file only;
+ * an older file is rebuilt once, HISTORY_SQL_PAGE_SIZE), because a commit
+ * writes every page it touches whole, to the WAL and again at the
+ * checkpoint, and most of a commit's pages are a leaf with one changed row
+ * (bench_soak: 1 KB pages wrote 17 KB a session, these about 10).  The WAL
+ * checkpoints at 2000 pages (1 MB) and is cut back to 1 MB after, so it
+ * never grows past that on the card. */
+#define HISTORY_PAGE_SIZE 512
 #define HISTORY_PRAGMAS                                                                            \
-	"PRAGMA page_size=1024; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"               \
-	" PRAGMA journal_size_limit=1048576;"
+	"PRAGMA page_size=512; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"                \
+	" PRAGMA wal_autocheckpoint=2000; PRAGMA journal_size_limit=1048576;"
+/* Rebuilds a history made with larger pages with HISTORY_PAGE_SIZE ones:
+ * SQLite changes an existing file's page size only in a VACUUM outside WAL
+ * mode.  Needs the file's size free beside it, once. */
+#define HISTORY_SQL_PAGE_SIZE "PRAGMA journal_mode=DELETE; PRAGMA page_size=512; VACUUM;"
 
 /* Its page cache, in KiB as SQLite takes it (negative). */
 #define HISTORY_CACHE_KIB "-512"

@@ -680,7 +680,7 @@ static int64_t scalar(struct fixture *f, const char *sql)
 static void test_history_long_session_keeps_every_point_in_few_rows(void **state)
 {
 	struct fixture *f = *state;
-	const unsigned int secs = 800; /* 160 points at sample_s 5 */
+	const unsigned int secs = 2000; /* 400 points at sample_s 5 */
 
 	record(f->h, ev_at(EVENT_SESSION_STARTED, 0, DAY1_8AM));
 	for (unsigned int t = 0; t < secs; t++)
@@ -696,12 +696,12 @@ static void test_history_long_session_keeps_every_point_in_few_rows(void **state
 
 	struct collect c = all_sessions(f->h);
 	assert_int_equal(c.n, 1);
-	assert_int_equal(c.s[0].samples, 160);
-	/* 60 points a row: 3 rows, not 160. */
+	assert_int_equal(c.s[0].samples, 400);
+	/* 180 points a row: 3 rows, not 400. */
 	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM samples"), 3);
-	static struct history_sample pts[200];
-	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 200), 160);
-	for (unsigned int i = 0; i < 160; i++) {
+	static struct history_sample pts[450];
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 450), 400);
+	for (unsigned int i = 0; i < 400; i++) {
 		double base = i * 5 == 400 ? -1.25 : (i * 5) % 2 ? 50.04 : 40.0;
 		assert_int_equal(pts[i].t_s, i * 5);
 		for (unsigned int z = 0; z < 3; z++)
@@ -810,6 +810,59 @@ static void test_history_reopen_moves_plot_rows_kept_without_rowid(void **state)
 	assert_true(fabs(pts[6].zone_mmhg[0] - 70.0) < 1e-9);
 }
 
+/* A history made with 1 KB pages (before 512-byte ones) is rebuilt with
+ * 512-byte pages when the kiosk opens it, keeping every row and WAL mode;
+ * while another process holds it open, it opens as it is and the next
+ * start rebuilds it. */
+static void test_history_reopen_rebuilds_larger_pages_as_512_bytes(void **state)
+{
+	struct fixture *f = *state;
+
+	run_session(f->h, 0, DAY1_8AM, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	run_session(f->h, 1, DAY1_8AM + HOUR_MS, 20, EVENT_SESSION_STOPPED, STOP_STAFF);
+	assert_int_equal(scalar(f, "PRAGMA page_size"), 512);
+	history_close(f->h);
+	f->h = NULL;
+	exec_on_file(f, "PRAGMA journal_mode=DELETE; PRAGMA page_size=1024; VACUUM;"
+	                " PRAGMA journal_mode=WAL;");
+	assert_int_equal(scalar(f, "PRAGMA page_size"), 1024);
+
+	/* Another reader keeps it from leaving WAL mode: opened as it is. */
+	char path[192];
+	sqlite3 *reader = NULL;
+	sqlite3_stmt *st = NULL;
+	snprintf(path, sizeof(path), "%s/history.db", f->state_dir);
+	assert_int_equal(sqlite3_open(path, &reader), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(reader, "SELECT id FROM sessions", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW); /* a read transaction stays open */
+	f->h = open_with(f, NULL);
+	assert_int_equal(all_sessions(f->h).n, 2);
+	sqlite3_finalize(st);
+	sqlite3_close(reader);
+	assert_int_equal(scalar(f, "PRAGMA page_size"), 1024);
+	history_close(f->h);
+
+	f->h = open_with(f, NULL);
+	assert_int_equal(scalar(f, "PRAGMA page_size"), 512);
+	char mode[16] = "";
+	assert_int_equal(sqlite3_open(path, &reader), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(reader, "PRAGMA journal_mode", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(reader);
+	assert_string_equal(mode, "wal");
+	struct collect c = all_sessions(f->h);
+	assert_int_equal(c.n, 2);
+	struct history_sample pts[8];
+	assert_int_equal(history_session_samples(f->h, c.s[0].id, pts, 8), 4);
+	/* And it goes on recording. */
+	run_session(f->h, 2, DAY1_8AM + 2 * HOUR_MS, 20, EVENT_SESSION_COMPLETED, STOP_COMPLETED);
+	assert_int_equal(scalar(f, "SELECT COUNT(*) FROM sessions"), 3);
+}
+
 /* An SD card pays per commit: while a session runs, a start or a cleaning
  * waits for the next commit (already visible to every read through the
  * kiosk's own handle), which a session's end makes at once and time makes
@@ -818,8 +871,9 @@ static void test_history_reopen_moves_plot_rows_kept_without_rowid(void **state)
 static void test_history_start_and_cleaning_wait_for_the_next_commit(void **state)
 {
 	struct fixture *f = *state;
-	/* HISTORY_POINTS_PER_COMMIT (60) plot points at the default sample_s. */
-	const uint64_t window_ms = 60u * HISTORY_DEFAULT_SAMPLE_S * 1000ull;
+	/* HISTORY_TXN_WINDOW_MS, 5 minutes: shorter than a flush's 180 plot
+	 * points at the default sample_s, so time, not a flush, commits here. */
+	const uint64_t window_ms = 5u * 60u * 1000u;
 
 	/* Nothing running: the cleaning is on disk at once. */
 	record(f->h, ev_at(EVENT_CLEANED, 2, DAY1_8AM - 60000));
@@ -971,6 +1025,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_history_reads_points_stored_one_per_row_as_text,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history_reopen_moves_plot_rows_kept_without_rowid,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_history_reopen_rebuilds_larger_pages_as_512_bytes,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_history_start_and_cleaning_wait_for_the_next_commit, setup, teardown),
