@@ -16,17 +16,19 @@ int bench_kiosk_create(struct bench_kiosk *k, const struct kiosk_config *cfg,
                        struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
                        char *err, size_t err_len)
 {
-	return bench_kiosk_create_with(k, cfg, ctl, wall_ms, clock_ctx, true, err, err_len);
+	return bench_kiosk_create_with(k, cfg, ctl, wall_ms, clock_ctx, true, 1.0, err, err_len);
 }
 
 int bench_kiosk_create_with(struct bench_kiosk *k, const struct kiosk_config *cfg,
                             struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
-                            bool history, char *err, size_t err_len)
+                            bool history, double time_scale, char *err, size_t err_len)
 {
 	struct event_log_params lp = {
 	    .state_dir = cfg->state_dir,
 	    .controller = ctl,
 	    .config = cfg,
+	    .delivered_delay_ms = (unsigned int)((double)EVENT_LOG_DELIVERED_DELAY_MS /
+	                                         (time_scale >= 1.0 ? time_scale : 1.0)),
 	};
 	struct history_recorder_params hp = {
 	    .controller = ctl,

@@ -37,10 +37,12 @@ int bench_kiosk_create(struct bench_kiosk *k, const struct kiosk_config *cfg,
                        char *err, size_t err_len);
 /* The same, with or without the history recorder (and so without the MQTT
  * link's history answers, usage and session summaries): the benchmarks
- * compare the two. */
+ * compare the two.  time_scale: virtual seconds per real second (1 in real
+ * time); the event log's delivered delay (EVENT_LOG_DELIVERED_DELAY_MS, on
+ * the real clock) is divided by it, so it spans the same virtual time. */
 int bench_kiosk_create_with(struct bench_kiosk *k, const struct kiosk_config *cfg,
                             struct controller *ctl, uint64_t (*wall_ms)(void *ctx), void *clock_ctx,
-                            bool history, char *err, size_t err_len);
+                            bool history, double time_scale, char *err, size_t err_len);
 /* Starts their threads.  0 or -errno. */
 int bench_kiosk_start(struct bench_kiosk *k);
 /* main.c's teardown: stops the controller (every station vents), lets the
