@@ -18,7 +18,7 @@
  *
  * Writes an SD card can live with: one transaction per batch (events,
  * sessions, service state and command results together), outbox deletions
- * grouped, 1 KiB pages on a new database, the WAL bounded
+ * grouped, 512-byte pages on a new database, the WAL bounded
  * (journal_size_limit, truncated by store_checkpoint() when idle), every
  * table pruned by age and size (store_prune()).
  *
