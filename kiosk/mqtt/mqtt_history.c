@@ -441,12 +441,14 @@ static bool publish_summaries(struct mqtt_history *mh, uint64_t now)
 		pthread_mutex_unlock(&mh->lock);
 		cJSON_Delete(o);
 		if (rc < 0) {
-			/* Out of memory or too big for the client: tried again later. */
+			/* Not for a link that is down (the client queues it): too
+			 * big for the broker, or out of memory.  Given up, so it
+			 * cannot hold back every later summary. */
 			mqtt_log(MQTT_LOG_ERR,
-			         "cannot publish session %lld's summary; trying again",
-			         (long long)s->id);
-			mh->retry_at_ms = now + HIST_REFUSED_RETRY_MS;
-			return false;
+			         "cannot publish the summary of session %lld on %s; it is "
+			         "given up (the history still has it)",
+			         (long long)s->id, topic);
+			history_summary_published(mh->h, s->id);
 		}
 	}
 	return b.n == MQTT_HISTORY_SUMMARY_BATCH;

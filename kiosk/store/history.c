@@ -249,28 +249,70 @@ static int samples_to_rowid(struct history *h)
 	return history_txn_commit(h);
 }
 
+/* A history made with larger pages keeps a WAL of about 1 MB all the same. */
+static void wal_pages_for(struct history *h, int64_t page_size)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint=%lld;",
+	         (long long)(HISTORY_WAL_BYTES / page_size));
+	exec_sql(h, sql);
+}
+
 /* A history made with larger pages is rebuilt with HISTORY_PAGE_SIZE ones,
- * once.  Not fatal: when it cannot be done now (another process reading
- * it, no room for the copy), the history works as it is and the next start
- * tries again. */
+ * once, when it is small enough to be done in seconds at start-up.  It
+ * holds the file's lock from leaving WAL mode until it is back in it, so no
+ * other process can read in between or keep it from going back; a kill in
+ * the middle leaves a rollback journal the next open plays back (still the
+ * old pages).  Not fatal: when it cannot be done now (another process
+ * reading, no room for the copy), the history works as it is and the next
+ * start tries again. */
 static int smaller_pages(struct history *h)
 {
 	int64_t size = history_scalar(h, "PRAGMA page_size", 0, NULL);
+	int64_t pages = history_scalar(h, "PRAGMA page_count", 0, NULL);
 
-	if (size < 0)
+	if (size <= 0 || pages < 0)
 		return -EIO;
 	if (size == HISTORY_PAGE_SIZE)
 		return 0;
-	int rc = exec_sql(h, HISTORY_SQL_PAGE_SIZE);
+	wal_pages_for(h, size);
+	if (size * pages > HISTORY_REBUILD_MAX_BYTES) {
+		fprintf(stderr,
+		        "<5>history: '%s' has %lld-byte pages, which write more to the card than "
+		        "%d-byte ones, and is too big (%lld KB) to rebuild at start-up; to rebuild "
+		        "it, stop the kiosk and run: sqlite3 '%s' '" HISTORY_SQL_PAGE_SIZE
+		        " PRAGMA journal_mode=WAL;'\n",
+		        h->path, (long long)size, HISTORY_PAGE_SIZE,
+		        (long long)(size * pages / 1024), h->path);
+		return 0;
+	}
+	int rc = exec_sql(h, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;"
+	                     " PRAGMA synchronous=FULL;");
+	if (rc == 0)
+		rc = exec_sql(h, HISTORY_SQL_PAGE_SIZE);
 	if (rc < 0)
 		fprintf(stderr,
 		        "<5>history: cannot rebuild '%s' with %d-byte pages (%s); it keeps its "
 		        "%lld-byte pages for now, which write more to the card; the next start "
-		        "tries again, and needs no other process reading the history and as much "
-		        "free space as the file takes\n",
+		        "tries again, and needs no other process reading the history and twice "
+		        "the file's size free\n",
 		        h->path, HISTORY_PAGE_SIZE, sqlite3_errmsg(h->db), (long long)size);
-	/* Back to WAL, rebuilt or not. */
-	return exec_sql(h, "PRAGMA journal_mode=WAL;");
+	/* Back to WAL, rebuilt or not: the lock is still held while the
+	 * journal mode changes (locking_mode=NORMAL lets it go at the end of
+	 * that statement; set after WAL mode it would be ignored), so nobody
+	 * else can read the file in between or keep it from going back. */
+	if (exec_sql(h, "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;") < 0)
+		fprintf(stderr,
+		        "<4>history: '%s' cannot go back to WAL mode (%s); it works as it is, "
+		        "and the next start tries again\n",
+		        h->path, sqlite3_errmsg(h->db));
+	if (exec_sql(h, "PRAGMA synchronous=NORMAL;") < 0 ||
+	    history_scalar(h, "SELECT COUNT(*) FROM sqlite_master", 0, NULL) < 0)
+		return -EIO;
+	if (rc == 0)
+		wal_pages_for(h, HISTORY_PAGE_SIZE);
+	return 0;
 }
 
 static int migrate(struct history *h)
@@ -360,8 +402,15 @@ struct history *history_open(const char *state_dir, const struct history_limits 
 		goto err_db;
 	}
 	if (read_only && history_scalar(h, "SELECT COUNT(*) FROM sessions", 0, NULL) < 0) {
-		snprintf(err, err_len, "history: '%s' is not a kiosk history (%s)", h->path,
-		         sqlite3_errmsg(h->db));
+		if (sqlite3_extended_errcode(h->db) == SQLITE_READONLY_ROLLBACK)
+			snprintf(err, err_len,
+			         "history: '%s' was left mid-change by a kiosk that stopped "
+			         "abruptly; start the kiosk (it finishes or undoes the change), "
+			         "then ask again",
+			         h->path);
+		else
+			snprintf(err, err_len, "history: '%s' is not a kiosk history (%s)", h->path,
+			         sqlite3_errmsg(h->db));
 		rc = -EIO;
 		goto err_db;
 	}

@@ -22,8 +22,10 @@
  * one station per commit, on 4 KB pages; five minutes' worth on 512-byte
  * pages wrote 4 rows a session, 14.3 KB, fifteen minutes' worth 2, 10.0
  * KB).  A kill -9 or power cut loses at most these points of a running
- * session's plot, never a summary or an event (the event log has the
- * session whole). */
+ * session's plot, and what its statistics gained since (it closes as
+ * interrupted with its delivered time, peaks and means as of its last
+ * flush: none in its first fifteen minutes); never an ended session's
+ * summary or an event (the event log has every session's start and end). */
 #define HISTORY_POINTS_PER_COMMIT 180u
 
 struct pending_point {

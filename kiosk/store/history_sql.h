@@ -19,12 +19,16 @@
  * checkpoints at 2000 pages (1 MB) and is cut back to 1 MB after, so it
  * never grows past that on the card. */
 #define HISTORY_PAGE_SIZE 512
+#define HISTORY_WAL_BYTES 1048576
+/* Rebuilt at start-up only up to this size: a few seconds on an SD card. */
+#define HISTORY_REBUILD_MAX_BYTES (16 * 1048576)
 #define HISTORY_PRAGMAS                                                                            \
 	"PRAGMA page_size=512; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"                \
 	" PRAGMA wal_autocheckpoint=2000; PRAGMA journal_size_limit=1048576;"
 /* Rebuilds a history made with larger pages with HISTORY_PAGE_SIZE ones:
  * SQLite changes an existing file's page size only in a VACUUM outside WAL
- * mode.  Needs the file's size free beside it, once. */
+ * mode.  Needs twice the file's size free, once (VACUUM's copy in the
+ * temporary folder and the rollback journal beside the file). */
 #define HISTORY_SQL_PAGE_SIZE "PRAGMA journal_mode=DELETE; PRAGMA page_size=512; VACUUM;"
 
 /* Its page cache, in KiB as SQLite takes it (negative). */

@@ -74,7 +74,8 @@
 /* Without --speed the run goes about 2000-3000 times real time: the event
  * log's delivered delay (5 minutes, on the real clock) is taken as 5
  * minutes of virtual time at 2000x, so the removal of a delivered event
- * waits for a later batch about as long as in a gym, not 10 virtual hours. */
+ * waits for a later batch about as long as in a gym, not a week of virtual
+ * time. */
 #define SOAK_UNLIMITED_SCALE 2000.0
 #define SOURCE_DIR KIOSK_SOURCE_ASSETS "/.."
 #define STATIONS 8u
