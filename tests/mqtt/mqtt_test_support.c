@@ -378,7 +378,8 @@ struct test_client {
 	size_t count, cap;
 	int connack; /* -1 until answered */
 	bool connected;
-	int acked_mid; /* last PUBACK / SUBACK mid */
+	unsigned int disconnects; /* the loop thread has closed the socket */
+	int acked_mid;            /* last PUBACK / SUBACK mid */
 	int acked_reason;
 	int subacked_mid;
 	int subacked_granted;
@@ -405,6 +406,7 @@ static void on_disconnect(struct mosquitto *m, void *obj, int rc)
 	(void)rc;
 	pthread_mutex_lock(&c->lock);
 	c->connected = false;
+	c->disconnects++;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -567,7 +569,24 @@ void test_client_destroy(struct test_client *c)
 	if (!c)
 		return;
 	if (c->mosq) {
-		mosquitto_disconnect(c->mosq);
+		/* The loop thread closes the socket itself after DISCONNECT; only
+		 * then is it cancelled (loop_stop's force), so the cancel cannot
+		 * land inside libmosquitto's handling of a message arriving (a
+		 * write on its socketpair there is a cancellation point, and the
+		 * message would leak).  Forced all the same: with the broker dead
+		 * a plain stop can wait on reconnects for ever. */
+		struct timespec until;
+		pthread_mutex_lock(&c->lock);
+		unsigned int before = c->disconnects;
+		pthread_mutex_unlock(&c->lock);
+		if (mosquitto_disconnect(c->mosq) == MOSQ_ERR_SUCCESS) {
+			deadline_in(&until, 2000);
+			pthread_mutex_lock(&c->lock);
+			while (c->disconnects == before &&
+			       pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+				;
+			pthread_mutex_unlock(&c->lock);
+		}
 		mosquitto_loop_stop(c->mosq, true);
 		mosquitto_destroy(c->mosq);
 	}
