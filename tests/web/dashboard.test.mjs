@@ -105,7 +105,10 @@ describe('dashboard against the real kiosk', () => {
     await screenshot(staffPage, 'out-of-service-desktop');
     await staffPage.click('[data-station="1"] button[data-action="in_service"]');
     await staffPage.waitForSelector('[data-station="1"][data-state="idle"]', { timeout: 5000 });
-    assert.match(await staffPage.$eval('[data-station="1"] .result', (e) => e.textContent), /Back in service: done/);
+    // The station's status and the command's answer are two messages: either may come first.
+    await staffPage.waitForFunction(
+      () => /Back in service: done/.test(document.querySelector('[data-station="1"] .result').textContent),
+      { timeout: 5000 });
   });
 
   it('shows the kiosk refusing a command that does not fit the state', async () => {
