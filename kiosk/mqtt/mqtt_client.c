@@ -31,7 +31,10 @@
  * message itself, a publish from another thread wakes it (its socket
  * pair), and so does mqtt_client_stop (its DISCONNECT).  At 500 ms the net
  * thread woke twice a second for nothing, a fifth of the idle kiosk's CPU
- * (bench_idle.sh). */
+ * (bench_idle.sh).  Tried once before and taken back when
+ * test_mqtt_history lost summaries' PUBACKs at 10 s: that was the
+ * history's acknowledgement queue overflowing (mqtt_history.c), which the
+ * 500 ms wait only made rarer. */
 #define NET_LOOP_MS 10000
 #define NET_BACKOFF_MIN_MS 1000u
 #define NET_BACKOFF_MAX_MS 30000u
