@@ -249,14 +249,18 @@ static int samples_to_rowid(struct history *h)
 	return history_txn_commit(h);
 }
 
-/* A history made with larger pages keeps a WAL of about 1 MB all the same. */
-static void wal_pages_for(struct history *h, int64_t page_size)
+/* The WAL checkpoints at HISTORY_WAL_BYTES, in the file's own pages
+ * (larger ones when it could not be rebuilt). */
+static int wal_checkpoint_size(struct history *h)
 {
+	int64_t size = history_scalar(h, "PRAGMA page_size", 0, NULL);
 	char sql[64];
 
+	if (size <= 0)
+		return -EIO;
 	snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint=%lld;",
-	         (long long)(HISTORY_WAL_BYTES / page_size));
-	exec_sql(h, sql);
+	         (long long)(HISTORY_WAL_BYTES / size));
+	return exec_sql(h, sql);
 }
 
 /* A history made with larger pages is rebuilt with HISTORY_PAGE_SIZE ones,
@@ -276,7 +280,6 @@ static int smaller_pages(struct history *h)
 		return -EIO;
 	if (size == HISTORY_PAGE_SIZE)
 		return 0;
-	wal_pages_for(h, size);
 	if (size * pages > HISTORY_REBUILD_MAX_BYTES) {
 		fprintf(stderr,
 		        "<5>history: '%s' has %lld-byte pages, which write more to the card than "
@@ -310,8 +313,6 @@ static int smaller_pages(struct history *h)
 	if (exec_sql(h, "PRAGMA synchronous=NORMAL;") < 0 ||
 	    history_scalar(h, "SELECT COUNT(*) FROM sqlite_master", 0, NULL) < 0)
 		return -EIO;
-	if (rc == 0)
-		wal_pages_for(h, HISTORY_PAGE_SIZE);
 	return 0;
 }
 
@@ -324,7 +325,9 @@ static int migrate(struct history *h)
 	if (samples_to_rowid(h) < 0 || exec_sql(h, HISTORY_SQL_SAMPLES_INDEX) < 0 ||
 	    exec_sql(h, HISTORY_SQL_PUBLISHED_INDEX) < 0)
 		return -EIO;
-	return smaller_pages(h);
+	if (smaller_pages(h) < 0)
+		return -EIO;
+	return wal_checkpoint_size(h);
 }
 
 struct history *history_open(const char *state_dir, const struct history_limits *lim,

@@ -16,20 +16,26 @@
  * writes every page it touches whole, to the WAL and again at the
  * checkpoint, and most of a commit's pages are a leaf with one changed row
  * (bench_soak: 1 KB pages wrote 17 KB a session, these about 10).  The WAL
- * checkpoints at 2000 pages (1 MB) and is cut back to 1 MB after, so it
- * never grows past that on the card. */
+ * checkpoints at HISTORY_WAL_BYTES whatever the file's page size (2000
+ * pages of 512 bytes, SQLite's default 1000 of 1 KB) and is cut back to
+ * 1 MB after, so it never grows past that on the card. */
 #define HISTORY_PAGE_SIZE 512
-#define HISTORY_WAL_BYTES 1048576
+#define HISTORY_WAL_BYTES 1024000
 /* Rebuilt at start-up only up to this size: a few seconds on an SD card. */
 #define HISTORY_REBUILD_MAX_BYTES (16 * 1048576)
+#define HISTORY_STR_(x) #x
+#define HISTORY_STR(x) HISTORY_STR_(x)
+/* clang-format off */
 #define HISTORY_PRAGMAS                                                                            \
-	"PRAGMA page_size=512; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"                \
-	" PRAGMA wal_autocheckpoint=2000; PRAGMA journal_size_limit=1048576;"
+	"PRAGMA page_size=" HISTORY_STR(HISTORY_PAGE_SIZE) ";"                                      \
+	" PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=1048576;"
+/* clang-format on */
 /* Rebuilds a history made with larger pages with HISTORY_PAGE_SIZE ones:
  * SQLite changes an existing file's page size only in a VACUUM outside WAL
  * mode.  Needs twice the file's size free, once (VACUUM's copy in the
  * temporary folder and the rollback journal beside the file). */
-#define HISTORY_SQL_PAGE_SIZE "PRAGMA journal_mode=DELETE; PRAGMA page_size=512; VACUUM;"
+#define HISTORY_SQL_PAGE_SIZE                                                                      \
+	"PRAGMA journal_mode=DELETE; PRAGMA page_size=" HISTORY_STR(HISTORY_PAGE_SIZE) "; VACUUM;"
 
 /* Its page cache, in KiB as SQLite takes it (negative). */
 #define HISTORY_CACHE_KIB "-512"
