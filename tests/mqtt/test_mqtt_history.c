@@ -351,8 +351,30 @@ static int pending_summaries(struct fx *f)
 	return n;
 }
 
+/* The summaries still waiting for the broker once there are want of them,
+ * or after ms. */
+static int pending_summaries_within(struct fx *f, int want, unsigned int ms)
+{
+	uint64_t until = test_now_ms() + ms;
+	int n;
+
+	while ((n = pending_summaries(f)) != want && test_now_ms() < until)
+		poll(NULL, 0, 20);
+	return n;
+}
+
 #define FLOOD_EVENTS 400u
 #define FLOOD_SESSIONS 20u
+
+/* pairs times out of service and back on station index 1: events for the
+ * outbox, a PUBACK each. */
+static void service_flood(struct fx *f, unsigned int pairs)
+{
+	for (unsigned int k = 0; k < pairs; k++) {
+		emit(f, EVENT_OUT_OF_SERVICE, 1, 0, STOP_NONE);
+		emit(f, EVENT_IN_SERVICE, 1, 0, STOP_NONE);
+	}
+}
 
 static void test_history_session_summary_reaches_the_broker_and_waits_across_an_outage(void **state)
 {
@@ -376,34 +398,22 @@ static void test_history_session_summary_reaches_the_broker_and_waits_across_an_
 	cJSON_Delete(s);
 
 	/* Marked published once the broker acknowledged it. */
-	uint64_t until = test_now_ms() + 5000u;
-	while (pending_summaries(f) != 0 && test_now_ms() < until)
-		poll(NULL, 0, 20);
-	assert_int_equal(pending_summaries(f), 0);
+	assert_int_equal(pending_summaries_within(f, 0, 5000u), 0);
 	/* The broker goes away; a session ends meanwhile; its summary waits,
 	 * and so do many station events in the outbox: back on the link, the
 	 * summary's acknowledgement comes amid a flood of theirs, and must not
 	 * be lost in it (that would wait for the 30 s time-out). */
 	test_broker_kill(&f->broker);
 	emit(f, EVENT_SESSION_STARTED, 0, 0, STOP_NONE);
-	for (unsigned int k = 0; k < FLOOD_EVENTS / 2u; k++) {
-		emit(f, EVENT_OUT_OF_SERVICE, 1, 0, STOP_NONE);
-		emit(f, EVENT_IN_SERVICE, 1, 0, STOP_NONE);
-	}
+	service_flood(f, FLOOD_EVENTS / 2u);
 	emit(f, EVENT_SESSION_COMPLETED, 0, 1200, STOP_COMPLETED);
-	until = test_now_ms() + 5000u;
-	while (pending_summaries(f) != 1 && test_now_ms() < until)
-		poll(NULL, 0, 20);
-	assert_int_equal(pending_summaries(f), 1);
+	assert_int_equal(pending_summaries_within(f, 1, 5000u), 1);
 	assert_int_equal(test_broker_restart(&f->broker), 0);
 	/* The broker acknowledged it once the link was back. */
-	until = test_now_ms() + 15000u;
-	while (pending_summaries(f) != 0 && test_now_ms() < until)
-		poll(NULL, 0, 50);
-	assert_int_equal(pending_summaries(f), 0);
+	assert_int_equal(pending_summaries_within(f, 0, 15000u), 0);
 	/* And the flood was real: the broker took every event. */
 	struct mqtt_link_health health;
-	until = test_now_ms() + 15000u;
+	uint64_t until = test_now_ms() + 15000u;
 	do {
 		poll(NULL, 0, 50);
 		mqtt_link_health(f->link, &health);
@@ -423,10 +433,7 @@ static void test_history_summaries_of_sessions_ending_together_all_reach_the_bro
 		}
 	assert_true(
 	    test_client_wait_count(f->staff, 0, T "station/+/summary", "\"completed\"", 6, 10000));
-	uint64_t until = test_now_ms() + 5000u;
-	while (pending_summaries(f) != 0 && test_now_ms() < until)
-		poll(NULL, 0, 20);
-	assert_int_equal(pending_summaries(f), 0);
+	assert_int_equal(pending_summaries_within(f, 0, 5000u), 0);
 }
 
 static void test_history_summaries_are_acknowledged_amid_a_flood_of_events(void **state)
@@ -438,19 +445,13 @@ static void test_history_summaries_are_acknowledged_amid_a_flood_of_events(void 
 	 * the events', and each summary is still noted as published at once,
 	 * not after the 30 s time-out sends it again. */
 	for (unsigned int k = 0; k < FLOOD_SESSIONS; k++) {
-		for (unsigned int e = 0; e < FLOOD_EVENTS / FLOOD_SESSIONS / 2u; e++) {
-			emit(f, EVENT_OUT_OF_SERVICE, 1, 0, STOP_NONE);
-			emit(f, EVENT_IN_SERVICE, 1, 0, STOP_NONE);
-		}
+		service_flood(f, FLOOD_EVENTS / FLOOD_SESSIONS / 2u);
 		emit(f, EVENT_SESSION_STARTED, 0, 0, STOP_NONE);
 		emit(f, EVENT_SESSION_COMPLETED, 0, 60 + k, STOP_COMPLETED);
 	}
 	assert_true(test_client_wait_count(f->staff, 0, T "station/1/summary", "\"completed\"",
 	                                   FLOOD_SESSIONS, 10000));
-	uint64_t until = test_now_ms() + 5000u;
-	while (pending_summaries(f) != 0 && test_now_ms() < until)
-		poll(NULL, 0, 20);
-	assert_int_equal(pending_summaries(f), 0);
+	assert_int_equal(pending_summaries_within(f, 0, 5000u), 0);
 }
 
 int main(void)
