@@ -208,7 +208,26 @@ static void test_kiosk_station_removed_from_the_config_leaves_home_assistant(voi
 	/* [station.4] leaves kiosk.conf. */
 	const struct kiosk_conf_opts three = {.drop_station = 4};
 	kiosk_proc_config(&f->k, &f->broker, &three);
+	size_t mark = test_client_count(f->staff);
 	start_kiosk(f);
+	/* The clears of station 4 come from two threads: status and
+	 * availability before the kiosk's status, usage from the history
+	 * thread whenever it sees the new connection.  Wait for all three, or
+	 * a client subscribing now gets the old usage and then its clear. */
+	static const char *const leaves[] = {"status", "availability", "usage"};
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		char topic[96];
+		snprintf(topic, sizeof(topic), T "station/4/%s", leaves[i]);
+		const struct test_msg *m = NULL;
+		long at = (long)mark - 1;
+		do
+			at = test_client_wait(f->staff, (size_t)(at + 1), topic, NULL, 8000, &m);
+		while (at >= 0 && m->len != 0);
+		if (at < 0) {
+			kiosk_proc_dump_log(&f->k);
+			fail_msg("the kiosk did not clear %s", topic);
+		}
+	}
 	c = retained_discovery(f);
 	assert_true(test_client_count_matching(
 	                c, 0, "homeassistant/+/recovery_" TEST_SITE "_station_3/+/config",
