@@ -42,7 +42,8 @@ int test_broker_start(struct test_broker *b, const char *source_dir);
 int test_broker_start_tls(struct test_broker *b, const char *source_dir);
 /* Rewrites the broker's ACL as the example's without the lines that contain
  * drop (NULL: the example as it is) and makes the running broker reload it
- * (SIGHUP); returns once the broker applies it.  0 or -errno. */
+ * (SIGHUP); returns once the broker applies it.  A broker that is down
+ * (test_broker_kill) gets it at test_broker_restart.  0 or -errno. */
 int test_broker_set_acl(struct test_broker *b, const char *drop);
 /* SIGKILL and reap. */
 void test_broker_kill(struct test_broker *b);
