@@ -67,7 +67,7 @@ static void on_disconnected(void *ctx)
 {
 	struct mqtt_link *l = ctx;
 
-	mqtt_publisher_wake(l->pub);
+	mqtt_publisher_on_disconnect(l->pub);
 }
 
 static void on_acked(void *ctx, int mid, int reason)

@@ -69,6 +69,10 @@ struct mqtt_publisher {
 	/* Written by the net thread, read by the publisher. */
 	pthread_mutex_t lock;
 	unsigned int connect_gen;
+	/* From each disconnect (and the start) until the connect handler has
+	 * run: the client says connected a moment before its subscriptions and
+	 * connect_gen are done, and nothing is published before announce(). */
+	bool down;
 	bool ha_online;
 	struct ack acked[PUB_ACKS_MAX];
 	size_t acked_count;
@@ -129,6 +133,15 @@ void mqtt_publisher_on_connect(struct mqtt_publisher *pub)
 {
 	pthread_mutex_lock(&pub->lock);
 	pub->connect_gen++;
+	pub->down = false;
+	pthread_mutex_unlock(&pub->lock);
+	mqtt_publisher_wake(pub);
+}
+
+void mqtt_publisher_on_disconnect(struct mqtt_publisher *pub)
+{
+	pthread_mutex_lock(&pub->lock);
+	pub->down = true;
 	pthread_mutex_unlock(&pub->lock);
 	mqtt_publisher_wake(pub);
 }
@@ -523,12 +536,13 @@ static void *thread_main(void *arg)
 		size_t nacks = take_acks(pub, acks);
 		pthread_mutex_lock(&pub->lock);
 		unsigned int gen = pub->connect_gen;
+		bool down = pub->down;
 		bool ha_online = pub->ha_online;
 		bool dup_changed = pub->dup_changed;
 		pub->ha_online = false;
 		pub->dup_changed = false;
 		pthread_mutex_unlock(&pub->lock);
-		bool connected = mqtt_client_connected(pub->p.client);
+		bool connected = !down && mqtt_client_connected(pub->p.client);
 
 		handle_acks(pub, acks, nacks, now);
 		bool fresh = connected && gen != pub->seen_gen;
@@ -575,6 +589,7 @@ struct mqtt_publisher *mqtt_publisher_create(const struct mqtt_publisher_params 
 	if (!pub)
 		return NULL;
 	pub->p = *p;
+	pub->down = true; /* until the first connect handler */
 	pub->store = event_log_store(p->log);
 	snprintf(pub->instance, sizeof(pub->instance), "%s", store_tag(pub->store));
 	if (gethostname(pub->host, sizeof(pub->host)) < 0)

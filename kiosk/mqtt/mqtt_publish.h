@@ -63,10 +63,13 @@ const char *mqtt_publisher_instance(const struct mqtt_publisher *pub);
 void mqtt_publisher_duplicate(struct mqtt_publisher *pub, char *instance, size_t ilen, char *host,
                               size_t hlen);
 
-/* Net thread: a new connection; a PUBACK (reason code); Home Assistant
- * said it is online (republish discovery); a claim on kiosk/claim
- * (instance, host) that may be another kiosk's. */
+/* Net thread: a new connection (its handler has subscribed: announce
+ * now); the connection lost (publish nothing until the next announce);
+ * a PUBACK (reason code); Home Assistant said it is online (republish
+ * discovery); a claim on kiosk/claim (instance, host) that may be another
+ * kiosk's. */
 void mqtt_publisher_on_connect(struct mqtt_publisher *pub);
+void mqtt_publisher_on_disconnect(struct mqtt_publisher *pub);
 void mqtt_publisher_on_ack(struct mqtt_publisher *pub, int mid, int reason);
 void mqtt_publisher_on_ha_online(struct mqtt_publisher *pub);
 void mqtt_publisher_on_claim(struct mqtt_publisher *pub, const char *instance, const char *host);

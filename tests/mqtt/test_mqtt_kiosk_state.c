@@ -72,9 +72,13 @@ static void start_kiosk(struct fx *f)
 	size_t mark = test_client_count(f->staff);
 
 	kiosk_proc_start(&f->k);
-	wait_msg(f, mark, T "kiosk/availability", "online");
-	/* Its status comes last of what it says on connecting. */
-	wait_msg(f, mark, T "kiosk/status", "\"connected\":true");
+	const struct test_msg *online = wait_msg(f, mark, T "kiosk/availability", "online");
+	/* Its status comes last of what it says on connecting, after its
+	 * availability (the same publisher thread). */
+	size_t from = mark;
+	while (test_client_msg(f->staff, from) != online)
+		from++;
+	wait_msg(f, from, T "kiosk/status", "\"connected\":true");
 }
 
 static void test_kiosk_out_of_service_survives_kill9(void **state)
