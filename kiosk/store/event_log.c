@@ -355,8 +355,12 @@ void event_log_stop(struct event_log *el)
 	if (!el || !atomic_load(&el->started))
 		return;
 	/* From now on a delivery is removed on its caller's thread; the store
-	 * thread's last round removes those queued before. */
+	 * thread's last round removes those queued before.  Under the lock, as
+	 * event_log_delivered() reads it: a delivery cannot be queued after
+	 * the last round has taken the queue. */
+	pthread_mutex_lock(&el->lock);
 	atomic_store(&el->started, false);
+	pthread_mutex_unlock(&el->lock);
 	atomic_store(&el->stop, true);
 	wake(el->efd);
 	pthread_join(el->thread, NULL);
@@ -419,14 +423,15 @@ void event_log_watch(struct event_log *el, void (*fn)(void *ctx), void *ctx)
 
 void event_log_delivered(struct event_log *el, const int64_t *ids, size_t n)
 {
+	pthread_mutex_lock(&el->lock);
 	/* No store thread (stopped, or not started yet): on the caller's. */
 	if (!atomic_load(&el->started)) {
+		pthread_mutex_unlock(&el->lock);
 		if (n && store_outbox_delete_many(el->store, ids, n) < 0)
 			log_line(LOG_ERR_, "cannot remove delivered events from the outbox: %s",
 			         store_errmsg(el->store));
 		return;
 	}
-	pthread_mutex_lock(&el->lock);
 	if (el->delivered_count == 0)
 		el->delivered_since_ms = mono_now_ms();
 	for (size_t i = 0; i < n && el->delivered_count < EVENT_LOG_DELIVERED_MAX; i++)
