@@ -273,8 +273,15 @@ energise_in_unit() { # <check>
 # energised after t0).  Exit 1 and "still energised: ..." when something is
 # energised now.
 vent_time() {
-	local t0=$1 t e last_safe="" now_e
-	sleep 0.3 # one more sample after the caller's last wait
+	local t0=$1 t e last_safe="" now_e since
+	# The sampler logs a change within one of its rounds (50 ms plus a
+	# scan, longer under TCG): wait until its last line says what a scan
+	# says now, at most 5 s.
+	since=$(now_ms)
+	while scan && [[ "$(tail -n 1 "$LINES_LOG" | cut -d' ' -f2-)" != "${E:--}" ]] &&
+		(($(now_ms) - since < 5000)); do
+		read -r -t 0.05 -u "$NAP_FD" _ || true
+	done
 	while read -r t e; do
 		if ((t < t0)); then
 			[[ "$e" == - ]] && last_safe=$t0 || last_safe=""
