@@ -411,11 +411,14 @@ static bool only_noise(const struct station_cache *c, const struct station_snaps
 }
 
 /* Publishes what changed; returns ms until a rate-limited update is due. */
-static uint64_t publish_statuses(struct mqtt_publisher *pub, uint64_t now, bool force)
+static uint64_t publish_statuses(struct mqtt_publisher *pub, bool force)
 {
 	const struct kiosk_snapshot *snap = controller_snapshot_acquire(pub->p.controller);
 	char topic[MQTT_TOPIC_MAX], payload[MQTT_PAYLOAD_MAX];
 	uint64_t next = UINT64_MAX;
+	/* Stamped after the snapshot: a status is never dated before the
+	 * change it shows, so the 1 s limit counts from the change or later. */
+	uint64_t now = mqtt_now_ms();
 
 	if (!snap)
 		return next;
@@ -534,6 +537,10 @@ static void *thread_main(void *arg)
 		uint64_t persisted = event_log_persisted(pub->p.log);
 
 		size_t nacks = take_acks(pub, acks);
+		/* The client's flag before the handler's: a connection seen up
+		 * here with down false afterwards has had its handler run, and
+		 * gen tells whether it is new. */
+		bool link_up = mqtt_client_connected(pub->p.client);
 		pthread_mutex_lock(&pub->lock);
 		unsigned int gen = pub->connect_gen;
 		bool down = pub->down;
@@ -542,7 +549,7 @@ static void *thread_main(void *arg)
 		pub->ha_online = false;
 		pub->dup_changed = false;
 		pthread_mutex_unlock(&pub->lock);
-		bool connected = !down && mqtt_client_connected(pub->p.client);
+		bool connected = link_up && !down;
 
 		handle_acks(pub, acks, nacks, now);
 		bool fresh = connected && gen != pub->seen_gen;
@@ -556,7 +563,7 @@ static void *thread_main(void *arg)
 		}
 		int sent = 0;
 		if (connected) {
-			due = min_u64(due, publish_statuses(pub, now, fresh));
+			due = min_u64(due, publish_statuses(pub, fresh));
 			due = min_u64(due, check_claim_echo(pub, now));
 			due = min_u64(due, publish_kiosk_status(pub, now, dup_changed));
 			uint64_t outbox_due;
