@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "fake_controller.h"
+#include "store/event_log.h"
 #include "store/store.h"
 
 static void make_config(struct fx *f)
@@ -111,38 +111,22 @@ struct kiosk_event ev_of(enum event_kind kind, unsigned int station)
 	return ev;
 }
 
-/* The outbox's rows as a bystander reads them: a read-only connection
- * (store_open is the kiosk's own open: it would mark open sessions
- * interrupted and take the write lock under the running kiosk side). */
-static int64_t outbox_count(struct fx *f)
-{
-	char path[512];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t n = -1;
-
-	snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->cfg.state_dir);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_busy_timeout(db, 2000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM outbox", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	if (n < 0)
-		fail_msg("cannot count the outbox of %s: %s", path,
-		         db ? sqlite3_errmsg(db) : "out of memory");
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
-}
-
-/* Polls the database (a real condition) until the outbox holds want rows. */
+/* Polls the database (a real condition) until the outbox holds want rows,
+ * on the store's own read-only connection beside the kiosk side's (not
+ * store_open: that is the kiosk's open, which marks open sessions
+ * interrupted and takes the write lock under the running kiosk side). */
 void wait_outbox(struct fx *f, int64_t want)
 {
+	char err[256];
+	struct store *s = store_open_reader(event_log_store(f->rep->log), err, sizeof(err));
 	uint64_t until = test_now_ms() + 5000u;
 	int64_t n;
 
-	while ((n = outbox_count(f)) != want && test_now_ms() < until)
+	if (!s)
+		fail_msg("%s", err);
+	while ((n = store_outbox_count(s)) != want && test_now_ms() < until)
 		poll(NULL, 0, 20);
+	store_close(s);
 	assert_int_equal(n, want);
 }
 
